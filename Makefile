@@ -1,0 +1,137 @@
+# had -- top-level GNU Makefile.  `make` builds everything into build/,
+# `make SAN=1` builds an ASan+UBSan copy into build-san/.
+
+PREFIX		?= /usr/local
+SBINDIR		?= $(PREFIX)/sbin
+LIBEXECDIR	?= $(PREFIX)/libexec/had
+MANDIR		?= $(PREFIX)/share/man
+SYSCONFDIR	?= /etc
+RUNDIR		?= /run/had
+DESTDIR		?=
+
+CC		?= cc
+PKG_CONFIG	?= pkg-config
+
+ifeq ($(SAN),1)
+BUILD		?= build-san
+SANFLAGS	 = -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=undefined
+else
+BUILD		?= build
+SANFLAGS	 =
+endif
+
+CFLAGS		?= -O2 -g
+WFLAGS		 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
+		   -Wmissing-prototypes -Wstrict-prototypes -Wno-unused-parameter \
+		   -Wno-format-truncation
+DEFS		 = -D_GNU_SOURCE -DLIBEXECDIR=\"$(LIBEXECDIR)\" \
+		   -DRUNDIR=\"$(RUNDIR)\" -DSYSCONFDIR=\"$(SYSCONFDIR)\"
+
+pc		 = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pl		 = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+
+PC_BASE		 = libevent libbsd-overlay libcap
+PC_NL		 = libnl-3.0 libnl-route-3.0 libnl-genl-3.0
+PC_SSL		 = openssl
+PC_TEST		 = criterion
+
+PKG_CFLAGS	:= $(call pc,$(PC_BASE) $(PC_NL) $(PC_SSL))
+ALL_CFLAGS	 = -std=gnu11 $(CFLAGS) $(WFLAGS) $(DEFS) $(SANFLAGS) \
+		   -Icommon -MMD -MP $(PKG_CFLAGS)
+ALL_LDFLAGS	 = $(LDFLAGS) $(SANFLAGS)
+
+LIBS_had	:= $(call pl,$(PC_BASE))
+LIBS_vrrpd	:= $(call pl,$(PC_BASE))
+LIBS_lvsd	:= $(call pl,$(PC_BASE) $(PC_NL))
+LIBS_checkd	:= $(call pl,$(PC_BASE) $(PC_SSL))
+LIBS_hactl	:= $(call pl,libbsd-overlay libcap)
+LIBS_test	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_SSL) $(PC_TEST)) -lm
+
+# Each process lives in its own directory; the file named after the
+# program holds main() and everything else goes into an archive that the
+# unit tests link too.
+PROGS		 = had vrrpd lvsd checkd hactl
+dir_had		 = parentd
+dir_vrrpd	 = vrrpd
+dir_lvsd	 = lvsd
+dir_checkd	 = checkd
+dir_hactl	 = hactl
+
+COMMON_SRCS	 = $(wildcard common/*.c)
+COMMON_OBJS	 = $(COMMON_SRCS:%.c=$(BUILD)/obj/%.o)
+
+srcs_of		 = $(filter-out $(dir_$(1))/main.c,$(wildcard $(dir_$(1))/*.c))
+objs_of		 = $(call srcs_of,$(1):%.c=$(BUILD)/obj/%.o)
+
+UNIT_SRCS	 = $(wildcard tests/unit/test_*.c)
+UNIT_BINS	 = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all clean install test unit integration check-deps bench fuzz demo \
+	lint-man
+
+all: $(PROGS:%=$(BUILD)/%)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcommon.a: $(COMMON_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+define prog_rules
+$(1)_OBJS = $$(patsubst %.c,$(BUILD)/obj/%.o,$$(call srcs_of,$(1)))
+$(BUILD)/lib$(1).a: $$($(1)_OBJS)
+	@rm -f $$@
+	ar rcs $$@ $$^
+$(BUILD)/$(1): $(BUILD)/obj/$(dir_$(1))/main.o $(BUILD)/lib$(1).a \
+    $(BUILD)/libcommon.a
+	$(CC) $(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS_$(1))
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rules,$(p))))
+
+PROC_LIBS	 = $(PROGS:%=$(BUILD)/lib%.a)
+
+$(BUILD)/tests/%: tests/unit/%.c $(PROC_LIBS) $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(call pc,$(PC_TEST)) -Itests/unit \
+	    -Wno-missing-prototypes -o $@ $< \
+	    -Wl,--start-group $(PROC_LIBS) $(BUILD)/libcommon.a -Wl,--end-group \
+	    $(ALL_LDFLAGS) $(LIBS_test)
+
+unit: $(UNIT_BINS)
+
+# The whole suite: dependencies, both builds, unit and integration tests.
+test:
+	@sh scripts/setup-deps.sh
+	@sh tests/run.sh
+
+check-deps:
+	@sh scripts/setup-deps.sh
+
+lint-man:
+	@for m in man/*.[1-9]; do mandoc -Tlint -Wwarning "$$m" || exit 1; done
+
+bench:
+	@sh tests/bench/run.sh
+
+demo: all
+	@sh scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 $(BUILD)/had $(BUILD)/hactl $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(BUILD)/vrrpd $(BUILD)/lvsd $(BUILD)/checkd \
+	    $(DESTDIR)$(LIBEXECDIR)/
+	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 man/had.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/had.8 man/hactl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(SYSCONFDIR)/had
+	install -m 0644 etc/had.conf $(DESTDIR)$(SYSCONFDIR)/had/had.conf.example
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

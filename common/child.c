@@ -1,0 +1,423 @@
+/*
+ * Start-up and the event loop shared by vrrpd, lvsd and checkd.
+ *
+ * A child is exec'd by had with its socket on fd 3, as root.  It opens
+ * what it needs, drops privileges for good, then serves: pings from the
+ * watchdog, sibling sockets handed over by had, RECONF sequences and
+ * control requests.  It exits when had's socket closes.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "child.h"
+#include "conf.h"
+#include "conf_diff.h"
+#include "log.h"
+#include "proc.h"
+
+static struct child_env	 child_env;
+struct child_env	*child = &child_env;
+
+/* A RECONF sequence being received. */
+static struct {
+	int		 active;
+	int		 failed;
+	uint32_t	 nitems;
+	uint32_t	 got;
+	uint64_t	 generation;
+	struct had_conf	*conf;
+	char		 reason[HAD_REASONLEN];
+} rx;
+
+static int	child_dispatch_parent(struct imsgev *, struct imsg *);
+static int	child_dispatch_peer(struct imsgev *, struct imsg *);
+static void	child_parent_closed(struct imsgev *, const char *);
+static void	child_peer_closed(struct imsgev *, const char *);
+
+static __attribute__((__noreturn__)) void
+child_exit(const char *why)
+{
+	if (child->ops->shutdown != NULL)
+		child->ops->shutdown();
+	log_info("exiting: %s", why);
+	exit(0);
+}
+
+static void
+child_sig(int sig, short ev, void *arg)
+{
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		child_exit(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	default:
+		break;
+	}
+}
+
+static __attribute__((__noreturn__)) void
+child_usage(const char *name)
+{
+	fprintf(stderr, "usage: %s [-dv] -u user -C chroot\n"
+	    "%s is started by had(8), not by hand.\n", name, name);
+	exit(1);
+}
+
+int
+child_send_parent(uint32_t type, uint32_t peerid, int fd, const void *data,
+    size_t len)
+{
+	return (imsgev_compose(&child->parent, type, peerid, fd, data, len));
+}
+
+int
+child_send_peer(enum had_proc p, uint32_t type, const void *data, size_t len)
+{
+	if (p <= PROC_PARENT || p >= PROC_MAX || !child->peers[p].active) {
+		errno = ENOTCONN;
+		return (-1);
+	}
+	return (imsgev_compose(&child->peers[p], type, 0, -1, data, len));
+}
+
+int
+child_ctl_send(uint32_t type, uint32_t peerid, const void *data, size_t len)
+{
+	return (child_send_parent(type, peerid, -1, data, len));
+}
+
+void
+child_ctl_text(uint32_t peerid, const char *fmt, ...)
+{
+	struct msg_ctl_text	 t;
+	va_list			 ap;
+
+	memset(&t, 0, sizeof(t));
+	va_start(ap, fmt);
+	vsnprintf(t.text, sizeof(t.text), fmt, ap);
+	va_end(ap);
+	child_ctl_send(IMSG_CTL_TEXT, peerid, &t, sizeof(t));
+}
+
+static void
+child_reconf_reset(void)
+{
+	if (rx.conf != NULL)
+		conf_free(rx.conf);
+	memset(&rx, 0, sizeof(rx));
+}
+
+static int
+child_reconf_item(struct imsg *imsg)
+{
+	struct msg_reconf_item	 item;
+	const uint8_t		*body;
+
+	if (!rx.active) {
+		log_warnx("config item outside a RECONF sequence");
+		return (-1);
+	}
+	if (imsg->datalen < sizeof(item) || imsg_check_nofd(imsg, "had"))
+		return (-1);
+	memcpy(&item, imsg->data, sizeof(item));
+	if (item.len != imsg->datalen - sizeof(item)) {
+		log_warnx("config item length %u does not match message",
+		    item.len);
+		return (-1);
+	}
+	if (++rx.got > rx.nitems) {
+		log_warnx("more config items than announced (%u)", rx.nitems);
+		return (-1);
+	}
+	if (rx.failed)
+		return (0);
+	body = (const uint8_t *)imsg->data + sizeof(item);
+	if (conf_receive_item(rx.conf, child->ops->proc, item.kind, body,
+	    item.len, rx.reason, sizeof(rx.reason)) == -1) {
+		log_warnx("config item %u (%s) refused: %s", rx.got,
+		    conf_item_kind_name(item.kind), rx.reason);
+		rx.failed = 1;
+	}
+	return (0);
+}
+
+static int
+child_reconf_end(struct imsg *imsg)
+{
+	struct msg_reconf	 r;
+	struct msg_reconf_done	 done;
+	struct had_conf		*old;
+
+	if (imsg_check_size(imsg, sizeof(r), "had") == -1)
+		return (-1);
+	memcpy(&r, imsg->data, sizeof(r));
+	if (!rx.active || r.generation != rx.generation ||
+	    r.nitems != rx.nitems || rx.got != rx.nitems) {
+		log_warnx("RECONF sequence out of order");
+		return (-1);
+	}
+	memset(&done, 0, sizeof(done));
+	done.proc = child->ops->proc;
+	done.generation = rx.generation;
+	if (rx.failed) {
+		done.error = 1;
+		strlcpy(done.reason, rx.reason, sizeof(done.reason));
+		child_reconf_reset();
+		return (child_send_parent(IMSG_RECONF_DONE, 0, -1, &done,
+		    sizeof(done)));
+	}
+	conf_diff_count(child->conf, rx.conf, child->ops->proc, &done.added,
+	    &done.removed, &done.unchanged);
+	old = child->conf;
+	if (child->ops->reconf != NULL &&
+	    child->ops->reconf(old, rx.conf, &done) == -1) {
+		done.error = 1;
+		log_warnx("new configuration refused: %s", done.reason);
+		child_reconf_reset();
+		return (child_send_parent(IMSG_RECONF_DONE, 0, -1, &done,
+		    sizeof(done)));
+	}
+	child->conf = rx.conf;
+	child->generation = rx.generation;
+	rx.conf = NULL;
+	child_reconf_reset();
+	if (old != NULL)
+		conf_free(old);
+	log_info("configuration generation %llu applied: %u added, "
+	    "%u changed, %u removed, %u unchanged",
+	    (unsigned long long)done.generation, done.added, done.changed,
+	    done.removed, done.unchanged);
+	return (child_send_parent(IMSG_RECONF_DONE, 0, -1, &done,
+	    sizeof(done)));
+}
+
+static int
+child_ctl(struct imsg *imsg)
+{
+	struct msg_ctl_end	 end;
+	int			 r = 0;
+
+	if (imsg_check_size(imsg, sizeof(struct msg_ctl_req), "had") == -1)
+		return (-1);
+	memset(&end, 0, sizeof(end));
+	if (child->ops->ctl != NULL)
+		r = child->ops->ctl(imsg);
+	else
+		r = 1;
+	if (r == 1) {
+		end.status = 0;
+		strlcpy(end.message, "nothing to show yet",
+		    sizeof(end.message));
+	} else if (r == -1) {
+		end.status = 1;
+		strlcpy(end.message, "request failed", sizeof(end.message));
+	}
+	return (child_send_parent(IMSG_CTL_END, imsg->hdr.peerid, -1, &end,
+	    sizeof(end)));
+}
+
+static int
+child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
+{
+	struct msg_ping		 ping;
+	struct msg_peer		 peer;
+	struct msg_verbose	 verb;
+	struct msg_reconf	 r;
+	char			 name[32];
+	int			 fd;
+
+	switch (imsg->hdr.type) {
+	case IMSG_PING:
+		if (imsg_check_size(imsg, sizeof(ping), "had") == -1)
+			return (-1);
+		memcpy(&ping, imsg->data, sizeof(ping));
+		return (child_send_parent(IMSG_PONG, 0, -1, &ping,
+		    sizeof(ping)));
+	case IMSG_PEER_FD:
+		if (imsg->datalen != sizeof(peer) || imsg->fd == -1) {
+			log_warnx("bad sibling socket message from had");
+			return (-1);
+		}
+		memcpy(&peer, imsg->data, sizeof(peer));
+		if (peer.proc <= PROC_PARENT || peer.proc >= PROC_MAX ||
+		    peer.proc == child->ops->proc) {
+			log_warnx("sibling socket for bad process %u",
+			    peer.proc);
+			return (-1);
+		}
+		if (child->peers[peer.proc].active)
+			imsgev_close(&child->peers[peer.proc]);
+		fd = imsg->fd;
+		imsg->fd = -1;	/* ours now */
+		snprintf(name, sizeof(name), "%s", proc_name(peer.proc));
+		if (imsgev_init(&child->peers[peer.proc], child->base, fd,
+		    name, child_dispatch_peer, child_peer_closed,
+		    NULL) == -1) {
+			close(fd);
+			log_warn("channel to %s", name);
+			return (0);
+		}
+		log_debug("channel to %s up", name);
+		if (child->ops->peer_up != NULL)
+			child->ops->peer_up(peer.proc);
+		return (0);
+	case IMSG_LOG_VERBOSE:
+		if (imsg_check_size(imsg, sizeof(verb), "had") == -1)
+			return (-1);
+		memcpy(&verb, imsg->data, sizeof(verb));
+		log_setverbose(verb.verbose != 0);
+		log_info("log level %s", verb.verbose ? "verbose" : "brief");
+		return (0);
+	case IMSG_RECONF_START:
+		if (imsg_check_size(imsg, sizeof(r), "had") == -1)
+			return (-1);
+		memcpy(&r, imsg->data, sizeof(r));
+		if (r.proc != (uint32_t)child->ops->proc || rx.active) {
+			log_warnx("RECONF sequence for the wrong process or "
+			    "inside another");
+			return (-1);
+		}
+		child_reconf_reset();
+		if ((rx.conf = conf_new()) == NULL)
+			fatal("conf_new");
+		rx.active = 1;
+		rx.nitems = r.nitems;
+		rx.generation = r.generation;
+		return (0);
+	case IMSG_RECONF_ITEM:
+		return (child_reconf_item(imsg));
+	case IMSG_RECONF_END:
+		return (child_reconf_end(imsg));
+	case IMSG_CTL_SHOW_VRRP:
+	case IMSG_CTL_SHOW_LVS:
+	case IMSG_CTL_SHOW_CHECKS:
+		return (child_ctl(imsg));
+	default:
+		if (child->ops->dispatch_parent != NULL)
+			return (child->ops->dispatch_parent(imsg));
+		log_warnx("unexpected message type %u from had",
+		    imsg->hdr.type);
+		return (-1);
+	}
+}
+
+static int
+child_dispatch_peer(struct imsgev *iev, struct imsg *imsg)
+{
+	enum had_proc	 p;
+
+	for (p = PROC_VRRP; p < PROC_MAX; p++)
+		if (iev == &child->peers[p])
+			break;
+	if (p == PROC_MAX)
+		return (-1);
+	if (child->ops->dispatch_peer == NULL) {
+		log_warnx("unexpected message type %u from %s",
+		    imsg->hdr.type, proc_name(p));
+		return (-1);
+	}
+	return (child->ops->dispatch_peer(p, imsg));
+}
+
+static void
+child_parent_closed(struct imsgev *iev, const char *why)
+{
+	child_exit(why);
+}
+
+static void
+child_peer_closed(struct imsgev *iev, const char *why)
+{
+	log_info("channel to %s closed (%s); waiting for a new one",
+	    iev->name, why);
+}
+
+int
+child_main(int argc, char **argv, const struct child_ops *ops)
+{
+	struct stat		 st;
+	struct event		*ev_term, *ev_int;
+	struct msg_ready	 ready;
+	const char	*name = proc_name(ops->proc);
+	int		 ch;
+
+	child->ops = ops;
+	child->user = HAD_USER;
+	while ((ch = getopt(argc, argv, "C:du:v")) != -1) {
+		switch (ch) {
+		case 'C':
+			child->chroot = optarg;
+			break;
+		case 'd':
+			child->debug = 1;
+			break;
+		case 'u':
+			child->user = optarg;
+			break;
+		case 'v':
+			log_setverbose(1);
+			break;
+		default:
+			child_usage(name);
+		}
+	}
+	if (child->chroot == NULL || optind != argc)
+		child_usage(name);
+	if (fstat(HAD_CHILD_FD, &st) == -1 || !S_ISSOCK(st.st_mode)) {
+		fprintf(stderr, "%s: fd %d is not a socket: %s is started by "
+		    "had(8)\n", name, HAD_CHILD_FD, name);
+		exit(1);
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "%s: must start as root\n", name);
+		exit(1);
+	}
+
+	log_init(child->debug, LOG_DAEMON);
+	if (child->debug)
+		log_setverbose(log_getverbose());
+	log_procinit(name);
+	proc_set_title(name);
+
+	if (ops->init_privileged != NULL)
+		ops->init_privileged();
+	proc_drop_privs(name, child->user, child->chroot,
+	    proc_caps_for(ops->proc));
+
+	if ((child->base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	ev_term = evsignal_new(child->base, SIGTERM, child_sig, NULL);
+	ev_int = evsignal_new(child->base, SIGINT, child_sig, NULL);
+	if (ev_term == NULL || ev_int == NULL ||
+	    evsignal_add(ev_term, NULL) == -1 ||
+	    evsignal_add(ev_int, NULL) == -1)
+		fatalx("signal events");
+
+	if (imsgev_init(&child->parent, child->base, HAD_CHILD_FD, "had",
+	    child_dispatch_parent, child_parent_closed, NULL) == -1)
+		fatal("channel to had");
+	if (ops->init != NULL)
+		ops->init(child->base);
+
+	memset(&ready, 0, sizeof(ready));
+	ready.proc = ops->proc;
+	ready.caps_ok = proc_check_privs(proc_caps_for(ops->proc)) == 0;
+	child_send_parent(IMSG_CHILD_READY, 0, -1, &ready, sizeof(ready));
+	log_debug("running as %s in %s", child->user, child->chroot);
+	event_base_dispatch(child->base);
+	child_exit("event loop ended");
+}

@@ -1,0 +1,41 @@
+/*
+ * A process's part of the configuration as the list of items sent to it:
+ * what had keeps per child (to resend after a respawn) and what reloads
+ * compare.
+ */
+#ifndef HAD_CONF_DIFF_H
+#define HAD_CONF_DIFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "msg.h"
+
+struct had_conf;
+
+struct conf_blob_item {
+	uint32_t	kind;
+	uint32_t	len;
+	size_t		off;
+};
+
+struct conf_blob {
+	uint8_t			*buf;
+	size_t			 len;
+	size_t			 cap;
+	struct conf_blob_item	*items;
+	size_t			 nitems;
+	size_t			 itemcap;
+};
+
+int		 conf_blob_build(struct conf_blob *, const struct had_conf *,
+		    enum had_proc);
+void		 conf_blob_free(struct conf_blob *);
+const void	*conf_blob_body(const struct conf_blob *, size_t);
+int		 conf_blob_equal(const struct conf_blob *,
+		    const struct conf_blob *);
+void		 conf_diff_count(const struct had_conf *,
+		    const struct had_conf *, enum had_proc, uint32_t *,
+		    uint32_t *, uint32_t *);
+
+#endif /* HAD_CONF_DIFF_H */

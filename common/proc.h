@@ -1,0 +1,37 @@
+/*
+ * Process plumbing shared by had and its children: dropping privileges to
+ * exactly one capability, and reading a process's credentials back from
+ * /proc so that `hactl show procs` and the tests can prove it.
+ */
+#ifndef HAD_PROC_H
+#define HAD_PROC_H
+
+#include <sys/types.h>
+
+#include <stdint.h>
+
+#define HAD_USER		"_had"
+#define HAD_CHILD_FD		3	/* the child's socket to had */
+
+struct proc_status {
+	uid_t		uid;
+	gid_t		gid;
+	uint64_t	cap_eff;
+	uint64_t	cap_prm;
+	uint64_t	cap_bnd;
+	uint64_t	cap_inh;
+	uint64_t	cap_amb;
+	int		no_new_privs;
+	char		root[256];
+	int64_t		start_ticks;
+};
+
+/* Capability sets each process keeps (bit masks of CAP_*). */
+uint64_t	proc_caps_for(int proc);
+void		proc_drop_privs(const char *, const char *, const char *,
+		    uint64_t);
+int		proc_check_privs(uint64_t);
+int		proc_read_status(pid_t, struct proc_status *);
+void		proc_set_title(const char *);
+
+#endif /* HAD_PROC_H */

@@ -1,0 +1,24 @@
+/*
+ * hactl: the control client of had.
+ */
+#ifndef HAD_HACTL_H
+#define HAD_HACTL_H
+
+#include <stdio.h>
+
+#include "msg.h"
+
+struct hactl_out {
+	int	 json;
+	int	 nrows;
+};
+
+/* output.c */
+void	 out_begin(struct hactl_out *, uint32_t);
+void	 out_proc(struct hactl_out *, const struct msg_ctl_proc *);
+void	 out_finish(struct hactl_out *, uint32_t);
+void	 json_string(FILE *, const char *);
+char	*caps_string(uint64_t, char *, size_t);
+void	 fmt_duration(int64_t, char *, size_t);
+
+#endif /* HAD_HACTL_H */

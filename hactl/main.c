@@ -1,0 +1,250 @@
+/*
+ * hactl: query and steer a running had over its control socket.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hactl.h"
+#include "imsg.h"
+#include "msg.h"
+
+#define HACTL_TIMEOUT_MS	30000
+
+static __attribute__((__noreturn__)) void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: hactl [-j] [-s socket] command [argument ...]\n"
+	    "commands:\n"
+	    "  show procs              processes, users, capabilities, restarts\n"
+	    "  show vrrp [name]        VRRP instances\n"
+	    "  show lvs                virtual and real servers\n"
+	    "  show checks             health checks\n"
+	    "  reload [vrrp|lvs|check] re-read the configuration\n"
+	    "  log verbose|brief       change the log level of every process\n");
+	exit(2);
+}
+
+static int
+hactl_connect(const char *path)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		fprintf(stderr, "hactl: %s: socket path too long\n", path);
+		exit(1);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		fprintf(stderr, "hactl: socket: %s\n", strerror(errno));
+		exit(1);
+	}
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		if (errno == EACCES || errno == EPERM)
+			fprintf(stderr, "hactl: %s: permission denied (root "
+			    "or group _had needed)\n", path);
+		else
+			fprintf(stderr, "hactl: cannot connect to had at %s: "
+			    "%s (is had running?)\n", path, strerror(errno));
+		exit(1);
+	}
+	return (fd);
+}
+
+static int
+hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
+{
+	struct imsgbuf		 ibuf;
+	struct imsg		 imsg;
+	struct hactl_out	 out;
+	struct msg_ctl_proc	 row;
+	struct msg_ctl_text	 text;
+	struct msg_ctl_end	 end;
+	struct pollfd		 pfd;
+	ssize_t			 n;
+	int			 r, started = 0;
+
+	if (imsgbuf_init(&ibuf, fd) == -1 ||
+	    imsg_compose(&ibuf, type, 0, 0, -1, req, sizeof(*req)) == -1 ||
+	    imsg_flush_blocking(&ibuf) == -1) {
+		fprintf(stderr, "hactl: sending the request: %s\n",
+		    strerror(errno));
+		return (1);
+	}
+	memset(&out, 0, sizeof(out));
+	out.json = json;
+	for (;;) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if ((r = poll(&pfd, 1, HACTL_TIMEOUT_MS)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "hactl: poll: %s\n", strerror(errno));
+			return (1);
+		}
+		if (r == 0) {
+			fprintf(stderr, "hactl: no answer from had within "
+			    "%d s\n", HACTL_TIMEOUT_MS / 1000);
+			return (1);
+		}
+		if ((n = imsg_read(&ibuf)) == -1 && errno != EAGAIN) {
+			fprintf(stderr, "hactl: read: %s\n", strerror(errno));
+			return (1);
+		}
+		while ((r = imsg_get(&ibuf, &imsg)) == 1) {
+			switch (imsg.hdr.type) {
+			case IMSG_CTL_PROC:
+				if (imsg.datalen != sizeof(row))
+					goto bad;
+				memcpy(&row, imsg.data, sizeof(row));
+				row.name[sizeof(row.name) - 1] = '\0';
+				row.user[sizeof(row.user) - 1] = '\0';
+				row.root[sizeof(row.root) - 1] = '\0';
+				row.last_exit[sizeof(row.last_exit) - 1] = '\0';
+				if (!started++)
+					out_begin(&out, type);
+				out_proc(&out, &row);
+				break;
+			case IMSG_CTL_TEXT:
+				if (imsg.datalen != sizeof(text))
+					goto bad;
+				memcpy(&text, imsg.data, sizeof(text));
+				text.text[sizeof(text.text) - 1] = '\0';
+				fprintf(text.level ? stderr : stdout, "%s\n",
+				    text.text);
+				break;
+			case IMSG_CTL_END:
+				if (imsg.datalen != sizeof(end))
+					goto bad;
+				memcpy(&end, imsg.data, sizeof(end));
+				end.message[sizeof(end.message) - 1] = '\0';
+				imsg_free(&imsg);
+				if (end.status != 0) {
+					if (started)
+						out_finish(&out, type);
+					fprintf(stderr, "hactl: %s\n",
+					    end.message[0] ? end.message :
+					    "request failed");
+					return (1);
+				}
+				if (type == IMSG_CTL_RELOAD ||
+				    type == IMSG_CTL_LOG) {
+					if (end.message[0])
+						printf("%s\n", end.message);
+				} else {
+					if (!started)
+						out_begin(&out, type);
+					out_finish(&out, type);
+				}
+				return (0);
+			default:
+				goto bad;
+			}
+			imsg_free(&imsg);
+		}
+		if (r == IMSG_ERR_PROTO) {
+			fprintf(stderr, "hactl: malformed answer from had\n");
+			return (1);
+		}
+		if (n == 0) {
+			fprintf(stderr, "hactl: had closed the connection\n");
+			return (1);
+		}
+	}
+ bad:
+	imsg_free(&imsg);
+	fprintf(stderr, "hactl: unexpected answer (type %u) from had\n",
+	    imsg.hdr.type);
+	return (1);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct msg_ctl_req	 req;
+	const char		*sock = RUNDIR "/had.sock";
+	uint32_t		 type;
+	int			 ch, json = 0, i, j;
+
+	/* -j may also come after the command, as in `hactl show vrrp -j`. */
+	for (i = 1, j = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-j") == 0 && i > 1 &&
+		    argv[i - 1][0] != '-')
+			json = 1;
+		else
+			argv[j++] = argv[i];
+	}
+	argc = j;
+	argv[argc] = NULL;
+	while ((ch = getopt(argc, argv, "js:")) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+
+	memset(&req, 0, sizeof(req));
+	if (strcmp(argv[0], "show") == 0) {
+		if (argc < 2)
+			usage();
+		if (strcmp(argv[1], "procs") == 0 && argc == 2)
+			type = IMSG_CTL_SHOW_PROCS;
+		else if (strcmp(argv[1], "vrrp") == 0 && argc <= 3) {
+			type = IMSG_CTL_SHOW_VRRP;
+			if (argc == 3 && strlcpy(req.name, argv[2],
+			    sizeof(req.name)) >= sizeof(req.name)) {
+				fprintf(stderr, "hactl: name too long\n");
+				return (2);
+			}
+		} else if (strcmp(argv[1], "lvs") == 0 && argc == 2)
+			type = IMSG_CTL_SHOW_LVS;
+		else if (strcmp(argv[1], "checks") == 0 && argc == 2)
+			type = IMSG_CTL_SHOW_CHECKS;
+		else
+			usage();
+	} else if (strcmp(argv[0], "reload") == 0) {
+		type = IMSG_CTL_RELOAD;
+		if (argc == 1)
+			req.arg = CTL_RELOAD_ALL;
+		else if (argc == 2 && strcmp(argv[1], "vrrp") == 0)
+			req.arg = CTL_RELOAD_VRRP;
+		else if (argc == 2 && strcmp(argv[1], "lvs") == 0)
+			req.arg = CTL_RELOAD_LVS;
+		else if (argc == 2 && strcmp(argv[1], "check") == 0)
+			req.arg = CTL_RELOAD_CHECK;
+		else
+			usage();
+	} else if (strcmp(argv[0], "log") == 0 && argc == 2) {
+		type = IMSG_CTL_LOG;
+		if (strcmp(argv[1], "verbose") == 0)
+			req.arg = 1;
+		else if (strcmp(argv[1], "brief") == 0)
+			req.arg = 0;
+		else
+			usage();
+	} else
+		usage();
+
+	return (hactl_run(hactl_connect(sock), type, &req, json));
+}

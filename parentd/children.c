@@ -1,0 +1,519 @@
+/*
+ * Spawning, watching and respawning vrrpd, lvsd and checkd.
+ *
+ * Each child is fork+exec'd from the libexec directory with its socket to
+ * had on fd 3.  had then hands each pair of siblings a socketpair of their
+ * own, so that had is not on their hot path, and sends the child its part
+ * of the configuration.  A child that dies is respawned with exponential
+ * backoff; one that stops answering pings is killed and respawned.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "had.h"
+#include "log.h"
+#include "proc.h"
+
+static void	child_spawn(enum had_proc);
+static int	child_dispatch(struct imsgev *, struct imsg *);
+static void	child_closed(struct imsgev *, const char *);
+static void	child_respawn_cb(int, short, void *);
+static void	children_ping(int, short, void *);
+
+static int	shutdown_round;
+
+static struct child_proc *
+child_by_iev(struct imsgev *iev)
+{
+	enum had_proc	 p;
+
+	for (p = PROC_VRRP; p < PROC_MAX; p++)
+		if (&env->children[p].iev == iev)
+			return (&env->children[p]);
+	return (NULL);
+}
+
+void
+children_init(void)
+{
+	struct timeval	 tv;
+	enum had_proc	 p;
+	char		 path[HAD_PATHLEN];
+
+	for (p = PROC_VRRP; p < PROC_MAX; p++) {
+		env->children[p].proc = p;
+		env->children[p].backoff_ms = RESPAWN_MIN_MS;
+		env->children[p].respawn_ev = evtimer_new(env->base,
+		    child_respawn_cb, &env->children[p]);
+		snprintf(path, sizeof(path), "%s/%s", env->libexec,
+		    proc_name(p));
+		if (access(path, X_OK) == -1)
+			fatal("cannot run %s (set the directory with -X)",
+			    path);
+	}
+	env->ping_ev = event_new(env->base, -1, EV_PERSIST, children_ping,
+	    NULL);
+	tv.tv_sec = PING_INTERVAL_MS / 1000;
+	tv.tv_usec = (PING_INTERVAL_MS % 1000) * 1000;
+	evtimer_add(env->ping_ev, &tv);
+}
+
+void
+children_start(void)
+{
+	enum had_proc	 p;
+
+	for (p = PROC_VRRP; p < PROC_MAX; p++)
+		child_spawn(p);
+}
+
+int
+child_is_up(enum had_proc p)
+{
+	return (env->children[p].running && env->children[p].iev.active);
+}
+
+int
+child_compose(enum had_proc p, uint32_t type, uint32_t peerid, int fd,
+    const void *data, size_t len)
+{
+	if (!child_is_up(p)) {
+		if (fd != -1)
+			close(fd);
+		errno = ENOTCONN;
+		return (-1);
+	}
+	return (imsgev_compose(&env->children[p].iev, type, peerid, fd, data,
+	    len));
+}
+
+/* Give a sibling pair a fresh socketpair of their own. */
+static void
+child_connect_pair(enum had_proc a, enum had_proc b)
+{
+	struct msg_peer	 peer;
+	int		 sp[2];
+
+	if (!child_is_up(a) || !child_is_up(b))
+		return;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
+		log_warn("socketpair for %s and %s", proc_name(a),
+		    proc_name(b));
+		return;
+	}
+	peer.proc = b;
+	child_compose(a, IMSG_PEER_FD, 0, sp[0], &peer, sizeof(peer));
+	peer.proc = a;
+	child_compose(b, IMSG_PEER_FD, 0, sp[1], &peer, sizeof(peer));
+}
+
+/* Send the child its part of the configuration as a RECONF sequence. */
+void
+child_send_config(enum had_proc p)
+{
+	struct child_proc	*c = &env->children[p];
+	struct conf_blob	*b = &env->blobs[p];
+	struct msg_reconf	 r;
+	struct msg_reconf_item	 item;
+	uint8_t			*buf;
+	size_t			 i;
+
+	if (!child_is_up(p))
+		return;
+	memset(&r, 0, sizeof(r));
+	r.proc = p;
+	r.nitems = b->nitems;
+	r.generation = env->generation;
+	c->generation = env->generation;
+	child_compose(p, IMSG_RECONF_START, 0, -1, &r, sizeof(r));
+	for (i = 0; i < b->nitems; i++) {
+		item.kind = b->items[i].kind;
+		item.len = b->items[i].len;
+		if ((buf = malloc(sizeof(item) + item.len)) == NULL)
+			fatal("child_send_config");
+		memcpy(buf, &item, sizeof(item));
+		memcpy(buf + sizeof(item), conf_blob_body(b, i), item.len);
+		child_compose(p, IMSG_RECONF_ITEM, 0, -1, buf,
+		    sizeof(item) + item.len);
+		free(buf);
+	}
+	child_compose(p, IMSG_RECONF_END, 0, -1, &r, sizeof(r));
+}
+
+static void
+child_spawn(enum had_proc p)
+{
+	struct child_proc	*c = &env->children[p];
+	char			 path[HAD_PATHLEN];
+	char			*argv[12];
+	struct msg_verbose	 verb;
+	enum had_proc		 q;
+	int			 sp[2], argc = 0;
+	pid_t			 pid;
+
+	if (env->shutting_down)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", env->libexec, proc_name(p));
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
+		log_warn("%s: socketpair", proc_name(p));
+		goto retry;
+	}
+
+	argv[argc++] = (char *)proc_name(p);
+	if (env->debug)
+		argv[argc++] = "-d";
+	if (env->verbose)
+		argv[argc++] = "-v";
+	argv[argc++] = "-u";
+	argv[argc++] = (char *)env->user;
+	argv[argc++] = "-C";
+	argv[argc++] = (char *)env->chroot;
+	argv[argc] = NULL;
+
+	switch (pid = fork()) {
+	case -1:
+		log_warn("%s: fork", proc_name(p));
+		close(sp[0]);
+		close(sp[1]);
+		goto retry;
+	case 0:
+		/* The child's end becomes fd 3; nothing else is inherited. */
+		if (sp[1] == HAD_CHILD_FD) {
+			if (fcntl(sp[1], F_SETFD, 0) == -1)
+				_exit(127);
+		} else if (dup2(sp[1], HAD_CHILD_FD) == -1)
+			_exit(127);
+		closefrom(HAD_CHILD_FD + 1);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		{
+			sigset_t	 set;
+
+			sigemptyset(&set);
+			sigprocmask(SIG_SETMASK, &set, NULL);
+		}
+		execv(path, argv);
+		fprintf(stderr, "had: exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	default:
+		break;
+	}
+
+	close(sp[1]);
+	c->pid = pid;
+	c->running = 1;
+	c->ready = 0;
+	c->ping_pending = 0;
+	c->kill_reason[0] = '\0';
+	clock_gettime(CLOCK_MONOTONIC, &c->started);
+	c->started_wall = time(NULL);
+	if (imsgev_init(&c->iev, env->base, sp[0], proc_name(p),
+	    child_dispatch, child_closed, c) == -1) {
+		log_warn("%s: channel", proc_name(p));
+		close(sp[0]);
+		kill(pid, SIGKILL);
+		return;
+	}
+	log_info("%s started, pid %d", proc_name(p), (int)pid);
+
+	if (log_getverbose() != env->verbose) {
+		verb.verbose = log_getverbose();
+		child_compose(p, IMSG_LOG_VERBOSE, 0, -1, &verb, sizeof(verb));
+	}
+	for (q = PROC_VRRP; q < PROC_MAX; q++)
+		if (q != p)
+			child_connect_pair(p, q);
+	child_send_config(p);
+	return;
+
+ retry:
+	{
+		struct timeval	 tv;
+
+		tv.tv_sec = c->backoff_ms / 1000;
+		tv.tv_usec = (c->backoff_ms % 1000) * 1000;
+		evtimer_add(c->respawn_ev, &tv);
+	}
+}
+
+static void
+child_respawn_cb(int fd, short ev, void *arg)
+{
+	struct child_proc	*c = arg;
+
+	if (!c->running)
+		child_spawn(c->proc);
+}
+
+static void
+child_exit_reason(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exited with status %d",
+		    WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by signal %d (%s)%s",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)),
+		    WCOREDUMP(status) ? ", core dumped" : "");
+	else
+		snprintf(buf, len, "stopped with status 0x%x", status);
+}
+
+/* Reap every dead child, say why it died and schedule its respawn. */
+void
+children_reap(void)
+{
+	struct child_proc	*c;
+	struct timeval		 tv;
+	enum had_proc		 p;
+	char			 why[HAD_REASONLEN];
+	int64_t			 lived_ms;
+	pid_t			 pid;
+	int			 status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		c = NULL;
+		for (p = PROC_VRRP; p < PROC_MAX; p++)
+			if (env->children[p].running &&
+			    env->children[p].pid == pid)
+				c = &env->children[p];
+		if (c == NULL)
+			continue;	/* a script; see script.c */
+		child_exit_reason(status, why, sizeof(why));
+		if (c->kill_reason[0] != '\0')
+			snprintf(c->last_exit, sizeof(c->last_exit), "%s (%s)",
+			    c->kill_reason, why);
+		else
+			strlcpy(c->last_exit, why, sizeof(c->last_exit));
+		c->running = 0;
+		c->ready = 0;
+		c->pid = 0;
+		imsgev_close(&c->iev);
+		reload_child_gone(c->proc);
+		if (env->shutting_down) {
+			log_info("%s (pid %d) %s", proc_name(c->proc),
+			    (int)pid, c->last_exit);
+			continue;
+		}
+		lived_ms = ts_ms_since(&c->started);
+		if (lived_ms >= RESPAWN_STABLE_S * 1000)
+			c->backoff_ms = RESPAWN_MIN_MS;
+		c->restarts++;
+		log_warnx("%s (pid %d) %s after %lld ms; restart %u in %u ms",
+		    proc_name(c->proc), (int)pid, c->last_exit,
+		    (long long)lived_ms, c->restarts, c->backoff_ms);
+		tv.tv_sec = c->backoff_ms / 1000;
+		tv.tv_usec = (c->backoff_ms % 1000) * 1000;
+		evtimer_add(c->respawn_ev, &tv);
+		c->backoff_ms *= 2;
+		if (c->backoff_ms > RESPAWN_MAX_MS)
+			c->backoff_ms = RESPAWN_MAX_MS;
+	}
+}
+
+/* First call: close channels and SIGTERM; later calls: SIGKILL. */
+void
+children_shutdown(void)
+{
+	enum had_proc	 p;
+	int		 sig = shutdown_round++ == 0 ? SIGTERM : SIGKILL;
+
+	if (env->ping_ev != NULL)
+		event_del(env->ping_ev);
+	for (p = PROC_VRRP; p < PROC_MAX; p++) {
+		evtimer_del(env->children[p].respawn_ev);
+		if (!env->children[p].running)
+			continue;
+		if (sig == SIGTERM)
+			imsgev_close(&env->children[p].iev);
+		kill(env->children[p].pid, sig);
+	}
+}
+
+int
+children_all_gone(void)
+{
+	enum had_proc	 p;
+
+	for (p = PROC_VRRP; p < PROC_MAX; p++)
+		if (env->children[p].running)
+			return (0);
+	return (1);
+}
+
+static void
+child_kill(struct child_proc *c, const char *why)
+{
+	if (!c->running)
+		return;
+	if (c->kill_reason[0] == '\0')
+		strlcpy(c->kill_reason, why, sizeof(c->kill_reason));
+	kill(c->pid, SIGKILL);
+}
+
+/* The watchdog: a child that does not answer in time is replaced. */
+static void
+children_ping(int fd, short ev, void *arg)
+{
+	struct child_proc	*c;
+	struct msg_ping		 ping;
+	enum had_proc		 p;
+	char			 why[HAD_REASONLEN];
+
+	for (p = PROC_VRRP; p < PROC_MAX; p++) {
+		c = &env->children[p];
+		if (!c->running || !c->iev.active)
+			continue;
+		if (c->ping_pending) {
+			if (ts_ms_since(&c->ping_sent) < PING_TIMEOUT_MS)
+				continue;
+			snprintf(why, sizeof(why), "killed by watchdog: no "
+			    "answer to ping for %d ms", PING_TIMEOUT_MS);
+			log_warnx("%s (pid %d) is not answering pings; "
+			    "killing it", proc_name(p), (int)c->pid);
+			child_kill(c, why);
+			continue;
+		}
+		ping.seq = ++c->ping_seq;
+		clock_gettime(CLOCK_MONOTONIC, &c->ping_sent);
+		c->ping_pending = 1;
+		child_compose(p, IMSG_PING, 0, -1, &ping, sizeof(ping));
+	}
+}
+
+static int
+child_dispatch(struct imsgev *iev, struct imsg *imsg)
+{
+	struct child_proc	*c = child_by_iev(iev);
+	struct msg_ping		 ping;
+	struct msg_ready	 ready;
+	struct msg_reconf_done	 done;
+	const char		*name;
+
+	if (c == NULL)
+		return (-1);
+	name = proc_name(c->proc);
+	switch (imsg->hdr.type) {
+	case IMSG_CHILD_READY:
+		if (imsg_check_size(imsg, sizeof(ready), name) == -1)
+			return (-1);
+		memcpy(&ready, imsg->data, sizeof(ready));
+		if (ready.proc != (uint32_t)c->proc || !ready.caps_ok) {
+			log_warnx("%s: bad ready message", name);
+			return (-1);
+		}
+		c->ready = 1;
+		log_debug("%s (pid %d) ready", name, (int)c->pid);
+		return (0);
+	case IMSG_PONG:
+		if (imsg_check_size(imsg, sizeof(ping), name) == -1)
+			return (-1);
+		memcpy(&ping, imsg->data, sizeof(ping));
+		if (ping.seq != c->ping_seq) {
+			log_warnx("%s: pong %llu for ping %llu", name,
+			    (unsigned long long)ping.seq,
+			    (unsigned long long)c->ping_seq);
+			return (-1);
+		}
+		c->ping_pending = 0;
+		c->pong_seq = ping.seq;
+		return (0);
+	case IMSG_RECONF_DONE:
+		if (imsg_check_size(imsg, sizeof(done), name) == -1)
+			return (-1);
+		memcpy(&done, imsg->data, sizeof(done));
+		if (done.proc != (uint32_t)c->proc) {
+			log_warnx("%s: RECONF_DONE for another process", name);
+			return (-1);
+		}
+		done.reason[sizeof(done.reason) - 1] = '\0';
+		c->generation_done = done.generation;
+		reload_child_done(c->proc, &done);
+		return (0);
+	case IMSG_CTL_TEXT:
+	case IMSG_CTL_END:
+	case IMSG_CTL_PROC:
+		/* Answers for an hactl client: passed on as they are. */
+		if (imsg_check_nofd(imsg, name) == -1)
+			return (-1);
+		control_reply(imsg->hdr.peerid, imsg->hdr.type, imsg->data,
+		    imsg->datalen);
+		return (0);
+	default:
+		log_warnx("%s: unexpected message type %u", name,
+		    imsg->hdr.type);
+		return (-1);
+	}
+}
+
+/* A child closed its channel or sent garbage: replace it. */
+static void
+child_closed(struct imsgev *iev, const char *why)
+{
+	struct child_proc	*c = child_by_iev(iev);
+	char			 reason[HAD_REASONLEN];
+
+	if (c == NULL || !c->running || env->shutting_down)
+		return;
+	snprintf(reason, sizeof(reason), "killed by had: channel %s", why);
+	if (strcmp(why, "EOF") != 0)
+		log_warnx("%s (pid %d): %s; replacing it", proc_name(c->proc),
+		    (int)c->pid, why);
+	child_kill(c, reason);
+}
+
+void
+child_fill_ctl(enum had_proc p, struct msg_ctl_proc *row)
+{
+	struct proc_status	 ps;
+	struct passwd		*pw;
+	pid_t			 pid;
+
+	memset(row, 0, sizeof(*row));
+	strlcpy(row->name, proc_name(p), sizeof(row->name));
+	if (p == PROC_PARENT) {
+		pid = getpid();
+		row->state = 1;
+		row->started = env->started_wall;
+		row->uptime = ts_ms_since(&env->started) / 1000;
+	} else {
+		struct child_proc	*c = &env->children[p];
+
+		pid = c->running ? c->pid : 0;
+		row->state = c->running;
+		row->restarts = c->restarts;
+		strlcpy(row->last_exit, c->last_exit, sizeof(row->last_exit));
+		if (c->running) {
+			row->started = c->started_wall;
+			row->uptime = ts_ms_since(&c->started) / 1000;
+		}
+	}
+	row->pid = pid;
+	if (pid != 0 && proc_read_status(pid, &ps) == 0) {
+		row->uid = ps.uid;
+		row->cap_eff = ps.cap_eff;
+		row->cap_prm = ps.cap_prm;
+		row->cap_bnd = ps.cap_bnd;
+		row->no_new_privs = ps.no_new_privs;
+		strlcpy(row->root, ps.root, sizeof(row->root));
+		if ((pw = getpwuid(ps.uid)) != NULL)
+			strlcpy(row->user, pw->pw_name, sizeof(row->user));
+		else
+			snprintf(row->user, sizeof(row->user), "%u", ps.uid);
+	}
+}

@@ -1,0 +1,120 @@
+/*
+ * had, the privileged parent: config, children, watchdog, control socket.
+ */
+#ifndef HAD_PARENTD_H
+#define HAD_PARENTD_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <stdint.h>
+#include <time.h>
+
+#include "conf_diff.h"
+#include "imsg.h"
+#include "msg.h"
+
+#define HAD_SOCKET		RUNDIR "/had.sock"
+#define HAD_PIDFILE		RUNDIR "/had.pid"
+#define HAD_CHROOT		RUNDIR "/empty"
+#define HAD_CONFFILE		SYSCONFDIR "/had/had.conf"
+
+#define PING_INTERVAL_MS	1000
+#define PING_TIMEOUT_MS		3000
+#define RESPAWN_MIN_MS		100
+#define RESPAWN_MAX_MS		10000
+#define RESPAWN_STABLE_S	10	/* up this long resets the backoff */
+#define SHUTDOWN_GRACE_MS	3000
+#define CTL_MAX_CLIENTS		512
+#define RECONF_TIMEOUT_MS	10000
+
+struct child_proc {
+	enum had_proc		 proc;
+	pid_t			 pid;
+	int			 running;	/* a process exists */
+	int			 ready;		/* said CHILD_READY */
+	struct imsgev		 iev;
+	struct event		*respawn_ev;
+	unsigned		 backoff_ms;
+	unsigned		 restarts;
+	struct timespec		 started;	/* CLOCK_MONOTONIC */
+	time_t			 started_wall;
+	char			 last_exit[HAD_REASONLEN];
+	char			 kill_reason[HAD_REASONLEN];
+	uint64_t		 ping_seq;
+	uint64_t		 pong_seq;
+	struct timespec		 ping_sent;	/* oldest unanswered ping */
+	int			 ping_pending;
+	uint64_t		 generation;	/* config sent */
+	uint64_t		 generation_done;
+};
+
+struct ctl_conn {
+	TAILQ_ENTRY(ctl_conn)	 entry;
+	uint32_t		 id;
+	struct imsgev		 iev;
+	uid_t			 uid;
+	int			 waiting;	/* answers still to come */
+	int			 closing;
+};
+TAILQ_HEAD(ctl_conns, ctl_conn);
+
+struct had_env {
+	struct event_base	*base;
+	const char		*conffile;
+	const char		*sockpath;
+	const char		*pidfile;
+	const char		*chroot;
+	const char		*libexec;
+	const char		*user;
+	const char		*config_id;
+	int			 debug;
+	int			 verbose;
+	int			 shutting_down;
+	struct timespec		 started;
+	time_t			 started_wall;
+	struct child_proc	 children[PROC_MAX];
+	struct conf_blob	 blobs[PROC_MAX];	/* each child's config */
+	uint64_t		 generation;
+	struct ctl_conns	 ctl_conns;
+	int			 nctl;
+	int			 ctl_fd;
+	gid_t			 had_gid;
+	struct event		*ctl_ev;
+	struct event		*ping_ev;
+	struct event		*shutdown_ev;
+};
+
+extern struct had_env	*env;
+
+/* children.c */
+void	 children_init(void);
+void	 children_start(void);
+int	 child_compose(enum had_proc, uint32_t, uint32_t, int, const void *,
+	    size_t);
+void	 children_reap(void);
+void	 children_shutdown(void);
+int	 children_all_gone(void);
+void	 child_fill_ctl(enum had_proc, struct msg_ctl_proc *);
+void	 child_send_config(enum had_proc);
+int	 child_is_up(enum had_proc);
+
+/* control.c */
+int	 control_init(void);
+void	 control_cleanup(void);
+void	 control_reply(uint32_t, uint32_t, const void *, size_t);
+void	 control_end(uint32_t, int, const char *, ...)
+	    __attribute__((__format__(printf, 3, 4)));
+void	 control_text(uint32_t, int, const char *, ...)
+	    __attribute__((__format__(printf, 3, 4)));
+
+/* reload.c */
+int	 reload_load_initial(void);
+void	 reload_request(uint32_t, enum ctl_reload_target);
+void	 reload_child_done(enum had_proc, const struct msg_reconf_done *);
+void	 reload_child_gone(enum had_proc);
+
+/* util */
+int64_t	 ts_ms_since(const struct timespec *);
+
+#endif /* HAD_PARENTD_H */

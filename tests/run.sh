@@ -1,0 +1,107 @@
+#!/bin/bash
+# The whole test suite: both builds (plain and ASan+UBSan), the Criterion
+# unit tests, the namespace integration tests and the man page lint.
+# Prints one line per suite and a closing "N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/.."
+
+JOBS=$(nproc 2>/dev/null || echo 2)
+PASSED=0
+FAILED=0
+SKIPPED=0
+FAILURES=""
+LOGDIR=$(mktemp -d /tmp/had-tests.XXXXXX)
+
+note_fail() { FAILURES="$FAILURES
+  $1"; }
+
+build() {
+	echo "== build ${1:-plain}"
+	if ! make -j"$JOBS" ${1:+$1} all unit >"$LOGDIR/build$1.log" 2>&1; then
+		grep -E 'error|Error' "$LOGDIR/build$1.log" | head -40
+		echo "build ${1:-plain} failed"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+}
+
+build ""
+build "SAN=1"
+
+# Criterion: count test cases from each binary's synthesis line.
+run_unit() {	# dir
+	local t out tested passing failing crashing
+	for t in "$1"/tests/test_*; do
+		[ -x "$t" ] || continue
+		case "$t" in *.d) continue ;; esac
+		out=$("$t" --jobs 2 2>&1)
+		rc=$?
+		syn=$(echo "$out" | grep 'Synthesis:' | tail -1)
+		tested=$(echo "$syn" | sed -n 's/.*Tested: \([0-9]*\).*/\1/p')
+		passing=$(echo "$syn" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
+		failing=$(echo "$syn" | sed -n 's/.*Failing: \([0-9]*\).*/\1/p')
+		crashing=$(echo "$syn" | sed -n 's/.*Crashing: \([0-9]*\).*/\1/p')
+		: "${tested:=0}" "${passing:=0}" "${failing:=0}" "${crashing:=0}"
+		PASSED=$((PASSED + passing))
+		FAILED=$((FAILED + failing + crashing))
+		if [ $rc -ne 0 ] || [ "$tested" = 0 ]; then
+			[ $((failing + crashing)) -eq 0 ] && FAILED=$((FAILED + 1))
+			note_fail "$t"
+			echo "$out" | grep -E '\[FAIL\]|\[----\]|ERROR|runtime error' | head -40
+		fi
+		printf '%-40s %s\n' "$t" "${syn:-no synthesis line (rc $rc)}"
+	done
+}
+
+echo "== unit tests"
+run_unit build
+echo "== unit tests (ASan+UBSan)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_unit build-san
+
+run_shell() {	# script build label
+	local out rc p f s
+	out=$(BUILD=$2 bash "$1" 2>&1)
+	rc=$?
+	p=$(echo "$out" | grep -c '^PASS ')
+	f=$(echo "$out" | grep -c '^FAIL ')
+	s=$(echo "$out" | grep -c '^SKIP ')
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+	SKIPPED=$((SKIPPED + s))
+	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+		FAILED=$((FAILED + 1))
+	fi
+	if [ $rc -ne 0 ] || [ "$f" -gt 0 ]; then
+		note_fail "$1 ($3)"
+		echo "$out" | tail -80
+	else
+		echo "$out" | grep -E '^SKIP '
+	fi
+	printf '%-40s %s\n' "$1 ($3)" "$(echo "$out" | tail -1)"
+}
+
+echo "== integration tests"
+for t in tests/integration/test_*.sh; do
+	run_shell "$t" build plain
+done
+echo "== integration tests (ASan+UBSan)"
+for t in tests/integration/test_*.sh; do
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1 \
+	    run_shell "$t" build-san sanitizers
+done
+
+echo "== other checks"
+for t in tests/check_*.sh; do
+	[ -e "$t" ] || continue
+	run_shell "$t" build plain
+done
+
+rm -rf "$LOGDIR"
+if [ -n "$FAILURES" ]; then
+	echo "failed:$FAILURES"
+fi
+echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+[ "$FAILED" -eq 0 ]
