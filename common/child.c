@@ -27,6 +27,8 @@
 #include "log.h"
 #include "proc.h"
 
+extern char		**environ;
+
 static struct child_env	 child_env;
 struct child_env	*child = &child_env;
 
@@ -353,18 +355,22 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 	const char	*name = proc_name(ops->proc);
 	int		 ch;
 
+	/* Before getopt: the title may overwrite the original argv. */
+	setproctitle_init(argc, argv, environ);
 	child->ops = ops;
 	child->user = HAD_USER;
 	while ((ch = getopt(argc, argv, "C:du:v")) != -1) {
 		switch (ch) {
 		case 'C':
-			child->chroot = optarg;
+			if ((child->chroot = strdup(optarg)) == NULL)
+				exit(1);
 			break;
 		case 'd':
 			child->debug = 1;
 			break;
 		case 'u':
-			child->user = optarg;
+			if ((child->user = strdup(optarg)) == NULL)
+				exit(1);
 			break;
 		case 'v':
 			log_setverbose(1);

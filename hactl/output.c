@@ -39,30 +39,53 @@ json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* "cap_net_raw", "none", or "all" for a full set. */
+static size_t
+caps_append(char *buf, size_t len, size_t off, int first, int cap)
+{
+	char	*name = cap_to_name(cap);
+
+	off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+	    first ? "" : ",", name != NULL ? name : "?");
+	cap_free(name);
+	return (off);
+}
+
+/*
+ * "cap_net_raw", "none", or for a mostly full set "all" and what is
+ * missing from it ("all except cap_sys_resource").
+ */
 char *
 caps_string(uint64_t mask, char *buf, size_t len)
 {
-	char	*name;
-	int	 i, bits, n = 0;
+	int	 i, bits, n = 0, missing = 0;
 	size_t	 off = 0;
 
 	bits = cap_max_bits();
-	if (bits > 0 && bits < 64 && mask == (1ULL << bits) - 1) {
-		strlcpy(buf, "all", len);
+	if (bits <= 0 || bits > 64)
+		bits = 64;
+	for (i = 0; i < bits; i++)
+		if (mask & (1ULL << i))
+			n++;
+	buf[0] = '\0';
+	if (n == 0) {
+		strlcpy(buf, "none", len);
 		return (buf);
 	}
-	buf[0] = '\0';
-	for (i = 0; i < 64; i++) {
-		if (!(mask & (1ULL << i)))
-			continue;
-		name = cap_to_name(i);
-		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
-		    n++ ? "," : "", name != NULL ? name : "?");
-		cap_free(name);
+	if (n > bits / 2) {
+		off = strlcpy(buf, "all", len);
+		for (i = 0; i < bits; i++) {
+			if (mask & (1ULL << i))
+				continue;
+			if (!missing++)
+				off += snprintf(buf + off, off < len ?
+				    len - off : 0, " except ");
+			off = caps_append(buf, len, off, missing == 1, i);
+		}
+		return (buf);
 	}
-	if (n == 0)
-		strlcpy(buf, "none", len);
+	for (i = 0; i < 64; i++)
+		if (mask & (1ULL << i))
+			off = caps_append(buf, len, off, off == 0, i);
 	return (buf);
 }
 

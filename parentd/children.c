@@ -461,20 +461,58 @@ child_dispatch(struct imsgev *iev, struct imsg *imsg)
 	}
 }
 
-/* A child closed its channel or sent garbage: replace it. */
+struct child_eof {
+	enum had_proc	 proc;
+	pid_t		 pid;
+	char		 why[64];
+};
+
+static void
+child_eof_timeout(int fd, short ev, void *arg)
+{
+	struct child_eof	*ce = arg;
+	struct child_proc	*c = &env->children[ce->proc];
+	char			 reason[HAD_REASONLEN];
+
+	if (c->running && c->pid == ce->pid && !env->shutting_down) {
+		snprintf(reason, sizeof(reason), "killed by had: channel %s",
+		    ce->why);
+		log_warnx("%s (pid %d): channel %s; replacing it",
+		    proc_name(c->proc), (int)c->pid, ce->why);
+		child_kill(c, reason);
+	}
+	free(ce);
+}
+
+/*
+ * A child closed its channel or sent garbage: replace it.  A child that
+ * is dying closes its channel before it can be reaped, so give SIGCHLD a
+ * moment to tell the real story before blaming the channel.
+ */
 static void
 child_closed(struct imsgev *iev, const char *why)
 {
 	struct child_proc	*c = child_by_iev(iev);
-	char			 reason[HAD_REASONLEN];
+	struct child_eof	*ce;
+	struct timeval		 tv = { 0, 250000 };
 
 	if (c == NULL || !c->running || env->shutting_down)
 		return;
-	snprintf(reason, sizeof(reason), "killed by had: channel %s", why);
-	if (strcmp(why, "EOF") != 0)
-		log_warnx("%s (pid %d): %s; replacing it", proc_name(c->proc),
-		    (int)c->pid, why);
-	child_kill(c, reason);
+	if ((ce = calloc(1, sizeof(*ce))) == NULL) {
+		child_kill(c, "killed by had: channel closed");
+		return;
+	}
+	ce->proc = c->proc;
+	ce->pid = c->pid;
+	strlcpy(ce->why, why, sizeof(ce->why));
+	if (strstr(why, "malformed") != NULL || strstr(why, "invalid") != NULL ||
+	    strstr(why, "unexpected") != NULL)
+		tv.tv_usec = 0;		/* garbage: no need to wait */
+	if (event_base_once(env->base, -1, EV_TIMEOUT, child_eof_timeout, ce,
+	    &tv) == -1) {
+		free(ce);
+		child_kill(c, "killed by had: channel closed");
+	}
 }
 
 void
