@@ -1,0 +1,501 @@
+/*
+ * VRRP state machine: RFC 5798 6.4 (v3) and RFC 3768 6.4 (v2), plus a
+ * Fault state driven by tracking, with keepalived's semantics for
+ * nopreempt, preempt_delay and the "state MASTER" hint.
+ *
+ * Times are monotonic microseconds supplied by the caller.  Intervals
+ * configured or carried on the wire are centiseconds.  A deadline of
+ * VRRP_TIME_NONE means that timer is not running.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vrrp_packet.h"
+#include "vrrp_state.h"
+
+#define USEC_PER_SEC	1000000ULL
+
+const char *const vrrp_state_names[VRRP_STATE_MAX] = {
+	[VRRP_STATE_INIT] = "INIT",
+	[VRRP_STATE_BACKUP] = "BACKUP",
+	[VRRP_STATE_MASTER] = "MASTER",
+	[VRRP_STATE_FAULT] = "FAULT",
+};
+
+static void	act_begin(const struct vrrp_sm *, struct vrrp_actions *);
+static void	act_end(const struct vrrp_sm *, struct vrrp_actions *);
+static void	transition(struct vrrp_sm *, struct vrrp_actions *,
+		    enum vrrp_state, const char *, ...)
+		    __attribute__((__format__(printf, 4, 5)));
+static void	send_advert(struct vrrp_sm *, uint64_t,
+		    struct vrrp_actions *);
+static void	send_prio0(struct vrrp_sm *, struct vrrp_actions *);
+static void	arm_down_timer(struct vrrp_sm *, uint64_t, uint64_t);
+static void	become_master(struct vrrp_sm *, uint64_t,
+		    struct vrrp_actions *, const char *);
+static void	enter_backup(struct vrrp_sm *, uint64_t,
+		    struct vrrp_actions *, const char *);
+static void	start(struct vrrp_sm *, uint64_t, struct vrrp_actions *,
+		    const char *);
+static int	preempt_delayed(const struct vrrp_sm *, uint64_t);
+static uint8_t	compute_prio(const struct vrrp_sm *);
+static void	note_master(struct vrrp_sm *, const struct vrrp_advert *);
+
+const char *
+vrrp_state_name(enum vrrp_state s)
+{
+	if ((unsigned)s >= VRRP_STATE_MAX)
+		return ("UNKNOWN");
+	return (vrrp_state_names[s]);
+}
+
+void
+vrrp_sm_init(struct vrrp_sm *sm, const struct vrrp_sm_config *cfg)
+{
+	memset(sm, 0, sizeof(*sm));
+	sm->cfg = *cfg;
+	sm->state = VRRP_STATE_INIT;
+	sm->master_adver_int = cfg->adver_int;
+	sm->down_at = VRRP_TIME_NONE;
+	sm->adver_at = VRRP_TIME_NONE;
+	sm->preempt_at = VRRP_TIME_NONE;
+	sm->eff_prio = compute_prio(sm);
+	strlcpy(sm->last_reason, "initialized", sizeof(sm->last_reason));
+}
+
+/*
+ * Effective priority: base plus tracking weights, kept within 1..254 so
+ * that tracking can neither make us the owner nor silence us; an owner
+ * (255) stays the owner.
+ */
+static uint8_t
+compute_prio(const struct vrrp_sm *sm)
+{
+	int	p;
+
+	if (sm->cfg.priority == VRRP_PRIO_OWNER)
+		return (VRRP_PRIO_OWNER);
+	p = (int)sm->cfg.priority + sm->weight;
+	if (p < 1)
+		p = 1;
+	if (p > VRRP_PRIO_OWNER - 1)
+		p = VRRP_PRIO_OWNER - 1;
+	return ((uint8_t)p);
+}
+
+uint8_t
+vrrp_sm_eff_prio(const struct vrrp_sm *sm)
+{
+	return (sm->eff_prio);
+}
+
+/*
+ * RFC 5798 6.1: Skew_Time = ((256 - Priority) * Master_Adver_Interval)
+ * / 256.  RFC 3768 6.1: Skew_Time = (256 - Priority) / 256 seconds,
+ * independent of the interval.  Computed in microseconds so that the
+ * division loses as little as possible.
+ */
+uint64_t
+vrrp_sm_skew_time(const struct vrrp_sm *sm)
+{
+	uint64_t	inv = 256 - sm->eff_prio;
+
+	if (sm->cfg.version == VRRP_VERSION_2)
+		return (inv * USEC_PER_SEC / 256);
+	return (inv * sm->master_adver_int * VRRP_USEC_PER_CS / 256);
+}
+
+/* RFC 5798 6.1: Master_Down_Interval = 3 * Master_Adver_Interval + Skew. */
+uint64_t
+vrrp_sm_master_down_interval(const struct vrrp_sm *sm)
+{
+	return (3 * sm->master_adver_int * VRRP_USEC_PER_CS +
+	    vrrp_sm_skew_time(sm));
+}
+
+uint64_t
+vrrp_sm_next_timer(const struct vrrp_sm *sm)
+{
+	uint64_t	t = VRRP_TIME_NONE;
+
+	switch (sm->state) {
+	case VRRP_STATE_BACKUP:
+		t = sm->down_at;
+		if (sm->preempt_held && sm->preempt_at < t)
+			t = sm->preempt_at;
+		break;
+	case VRRP_STATE_MASTER:
+		t = sm->adver_at;
+		break;
+	default:
+		break;
+	}
+	return (t);
+}
+
+static void
+act_begin(const struct vrrp_sm *sm, struct vrrp_actions *act)
+{
+	memset(act, 0, sizeof(*act));
+	act->old_state = act->new_state = sm->state;
+	act->timer_at = VRRP_TIME_NONE;
+}
+
+static void
+act_end(const struct vrrp_sm *sm, struct vrrp_actions *act)
+{
+	act->new_state = sm->state;
+	act->priority = sm->eff_prio;
+	act->timer_at = vrrp_sm_next_timer(sm);
+}
+
+static void
+transition(struct vrrp_sm *sm, struct vrrp_actions *act,
+    enum vrrp_state to, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(act->reason, sizeof(act->reason), fmt, ap);
+	va_end(ap);
+	strlcpy(sm->last_reason, act->reason, sizeof(sm->last_reason));
+
+	if (sm->state == to)
+		return;
+	if (sm->state == VRRP_STATE_MASTER)
+		sm->stats.released_master++;
+	if (to == VRRP_STATE_MASTER)
+		sm->stats.became_master++;
+	if (to == VRRP_STATE_FAULT)
+		sm->stats.faults++;
+	sm->stats.transitions++;
+	sm->state = to;
+	act->transition = 1;
+}
+
+static void
+send_advert(struct vrrp_sm *sm, uint64_t now, struct vrrp_actions *act)
+{
+	act->flags |= VRRP_ACT_SEND_ADVERT;
+	sm->stats.adverts_sent++;
+	sm->adver_at = now + sm->cfg.adver_int * VRRP_USEC_PER_CS;
+}
+
+static void
+send_prio0(struct vrrp_sm *sm, struct vrrp_actions *act)
+{
+	act->flags |= VRRP_ACT_SEND_PRIO0;
+	sm->stats.adverts_sent++;
+	sm->stats.prio0_sent++;
+}
+
+static void
+arm_down_timer(struct vrrp_sm *sm, uint64_t now, uint64_t after)
+{
+	sm->down_at = now + after;
+}
+
+/* Within preempt_delay of startup (keepalived): hold back preemption. */
+static int
+preempt_delayed(const struct vrrp_sm *sm, uint64_t now)
+{
+	return (sm->preempt_at != VRRP_TIME_NONE && now < sm->preempt_at);
+}
+
+static void
+note_master(struct vrrp_sm *sm, const struct vrrp_advert *adv)
+{
+	sm->master = adv->src;
+	sm->master_prio = adv->priority;
+	sm->master_known = 1;
+}
+
+/*
+ * RFC 5798 6.4.1 (startup as owner) and 6.4.2 (Master_Down_Timer
+ * fires): send an ADVERTISEMENT, broadcast gratuitous ARP / send
+ * unsolicited NA for the VIPs (the caller does that on BECOME_MASTER),
+ * set the Adver_Timer to Advertisement_Interval, go Master.
+ */
+static void
+become_master(struct vrrp_sm *sm, uint64_t now, struct vrrp_actions *act,
+    const char *why)
+{
+	act->flags |= VRRP_ACT_BECOME_MASTER;
+	send_advert(sm, now, act);
+	sm->down_at = VRRP_TIME_NONE;
+	sm->preempt_held = 0;
+	sm->master_known = 0;
+	transition(sm, act, VRRP_STATE_MASTER, "%s", why);
+}
+
+/*
+ * RFC 5798 6.4.1 (startup, not owner) and 6.4.3 (higher priority
+ * advert): cancel the Adver_Timer, set Master_Down_Timer to
+ * Master_Down_Interval, go Backup.  The caller has already set
+ * Master_Adver_Interval where the RFC asks for it.
+ */
+static void
+enter_backup(struct vrrp_sm *sm, uint64_t now, struct vrrp_actions *act,
+    const char *why)
+{
+	if (sm->state == VRRP_STATE_MASTER)
+		act->flags |= VRRP_ACT_LEAVE_MASTER;
+	sm->adver_at = VRRP_TIME_NONE;
+	arm_down_timer(sm, now, vrrp_sm_master_down_interval(sm));
+	transition(sm, act, VRRP_STATE_BACKUP, "%s", why);
+}
+
+/*
+ * RFC 5798 6.4.1 Initialize, Startup event; also used when tracking
+ * recovers, which keepalived treats as a fresh start.  The "state
+ * MASTER" hint does not skip the election: like keepalived, a router
+ * that is not the owner only becomes Master by the down timer.
+ */
+static void
+start(struct vrrp_sm *sm, uint64_t now, struct vrrp_actions *act,
+    const char *why)
+{
+	char	buf[VRRP_SM_REASONLEN];
+
+	sm->started = now;
+	sm->preempt_held = 0;
+	sm->master_known = 0;
+	sm->preempt_at = sm->cfg.preempt_delay > 0 ?
+	    now + sm->cfg.preempt_delay : VRRP_TIME_NONE;
+	sm->master_adver_int = sm->cfg.adver_int;
+	sm->eff_prio = compute_prio(sm);
+
+	if (sm->eff_prio == VRRP_PRIO_OWNER) {
+		snprintf(buf, sizeof(buf), "%s: address owner (priority 255)",
+		    why);
+		become_master(sm, now, act, buf);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s%s", why, sm->cfg.init_master ?
+	    " (initial state MASTER, awaiting election)" : "");
+	enter_backup(sm, now, act, buf);
+}
+
+/*
+ * RFC 5798 6.4.1, Startup event in Initialize: the owner goes Master at
+ * once, everyone else Backup with Master_Down_Timer running.  If
+ * tracking already failed we go to Fault instead and wait for it.
+ */
+void
+vrrp_sm_startup(struct vrrp_sm *sm, uint64_t now, struct vrrp_actions *act)
+{
+	act_begin(sm, act);
+	if (sm->state == VRRP_STATE_INIT) {
+		if (sm->fault) {
+			sm->started = now;
+			transition(sm, act, VRRP_STATE_FAULT,
+			    "startup: tracking failed");
+		} else
+			start(sm, now, act, "startup");
+	}
+	act_end(sm, act);
+}
+
+/*
+ * RFC 5798 6.4.2 and 6.4.3, Shutdown event: a Backup cancels its timer;
+ * a Master cancels its timer and sends an ADVERTISEMENT with priority
+ * 0 so that a Backup takes over within Skew_Time.  Both go Initialize.
+ */
+void
+vrrp_sm_shutdown(struct vrrp_sm *sm, uint64_t now, struct vrrp_actions *act)
+{
+	(void)now;	/* same signature as every other event */
+	act_begin(sm, act);
+	if (sm->state == VRRP_STATE_MASTER) {
+		send_prio0(sm, act);
+		act->flags |= VRRP_ACT_LEAVE_MASTER;
+	}
+	sm->down_at = sm->adver_at = VRRP_TIME_NONE;
+	sm->preempt_held = 0;
+	if (sm->state != VRRP_STATE_INIT)
+		transition(sm, act, VRRP_STATE_INIT, "shutdown");
+	act_end(sm, act);
+}
+
+/*
+ * Timer expiry.  RFC 5798 6.4.2: in Backup, Master_Down_Timer fires ->
+ * become Master.  RFC 5798 6.4.3: in Master, Adver_Timer fires -> send
+ * an ADVERTISEMENT and reset the timer.  Plus keepalived's
+ * preempt_delay: when it ends and we held back a preemption of a
+ * lower-priority Master, preempt now.  Calling early is harmless.
+ */
+void
+vrrp_sm_timer(struct vrrp_sm *sm, uint64_t now, struct vrrp_actions *act)
+{
+	char	buf[VRRP_SM_REASONLEN], ip[INET6_ADDRSTRLEN];
+
+	act_begin(sm, act);
+	switch (sm->state) {
+	case VRRP_STATE_MASTER:
+		if (now >= sm->adver_at)
+			send_advert(sm, now, act);
+		break;
+	case VRRP_STATE_BACKUP:
+		if (sm->preempt_held && now >= sm->preempt_at) {
+			sm->preempt_held = 0;
+			if (sm->cfg.preempt && sm->master_known &&
+			    sm->master_prio < sm->eff_prio) {
+				snprintf(buf, sizeof(buf), "preempt_delay "
+				    "elapsed: priority %u over %u from %s",
+				    sm->eff_prio, sm->master_prio,
+				    vrrp_addr_ntop(&sm->master, ip,
+				    sizeof(ip)));
+				become_master(sm, now, act, buf);
+				break;
+			}
+		}
+		if (now < sm->down_at)
+			break;
+		if (sm->master_known && sm->master_prio == VRRP_PRIO_STOP)
+			snprintf(buf, sizeof(buf), "priority 0 received "
+			    "from %s", vrrp_addr_ntop(&sm->master, ip,
+			    sizeof(ip)));
+		else if (sm->master_known && sm->master_prio < sm->eff_prio)
+			snprintf(buf, sizeof(buf), "preempt: priority %u "
+			    "over %u from %s", sm->eff_prio, sm->master_prio,
+			    vrrp_addr_ntop(&sm->master, ip, sizeof(ip)));
+		else
+			strlcpy(buf, "master down timer expired",
+			    sizeof(buf));
+		become_master(sm, now, act, buf);
+		break;
+	default:
+		break;
+	}
+	act_end(sm, act);
+}
+
+/*
+ * An ADVERTISEMENT that passed vrrp_packet_parse().
+ *
+ * RFC 5798 6.4.2 (Backup): priority 0 -> Master_Down_Timer = Skew_Time;
+ * else if Preempt_Mode is False or the advert's priority >= ours ->
+ * learn Master_Adver_Interval (v3), recompute Master_Down_Interval and
+ * reset the timer; else discard, so that the timer preempts.  With
+ * keepalived's preempt_delay, a lower priority within the delay is
+ * treated as if preemption were off, and remembered.
+ *
+ * RFC 5798 6.4.3 (Master): priority 0 -> send an ADVERTISEMENT at once
+ * and reset the Adver_Timer; a higher priority, or an equal one from a
+ * greater primary address -> learn its interval and go Backup; else
+ * discard.
+ */
+void
+vrrp_sm_advert(struct vrrp_sm *sm, uint64_t now, const struct vrrp_advert *adv,
+    struct vrrp_actions *act)
+{
+	char	buf[VRRP_SM_REASONLEN], ip[INET6_ADDRSTRLEN];
+	int	cmp;
+
+	act_begin(sm, act);
+	sm->stats.adverts_rcvd++;
+	if (adv->priority == VRRP_PRIO_STOP)
+		sm->stats.prio0_rcvd++;
+
+	switch (sm->state) {
+	case VRRP_STATE_BACKUP:
+		note_master(sm, adv);
+		if (adv->priority == VRRP_PRIO_STOP) {
+			arm_down_timer(sm, now, vrrp_sm_skew_time(sm));
+			break;
+		}
+		if (!sm->cfg.preempt || adv->priority >= sm->eff_prio ||
+		    preempt_delayed(sm, now)) {
+			sm->preempt_held = sm->cfg.preempt &&
+			    adv->priority < sm->eff_prio;
+			/* Zero never passes the parser; don't trust it. */
+			if (sm->cfg.version == VRRP_VERSION_3 &&
+			    adv->adver_int_cs > 0)
+				sm->master_adver_int = adv->adver_int_cs;
+			arm_down_timer(sm, now,
+			    vrrp_sm_master_down_interval(sm));
+		}
+		break;
+	case VRRP_STATE_MASTER:
+		if (adv->priority == VRRP_PRIO_STOP) {
+			send_advert(sm, now, act);
+			break;
+		}
+		cmp = vrrp_addr_cmp(&adv->src, &sm->cfg.primary);
+		if (adv->priority < sm->eff_prio ||
+		    (adv->priority == sm->eff_prio && cmp <= 0))
+			break;
+		vrrp_addr_ntop(&adv->src, ip, sizeof(ip));
+		if (adv->priority > sm->eff_prio)
+			snprintf(buf, sizeof(buf), "higher priority %u from %s",
+			    adv->priority, ip);
+		else
+			snprintf(buf, sizeof(buf), "equal priority %u from "
+			    "higher address %s", adv->priority, ip);
+		if (sm->cfg.version == VRRP_VERSION_3 &&
+		    adv->adver_int_cs > 0)
+			sm->master_adver_int = adv->adver_int_cs;
+		note_master(sm, adv);
+		enter_backup(sm, now, act, buf);
+		break;
+	default:
+		/* Initialize and Fault do not listen. */
+		break;
+	}
+	act_end(sm, act);
+}
+
+/*
+ * Tracking (keepalived semantics, no RFC section): a failed track
+ * script, interface or check puts the instance in Fault.  A Master
+ * leaving for Fault behaves as on shutdown (priority 0 advert, remove
+ * VIPs); leaving Fault is a fresh RFC 5798 6.4.1 Startup.
+ */
+void
+vrrp_sm_set_fault(struct vrrp_sm *sm, uint64_t now, int fault,
+    const char *why, struct vrrp_actions *act)
+{
+	act_begin(sm, act);
+	fault = fault != 0;
+	if (fault == sm->fault) {
+		act_end(sm, act);
+		return;
+	}
+	sm->fault = fault;
+	if (fault) {
+		if (sm->state == VRRP_STATE_MASTER) {
+			send_prio0(sm, act);
+			act->flags |= VRRP_ACT_LEAVE_MASTER;
+		}
+		if (sm->state != VRRP_STATE_INIT) {
+			sm->down_at = sm->adver_at = VRRP_TIME_NONE;
+			sm->preempt_held = 0;
+			transition(sm, act, VRRP_STATE_FAULT, "%s",
+			    why != NULL ? why : "tracking failed");
+		}
+	} else if (sm->state == VRRP_STATE_FAULT)
+		start(sm, now, act, why != NULL ? why : "tracking recovered");
+	act_end(sm, act);
+}
+
+/*
+ * Tracking weights change the effective priority.  A Master announces
+ * a new priority at once so that a better Backup can preempt without
+ * waiting an interval; a Backup's Skew_Time follows at the next reset.
+ */
+void
+vrrp_sm_set_weight(struct vrrp_sm *sm, uint64_t now, int weight,
+    struct vrrp_actions *act)
+{
+	uint8_t	old;
+
+	act_begin(sm, act);
+	old = sm->eff_prio;
+	sm->weight = weight;
+	sm->eff_prio = compute_prio(sm);
+	if (sm->eff_prio != old && sm->state == VRRP_STATE_MASTER)
+		send_advert(sm, now, act);
+	act_end(sm, act);
+}
