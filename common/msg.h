@@ -48,24 +48,31 @@ enum imsg_type {
 	IMSG_CTL_TEXT,			/* struct msg_ctl_text, one line */
 	IMSG_CTL_END,			/* struct msg_ctl_end */
 
-	/* Scripts: child -> had -> child. */
-	IMSG_SCRIPT_RUN = 400,
-	IMSG_SCRIPT_RESULT,
+	IMSG_CTL_VRRP,			/* struct msg_ctl_vrrp, one row */
+
+	/* Scripts: child -> had -> child, by config name, never by text. */
+	IMSG_SCRIPT_RUN = 400,		/* struct msg_script_run */
+	IMSG_SCRIPT_RESULT,		/* struct msg_script_result */
+	IMSG_NOTIFY,			/* struct msg_notify, vrrpd -> had */
 
 	/* vrrpd <-> lvsd. */
-	IMSG_VIP_ADD = 500,
-	IMSG_VIP_DEL,
-	IMSG_VMAC_UP,
-	IMSG_VMAC_DOWN,
-	IMSG_LINK_STATE,
-	IMSG_ADDR_GONE,
+	IMSG_VIP_ADD = 500,		/* struct msg_vip */
+	IMSG_VIP_DEL,			/* struct msg_vip */
+	IMSG_VIP_RESULT,		/* struct msg_vip, lvsd -> vrrpd */
+	IMSG_VMAC_UP,			/* struct msg_vmac */
+	IMSG_VMAC_DOWN,			/* struct msg_vmac */
+	IMSG_LINK_STATE,		/* struct msg_link, lvsd -> vrrpd */
+	IMSG_ADDR_GONE,			/* struct msg_vip, lvsd -> vrrpd */
+	IMSG_LINK_QUERY,		/* struct msg_link, vrrpd -> lvsd */
 
 	/* checkd -> lvsd, checkd -> vrrpd. */
 	IMSG_RS_STATE = 600,
-	IMSG_TRACK_STATE,
+	IMSG_TRACK_STATE,		/* struct msg_track */
+	IMSG_TRACK_QUERY,		/* no payload: resend every state */
 
-	/* child -> had: state to keep across a respawn. */
-	IMSG_STATE_REPORT = 700,
+	/* child -> had: state to keep across a respawn; had -> child. */
+	IMSG_STATE_REPORT = 700,	/* struct msg_vrrp_state */
+	IMSG_STATE_RESUME,		/* struct msg_vrrp_state */
 };
 
 struct msg_ready {
@@ -146,6 +153,104 @@ struct msg_ctl_text {
 struct msg_ctl_end {
 	int32_t		status;		/* 0 ok, else error */
 	char		message[HAD_REASONLEN];
+};
+
+/* A virtual address, as vrrpd asks lvsd to add or remove it. */
+struct msg_vip {
+	char		instance[HAD_NAMELEN];
+	char		ifname[16];
+	char		label[16];
+	uint8_t		af;		/* AF_INET, AF_INET6 */
+	uint8_t		prefix;
+	uint8_t		scope;
+	uint8_t		vrid;
+	uint8_t		addr[16];
+	int32_t		error;		/* IMSG_VIP_RESULT: 0 or errno */
+};
+
+struct msg_vmac {
+	char		instance[HAD_NAMELEN];
+	char		ifname[16];	/* the macvlan */
+	char		parent[16];
+	uint8_t		vrid;
+	uint8_t		af;
+	uint8_t		pad[2];
+	int32_t		error;
+};
+
+struct msg_link {
+	char		ifname[16];
+	int32_t		ifindex;
+	uint32_t	up;		/* IFF_UP and IFF_RUNNING */
+	uint32_t	exists;
+};
+
+struct msg_track {
+	char		name[HAD_NAMELEN];	/* vrrp_script name */
+	uint32_t	up;
+	int32_t		weight;			/* weight to apply */
+};
+
+struct msg_script_run {
+	uint32_t	kind;		/* SCRIPT_* */
+	uint32_t	id;		/* caller's cookie, returned */
+	char		name[HAD_NAMELEN];	/* object in had's config */
+	uint32_t	timeout_ms;
+	uint32_t	arg;		/* MISC: none; NOTIFY: state */
+};
+
+enum script_kind {
+	SCRIPT_VRRP = 1,	/* vrrp_script NAME */
+	SCRIPT_MISC,		/* MISC_CHECK of real server NAME */
+};
+
+struct msg_script_result {
+	uint32_t	kind;
+	uint32_t	id;
+	char		name[HAD_NAMELEN];
+	int32_t		status;		/* exit status, -1 if none */
+	int32_t		signal;		/* killing signal, 0 if none */
+	uint32_t	timed_out;
+	uint32_t	duration_ms;
+};
+
+struct msg_notify {
+	char		instance[HAD_NAMELEN];
+	char		group[HAD_NAMELEN];	/* sync group, or "" */
+	uint32_t	state;		/* 1 backup, 2 master, 3 fault, 4 stop */
+	uint32_t	priority;
+};
+
+struct msg_vrrp_state {
+	char		instance[HAD_NAMELEN];
+	uint32_t	state;
+	uint32_t	priority;
+};
+
+struct msg_ctl_vrrp {
+	char		name[HAD_NAMELEN];
+	char		ifname[16];
+	uint32_t	vrid;
+	uint32_t	version;
+	uint32_t	state;
+	char		state_name[16];
+	uint32_t	base_priority;
+	uint32_t	eff_priority;
+	char		master[48];
+	uint32_t	advert_int_cs;
+	uint32_t	master_adver_int_cs;
+	uint32_t	nvips;
+	char		vips[512];	/* space-separated */
+	uint64_t	transitions;
+	int64_t		last_transition;	/* unix time */
+	char		last_reason[HAD_REASONLEN];
+	uint64_t	adverts_sent;
+	uint64_t	adverts_rcvd;
+	uint64_t	prio0_sent;
+	uint64_t	prio0_rcvd;
+	uint64_t	drops[16];	/* by enum vrrp_drop_reason */
+	char		drop_names[16][16];
+	uint32_t	ndrops;
 };
 
 const char	*proc_name(enum had_proc);

@@ -292,8 +292,10 @@ children_reap(void)
 			if (env->children[p].running &&
 			    env->children[p].pid == pid)
 				c = &env->children[p];
-		if (c == NULL)
-			continue;	/* a script; see script.c */
+		if (c == NULL) {
+			(void)script_reaped(pid, status);
+			continue;
+		}
 		child_exit_reason(status, why, sizeof(why));
 		if (c->kill_reason[0] != '\0')
 			snprintf(c->last_exit, sizeof(c->last_exit), "%s (%s)",
@@ -445,9 +447,27 @@ child_dispatch(struct imsgev *iev, struct imsg *imsg)
 		c->generation_done = done.generation;
 		reload_child_done(c->proc, &done);
 		return (0);
+	case IMSG_SCRIPT_RUN: {
+		struct msg_script_run	 run;
+
+		if (imsg_check_size(imsg, sizeof(run), name) == -1)
+			return (-1);
+		memcpy(&run, imsg->data, sizeof(run));
+		return (script_request(c->proc, &run));
+	}
+	case IMSG_NOTIFY: {
+		struct msg_notify	 n;
+
+		if (c->proc != PROC_VRRP ||
+		    imsg_check_size(imsg, sizeof(n), name) == -1)
+			return (-1);
+		memcpy(&n, imsg->data, sizeof(n));
+		return (script_notify(&n));
+	}
 	case IMSG_CTL_TEXT:
 	case IMSG_CTL_END:
 	case IMSG_CTL_PROC:
+	case IMSG_CTL_VRRP:
 		/* Answers for an hactl client: passed on as they are. */
 		if (imsg_check_nofd(imsg, name) == -1)
 			return (-1);

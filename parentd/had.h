@@ -75,6 +75,7 @@ struct had_env {
 	time_t			 started_wall;
 	struct child_proc	 children[PROC_MAX];
 	struct conf_blob	 blobs[PROC_MAX];	/* each child's config */
+	struct had_conf		*conf;		/* for scripts and notify */
 	uint64_t		 generation;
 	struct ctl_conns	 ctl_conns;
 	int			 nctl;
@@ -113,6 +114,14 @@ int	 reload_load_initial(void);
 void	 reload_request(uint32_t, enum ctl_reload_target);
 void	 reload_child_done(enum had_proc, const struct msg_reconf_done *);
 void	 reload_child_gone(enum had_proc);
+
+/* script.c */
+struct msg_script_run;
+struct msg_notify;
+int	 script_request(enum had_proc, const struct msg_script_run *);
+int	 script_notify(const struct msg_notify *);
+int	 script_reaped(pid_t, int);
+void	 script_kill_all(void);
 
 /* util */
 int64_t	 ts_ms_since(const struct timespec *);

@@ -106,6 +106,7 @@ had_chroot_dir(void)
 static void
 had_finish(void)
 {
+	script_kill_all();
 	control_cleanup();
 	if (unlink(env->pidfile) == -1 && errno != ENOENT)
 		log_warn("removing %s", env->pidfile);

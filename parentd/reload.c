@@ -75,7 +75,7 @@ reload_load_initial(void)
 		if (conf_blob_build(&env->blobs[p], conf, p) == -1)
 			fatal("building the configuration of %s",
 			    proc_name(p));
-	conf_free(conf);
+	env->conf = conf;
 	env->generation = 1;
 	return (0);
 }
@@ -180,7 +180,9 @@ reload_request(uint32_t client, enum ctl_reload_target target)
 		rl.pending[p] = 1;
 		child_send_config(p);
 	}
-	conf_free(conf);
+	/* Scripts and notify follow the newest file. */
+	conf_free(env->conf);
+	env->conf = conf;
 
 	if (!reload_pending()) {
 		reload_finish();
