@@ -79,16 +79,17 @@ $(BUILD)/obj/%.o: %.c
 
 $(BUILD)/libcommon.a: $(COMMON_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 define prog_rules
 $(1)_OBJS = $$(patsubst %.c,$(BUILD)/obj/%.o,$$(call srcs_of,$(1)))
 $(BUILD)/lib$(1).a: $$($(1)_OBJS)
 	@rm -f $$@
-	ar rcs $$@ $$^
+	@ar rcs $$@ $$^
 $(BUILD)/$(1): $(BUILD)/obj/$(dir_$(1))/main.o $(BUILD)/lib$(1).a \
     $(BUILD)/libcommon.a
-	$(CC) $(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS_$(1))
+	@echo "  LD  $$@"
+	@$(CC) $(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS_$(1))
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rules,$(p))))
 
@@ -96,7 +97,8 @@ PROC_LIBS	 = $(PROGS:%=$(BUILD)/lib%.a)
 
 $(BUILD)/tests/%: tests/unit/%.c $(PROC_LIBS) $(BUILD)/libcommon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(call pc,$(PC_TEST)) -Itests/unit \
+	@echo "  LD  $@"
+	@$(CC) $(ALL_CFLAGS) $(call pc,$(PC_TEST)) -Itests/unit \
 	    -Wno-missing-prototypes -o $@ $< \
 	    -Wl,--start-group $(PROC_LIBS) $(BUILD)/libcommon.a -Wl,--end-group \
 	    $(ALL_LDFLAGS) $(LIBS_test)

@@ -1,0 +1,564 @@
+/*
+ * Configuration: keepalived's language parsed into typed, per-object
+ * structs.  Each object is a POD "struct xxx_conf" (what travels to the
+ * children in RECONF items and is compared with memcmp for diffs)
+ * embedded in a list node that holds its children.
+ */
+#ifndef HAD_CONF_H
+#define HAD_CONF_H
+
+#include <sys/queue.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "msg.h"
+
+#define CONF_WARN	1
+#define CONF_ERR	2
+
+#define CONF_IFNAMELEN	16
+#define CONF_USERLEN	32
+#define CONF_CMDLEN	512
+#define CONF_HOSTLEN	128
+#define CONF_AUTHLEN	9	/* 8 characters and the NUL */
+#define CONF_DIGESTLEN	33
+#define CONF_INCLUDE_DEPTH 8
+
+struct conf_diag {
+	TAILQ_ENTRY(conf_diag)	 entry;
+	int			 level;		/* CONF_WARN, CONF_ERR */
+	char			 file[256];
+	int			 line, col;
+	char			 msg[256];
+	char			 hint[128];
+};
+TAILQ_HEAD(conf_diags, conf_diag);
+
+struct conf_opts {
+	const char	*config_id;	/* for later @ID support, may be NULL */
+};
+
+/* An address with its family and prefix length; all bytes are defined. */
+struct conf_addr {
+	uint8_t		af;		/* 0 (unset), AF_INET, AF_INET6 */
+	uint8_t		prefix;
+	uint8_t		pad[2];
+	union {
+		struct in_addr	v4;
+		struct in6_addr	v6;
+		uint8_t		raw[16];
+	} u;
+};
+
+/* Enumerations; the name tables in conf_parse.c follow the same order. */
+enum vrrp_state_conf	{ CONF_STATE_BACKUP = 0, CONF_STATE_MASTER };
+enum vrrp_auth_conf	{ CONF_AUTH_NONE = 0, CONF_AUTH_PASS, CONF_AUTH_AH };
+enum lvs_sched_conf {
+	LVS_SCHED_RR = 0, LVS_SCHED_WRR, LVS_SCHED_LC, LVS_SCHED_WLC,
+	LVS_SCHED_LBLC, LVS_SCHED_LBLCR, LVS_SCHED_DH, LVS_SCHED_SH,
+	LVS_SCHED_SED, LVS_SCHED_NQ, LVS_SCHED_FO, LVS_SCHED_OVF,
+	LVS_SCHED_MH, LVS_SCHED_MAX
+};
+enum lvs_kind_conf	{ LVS_KIND_NAT = 0, LVS_KIND_DR, LVS_KIND_TUN,
+			  LVS_KIND_MAX };
+enum lvs_proto_conf	{ LVS_PROTO_TCP = 0, LVS_PROTO_UDP, LVS_PROTO_SCTP,
+			  LVS_PROTO_MAX };
+enum vs_type_conf	{ VS_TYPE_ADDR = 0, VS_TYPE_FWMARK, VS_TYPE_GROUP,
+			  VS_TYPE_MAX };
+enum vsg_entry_type	{ VSG_ENTRY_ADDR = 0, VSG_ENTRY_RANGE,
+			  VSG_ENTRY_FWMARK, VSG_ENTRY_MAX };
+enum check_type_conf {
+	CHECK_TCP = 0, CHECK_HTTP, CHECK_SSL, CHECK_MISC, CHECK_PING,
+	CHECK_UDP, CHECK_DNS, CHECK_SMTP, CHECK_TYPE_MAX
+};
+enum dns_type_conf {
+	DNS_TYPE_A = 0, DNS_TYPE_NS, DNS_TYPE_CNAME, DNS_TYPE_SOA,
+	DNS_TYPE_MX, DNS_TYPE_TXT, DNS_TYPE_AAAA, DNS_TYPE_MAX
+};
+
+/*
+ * Wire bodies.  Times are stored in the unit named by the field
+ * (_cs centiseconds, _ms milliseconds, _us microseconds, else seconds).
+ */
+struct global_conf {
+	char		router_id[HAD_NAMELEN];
+	char		script_user[CONF_USERLEN];
+	char		script_group[CONF_USERLEN];
+	uint8_t		enable_script_security;
+	uint8_t		vrrp_skip_check_adv_addr;
+	uint8_t		vrrp_strict;
+	uint8_t		pad;
+	uint32_t	vrrp_garp_interval_us;
+	uint32_t	vrrp_gna_interval_us;
+	struct conf_addr vrrp_mcast_group4;
+	struct conf_addr vrrp_mcast_group6;
+	uint32_t	vrrp_garp_master_delay;
+	uint32_t	vrrp_garp_master_repeat;
+	uint32_t	vrrp_garp_master_refresh;
+	uint32_t	vrrp_version;
+	char		lvs_sync_interface[CONF_IFNAMELEN];
+	char		lvs_sync_instance[HAD_NAMELEN];
+};
+
+struct vrrp_script_conf {
+	char		name[HAD_NAMELEN];
+	/* Empty when the block has no script: treated as always succeeding. */
+	char		script[CONF_CMDLEN];
+	uint32_t	interval;
+	uint32_t	timeout;
+	int32_t		weight;
+	uint8_t		weight_reverse;
+	uint8_t		init_fail;
+	uint8_t		pad[2];
+	uint32_t	rise;
+	uint32_t	fall;
+	char		user[CONF_USERLEN];
+	char		group[CONF_USERLEN];
+};
+
+struct vrrp_instance_conf {
+	char		name[HAD_NAMELEN];
+	uint32_t	state;			/* enum vrrp_state_conf */
+	char		interface[CONF_IFNAMELEN];
+	uint32_t	vrid;
+	uint32_t	priority;
+	uint32_t	advert_int_cs;
+	uint32_t	version;		/* 2 or 3 */
+	uint8_t		nopreempt;
+	int8_t		accept;			/* -1 unset, 0 no, 1 yes */
+	uint8_t		use_vmac;
+	uint8_t		vmac_xmit_base;
+	uint8_t		dont_track_primary;
+	uint8_t		pad[3];
+	uint32_t	preempt_delay;
+	uint32_t	auth_type;		/* enum vrrp_auth_conf */
+	char		auth_pass[CONF_AUTHLEN];
+	char		vmac_name[CONF_IFNAMELEN];
+	uint8_t		pad2[3];
+	struct conf_addr mcast_src_ip;
+	struct conf_addr unicast_src_ip;
+	uint32_t	garp_master_delay;
+	uint32_t	garp_master_repeat;
+	uint32_t	garp_master_refresh;
+	uint32_t	garp_master_refresh_repeat;
+	char		notify_master[CONF_CMDLEN];
+	char		notify_backup[CONF_CMDLEN];
+	char		notify_fault[CONF_CMDLEN];
+	char		notify_stop[CONF_CMDLEN];
+	char		notify[CONF_CMDLEN];
+};
+
+struct vrrp_vip_conf {
+	struct conf_addr addr;
+	struct conf_addr brd;
+	char		dev[CONF_IFNAMELEN];
+	char		label[CONF_IFNAMELEN];
+	uint8_t		scope;			/* rtnetlink scope number */
+	uint8_t		excluded;		/* virtual_ipaddress_excluded */
+	uint8_t		pad[2];
+};
+
+struct vrrp_peer_conf {
+	struct conf_addr addr;
+};
+
+struct vrrp_track_script_conf {
+	char		name[HAD_NAMELEN];
+	int32_t		weight;
+	uint8_t		has_weight;
+	uint8_t		reverse;
+	uint8_t		pad[2];
+};
+
+struct vrrp_track_if_conf {
+	char		ifname[CONF_IFNAMELEN];
+	int32_t		weight;
+};
+
+struct vrrp_sync_group_conf {
+	char		name[HAD_NAMELEN];
+	char		notify_master[CONF_CMDLEN];
+	char		notify_backup[CONF_CMDLEN];
+	char		notify_fault[CONF_CMDLEN];
+	char		notify_stop[CONF_CMDLEN];
+	char		notify[CONF_CMDLEN];
+};
+
+struct vrrp_sync_member_conf {
+	char		instance[HAD_NAMELEN];
+};
+
+struct vsg_conf {
+	char		name[HAD_NAMELEN];
+};
+
+struct vsg_entry_conf {
+	uint32_t	type;			/* enum vsg_entry_type */
+	struct conf_addr addr;
+	uint32_t	range_end;	/* last octet (v4) or last group (v6) */
+	uint32_t	fwmark;
+	uint16_t	port;
+	uint8_t		pad[2];
+};
+
+struct vs_conf {
+	uint32_t	type;			/* enum vs_type_conf */
+	struct conf_addr addr;
+	uint16_t	port;
+	uint8_t		has_sorry;
+	uint8_t		sorry_server_inhibit;
+	uint32_t	fwmark;
+	char		group[HAD_NAMELEN];
+	uint32_t	delay_loop_ms;
+	uint32_t	lb_algo;		/* enum lvs_sched_conf */
+	uint32_t	lb_kind;		/* enum lvs_kind_conf */
+	uint32_t	protocol;		/* enum lvs_proto_conf */
+	uint32_t	persistence_timeout;
+	struct conf_addr persistence_granularity;
+	char		virtualhost[CONF_HOSTLEN];
+	struct conf_addr sorry_addr;
+	uint16_t	sorry_port;
+	uint8_t		inhibit_on_failure;
+	uint8_t		alpha;
+	uint8_t		omega;
+	uint8_t		ha_suspend;
+	uint8_t		pad[2];
+	uint32_t	quorum;
+	uint32_t	hysteresis;
+	char		quorum_up[CONF_CMDLEN];
+	char		quorum_down[CONF_CMDLEN];
+	/* Defaults for the checks; UINT32_MAX: unset. */
+	uint32_t	retry;
+	uint32_t	delay_before_retry_ms;
+	uint32_t	warmup_ms;
+};
+
+struct rs_conf {
+	struct conf_addr addr;
+	uint16_t	port;
+	uint8_t		inhibit_on_failure;
+	uint8_t		pad;
+	uint32_t	weight;
+	uint32_t	uthreshold;
+	uint32_t	lthreshold;
+	char		notify_up[CONF_CMDLEN];
+	char		notify_down[CONF_CMDLEN];
+};
+
+struct check_conf {
+	uint32_t	type;			/* enum check_type_conf */
+	struct conf_addr connect_ip;
+	struct conf_addr bindto;
+	uint16_t	connect_port;
+	uint16_t	bind_port;
+	uint32_t	connect_timeout_ms;
+	uint32_t	retry;
+	uint32_t	delay_before_retry_ms;
+	uint32_t	delay_loop_ms;
+	uint32_t	warmup_ms;
+	uint32_t	rise;			/* had extension */
+	uint32_t	fall;			/* had extension */
+	uint8_t		alpha;
+	uint8_t		enable_sni;
+	uint8_t		verify_cert;
+	uint8_t		misc_dynamic;
+	char		virtualhost[CONF_HOSTLEN];
+	char		misc_path[CONF_CMDLEN];
+	uint32_t	misc_timeout_ms;
+	char		user[CONF_USERLEN];
+	char		group[CONF_USERLEN];
+	char		payload[HAD_PATHLEN];		/* hex */
+	char		require_reply[HAD_PATHLEN];	/* hex */
+	uint32_t	dns_type;		/* enum dns_type_conf */
+	char		dns_name[HAD_PATHLEN];
+	char		helo_name[CONF_HOSTLEN];
+};
+
+#define CONF_STATUS_MIN	100
+#define CONF_STATUS_MAX	599
+struct check_url_conf {
+	char		path[HAD_PATHLEN];
+	char		digest[CONF_DIGESTLEN];	/* lower-case hex or "" */
+	char		virtualhost[CONF_HOSTLEN];
+	uint8_t		pad[3];
+	/* Bit (code - 100) set for each accepted code; none set: 2xx. */
+	uint8_t		status[64];
+};
+
+/* List nodes. */
+#define CONF_NODE(name, body)					\
+	struct name {							\
+		TAILQ_ENTRY(name)	entry;				\
+		struct body		c;				\
+	};								\
+	TAILQ_HEAD(name##_list, name)
+
+CONF_NODE(conf_vip, vrrp_vip_conf);
+CONF_NODE(conf_peer, vrrp_peer_conf);
+CONF_NODE(conf_track_script, vrrp_track_script_conf);
+CONF_NODE(conf_track_if, vrrp_track_if_conf);
+CONF_NODE(conf_sync_member, vrrp_sync_member_conf);
+CONF_NODE(conf_vsg_entry, vsg_entry_conf);
+CONF_NODE(conf_url, check_url_conf);
+CONF_NODE(conf_script, vrrp_script_conf);
+
+struct conf_instance {
+	TAILQ_ENTRY(conf_instance)	 entry;
+	struct vrrp_instance_conf	 c;
+	struct conf_vip_list		 vips;
+	struct conf_peer_list		 peers;
+	struct conf_track_script_list	 track_scripts;
+	struct conf_track_if_list	 track_ifs;
+};
+TAILQ_HEAD(conf_instance_list, conf_instance);
+
+struct conf_sync_group {
+	TAILQ_ENTRY(conf_sync_group)	 entry;
+	struct vrrp_sync_group_conf	 c;
+	struct conf_sync_member_list	 members;
+	struct conf_track_script_list	 track_scripts;
+};
+TAILQ_HEAD(conf_sync_group_list, conf_sync_group);
+
+struct conf_vsg {
+	TAILQ_ENTRY(conf_vsg)		 entry;
+	struct vsg_conf			 c;
+	struct conf_vsg_entry_list	 entries;
+};
+TAILQ_HEAD(conf_vsg_list, conf_vsg);
+
+struct conf_check {
+	TAILQ_ENTRY(conf_check)		 entry;
+	struct check_conf		 c;
+	struct conf_url_list		 urls;
+};
+TAILQ_HEAD(conf_check_list, conf_check);
+
+struct conf_rs {
+	TAILQ_ENTRY(conf_rs)		 entry;
+	struct rs_conf			 c;
+	struct conf_check_list		 checks;
+};
+TAILQ_HEAD(conf_rs_list, conf_rs);
+
+struct conf_vs {
+	TAILQ_ENTRY(conf_vs)		 entry;
+	struct vs_conf			 c;
+	struct conf_rs_list		 rss;
+};
+TAILQ_HEAD(conf_vs_list, conf_vs);
+
+struct had_conf {
+	struct global_conf		 global;
+	struct conf_script_list		 scripts;
+	struct conf_instance_list	 instances;
+	struct conf_sync_group_list	 sync_groups;
+	struct conf_vsg_list		 vsgs;
+	struct conf_vs_list		 vss;
+
+	/* conf_receive_item(): what "the last object" refers to. */
+	struct conf_instance		*rx_instance;
+	struct conf_sync_group		*rx_sync_group;
+	struct conf_vsg			*rx_vsg;
+	struct conf_vs			*rx_vs;
+	struct conf_rs			*rx_rs;
+	struct conf_check		*rx_check;
+	int				 rx_global;
+};
+
+/* RECONF item kinds; children belong to the last parent sent before. */
+enum conf_item_kind {
+	CONF_ITEM_GLOBAL = 1,		/* struct global_conf */
+	CONF_ITEM_VRRP_SCRIPT,		/* struct vrrp_script_conf */
+	CONF_ITEM_VRRP_INSTANCE,	/* struct vrrp_instance_conf */
+	CONF_ITEM_VRRP_VIP,		/* struct vrrp_vip_conf */
+	CONF_ITEM_VRRP_UNICAST_PEER,	/* struct vrrp_peer_conf */
+	CONF_ITEM_VRRP_TRACK_SCRIPT,	/* struct vrrp_track_script_conf */
+	CONF_ITEM_VRRP_TRACK_INTERFACE,	/* struct vrrp_track_if_conf */
+	CONF_ITEM_VRRP_SYNC_GROUP,	/* struct vrrp_sync_group_conf */
+	CONF_ITEM_VRRP_SYNC_MEMBER,	/* struct vrrp_sync_member_conf */
+	CONF_ITEM_VRRP_SYNC_TRACK_SCRIPT, /* struct vrrp_track_script_conf */
+	CONF_ITEM_VSG,			/* struct vsg_conf */
+	CONF_ITEM_VSG_ENTRY,		/* struct vsg_entry_conf */
+	CONF_ITEM_VIRTUAL_SERVER,	/* struct vs_conf */
+	CONF_ITEM_REAL_SERVER,		/* struct rs_conf */
+	CONF_ITEM_CHECK,		/* struct check_conf */
+	CONF_ITEM_CHECK_URL,		/* struct check_url_conf */
+	CONF_ITEM_MAX
+};
+
+typedef int (*conf_item_cb)(uint32_t kind, const void *body, size_t len,
+    void *arg);
+
+void		 conf_diags_init(struct conf_diags *);
+void		 conf_diags_free(struct conf_diags *);
+int		 conf_diags_count(const struct conf_diags *, int);
+void		 conf_diags_print(FILE *, const struct conf_diags *);
+void		 conf_diag_add(struct conf_diags *, int, const char *, int,
+		    int, const char *, const char *, ...)
+		    __attribute__((__format__(printf, 7, 8)));
+
+struct had_conf	*conf_new(void);
+void		 conf_free(struct had_conf *);
+struct had_conf	*conf_load(const char *, const struct conf_opts *,
+		    struct conf_diags *);
+struct had_conf	*conf_load_string(const char *, const char *,
+		    const struct conf_opts *, struct conf_diags *);
+int		 conf_print(FILE *, const struct had_conf *);
+char		*conf_print_string(const struct had_conf *);
+
+int		 conf_emit(const struct had_conf *, enum had_proc,
+		    conf_item_cb, void *);
+int		 conf_receive_item(struct had_conf *, enum had_proc, uint32_t,
+		    const void *, size_t, char *, size_t);
+const char	*conf_item_kind_name(uint32_t);
+
+/* Defaults of each object, as keepalived's. */
+void		 conf_global_defaults(struct global_conf *);
+void		 conf_script_defaults(struct vrrp_script_conf *);
+void		 conf_instance_defaults(struct vrrp_instance_conf *,
+		    const struct global_conf *);
+void		 conf_vs_defaults(struct vs_conf *);
+void		 conf_rs_defaults(struct rs_conf *);
+void		 conf_check_defaults(struct check_conf *, uint32_t,
+		    const struct vs_conf *);
+
+/* Formatting helpers shared by the printer and the daemons. */
+const char	*conf_addr_str(const struct conf_addr *, char *, size_t);
+const char	*conf_enum_name(const char *const *, uint32_t);
+extern const char *const conf_state_names[];
+extern const char *const conf_auth_names[];
+extern const char *const conf_sched_names[];
+extern const char *const conf_kind_names[];
+extern const char *const conf_proto_names[];
+extern const char *const conf_check_names[];
+extern const char *const conf_dns_type_names[];
+
+#ifdef CONF_PRIVATE
+/*
+ * Internals shared by conf_lex.c, conf_parse.c and conf_print.c.
+ */
+struct conf_pos {
+	const char	*file;		/* interned, lives with the parse */
+	int		 line, col;
+};
+
+enum conf_tok_type { TOK_WORD, TOK_LBRACE, TOK_RBRACE, TOK_EOL, TOK_EOF };
+
+struct conf_tok {
+	int		 type;
+	int		 quoted;
+	char		*text;
+	struct conf_pos	 pos;
+};
+
+struct conf_lexer {
+	struct conf_tok	*toks;
+	size_t		 ntoks, cap;
+	char		**files;	/* interned file names */
+	size_t		 nfiles;
+	char		*stack[CONF_INCLUDE_DEPTH + 1];	/* realpaths */
+	int		 depth;
+	struct conf_diags *diags;
+};
+
+int	 conf_lex_file(struct conf_lexer *, const char *, const char *,
+	    const struct conf_pos *);
+int	 conf_lex_string(struct conf_lexer *, const char *, const char *);
+void	 conf_lex_free(struct conf_lexer *);
+void	 conf_diag_at(struct conf_diags *, int, const struct conf_pos *,
+	    const char *, const char *, ...)
+	    __attribute__((__format__(printf, 5, 6)));
+
+/* Keyword schema: one table per block. */
+struct conf_kw;
+struct conf_node;
+struct conf_pctx;
+struct conf_pr {
+	FILE			*fp;
+	int			 depth;
+	const struct had_conf	*conf;
+	const struct vs_conf	*vs;	/* checks inherit from it */
+};
+typedef int	(*conf_kw_conv)(struct conf_pctx *, const struct conf_node *,
+		    const struct conf_kw *, void *);
+typedef void	(*conf_kw_print)(struct conf_pr *, const struct conf_kw *,
+		    const void *, const void *);
+
+enum conf_kw_type {
+	KT_UINT,	/* unsigned integer in [min, max] */
+	KT_INT,		/* signed integer in [min, max] */
+	KT_DEC,		/* decimal, stored multiplied by scale */
+	KT_FLAG,	/* no argument, stores setval */
+	KT_STR,		/* one string */
+	KT_JOIN,	/* the arguments joined by spaces (command lines) */
+	KT_ADDR,	/* an IP address, /prefix if KF_PREFIX */
+	KT_ENUM,	/* one of names[] */
+	KT_SUB,		/* a block whose keywords fill the same object */
+	KT_CUSTOM,	/* conv and print do the work */
+	KT_IGNORE	/* accepted, nothing stored */
+};
+
+#define KF_BLOCK	0x01	/* needs a { } block */
+#define KF_LIST		0x02	/* block lines are values, not keywords */
+#define KF_UNSUPP	0x04	/* keepalived's, not implemented: warn */
+#define KF_ALIAS	0x08	/* another spelling: never printed */
+#define KF_OBJ		0x10	/* creates an object: converted last */
+#define KF_PREFIX	0x20	/* KT_ADDR: a /prefix is allowed */
+#define KF_ANYBLOCK	0x40	/* may carry a block that is skipped */
+
+struct conf_kw {
+	const char		*name;
+	int			 type;
+	int			 minargs, maxargs;	/* maxargs -1: any */
+	int			 flags;
+	size_t			 off, size;
+	long long		 min, max;
+	long long		 scale;		/* KT_DEC; KT_FLAG: setval */
+	const char *const	*names;		/* KT_ENUM */
+	const struct conf_kw	*child;		/* KT_SUB, KF_OBJ */
+	conf_kw_conv		 conv;
+	conf_kw_print		 print;
+	const char		*note;		/* KF_UNSUPP, KF_ALIAS: why */
+	uint32_t		 types;		/* 1 << CHECK_x; 0: all */
+};
+
+struct conf_node;
+TAILQ_HEAD(conf_nodes, conf_node);
+struct conf_node {
+	TAILQ_ENTRY(conf_node)	 entry;
+	char			*kw;
+	struct conf_pos		 pos;
+	int			 argc;
+	char			**argv;
+	struct conf_pos		*argpos;
+	int			 block;		/* has a { } block */
+	struct conf_pos		 bpos;		/* where the { is */
+	struct conf_nodes	 children;
+};
+
+extern const struct conf_kw conf_kw_top[];
+extern const struct conf_kw conf_kw_global[];
+extern const struct conf_kw conf_kw_script[];
+extern const struct conf_kw conf_kw_instance[];
+extern const struct conf_kw conf_kw_sync_group[];
+extern const struct conf_kw conf_kw_vs[];
+extern const struct conf_kw conf_kw_rs[];
+extern const struct conf_kw conf_kw_check[];
+extern const struct conf_kw conf_kw_url[];
+
+void	conf_print_fields(struct conf_pr *, const struct conf_kw *,
+	    const void *, const void *);
+void	conf_pr_indent(struct conf_pr *);
+void	conf_pr_arg(struct conf_pr *, const char *);
+void	conf_pr_word(struct conf_pr *, const char *);
+void	conf_pr_dec(struct conf_pr *, long long, long long);
+void	conf_pr_open(struct conf_pr *, const char *);
+void	conf_pr_begin(struct conf_pr *);
+void	conf_pr_end(struct conf_pr *);
+void	conf_pr_addr(struct conf_pr *, const struct conf_addr *);
+#endif /* CONF_PRIVATE */
+
+#endif /* HAD_CONF_H */

@@ -1,0 +1,2693 @@
+/*
+ * Parser: tokens to a generic syntax tree, then the tree is checked
+ * against one keyword table per block and converted into typed structs.
+ * To add a keyword, add a line to the table of its block (and a field
+ * to the struct in conf.h); simple types need no code.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CONF_PRIVATE
+#include "conf.h"
+
+#define MAX_NESTING	32
+
+struct conf_ref {
+	int		 kind;
+	char		 name[HAD_NAMELEN];
+	struct conf_pos	 pos;
+};
+enum { REF_SCRIPT, REF_INSTANCE, REF_VSG };
+
+struct conf_pctx {
+	struct conf_diags	*diags;
+	struct had_conf		*conf;
+	struct conf_lexer	*lx;
+	size_t			 ti;		/* next token */
+	struct conf_ref		*refs;
+	size_t			 nrefs;
+	struct vs_conf		*cur_vs;
+	int			 nomem;
+};
+
+#define NODE_OF(type, obj)						\
+	((type *)(void *)((char *)(obj) - offsetof(type, c)))
+#define CNODE_OF(type, obj)						\
+	((const type *)(const void *)((const char *)(obj) - offsetof(type, c)))
+
+const char *const conf_state_names[] = { "BACKUP", "MASTER", NULL };
+const char *const conf_auth_names[] = { "NONE", "PASS", "AH", NULL };
+const char *const conf_sched_names[] = { "rr", "wrr", "lc", "wlc", "lblc",
+    "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", NULL };
+const char *const conf_kind_names[] = { "NAT", "DR", "TUN", NULL };
+const char *const conf_proto_names[] = { "TCP", "UDP", "SCTP", NULL };
+const char *const conf_check_names[] = { "TCP_CHECK", "HTTP_GET",
+    "SSL_GET", "MISC_CHECK", "PING_CHECK", "UDP_CHECK", "DNS_CHECK",
+    "SMTP_CHECK", NULL };
+const char *const conf_dns_type_names[] = { "A", "NS", "CNAME", "SOA",
+    "MX", "TXT", "AAAA", NULL };
+static const char *const vip_opt_names[] = { "dev", "label", "scope",
+    "brd", NULL };
+
+const char *
+conf_enum_name(const char *const *names, uint32_t v)
+{
+	uint32_t	i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (i == v)
+			return names[i];
+	return "?";
+}
+
+/*
+ * Diagnostics and small value parsers.
+ */
+
+static void
+err_at(struct conf_pctx *p, const struct conf_pos *pos, const char *hint,
+    const char *fmt, ...) __attribute__((__format__(printf, 4, 5)));
+static void
+warn_at(struct conf_pctx *p, const struct conf_pos *pos, const char *hint,
+    const char *fmt, ...) __attribute__((__format__(printf, 4, 5)));
+
+static void
+err_at(struct conf_pctx *p, const struct conf_pos *pos, const char *hint,
+    const char *fmt, ...)
+{
+	char	buf[256];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	conf_diag_at(p->diags, CONF_ERR, pos, hint, "%s", buf);
+}
+
+static void
+warn_at(struct conf_pctx *p, const struct conf_pos *pos, const char *hint,
+    const char *fmt, ...)
+{
+	char	buf[256];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	conf_diag_at(p->diags, CONF_WARN, pos, hint, "%s", buf);
+}
+
+static int
+edit_distance(const char *a, const char *b)
+{
+	int	 d[64 + 1], la, lb, i, j, prev, tmp, best;
+
+	la = strlen(a);
+	lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = d[j];
+			best = prev + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			if (d[j] + 1 < best)
+				best = d[j] + 1;
+			if (d[j - 1] + 1 < best)
+				best = d[j - 1] + 1;
+			d[j] = best;
+			prev = tmp;
+		}
+	}
+	return d[lb];
+}
+
+/* The closest name within a distance that still looks like a typo. */
+static const char *
+closest(const char *word, const char *const *names, size_t stride,
+    const char *best, int *bestd)
+{
+	const char	*n;
+	int		 d, lim;
+
+	lim = strlen(word) <= 4 ? 1 : strlen(word) <= 8 ? 2 : 3;
+	for (; (n = *names) != NULL;
+	    names = (const char *const *)(const void *)
+	    ((const char *)names + stride)) {
+		d = edit_distance(word, n);
+		if (d <= lim && d < *bestd) {
+			*bestd = d;
+			best = n;
+		}
+	}
+	return best;
+}
+
+static int
+parse_ll(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
+    const char *what, long long lo, long long hi, long long *out)
+{
+	char		*ep;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &ep, 10);
+	if (s[0] == '\0' || *ep != '\0' || errno == ERANGE ||
+	    isspace((unsigned char)s[0])) {
+		err_at(p, pos, NULL, "%s: '%s' is not a number", what, s);
+		return -1;
+	}
+	if (v < lo || v > hi) {
+		err_at(p, pos, NULL, "%s %lld is out of range %lld..%lld",
+		    what, v, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* A non-negative decimal, multiplied by scale (a power of ten). */
+static int
+parse_dec(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
+    const char *what, long long scale, long long lo, long long hi,
+    long long *out)
+{
+	const char	*c = s;
+	long long	 ip = 0, fp = 0, f = scale;
+	int		 digits = 0;
+
+	while (isdigit((unsigned char)*c) && ip < (LLONG_MAX / 10 / scale)) {
+		ip = ip * 10 + (*c++ - '0');
+		digits++;
+	}
+	if (*c == '.') {
+		c++;
+		while (isdigit((unsigned char)*c)) {
+			f /= 10;
+			if (f == 0 && *c != '0') {
+				err_at(p, pos, NULL, "%s '%s' is more precise "
+				    "than had keeps", what, s);
+				return -1;
+			}
+			fp += (*c++ - '0') * f;
+			digits++;
+		}
+	}
+	if (*c != '\0' || digits == 0) {
+		err_at(p, pos, NULL, "%s: '%s' is not a number", what, s);
+		return -1;
+	}
+	ip = ip * scale + fp;
+	if (ip < lo || ip > hi) {
+		err_at(p, pos, NULL, "%s %s is out of range", what, s);
+		return -1;
+	}
+	*out = ip;
+	return 0;
+}
+
+static int
+parse_addr_str(const char *s, int allow_prefix, struct conf_addr *a)
+{
+	char		 buf[INET6_ADDRSTRLEN + 8], *sl, *ep;
+	long		 pl;
+
+	memset(a, 0, sizeof(*a));
+	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
+		return -1;
+	if ((sl = strchr(buf, '/')) != NULL) {
+		if (!allow_prefix)
+			return -1;
+		*sl++ = '\0';
+	}
+	if (inet_pton(AF_INET, buf, &a->u.v4) == 1) {
+		a->af = AF_INET;
+		a->prefix = 32;
+	} else if (inet_pton(AF_INET6, buf, &a->u.v6) == 1) {
+		a->af = AF_INET6;
+		a->prefix = 128;
+	} else
+		return -1;
+	if (sl != NULL) {
+		errno = 0;
+		pl = strtol(sl, &ep, 10);
+		if (*sl == '\0' || *ep != '\0' || pl < 0 || pl > a->prefix)
+			return -2;
+		a->prefix = pl;
+	}
+	return 0;
+}
+
+static int
+parse_addr(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
+    const char *what, int allow_prefix, int af, struct conf_addr *a)
+{
+	int	r;
+
+	if ((r = parse_addr_str(s, allow_prefix, a)) == -2) {
+		err_at(p, pos, NULL, "%s: bad prefix length in '%s'", what, s);
+		return -1;
+	}
+	if (r == -1) {
+		err_at(p, pos, allow_prefix ? "expected A.B.C.D[/N] or an "
+		    "IPv6 address" : "expected A.B.C.D or an IPv6 address",
+		    "%s: '%s' is not a valid IP address", what, s);
+		return -1;
+	}
+	if (af != 0 && a->af != af) {
+		err_at(p, pos, NULL, "%s: '%s' must be an %s address", what,
+		    s, af == AF_INET ? "IPv4" : "IPv6");
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+conf_addr_str(const struct conf_addr *a, char *buf, size_t len)
+{
+	char	tmp[INET6_ADDRSTRLEN];
+	int	full;
+
+	if (a->af != AF_INET && a->af != AF_INET6) {
+		strlcpy(buf, "-", len);
+		return buf;
+	}
+	inet_ntop(a->af, &a->u, tmp, sizeof(tmp));
+	full = a->af == AF_INET ? 32 : 128;
+	if (a->prefix != full)
+		snprintf(buf, len, "%s/%u", tmp, a->prefix);
+	else
+		strlcpy(buf, tmp, len);
+	return buf;
+}
+
+static int
+parse_enum(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
+    const char *what, const char *const *names, uint32_t *out)
+{
+	const char	*best = NULL;
+	char		 hint[128];
+	uint32_t	 i;
+	int		 bestd = 99;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (strcasecmp(s, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	best = closest(s, names, sizeof(*names), NULL, &bestd);
+	if (best != NULL)
+		snprintf(hint, sizeof(hint), "did you mean '%s'?", best);
+	else {
+		strlcpy(hint, "one of:", sizeof(hint));
+		for (i = 0; names[i] != NULL; i++) {
+			strlcat(hint, " ", sizeof(hint));
+			strlcat(hint, names[i], sizeof(hint));
+		}
+	}
+	err_at(p, pos, hint, "%s: unknown value '%s'", what, s);
+	return -1;
+}
+
+static int
+copy_str(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
+    const char *what, char *dst, size_t size)
+{
+	if (strlcpy(dst, s, size) >= size) {
+		err_at(p, pos, NULL, "%s: '%.40s...' is longer than %zu "
+		    "characters", what, s, size - 1);
+		dst[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static void
+add_ref(struct conf_pctx *p, int kind, const char *name,
+    const struct conf_pos *pos)
+{
+	struct conf_ref	*r;
+
+	r = reallocarray(p->refs, p->nrefs + 1, sizeof(*r));
+	if (r == NULL) {
+		p->nomem = 1;
+		return;
+	}
+	p->refs = r;
+	r = &p->refs[p->nrefs++];
+	r->kind = kind;
+	strlcpy(r->name, name, sizeof(r->name));
+	r->pos = *pos;
+}
+
+static void *
+xcalloc(struct conf_pctx *p, size_t size)
+{
+	void	*v;
+
+	if ((v = calloc(1, size)) == NULL)
+		p->nomem = 1;
+	return v;
+}
+
+static void
+put_int(void *dst, size_t size, long long v)
+{
+	switch (size) {
+	case 1:
+		*(uint8_t *)dst = v;
+		break;
+	case 2:
+		*(uint16_t *)dst = v;
+		break;
+	case 4:
+		*(uint32_t *)dst = v;
+		break;
+	default:
+		*(uint64_t *)dst = v;
+		break;
+	}
+}
+
+/*
+ * Syntax tree.
+ */
+
+static void
+node_free(struct conf_node *n)
+{
+	struct conf_node	*c, *t;
+	int			 i;
+
+	TAILQ_FOREACH_SAFE(c, &n->children, entry, t) {
+		TAILQ_REMOVE(&n->children, c, entry);
+		node_free(c);
+	}
+	for (i = 0; i < n->argc; i++)
+		free(n->argv[i]);
+	free(n->argv);
+	free(n->argpos);
+	free(n->kw);
+	free(n);
+}
+
+static void
+nodes_free(struct conf_nodes *l)
+{
+	struct conf_node	*n, *t;
+
+	TAILQ_FOREACH_SAFE(n, l, entry, t) {
+		TAILQ_REMOVE(l, n, entry);
+		node_free(n);
+	}
+}
+
+static struct conf_tok *
+tok(struct conf_pctx *p)
+{
+	return &p->lx->toks[p->ti];
+}
+
+/* Parse statements until the "}" closing a block (depth > 0) or EOF. */
+static void
+parse_block(struct conf_pctx *p, struct conf_nodes *out, int depth,
+    const struct conf_pos *open)
+{
+	struct conf_tok		*t;
+	struct conf_node	*n;
+	struct conf_nodes	 junk;
+	size_t			 j;
+
+	for (;;) {
+		t = tok(p);
+		switch (t->type) {
+		case TOK_EOL:
+			p->ti++;
+			continue;
+		case TOK_EOF:
+			if (depth > 0)
+				err_at(p, open, "add the missing '}'",
+				    "unclosed '{'");
+			return;
+		case TOK_RBRACE:
+			if (depth > 0) {
+				p->ti++;
+				return;
+			}
+			err_at(p, &t->pos, "no block is open here",
+			    "unexpected '}'");
+			p->ti++;
+			continue;
+		case TOK_LBRACE:
+			err_at(p, &t->pos, "a block follows a keyword",
+			    "'{' without a keyword");
+			p->ti++;
+			TAILQ_INIT(&junk);
+			parse_block(p, &junk, depth + 1, &t->pos);
+			nodes_free(&junk);
+			continue;
+		}
+
+		if ((n = xcalloc(p, sizeof(*n))) == NULL)
+			return;
+		TAILQ_INIT(&n->children);
+		TAILQ_INSERT_TAIL(out, n, entry);
+		n->kw = t->text;
+		t->text = NULL;
+		n->pos = t->pos;
+		p->ti++;
+		for (j = p->ti; p->lx->toks[j].type == TOK_WORD; j++)
+			;
+		if (j > p->ti) {
+			n->argc = j - p->ti;
+			n->argv = calloc(n->argc, sizeof(*n->argv));
+			n->argpos = calloc(n->argc, sizeof(*n->argpos));
+			if (n->argv == NULL || n->argpos == NULL) {
+				n->argc = 0;
+				p->nomem = 1;
+				return;
+			}
+			for (j = 0; j < (size_t)n->argc; j++, p->ti++) {
+				n->argv[j] = tok(p)->text;
+				tok(p)->text = NULL;
+				n->argpos[j] = tok(p)->pos;
+			}
+		}
+		/* A "{" may stand on one of the next lines. */
+		j = p->ti;
+		while (p->lx->toks[j].type == TOK_EOL)
+			j++;
+		if (p->lx->toks[j].type != TOK_LBRACE)
+			continue;
+		p->ti = j + 1;
+		n->block = 1;
+		n->bpos = p->lx->toks[j].pos;
+		if (depth + 1 >= MAX_NESTING) {
+			err_at(p, &n->bpos, NULL, "blocks nested too deep");
+			TAILQ_INIT(&junk);
+			parse_block(p, &junk, depth + 1, &n->bpos);
+			nodes_free(&junk);
+		} else
+			parse_block(p, &n->children, depth + 1, &n->bpos);
+	}
+}
+
+/*
+ * Schema walk.
+ */
+
+static void	walk(struct conf_pctx *, const struct conf_nodes *,
+		    const struct conf_kw *, void *, const char *);
+
+static const struct conf_kw *
+kw_find(const struct conf_kw *tab, const char *name)
+{
+	for (; tab->name != NULL; tab++)
+		if (strcmp(tab->name, name) == 0)
+			return tab;
+	return NULL;
+}
+
+/* Blocks whose keywords are worth pointing at when used elsewhere. */
+static const struct {
+	const char		*block;
+	const struct conf_kw	*tab;
+} kw_blocks[] = {
+	{ "global_defs",	conf_kw_global },
+	{ "vrrp_script",	conf_kw_script },
+	{ "vrrp_instance",	conf_kw_instance },
+	{ "vrrp_sync_group",	conf_kw_sync_group },
+	{ "virtual_server",	conf_kw_vs },
+	{ "real_server",	conf_kw_rs },
+	{ "a check block",	conf_kw_check },
+	{ "url",		conf_kw_url },
+	{ "the top level",	conf_kw_top },
+};
+
+static void
+unknown_kw(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *tab, const char *block)
+{
+	const char	*best = NULL;
+	char		 hint[128];
+	size_t		 i;
+	int		 bestd = 99;
+
+	hint[0] = '\0';
+	best = closest(n->kw, &tab->name, sizeof(*tab), NULL, &bestd);
+	if (best != NULL)
+		snprintf(hint, sizeof(hint), "did you mean '%s'?", best);
+	else {
+		for (i = 0; i < sizeof(kw_blocks) / sizeof(kw_blocks[0]);
+		    i++) {
+			if (kw_blocks[i].tab != tab &&
+			    kw_find(kw_blocks[i].tab, n->kw) != NULL) {
+				snprintf(hint, sizeof(hint), "'%s' belongs "
+				    "in %s", n->kw, kw_blocks[i].block);
+				break;
+			}
+		}
+	}
+	err_at(p, &n->pos, hint[0] ? hint : NULL, "unknown keyword '%s' in %s",
+	    n->kw, block);
+}
+
+static void
+apply(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	char		*dst = (char *)obj + kw->off;
+	long long	 v;
+	uint32_t	 e;
+	size_t		 len = 0;
+	int		 i;
+
+	if (kw->flags & KF_UNSUPP) {
+		warn_at(p, &n->pos, kw->note, "'%s' is a keepalived keyword "
+		    "that had does not implement; ignored", kw->name);
+		return;
+	}
+	if (n->argc < kw->minargs) {
+		err_at(p, &n->pos, NULL, "'%s' needs %s%d argument%s", kw->name,
+		    kw->maxargs == kw->minargs ? "" : "at least ", kw->minargs,
+		    kw->minargs == 1 ? "" : "s");
+		return;
+	}
+	if (kw->maxargs >= 0 && n->argc > kw->maxargs) {
+		err_at(p, &n->argpos[kw->maxargs], NULL,
+		    "too many arguments to '%s'", kw->name);
+		return;
+	}
+	if ((kw->flags & KF_BLOCK || kw->type == KT_SUB) && !n->block) {
+		err_at(p, &n->pos, NULL, "'%s' needs a { } block", kw->name);
+		return;
+	}
+	if (n->block && !(kw->flags & (KF_BLOCK | KF_ANYBLOCK)) &&
+	    kw->type != KT_SUB) {
+		err_at(p, &n->bpos, NULL, "'%s' does not take a block",
+		    kw->name);
+		return;
+	}
+
+	switch (kw->type) {
+	case KT_UINT:
+	case KT_INT:
+		if (parse_ll(p, n->argv[0], &n->argpos[0], kw->name, kw->min,
+		    kw->max, &v) == 0)
+			put_int(dst, kw->size, v);
+		break;
+	case KT_DEC:
+		if (parse_dec(p, n->argv[0], &n->argpos[0], kw->name,
+		    kw->scale, kw->min, kw->max, &v) == 0)
+			put_int(dst, kw->size, v);
+		break;
+	case KT_FLAG:
+		put_int(dst, kw->size, kw->scale);
+		break;
+	case KT_STR:
+		copy_str(p, n->argv[0], &n->argpos[0], kw->name, dst,
+		    kw->size);
+		break;
+	case KT_JOIN:
+		dst[0] = '\0';
+		for (i = 0; i < n->argc; i++) {
+			if (i > 0)
+				strlcat(dst, " ", kw->size);
+			len = strlcat(dst, n->argv[i], kw->size);
+		}
+		if (len >= kw->size) {
+			err_at(p, &n->argpos[0], NULL, "%s: longer than %zu "
+			    "characters", kw->name, kw->size - 1);
+			dst[0] = '\0';
+		}
+		break;
+	case KT_ADDR:
+		parse_addr(p, n->argv[0], &n->argpos[0], kw->name,
+		    kw->flags & KF_PREFIX, kw->min, (struct conf_addr *)dst);
+		break;
+	case KT_ENUM:
+		if (parse_enum(p, n->argv[0], &n->argpos[0], kw->name,
+		    kw->names, &e) == 0)
+			put_int(dst, kw->size, e);
+		break;
+	case KT_SUB:
+		walk(p, &n->children, kw->child, obj, kw->name);
+		break;
+	case KT_CUSTOM:
+		kw->conv(p, n, kw, obj);
+		break;
+	case KT_IGNORE:
+		break;
+	}
+}
+
+/* Object-creating blocks go last so that they see their parent whole. */
+static void
+walk(struct conf_pctx *p, const struct conf_nodes *nodes,
+    const struct conf_kw *tab, void *obj, const char *block)
+{
+	const struct conf_node	*n;
+	const struct conf_kw	*kw;
+	int			 pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		TAILQ_FOREACH(n, nodes, entry) {
+			kw = kw_find(tab, n->kw);
+			if (kw == NULL) {
+				if (pass == 0)
+					unknown_kw(p, n, tab, block);
+				continue;
+			}
+			if (((kw->flags & KF_OBJ) != 0) == pass)
+				apply(p, n, kw, obj);
+		}
+	}
+}
+
+/*
+ * Defaults (keepalived's).
+ */
+
+void
+conf_global_defaults(struct global_conf *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->vrrp_mcast_group4.af = AF_INET;
+	g->vrrp_mcast_group4.prefix = 32;
+	inet_pton(AF_INET, "224.0.0.18", &g->vrrp_mcast_group4.u.v4);
+	g->vrrp_mcast_group6.af = AF_INET6;
+	g->vrrp_mcast_group6.prefix = 128;
+	inet_pton(AF_INET6, "ff02::12", &g->vrrp_mcast_group6.u.v6);
+	g->vrrp_garp_master_delay = 5;
+	g->vrrp_garp_master_repeat = 5;
+	g->vrrp_version = 2;
+}
+
+void
+conf_script_defaults(struct vrrp_script_conf *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->interval = 1;
+	s->rise = 1;
+	s->fall = 1;
+}
+
+void
+conf_instance_defaults(struct vrrp_instance_conf *v,
+    const struct global_conf *g)
+{
+	memset(v, 0, sizeof(*v));
+	v->state = CONF_STATE_BACKUP;
+	v->priority = 100;
+	v->advert_int_cs = 100;
+	v->version = g->vrrp_version;
+	v->accept = -1;
+	v->garp_master_delay = g->vrrp_garp_master_delay;
+	v->garp_master_repeat = g->vrrp_garp_master_repeat;
+	v->garp_master_refresh = g->vrrp_garp_master_refresh;
+	v->garp_master_refresh_repeat = 1;
+}
+
+void
+conf_vs_defaults(struct vs_conf *vs)
+{
+	memset(vs, 0, sizeof(*vs));
+	vs->delay_loop_ms = 60000;
+	vs->lb_algo = LVS_SCHED_WLC;
+	vs->lb_kind = LVS_KIND_NAT;
+	vs->protocol = LVS_PROTO_TCP;
+	/* Unset: the checks use their own defaults. */
+	vs->retry = UINT32_MAX;
+	vs->delay_before_retry_ms = UINT32_MAX;
+	vs->warmup_ms = UINT32_MAX;
+}
+
+void
+conf_rs_defaults(struct rs_conf *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+	rs->weight = 1;
+}
+
+/* connect_port 0 means the real server's port. */
+void
+conf_check_defaults(struct check_conf *c, uint32_t type,
+    const struct vs_conf *vs)
+{
+	memset(c, 0, sizeof(*c));
+	c->type = type;
+	c->connect_timeout_ms = 5000;
+	c->retry = (type == CHECK_HTTP || type == CHECK_SSL) ? 3 : 1;
+	c->delay_before_retry_ms = 1000;
+	c->delay_loop_ms = 60000;
+	c->rise = 1;
+	c->fall = 1;
+	if (vs != NULL) {
+		c->delay_loop_ms = vs->delay_loop_ms;
+		if (vs->retry != UINT32_MAX)
+			c->retry = vs->retry;
+		if (vs->delay_before_retry_ms != UINT32_MAX)
+			c->delay_before_retry_ms = vs->delay_before_retry_ms;
+		if (vs->warmup_ms != UINT32_MAX)
+			c->warmup_ms = vs->warmup_ms;
+	}
+	c->misc_timeout_ms = c->delay_loop_ms;
+	c->dns_type = DNS_TYPE_A;
+	strlcpy(c->dns_name, ".", sizeof(c->dns_name));
+}
+
+/*
+ * Custom converters and printers, next to the tables that use them.
+ */
+
+#define KW_BASE(n, t, lo, hi)	.name = n, .type = t, .minargs = lo,	\
+	.maxargs = hi
+#define FLD(m)	.off = offsetof(S, m), .size = sizeof(((S *)0)->m)
+#define UINT(n, m, lo, hi)	{ KW_BASE(n, KT_UINT, 1, 1), FLD(m),	\
+	.min = lo, .max = hi }
+#define INT(n, m, lo, hi)	{ KW_BASE(n, KT_INT, 1, 1), FLD(m),	\
+	.min = lo, .max = hi }
+#define DEC(n, m, sc, lo, hi)	{ KW_BASE(n, KT_DEC, 1, 1), FLD(m),	\
+	.scale = sc, .min = lo, .max = hi }
+#define FLAG(n, m, v)		{ KW_BASE(n, KT_FLAG, 0, 0), FLD(m),	\
+	.scale = v }
+#define FLAGA(n, m, v)		{ KW_BASE(n, KT_FLAG, 0, 0), FLD(m),	\
+	.scale = v, .flags = KF_ALIAS }
+#define STR(n, m)		{ KW_BASE(n, KT_STR, 1, 1), FLD(m) }
+#define JOIN(n, m)		{ KW_BASE(n, KT_JOIN, 1, -1), FLD(m) }
+#define ADDR(n, m, af)		{ KW_BASE(n, KT_ADDR, 1, 1), FLD(m),	\
+	.min = af }
+#define ENUM(n, m, tab)		{ KW_BASE(n, KT_ENUM, 1, 1), FLD(m),	\
+	.names = tab }
+#define ENUMA(n, m, tab)	{ KW_BASE(n, KT_ENUM, 1, 1), FLD(m),	\
+	.names = tab, .flags = KF_ALIAS }
+#define SUB(n, tab)		{ KW_BASE(n, KT_SUB, 0, 0), .child = tab }
+#define CUSTOM(n, lo, hi, fl, cv, pr)	{ KW_BASE(n, KT_CUSTOM, lo, hi), \
+	.flags = fl, .conv = cv, .print = pr }
+#define UNSUPP(n)		{ KW_BASE(n, KT_IGNORE, 0, -1),		\
+	.flags = KF_UNSUPP | KF_ANYBLOCK | KF_ALIAS }
+#define UNSUPPN(n, why)		{ KW_BASE(n, KT_IGNORE, 0, -1),		\
+	.flags = KF_UNSUPP | KF_ANYBLOCK | KF_ALIAS, .note = why }
+#define KW_END			{ .name = NULL }
+
+/* USER [GROUP] into two adjacent fields. */
+static int
+conv_user(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	char	*u = (char *)obj + kw->off;
+
+	if (copy_str(p, n->argv[0], &n->argpos[0], kw->name, u,
+	    CONF_USERLEN) == -1)
+		return -1;
+	if (n->argc > 1 && copy_str(p, n->argv[1], &n->argpos[1], kw->name,
+	    u + CONF_USERLEN, CONF_USERLEN) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+print_user(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const char	*u = (const char *)obj + kw->off;
+
+	if (u[0] == '\0')
+		return;
+	conf_pr_open(pr, kw->name);
+	conf_pr_arg(pr, u);
+	if (u[CONF_USERLEN] != '\0')
+		conf_pr_arg(pr, u + CONF_USERLEN);
+	fputc('\n', pr->fp);
+}
+
+/* had recognises the old spelling so the seed configurations load. */
+static int
+conv_mcast_group(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct global_conf	*g = obj;
+
+	if (parse_addr(p, n->argv[0], &n->argpos[0], kw->name, 0, 0,
+	    &g->vrrp_mcast_group4) == -1)
+		return -1;
+	if (g->vrrp_mcast_group4.af != AF_INET) {
+		err_at(p, &n->argpos[0], NULL, "%s: must be IPv4", kw->name);
+		return -1;
+	}
+	warn_at(p, &n->pos, "use vrrp_mcast_group4",
+	    "'vrrp_mcast_group' is not a keepalived 2.x keyword; "
+	    "taken as vrrp_mcast_group4");
+	return 0;
+}
+
+static int
+conv_lvs_sync(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct global_conf	*g = obj;
+
+	if (copy_str(p, n->argv[0], &n->argpos[0], kw->name,
+	    g->lvs_sync_interface, sizeof(g->lvs_sync_interface)) == -1 ||
+	    copy_str(p, n->argv[1], &n->argpos[1], kw->name,
+	    g->lvs_sync_instance, sizeof(g->lvs_sync_instance)) == -1)
+		return -1;
+	add_ref(p, REF_INSTANCE, n->argv[1], &n->argpos[1]);
+	return 0;
+}
+
+static void
+print_lvs_sync(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct global_conf	*g = obj;
+
+	if (g->lvs_sync_interface[0] == '\0')
+		return;
+	conf_pr_open(pr, kw->name);
+	conf_pr_arg(pr, g->lvs_sync_interface);
+	conf_pr_arg(pr, g->lvs_sync_instance);
+	fputc('\n', pr->fp);
+}
+
+#define S struct global_conf
+const struct conf_kw conf_kw_global[] = {
+	STR("router_id", router_id),
+	{ KW_BASE("script_user", KT_CUSTOM, 1, 2), FLD(script_user),
+	    .conv = conv_user, .print = print_user },
+	FLAG("enable_script_security", enable_script_security, 1),
+	FLAG("vrrp_skip_check_adv_addr", vrrp_skip_check_adv_addr, 1),
+	FLAG("vrrp_strict", vrrp_strict, 1),
+	DEC("vrrp_garp_interval", vrrp_garp_interval_us, 1000000, 0,
+	    1000000000),
+	DEC("vrrp_gna_interval", vrrp_gna_interval_us, 1000000, 0,
+	    1000000000),
+	ADDR("vrrp_mcast_group4", vrrp_mcast_group4, AF_INET),
+	ADDR("vrrp_mcast_group6", vrrp_mcast_group6, AF_INET6),
+	CUSTOM("vrrp_mcast_group", 1, 1, KF_ALIAS, conv_mcast_group, NULL),
+	UINT("vrrp_garp_master_delay", vrrp_garp_master_delay, 0, 255),
+	UINT("vrrp_garp_master_repeat", vrrp_garp_master_repeat, 0, 255),
+	UINT("vrrp_garp_master_refresh", vrrp_garp_master_refresh, 0,
+	    86400),
+	UINT("vrrp_version", vrrp_version, 2, 3),
+	CUSTOM("lvs_sync_daemon", 2, 2, 0, conv_lvs_sync, print_lvs_sync),
+	UNSUPPN("vrrp_iptables", "had adds no iptables rules"),
+	UNSUPP("vrrp_ipsets"),
+	UNSUPP("vrrp_nftables"),
+	UNSUPP("notification_email"),
+	UNSUPP("notification_email_from"),
+	UNSUPP("smtp_server"),
+	UNSUPP("smtp_connect_timeout"),
+	UNSUPP("smtp_helo_name"),
+	UNSUPP("lvs_id"),
+	UNSUPP("enable_traps"),
+	UNSUPP("enable_snmp_vrrp"),
+	UNSUPP("enable_snmp_checker"),
+	UNSUPP("enable_snmp_rfc"),
+	UNSUPP("enable_snmp_rfcv2"),
+	UNSUPP("enable_snmp_rfcv3"),
+	UNSUPP("enable_snmp_keepalived"),
+	UNSUPP("snmp_socket"),
+	UNSUPP("enable_dbus"),
+	UNSUPP("vrrp_check_unicast_src"),
+	UNSUPP("vrrp_priority"),
+	UNSUPP("checker_priority"),
+	UNSUPP("bfd_priority"),
+	UNSUPP("vrrp_no_swap"),
+	UNSUPP("checker_no_swap"),
+	UNSUPP("dynamic_interfaces"),
+	UNSUPP("process_names"),
+	UNSUPP("max_auto_priority"),
+	UNSUPP("vrrp_lower_prio_no_advert"),
+	UNSUPP("vrrp_higher_prio_send_advert"),
+	UNSUPP("vrrp_notify_fifo"),
+	UNSUPP("notify_fifo"),
+	UNSUPP("lvs_notify_fifo"),
+	UNSUPP("vrrp_startup_delay"),
+	UNSUPP("vrrp_min_garp"),
+	UNSUPP("vrrp_rx_bufs_policy"),
+	UNSUPP("lvs_timeouts"),
+	UNSUPP("lvs_flush"),
+	UNSUPP("lvs_flush_on_stop"),
+	UNSUPP("net_namespace"),
+	UNSUPP("linkbeat_use_polling"),
+	UNSUPP("umask"),
+	UNSUPP("vrrp_garp_lower_prio_delay"),
+	UNSUPP("vrrp_garp_lower_prio_repeat"),
+	UNSUPP("vrrp_garp_master_refresh_repeat"),
+	KW_END
+};
+#undef S
+
+/* weight N [reverse] */
+static int
+conv_script_weight(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_script_conf	*s = obj;
+	long long		 v;
+
+	if (parse_ll(p, n->argv[0], &n->argpos[0], kw->name, -254, 254,
+	    &v) == -1)
+		return -1;
+	s->weight = v;
+	if (n->argc > 1) {
+		if (strcmp(n->argv[1], "reverse") != 0) {
+			err_at(p, &n->argpos[1], "did you mean 'reverse'?",
+			    "weight: unknown option '%s'", n->argv[1]);
+			return -1;
+		}
+		s->weight_reverse = 1;
+	}
+	return 0;
+}
+
+static void
+print_script_weight(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_script_conf	*s = obj;
+
+	if (s->weight == 0 && !s->weight_reverse)
+		return;
+	conf_pr_indent(pr);
+	fprintf(pr->fp, "weight %d%s\n", s->weight,
+	    s->weight_reverse ? " reverse" : "");
+}
+
+static int
+conv_pass(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	warn_at(p, &n->pos, NULL, "'pass' is not a keepalived keyword; "
+	    "ignored");
+	return 0;
+}
+
+#define S struct vrrp_script_conf
+const struct conf_kw conf_kw_script[] = {
+	JOIN("script", script),
+	UINT("interval", interval, 1, 86400),
+	UINT("timeout", timeout, 0, 86400),
+	CUSTOM("weight", 1, 2, 0, conv_script_weight, print_script_weight),
+	UINT("rise", rise, 1, 1000),
+	UINT("fall", fall, 1, 1000),
+	{ KW_BASE("user", KT_CUSTOM, 1, 2), FLD(user), .conv = conv_user,
+	    .print = print_user },
+	FLAG("init_fail", init_fail, 1),
+	CUSTOM("pass", 0, -1, KF_ALIAS, conv_pass, NULL),
+	KW_END
+};
+#undef S
+
+/* Lines "IP[/N] [dev IF] [label L] [scope S] [brd B]". */
+static int
+conv_vips(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct conf_instance	*in = NODE_OF(struct conf_instance, obj);
+	const struct conf_node	*l;
+	struct conf_vip		*v;
+	long long		 sc;
+	uint32_t		 e;
+	int			 i;
+
+	TAILQ_FOREACH(l, &n->children, entry) {
+		if (l->block) {
+			err_at(p, &l->bpos, NULL, "no block expected in %s",
+			    kw->name);
+			continue;
+		}
+		if ((v = xcalloc(p, sizeof(*v))) == NULL)
+			return -1;
+		v->c.excluded = strcmp(kw->name, "virtual_ipaddress") != 0;
+		if (parse_addr(p, l->kw, &l->pos, kw->name, 1, 0,
+		    &v->c.addr) == -1) {
+			free(v);
+			continue;
+		}
+		for (i = 0; i < l->argc; i += 2) {
+			if (parse_enum(p, l->argv[i], &l->argpos[i],
+			    "address option", vip_opt_names, &e) == -1)
+				break;
+			if (i + 1 >= l->argc) {
+				err_at(p, &l->argpos[i], NULL, "'%s' needs a "
+				    "value", l->argv[i]);
+				break;
+			}
+			switch (e) {
+			case 0:
+				if (copy_str(p, l->argv[i + 1],
+				    &l->argpos[i + 1], "dev", v->c.dev,
+				    sizeof(v->c.dev)) == -1)
+					goto bad;
+				break;
+			case 1:
+				if (copy_str(p, l->argv[i + 1],
+				    &l->argpos[i + 1], "label", v->c.label,
+				    sizeof(v->c.label)) == -1)
+					goto bad;
+				break;
+			case 2:
+				if (strcmp(l->argv[i + 1], "global") == 0)
+					sc = 0;
+				else if (strcmp(l->argv[i + 1], "site") == 0)
+					sc = 200;
+				else if (strcmp(l->argv[i + 1], "link") == 0)
+					sc = 253;
+				else if (strcmp(l->argv[i + 1], "host") == 0)
+					sc = 254;
+				else if (strcmp(l->argv[i + 1], "nowhere") == 0)
+					sc = 255;
+				else if (parse_ll(p, l->argv[i + 1],
+				    &l->argpos[i + 1], "scope", 0, 255,
+				    &sc) == -1)
+					goto bad;
+				v->c.scope = sc;
+				break;
+			case 3:
+				if (parse_addr(p, l->argv[i + 1],
+				    &l->argpos[i + 1], "brd", 0,
+				    v->c.addr.af, &v->c.brd) == -1)
+					goto bad;
+				break;
+			}
+		}
+		if (i < l->argc) {
+ bad:
+			free(v);
+			continue;
+		}
+		TAILQ_INSERT_TAIL(&in->vips, v, entry);
+	}
+	return 0;
+}
+
+static const char *
+scope_name(uint8_t s, char *buf, size_t len)
+{
+	switch (s) {
+	case 200:
+		return "site";
+	case 253:
+		return "link";
+	case 254:
+		return "host";
+	case 255:
+		return "nowhere";
+	}
+	snprintf(buf, len, "%u", s);
+	return buf;
+}
+
+static void
+print_vips(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct conf_instance	*in = CNODE_OF(struct conf_instance,
+					    obj);
+	const struct conf_vip		*v;
+	char				 buf[16];
+	int				 ex, any = 0;
+
+	ex = strcmp(kw->name, "virtual_ipaddress") != 0;
+	TAILQ_FOREACH(v, &in->vips, entry) {
+		if (v->c.excluded != ex)
+			continue;
+		if (!any++) {
+			conf_pr_open(pr, kw->name);
+			conf_pr_begin(pr);
+		}
+		conf_pr_indent(pr);
+		conf_pr_addr(pr, &v->c.addr);
+		if (v->c.dev[0]) {
+			fputs(" dev", pr->fp);
+			conf_pr_arg(pr, v->c.dev);
+		}
+		if (v->c.label[0]) {
+			fputs(" label", pr->fp);
+			conf_pr_arg(pr, v->c.label);
+		}
+		if (v->c.scope)
+			fprintf(pr->fp, " scope %s",
+			    scope_name(v->c.scope, buf, sizeof(buf)));
+		if (v->c.brd.af) {
+			fputs(" brd ", pr->fp);
+			conf_pr_addr(pr, &v->c.brd);
+		}
+		fputc('\n', pr->fp);
+	}
+	if (any)
+		conf_pr_end(pr);
+}
+
+static int
+conv_peers(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct conf_instance	*in = NODE_OF(struct conf_instance, obj);
+	const struct conf_node	*l;
+	struct conf_peer	*pe;
+
+	TAILQ_FOREACH(l, &n->children, entry) {
+		if (l->argc > 0) {
+			err_at(p, &l->argpos[0], NULL, "one address per line "
+			    "in %s", kw->name);
+			continue;
+		}
+		if ((pe = xcalloc(p, sizeof(*pe))) == NULL)
+			return -1;
+		if (parse_addr(p, l->kw, &l->pos, kw->name, 0, 0,
+		    &pe->c.addr) == -1) {
+			free(pe);
+			continue;
+		}
+		TAILQ_INSERT_TAIL(&in->peers, pe, entry);
+	}
+	return 0;
+}
+
+static void
+print_peers(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct conf_instance	*in = CNODE_OF(struct conf_instance,
+					    obj);
+	const struct conf_peer		*pe;
+
+	if (TAILQ_EMPTY(&in->peers))
+		return;
+	conf_pr_open(pr, kw->name);
+	conf_pr_begin(pr);
+	TAILQ_FOREACH(pe, &in->peers, entry) {
+		conf_pr_indent(pr);
+		conf_pr_addr(pr, &pe->c.addr);
+		fputc('\n', pr->fp);
+	}
+	conf_pr_end(pr);
+}
+
+/* Lines "NAME [weight N [reverse]]"; shared by instances and groups. */
+static int
+conv_track_scripts(struct conf_pctx *p, const struct conf_node *n,
+    struct conf_track_script_list *list)
+{
+	const struct conf_node		*l;
+	struct conf_track_script	*t;
+	long long			 v;
+
+	TAILQ_FOREACH(l, &n->children, entry) {
+		if ((t = xcalloc(p, sizeof(*t))) == NULL)
+			return -1;
+		if (copy_str(p, l->kw, &l->pos, "track_script", t->c.name,
+		    sizeof(t->c.name)) == -1)
+			goto bad;
+		if (l->argc > 0) {
+			if (strcmp(l->argv[0], "weight") != 0 ||
+			    l->argc < 2 || l->argc > 3) {
+				err_at(p, &l->argpos[0], "NAME [weight N "
+				    "[reverse]]", "bad track_script line");
+				goto bad;
+			}
+			if (parse_ll(p, l->argv[1], &l->argpos[1], "weight",
+			    -254, 254, &v) == -1)
+				goto bad;
+			t->c.weight = v;
+			t->c.has_weight = 1;
+			if (l->argc == 3) {
+				if (strcmp(l->argv[2], "reverse") != 0) {
+					err_at(p, &l->argpos[2], NULL,
+					    "unknown option '%s'", l->argv[2]);
+					goto bad;
+				}
+				t->c.reverse = 1;
+			}
+		}
+		add_ref(p, REF_SCRIPT, t->c.name, &l->pos);
+		TAILQ_INSERT_TAIL(list, t, entry);
+		continue;
+ bad:
+		free(t);
+	}
+	return 0;
+}
+
+static void
+print_track_scripts(struct conf_pr *pr, const char *name,
+    const struct conf_track_script_list *list)
+{
+	const struct conf_track_script	*t;
+
+	if (TAILQ_EMPTY(list))
+		return;
+	conf_pr_open(pr, name);
+	conf_pr_begin(pr);
+	TAILQ_FOREACH(t, list, entry) {
+		conf_pr_indent(pr);
+		conf_pr_word(pr, t->c.name);
+		if (t->c.has_weight)
+			fprintf(pr->fp, " weight %d%s", t->c.weight,
+			    t->c.reverse ? " reverse" : "");
+		fputc('\n', pr->fp);
+	}
+	conf_pr_end(pr);
+}
+
+static int
+conv_inst_track_scripts(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	return conv_track_scripts(p, n,
+	    &NODE_OF(struct conf_instance, obj)->track_scripts);
+}
+
+static void
+print_inst_track_scripts(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	print_track_scripts(pr, kw->name,
+	    &CNODE_OF(struct conf_instance, obj)->track_scripts);
+}
+
+static int
+conv_track_ifs(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct conf_instance	*in = NODE_OF(struct conf_instance, obj);
+	const struct conf_node	*l;
+	struct conf_track_if	*t;
+	long long		 v;
+
+	TAILQ_FOREACH(l, &n->children, entry) {
+		if ((t = xcalloc(p, sizeof(*t))) == NULL)
+			return -1;
+		if (copy_str(p, l->kw, &l->pos, kw->name, t->c.ifname,
+		    sizeof(t->c.ifname)) == -1)
+			goto bad;
+		if (l->argc > 0) {
+			if (strcmp(l->argv[0], "weight") != 0 ||
+			    l->argc != 2) {
+				err_at(p, &l->argpos[0], "IF [weight N]",
+				    "bad track_interface line");
+				goto bad;
+			}
+			if (parse_ll(p, l->argv[1], &l->argpos[1], "weight",
+			    -254, 254, &v) == -1)
+				goto bad;
+			t->c.weight = v;
+		}
+		TAILQ_INSERT_TAIL(&in->track_ifs, t, entry);
+		continue;
+ bad:
+		free(t);
+	}
+	return 0;
+}
+
+static void
+print_track_ifs(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct conf_instance	*in = CNODE_OF(struct conf_instance,
+					    obj);
+	const struct conf_track_if	*t;
+
+	if (TAILQ_EMPTY(&in->track_ifs))
+		return;
+	conf_pr_open(pr, kw->name);
+	conf_pr_begin(pr);
+	TAILQ_FOREACH(t, &in->track_ifs, entry) {
+		conf_pr_indent(pr);
+		conf_pr_word(pr, t->c.ifname);
+		if (t->c.weight != 0)
+			fprintf(pr->fp, " weight %d", t->c.weight);
+		fputc('\n', pr->fp);
+	}
+	conf_pr_end(pr);
+}
+
+/* keepalived truncates a longer password; so does had, with a warning. */
+static int
+conv_auth_pass(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_instance_conf	*v = obj;
+
+	if (strlen(n->argv[0]) >= sizeof(v->auth_pass))
+		warn_at(p, &n->argpos[0], NULL, "auth_pass is longer than 8 "
+		    "characters; only the first 8 are used");
+	strlcpy(v->auth_pass, n->argv[0], sizeof(v->auth_pass));
+	return 0;
+}
+
+static void
+print_auth_pass(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_instance_conf	*v = obj;
+
+	if (v->auth_pass[0] == '\0')
+		return;
+	conf_pr_open(pr, kw->name);
+	conf_pr_arg(pr, v->auth_pass);
+	fputc('\n', pr->fp);
+}
+
+static int
+conv_use_vmac(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_instance_conf	*v = obj;
+
+	v->use_vmac = 1;
+	if (n->argc > 0)
+		return copy_str(p, n->argv[0], &n->argpos[0], kw->name,
+		    v->vmac_name, sizeof(v->vmac_name));
+	return 0;
+}
+
+static void
+print_use_vmac(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_instance_conf	*v = obj;
+
+	if (!v->use_vmac)
+		return;
+	conf_pr_open(pr, kw->name);
+	if (v->vmac_name[0])
+		conf_pr_arg(pr, v->vmac_name);
+	fputc('\n', pr->fp);
+}
+
+#define S struct vrrp_instance_conf
+static const struct conf_kw kw_auth[] = {
+	ENUM("auth_type", auth_type, conf_auth_names),
+	CUSTOM("auth_pass", 1, 1, 0, conv_auth_pass, print_auth_pass),
+	KW_END
+};
+
+const struct conf_kw conf_kw_instance[] = {
+	ENUM("state", state, conf_state_names),
+	STR("interface", interface),
+	UINT("virtual_router_id", vrid, 1, 255),
+	UINT("priority", priority, 1, 255),
+	DEC("advert_int", advert_int_cs, 100, 1, 409500),
+	UINT("vrrp_version", version, 2, 3),
+	FLAG("nopreempt", nopreempt, 1),
+	FLAGA("preempt", nopreempt, 0),
+	UINT("preempt_delay", preempt_delay, 0, 1000),
+	SUB("authentication", kw_auth),
+	ADDR("mcast_src_ip", mcast_src_ip, 0),
+	ADDR("unicast_src_ip", unicast_src_ip, 0),
+	CUSTOM("unicast_peer", 0, 0, KF_BLOCK | KF_LIST, conv_peers,
+	    print_peers),
+	CUSTOM("virtual_ipaddress", 0, 0, KF_BLOCK | KF_LIST, conv_vips,
+	    print_vips),
+	CUSTOM("virtual_ipaddress_excluded", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_vips, print_vips),
+	CUSTOM("track_interface", 0, 0, KF_BLOCK | KF_LIST, conv_track_ifs,
+	    print_track_ifs),
+	CUSTOM("track_script", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_inst_track_scripts, print_inst_track_scripts),
+	JOIN("notify_master", notify_master),
+	JOIN("notify_backup", notify_backup),
+	JOIN("notify_fault", notify_fault),
+	JOIN("notify_stop", notify_stop),
+	JOIN("notify", notify),
+	CUSTOM("use_vmac", 0, 1, 0, conv_use_vmac, print_use_vmac),
+	FLAG("vmac_xmit_base", vmac_xmit_base, 1),
+	FLAG("accept", accept, 1),
+	FLAG("no_accept", accept, 0),
+	UINT("garp_master_delay", garp_master_delay, 0, 255),
+	UINT("garp_master_repeat", garp_master_repeat, 0, 255),
+	UINT("garp_master_refresh", garp_master_refresh, 0, 86400),
+	UINT("garp_master_refresh_repeat", garp_master_refresh_repeat, 0,
+	    255),
+	FLAG("dont_track_primary", dont_track_primary, 1),
+	UNSUPP("smtp_alert"),
+	UNSUPP("debug"),
+	UNSUPP("notify_master_rx_lower_pri"),
+	UNSUPP("notify_deleted"),
+	UNSUPP("linkbeat_use_polling"),
+	UNSUPP("track_file"),
+	UNSUPP("track_process"),
+	UNSUPP("track_bfd"),
+	UNSUPP("strict_mode"),
+	UNSUPP("promote_secondaries"),
+	UNSUPP("virtual_routes"),
+	UNSUPP("virtual_rules"),
+	UNSUPP("kernel_rx_buf_size"),
+	UNSUPP("unicast_ttl"),
+	UNSUPP("old_unicast_checksum"),
+	UNSUPP("lvs_sync_daemon_interface"),
+	UNSUPP("native_ipv6"),
+	UNSUPP("check_unicast_src"),
+	UNSUPP("higher_prio_send_advert"),
+	UNSUPP("lower_prio_no_advert"),
+	UNSUPP("garp_lower_prio_delay"),
+	UNSUPP("garp_lower_prio_repeat"),
+	UNSUPP("mcast_dst_ip"),
+	UNSUPP("unicast_fault_no_peer"),
+	KW_END
+};
+#undef S
+
+static int
+conv_members(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct conf_sync_group	*sg = NODE_OF(struct conf_sync_group, obj);
+	const struct conf_node	*l;
+	struct conf_sync_member	*m;
+	int			 i;
+
+	TAILQ_FOREACH(l, &n->children, entry) {
+		/* Several names may share a line. */
+		for (i = -1; i < l->argc; i++) {
+			if ((m = xcalloc(p, sizeof(*m))) == NULL)
+				return -1;
+			if (copy_str(p, i < 0 ? l->kw : l->argv[i],
+			    i < 0 ? &l->pos : &l->argpos[i], kw->name,
+			    m->c.instance, sizeof(m->c.instance)) == -1) {
+				free(m);
+				continue;
+			}
+			add_ref(p, REF_INSTANCE, m->c.instance,
+			    i < 0 ? &l->pos : &l->argpos[i]);
+			TAILQ_INSERT_TAIL(&sg->members, m, entry);
+		}
+	}
+	return 0;
+}
+
+static void
+print_members(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct conf_sync_group	*sg = CNODE_OF(struct conf_sync_group,
+					    obj);
+	const struct conf_sync_member	*m;
+
+	if (TAILQ_EMPTY(&sg->members))
+		return;
+	conf_pr_open(pr, kw->name);
+	conf_pr_begin(pr);
+	TAILQ_FOREACH(m, &sg->members, entry) {
+		conf_pr_indent(pr);
+		conf_pr_word(pr, m->c.instance);
+		fputc('\n', pr->fp);
+	}
+	conf_pr_end(pr);
+}
+
+static int
+conv_sg_track_scripts(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	return conv_track_scripts(p, n,
+	    &NODE_OF(struct conf_sync_group, obj)->track_scripts);
+}
+
+static void
+print_sg_track_scripts(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	print_track_scripts(pr, kw->name,
+	    &CNODE_OF(struct conf_sync_group, obj)->track_scripts);
+}
+
+#define S struct vrrp_sync_group_conf
+const struct conf_kw conf_kw_sync_group[] = {
+	CUSTOM("group", 0, 0, KF_BLOCK | KF_LIST, conv_members,
+	    print_members),
+	JOIN("notify_master", notify_master),
+	JOIN("notify_backup", notify_backup),
+	JOIN("notify_fault", notify_fault),
+	JOIN("notify_stop", notify_stop),
+	JOIN("notify", notify),
+	CUSTOM("track_script", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_sg_track_scripts, print_sg_track_scripts),
+	UNSUPP("smtp_alert"),
+	UNSUPP("global_tracking"),
+	UNSUPP("sync_group_tracking_weight"),
+	UNSUPP("track_interface"),
+	UNSUPP("track_file"),
+	UNSUPP("track_process"),
+	UNSUPP("track_bfd"),
+	KW_END
+};
+#undef S
+
+static void	print_hex(struct conf_pr *, const struct conf_kw *,
+		    const void *, const void *);
+
+/* status_code 200 | 200 301 | 200-299 ... */
+static int
+conv_status(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct check_url_conf	*u = obj;
+	long long		 lo, hi, c;
+	char			 buf[32], *dash;
+	int			 i;
+
+	for (i = 0; i < n->argc; i++) {
+		if (strlcpy(buf, n->argv[i], sizeof(buf)) >= sizeof(buf)) {
+			err_at(p, &n->argpos[i], NULL, "bad status code");
+			return -1;
+		}
+		if ((dash = strchr(buf, '-')) != NULL)
+			*dash++ = '\0';
+		if (parse_ll(p, buf, &n->argpos[i], kw->name,
+		    CONF_STATUS_MIN, CONF_STATUS_MAX, &lo) == -1)
+			return -1;
+		hi = lo;
+		if (dash != NULL && parse_ll(p, dash, &n->argpos[i],
+		    kw->name, lo, CONF_STATUS_MAX, &hi) == -1)
+			return -1;
+		for (c = lo; c <= hi; c++)
+			u->status[(c - CONF_STATUS_MIN) / 8] |=
+			    1 << ((c - CONF_STATUS_MIN) % 8);
+	}
+	return 0;
+}
+
+static int
+status_isset(const struct check_url_conf *u, int c)
+{
+	c -= CONF_STATUS_MIN;
+	return (u->status[c / 8] >> (c % 8)) & 1;
+}
+
+static void
+print_status(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct check_url_conf	*u = obj;
+	int				 c, e, any = 0;
+
+	for (c = CONF_STATUS_MIN; c <= CONF_STATUS_MAX; c++) {
+		if (!status_isset(u, c))
+			continue;
+		for (e = c; e + 1 <= CONF_STATUS_MAX && status_isset(u, e + 1);
+		    e++)
+			;
+		if (!any++)
+			conf_pr_open(pr, kw->name);
+		if (e > c)
+			fprintf(pr->fp, " %d-%d", c, e);
+		else
+			fprintf(pr->fp, " %d", c);
+		c = e;
+	}
+	if (any)
+		fputc('\n', pr->fp);
+}
+
+static int
+conv_digest(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct check_url_conf	*u = obj;
+	const char		*s = n->argv[0];
+	int			 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			break;
+	if (s[i] != '\0' || i != 32) {
+		err_at(p, &n->argpos[0], "an MD5 digest is 32 hex digits",
+		    "digest: '%s' is not an MD5 digest", s);
+		return -1;
+	}
+	for (i = 0; i < 32; i++)
+		u->digest[i] = tolower((unsigned char)s[i]);
+	u->digest[32] = '\0';
+	return 0;
+}
+
+#define S struct check_url_conf
+const struct conf_kw conf_kw_url[] = {
+	STR("path", path),
+	CUSTOM("status_code", 1, -1, 0, conv_status, print_status),
+	{ KW_BASE("digest", KT_CUSTOM, 1, 1), FLD(digest),
+	    .conv = conv_digest, .print = print_hex },
+	STR("virtualhost", virtualhost),
+	UNSUPP("regex"),
+	UNSUPP("regex_no_match"),
+	UNSUPP("regex_options"),
+	UNSUPP("regex_stack"),
+	UNSUPP("regex_min_offset"),
+	UNSUPP("regex_max_offset"),
+	KW_END
+};
+#undef S
+
+static int
+conv_url(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct conf_check	*ck = NODE_OF(struct conf_check, obj);
+	struct conf_url		*u;
+
+	if ((u = xcalloc(p, sizeof(*u))) == NULL)
+		return -1;
+	walk(p, &n->children, conf_kw_url, &u->c, "url");
+	if (u->c.path[0] == '\0')
+		err_at(p, &n->pos, NULL, "url without a path");
+	TAILQ_INSERT_TAIL(&ck->urls, u, entry);
+	return 0;
+}
+
+static void
+print_urls(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct conf_check	*ck = CNODE_OF(struct conf_check, obj);
+	const struct conf_url	*u;
+	struct check_url_conf	 d;
+
+	memset(&d, 0, sizeof(d));
+	TAILQ_FOREACH(u, &ck->urls, entry) {
+		conf_pr_open(pr, kw->name);
+		conf_pr_begin(pr);
+		conf_print_fields(pr, conf_kw_url, &u->c, &d);
+		conf_pr_end(pr);
+	}
+}
+
+static int
+hex_ok(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return i % 2 == 0;
+}
+
+static int
+conv_hex(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	if (!hex_ok(n->argv[0])) {
+		err_at(p, &n->argpos[0], "an even number of hex digits",
+		    "%s: '%s' is not hex", kw->name, n->argv[0]);
+		return -1;
+	}
+	return copy_str(p, n->argv[0], &n->argpos[0], kw->name,
+	    (char *)obj + kw->off, kw->size);
+}
+
+static void
+print_hex(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const char	*s = (const char *)obj + kw->off;
+
+	if (s[0] == '\0')
+		return;
+	conf_pr_open(pr, kw->name);
+	conf_pr_arg(pr, s);
+	fputc('\n', pr->fp);
+}
+
+#define T(x)	(1U << (x))
+#define HTTPISH	(T(CHECK_HTTP) | T(CHECK_SSL))
+#define S struct check_conf
+const struct conf_kw conf_kw_check[] = {
+	ADDR("connect_ip", connect_ip, 0),
+	UINT("connect_port", connect_port, 1, 65535),
+	ADDR("bindto", bindto, 0),
+	UINT("bind_port", bind_port, 1, 65535),
+	DEC("connect_timeout", connect_timeout_ms, 1000, 1, 86400000),
+	UINT("retry", retry, 0, 1000),
+	{ KW_BASE("nb_get_retry", KT_UINT, 1, 1), FLD(retry), .min = 0,
+	    .max = 1000, .flags = KF_ALIAS },
+	DEC("delay_before_retry", delay_before_retry_ms, 1000, 0, 86400000),
+	DEC("delay_loop", delay_loop_ms, 1000, 1, 86400000),
+	DEC("warmup", warmup_ms, 1000, 0, 86400000),
+	FLAG("alpha", alpha, 1),
+	UINT("rise", rise, 1, 1000),
+	UINT("fall", fall, 1, 1000),
+	CUSTOM("url", 0, 0, KF_BLOCK, conv_url, print_urls),
+	STR("virtualhost", virtualhost),
+	{ KW_BASE("enable_sni", KT_FLAG, 0, 0), FLD(enable_sni), .scale = 1,
+	    .types = T(CHECK_SSL) },
+	{ KW_BASE("verify_cert", KT_FLAG, 0, 0), FLD(verify_cert),
+	    .scale = 1, .types = T(CHECK_SSL) },
+	{ KW_BASE("misc_path", KT_JOIN, 1, -1), FLD(misc_path),
+	    .types = T(CHECK_MISC) },
+	{ KW_BASE("misc_timeout", KT_DEC, 1, 1), FLD(misc_timeout_ms),
+	    .scale = 1000, .min = 1, .max = 86400000,
+	    .types = T(CHECK_MISC) },
+	{ KW_BASE("misc_dynamic", KT_FLAG, 0, 0), FLD(misc_dynamic),
+	    .scale = 1, .types = T(CHECK_MISC) },
+	{ KW_BASE("user", KT_CUSTOM, 1, 2), FLD(user), .conv = conv_user,
+	    .print = print_user, .types = T(CHECK_MISC) },
+	{ KW_BASE("payload", KT_CUSTOM, 1, 1), FLD(payload),
+	    .conv = conv_hex, .print = print_hex, .types = T(CHECK_UDP) },
+	{ KW_BASE("require_reply", KT_CUSTOM, 1, 1), FLD(require_reply),
+	    .conv = conv_hex, .print = print_hex, .types = T(CHECK_UDP) },
+	{ KW_BASE("type", KT_ENUM, 1, 1), FLD(dns_type),
+	    .names = conf_dns_type_names, .types = T(CHECK_DNS) },
+	{ KW_BASE("name", KT_STR, 1, 1), FLD(dns_name),
+	    .types = T(CHECK_DNS) },
+	{ KW_BASE("helo_name", KT_STR, 1, 1), FLD(helo_name),
+	    .types = T(CHECK_SMTP) },
+	UNSUPP("log_all_failures"),
+	UNSUPP("fwmark"),
+	UNSUPP("http_protocol"),
+	UNSUPP("tls_compliant"),
+	UNSUPP("ssl_cert"),
+	UNSUPP("ssl_key"),
+	UNSUPP("ssl_ca"),
+	UNSUPP("dynamic"),
+	UNSUPP("host"),
+	KW_END
+};
+#undef S
+
+/* TCP_CHECK { ... } and the others: one conv for all types. */
+static int
+conv_check(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct conf_rs		*rs = NODE_OF(struct conf_rs, obj);
+	const struct conf_node	*l;
+	const struct conf_kw	*k;
+	struct conf_check	*ck;
+	uint32_t		 type;
+
+	for (type = 0; type < CHECK_TYPE_MAX; type++)
+		if (strcmp(kw->name, conf_check_names[type]) == 0)
+			break;
+	if ((ck = xcalloc(p, sizeof(*ck))) == NULL)
+		return -1;
+	TAILQ_INIT(&ck->urls);
+	conf_check_defaults(&ck->c, type, p->cur_vs);
+	TAILQ_FOREACH(l, &n->children, entry) {
+		k = kw_find(conf_kw_check, l->kw);
+		if (k != NULL && ((k->types && !(k->types & T(type))) ||
+		    (strcmp(k->name, "url") == 0 && !(T(type) & HTTPISH))))
+			err_at(p, &l->pos, NULL, "'%s' is not valid in %s",
+			    l->kw, kw->name);
+	}
+	walk(p, &n->children, conf_kw_check, &ck->c, kw->name);
+	if (type == CHECK_MISC && ck->c.misc_path[0] == '\0')
+		err_at(p, &n->pos, NULL, "MISC_CHECK without misc_path");
+	if (T(type) & HTTPISH && TAILQ_EMPTY(&ck->urls))
+		err_at(p, &n->pos, NULL, "%s without a url block", kw->name);
+	TAILQ_INSERT_TAIL(&rs->checks, ck, entry);
+	return 0;
+}
+
+static void
+print_checks(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct conf_rs	*rs = CNODE_OF(struct conf_rs, obj);
+	const struct conf_check	*ck;
+	struct check_conf	 d;
+
+	TAILQ_FOREACH(ck, &rs->checks, entry) {
+		conf_check_defaults(&d, ck->c.type, pr->vs);
+		conf_pr_open(pr, conf_enum_name(conf_check_names,
+		    ck->c.type));
+		conf_pr_begin(pr);
+		conf_print_fields(pr, conf_kw_check, &ck->c, &d);
+		conf_pr_end(pr);
+	}
+}
+
+#define CHECK_KW(n, pr)	CUSTOM(n, 0, 0, KF_BLOCK | KF_OBJ, conv_check, pr)
+#define S struct rs_conf
+const struct conf_kw conf_kw_rs[] = {
+	UINT("weight", weight, 0, 65535),
+	UINT("uthreshold", uthreshold, 0, 65535),
+	UINT("lthreshold", lthreshold, 0, 65535),
+	FLAG("inhibit_on_failure", inhibit_on_failure, 1),
+	JOIN("notify_up", notify_up),
+	JOIN("notify_down", notify_down),
+	CHECK_KW("TCP_CHECK", print_checks),
+	CHECK_KW("HTTP_GET", NULL),
+	CHECK_KW("SSL_GET", NULL),
+	CHECK_KW("MISC_CHECK", NULL),
+	CHECK_KW("PING_CHECK", NULL),
+	CHECK_KW("UDP_CHECK", NULL),
+	CHECK_KW("DNS_CHECK", NULL),
+	CHECK_KW("SMTP_CHECK", NULL),
+	UNSUPP("smtp_alert"),
+	UNSUPP("BFD_CHECK"),
+	UNSUPP("FILE_CHECK"),
+	UNSUPP("ICMP_CHECK"),
+	UNSUPP("virtualhost"),
+	UNSUPP("delay_loop"),
+	UNSUPP("retry"),
+	UNSUPP("delay_before_retry"),
+	UNSUPP("warmup"),
+	KW_END
+};
+#undef S
+
+static int
+parse_port(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
+    long long lo, uint16_t *out)
+{
+	long long	v;
+
+	if (parse_ll(p, s, pos, "port", lo, 65535, &v) == -1)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+conv_rs(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct conf_vs	*vs = NODE_OF(struct conf_vs, obj);
+	struct conf_rs	*rs;
+
+	if ((rs = xcalloc(p, sizeof(*rs))) == NULL)
+		return -1;
+	TAILQ_INIT(&rs->checks);
+	conf_rs_defaults(&rs->c);
+	if (parse_addr(p, n->argv[0], &n->argpos[0], kw->name, 0, 0,
+	    &rs->c.addr) == -1 || (n->argc > 1 && parse_port(p, n->argv[1],
+	    &n->argpos[1], 0, &rs->c.port) == -1)) {
+		free(rs);
+		return -1;
+	}
+	walk(p, &n->children, conf_kw_rs, &rs->c, kw->name);
+	TAILQ_INSERT_TAIL(&vs->rss, rs, entry);
+	return 0;
+}
+
+static void
+print_rss(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct conf_vs	*vs = CNODE_OF(struct conf_vs, obj);
+	const struct conf_rs	*rs;
+	struct rs_conf		 d;
+
+	conf_rs_defaults(&d);
+	pr->vs = &vs->c;
+	TAILQ_FOREACH(rs, &vs->rss, entry) {
+		conf_pr_open(pr, kw->name);
+		fputc(' ', pr->fp);
+		conf_pr_addr(pr, &rs->c.addr);
+		if (rs->c.port)
+			fprintf(pr->fp, " %u", rs->c.port);
+		conf_pr_begin(pr);
+		conf_print_fields(pr, conf_kw_rs, &rs->c, &d);
+		conf_pr_end(pr);
+	}
+}
+
+static int
+conv_sorry(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vs_conf	*vs = obj;
+
+	if (parse_addr(p, n->argv[0], &n->argpos[0], kw->name, 0, 0,
+	    &vs->sorry_addr) == -1 || (n->argc > 1 && parse_port(p,
+	    n->argv[1], &n->argpos[1], 0, &vs->sorry_port) == -1))
+		return -1;
+	vs->has_sorry = 1;
+	return 0;
+}
+
+static void
+print_sorry(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct vs_conf	*vs = obj;
+
+	if (!vs->has_sorry)
+		return;
+	conf_pr_open(pr, kw->name);
+	fputc(' ', pr->fp);
+	conf_pr_addr(pr, &vs->sorry_addr);
+	if (vs->sorry_port)
+		fprintf(pr->fp, " %u", vs->sorry_port);
+	fputc('\n', pr->fp);
+}
+
+#define S struct vs_conf
+const struct conf_kw conf_kw_vs[] = {
+	DEC("delay_loop", delay_loop_ms, 1000, 1, 86400000),
+	ENUM("lb_algo", lb_algo, conf_sched_names),
+	ENUMA("lvs_sched", lb_algo, conf_sched_names),
+	ENUM("lb_kind", lb_kind, conf_kind_names),
+	ENUMA("lvs_method", lb_kind, conf_kind_names),
+	ENUM("protocol", protocol, conf_proto_names),
+	UINT("persistence_timeout", persistence_timeout, 0, 2678400),
+	ADDR("persistence_granularity", persistence_granularity, 0),
+	STR("virtualhost", virtualhost),
+	CUSTOM("sorry_server", 1, 2, 0, conv_sorry, print_sorry),
+	FLAG("sorry_server_inhibit", sorry_server_inhibit, 1),
+	FLAG("inhibit_on_failure", inhibit_on_failure, 1),
+	UINT("quorum", quorum, 0, 65535),
+	UINT("hysteresis", hysteresis, 0, 65535),
+	JOIN("quorum_up", quorum_up),
+	JOIN("quorum_down", quorum_down),
+	FLAG("alpha", alpha, 1),
+	FLAG("omega", omega, 1),
+	FLAG("ha_suspend", ha_suspend, 1),
+	UINT("retry", retry, 0, 1000),
+	DEC("delay_before_retry", delay_before_retry_ms, 1000, 0, 86400000),
+	DEC("warmup", warmup_ms, 1000, 0, 86400000),
+	CUSTOM("real_server", 1, 2, KF_BLOCK | KF_OBJ, conv_rs, print_rss),
+	UNSUPP("ops"),
+	UNSUPP("one_packet_scheduler"),
+	UNSUPP("smtp_alert"),
+	UNSUPP("ip_family"),
+	UNSUPP("lb_flags"),
+	UNSUPP("sh-port"),
+	UNSUPP("sh-fallback"),
+	UNSUPP("mh-port"),
+	UNSUPP("mh-fallback"),
+	UNSUPP("flag-1"),
+	UNSUPP("flag-2"),
+	UNSUPP("flag-3"),
+	UNSUPP("persistence_engine"),
+	UNSUPP("sorry_server_lvs_method"),
+	UNSUPP("nb_sock_retry"),
+	KW_END
+};
+#undef S
+
+/*
+ * Top-level objects.  The object is the had_conf.
+ */
+
+static int
+check_name(struct conf_pctx *p, const struct conf_node *n, const char *what)
+{
+	if (strlen(n->argv[0]) >= HAD_NAMELEN) {
+		err_at(p, &n->argpos[0], NULL, "%s name longer than %d "
+		    "characters", what, HAD_NAMELEN - 1);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+conv_global(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct had_conf	*conf = obj;
+
+	walk(p, &n->children, conf_kw_global, &conf->global, kw->name);
+	return 0;
+}
+
+static void
+print_global(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct had_conf	*conf = obj;
+	struct global_conf	 d;
+	struct conf_pr		 sub;
+	char			*buf = NULL;
+	size_t			 len = 0;
+
+	conf_global_defaults(&d);
+	sub = *pr;
+	if ((sub.fp = open_memstream(&buf, &len)) == NULL)
+		return;
+	sub.depth = pr->depth + 1;
+	conf_print_fields(&sub, conf_kw_global, &conf->global, &d);
+	fclose(sub.fp);
+	if (len > 0) {
+		conf_pr_open(pr, kw->name);
+		conf_pr_begin(pr);
+		fputs(buf, pr->fp);
+		conf_pr_end(pr);
+	}
+	free(buf);
+}
+
+static int
+conv_script(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct had_conf		*conf = obj;
+	struct conf_script	*s, *o;
+
+	if (check_name(p, n, kw->name) == -1)
+		return -1;
+	TAILQ_FOREACH(o, &conf->scripts, entry) {
+		if (strcmp(o->c.name, n->argv[0]) == 0) {
+			err_at(p, &n->argpos[0], NULL, "vrrp_script '%s' "
+			    "defined twice", n->argv[0]);
+			return -1;
+		}
+	}
+	if ((s = xcalloc(p, sizeof(*s))) == NULL)
+		return -1;
+	conf_script_defaults(&s->c);
+	strlcpy(s->c.name, n->argv[0], sizeof(s->c.name));
+	walk(p, &n->children, conf_kw_script, &s->c, kw->name);
+	/* No script: the check always succeeds, as keepalived's does. */
+	if (s->c.script[0] == '\0')
+		warn_at(p, &n->pos, NULL, "vrrp_script '%s' has no script; "
+		    "it is treated as always succeeding", s->c.name);
+	TAILQ_INSERT_TAIL(&conf->scripts, s, entry);
+	return 0;
+}
+
+static void
+print_scripts(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct had_conf		*conf = obj;
+	const struct conf_script	*s;
+	struct vrrp_script_conf		 d;
+
+	conf_script_defaults(&d);
+	TAILQ_FOREACH(s, &conf->scripts, entry) {
+		memcpy(d.name, s->c.name, sizeof(d.name));
+		conf_pr_open(pr, kw->name);
+		conf_pr_arg(pr, s->c.name);
+		conf_pr_begin(pr);
+		conf_print_fields(pr, conf_kw_script, &s->c, &d);
+		conf_pr_end(pr);
+	}
+}
+
+static int
+conv_instance(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct had_conf		*conf = obj;
+	struct conf_instance	*in, *o;
+
+	if (check_name(p, n, kw->name) == -1)
+		return -1;
+	TAILQ_FOREACH(o, &conf->instances, entry) {
+		if (strcmp(o->c.name, n->argv[0]) == 0) {
+			err_at(p, &n->argpos[0], NULL, "vrrp_instance '%s' "
+			    "defined twice", n->argv[0]);
+			return -1;
+		}
+	}
+	if ((in = xcalloc(p, sizeof(*in))) == NULL)
+		return -1;
+	TAILQ_INIT(&in->vips);
+	TAILQ_INIT(&in->peers);
+	TAILQ_INIT(&in->track_scripts);
+	TAILQ_INIT(&in->track_ifs);
+	conf_instance_defaults(&in->c, &conf->global);
+	strlcpy(in->c.name, n->argv[0], sizeof(in->c.name));
+	TAILQ_INSERT_TAIL(&conf->instances, in, entry);
+	walk(p, &n->children, conf_kw_instance, &in->c, kw->name);
+
+	if (in->c.vrid == 0)
+		err_at(p, &n->pos, "add virtual_router_id 1..255",
+		    "vrrp_instance '%s' has no virtual_router_id", in->c.name);
+	if (in->c.interface[0] == '\0')
+		warn_at(p, &n->pos, NULL, "vrrp_instance '%s' has no "
+		    "interface", in->c.name);
+	TAILQ_FOREACH(o, &conf->instances, entry) {
+		if (o != in && o->c.vrid == in->c.vrid && in->c.vrid != 0 &&
+		    strcmp(o->c.interface, in->c.interface) == 0) {
+			err_at(p, &n->pos, NULL, "vrrp_instance '%s' uses "
+			    "virtual_router_id %u on %s like '%s'",
+			    in->c.name, in->c.vrid, in->c.interface,
+			    o->c.name);
+			break;
+		}
+	}
+	return 0;
+}
+
+static void
+print_instances(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct had_conf		*conf = obj;
+	const struct conf_instance	*in;
+	struct vrrp_instance_conf	 d;
+
+	TAILQ_FOREACH(in, &conf->instances, entry) {
+		conf_instance_defaults(&d, &conf->global);
+		memcpy(d.name, in->c.name, sizeof(d.name));
+		conf_pr_open(pr, kw->name);
+		conf_pr_arg(pr, in->c.name);
+		conf_pr_begin(pr);
+		conf_print_fields(pr, conf_kw_instance, &in->c, &d);
+		conf_pr_end(pr);
+	}
+}
+
+static int
+conv_sync_group(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct had_conf		*conf = obj;
+	struct conf_sync_group	*sg, *o;
+
+	if (check_name(p, n, kw->name) == -1)
+		return -1;
+	TAILQ_FOREACH(o, &conf->sync_groups, entry) {
+		if (strcmp(o->c.name, n->argv[0]) == 0) {
+			err_at(p, &n->argpos[0], NULL, "vrrp_sync_group '%s' "
+			    "defined twice", n->argv[0]);
+			return -1;
+		}
+	}
+	if ((sg = xcalloc(p, sizeof(*sg))) == NULL)
+		return -1;
+	TAILQ_INIT(&sg->members);
+	TAILQ_INIT(&sg->track_scripts);
+	strlcpy(sg->c.name, n->argv[0], sizeof(sg->c.name));
+	walk(p, &n->children, conf_kw_sync_group, &sg->c, kw->name);
+	TAILQ_INSERT_TAIL(&conf->sync_groups, sg, entry);
+	return 0;
+}
+
+static void
+print_sync_groups(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct had_conf		*conf = obj;
+	const struct conf_sync_group	*sg;
+	struct vrrp_sync_group_conf	 d;
+
+	memset(&d, 0, sizeof(d));
+	TAILQ_FOREACH(sg, &conf->sync_groups, entry) {
+		memcpy(d.name, sg->c.name, sizeof(d.name));
+		conf_pr_open(pr, kw->name);
+		conf_pr_arg(pr, sg->c.name);
+		conf_pr_begin(pr);
+		conf_print_fields(pr, conf_kw_sync_group, &sg->c, &d);
+		conf_pr_end(pr);
+	}
+}
+
+/* Lines "IP PORT", "IP-END PORT", "fwmark N". */
+static int
+conv_vsg_line(struct conf_pctx *p, const struct conf_node *l,
+    struct conf_vsg_entry *e)
+{
+	char		 buf[INET6_ADDRSTRLEN + 8], *dash;
+	long long	 v, first;
+	char		*ep;
+
+	if (strcmp(l->kw, "fwmark") == 0) {
+		if (l->argc != 1) {
+			err_at(p, &l->pos, NULL, "fwmark takes one number");
+			return -1;
+		}
+		if (parse_ll(p, l->argv[0], &l->argpos[0], "fwmark", 1,
+		    UINT32_MAX, &v) == -1)
+			return -1;
+		e->c.type = VSG_ENTRY_FWMARK;
+		e->c.fwmark = v;
+		return 0;
+	}
+	if (l->argc != 1) {
+		err_at(p, &l->pos, "IP PORT, IP-END PORT or fwmark N",
+		    "bad virtual_server_group line");
+		return -1;
+	}
+	strlcpy(buf, l->kw, sizeof(buf));
+	if ((dash = strchr(buf, '-')) != NULL)
+		*dash++ = '\0';
+	if (parse_addr(p, buf, &l->pos, "virtual_server_group", 0, 0,
+	    &e->c.addr) == -1)
+		return -1;
+	e->c.type = VSG_ENTRY_ADDR;
+	if (dash != NULL) {
+		e->c.type = VSG_ENTRY_RANGE;
+		errno = 0;
+		if (e->c.addr.af == AF_INET) {
+			first = e->c.addr.u.raw[3];
+			v = strtoll(dash, &ep, 10);
+		} else {
+			first = (e->c.addr.u.raw[14] << 8) |
+			    e->c.addr.u.raw[15];
+			v = strtoll(dash, &ep, 16);
+		}
+		if (*dash == '\0' || *ep != '\0' || v < first ||
+		    v > (e->c.addr.af == AF_INET ? 255 : 65535)) {
+			err_at(p, &l->pos, "the range end is the last part of "
+			    "the address, e.g. 10.0.0.1-10", "bad address "
+			    "range '%s'", l->kw);
+			return -1;
+		}
+		e->c.range_end = v;
+	}
+	return parse_port(p, l->argv[0], &l->argpos[0], 0, &e->c.port);
+}
+
+static int
+conv_vsg(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct had_conf		*conf = obj;
+	struct conf_vsg		*g, *o;
+	struct conf_vsg_entry	*e;
+	const struct conf_node	*l;
+
+	if (check_name(p, n, kw->name) == -1)
+		return -1;
+	TAILQ_FOREACH(o, &conf->vsgs, entry) {
+		if (strcmp(o->c.name, n->argv[0]) == 0) {
+			err_at(p, &n->argpos[0], NULL, "virtual_server_group "
+			    "'%s' defined twice", n->argv[0]);
+			return -1;
+		}
+	}
+	if ((g = xcalloc(p, sizeof(*g))) == NULL)
+		return -1;
+	TAILQ_INIT(&g->entries);
+	strlcpy(g->c.name, n->argv[0], sizeof(g->c.name));
+	TAILQ_INSERT_TAIL(&conf->vsgs, g, entry);
+	TAILQ_FOREACH(l, &n->children, entry) {
+		if ((e = xcalloc(p, sizeof(*e))) == NULL)
+			return -1;
+		if (conv_vsg_line(p, l, e) == -1) {
+			free(e);
+			continue;
+		}
+		TAILQ_INSERT_TAIL(&g->entries, e, entry);
+	}
+	return 0;
+}
+
+static void
+print_vsgs(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct had_conf		*conf = obj;
+	const struct conf_vsg		*g;
+	const struct conf_vsg_entry	*e;
+
+	TAILQ_FOREACH(g, &conf->vsgs, entry) {
+		conf_pr_open(pr, kw->name);
+		conf_pr_arg(pr, g->c.name);
+		conf_pr_begin(pr);
+		TAILQ_FOREACH(e, &g->entries, entry) {
+			conf_pr_indent(pr);
+			switch (e->c.type) {
+			case VSG_ENTRY_FWMARK:
+				fprintf(pr->fp, "fwmark %u\n", e->c.fwmark);
+				continue;
+			case VSG_ENTRY_RANGE:
+				conf_pr_addr(pr, &e->c.addr);
+				fprintf(pr->fp, e->c.addr.af == AF_INET ?
+				    "-%u" : "-%x", e->c.range_end);
+				break;
+			default:
+				conf_pr_addr(pr, &e->c.addr);
+				break;
+			}
+			fprintf(pr->fp, " %u\n", e->c.port);
+		}
+		conf_pr_end(pr);
+	}
+}
+
+static int
+conv_vs(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct had_conf	*conf = obj;
+	struct conf_vs	*vs;
+	long long	 v;
+
+	if ((vs = xcalloc(p, sizeof(*vs))) == NULL)
+		return -1;
+	TAILQ_INIT(&vs->rss);
+	conf_vs_defaults(&vs->c);
+	if (n->argc != 2) {
+		err_at(p, &n->pos, "IP PORT, fwmark N or group NAME",
+		    "virtual_server needs two arguments");
+		goto bad;
+	}
+	if (strcmp(n->argv[0], "fwmark") == 0) {
+		if (parse_ll(p, n->argv[1], &n->argpos[1], "fwmark", 1,
+		    UINT32_MAX, &v) == -1)
+			goto bad;
+		vs->c.type = VS_TYPE_FWMARK;
+		vs->c.fwmark = v;
+	} else if (strcmp(n->argv[0], "group") == 0) {
+		if (copy_str(p, n->argv[1], &n->argpos[1], "group",
+		    vs->c.group, sizeof(vs->c.group)) == -1)
+			goto bad;
+		vs->c.type = VS_TYPE_GROUP;
+		add_ref(p, REF_VSG, vs->c.group, &n->argpos[1]);
+	} else {
+		if (parse_addr(p, n->argv[0], &n->argpos[0], kw->name, 0, 0,
+		    &vs->c.addr) == -1 || parse_port(p, n->argv[1],
+		    &n->argpos[1], 0, &vs->c.port) == -1)
+			goto bad;
+		vs->c.type = VS_TYPE_ADDR;
+	}
+	p->cur_vs = &vs->c;
+	walk(p, &n->children, conf_kw_vs, &vs->c, kw->name);
+	p->cur_vs = NULL;
+	TAILQ_INSERT_TAIL(&conf->vss, vs, entry);
+	return 0;
+ bad:
+	free(vs);
+	return -1;
+}
+
+static void
+print_vss(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct had_conf	*conf = obj;
+	const struct conf_vs	*vs;
+	struct vs_conf		 d;
+
+	TAILQ_FOREACH(vs, &conf->vss, entry) {
+		conf_vs_defaults(&d);
+		conf_pr_open(pr, kw->name);
+		switch (vs->c.type) {
+		case VS_TYPE_FWMARK:
+			fprintf(pr->fp, " fwmark %u", vs->c.fwmark);
+			break;
+		case VS_TYPE_GROUP:
+			fputs(" group", pr->fp);
+			conf_pr_arg(pr, vs->c.group);
+			break;
+		default:
+			fputc(' ', pr->fp);
+			conf_pr_addr(pr, &vs->c.addr);
+			fprintf(pr->fp, " %u", vs->c.port);
+			break;
+		}
+		conf_pr_begin(pr);
+		conf_print_fields(pr, conf_kw_vs, &vs->c, &d);
+		conf_pr_end(pr);
+	}
+}
+
+const struct conf_kw conf_kw_top[] = {
+	CUSTOM("global_defs", 0, 0, KF_BLOCK, conv_global, print_global),
+	CUSTOM("vrrp_script", 1, 1, KF_BLOCK | KF_OBJ, conv_script,
+	    print_scripts),
+	CUSTOM("vrrp_sync_group", 1, 1, KF_BLOCK | KF_OBJ, conv_sync_group,
+	    print_sync_groups),
+	CUSTOM("vrrp_instance", 1, 1, KF_BLOCK | KF_OBJ, conv_instance,
+	    print_instances),
+	CUSTOM("virtual_server_group", 1, 1, KF_BLOCK | KF_OBJ | KF_LIST,
+	    conv_vsg, print_vsgs),
+	CUSTOM("virtual_server", 1, 2, KF_BLOCK | KF_OBJ, conv_vs,
+	    print_vss),
+	UNSUPP("static_ipaddress"),
+	UNSUPP("static_routes"),
+	UNSUPP("static_rules"),
+	UNSUPP("linkbeat_interfaces"),
+	UNSUPP("vrrp_track_file"),
+	UNSUPP("track_file"),
+	UNSUPP("vrrp_track_process"),
+	UNSUPP("track_process"),
+	UNSUPP("bfd_instance"),
+	UNSUPP("garp_group"),
+	UNSUPP("SNMP"),
+	KW_END
+};
+
+/*
+ * References are resolved once every object exists.
+ */
+static void
+resolve_refs(struct conf_pctx *p)
+{
+	const struct had_conf		*conf = p->conf;
+	const struct conf_script	*s;
+	const struct conf_instance	*in;
+	const struct conf_vsg		*g;
+	const struct conf_ref		*r;
+	const char			*names[256], *best;
+	char				 hint[128];
+	size_t				 i, k;
+	int				 found, bestd;
+
+	for (i = 0; i < p->nrefs; i++) {
+		r = &p->refs[i];
+		found = 0;
+		k = 0;
+		switch (r->kind) {
+		case REF_SCRIPT:
+			TAILQ_FOREACH(s, &conf->scripts, entry) {
+				found |= strcmp(s->c.name, r->name) == 0;
+				if (k < 255)
+					names[k++] = s->c.name;
+			}
+			break;
+		case REF_INSTANCE:
+			TAILQ_FOREACH(in, &conf->instances, entry) {
+				found |= strcmp(in->c.name, r->name) == 0;
+				if (k < 255)
+					names[k++] = in->c.name;
+			}
+			break;
+		case REF_VSG:
+			TAILQ_FOREACH(g, &conf->vsgs, entry) {
+				found |= strcmp(g->c.name, r->name) == 0;
+				if (k < 255)
+					names[k++] = g->c.name;
+			}
+			break;
+		}
+		if (found)
+			continue;
+		names[k] = NULL;
+		bestd = 99;
+		best = closest(r->name, names, sizeof(names[0]), NULL, &bestd);
+		if (best != NULL)
+			snprintf(hint, sizeof(hint), "did you mean '%s'?",
+			    best);
+		err_at(p, &r->pos, best != NULL ? hint : NULL,
+		    "no %s named '%s'", r->kind == REF_SCRIPT ? "vrrp_script" :
+		    r->kind == REF_INSTANCE ? "vrrp_instance" :
+		    "virtual_server_group", r->name);
+	}
+}
+
+/*
+ * Entry points.
+ */
+
+struct had_conf *
+conf_new(void)
+{
+	struct had_conf	*conf;
+
+	if ((conf = calloc(1, sizeof(*conf))) == NULL)
+		return NULL;
+	conf_global_defaults(&conf->global);
+	TAILQ_INIT(&conf->scripts);
+	TAILQ_INIT(&conf->instances);
+	TAILQ_INIT(&conf->sync_groups);
+	TAILQ_INIT(&conf->vsgs);
+	TAILQ_INIT(&conf->vss);
+	return conf;
+}
+
+#define FREE_LIST(head, type) do {					\
+	type	*n_, *t_;						\
+	TAILQ_FOREACH_SAFE(n_, (head), entry, t_) {			\
+		TAILQ_REMOVE((head), n_, entry);			\
+		free(n_);						\
+	}								\
+} while (0)
+
+void
+conf_free(struct had_conf *conf)
+{
+	struct conf_instance	*in, *tin;
+	struct conf_sync_group	*sg, *tsg;
+	struct conf_vsg		*g, *tg;
+	struct conf_vs		*vs, *tvs;
+	struct conf_rs		*rs, *trs;
+	struct conf_check	*ck, *tck;
+
+	if (conf == NULL)
+		return;
+	FREE_LIST(&conf->scripts, struct conf_script);
+	TAILQ_FOREACH_SAFE(in, &conf->instances, entry, tin) {
+		FREE_LIST(&in->vips, struct conf_vip);
+		FREE_LIST(&in->peers, struct conf_peer);
+		FREE_LIST(&in->track_scripts, struct conf_track_script);
+		FREE_LIST(&in->track_ifs, struct conf_track_if);
+		free(in);
+	}
+	TAILQ_FOREACH_SAFE(sg, &conf->sync_groups, entry, tsg) {
+		FREE_LIST(&sg->members, struct conf_sync_member);
+		FREE_LIST(&sg->track_scripts, struct conf_track_script);
+		free(sg);
+	}
+	TAILQ_FOREACH_SAFE(g, &conf->vsgs, entry, tg) {
+		FREE_LIST(&g->entries, struct conf_vsg_entry);
+		free(g);
+	}
+	TAILQ_FOREACH_SAFE(vs, &conf->vss, entry, tvs) {
+		TAILQ_FOREACH_SAFE(rs, &vs->rss, entry, trs) {
+			TAILQ_FOREACH_SAFE(ck, &rs->checks, entry, tck) {
+				FREE_LIST(&ck->urls, struct conf_url);
+				free(ck);
+			}
+			free(rs);
+		}
+		free(vs);
+	}
+	free(conf);
+}
+
+static struct had_conf *
+conf_build(struct conf_lexer *lx, struct conf_diags *diags, int nerr0)
+{
+	struct conf_pctx	 p;
+	struct conf_nodes	 top;
+	struct had_conf		*conf;
+	const struct conf_node	*n;
+	struct conf_sync_group	*sg, *sg2;
+	struct conf_sync_member	*m, *m2;
+
+	memset(&p, 0, sizeof(p));
+	p.diags = diags;
+	p.lx = lx;
+	TAILQ_INIT(&top);
+	if ((conf = conf_new()) == NULL) {
+		conf_lex_free(lx);
+		return NULL;
+	}
+	p.conf = conf;
+	/* The EOF token that parse_block stops at. */
+	if (lx->ntoks == lx->cap || lx->toks == NULL) {
+		struct conf_tok	*nt;
+
+		nt = reallocarray(lx->toks, lx->cap + 1, sizeof(*nt));
+		if (nt == NULL)
+			p.nomem = 1;
+		else {
+			lx->toks = nt;
+			lx->cap++;
+		}
+	}
+	if (!p.nomem) {
+		memset(&lx->toks[lx->ntoks], 0, sizeof(lx->toks[0]));
+		lx->toks[lx->ntoks].type = TOK_EOF;
+		if (lx->ntoks > 0)
+			lx->toks[lx->ntoks].pos = lx->toks[lx->ntoks - 1].pos;
+		lx->ntoks++;
+		parse_block(&p, &top, 0, NULL);
+		walk(&p, &top, conf_kw_top, conf, "the top level");
+		resolve_refs(&p);
+	}
+
+	/* An instance belongs to one sync group at most. */
+	TAILQ_FOREACH(sg, &conf->sync_groups, entry) {
+		TAILQ_FOREACH(m, &sg->members, entry) {
+			TAILQ_FOREACH(sg2, &conf->sync_groups, entry) {
+				TAILQ_FOREACH(m2, &sg2->members, entry) {
+					if (m2 == m)
+						goto next;
+					if (strcmp(m->c.instance,
+					    m2->c.instance) == 0) {
+						TAILQ_FOREACH(n, &top, entry)
+							if (strcmp(n->kw,
+							    "vrrp_sync_group")
+							    == 0 && n->argc &&
+							    strcmp(n->argv[0],
+							    sg->c.name) == 0)
+								break;
+						if (n != NULL)
+							err_at(&p, &n->pos,
+							    NULL, "vrrp_"
+							    "instance '%s' is "
+							    "in two sync "
+							    "groups",
+							    m->c.instance);
+						goto next;
+					}
+				}
+			}
+ next:
+			;
+		}
+	}
+
+	nodes_free(&top);
+	free(p.refs);
+	conf_lex_free(lx);
+	if (p.nomem)
+		conf_diag_add(diags, CONF_ERR, "", 0, 0, NULL,
+		    "out of memory");
+	if (p.nomem || conf_diags_count(diags, CONF_ERR) > nerr0) {
+		conf_free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+struct had_conf *
+conf_load(const char *path, const struct conf_opts *opts,
+    struct conf_diags *diags)
+{
+	struct conf_lexer	 lx;
+	struct conf_diags	 local;
+	struct had_conf		*conf;
+	int			 nerr0;
+
+	if (diags == NULL) {
+		conf_diags_init(&local);
+		diags = &local;
+	}
+	memset(&lx, 0, sizeof(lx));
+	lx.diags = diags;
+	nerr0 = conf_diags_count(diags, CONF_ERR);
+	conf_lex_file(&lx, path, NULL, NULL);
+	conf = conf_build(&lx, diags, nerr0);
+	if (diags == &local)
+		conf_diags_free(&local);
+	return conf;
+}
+
+struct had_conf *
+conf_load_string(const char *text, const char *name,
+    const struct conf_opts *opts, struct conf_diags *diags)
+{
+	struct conf_lexer	 lx;
+	struct conf_diags	 local;
+	struct had_conf		*conf;
+	int			 nerr0;
+
+	if (diags == NULL) {
+		conf_diags_init(&local);
+		diags = &local;
+	}
+	memset(&lx, 0, sizeof(lx));
+	lx.diags = diags;
+	nerr0 = conf_diags_count(diags, CONF_ERR);
+	conf_lex_string(&lx, text, name);
+	conf = conf_build(&lx, diags, nerr0);
+	if (diags == &local)
+		conf_diags_free(&local);
+	return conf;
+}

@@ -1,0 +1,587 @@
+/*
+ * Per-process serialisation of the typed config.  conf_emit() hands out
+ * each object of a process's part as (kind, POD body); a child item
+ * belongs to the last parent item sent before it.  conf_receive_item()
+ * is the child's side: it trusts nothing and checks every item before
+ * adding it to the config being built.
+ */
+#include <sys/socket.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+#define K(x)	(1U << (x))
+
+/* Which item kinds each process receives. */
+static const uint32_t proc_kinds[PROC_MAX] = {
+	[PROC_PARENT] = 0xffffffffU,
+	[PROC_VRRP] = K(CONF_ITEM_GLOBAL) | K(CONF_ITEM_VRRP_SCRIPT) |
+	    K(CONF_ITEM_VRRP_INSTANCE) | K(CONF_ITEM_VRRP_VIP) |
+	    K(CONF_ITEM_VRRP_UNICAST_PEER) | K(CONF_ITEM_VRRP_TRACK_SCRIPT) |
+	    K(CONF_ITEM_VRRP_TRACK_INTERFACE) | K(CONF_ITEM_VRRP_SYNC_GROUP) |
+	    K(CONF_ITEM_VRRP_SYNC_MEMBER) |
+	    K(CONF_ITEM_VRRP_SYNC_TRACK_SCRIPT),
+	/* lvsd checks vrrpd's VIP requests against the instances' VIPs. */
+	[PROC_LVS] = K(CONF_ITEM_GLOBAL) | K(CONF_ITEM_VRRP_INSTANCE) |
+	    K(CONF_ITEM_VRRP_VIP) | K(CONF_ITEM_VSG) | K(CONF_ITEM_VSG_ENTRY) |
+	    K(CONF_ITEM_VIRTUAL_SERVER) | K(CONF_ITEM_REAL_SERVER),
+	[PROC_CHECK] = K(CONF_ITEM_GLOBAL) | K(CONF_ITEM_VRRP_SCRIPT) |
+	    K(CONF_ITEM_VIRTUAL_SERVER) | K(CONF_ITEM_REAL_SERVER) |
+	    K(CONF_ITEM_CHECK) | K(CONF_ITEM_CHECK_URL),
+};
+
+static const char *const kind_names[CONF_ITEM_MAX] = {
+	[CONF_ITEM_GLOBAL] = "global",
+	[CONF_ITEM_VRRP_SCRIPT] = "vrrp_script",
+	[CONF_ITEM_VRRP_INSTANCE] = "vrrp_instance",
+	[CONF_ITEM_VRRP_VIP] = "vrrp_vip",
+	[CONF_ITEM_VRRP_UNICAST_PEER] = "vrrp_unicast_peer",
+	[CONF_ITEM_VRRP_TRACK_SCRIPT] = "vrrp_track_script",
+	[CONF_ITEM_VRRP_TRACK_INTERFACE] = "vrrp_track_interface",
+	[CONF_ITEM_VRRP_SYNC_GROUP] = "vrrp_sync_group",
+	[CONF_ITEM_VRRP_SYNC_MEMBER] = "vrrp_sync_member",
+	[CONF_ITEM_VRRP_SYNC_TRACK_SCRIPT] = "vrrp_sync_track_script",
+	[CONF_ITEM_VSG] = "virtual_server_group",
+	[CONF_ITEM_VSG_ENTRY] = "virtual_server_group_entry",
+	[CONF_ITEM_VIRTUAL_SERVER] = "virtual_server",
+	[CONF_ITEM_REAL_SERVER] = "real_server",
+	[CONF_ITEM_CHECK] = "check",
+	[CONF_ITEM_CHECK_URL] = "check_url",
+};
+
+static const size_t kind_sizes[CONF_ITEM_MAX] = {
+	[CONF_ITEM_GLOBAL] = sizeof(struct global_conf),
+	[CONF_ITEM_VRRP_SCRIPT] = sizeof(struct vrrp_script_conf),
+	[CONF_ITEM_VRRP_INSTANCE] = sizeof(struct vrrp_instance_conf),
+	[CONF_ITEM_VRRP_VIP] = sizeof(struct vrrp_vip_conf),
+	[CONF_ITEM_VRRP_UNICAST_PEER] = sizeof(struct vrrp_peer_conf),
+	[CONF_ITEM_VRRP_TRACK_SCRIPT] = sizeof(struct vrrp_track_script_conf),
+	[CONF_ITEM_VRRP_TRACK_INTERFACE] = sizeof(struct vrrp_track_if_conf),
+	[CONF_ITEM_VRRP_SYNC_GROUP] = sizeof(struct vrrp_sync_group_conf),
+	[CONF_ITEM_VRRP_SYNC_MEMBER] = sizeof(struct vrrp_sync_member_conf),
+	[CONF_ITEM_VRRP_SYNC_TRACK_SCRIPT] =
+	    sizeof(struct vrrp_track_script_conf),
+	[CONF_ITEM_VSG] = sizeof(struct vsg_conf),
+	[CONF_ITEM_VSG_ENTRY] = sizeof(struct vsg_entry_conf),
+	[CONF_ITEM_VIRTUAL_SERVER] = sizeof(struct vs_conf),
+	[CONF_ITEM_REAL_SERVER] = sizeof(struct rs_conf),
+	[CONF_ITEM_CHECK] = sizeof(struct check_conf),
+	[CONF_ITEM_CHECK_URL] = sizeof(struct check_url_conf),
+};
+
+const char *
+conf_item_kind_name(uint32_t kind)
+{
+	if (kind == 0 || kind >= CONF_ITEM_MAX)
+		return "unknown";
+	return kind_names[kind];
+}
+
+#define EMIT(k, body) do {						\
+	if ((want & K(k)) && cb((k), &(body), sizeof(body), arg) == -1) \
+		return -1;						\
+} while (0)
+
+int
+conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
+    void *arg)
+{
+	const struct conf_script	*s;
+	const struct conf_instance	*in;
+	const struct conf_vip		*v;
+	const struct conf_peer		*pe;
+	const struct conf_track_script	*ts;
+	const struct conf_track_if	*ti;
+	const struct conf_sync_group	*sg;
+	const struct conf_sync_member	*m;
+	const struct conf_vsg		*g;
+	const struct conf_vsg_entry	*e;
+	const struct conf_vs		*vs;
+	const struct conf_rs		*rs;
+	const struct conf_check		*ck;
+	const struct conf_url		*u;
+	uint32_t			 want;
+
+	if ((unsigned)proc >= PROC_MAX)
+		return -1;
+	want = proc_kinds[proc];
+
+	EMIT(CONF_ITEM_GLOBAL, conf->global);
+	TAILQ_FOREACH(s, &conf->scripts, entry)
+		EMIT(CONF_ITEM_VRRP_SCRIPT, s->c);
+	TAILQ_FOREACH(in, &conf->instances, entry) {
+		EMIT(CONF_ITEM_VRRP_INSTANCE, in->c);
+		TAILQ_FOREACH(v, &in->vips, entry)
+			EMIT(CONF_ITEM_VRRP_VIP, v->c);
+		TAILQ_FOREACH(pe, &in->peers, entry)
+			EMIT(CONF_ITEM_VRRP_UNICAST_PEER, pe->c);
+		TAILQ_FOREACH(ts, &in->track_scripts, entry)
+			EMIT(CONF_ITEM_VRRP_TRACK_SCRIPT, ts->c);
+		TAILQ_FOREACH(ti, &in->track_ifs, entry)
+			EMIT(CONF_ITEM_VRRP_TRACK_INTERFACE, ti->c);
+	}
+	TAILQ_FOREACH(sg, &conf->sync_groups, entry) {
+		EMIT(CONF_ITEM_VRRP_SYNC_GROUP, sg->c);
+		TAILQ_FOREACH(m, &sg->members, entry)
+			EMIT(CONF_ITEM_VRRP_SYNC_MEMBER, m->c);
+		TAILQ_FOREACH(ts, &sg->track_scripts, entry)
+			EMIT(CONF_ITEM_VRRP_SYNC_TRACK_SCRIPT, ts->c);
+	}
+	TAILQ_FOREACH(g, &conf->vsgs, entry) {
+		EMIT(CONF_ITEM_VSG, g->c);
+		TAILQ_FOREACH(e, &g->entries, entry)
+			EMIT(CONF_ITEM_VSG_ENTRY, e->c);
+	}
+	TAILQ_FOREACH(vs, &conf->vss, entry) {
+		EMIT(CONF_ITEM_VIRTUAL_SERVER, vs->c);
+		TAILQ_FOREACH(rs, &vs->rss, entry) {
+			EMIT(CONF_ITEM_REAL_SERVER, rs->c);
+			TAILQ_FOREACH(ck, &rs->checks, entry) {
+				EMIT(CONF_ITEM_CHECK, ck->c);
+				TAILQ_FOREACH(u, &ck->urls, entry)
+					EMIT(CONF_ITEM_CHECK_URL, u->c);
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Receiving.
+ */
+
+struct rx {
+	char	*err;
+	size_t	 errlen;
+};
+
+static int
+rx_fail(struct rx *rx, const char *fmt, ...)
+    __attribute__((__format__(printf, 2, 3)));
+
+static int
+rx_fail(struct rx *rx, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (rx->err != NULL && rx->errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(rx->err, rx->errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+#define STR_OK(f)	(memchr((f), '\0', sizeof(f)) != NULL)
+#define NEED_STR(f) do {						\
+	if (!STR_OK(f))							\
+		return rx_fail(rx, "%s: unterminated string %s",	\
+		    what, #f);						\
+} while (0)
+#define NEED_ADDR(a, set) do {						\
+	if (!addr_ok(&(a), (set)))					\
+		return rx_fail(rx, "%s: bad address %s", what, #a);	\
+} while (0)
+#define NEED(cond) do {							\
+	if (!(cond))							\
+		return rx_fail(rx, "%s: invalid value: %s", what, #cond); \
+} while (0)
+
+static int
+addr_ok(const struct conf_addr *a, int set)
+{
+	if (a->af == AF_INET)
+		return a->prefix <= 32;
+	if (a->af == AF_INET6)
+		return a->prefix <= 128;
+	return !set && a->af == 0 && a->prefix == 0;
+}
+
+static const struct conf_script *
+find_script(const struct had_conf *conf, const char *name)
+{
+	const struct conf_script	*s;
+
+	TAILQ_FOREACH(s, &conf->scripts, entry)
+		if (strcmp(s->c.name, name) == 0)
+			return s;
+	return NULL;
+}
+
+static const struct conf_instance *
+find_instance(const struct had_conf *conf, const char *name)
+{
+	const struct conf_instance	*in;
+
+	TAILQ_FOREACH(in, &conf->instances, entry)
+		if (strcmp(in->c.name, name) == 0)
+			return in;
+	return NULL;
+}
+
+static int
+rx_track_script(struct had_conf *conf, enum had_proc proc,
+    const struct vrrp_track_script_conf *t, struct rx *rx, const char *what)
+{
+	NEED_STR(t->name);
+	NEED(t->weight >= -254 && t->weight <= 254);
+	NEED(t->has_weight <= 1 && t->reverse <= 1);
+	if (find_script(conf, t->name) == NULL)
+		return rx_fail(rx, "%s: no vrrp_script '%s'", what, t->name);
+	return 0;
+}
+
+int
+conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
+    const void *body, size_t len, char *err, size_t errlen)
+{
+	struct rx			 rxs = { err, errlen }, *rx = &rxs;
+	const char			*what;
+	union {
+		struct global_conf		g;
+		struct vrrp_script_conf		s;
+		struct vrrp_instance_conf	i;
+		struct vrrp_vip_conf		v;
+		struct vrrp_peer_conf		p;
+		struct vrrp_track_script_conf	ts;
+		struct vrrp_track_if_conf	ti;
+		struct vrrp_sync_group_conf	sg;
+		struct vrrp_sync_member_conf	sm;
+		struct vsg_conf			vg;
+		struct vsg_entry_conf		ve;
+		struct vs_conf			vs;
+		struct rs_conf			rs;
+		struct check_conf		ck;
+		struct check_url_conf		u;
+	} b;
+
+	if ((unsigned)proc >= PROC_MAX)
+		return rx_fail(rx, "bad process %d", proc);
+	if (kind == 0 || kind >= CONF_ITEM_MAX)
+		return rx_fail(rx, "unknown item kind %u", kind);
+	what = kind_names[kind];
+	if (!(proc_kinds[proc] & K(kind)))
+		return rx_fail(rx, "%s: not an item for %s", what,
+		    proc == PROC_PARENT ? "had" : proc == PROC_VRRP ?
+		    "vrrpd" : proc == PROC_LVS ? "lvsd" : "checkd");
+	if (len != kind_sizes[kind] || body == NULL)
+		return rx_fail(rx, "%s: length %zu, expected %zu", what, len,
+		    kind_sizes[kind]);
+	/* The body may be unaligned in a message buffer. */
+	memcpy(&b, body, len);
+
+	switch (kind) {
+	case CONF_ITEM_GLOBAL:
+		if (conf->rx_global)
+			return rx_fail(rx, "global: sent twice");
+		NEED_STR(b.g.router_id);
+		NEED_STR(b.g.script_user);
+		NEED_STR(b.g.script_group);
+		NEED_STR(b.g.lvs_sync_interface);
+		NEED_STR(b.g.lvs_sync_instance);
+		NEED_ADDR(b.g.vrrp_mcast_group4, 0);
+		NEED_ADDR(b.g.vrrp_mcast_group6, 0);
+		NEED(b.g.vrrp_version == 2 || b.g.vrrp_version == 3);
+		conf->global = b.g;
+		conf->rx_global = 1;
+		return 0;
+	case CONF_ITEM_VRRP_SCRIPT: {
+		struct conf_script	*s;
+
+		NEED_STR(b.s.name);
+		NEED_STR(b.s.script);
+		NEED_STR(b.s.user);
+		NEED_STR(b.s.group);
+		NEED(b.s.name[0] != '\0');
+		NEED(b.s.weight >= -254 && b.s.weight <= 254);
+		NEED(b.s.weight_reverse <= 1 && b.s.init_fail <= 1);
+		if (find_script(conf, b.s.name) != NULL)
+			return rx_fail(rx, "%s: '%s' sent twice", what,
+			    b.s.name);
+		if ((s = calloc(1, sizeof(*s))) == NULL)
+			break;
+		s->c = b.s;
+		TAILQ_INSERT_TAIL(&conf->scripts, s, entry);
+		return 0;
+	}
+	case CONF_ITEM_VRRP_INSTANCE: {
+		struct conf_instance	*in;
+
+		NEED_STR(b.i.name);
+		NEED_STR(b.i.interface);
+		NEED_STR(b.i.auth_pass);
+		NEED_STR(b.i.vmac_name);
+		NEED_STR(b.i.notify_master);
+		NEED_STR(b.i.notify_backup);
+		NEED_STR(b.i.notify_fault);
+		NEED_STR(b.i.notify_stop);
+		NEED_STR(b.i.notify);
+		NEED(b.i.name[0] != '\0');
+		NEED(b.i.state <= CONF_STATE_MASTER);
+		NEED(b.i.auth_type <= CONF_AUTH_AH);
+		NEED(b.i.vrid >= 1 && b.i.vrid <= 255);
+		NEED(b.i.priority >= 1 && b.i.priority <= 255);
+		NEED(b.i.advert_int_cs >= 1 && b.i.advert_int_cs <= 409500);
+		NEED(b.i.version == 2 || b.i.version == 3);
+		NEED(b.i.accept >= -1 && b.i.accept <= 1);
+		NEED(b.i.nopreempt <= 1 && b.i.use_vmac <= 1);
+		NEED_ADDR(b.i.mcast_src_ip, 0);
+		NEED_ADDR(b.i.unicast_src_ip, 0);
+		if (find_instance(conf, b.i.name) != NULL)
+			return rx_fail(rx, "%s: '%s' sent twice", what,
+			    b.i.name);
+		if ((in = calloc(1, sizeof(*in))) == NULL)
+			break;
+		in->c = b.i;
+		TAILQ_INIT(&in->vips);
+		TAILQ_INIT(&in->peers);
+		TAILQ_INIT(&in->track_scripts);
+		TAILQ_INIT(&in->track_ifs);
+		TAILQ_INSERT_TAIL(&conf->instances, in, entry);
+		conf->rx_instance = in;
+		return 0;
+	}
+	case CONF_ITEM_VRRP_VIP: {
+		struct conf_vip	*v;
+
+		if (conf->rx_instance == NULL)
+			return rx_fail(rx, "%s: no vrrp_instance before it",
+			    what);
+		NEED_STR(b.v.dev);
+		NEED_STR(b.v.label);
+		NEED_ADDR(b.v.addr, 1);
+		NEED_ADDR(b.v.brd, 0);
+		NEED(b.v.excluded <= 1);
+		if ((v = calloc(1, sizeof(*v))) == NULL)
+			break;
+		v->c = b.v;
+		TAILQ_INSERT_TAIL(&conf->rx_instance->vips, v, entry);
+		return 0;
+	}
+	case CONF_ITEM_VRRP_UNICAST_PEER: {
+		struct conf_peer	*pe;
+
+		if (conf->rx_instance == NULL)
+			return rx_fail(rx, "%s: no vrrp_instance before it",
+			    what);
+		NEED_ADDR(b.p.addr, 1);
+		if ((pe = calloc(1, sizeof(*pe))) == NULL)
+			break;
+		pe->c = b.p;
+		TAILQ_INSERT_TAIL(&conf->rx_instance->peers, pe, entry);
+		return 0;
+	}
+	case CONF_ITEM_VRRP_TRACK_SCRIPT:
+	case CONF_ITEM_VRRP_SYNC_TRACK_SCRIPT: {
+		struct conf_track_script	*t;
+		struct conf_track_script_list	*l;
+
+		if (kind == CONF_ITEM_VRRP_TRACK_SCRIPT) {
+			if (conf->rx_instance == NULL)
+				return rx_fail(rx, "%s: no vrrp_instance "
+				    "before it", what);
+			l = &conf->rx_instance->track_scripts;
+		} else {
+			if (conf->rx_sync_group == NULL)
+				return rx_fail(rx, "%s: no vrrp_sync_group "
+				    "before it", what);
+			l = &conf->rx_sync_group->track_scripts;
+		}
+		if (rx_track_script(conf, proc, &b.ts, rx, what) == -1)
+			return -1;
+		if ((t = calloc(1, sizeof(*t))) == NULL)
+			break;
+		t->c = b.ts;
+		TAILQ_INSERT_TAIL(l, t, entry);
+		return 0;
+	}
+	case CONF_ITEM_VRRP_TRACK_INTERFACE: {
+		struct conf_track_if	*t;
+
+		if (conf->rx_instance == NULL)
+			return rx_fail(rx, "%s: no vrrp_instance before it",
+			    what);
+		NEED_STR(b.ti.ifname);
+		NEED(b.ti.ifname[0] != '\0');
+		NEED(b.ti.weight >= -254 && b.ti.weight <= 254);
+		if ((t = calloc(1, sizeof(*t))) == NULL)
+			break;
+		t->c = b.ti;
+		TAILQ_INSERT_TAIL(&conf->rx_instance->track_ifs, t, entry);
+		return 0;
+	}
+	case CONF_ITEM_VRRP_SYNC_GROUP: {
+		struct conf_sync_group	*sg;
+
+		NEED_STR(b.sg.name);
+		NEED_STR(b.sg.notify_master);
+		NEED_STR(b.sg.notify_backup);
+		NEED_STR(b.sg.notify_fault);
+		NEED_STR(b.sg.notify_stop);
+		NEED_STR(b.sg.notify);
+		NEED(b.sg.name[0] != '\0');
+		TAILQ_FOREACH(sg, &conf->sync_groups, entry)
+			if (strcmp(sg->c.name, b.sg.name) == 0)
+				return rx_fail(rx, "%s: '%s' sent twice",
+				    what, b.sg.name);
+		if ((sg = calloc(1, sizeof(*sg))) == NULL)
+			break;
+		sg->c = b.sg;
+		TAILQ_INIT(&sg->members);
+		TAILQ_INIT(&sg->track_scripts);
+		TAILQ_INSERT_TAIL(&conf->sync_groups, sg, entry);
+		conf->rx_sync_group = sg;
+		return 0;
+	}
+	case CONF_ITEM_VRRP_SYNC_MEMBER: {
+		struct conf_sync_member	*m;
+
+		if (conf->rx_sync_group == NULL)
+			return rx_fail(rx, "%s: no vrrp_sync_group before it",
+			    what);
+		NEED_STR(b.sm.instance);
+		if (find_instance(conf, b.sm.instance) == NULL)
+			return rx_fail(rx, "%s: no vrrp_instance '%s'", what,
+			    b.sm.instance);
+		if ((m = calloc(1, sizeof(*m))) == NULL)
+			break;
+		m->c = b.sm;
+		TAILQ_INSERT_TAIL(&conf->rx_sync_group->members, m, entry);
+		return 0;
+	}
+	case CONF_ITEM_VSG: {
+		struct conf_vsg	*g;
+
+		NEED_STR(b.vg.name);
+		NEED(b.vg.name[0] != '\0');
+		TAILQ_FOREACH(g, &conf->vsgs, entry)
+			if (strcmp(g->c.name, b.vg.name) == 0)
+				return rx_fail(rx, "%s: '%s' sent twice",
+				    what, b.vg.name);
+		if ((g = calloc(1, sizeof(*g))) == NULL)
+			break;
+		g->c = b.vg;
+		TAILQ_INIT(&g->entries);
+		TAILQ_INSERT_TAIL(&conf->vsgs, g, entry);
+		conf->rx_vsg = g;
+		return 0;
+	}
+	case CONF_ITEM_VSG_ENTRY: {
+		struct conf_vsg_entry	*e;
+
+		if (conf->rx_vsg == NULL)
+			return rx_fail(rx, "%s: no virtual_server_group "
+			    "before it", what);
+		NEED(b.ve.type < VSG_ENTRY_MAX);
+		NEED_ADDR(b.ve.addr, b.ve.type != VSG_ENTRY_FWMARK);
+		NEED(b.ve.range_end <= 65535);
+		if ((e = calloc(1, sizeof(*e))) == NULL)
+			break;
+		e->c = b.ve;
+		TAILQ_INSERT_TAIL(&conf->rx_vsg->entries, e, entry);
+		return 0;
+	}
+	case CONF_ITEM_VIRTUAL_SERVER: {
+		struct conf_vs	*vs;
+		struct conf_vsg	*g;
+
+		NEED(b.vs.type < VS_TYPE_MAX);
+		NEED(b.vs.lb_algo < LVS_SCHED_MAX);
+		NEED(b.vs.lb_kind < LVS_KIND_MAX);
+		NEED(b.vs.protocol < LVS_PROTO_MAX);
+		NEED_STR(b.vs.group);
+		NEED_STR(b.vs.virtualhost);
+		NEED_STR(b.vs.quorum_up);
+		NEED_STR(b.vs.quorum_down);
+		NEED_ADDR(b.vs.addr, b.vs.type == VS_TYPE_ADDR);
+		NEED_ADDR(b.vs.sorry_addr, b.vs.has_sorry);
+		NEED_ADDR(b.vs.persistence_granularity, 0);
+		/* checkd gets no groups: the name is only a label there. */
+		if (b.vs.type == VS_TYPE_GROUP && proc != PROC_CHECK) {
+			TAILQ_FOREACH(g, &conf->vsgs, entry)
+				if (strcmp(g->c.name, b.vs.group) == 0)
+					break;
+			if (g == NULL)
+				return rx_fail(rx, "%s: no "
+				    "virtual_server_group '%s'", what,
+				    b.vs.group);
+		}
+		if ((vs = calloc(1, sizeof(*vs))) == NULL)
+			break;
+		vs->c = b.vs;
+		TAILQ_INIT(&vs->rss);
+		TAILQ_INSERT_TAIL(&conf->vss, vs, entry);
+		conf->rx_vs = vs;
+		conf->rx_rs = NULL;
+		conf->rx_check = NULL;
+		return 0;
+	}
+	case CONF_ITEM_REAL_SERVER: {
+		struct conf_rs	*rs;
+
+		if (conf->rx_vs == NULL)
+			return rx_fail(rx, "%s: no virtual_server before it",
+			    what);
+		NEED_ADDR(b.rs.addr, 1);
+		NEED_STR(b.rs.notify_up);
+		NEED_STR(b.rs.notify_down);
+		NEED(b.rs.weight <= 65535);
+		if ((rs = calloc(1, sizeof(*rs))) == NULL)
+			break;
+		rs->c = b.rs;
+		TAILQ_INIT(&rs->checks);
+		TAILQ_INSERT_TAIL(&conf->rx_vs->rss, rs, entry);
+		conf->rx_rs = rs;
+		conf->rx_check = NULL;
+		return 0;
+	}
+	case CONF_ITEM_CHECK: {
+		struct conf_check	*ck;
+
+		if (conf->rx_rs == NULL)
+			return rx_fail(rx, "%s: no real_server before it",
+			    what);
+		NEED(b.ck.type < CHECK_TYPE_MAX);
+		NEED(b.ck.dns_type < DNS_TYPE_MAX);
+		NEED_ADDR(b.ck.connect_ip, 0);
+		NEED_ADDR(b.ck.bindto, 0);
+		NEED_STR(b.ck.virtualhost);
+		NEED_STR(b.ck.misc_path);
+		NEED_STR(b.ck.user);
+		NEED_STR(b.ck.group);
+		NEED_STR(b.ck.payload);
+		NEED_STR(b.ck.require_reply);
+		NEED_STR(b.ck.dns_name);
+		NEED_STR(b.ck.helo_name);
+		NEED(b.ck.connect_timeout_ms > 0 && b.ck.delay_loop_ms > 0);
+		if ((ck = calloc(1, sizeof(*ck))) == NULL)
+			break;
+		ck->c = b.ck;
+		TAILQ_INIT(&ck->urls);
+		TAILQ_INSERT_TAIL(&conf->rx_rs->checks, ck, entry);
+		conf->rx_check = ck;
+		return 0;
+	}
+	case CONF_ITEM_CHECK_URL: {
+		struct conf_url	*u;
+
+		if (conf->rx_check == NULL)
+			return rx_fail(rx, "%s: no check before it", what);
+		NEED(conf->rx_check->c.type == CHECK_HTTP ||
+		    conf->rx_check->c.type == CHECK_SSL);
+		NEED_STR(b.u.path);
+		NEED_STR(b.u.digest);
+		NEED_STR(b.u.virtualhost);
+		if ((u = calloc(1, sizeof(*u))) == NULL)
+			break;
+		u->c = b.u;
+		TAILQ_INSERT_TAIL(&conf->rx_check->urls, u, entry);
+		return 0;
+	}
+	}
+	return rx_fail(rx, "%s: out of memory", what);
+}
