@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc make pkg-config libc6-dev
 libevent-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libbsd-dev
 libcap-dev libcriterion-dev libssl-dev
-mandoc iproute2 procps util-linux python3 clang"
+mandoc iproute2 iputils-ping procps util-linux python3 clang"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,127 @@
+# A lab of network namespaces on one bridge, for VRRP and LVS tests.
+# Source tests/lib.sh first, then this file.
+#
+#   lab_init                 a switch namespace with bridge br0
+#   lab_node NAME V4/P [V6/P]  a host namespace, eth0 on the bridge
+#   lab_exec NAME CMD...     run a command in a node
+#   lab_start_had NAME CONF [ARGS...]  had in a node, its own paths
+#   lab_hactl NAME ARGS...   hactl against that node's had
+#   lab_vrrp_field NAME INSTANCE FIELD   from `hactl show vrrp -j`
+#   lab_wait_state NAME INSTANCE STATE SECONDS
+#   lab_has_addr NAME ADDR   the address is on the node's interfaces
+#   lab_link NAME up|down    set the node's eth0 up or down
+#   lab_track_pid PID        stop this pid at cleanup
+#   lab_cleanup              stop what we started, delete the namespaces
+#
+# Only addresses from 198.18.0.0/15 and 2001:db8::/32, only inside these
+# namespaces (DESIGN.md).  Every wait is bounded.
+
+LAB=${LAB:-hl$$}
+LAB_DIR=${LAB_DIR:-}
+LAB_NODES=""
+LAB_PIDS=""
+
+lab_init() {
+	LAB_DIR=$(mktemp -d /tmp/had-lab.XXXXXX)
+	chmod 755 "$LAB_DIR"
+	ip netns add "$LAB-sw" || return 1
+	ip -n "$LAB-sw" link set lo up
+	ip -n "$LAB-sw" link add br0 type bridge
+	# No STP and no forwarding delay: ports forward at once.
+	ip -n "$LAB-sw" link set br0 type bridge stp_state 0 forward_delay 0
+	ip -n "$LAB-sw" link set br0 up
+	trap lab_cleanup EXIT
+}
+
+lab_node() {	# name v4/prefix [v6/prefix]
+	local n=$1 ns=$LAB-$1
+	ip netns add "$ns" || return 1
+	LAB_NODES="$LAB_NODES $n"
+	ip -n "$ns" link set lo up
+	ip link add "$LAB-$n" type veth peer name eth0 netns "$ns" ||
+	    ip link add "l$$$n" type veth peer name eth0 netns "$ns"
+	ip link set "$LAB-$n" netns "$LAB-sw" 2>/dev/null ||
+	    ip link set "l$$$n" netns "$LAB-sw"
+	ip -n "$LAB-sw" link set "$LAB-$n" master br0 up 2>/dev/null ||
+	    ip -n "$LAB-sw" link set "l$$$n" master br0 up
+	# IPv6 without duplicate address detection delays.
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+	    net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.eth0.accept_dad=0
+	ip -n "$ns" addr add "$2" dev eth0
+	[ -n "${3:-}" ] && ip -n "$ns" addr add "$3" dev eth0 nodad
+	ip -n "$ns" link set eth0 up
+	mkdir -p "$LAB_DIR/$n"
+}
+
+lab_exec() {	# name cmd...
+	local ns=$LAB-$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+lab_track_pid() { LAB_PIDS="$LAB_PIDS $1"; }
+
+lab_start_had() {	# name conf [extra args]
+	local n=$1 conf=$2 d=$LAB_DIR/$1
+	shift 2
+	ip netns exec "$LAB-$n" "$BUILD/had" -d -X "$BUILD" -f "$conf" \
+	    -s "$d/had.sock" -p "$d/had.pid" -C "$d/empty" "$@" \
+	    >>"$d/had.log" 2>&1 &
+	eval "LAB_HAD_$n=$!"
+	lab_track_pid $!
+	wait_for 10 lab_hactl "$n" show procs
+}
+
+lab_had_pid() { eval "echo \$LAB_HAD_$1"; }
+
+lab_stop_had() {	# name [signal]
+	local pid
+	pid=$(lab_had_pid "$1")
+	[ -n "$pid" ] || return 0
+	kill "-${2:-TERM}" "$pid" 2>/dev/null
+	wait_for 5 sh -c "! kill -0 $pid 2>/dev/null"
+}
+
+lab_hactl() {	# name args
+	local n=$1
+	shift
+	"$BUILD/hactl" -s "$LAB_DIR/$n/had.sock" "$@"
+}
+
+lab_vrrp_field() {	# name instance field
+	lab_hactl "$1" show vrrp -j >"$LAB_DIR/$1/vrrp.json" 2>/dev/null &&
+	    python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+r = [i for i in d if i["name"] == sys.argv[2]]
+print(r[0][sys.argv[3]] if r else "")' "$LAB_DIR/$1/vrrp.json" "$2" "$3"
+}
+
+lab_state_is() { [ "$(lab_vrrp_field "$1" "$2" state)" = "$3" ]; }
+
+lab_wait_state() {	# name instance state seconds
+	wait_for "$4" lab_state_is "$1" "$2" "$3"
+}
+
+lab_has_addr() {	# name addr
+	ip -n "$LAB-$1" -o addr show | grep -q " ${2}/"
+}
+
+lab_link() {	# name up|down
+	ip -n "$LAB-$1" link set eth0 "$2"
+}
+
+lab_cleanup() {
+	local p n
+	for p in $LAB_PIDS; do kill -TERM "$p" 2>/dev/null; done
+	for p in $LAB_PIDS; do
+		wait_for 3 sh -c "! kill -0 $p 2>/dev/null" ||
+		    kill -KILL "$p" 2>/dev/null
+	done
+	for n in $LAB_NODES; do ip netns del "$LAB-$n" 2>/dev/null; done
+	ip netns del "$LAB-sw" 2>/dev/null
+	if [ -n "${KEEP_LAB:-}" ]; then
+		echo "lab files kept in $LAB_DIR"
+	else
+		rm -rf "$LAB_DIR"
+	fi
+}
