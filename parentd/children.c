@@ -34,6 +34,45 @@ static void	children_ping(int, short, void *);
 
 static int	shutdown_round;
 
+/* The last state vrrpd reported for each instance, to resume from. */
+#define VRRP_STATES_MAX	4096
+static struct msg_vrrp_state	*vrrp_states;
+static size_t			 nvrrp_states;
+
+static int
+child_state_report(const struct msg_vrrp_state *st)
+{
+	struct msg_vrrp_state	 s = *st;
+	size_t			 i;
+
+	s.instance[sizeof(s.instance) - 1] = '\0';
+	for (i = 0; i < nvrrp_states; i++)
+		if (strcmp(vrrp_states[i].instance, s.instance) == 0) {
+			vrrp_states[i] = s;
+			return (0);
+		}
+	if (nvrrp_states >= VRRP_STATES_MAX) {
+		log_warnx("vrrpd: too many instance states reported");
+		return (-1);
+	}
+	if (vrrp_states == NULL &&
+	    (vrrp_states = calloc(VRRP_STATES_MAX, sizeof(s))) == NULL)
+		fatal("state table");
+	vrrp_states[nvrrp_states++] = s;
+	return (0);
+}
+
+/* A respawned vrrpd resumes where its predecessor was. */
+static void
+child_state_resume(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nvrrp_states; i++)
+		child_compose(PROC_VRRP, IMSG_STATE_RESUME, 0, -1,
+		    &vrrp_states[i], sizeof(vrrp_states[i]));
+}
+
 static struct child_proc *
 child_by_iev(struct imsgev *iev)
 {
@@ -239,6 +278,8 @@ child_spawn(enum had_proc p)
 		if (q != p)
 			child_connect_pair(p, q);
 	child_send_config(p);
+	if (p == PROC_VRRP)
+		child_state_resume();
 	return;
 
  retry:
@@ -447,6 +488,15 @@ child_dispatch(struct imsgev *iev, struct imsg *imsg)
 		c->generation_done = done.generation;
 		reload_child_done(c->proc, &done);
 		return (0);
+	case IMSG_STATE_REPORT: {
+		struct msg_vrrp_state	 st;
+
+		if (c->proc != PROC_VRRP ||
+		    imsg_check_size(imsg, sizeof(st), name) == -1)
+			return (-1);
+		memcpy(&st, imsg->data, sizeof(st));
+		return (child_state_report(&st));
+	}
 	case IMSG_SCRIPT_RUN: {
 		struct msg_script_run	 run;
 
