@@ -84,7 +84,7 @@ conf_blob_equal(const struct conf_blob *a, const struct conf_blob *b)
 		if (a->items[i].kind != b->items[i].kind ||
 		    a->items[i].len != b->items[i].len)
 			return (0);
-	return (memcmp(a->buf, b->buf, a->len) == 0);
+	return (a->len == 0 || memcmp(a->buf, b->buf, a->len) == 0);
 }
 
 static const struct conf_blob	*sort_blob;
@@ -131,9 +131,11 @@ conf_diff_count(const struct had_conf *old, const struct had_conf *new,
 		return;
 	}
 	sort_blob = &a;
-	qsort(a.items, a.nitems, sizeof(*a.items), item_cmp);
+	if (a.nitems > 0)
+		qsort(a.items, a.nitems, sizeof(*a.items), item_cmp);
 	sort_blob = &b;
-	qsort(b.items, b.nitems, sizeof(*b.items), item_cmp);
+	if (b.nitems > 0)
+		qsort(b.items, b.nitems, sizeof(*b.items), item_cmp);
 	while (i < a.nitems || j < b.nitems) {
 		if (i == a.nitems)
 			c = 1;

@@ -78,7 +78,7 @@ lab_stop_had() {	# name [signal]
 	local pid
 	pid=$(lab_had_pid "$1")
 	[ -n "$pid" ] || return 0
-	kill "-${2:-TERM}" "$pid" 2>/dev/null
+	kill_pid "${2:-TERM}" "$pid" 2>/dev/null
 	wait_for 5 sh -c "! kill -0 $pid 2>/dev/null"
 }
 
@@ -112,10 +112,10 @@ lab_link() {	# name up|down
 
 lab_cleanup() {
 	local p n
-	for p in $LAB_PIDS; do kill -TERM "$p" 2>/dev/null; done
+	for p in $LAB_PIDS; do kill_pid TERM "$p" 2>/dev/null; done
 	for p in $LAB_PIDS; do
 		wait_for 3 sh -c "! kill -0 $p 2>/dev/null" ||
-		    kill -KILL "$p" 2>/dev/null
+		    kill_pid KILL "$p" 2>/dev/null
 	done
 	for n in $LAB_NODES; do ip netns del "$LAB-$n" 2>/dev/null; done
 	ip netns del "$LAB-sw" 2>/dev/null

@@ -36,6 +36,16 @@ wait_for() {
 # Elapsed milliseconds since an epoch in ms.
 now_ms() { date +%s%3N; }
 
+# kill_pid SIGNAL PID: signal one process we started; refuses anything that
+# is not a plain pid above 1 (an empty or 0 pid would hit a whole group).
+kill_pid() {
+	case "$2" in
+	''|*[!0-9]*) echo "kill_pid: refusing pid '$2'" >&2; return 1 ;;
+	esac
+	[ "$2" -gt 1 ] || { echo "kill_pid: refusing pid '$2'" >&2; return 1; }
+	kill "-$1" "$2"
+}
+
 summary() {
 	echo "$T_NAME: $T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
 	[ "$T_FAIL" -eq 0 ]

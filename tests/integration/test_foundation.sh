@@ -19,11 +19,11 @@ HADPID2=
 
 cleanup() {
 	for p in $HADPID $HADPID2; do
-		kill -TERM "$p" 2>/dev/null
+		kill_pid TERM "$p" 2>/dev/null
 	done
 	sleep 0.3
 	for p in $HADPID $HADPID2; do
-		kill -KILL "$p" 2>/dev/null
+		kill_pid KILL "$p" 2>/dev/null
 	done
 	ip netns del "$NS" 2>/dev/null
 	ip netns del "$NS2" 2>/dev/null
@@ -130,7 +130,7 @@ check "show procs table has a header and four rows" \
 for c in vrrpd lvsd checkd; do
 	old=$(pid_of $c)
 	t0=$(now_ms)
-	kill -KILL "$old"
+	kill_pid KILL "$old"
 	newpid() { local p; p=$(pid_of $c) && [ "$p" != "$old" ] && [ "$p" -gt 0 ]; }
 	if wait_for 1 newpid; then
 		pass "$c respawned in $(( $(now_ms) - t0 )) ms"
@@ -147,7 +147,7 @@ done
 
 # A hung child (stopped) is noticed by the watchdog and replaced.
 old=$(pid_of checkd)
-kill -STOP "$old"
+kill_pid STOP "$old"
 t0=$(now_ms)
 newpid() { local p; p=$(pid_of checkd) && [ "$p" != "$old" ] && [ "$p" -gt 0 ]; }
 if wait_for 8 newpid; then
@@ -193,7 +193,7 @@ check "no process restarted after the broken reload" \
 cp "$T/good.conf" "$T/had.conf"
 
 # SIGHUP reloads too.
-kill -HUP "$HADPID"
+kill_pid HUP "$HADPID"
 check "SIGHUP reload logged" wait_for 3 grep -q 'SIGHUP: reloading' "$T/had.log"
 
 # Run-time verbosity.
@@ -257,7 +257,7 @@ fi
 
 # Orderly shutdown: every process gone, socket and pidfile removed.
 kids=$(ps -o pid= --ppid "$HADPID")
-kill -TERM "$HADPID"
+kill_pid TERM "$HADPID"
 gone() {
 	kill -0 "$HADPID" 2>/dev/null && return 1
 	for k in $kids; do kill -0 "$k" 2>/dev/null && return 1; done
@@ -267,7 +267,7 @@ check "SIGTERM: had and children gone within 5 s" wait_for 5 gone
 check "SIGTERM: socket removed" [ ! -e "$SOCK" ]
 check "SIGTERM: pidfile removed" [ ! -e "$PIDF" ]
 HADPID=
-kill -TERM "$HADPID2"
+kill_pid TERM "$HADPID2"
 wait_for 5 sh -c "! kill -0 $HADPID2 2>/dev/null"
 HADPID2=
 
@@ -275,7 +275,7 @@ HADPID2=
 HADPID=$(start_had "$NS" "$SOCK" "$PIDF" "$ROOT" "$T/had.conf" "$T/had3.log")
 if wait_for 10 all_up "$SOCK"; then
 	kids=$(ps -o pid= --ppid "$HADPID")
-	kill -KILL "$HADPID"
+	kill_pid KILL "$HADPID"
 	orphans_gone() { for k in $kids; do kill -0 "$k" 2>/dev/null && return 1; done; return 0; }
 	check "children exit when had's socket closes" wait_for 3 orphans_gone
 else
