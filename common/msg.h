@@ -64,9 +64,10 @@ enum imsg_type {
 	IMSG_LINK_STATE,		/* struct msg_link, lvsd -> vrrpd */
 	IMSG_ADDR_GONE,			/* struct msg_vip, lvsd -> vrrpd */
 	IMSG_LINK_QUERY,		/* struct msg_link, vrrpd -> lvsd */
+	IMSG_VMAC_RESULT,		/* struct msg_vmac, lvsd -> vrrpd */
 
 	/* checkd -> lvsd, checkd -> vrrpd. */
-	IMSG_RS_STATE = 600,
+	IMSG_RS_STATE = 600,		/* struct msg_rs_state */
 	IMSG_TRACK_STATE,		/* struct msg_track */
 	IMSG_TRACK_QUERY,		/* no payload: resend every state */
 
@@ -174,8 +175,9 @@ struct msg_vmac {
 	char		parent[16];
 	uint8_t		vrid;
 	uint8_t		af;
-	uint8_t		pad[2];
-	int32_t		error;
+	uint8_t		up;		/* IMSG_VMAC_RESULT: answers an UP */
+	uint8_t		pad;
+	int32_t		error;		/* IMSG_VMAC_RESULT: 0 or errno */
 };
 
 struct msg_link {
@@ -183,6 +185,28 @@ struct msg_link {
 	int32_t		ifindex;
 	uint32_t	up;		/* IFF_UP and IFF_RUNNING */
 	uint32_t	exists;
+};
+
+/*
+ * Health of one real server of one virtual server, checkd -> lvsd.  The
+ * virtual server is named as in the config (address/port/protocol,
+ * fwmark, or group); lvsd checks it is one of its own.
+ */
+struct msg_rs_state {
+	uint32_t	vs_type;	/* enum vs_type_conf */
+	uint8_t		vs_af;
+	uint8_t		vs_proto;	/* enum lvs_proto_conf */
+	uint16_t	vs_port;
+	uint8_t		vs_addr[16];
+	uint32_t	vs_fwmark;
+	char		vs_group[HAD_NAMELEN];
+	uint8_t		rs_af;
+	uint8_t		pad;
+	uint16_t	rs_port;
+	uint8_t		rs_addr[16];
+	uint32_t	up;
+	int32_t		weight;		/* -1: the configured weight */
+	char		reason[HAD_REASONLEN];
 };
 
 struct msg_track {
