@@ -339,11 +339,29 @@ child_parent_closed(struct imsgev *iev, const char *why)
 	child_exit(why);
 }
 
+/*
+ * A sibling channel closed.  On EOF the sibling died and had will hand
+ * over a new socket once it is respawned.  Anything else means the
+ * sibling sent something we refuse: tell had, which replaces it.
+ */
 static void
 child_peer_closed(struct imsgev *iev, const char *why)
 {
+	struct msg_peer	 peer;
+	enum had_proc	 p;
+
 	log_info("channel to %s closed (%s); waiting for a new one",
 	    iev->name, why);
+	if (strcmp(why, "EOF") == 0)
+		return;
+	for (p = PROC_VRRP; p < PROC_MAX; p++)
+		if (iev == &child->peers[p])
+			break;
+	if (p == PROC_MAX)
+		return;
+	memset(&peer, 0, sizeof(peer));
+	peer.proc = p;
+	child_send_parent(IMSG_PEER_BAD, 0, -1, &peer, sizeof(peer));
 }
 
 int

@@ -30,6 +30,7 @@ enum imsg_type {
 	IMSG_PONG,		/* struct msg_ping */
 	IMSG_PEER_FD,		/* struct msg_peer + fd: socket to a sibling */
 	IMSG_LOG_VERBOSE,	/* struct msg_verbose */
+	IMSG_PEER_BAD,		/* struct msg_peer: sibling sent garbage */
 
 	/* Configuration: had -> child, RECONF sequences. */
 	IMSG_RECONF_START = 200,	/* struct msg_reconf */
@@ -49,6 +50,7 @@ enum imsg_type {
 	IMSG_CTL_END,			/* struct msg_ctl_end */
 
 	IMSG_CTL_VRRP,			/* struct msg_ctl_vrrp, one row */
+	IMSG_CTL_CHECK,			/* struct msg_ctl_check, one row */
 
 	/* Scripts: child -> had -> child, by config name, never by text. */
 	IMSG_SCRIPT_RUN = 400,		/* struct msg_script_run */
@@ -275,6 +277,27 @@ struct msg_ctl_vrrp {
 	uint64_t	drops[16];	/* by enum vrrp_drop_reason */
 	char		drop_names[16][16];
 	uint32_t	ndrops;
+};
+
+/* One health check, checkd -> had -> hactl (show checks). */
+struct msg_ctl_check {
+	char		vs[80];		/* "198.18.0.100:80", "fwmark 1", ... */
+	char		rs[64];		/* "198.18.0.10:80" */
+	char		target[64];	/* what is probed, if not rs */
+	char		type[16];	/* "HTTP_GET", ... */
+	uint32_t	up;
+	uint32_t	rs_up;		/* all checks of the real server */
+	uint32_t	successes;	/* in a row */
+	uint32_t	failures;	/* in a row */
+	uint32_t	rise;
+	uint32_t	fall;
+	uint32_t	latency_ms;	/* of the last attempt */
+	uint32_t	delay_loop_ms;
+	uint64_t	rounds;
+	int64_t		last_change;	/* unix time */
+	int32_t		weight;		/* misc_dynamic, else -1 */
+	uint32_t	pad;
+	char		reason[HAD_REASONLEN];	/* last result in words */
 };
 
 const char	*proc_name(enum had_proc);

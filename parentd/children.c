@@ -488,6 +488,25 @@ child_dispatch(struct imsgev *iev, struct imsg *imsg)
 		c->generation_done = done.generation;
 		reload_child_done(c->proc, &done);
 		return (0);
+	case IMSG_PEER_BAD: {
+		struct msg_peer		 peer;
+		char			 why[HAD_REASONLEN];
+
+		if (imsg_check_size(imsg, sizeof(peer), name) == -1)
+			return (-1);
+		memcpy(&peer, imsg->data, sizeof(peer));
+		if (peer.proc <= PROC_PARENT || peer.proc >= PROC_MAX ||
+		    peer.proc == (uint32_t)c->proc) {
+			log_warnx("%s: bad sibling complaint", name);
+			return (-1);
+		}
+		snprintf(why, sizeof(why), "killed by had: sent invalid "
+		    "messages to %s", name);
+		log_warnx("%s says %s sent it invalid messages; replacing %s",
+		    name, proc_name(peer.proc), proc_name(peer.proc));
+		child_kill(&env->children[peer.proc], why);
+		return (0);
+	}
 	case IMSG_STATE_REPORT: {
 		struct msg_vrrp_state	 st;
 
