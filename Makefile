@@ -7,6 +7,8 @@ LIBEXECDIR	?= $(PREFIX)/libexec/had
 MANDIR		?= $(PREFIX)/share/man
 SYSCONFDIR	?= /etc
 RUNDIR		?= /run/had
+LIBDIR		?= $(PREFIX)/lib
+UNITDIR		?= $(LIBDIR)/systemd/system
 DESTDIR		?=
 
 CC		?= cc
@@ -72,7 +74,13 @@ UNIT_BINS	 = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(PROGS:%=$(BUILD)/%)
 
-$(BUILD)/obj/%.o: %.c
+# Paths are compiled in: rebuild when they change (make PREFIX=/usr).
+DEFS_STAMP	 = $(BUILD)/.defs
+$(shell mkdir -p $(BUILD); echo '$(DEFS) $(SANFLAGS) $(CFLAGS)' | \
+    cmp -s - $(DEFS_STAMP) 2>/dev/null || \
+    echo '$(DEFS) $(SANFLAGS) $(CFLAGS)' >$(DEFS_STAMP))
+
+$(BUILD)/obj/%.o: %.c $(DEFS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -132,6 +140,14 @@ install: all
 	install -m 0644 man/had.8 man/hactl.8 $(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(SYSCONFDIR)/had
 	install -m 0644 etc/had.conf $(DESTDIR)$(SYSCONFDIR)/had/had.conf.example
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LIBDIR)/sysusers.d \
+	    $(DESTDIR)$(LIBDIR)/tmpfiles.d $(DESTDIR)$(LIBDIR)/modules-load.d
+	sed 's,/usr/sbin/,$(SBINDIR)/,g' etc/systemd/had.service \
+	    >$(DESTDIR)$(UNITDIR)/had.service
+	install -m 0644 etc/sysusers.d/had.conf $(DESTDIR)$(LIBDIR)/sysusers.d/
+	install -m 0644 etc/tmpfiles.d/had.conf $(DESTDIR)$(LIBDIR)/tmpfiles.d/
+	install -m 0644 etc/modules-load.d/had.conf \
+	    $(DESTDIR)$(LIBDIR)/modules-load.d/
 
 clean:
 	rm -rf build build-san

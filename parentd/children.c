@@ -462,6 +462,14 @@ child_dispatch(struct imsgev *iev, struct imsg *imsg)
 		}
 		c->ready = 1;
 		log_debug("%s (pid %d) ready", name, (int)c->pid);
+		if (!env->ready_told && env->children[PROC_VRRP].ready &&
+		    env->children[PROC_LVS].ready &&
+		    env->children[PROC_CHECK].ready) {
+			env->ready_told = 1;
+			log_info("every child is up");
+			sd_notifyf("READY=1\nSTATUS=vrrpd, lvsd and checkd "
+			    "running\nMAINPID=%d", (int)getpid());
+		}
 		return (0);
 	case IMSG_PONG:
 		if (imsg_check_size(imsg, sizeof(ping), name) == -1)

@@ -84,6 +84,7 @@ struct had_env {
 	struct event		*ctl_ev;
 	struct event		*ping_ev;
 	struct event		*shutdown_ev;
+	int			 ready_told;	/* READY=1 sent */
 };
 
 extern struct had_env	*env;
@@ -122,6 +123,10 @@ int	 script_request(enum had_proc, const struct msg_script_run *);
 int	 script_notify(const struct msg_notify *);
 int	 script_reaped(pid_t, int);
 void	 script_kill_all(void);
+
+/* sdnotify.c */
+void	 sd_notifyf(const char *, ...)
+	    __attribute__((__format__(printf, 1, 2)));
 
 /* util */
 int64_t	 ts_ms_since(const struct timespec *);

@@ -145,6 +145,7 @@ had_sig(int sig, short ev, void *arg)
 		log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" :
 		    "SIGINT");
 		env->shutting_down = 1;
+		sd_notifyf("STOPPING=1");
 		children_shutdown();
 		if (children_all_gone())
 			had_finish();
@@ -238,7 +239,9 @@ main(int argc, char *argv[])
 	if (reload_load_initial() == -1)
 		exit(1);
 
-	if (!env->debug && daemon(0, 0) == -1)
+	/* Under systemd (Type=notify) stay in the foreground. */
+	if (!env->debug && getenv("NOTIFY_SOCKET") == NULL &&
+	    daemon(0, 0) == -1)
 		fatal("daemon");
 	clock_gettime(CLOCK_MONOTONIC, &env->started);
 	env->started_wall = time(NULL);

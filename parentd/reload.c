@@ -98,6 +98,8 @@ reload_finish(void)
 	if (rl.timeout_ev != NULL)
 		evtimer_del(rl.timeout_ev);
 	rl.active = 0;
+	sd_notifyf("READY=1\nSTATUS=reload %s", failed ? "incomplete" :
+	    "done");
 	if (failed)
 		control_end(client, 1, "reload incomplete");
 	else
@@ -150,6 +152,7 @@ reload_request(uint32_t client, enum ctl_reload_target target)
 		    "configuration is unchanged", env->conffile);
 		return;
 	}
+	sd_notifyf("RELOADING=1");
 	memset(rl.summary, 0, sizeof(rl.summary));
 	memset(rl.pending, 0, sizeof(rl.pending));
 	rl.client = client;
