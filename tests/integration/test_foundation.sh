@@ -25,6 +25,7 @@ cleanup() {
 	for p in $HADPID $HADPID2; do
 		kill_pid KILL "$p" 2>/dev/null
 	done
+	[ -n "${NOTIFYPID:-}" ] && kill_pid TERM "$NOTIFYPID" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
 	ip netns del "$NS2" 2>/dev/null
 	rm -rf "$T"
@@ -66,7 +67,24 @@ field_of() {	# name field [sock]
 	    json_get "$T/p.json" "[r['$2'] for r in d if r['name']=='$1'][0]"
 }
 
-HADPID=$(start_had "$NS" "$SOCK" "$PIDF" "$ROOT" "$T/had.conf" "$T/had.log")
+# A stand-in for systemd's notify socket, to see READY=1.
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+with open(sys.argv[2], "a") as f:
+    for _ in range(50):
+        try:
+            m = s.recv(4096)
+        except socket.timeout:
+            break
+        f.write(m.decode() + "\n---\n")
+        f.flush()
+' "$T/notify.sock" "$T/notify.log" &
+NOTIFYPID=$!
+wait_for 5 test -S "$T/notify.sock"
+HADPID=$(NOTIFY_SOCKET=$T/notify.sock start_had "$NS" "$SOCK" "$PIDF" "$ROOT" "$T/had.conf" "$T/had.log")
 if ! wait_for 10 all_up "$SOCK"; then
 	fail "had and three children up within 10 s"
 	cat "$T/had.log"
@@ -76,6 +94,10 @@ fi
 pass "had and three children up"
 
 check "pidfile holds had's pid" [ "$(cat "$PIDF")" = "$HADPID" ]
+check "READY=1 sent to NOTIFY_SOCKET once every child is up" \
+    wait_for 5 grep -q '^READY=1' "$T/notify.log"
+check "READY=1 names had's pid as MAINPID" \
+    grep -q "MAINPID=$HADPID" "$T/notify.log"
 mode=$(stat -c '%a %U %G' "$SOCK")
 check "control socket is 0660 root:_had ($mode)" [ "$mode" = "660 root _had" ]
 
