@@ -1,13 +1,192 @@
 /*
  * lvsd: the lvs process of had.  It is started by had(8) with its socket on
- * fd 3 and keeps only the capabilities DESIGN.md gives it.
+ * fd 3 and keeps only the capabilities DESIGN.md gives it.  It is the only
+ * process that changes kernel network state: here, addresses and VMAC links
+ * for vrrpd, and the link monitor whose events go back to vrrpd.
  */
+#include <sys/queue.h>
+#include <sys/time.h>
+
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event.h>
 
 #include "child.h"
+#include "log.h"
+#include "lvsd.h"
+
+#define LVS_PENDING_MAX	1024
+
+/*
+ * Requests from vrrpd that arrive before our first configuration (vrrpd
+ * talks as soon as the channel is up, had's RECONF may come later, as
+ * after a respawn): checked for shape now, answered once it is known.
+ */
+struct lvs_pending {
+	TAILQ_ENTRY(lvs_pending) entry;
+	struct imsg		 imsg;
+	union {
+		struct msg_vip	 vip;
+		struct msg_vmac	 vmac;
+	}			 u;
+};
+static TAILQ_HEAD(, lvs_pending) pending = TAILQ_HEAD_INITIALIZER(pending);
+static int			 npending;
+
+static struct nl_sock	*nl_cmd, *nl_mon;
+static struct event_base *lvs_base;
+
+static void
+lvs_init_privileged(void)
+{
+	if ((nl_cmd = lvs_nl_open()) == NULL ||
+	    (nl_mon = lvs_nl_open_monitor()) == NULL)
+		fatalx("cannot open rtnetlink sockets");
+}
+
+static void
+lvs_init(struct event_base *base)
+{
+	lvs_base = base;
+	if (lvs_link_init(base, nl_cmd, nl_mon) == -1)
+		log_warnx("link monitor: initial state incomplete");
+}
+
+static int
+lvs_dispatch_vrrp(struct imsg *imsg)
+{
+	switch (imsg->hdr.type) {
+	case IMSG_VIP_ADD:
+	case IMSG_VIP_DEL:
+		return (lvs_addr_dispatch(nl_cmd, imsg));
+	case IMSG_VMAC_UP:
+	case IMSG_VMAC_DOWN:
+		return (lvs_vmac_dispatch(nl_cmd, imsg));
+	case IMSG_LINK_QUERY:
+		return (lvs_link_query(imsg));
+	default:
+		log_warnx("unexpected message type %u from vrrpd",
+		    imsg->hdr.type);
+		return (-1);
+	}
+}
+
+/* Keep a request for later; -1 if it is malformed. */
+static int
+lvs_defer(struct imsg *imsg)
+{
+	struct lvs_pending	*pd;
+	size_t			 len;
+
+	len = imsg->hdr.type == IMSG_VIP_ADD || imsg->hdr.type == IMSG_VIP_DEL ?
+	    sizeof(pd->u.vip) : sizeof(pd->u.vmac);
+	if (imsg_check_size(imsg, len, "vrrpd") == -1)
+		return (-1);
+	if ((pd = calloc(1, sizeof(*pd))) == NULL) {
+		log_warn("deferring a request of vrrpd");
+		return (lvs_dispatch_vrrp(imsg));
+	}
+	memcpy(&pd->u, imsg->data, len);
+	if (len == sizeof(pd->u.vip) ? !lvs_vip_wellformed(&pd->u.vip) :
+	    !lvs_vmac_wellformed(&pd->u.vmac)) {
+		free(pd);
+		log_warnx("vrrpd: malformed request (type %u)",
+		    imsg->hdr.type);
+		return (-1);
+	}
+	pd->imsg.hdr = imsg->hdr;
+	pd->imsg.fd = -1;
+	pd->imsg.data = &pd->u;
+	pd->imsg.datalen = len;
+	TAILQ_INSERT_TAIL(&pending, pd, entry);
+	npending++;
+	log_debug("no configuration yet: request type %u from vrrpd held",
+	    imsg->hdr.type);
+	return (0);
+}
+
+static void
+lvs_replay(int fd, short ev, void *arg)
+{
+	struct lvs_pending	*pd;
+
+	while ((pd = TAILQ_FIRST(&pending)) != NULL) {
+		TAILQ_REMOVE(&pending, pd, entry);
+		npending--;
+		(void)lvs_dispatch_vrrp(&pd->imsg);
+		free(pd);
+	}
+}
+
+static int
+lvs_dispatch_peer(enum had_proc p, struct imsg *imsg)
+{
+	if (p != PROC_VRRP) {
+		log_warnx("unexpected message type %u from %s",
+		    imsg->hdr.type, proc_name(p));
+		return (-1);
+	}
+	switch (imsg->hdr.type) {
+	case IMSG_VIP_ADD:
+	case IMSG_VIP_DEL:
+	case IMSG_VMAC_UP:
+	case IMSG_VMAC_DOWN:
+		if (child->conf == NULL && npending < LVS_PENDING_MAX)
+			return (lvs_defer(imsg));
+		break;
+	default:
+		break;
+	}
+	return (lvs_dispatch_vrrp(imsg));
+}
+
+static void
+lvs_peer_up(enum had_proc p)
+{
+	if (p == PROC_VRRP)
+		lvs_link_peer_up();
+}
+
+static int
+lvs_reconf(struct had_conf *old, struct had_conf *new,
+    struct msg_reconf_done *done)
+{
+	struct timeval	 tv = { 0, 0 };
+
+	lvs_link_reconf(new);
+	if (old == NULL)
+		lvs_vip_adopt(nl_cmd, new);
+	/* Held requests: once the framework has installed the new config. */
+	if (!TAILQ_EMPTY(&pending) &&
+	    event_base_once(lvs_base, -1, EV_TIMEOUT, lvs_replay, NULL,
+	    &tv) == -1)
+		log_warnx("cannot schedule held requests");
+	return (0);
+}
+
+static void
+lvs_shutdown(void)
+{
+	struct lvs_pending	*pd;
+
+	/* Addresses stay: a respawned lvsd takes them over unchanged. */
+	lvs_link_shutdown();
+	while ((pd = TAILQ_FIRST(&pending)) != NULL) {
+		TAILQ_REMOVE(&pending, pd, entry);
+		free(pd);
+	}
+}
 
 static const struct child_ops lvs_ops = {
 	.proc = PROC_LVS,
+	.init_privileged = lvs_init_privileged,
+	.init = lvs_init,
+	.dispatch_peer = lvs_dispatch_peer,
+	.peer_up = lvs_peer_up,
+	.reconf = lvs_reconf,
+	.shutdown = lvs_shutdown,
 };
 
 int

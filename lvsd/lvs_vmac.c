@@ -1,0 +1,268 @@
+/*
+ * VMAC links for use_vmac instances: a macvlan in private mode on the
+ * instance's interface with the VRRP virtual MAC of RFC 5798 section 7.3,
+ * 00:00:5e:00:01:VRID (IPv4) or 00:00:5e:00:02:VRID (IPv6).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <net/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+
+#include "imsg.h"
+#include "log.h"
+#include "lvsd.h"
+
+/* keepalived's default name, so that existing tooling keeps working. */
+void
+lvs_vmac_name(const struct vrrp_instance_conf *c, char *buf, size_t len)
+{
+	if (c->vmac_name[0] != '\0')
+		strlcpy(buf, c->vmac_name, len);
+	else
+		snprintf(buf, len, "vrrp.%u", c->vrid);
+}
+
+int
+lvs_vmac_wellformed(const struct msg_vmac *m)
+{
+	if (memchr(m->instance, '\0', sizeof(m->instance)) == NULL ||
+	    memchr(m->ifname, '\0', sizeof(m->ifname)) == NULL ||
+	    memchr(m->parent, '\0', sizeof(m->parent)) == NULL)
+		return (0);
+	if (m->instance[0] == '\0' || m->parent[0] == '\0')
+		return (0);
+	return (m->af == AF_INET || m->af == AF_INET6);
+}
+
+/* 0 if the instance uses exactly this VMAC, else EPERM. */
+int
+lvs_vmac_check(const struct had_conf *conf, const struct msg_vmac *m)
+{
+	const struct conf_instance	*in;
+	char				 name[CONF_IFNAMELEN];
+
+	if (conf == NULL || !lvs_vmac_wellformed(m))
+		return (EPERM);
+	TAILQ_FOREACH(in, &conf->instances, entry) {
+		if (strcmp(in->c.name, m->instance) != 0)
+			continue;
+		if (!in->c.use_vmac || in->c.vrid != m->vrid ||
+		    strcmp(in->c.interface, m->parent) != 0)
+			return (EPERM);
+		lvs_vmac_name(&in->c, name, sizeof(name));
+		if (m->ifname[0] != '\0' && strcmp(m->ifname, name) != 0)
+			return (EPERM);
+		return (0);
+	}
+	return (EPERM);
+}
+
+static int
+lvs_vmac_kind(struct nlmsghdr *h, void *arg)
+{
+	char		*kind = arg;
+	struct nlattr	*tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1];
+
+	if (h->nlmsg_type != RTM_NEWLINK ||
+	    nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0 ||
+	    tb[IFLA_LINKINFO] == NULL ||
+	    nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0 ||
+	    li[IFLA_INFO_KIND] == NULL)
+		return (0);
+	nla_strlcpy(kind, li[IFLA_INFO_KIND], 16);
+	return (0);
+}
+
+/* The kind of link NAME is ("macvlan", ...), or an errno. */
+static int
+lvs_link_kind(struct nl_sock *sk, const char *name, char *kind)
+{
+	struct nl_msg		*msg;
+	struct ifinfomsg	 ifi;
+	int			 r;
+
+	kind[0] = '\0';
+	if ((msg = nlmsg_alloc_simple(RTM_GETLINK, 0)) == NULL)
+		return (ENOMEM);
+	memset(&ifi, 0, sizeof(ifi));
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, name) < 0) {
+		nlmsg_free(msg);
+		return (EMSGSIZE);
+	}
+	r = lvs_nl_request_cb(sk, msg, lvs_vmac_kind, kind);
+	nlmsg_free(msg);
+	return (r);
+}
+
+static int
+lvs_link_set_up(struct nl_sock *sk, int ifindex)
+{
+	struct nl_msg		*msg;
+	struct ifinfomsg	 ifi;
+	int			 r;
+
+	if ((msg = nlmsg_alloc_simple(RTM_NEWLINK, 0)) == NULL)
+		return (ENOMEM);
+	memset(&ifi, 0, sizeof(ifi));
+	ifi.ifi_index = ifindex;
+	ifi.ifi_flags = IFF_UP;
+	ifi.ifi_change = IFF_UP;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return (EMSGSIZE);
+	}
+	r = lvs_nl_request(sk, msg);
+	nlmsg_free(msg);
+	return (r);
+}
+
+static int
+lvs_vmac_create(struct nl_sock *sk, const char *name, int parent,
+    const uint8_t *mac)
+{
+	struct nl_msg		*msg;
+	struct nlattr		*info, *data;
+	struct ifinfomsg	 ifi;
+	int			 r;
+
+	msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	if (msg == NULL)
+		return (ENOMEM);
+	memset(&ifi, 0, sizeof(ifi));
+	ifi.ifi_flags = IFF_UP;
+	ifi.ifi_change = IFF_UP;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, name) < 0 ||
+	    nla_put_u32(msg, IFLA_LINK, parent) < 0 ||
+	    nla_put(msg, IFLA_ADDRESS, 6, mac) < 0 ||
+	    (info = nla_nest_start(msg, IFLA_LINKINFO)) == NULL ||
+	    nla_put_string(msg, IFLA_INFO_KIND, "macvlan") < 0 ||
+	    (data = nla_nest_start(msg, IFLA_INFO_DATA)) == NULL ||
+	    nla_put_u32(msg, IFLA_MACVLAN_MODE, MACVLAN_MODE_PRIVATE) < 0) {
+		nlmsg_free(msg);
+		return (EMSGSIZE);
+	}
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, info);
+	r = lvs_nl_request(sk, msg);
+	nlmsg_free(msg);
+	return (r);
+}
+
+static int
+lvs_vmac_delete(struct nl_sock *sk, int ifindex)
+{
+	struct nl_msg		*msg;
+	struct ifinfomsg	 ifi;
+	int			 r;
+
+	if ((msg = nlmsg_alloc_simple(RTM_DELLINK, 0)) == NULL)
+		return (ENOMEM);
+	memset(&ifi, 0, sizeof(ifi));
+	ifi.ifi_index = ifindex;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return (EMSGSIZE);
+	}
+	r = lvs_nl_request(sk, msg);
+	nlmsg_free(msg);
+	return (r);
+}
+
+/*
+ * Bring the VMAC m->ifname on m->parent up (create it) or remove it.
+ * One that exists already counts as created, a missing one as removed;
+ * only a macvlan is ever deleted.
+ */
+int
+lvs_vmac_apply(struct nl_sock *sk, int up, const struct msg_vmac *m)
+{
+	uint8_t		 mac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x00 };
+	char		 kind[16];
+	int		 parent, ifindex, r;
+
+	ifindex = if_nametoindex(m->ifname);
+	if (!up) {
+		if (ifindex == 0)
+			return (0);
+		if ((r = lvs_link_kind(sk, m->ifname, kind)) != 0)
+			return (r == ENODEV ? 0 : r);
+		if (strcmp(kind, "macvlan") != 0)
+			return (EPERM);
+		r = lvs_vmac_delete(sk, ifindex);
+		return (r == ENODEV ? 0 : r);
+	}
+	if ((parent = if_nametoindex(m->parent)) == 0)
+		return (ENODEV);
+	if (m->af == AF_INET6)
+		mac[4] = 0x02;
+	mac[5] = m->vrid;
+	if (ifindex == 0) {
+		r = lvs_vmac_create(sk, m->ifname, parent, mac);
+		if (r != EEXIST)
+			return (r);
+		if ((ifindex = if_nametoindex(m->ifname)) == 0)
+			return (ENODEV);
+	}
+	/* There already (a respawn): only make sure it is up. */
+	if ((r = lvs_link_kind(sk, m->ifname, kind)) != 0)
+		return (r);
+	if (strcmp(kind, "macvlan") != 0)
+		return (EEXIST);
+	return (lvs_link_set_up(sk, ifindex));
+}
+
+int
+lvs_vmac_dispatch(struct nl_sock *sk, struct imsg *imsg)
+{
+	struct msg_vmac		 m;
+	const struct had_conf	*conf;
+	const struct conf_instance *in;
+	int			 up = imsg->hdr.type == IMSG_VMAC_UP;
+
+	if (imsg_check_size(imsg, sizeof(m), "vrrpd") == -1)
+		return (-1);
+	memcpy(&m, imsg->data, sizeof(m));
+	if (!lvs_vmac_wellformed(&m)) {
+		log_warnx("vrrpd: malformed VMAC request");
+		return (-1);
+	}
+	conf = lvs_conf();
+	if ((m.error = lvs_vmac_check(conf, &m)) != 0) {
+		log_warnx("%s: refused VMAC %s on %s: not configured",
+		    m.instance, m.ifname[0] ? m.ifname : "(default)",
+		    m.parent);
+		goto reply;
+	}
+	if (m.ifname[0] == '\0') {
+		TAILQ_FOREACH(in, &conf->instances, entry)
+			if (strcmp(in->c.name, m.instance) == 0)
+				lvs_vmac_name(&in->c, m.ifname,
+				    sizeof(m.ifname));
+	}
+	lvs_link_read();
+	m.error = lvs_vmac_apply(sk, up, &m);
+	if (m.error == 0)
+		log_info("%s: VMAC %s %s on %s", m.instance, m.ifname,
+		    up ? "up" : "removed", m.parent);
+	else
+		log_warnx("%s: VMAC %s on %s: %s", m.instance, m.ifname,
+		    m.parent, strerror(m.error));
+ reply:
+	m.up = up;
+	if (lvs_vrrp_send(IMSG_VMAC_RESULT, &m,
+	    sizeof(m)) == -1)
+		log_warn("%s: answer to vrrpd", m.instance);
+	return (0);
+}

@@ -1,0 +1,92 @@
+/*
+ * lvsd: the only had process that changes kernel network state.  This
+ * header covers the rtnetlink part done for vrrpd: virtual addresses,
+ * VMAC links and the link and address monitor.
+ */
+#ifndef HAD_LVSD_H
+#define HAD_LVSD_H
+
+#include <sys/queue.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "msg.h"
+
+struct nl_sock;
+struct nl_msg;
+struct nlmsghdr;
+struct event_base;
+struct imsg;
+
+/* lvs_nl.c: rtnetlink sockets and synchronous requests. */
+typedef int	(*lvs_nl_cb)(struct nlmsghdr *, void *);
+
+struct nl_sock	*lvs_nl_open(void);
+struct nl_sock	*lvs_nl_open_monitor(void);
+int		 lvs_nl_request(struct nl_sock *, struct nl_msg *);
+int		 lvs_nl_request_cb(struct nl_sock *, struct nl_msg *,
+		    lvs_nl_cb, void *);
+int		 lvs_nl_dump(struct nl_sock *, int, int, lvs_nl_cb, void *);
+const char	*lvs_addr_str(int, const void *, char *, size_t);
+
+/* An address lvsd added for vrrpd; it reports its loss. */
+struct lvs_vip {
+	TAILQ_ENTRY(lvs_vip)	 entry;
+	char			 instance[HAD_NAMELEN];
+	char			 ifname[16];
+	int			 ifindex;
+	uint8_t			 af;
+	uint8_t			 prefix;
+	uint8_t			 addr[16];
+};
+TAILQ_HEAD(lvs_vip_list, lvs_vip);
+
+/* lvs_addr.c */
+enum lvs_vip_op { LVS_VIP_ADD, LVS_VIP_DEL };
+
+int	 lvs_vip_wellformed(const struct msg_vip *);
+int	 lvs_vip_check(const struct had_conf *, const struct msg_vip *,
+	    const struct conf_instance **, const struct vrrp_vip_conf **);
+const char *lvs_vip_ifname(const struct conf_instance *,
+	    const struct vrrp_vip_conf *);
+int	 lvs_addr_apply(struct nl_sock *, enum lvs_vip_op, int,
+	    const struct vrrp_vip_conf *);
+int	 lvs_addr_dispatch(struct nl_sock *, struct imsg *);
+struct lvs_vip *lvs_vip_find(int, const uint8_t *, int);
+void	 lvs_vip_adopt(struct nl_sock *, const struct had_conf *);
+void	 lvs_vip_clear(void);
+extern struct lvs_vip_list lvs_vips;
+
+/* lvs_link.c */
+struct lvs_link_state {
+	int		 exists;
+	int		 ifindex;
+	int		 up;
+};
+
+int	 lvs_link_init(struct event_base *, struct nl_sock *,
+	    struct nl_sock *);
+void	 lvs_link_shutdown(void);
+void	 lvs_link_reconf(const struct had_conf *);
+void	 lvs_link_peer_up(void);
+int	 lvs_link_query(struct imsg *);
+void	 lvs_link_read(void);
+int	 lvs_link_resync(void);
+int	 lvs_link_lookup(const char *, struct lvs_link_state *);
+int	 lvs_link_msg(struct nlmsghdr *, void *);
+extern uint64_t lvs_link_overruns;
+
+/* lvs_vmac.c */
+int	 lvs_vmac_wellformed(const struct msg_vmac *);
+int	 lvs_vmac_check(const struct had_conf *, const struct msg_vmac *);
+void	 lvs_vmac_name(const struct vrrp_instance_conf *, char *, size_t);
+int	 lvs_vmac_apply(struct nl_sock *, int, const struct msg_vmac *);
+int	 lvs_vmac_dispatch(struct nl_sock *, struct imsg *);
+
+/* The way messages go to vrrpd; the unit tests replace it. */
+extern int (*lvs_vrrp_send)(uint32_t, const void *, size_t);
+extern const struct had_conf *(*lvs_conf)(void);
+
+#endif /* HAD_LVSD_H */
