@@ -16,6 +16,7 @@ struct hactl_out {
 /* output.c */
 void	 out_begin(struct hactl_out *, uint32_t);
 void	 out_proc(struct hactl_out *, const struct msg_ctl_proc *);
+void	 out_vrrp(struct hactl_out *, const struct msg_ctl_vrrp *);
 void	 out_finish(struct hactl_out *, uint32_t);
 void	 json_string(FILE *, const char *);
 char	*caps_string(uint64_t, char *, size_t);

@@ -69,6 +69,7 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
 	struct imsg		 imsg;
 	struct hactl_out	 out;
 	struct msg_ctl_proc	 row;
+	struct msg_ctl_vrrp	 vrow;
 	struct msg_ctl_text	 text;
 	struct msg_ctl_end	 end;
 	struct pollfd		 pfd;
@@ -115,6 +116,14 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
 				if (!started++)
 					out_begin(&out, type);
 				out_proc(&out, &row);
+				break;
+			case IMSG_CTL_VRRP:
+				if (imsg.datalen != sizeof(vrow))
+					goto bad;
+				memcpy(&vrow, imsg.data, sizeof(vrow));
+				if (!started++)
+					out_begin(&out, type);
+				out_vrrp(&out, &vrow);
 				break;
 			case IMSG_CTL_TEXT:
 				if (imsg.datalen != sizeof(text))

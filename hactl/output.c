@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "hactl.h"
 #include "msg.h"
@@ -117,6 +118,10 @@ out_begin(struct hactl_out *o, uint32_t type)
 		printf("%-7s %7s %-6s %-14s %-20s %8s %8s  %s\n", "NAME", "PID",
 		    "USER", "CAPABILITIES", "ROOT", "UPTIME", "RESTARTS",
 		    "LAST EXIT");
+	else if (type == IMSG_CTL_SHOW_VRRP)
+		printf("%-16s %-10s %4s %2s %-7s %8s %-26s %6s %6s %8s %8s"
+		    "  %s\n", "NAME", "INTERFACE", "VRID", "V", "STATE", "PRIO",
+		    "MASTER", "INT", "TRANS", "SENT", "RCVD", "VIPS");
 }
 
 void
@@ -158,6 +163,133 @@ out_proc(struct hactl_out *o, const struct msg_ctl_proc *r)
 		    r->state ? r->root : "-", up, r->restarts,
 		    r->last_exit[0] ? r->last_exit : "-");
 	}
+	o->nrows++;
+}
+
+/* Centiseconds as seconds, without trailing zeros: 100 -> 1, 1 -> 0.01. */
+static void
+fmt_cs(uint32_t cs, char *buf, size_t len)
+{
+	if (cs % 100 == 0)
+		snprintf(buf, len, "%u", cs / 100);
+	else if (cs % 10 == 0)
+		snprintf(buf, len, "%u.%u", cs / 100, cs % 100 / 10);
+	else
+		snprintf(buf, len, "%u.%02u", cs / 100, cs % 100);
+}
+
+/* The fixed-size strings of a row from the wire, terminated. */
+static void
+vrrp_terminate(struct msg_ctl_vrrp *r)
+{
+	uint32_t	i;
+
+	r->name[sizeof(r->name) - 1] = '\0';
+	r->ifname[sizeof(r->ifname) - 1] = '\0';
+	r->state_name[sizeof(r->state_name) - 1] = '\0';
+	r->master[sizeof(r->master) - 1] = '\0';
+	r->vips[sizeof(r->vips) - 1] = '\0';
+	r->last_reason[sizeof(r->last_reason) - 1] = '\0';
+	if (r->ndrops > 16)
+		r->ndrops = 16;
+	for (i = 0; i < r->ndrops; i++)
+		r->drop_names[i][sizeof(r->drop_names[i]) - 1] = '\0';
+}
+
+static void
+vrrp_json(const struct msg_ctl_vrrp *r, const char *adv, const char *madv)
+{
+	char		 vips[sizeof(r->vips)], *p, *v;
+	uint32_t	 i;
+	int		 first;
+
+	printf("\n  {\"name\": ");
+	json_string(stdout, r->name);
+	printf(", \"interface\": ");
+	json_string(stdout, r->ifname);
+	printf(", \"vrid\": %u, \"version\": %u, \"state\": ", r->vrid,
+	    r->version);
+	json_string(stdout, r->state_name);
+	printf(", \"priority\": %u, \"effective_priority\": %u, "
+	    "\"master\": ", r->base_priority, r->eff_priority);
+	json_string(stdout, r->master);
+	printf(", \"advert_int\": %s, \"master_advert_int\": %s, "
+	    "\"vips\": [", adv, madv);
+	strlcpy(vips, r->vips, sizeof(vips));
+	first = 1;
+	for (p = vips; (v = strsep(&p, " ")) != NULL;) {
+		if (*v == '\0')
+			continue;
+		printf("%s", first ? "" : ", ");
+		json_string(stdout, v);
+		first = 0;
+	}
+	printf("], \"transitions\": %llu, \"last_transition\": %lld, "
+	    "\"last_reason\": ", (unsigned long long)r->transitions,
+	    (long long)r->last_transition);
+	json_string(stdout, r->last_reason);
+	printf(", \"adverts_sent\": %llu, \"adverts_received\": %llu, "
+	    "\"prio0_sent\": %llu, \"prio0_received\": %llu, "
+	    "\"drops\": {", (unsigned long long)r->adverts_sent,
+	    (unsigned long long)r->adverts_rcvd,
+	    (unsigned long long)r->prio0_sent,
+	    (unsigned long long)r->prio0_rcvd);
+	for (i = 0; i < r->ndrops; i++) {
+		printf("%s", i ? ", " : "");
+		json_string(stdout, r->drop_names[i]);
+		printf(": %llu", (unsigned long long)r->drops[i]);
+	}
+	printf("}}");
+}
+
+void
+out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row)
+{
+	struct msg_ctl_vrrp	 r = *row;
+	char			 adv[16], madv[16], prio[16], ago[32];
+	time_t			 now;
+	uint32_t		 i;
+	int			 ndrop = 0;
+
+	vrrp_terminate(&r);
+	fmt_cs(r.advert_int_cs, adv, sizeof(adv));
+	fmt_cs(r.master_adver_int_cs, madv, sizeof(madv));
+	if (o->json) {
+		printf("%s", o->nrows ? "," : "");
+		vrrp_json(&r, adv, madv);
+		o->nrows++;
+		return;
+	}
+	if (r.base_priority == r.eff_priority)
+		snprintf(prio, sizeof(prio), "%u", r.base_priority);
+	else
+		snprintf(prio, sizeof(prio), "%u/%u", r.base_priority,
+		    r.eff_priority);
+	printf("%-16s %-10s %4u %2u %-7s %8s %-26s %6s %6llu %8llu %8llu  "
+	    "%s\n", r.name, r.ifname, r.vrid, r.version, r.state_name, prio,
+	    r.master[0] ? r.master : "-", adv,
+	    (unsigned long long)r.transitions,
+	    (unsigned long long)r.adverts_sent,
+	    (unsigned long long)r.adverts_rcvd, r.vips[0] ? r.vips : "-");
+	now = time(NULL);
+	if (r.last_transition > 0) {
+		fmt_duration(now > r.last_transition ?
+		    now - r.last_transition : 0, ago, sizeof(ago));
+		printf("    last transition %s ago: %s\n", ago,
+		    r.last_reason);
+	}
+	for (i = 0; i < r.ndrops; i++) {
+		if (r.drops[i] == 0)
+			continue;
+		printf("%s%s %llu", ndrop++ ? ", " : "    dropped: ",
+		    r.drop_names[i], (unsigned long long)r.drops[i]);
+	}
+	if (ndrop)
+		printf("\n");
+	if (r.prio0_sent || r.prio0_rcvd)
+		printf("    priority 0 sent %llu, received %llu\n",
+		    (unsigned long long)r.prio0_sent,
+		    (unsigned long long)r.prio0_rcvd);
 	o->nrows++;
 }
 

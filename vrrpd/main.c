@@ -5,9 +5,17 @@
 #include <stddef.h>
 
 #include "child.h"
+#include "vrrpd.h"
 
 static const struct child_ops vrrp_ops = {
 	.proc = PROC_VRRP,
+	.init = vrrpd_init,
+	.dispatch_parent = vrrpd_dispatch_parent,
+	.dispatch_peer = vrrpd_dispatch_peer,
+	.peer_up = vrrpd_peer_up,
+	.reconf = vrrpd_reconf,
+	.ctl = vrrpd_ctl,
+	.shutdown = vrrpd_shutdown,
 };
 
 int

@@ -499,3 +499,38 @@ vrrp_sm_set_weight(struct vrrp_sm *sm, uint64_t now, int weight,
 		send_advert(sm, now, act);
 	act_end(sm, act);
 }
+
+/*
+ * A respawned vrrpd resumes as Master when it was Master before (had
+ * kept the report): RFC 5798 6.4.2 "become Master" without waiting for
+ * Master_Down_Timer, so that the VIPs stay where they are.  Only from
+ * Backup or Initialize, never out of Fault.
+ */
+void
+vrrp_sm_resume_master(struct vrrp_sm *sm, uint64_t now, const char *why,
+    struct vrrp_actions *act)
+{
+	act_begin(sm, act);
+	if (!sm->fault && (sm->state == VRRP_STATE_BACKUP ||
+	    sm->state == VRRP_STATE_INIT)) {
+		if (sm->state == VRRP_STATE_INIT)
+			sm->started = now;
+		become_master(sm, now, act, why != NULL ? why : "resumed");
+	}
+	act_end(sm, act);
+}
+
+/*
+ * Sync groups (keepalived semantics, no RFC section): a Master whose
+ * group partner went Backup follows it, as if it had heard a better
+ * Master (RFC 5798 6.4.3).
+ */
+void
+vrrp_sm_force_backup(struct vrrp_sm *sm, uint64_t now, const char *why,
+    struct vrrp_actions *act)
+{
+	act_begin(sm, act);
+	if (sm->state == VRRP_STATE_MASTER)
+		enter_backup(sm, now, act, why != NULL ? why : "forced");
+	act_end(sm, act);
+}

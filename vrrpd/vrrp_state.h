@@ -100,6 +100,10 @@ void		 vrrp_sm_set_fault(struct vrrp_sm *, uint64_t, int,
 		    const char *, struct vrrp_actions *);
 void		 vrrp_sm_set_weight(struct vrrp_sm *, uint64_t, int,
 		    struct vrrp_actions *);
+void		 vrrp_sm_resume_master(struct vrrp_sm *, uint64_t,
+		    const char *, struct vrrp_actions *);
+void		 vrrp_sm_force_backup(struct vrrp_sm *, uint64_t,
+		    const char *, struct vrrp_actions *);
 
 uint8_t		 vrrp_sm_eff_prio(const struct vrrp_sm *);
 uint64_t	 vrrp_sm_skew_time(const struct vrrp_sm *);

@@ -1,0 +1,464 @@
+/*
+ * VRRP transport: one raw IPPROTO_VRRP socket per interface and family,
+ * bound to the interface, joined to the VRRP multicast group, shared by
+ * the instances on that interface.  Multicast and unicast adverts go out
+ * of it with the source address chosen per packet (IP_PKTINFO,
+ * IPV6_PKTINFO); received adverts are checked by vrrp_packet_parse().
+ *
+ * vrrpd keeps CAP_NET_RAW, so the sockets are opened when the
+ * configuration arrives, inside the chroot.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+
+#include <errno.h>
+#include <ifaddrs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event.h>
+
+#include "log.h"
+#include "vrrpd.h"
+
+#define RX_BUFLEN	(60 + VRRP_MAX_PKT_LEN)
+
+static void	vrrp_net_recv(int, short, void *);
+
+static int
+net_open(struct vrrp_if *vif, const struct conf_addr *group, char *err,
+    size_t errlen)
+{
+	struct ip_mreqn		 mr4;
+	struct ipv6_mreq	 mr6;
+	int			 fd, on = 1, off = 0, ttl = 255, tos = 0xc0;
+
+	if ((fd = socket(vif->af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    VRRP_PROTO)) == -1) {
+		snprintf(err, errlen, "raw socket: %s", strerror(errno));
+		return (-1);
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, vif->ifname,
+	    strlen(vif->ifname)) == -1) {
+		snprintf(err, errlen, "SO_BINDTODEVICE %s: %s", vif->ifname,
+		    strerror(errno));
+		goto fail;
+	}
+	if (vif->af == AF_INET) {
+		memset(&mr4, 0, sizeof(mr4));
+		mr4.imr_ifindex = vif->ifindex;
+		memcpy(&mr4.imr_multiaddr, &group->u.v4, 4);
+		if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on,
+		    sizeof(on)) == -1 ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off,
+		    sizeof(off)) == -1 ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl,
+		    sizeof(ttl)) == -1 ||
+		    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
+		    sizeof(ttl)) == -1 ||
+		    setsockopt(fd, IPPROTO_IP, IP_TOS, &tos,
+		    sizeof(tos)) == -1 ||
+		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr4,
+		    sizeof(mr4)) == -1 ||
+		    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr4,
+		    sizeof(mr4)) == -1) {
+			snprintf(err, errlen, "IPv4 socket options on %s: %s",
+			    vif->ifname, strerror(errno));
+			goto fail;
+		}
+	} else {
+		memset(&mr6, 0, sizeof(mr6));
+		mr6.ipv6mr_interface = vif->ifindex;
+		memcpy(&mr6.ipv6mr_multiaddr, &group->u.v6, 16);
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
+		    sizeof(on)) == -1 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on,
+		    sizeof(on)) == -1 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off,
+		    sizeof(off)) == -1 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl,
+		    sizeof(ttl)) == -1 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+		    sizeof(ttl)) == -1 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF,
+		    &vif->ifindex, sizeof(vif->ifindex)) == -1 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mr6,
+		    sizeof(mr6)) == -1) {
+			snprintf(err, errlen, "IPv6 socket options on %s: %s",
+			    vif->ifname, strerror(errno));
+			goto fail;
+		}
+	}
+	vif->fd = fd;
+	return (0);
+ fail:
+	close(fd);
+	return (-1);
+}
+
+struct vrrp_if *
+vrrp_net_get(const char *ifname, sa_family_t af, char *err, size_t errlen)
+{
+	struct vrrp_if	*vif;
+	unsigned int	 idx;
+
+	TAILQ_FOREACH(vif, &venv->ifs, entry) {
+		if (vif->af == af && strcmp(vif->ifname, ifname) == 0) {
+			vif->refs++;
+			return (vif);
+		}
+	}
+	if ((idx = if_nametoindex(ifname)) == 0) {
+		snprintf(err, errlen, "interface %s not found", ifname);
+		return (NULL);
+	}
+	if ((vif = calloc(1, sizeof(*vif))) == NULL)
+		fatal("calloc");
+	strlcpy(vif->ifname, ifname, sizeof(vif->ifname));
+	vif->ifindex = (int)idx;
+	vif->af = af;
+	if (net_open(vif, af == AF_INET ? &venv->global.vrrp_mcast_group4 :
+	    &venv->global.vrrp_mcast_group6, err, errlen) == -1) {
+		free(vif);
+		return (NULL);
+	}
+	if ((vif->ev = event_new(venv->base, vif->fd, EV_READ | EV_PERSIST,
+	    vrrp_net_recv, vif)) == NULL || event_add(vif->ev, NULL) == -1)
+		fatalx("event_new");
+	vif->refs = 1;
+	TAILQ_INSERT_TAIL(&venv->ifs, vif, entry);
+	log_debug("VRRP socket on %s (%s, index %d)", ifname,
+	    af == AF_INET ? "IPv4" : "IPv6", vif->ifindex);
+	return (vif);
+}
+
+void
+vrrp_net_put(struct vrrp_if *vif)
+{
+	if (--vif->refs > 0)
+		return;
+	TAILQ_REMOVE(&venv->ifs, vif, entry);
+	event_free(vif->ev);
+	close(vif->fd);
+	free(vif);
+}
+
+/*
+ * The advert's source: unicast_src_ip or mcast_src_ip when set, else the
+ * interface's first IPv4 address, or its link-local IPv6 address (RFC
+ * 5798 5.1.2.1).  getifaddrs() asks the kernel over netlink, which works
+ * in the empty chroot.
+ */
+int
+vrrp_net_source(struct vrrp_inst *inst)
+{
+	const struct vrrp_instance_conf	*c = &inst->ci->c;
+	struct ifaddrs			*ifa, *i;
+	struct sockaddr_in6		*s6;
+	int				 found = 0;
+
+	if (c->unicast_src_ip.af == inst->af && inst->npeer > 0) {
+		memset(&inst->src, 0, sizeof(inst->src));
+		inst->src.af = inst->af;
+		memcpy(inst->src.in.bytes, c->unicast_src_ip.u.raw,
+		    vrrp_addr_len(inst->af));
+		return (0);
+	}
+	if (c->mcast_src_ip.af == inst->af) {
+		memset(&inst->src, 0, sizeof(inst->src));
+		inst->src.af = inst->af;
+		memcpy(inst->src.in.bytes, c->mcast_src_ip.u.raw,
+		    vrrp_addr_len(inst->af));
+		return (0);
+	}
+	if (getifaddrs(&ifa) == -1) {
+		log_warn("getifaddrs");
+		return (-1);
+	}
+	for (i = ifa; i != NULL && !found; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != inst->af ||
+		    strcmp(i->ifa_name, c->interface) != 0)
+			continue;
+		memset(&inst->src, 0, sizeof(inst->src));
+		inst->src.af = inst->af;
+		if (inst->af == AF_INET) {
+			memcpy(inst->src.in.bytes, &((struct sockaddr_in *)
+			    i->ifa_addr)->sin_addr, 4);
+			found = 1;
+		} else {
+			s6 = (struct sockaddr_in6 *)i->ifa_addr;
+			if (!IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr))
+				continue;
+			memcpy(inst->src.in.bytes, &s6->sin6_addr, 16);
+			found = 1;
+		}
+	}
+	freeifaddrs(ifa);
+	return (found ? 0 : -1);
+}
+
+static int
+net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
+    uint8_t prio)
+{
+	const struct vrrp_instance_conf	*c = &inst->ci->c;
+	struct vrrp_build		 b;
+	uint8_t				 pkt[VRRP_MAX_PKT_LEN];
+	union {
+		struct cmsghdr	hdr;
+		uint8_t		buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	}				 cm;
+	struct msghdr			 msg;
+	struct iovec			 iov;
+	struct cmsghdr			*cmsg;
+	struct sockaddr_in		 sin;
+	struct sockaddr_in6		 sin6;
+	struct in_pktinfo		 pi4;
+	struct in6_pktinfo		 pi6;
+	ssize_t				 len;
+
+	memset(&b, 0, sizeof(b));
+	b.version = inst->sm.cfg.version;
+	b.vrid = (uint8_t)c->vrid;
+	b.priority = prio;
+	b.adver_int = inst->rxc.adver_int;
+	b.af = inst->af;
+	b.addrs = inst->vips;
+	b.naddr = inst->nvip;
+	b.auth_type = inst->rxc.auth_type;
+	memcpy(b.auth_data, inst->rxc.auth_data, VRRP_AUTH_LEN);
+	b.src = inst->src;
+	b.dst = *dst;
+	if ((len = vrrp_packet_build(&b, pkt, sizeof(pkt))) == -1) {
+		log_warn("%s vrid %u: building an advert", inst->name,
+		    c->vrid);
+		return (-1);
+	}
+
+	memset(&msg, 0, sizeof(msg));
+	memset(&cm, 0, sizeof(cm));
+	iov.iov_base = pkt;
+	iov.iov_len = (size_t)len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cm.buf;
+	if (inst->af == AF_INET) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		memcpy(&sin.sin_addr, dst->in.bytes, 4);
+		msg.msg_name = &sin;
+		msg.msg_namelen = sizeof(sin);
+		msg.msg_controllen = CMSG_SPACE(sizeof(pi4));
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = IPPROTO_IP;
+		cmsg->cmsg_type = IP_PKTINFO;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(pi4));
+		memset(&pi4, 0, sizeof(pi4));
+		pi4.ipi_ifindex = inst->ifindex;
+		memcpy(&pi4.ipi_spec_dst, inst->src.in.bytes, 4);
+		memcpy(CMSG_DATA(cmsg), &pi4, sizeof(pi4));
+	} else {
+		memset(&sin6, 0, sizeof(sin6));
+		sin6.sin6_family = AF_INET6;
+		memcpy(&sin6.sin6_addr, dst->in.bytes, 16);
+		if (IN6_IS_ADDR_LINKLOCAL(&sin6.sin6_addr) ||
+		    IN6_IS_ADDR_MC_LINKLOCAL(&sin6.sin6_addr))
+			sin6.sin6_scope_id = inst->ifindex;
+		msg.msg_name = &sin6;
+		msg.msg_namelen = sizeof(sin6);
+		msg.msg_controllen = CMSG_SPACE(sizeof(pi6));
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = IPPROTO_IPV6;
+		cmsg->cmsg_type = IPV6_PKTINFO;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(pi6));
+		memset(&pi6, 0, sizeof(pi6));
+		pi6.ipi6_ifindex = inst->ifindex;
+		memcpy(&pi6.ipi6_addr, inst->src.in.bytes, 16);
+		memcpy(CMSG_DATA(cmsg), &pi6, sizeof(pi6));
+	}
+	if (sendmsg(inst->vif->fd, &msg, 0) == -1) {
+		/* A link going down is tracking's business, not an error. */
+		if (errno == ENETDOWN || errno == ENXIO ||
+		    errno == ENETUNREACH || errno == EADDRNOTAVAIL)
+			log_debug("%s vrid %u: send: %s", inst->name,
+			    c->vrid, strerror(errno));
+		else
+			log_warn("%s vrid %u: send", inst->name, c->vrid);
+		return (-1);
+	}
+	return (0);
+}
+
+/* An advert with this priority to the group, or to every unicast peer. */
+int
+vrrp_net_send(struct vrrp_inst *inst, uint8_t prio)
+{
+	struct vrrp_addr	 grp;
+	const struct conf_addr	*g;
+	size_t			 i;
+	int			 r = 0;
+
+	if (inst->vif == NULL || !inst->src_ok)
+		return (-1);
+	if (inst->npeer > 0) {
+		for (i = 0; i < inst->npeer; i++)
+			if (inst->peers[i].af == inst->af &&
+			    net_sendto(inst, &inst->peers[i], prio) == -1)
+				r = -1;
+		return (r);
+	}
+	g = inst->af == AF_INET ? &venv->global.vrrp_mcast_group4 :
+	    &venv->global.vrrp_mcast_group6;
+	memset(&grp, 0, sizeof(grp));
+	grp.af = inst->af;
+	memcpy(grp.in.bytes, g->u.raw, vrrp_addr_len(inst->af));
+	return (net_sendto(inst, &grp, prio));
+}
+
+static const struct vrrp_rx_config *
+rx_lookup(uint8_t vrid, sa_family_t af, void *arg)
+{
+	struct vrrp_inst	*inst;
+
+	if ((inst = vrrpd_find_vrid(arg, vrid)) == NULL || inst->af != af)
+		return (NULL);
+	return (&inst->rxc);
+}
+
+static int
+is_peer(const struct vrrp_inst *inst, const struct vrrp_addr *a)
+{
+	size_t	i;
+
+	for (i = 0; i < inst->npeer; i++)
+		if (vrrp_addr_cmp(&inst->peers[i], a) == 0)
+			return (1);
+	return (0);
+}
+
+static void
+rx_count(struct vrrp_if *vif, uint8_t vrid, enum vrrp_drop_reason why,
+    const struct vrrp_rx_meta *meta)
+{
+	struct vrrp_inst	*inst;
+	char			 ip[INET6_ADDRSTRLEN];
+
+	inst = why == VRRP_DROP_VRID ? NULL : vrrpd_find_vrid(vif, vrid);
+	vrrp_addr_ntop(&meta->src, ip, sizeof(ip));
+	if (inst != NULL) {
+		inst->drops[why]++;
+		log_debug("%s vrid %u: advert from %s dropped: %s",
+		    inst->name, vrid, ip, why == VRRPD_DROP_PEER ?
+		    "not a unicast peer" : vrrp_drop_name(why));
+	} else {
+		vif->drops[why]++;
+		log_debug("%s: advert for vrid %u from %s dropped: %s",
+		    vif->ifname, vrid, ip, vrrp_drop_name(why));
+	}
+}
+
+static void
+vrrp_net_recv(int fd, short ev, void *arg)
+{
+	struct vrrp_if			*vif = arg;
+	uint8_t				 buf[RX_BUFLEN];
+	union {
+		struct cmsghdr	hdr;
+		uint8_t		buf[256];
+	}				 cm;
+	struct sockaddr_storage		 ss;
+	struct msghdr			 msg;
+	struct iovec			 iov;
+	struct cmsghdr			*cmsg;
+	struct vrrp_rx_meta		 meta;
+	struct vrrp_advert		 adv;
+	const struct vrrp_rx_config	*cfg;
+	struct vrrp_inst		*inst;
+	enum vrrp_drop_reason		 why;
+	const uint8_t			*p;
+	ssize_t				 n;
+	size_t				 hl, len;
+	int				 i, hops;
+
+	for (i = 0; i < 64; i++) {
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		msg.msg_name = &ss;
+		msg.msg_namelen = sizeof(ss);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = cm.buf;
+		msg.msg_controllen = sizeof(cm.buf);
+		if ((n = recvmsg(fd, &msg, 0)) == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("%s: recvmsg", vif->ifname);
+			return;
+		}
+		memset(&meta, 0, sizeof(meta));
+		meta.af = vif->af;
+		if (vif->af == AF_INET) {
+			/* The kernel hands raw IPv4 sockets the header. */
+			if (n < 20 || (buf[0] >> 4) != 4 ||
+			    (hl = (size_t)(buf[0] & 0x0f) * 4) < 20 ||
+			    (size_t)n < hl)
+				continue;
+			meta.ttl = buf[8];
+			meta.src.af = meta.dst.af = AF_INET;
+			memcpy(meta.src.in.bytes, buf + 12, 4);
+			memcpy(meta.dst.in.bytes, buf + 16, 4);
+			p = buf + hl;
+			len = (size_t)n - hl;
+		} else {
+			if (ss.ss_family != AF_INET6)
+				continue;
+			hops = -1;
+			meta.src.af = meta.dst.af = AF_INET6;
+			memcpy(meta.src.in.bytes,
+			    &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+			for (cmsg = CMSG_FIRSTHDR(&msg); cmsg != NULL;
+			    cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+				if (cmsg->cmsg_level != IPPROTO_IPV6)
+					continue;
+				if (cmsg->cmsg_type == IPV6_HOPLIMIT &&
+				    cmsg->cmsg_len >= CMSG_LEN(sizeof(int)))
+					memcpy(&hops, CMSG_DATA(cmsg),
+					    sizeof(int));
+				else if (cmsg->cmsg_type == IPV6_PKTINFO &&
+				    cmsg->cmsg_len >=
+				    CMSG_LEN(sizeof(struct in6_pktinfo)))
+					memcpy(meta.dst.in.bytes,
+					    &((struct in6_pktinfo *)
+					    CMSG_DATA(cmsg))->ipi6_addr, 16);
+			}
+			meta.ttl = hops < 0 || hops > 255 ? 0 : (uint8_t)hops;
+			p = buf;
+			len = (size_t)n;
+		}
+		why = vrrp_packet_parse(p, len, &meta, rx_lookup, vif, &adv,
+		    &cfg);
+		if (why != VRRP_DROP_NONE) {
+			rx_count(vif, len >= 2 ? p[1] : 0, why, &meta);
+			continue;
+		}
+		if ((inst = vrrpd_find_vrid(vif, adv.vrid)) == NULL)
+			continue;
+		if (inst->npeer > 0 && !is_peer(inst, &adv.src)) {
+			rx_count(vif, adv.vrid, VRRPD_DROP_PEER, &meta);
+			continue;
+		}
+		/* Our own advert, looped back by some bridge setups. */
+		if (inst->src_ok && vrrp_addr_cmp(&adv.src, &inst->src) == 0)
+			continue;
+		if (adv.addr_mismatch)
+			log_warnx("%s vrid %u: the owner advertises other "
+			    "addresses than ours", inst->name, adv.vrid);
+		vrrpd_advert_in(inst, &adv);
+	}
+}

@@ -1,0 +1,1174 @@
+/*
+ * vrrpd: VRRP instances from the configuration, driven by libevent
+ * timers and received adverts through the pure state machine of
+ * vrrp_state.c; tracking (scripts from checkd, links from lvsd), sync
+ * groups, and the messages to had (notify, state reports) and lvsd
+ * (VIPs).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event.h>
+
+#include "child.h"
+#include "conf.h"
+#include "imsg.h"
+#include "log.h"
+#include "vrrpd.h"
+
+#define RETRY_USEC	1000000ULL	/* missing interfaces, sources */
+
+struct link_state {
+	TAILQ_ENTRY(link_state)	 entry;
+	char			 ifname[IF_NAMESIZE];
+	int			 exists;
+	int			 up;
+};
+TAILQ_HEAD(link_list, link_state);
+
+struct script_state {
+	TAILQ_ENTRY(script_state) entry;
+	char			 name[HAD_NAMELEN];
+	int			 up;
+};
+TAILQ_HEAD(script_list, script_state);
+
+static struct vrrpd_env	 vrrpd_env;
+struct vrrpd_env	*venv = &vrrpd_env;
+
+static struct link_list		links = TAILQ_HEAD_INITIALIZER(links);
+static struct script_list	scripts = TAILQ_HEAD_INITIALIZER(scripts);
+
+static void	inst_apply(struct vrrp_inst *, struct vrrp_actions *);
+static void	inst_timer(int, short, void *);
+static void	inst_track_eval(struct vrrp_inst *);
+static void	groups_eval(void);
+static void	retry_arm(void);
+
+uint64_t
+vrrpd_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000);
+}
+
+static int
+addr_from_conf(struct vrrp_addr *a, const struct conf_addr *c)
+{
+	memset(a, 0, sizeof(*a));
+	if (c->af != AF_INET && c->af != AF_INET6)
+		return (-1);
+	a->af = c->af;
+	memcpy(a->in.bytes, c->u.raw, vrrp_addr_len(c->af));
+	return (0);
+}
+
+/* The family of an instance: its VIPs', else its unicast peers'. */
+static sa_family_t
+inst_family(const struct conf_instance *ci)
+{
+	struct conf_vip		*v;
+	struct conf_peer	*p;
+
+	TAILQ_FOREACH(v, &ci->vips, entry)
+		if (!v->c.excluded && v->c.addr.af != 0)
+			return (v->c.addr.af);
+	if (ci->c.unicast_src_ip.af != 0)
+		return (ci->c.unicast_src_ip.af);
+	TAILQ_FOREACH(p, &ci->peers, entry)
+		return (p->c.addr.af);
+	if (ci->c.mcast_src_ip.af != 0)
+		return (ci->c.mcast_src_ip.af);
+	return (AF_INET);
+}
+
+struct vrrp_inst *
+vrrpd_find_vrid(struct vrrp_if *vif, uint8_t vrid)
+{
+	struct vrrp_inst	*inst;
+
+	TAILQ_FOREACH(inst, &venv->insts, entry)
+		if (inst->vif == vif && inst->sm.cfg.version != 0 &&
+		    inst->ci->c.vrid == vrid)
+			return (inst);
+	return (NULL);
+}
+
+static struct vrrp_inst *
+inst_find(const char *name)
+{
+	struct vrrp_inst	*inst;
+
+	TAILQ_FOREACH(inst, &venv->insts, entry)
+		if (strcmp(inst->name, name) == 0)
+			return (inst);
+	return (NULL);
+}
+
+/* Rebuild the advert's address list and the receive checks. */
+static void
+inst_load_addrs(struct vrrp_inst *inst)
+{
+	const struct vrrp_instance_conf	*c = &inst->ci->c;
+	struct conf_vip			*v;
+	struct conf_peer		*p;
+	size_t				 n;
+	unsigned int			 secs;
+
+	free(inst->vips);
+	free(inst->peers);
+	inst->vips = inst->peers = NULL;
+	inst->nvip = inst->npeer = 0;
+	n = 0;
+	TAILQ_FOREACH(v, &inst->ci->vips, entry)
+		n++;
+	if (n > VRRP_MAX_ADDRS)
+		n = VRRP_MAX_ADDRS;
+	if (n > 0 && (inst->vips = calloc(n, sizeof(*inst->vips))) == NULL)
+		fatal("calloc");
+	TAILQ_FOREACH(v, &inst->ci->vips, entry) {
+		/* Excluded and other-family VIPs are not advertised. */
+		if (v->c.excluded || v->c.addr.af != inst->af ||
+		    inst->nvip >= n)
+			continue;
+		addr_from_conf(&inst->vips[inst->nvip++], &v->c.addr);
+	}
+	n = 0;
+	TAILQ_FOREACH(p, &inst->ci->peers, entry)
+		n++;
+	if (n > 0 && (inst->peers = calloc(n, sizeof(*inst->peers))) == NULL)
+		fatal("calloc");
+	TAILQ_FOREACH(p, &inst->ci->peers, entry)
+		if (addr_from_conf(&inst->peers[inst->npeer], &p->c.addr) == 0)
+			inst->npeer++;
+
+	memset(&inst->rxc, 0, sizeof(inst->rxc));
+	inst->rxc.version = inst->sm.cfg.version;
+	inst->rxc.priority = (uint8_t)c->priority;
+	if (inst->rxc.version == VRRP_VERSION_2) {
+		secs = c->advert_int_cs / 100;
+		inst->rxc.adver_int = secs < 1 ? 1 : secs > 255 ? 255 : secs;
+		if (c->auth_type == CONF_AUTH_PASS) {
+			inst->rxc.auth_type = VRRP_AUTH_PASS;
+			memcpy(inst->rxc.auth_data, c->auth_pass,
+			    strnlen(c->auth_pass, VRRP_AUTH_LEN));
+		} else if (c->auth_type == CONF_AUTH_AH)
+			inst->rxc.auth_type = VRRP_AUTH_AH;
+	} else
+		inst->rxc.adver_int = (uint16_t)c->advert_int_cs;
+	inst->rxc.vips = inst->vips;
+	inst->rxc.nvip = inst->nvip;
+	inst->rxc.skip_check = venv->global.vrrp_skip_check_adv_addr;
+}
+
+static void
+inst_sm_config(struct vrrp_inst *inst, struct vrrp_sm_config *sc)
+{
+	const struct vrrp_instance_conf	*c = &inst->ci->c;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->version = (uint8_t)c->version;
+	if (inst->af == AF_INET6 && sc->version == VRRP_VERSION_2) {
+		log_warnx("%s vrid %u: VRRPv2 has no IPv6, using VRRPv3",
+		    c->name, c->vrid);
+		sc->version = VRRP_VERSION_3;
+	}
+	sc->priority = (uint8_t)c->priority;
+	sc->adver_int = (uint16_t)c->advert_int_cs;
+	if (sc->version == VRRP_VERSION_2)
+		sc->adver_int = (uint16_t)((c->advert_int_cs < 100 ? 100 :
+		    c->advert_int_cs) / 100 * 100);
+	sc->preempt = !c->nopreempt;
+	sc->preempt_delay = (uint64_t)c->preempt_delay * 1000000ULL;
+	sc->init_master = c->state == CONF_STATE_MASTER;
+	sc->primary = inst->src;
+}
+
+static struct vrrp_inst *
+inst_new(struct conf_instance *ci)
+{
+	struct vrrp_inst	*inst;
+	struct vrrp_sm_config	 sc;
+
+	if ((inst = calloc(1, sizeof(*inst))) == NULL)
+		fatal("calloc");
+	inst->ci = ci;
+	strlcpy(inst->name, ci->c.name, sizeof(inst->name));
+	inst->af = inst_family(ci);
+	if ((inst->timer = evtimer_new(venv->base, inst_timer, inst)) == NULL)
+		fatalx("evtimer_new");
+	inst_sm_config(inst, &sc);
+	vrrp_sm_init(&inst->sm, &sc);
+	inst_load_addrs(inst);
+	strlcpy(inst->last_reason, "configured", sizeof(inst->last_reason));
+	TAILQ_INSERT_TAIL(&venv->insts, inst, entry);
+	return (inst);
+}
+
+/* Open the socket and find the source address; fault reason if not. */
+static int
+inst_attach(struct vrrp_inst *inst)
+{
+	char	err[HAD_REASONLEN];
+
+	if (inst->vif == NULL) {
+		inst->vif = vrrp_net_get(inst->ci->c.interface, inst->af, err,
+		    sizeof(err));
+		if (inst->vif == NULL) {
+			strlcpy(inst->own_reason, err,
+			    sizeof(inst->own_reason));
+			return (-1);
+		}
+		inst->ifindex = inst->vif->ifindex;
+	}
+	if (!inst->src_ok) {
+		if (vrrp_net_source(inst) == -1) {
+			snprintf(inst->own_reason, sizeof(inst->own_reason),
+			    "interface %s has no usable %s address",
+			    inst->ci->c.interface,
+			    inst->af == AF_INET6 ? "link-local IPv6" : "IPv4");
+			return (-1);
+		}
+		inst->src_ok = 1;
+		inst->sm.cfg.primary = inst->src;
+	}
+	return (0);
+}
+
+static void
+inst_start(struct vrrp_inst *inst)
+{
+	struct vrrp_actions	act;
+	uint64_t		now = vrrpd_now();
+
+	(void)inst_attach(inst);
+	inst_track_eval(inst);
+	if (inst->own_fault)
+		vrrp_sm_set_fault(&inst->sm, now, 1, inst->own_reason, &act);
+	vrrp_sm_startup(&inst->sm, now, &act);
+	if (act.transition && act.new_state == VRRP_STATE_FAULT)
+		snprintf(act.reason, sizeof(act.reason), "startup: %s",
+		    inst->own_reason);
+	inst_apply(inst, &act);
+}
+
+static void
+vip_msg(struct vrrp_inst *inst, const struct conf_vip *v, struct msg_vip *m)
+{
+	memset(m, 0, sizeof(*m));
+	strlcpy(m->instance, inst->name, sizeof(m->instance));
+	strlcpy(m->ifname, v->c.dev[0] ? v->c.dev : inst->ci->c.interface,
+	    sizeof(m->ifname));
+	strlcpy(m->label, v->c.label, sizeof(m->label));
+	m->af = v->c.addr.af;
+	m->prefix = v->c.addr.prefix;
+	m->scope = v->c.scope;
+	m->vrid = (uint8_t)inst->ci->c.vrid;
+	memcpy(m->addr, v->c.addr.u.raw, sizeof(m->addr));
+}
+
+static void
+vip_send(struct vrrp_inst *inst, const struct conf_vip *v, uint32_t type)
+{
+	struct msg_vip	 m;
+	char		 ip[INET6_ADDRSTRLEN];
+
+	vip_msg(inst, v, &m);
+	conf_addr_str(&v->c.addr, ip, sizeof(ip));
+	if (child_send_peer(PROC_LVS, type, &m, sizeof(m)) == -1)
+		log_warnx("%s vrid %u: cannot ask lvsd to %s %s: %s",
+		    inst->name, inst->ci->c.vrid,
+		    type == IMSG_VIP_ADD ? "add" : "remove", ip,
+		    strerror(errno));
+	else
+		log_debug("%s vrid %u: asked lvsd to %s %s", inst->name,
+		    inst->ci->c.vrid, type == IMSG_VIP_ADD ? "add" : "remove",
+		    ip);
+}
+
+static void
+vips_all(struct vrrp_inst *inst, uint32_t type)
+{
+	struct conf_vip	*v;
+
+	TAILQ_FOREACH(v, &inst->ci->vips, entry)
+		vip_send(inst, v, type);
+	inst->vips_held = type == IMSG_VIP_ADD;
+}
+
+static uint32_t
+notify_state(enum vrrp_state s)
+{
+	switch (s) {
+	case VRRP_STATE_BACKUP:
+		return (1);
+	case VRRP_STATE_MASTER:
+		return (2);
+	case VRRP_STATE_FAULT:
+		return (3);
+	default:
+		return (4);
+	}
+}
+
+static void
+report_state(struct vrrp_inst *inst, int notify)
+{
+	struct msg_notify	n;
+	struct msg_vrrp_state	s;
+
+	if (notify) {
+		memset(&n, 0, sizeof(n));
+		strlcpy(n.instance, inst->name, sizeof(n.instance));
+		strlcpy(n.group, inst->group, sizeof(n.group));
+		n.state = notify_state(inst->sm.state);
+		n.priority = vrrp_sm_eff_prio(&inst->sm);
+		child_send_parent(IMSG_NOTIFY, 0, -1, &n, sizeof(n));
+	}
+	memset(&s, 0, sizeof(s));
+	strlcpy(s.instance, inst->name, sizeof(s.instance));
+	s.state = inst->sm.state;
+	s.priority = vrrp_sm_eff_prio(&inst->sm);
+	child_send_parent(IMSG_STATE_REPORT, 0, -1, &s, sizeof(s));
+}
+
+static void
+inst_arm(struct vrrp_inst *inst, uint64_t at)
+{
+	struct timeval	tv;
+	uint64_t	now, d;
+
+	inst->timer_at = at;
+	if (at == VRRP_TIME_NONE) {
+		evtimer_del(inst->timer);
+		return;
+	}
+	now = vrrpd_now();
+	d = at > now ? at - now : 0;
+	tv.tv_sec = d / 1000000;
+	tv.tv_usec = d % 1000000;
+	evtimer_add(inst->timer, &tv);
+}
+
+/* Sync group: a member that fell back to Backup takes the others along. */
+static void
+group_follow_backup(struct vrrp_inst *from)
+{
+	struct vrrp_inst	*inst;
+	struct vrrp_actions	 act;
+	char			 why[VRRP_SM_REASONLEN];
+
+	if (from->group[0] == '\0')
+		return;
+	snprintf(why, sizeof(why), "sync group %s: %s went BACKUP",
+	    from->group, from->name);
+	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		if (inst == from || strcmp(inst->group, from->group) != 0 ||
+		    inst->sm.state != VRRP_STATE_MASTER)
+			continue;
+		vrrp_sm_force_backup(&inst->sm, vrrpd_now(), why, &act);
+		inst_apply(inst, &act);
+	}
+}
+
+/*
+ * Carry out what the state machine asked for, in its order (RFC 5798
+ * 6.4: the priority-0 advert before the addresses go; the addresses,
+ * gratuitous ARP and NA when becoming Master; then the advert), and
+ * re-arm the one timer the machine wants.
+ */
+static void
+inst_apply(struct vrrp_inst *inst, struct vrrp_actions *act)
+{
+	struct timespec	ts;
+
+	if (act->flags & VRRP_ACT_SEND_PRIO0)
+		vrrp_net_send(inst, VRRP_PRIO_STOP);
+	if (act->flags & VRRP_ACT_LEAVE_MASTER) {
+		vrrp_arp_stop(inst);
+		vips_all(inst, IMSG_VIP_DEL);
+	}
+	if (act->flags & VRRP_ACT_BECOME_MASTER) {
+		vips_all(inst, IMSG_VIP_ADD);
+		vrrp_arp_start(inst);
+	}
+	if (act->flags & VRRP_ACT_SEND_ADVERT)
+		vrrp_net_send(inst, act->priority);
+	if (act->transition) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		inst->last_transition = ts.tv_sec;
+		strlcpy(inst->last_reason, act->reason,
+		    sizeof(inst->last_reason));
+		log_info("%s vrid %u: %s -> %s: %s", inst->name,
+		    inst->ci->c.vrid, vrrp_state_name(act->old_state),
+		    vrrp_state_name(act->new_state), act->reason);
+		report_state(inst, 1);
+	}
+	inst_arm(inst, act->timer_at);
+	if (act->transition && act->old_state == VRRP_STATE_MASTER &&
+	    act->new_state == VRRP_STATE_BACKUP)
+		group_follow_backup(inst);
+}
+
+static void
+inst_timer(int fd, short ev, void *arg)
+{
+	struct vrrp_inst	*inst = arg;
+	struct vrrp_actions	 act;
+
+	vrrp_sm_timer(&inst->sm, vrrpd_now(), &act);
+	inst_apply(inst, &act);
+}
+
+void
+vrrpd_advert_in(struct vrrp_inst *inst, const struct vrrp_advert *adv)
+{
+	struct vrrp_actions	act;
+
+	vrrp_sm_advert(&inst->sm, vrrpd_now(), adv, &act);
+	inst_apply(inst, &act);
+}
+
+/* Stop an instance for good: priority 0 if Master, VIPs away. */
+static void
+inst_stop(struct vrrp_inst *inst, int notify)
+{
+	struct vrrp_actions	act;
+
+	vrrp_sm_shutdown(&inst->sm, vrrpd_now(), &act);
+	if (act.flags & VRRP_ACT_SEND_PRIO0)
+		vrrp_net_send(inst, VRRP_PRIO_STOP);
+	vrrp_arp_stop(inst);
+	if ((act.flags & VRRP_ACT_LEAVE_MASTER) || inst->vips_held)
+		vips_all(inst, IMSG_VIP_DEL);
+	evtimer_del(inst->timer);
+	if (act.transition) {
+		log_info("%s vrid %u: %s -> %s: %s", inst->name,
+		    inst->ci->c.vrid, vrrp_state_name(act.old_state),
+		    vrrp_state_name(act.new_state), act.reason);
+		report_state(inst, notify);
+	}
+}
+
+static void
+inst_free(struct vrrp_inst *inst)
+{
+	TAILQ_REMOVE(&venv->insts, inst, entry);
+	if (inst->vif != NULL)
+		vrrp_net_put(inst->vif);
+	event_free(inst->timer);
+	if (inst->garp_ev != NULL)
+		event_free(inst->garp_ev);
+	free(inst->vips);
+	free(inst->peers);
+	free(inst);
+}
+
+/* Tracking ----------------------------------------------------------- */
+
+static struct link_state *
+link_find(const char *ifname)
+{
+	struct link_state	*l;
+
+	TAILQ_FOREACH(l, &links, entry)
+		if (strcmp(l->ifname, ifname) == 0)
+			return (l);
+	return (NULL);
+}
+
+static int
+link_down(const char *ifname)
+{
+	struct link_state	*l = link_find(ifname);
+
+	return (l != NULL && (!l->exists || !l->up));
+}
+
+static const struct vrrp_script_conf *
+script_conf(const char *name)
+{
+	struct conf_script	*s;
+
+	if (child->conf == NULL)
+		return (NULL);
+	TAILQ_FOREACH(s, &child->conf->scripts, entry)
+		if (strcmp(s->c.name, name) == 0)
+			return (&s->c);
+	return (NULL);
+}
+
+static int
+script_up(const struct vrrp_script_conf *sc)
+{
+	struct script_state	*s;
+
+	TAILQ_FOREACH(s, &scripts, entry)
+		if (strcmp(s->name, sc->name) == 0)
+			return (s->up);
+	return (!sc->init_fail);
+}
+
+/*
+ * keepalived's weights: a positive weight is added while the tracked
+ * object is up, a negative one while it is down; weight 0 means a down
+ * object puts the instance in Fault.  "reverse" turns the sign round.
+ */
+static void
+track_one(int up, int w, const char *what, const char *name, int *fault,
+    char *reason, size_t rlen, int *weight)
+{
+	if (w == 0) {
+		if (!up && !*fault) {
+			*fault = 1;
+			snprintf(reason, rlen, "%s %s down", what, name);
+		}
+		return;
+	}
+	if ((w > 0 && up) || (w < 0 && !up))
+		*weight += w;
+}
+
+static void
+track_scripts(const struct conf_track_script_list *l, int *fault,
+    char *reason, size_t rlen, int *weight)
+{
+	struct conf_track_script	*t;
+	const struct vrrp_script_conf	*sc;
+	int				 w, rev;
+
+	TAILQ_FOREACH(t, l, entry) {
+		if ((sc = script_conf(t->c.name)) == NULL)
+			continue;
+		w = t->c.has_weight ? t->c.weight : sc->weight;
+		rev = t->c.has_weight ? t->c.reverse : sc->weight_reverse;
+		if (rev)
+			w = -w;
+		track_one(script_up(sc), w, "track script", sc->name, fault,
+		    reason, rlen, weight);
+	}
+}
+
+static void
+inst_track_eval(struct vrrp_inst *inst)
+{
+	struct conf_track_if	*t;
+	struct conf_sync_group	*g;
+	char			 reason[HAD_REASONLEN];
+	int			 fault = 0, weight = 0;
+
+	reason[0] = '\0';
+	if (inst->vif == NULL || !inst->src_ok) {
+		fault = 1;
+		strlcpy(reason, inst->own_reason, sizeof(reason));
+	} else if (link_down(inst->ci->c.interface)) {
+		fault = 1;
+		snprintf(reason, sizeof(reason), "interface %s down",
+		    inst->ci->c.interface);
+	}
+	TAILQ_FOREACH(t, &inst->ci->track_ifs, entry)
+		track_one(!link_down(t->c.ifname), t->c.weight,
+		    "tracked interface", t->c.ifname, &fault, reason,
+		    sizeof(reason), &weight);
+	track_scripts(&inst->ci->track_scripts, &fault, reason,
+	    sizeof(reason), &weight);
+	if (inst->group[0] != '\0' && child->conf != NULL) {
+		TAILQ_FOREACH(g, &child->conf->sync_groups, entry)
+			if (strcmp(g->c.name, inst->group) == 0)
+				track_scripts(&g->track_scripts, &fault,
+				    reason, sizeof(reason), &weight);
+	}
+	inst->own_fault = fault;
+	if (fault)
+		strlcpy(inst->own_reason, reason, sizeof(inst->own_reason));
+	inst->weight = weight;
+}
+
+/*
+ * Sync groups (keepalived): one member in Fault puts the whole group in
+ * Fault; when it recovers they all start again.  Then each instance's
+ * fault and weight go to its state machine.
+ */
+static void
+groups_eval(void)
+{
+	struct vrrp_inst	*inst, *o;
+	struct vrrp_actions	 act;
+	const char		*why;
+	uint64_t		 now = vrrpd_now();
+	int			 fault;
+
+	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		inst->group_fault = 0;
+		if (inst->group[0] == '\0')
+			continue;
+		TAILQ_FOREACH(o, &venv->insts, entry) {
+			if (o == inst || !o->own_fault ||
+			    strcmp(o->group, inst->group) != 0)
+				continue;
+			inst->group_fault = 1;
+			snprintf(inst->group_reason,
+			    sizeof(inst->group_reason),
+			    "sync group %s: %s is FAULT", inst->group,
+			    o->name);
+			break;
+		}
+	}
+	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		if (inst->sm.state == VRRP_STATE_INIT)
+			continue;
+		if (inst->sm.weight != inst->weight) {
+			vrrp_sm_set_weight(&inst->sm, now, inst->weight, &act);
+			inst_apply(inst, &act);
+		}
+		fault = inst->own_fault || inst->group_fault;
+		why = inst->own_fault ? inst->own_reason :
+		    inst->group_fault ? inst->group_reason :
+		    "tracking recovered";
+		vrrp_sm_set_fault(&inst->sm, now, fault, why, &act);
+		inst_apply(inst, &act);
+	}
+}
+
+static void
+track_all(void)
+{
+	struct vrrp_inst	*inst;
+
+	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		if (inst->vif == NULL || !inst->src_ok)
+			if (inst_attach(inst) == 0)
+				log_info("%s vrid %u: interface %s ready",
+				    inst->name, inst->ci->c.vrid,
+				    inst->ci->c.interface);
+		inst_track_eval(inst);
+	}
+	groups_eval();
+	retry_arm();
+}
+
+static void
+retry_cb(int fd, short ev, void *arg)
+{
+	track_all();
+}
+
+static void
+retry_arm(void)
+{
+	struct vrrp_inst	*inst;
+	struct timeval		 tv = { RETRY_USEC / 1000000, 0 };
+
+	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		if (inst->vif == NULL || !inst->src_ok) {
+			if (!evtimer_pending(venv->retry_ev, NULL))
+				evtimer_add(venv->retry_ev, &tv);
+			return;
+		}
+	}
+	evtimer_del(venv->retry_ev);
+}
+
+static void
+link_query_all(void)
+{
+	struct vrrp_inst	*inst;
+	struct conf_track_if	*t;
+	struct msg_link		 l;
+
+	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		memset(&l, 0, sizeof(l));
+		strlcpy(l.ifname, inst->ci->c.interface, sizeof(l.ifname));
+		if (child_send_peer(PROC_LVS, IMSG_LINK_QUERY, &l,
+		    sizeof(l)) == -1)
+			return;
+		TAILQ_FOREACH(t, &inst->ci->track_ifs, entry) {
+			memset(&l, 0, sizeof(l));
+			strlcpy(l.ifname, t->c.ifname, sizeof(l.ifname));
+			(void)child_send_peer(PROC_LVS, IMSG_LINK_QUERY, &l,
+			    sizeof(l));
+		}
+	}
+}
+
+/* Configuration ------------------------------------------------------- */
+
+static int
+peers_equal(const struct conf_instance *a, const struct conf_instance *b)
+{
+	const struct conf_peer	*p, *q;
+
+	for (p = TAILQ_FIRST(&a->peers), q = TAILQ_FIRST(&b->peers);
+	    p != NULL && q != NULL;
+	    p = TAILQ_NEXT(p, entry), q = TAILQ_NEXT(q, entry))
+		if (memcmp(&p->c, &q->c, sizeof(p->c)) != 0)
+			return (0);
+	return (p == NULL && q == NULL);
+}
+
+static int
+vips_equal(const struct conf_instance *a, const struct conf_instance *b)
+{
+	const struct conf_vip	*p, *q;
+
+	for (p = TAILQ_FIRST(&a->vips), q = TAILQ_FIRST(&b->vips);
+	    p != NULL && q != NULL;
+	    p = TAILQ_NEXT(p, entry), q = TAILQ_NEXT(q, entry))
+		if (memcmp(&p->c, &q->c, sizeof(p->c)) != 0)
+			return (0);
+	return (p == NULL && q == NULL);
+}
+
+/*
+ * What cannot change under a running state machine.  Priority, preempt,
+ * VIPs, tracking and the v2 password can: they apply from the next
+ * advert on.
+ */
+static int
+inst_hard_changed(const struct conf_instance *o, const struct conf_instance *n,
+    int global_changed)
+{
+	const struct vrrp_instance_conf	*a = &o->c, *b = &n->c;
+
+	return (global_changed || strcmp(a->interface, b->interface) != 0 ||
+	    a->vrid != b->vrid || a->version != b->version ||
+	    a->advert_int_cs != b->advert_int_cs ||
+	    memcmp(&a->mcast_src_ip, &b->mcast_src_ip,
+	    sizeof(a->mcast_src_ip)) != 0 ||
+	    memcmp(&a->unicast_src_ip, &b->unicast_src_ip,
+	    sizeof(a->unicast_src_ip)) != 0 ||
+	    a->use_vmac != b->use_vmac || !peers_equal(o, n) ||
+	    inst_family(o) != inst_family(n));
+}
+
+static const struct conf_vip *
+vip_in(const struct conf_instance *ci, const struct conf_vip *v)
+{
+	const struct conf_vip	*w;
+
+	TAILQ_FOREACH(w, &ci->vips, entry)
+		if (memcmp(&w->c, &v->c, sizeof(v->c)) == 0)
+			return (w);
+	return (NULL);
+}
+
+/* A soft change: the state machine stays, new values take effect. */
+static void
+inst_update(struct vrrp_inst *inst, struct conf_instance *ci)
+{
+	struct conf_instance	*old = inst->ci;
+	struct conf_vip		*v;
+	struct vrrp_actions	 act;
+
+	if (inst->vips_held && !vips_equal(old, ci)) {
+		TAILQ_FOREACH(v, &old->vips, entry)
+			if (vip_in(ci, v) == NULL)
+				vip_send(inst, v, IMSG_VIP_DEL);
+		inst->ci = ci;
+		TAILQ_FOREACH(v, &ci->vips, entry)
+			if (vip_in(old, v) == NULL)
+				vip_send(inst, v, IMSG_VIP_ADD);
+	}
+	inst->ci = ci;
+	inst->sm.cfg.preempt = !ci->c.nopreempt;
+	inst->sm.cfg.preempt_delay = (uint64_t)ci->c.preempt_delay *
+	    1000000ULL;
+	inst->sm.cfg.init_master = ci->c.state == CONF_STATE_MASTER;
+	inst_load_addrs(inst);
+	if (inst->sm.cfg.priority != ci->c.priority) {
+		log_info("%s vrid %u: priority %u -> %u", inst->name,
+		    ci->c.vrid, inst->sm.cfg.priority, ci->c.priority);
+		inst->sm.cfg.priority = (uint8_t)ci->c.priority;
+		/* Recomputes the effective priority; a Master adverts it. */
+		vrrp_sm_set_weight(&inst->sm, vrrpd_now(), inst->sm.weight,
+		    &act);
+		inst_apply(inst, &act);
+	}
+}
+
+static void
+groups_assign(struct had_conf *conf)
+{
+	struct vrrp_inst	*inst;
+	struct conf_sync_group	*g;
+	struct conf_sync_member	*m;
+
+	TAILQ_FOREACH(inst, &venv->insts, entry)
+		inst->group[0] = '\0';
+	TAILQ_FOREACH(g, &conf->sync_groups, entry)
+		TAILQ_FOREACH(m, &g->members, entry)
+			if ((inst = inst_find(m->c.instance)) != NULL)
+				strlcpy(inst->group, g->c.name,
+				    sizeof(inst->group));
+}
+
+int
+vrrpd_reconf(struct had_conf *old, struct had_conf *new,
+    struct msg_reconf_done *done)
+{
+	struct vrrp_inst	*inst, *next;
+	struct conf_instance	*ci;
+	struct vrrp_inst_list	 fresh = TAILQ_HEAD_INITIALIZER(fresh);
+	int			 gchanged;
+
+	gchanged = old != NULL && (memcmp(&old->global.vrrp_mcast_group4,
+	    &new->global.vrrp_mcast_group4, sizeof(struct conf_addr)) != 0 ||
+	    memcmp(&old->global.vrrp_mcast_group6,
+	    &new->global.vrrp_mcast_group6, sizeof(struct conf_addr)) != 0 ||
+	    old->global.vrrp_skip_check_adv_addr !=
+	    new->global.vrrp_skip_check_adv_addr);
+	venv->global = new->global;
+
+	/* Removed or changed beyond repair: stop and drop. */
+	TAILQ_FOREACH_SAFE(inst, &venv->insts, entry, next) {
+		TAILQ_FOREACH(ci, &new->instances, entry)
+			if (strcmp(ci->c.name, inst->name) == 0)
+				break;
+		if (ci != NULL && !inst_hard_changed(inst->ci, ci, gchanged))
+			continue;
+		log_info("%s vrid %u: %s", inst->name, inst->ci->c.vrid,
+		    ci == NULL ? "removed" : "changed, restarting");
+		inst_stop(inst, 0);
+		inst_free(inst);
+	}
+	/* Child (and old) stays valid until we return; point at new. */
+	TAILQ_FOREACH(ci, &new->instances, entry) {
+		if ((inst = inst_find(ci->c.name)) != NULL) {
+			inst_update(inst, ci);
+			continue;
+		}
+		inst = inst_new(ci);
+		TAILQ_REMOVE(&venv->insts, inst, entry);
+		TAILQ_INSERT_TAIL(&fresh, inst, entry);
+	}
+	while ((inst = TAILQ_FIRST(&fresh)) != NULL) {
+		TAILQ_REMOVE(&fresh, inst, entry);
+		TAILQ_INSERT_TAIL(&venv->insts, inst, entry);
+	}
+	/*
+	 * The framework counts items (a changed instance is one removed
+	 * and one added); done is left as it filled it.
+	 */
+	groups_assign(new);
+
+	/*
+	 * Tracking is evaluated against child->conf; it becomes `new'
+	 * only when we return, so look at it through a temporary.
+	 */
+	{
+		struct had_conf	*save = child->conf;
+
+		child->conf = new;
+		TAILQ_FOREACH(inst, &venv->insts, entry)
+			if (inst->sm.state == VRRP_STATE_INIT)
+				inst_start(inst);
+		track_all();
+		child->conf = save;
+	}
+	link_query_all();
+	return (0);
+}
+
+/* Messages ------------------------------------------------------------- */
+
+static int
+resume(struct imsg *imsg)
+{
+	struct msg_vrrp_state	 s;
+	struct vrrp_inst	*inst;
+	struct vrrp_actions	 act;
+
+	if (imsg_check_size(imsg, sizeof(s), "had") == -1)
+		return (-1);
+	memcpy(&s, imsg->data, sizeof(s));
+	s.instance[sizeof(s.instance) - 1] = '\0';
+	if ((inst = inst_find(s.instance)) == NULL)
+		return (0);
+	if (s.state != VRRP_STATE_MASTER) {
+		/* Still report, so that had's copy is current. */
+		return (0);
+	}
+	vrrp_sm_resume_master(&inst->sm, vrrpd_now(),
+	    "resumed as MASTER after a restart", &act);
+	inst_apply(inst, &act);
+	return (0);
+}
+
+int
+vrrpd_dispatch_parent(struct imsg *imsg)
+{
+	switch (imsg->hdr.type) {
+	case IMSG_STATE_RESUME:
+		return (resume(imsg));
+	default:
+		log_warnx("unexpected message type %u from had",
+		    imsg->hdr.type);
+		return (-1);
+	}
+}
+
+static int
+track_state(struct imsg *imsg)
+{
+	struct msg_track	 t;
+	struct script_state	*s;
+
+	if (imsg_check_size(imsg, sizeof(t), "checkd") == -1)
+		return (-1);
+	memcpy(&t, imsg->data, sizeof(t));
+	t.name[sizeof(t.name) - 1] = '\0';
+	TAILQ_FOREACH(s, &scripts, entry)
+		if (strcmp(s->name, t.name) == 0)
+			break;
+	if (s == NULL) {
+		if ((s = calloc(1, sizeof(*s))) == NULL)
+			fatal("calloc");
+		strlcpy(s->name, t.name, sizeof(s->name));
+		s->up = -1;
+		TAILQ_INSERT_TAIL(&scripts, s, entry);
+	}
+	if (s->up != (t.up != 0))
+		log_info("track script %s %s", t.name, t.up ? "up" : "down");
+	s->up = t.up != 0;
+	track_all();
+	return (0);
+}
+
+static int
+link_state(struct imsg *imsg)
+{
+	struct msg_link		 m;
+	struct link_state	*l;
+
+	if (imsg_check_size(imsg, sizeof(m), "lvsd") == -1)
+		return (-1);
+	memcpy(&m, imsg->data, sizeof(m));
+	m.ifname[sizeof(m.ifname) - 1] = '\0';
+	if ((l = link_find(m.ifname)) == NULL) {
+		if ((l = calloc(1, sizeof(*l))) == NULL)
+			fatal("calloc");
+		strlcpy(l->ifname, m.ifname, sizeof(l->ifname));
+		l->exists = l->up = -1;
+		TAILQ_INSERT_TAIL(&links, l, entry);
+	}
+	if (l->exists != (m.exists != 0) || l->up != (m.up != 0))
+		log_info("link %s %s", m.ifname, !m.exists ? "gone" :
+		    m.up ? "up" : "down");
+	l->exists = m.exists != 0;
+	l->up = m.up != 0;
+	track_all();
+	return (0);
+}
+
+static int
+vip_event(struct imsg *imsg)
+{
+	struct msg_vip		 m;
+	struct vrrp_inst	*inst;
+	struct conf_vip		*v;
+	struct conf_addr	 a;
+	char			 ip[INET6_ADDRSTRLEN];
+
+	if (imsg_check_size(imsg, sizeof(m), "lvsd") == -1)
+		return (-1);
+	memcpy(&m, imsg->data, sizeof(m));
+	m.instance[sizeof(m.instance) - 1] = '\0';
+	memset(&a, 0, sizeof(a));
+	a.af = m.af;
+	a.prefix = m.prefix;
+	memcpy(a.u.raw, m.addr, sizeof(a.u.raw));
+	conf_addr_str(&a, ip, sizeof(ip));
+	inst = inst_find(m.instance);
+	if (imsg->hdr.type == IMSG_VIP_RESULT) {
+		if (m.error != 0)
+			log_warnx("%s vrid %u: lvsd could not change %s: %s",
+			    m.instance, m.vrid, ip, strerror(m.error));
+		else
+			log_debug("%s vrid %u: lvsd changed %s", m.instance,
+			    m.vrid, ip);
+		return (0);
+	}
+	/* IMSG_ADDR_GONE: a VIP we hold was removed behind our back. */
+	if (inst == NULL || inst->sm.state != VRRP_STATE_MASTER)
+		return (0);
+	TAILQ_FOREACH(v, &inst->ci->vips, entry) {
+		if (v->c.addr.af != m.af ||
+		    memcmp(v->c.addr.u.raw, m.addr, vrrp_addr_len(m.af)) != 0)
+			continue;
+		log_warnx("%s vrid %u: %s removed behind our back, adding "
+		    "it again", inst->name, inst->ci->c.vrid, ip);
+		vip_send(inst, v, IMSG_VIP_ADD);
+	}
+	return (0);
+}
+
+int
+vrrpd_dispatch_peer(enum had_proc from, struct imsg *imsg)
+{
+	if (imsg_check_nofd(imsg, proc_name(from)) == -1)
+		return (-1);
+	switch (imsg->hdr.type) {
+	case IMSG_TRACK_STATE:
+		if (from != PROC_CHECK)
+			break;
+		return (track_state(imsg));
+	case IMSG_LINK_STATE:
+		if (from != PROC_LVS)
+			break;
+		return (link_state(imsg));
+	case IMSG_VIP_RESULT:
+	case IMSG_ADDR_GONE:
+		if (from != PROC_LVS)
+			break;
+		return (vip_event(imsg));
+	case IMSG_VMAC_UP:
+	case IMSG_VMAC_DOWN:
+		if (from != PROC_LVS)
+			break;
+		return (0);
+	default:
+		break;
+	}
+	log_warnx("unexpected message type %u from %s", imsg->hdr.type,
+	    proc_name(from));
+	return (-1);
+}
+
+void
+vrrpd_peer_up(enum had_proc p)
+{
+	struct vrrp_inst	*inst;
+
+	if (p != PROC_LVS)
+		return;
+	/* A new lvsd knows nothing: our addresses and links again. */
+	TAILQ_FOREACH(inst, &venv->insts, entry)
+		if (inst->sm.state == VRRP_STATE_MASTER)
+			vips_all(inst, IMSG_VIP_ADD);
+	link_query_all();
+}
+
+/* Control --------------------------------------------------------------- */
+
+static void
+ctl_row(struct vrrp_inst *inst, struct msg_ctl_vrrp *r)
+{
+	struct conf_vip	*v;
+	char		 ip[INET6_ADDRSTRLEN];
+	size_t		 off = 0;
+	int		 i, n;
+
+	memset(r, 0, sizeof(*r));
+	strlcpy(r->name, inst->name, sizeof(r->name));
+	strlcpy(r->ifname, inst->ci->c.interface, sizeof(r->ifname));
+	r->vrid = inst->ci->c.vrid;
+	r->version = inst->sm.cfg.version;
+	r->state = inst->sm.state;
+	strlcpy(r->state_name, vrrp_state_name(inst->sm.state),
+	    sizeof(r->state_name));
+	r->base_priority = inst->sm.cfg.priority;
+	r->eff_priority = vrrp_sm_eff_prio(&inst->sm);
+	if (inst->sm.state == VRRP_STATE_MASTER && inst->src_ok)
+		vrrp_addr_ntop(&inst->src, r->master, sizeof(r->master));
+	else if (inst->sm.state == VRRP_STATE_BACKUP &&
+	    inst->sm.master_known)
+		vrrp_addr_ntop(&inst->sm.master, r->master,
+		    sizeof(r->master));
+	r->advert_int_cs = inst->sm.cfg.adver_int;
+	r->master_adver_int_cs = inst->sm.master_adver_int;
+	TAILQ_FOREACH(v, &inst->ci->vips, entry) {
+		conf_addr_str(&v->c.addr, ip, sizeof(ip));
+		/* Address only: the prefix is configuration, not state. */
+		ip[strcspn(ip, "/")] = '\0';
+		n = snprintf(r->vips + off, sizeof(r->vips) - off, "%s%s",
+		    off ? " " : "", ip);
+		if (n < 0 || (size_t)n >= sizeof(r->vips) - off)
+			break;
+		off += n;
+		r->nvips++;
+	}
+	r->transitions = inst->sm.stats.transitions;
+	r->last_transition = inst->last_transition;
+	strlcpy(r->last_reason, inst->last_reason, sizeof(r->last_reason));
+	r->adverts_sent = inst->sm.stats.adverts_sent;
+	r->adverts_rcvd = inst->sm.stats.adverts_rcvd;
+	r->prio0_sent = inst->sm.stats.prio0_sent;
+	r->prio0_rcvd = inst->sm.stats.prio0_rcvd;
+	for (i = 1, n = 0; i < VRRPD_DROP_NREASONS && n < 16; i++, n++) {
+		strlcpy(r->drop_names[n], i == VRRPD_DROP_PEER ? "peer" :
+		    vrrp_drop_name(i), sizeof(r->drop_names[n]));
+		r->drops[n] = inst->drops[i];
+		/* Unknown VRIDs belong to the interface, shown here. */
+		if (i == VRRP_DROP_VRID && inst->vif != NULL)
+			r->drops[n] += inst->vif->drops[i];
+	}
+	r->ndrops = n;
+}
+
+int
+vrrpd_ctl(struct imsg *imsg)
+{
+	struct msg_ctl_req	 req;
+	struct msg_ctl_vrrp	 row;
+	struct vrrp_inst	*inst;
+	int			 found = 0;
+
+	memcpy(&req, imsg->data, sizeof(req));
+	req.name[sizeof(req.name) - 1] = '\0';
+	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		if (req.name[0] != '\0' && strcmp(req.name, inst->name) != 0)
+			continue;
+		ctl_row(inst, &row);
+		child_ctl_send(IMSG_CTL_VRRP, imsg->hdr.peerid, &row,
+		    sizeof(row));
+		found++;
+	}
+	if (req.name[0] != '\0' && !found) {
+		child_ctl_text(imsg->hdr.peerid, "no VRRP instance %s",
+		    req.name);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Life cycle ------------------------------------------------------------ */
+
+void
+vrrpd_init(struct event_base *base)
+{
+	venv->base = base;
+	TAILQ_INIT(&venv->insts);
+	TAILQ_INIT(&venv->ifs);
+	venv->arp_fd = venv->na_fd = -1;
+	if ((venv->retry_ev = evtimer_new(base, retry_cb, NULL)) == NULL)
+		fatalx("evtimer_new");
+	vrrp_arp_init();
+}
+
+/*
+ * Orderly shutdown, RFC 5798 6.4.3: every Master sends a priority-0
+ * advert so that a Backup takes over within Skew_Time, and its VIPs go.
+ * The messages must leave before we exit.
+ */
+void
+vrrpd_shutdown(void)
+{
+	struct vrrp_inst	*inst;
+
+	TAILQ_FOREACH(inst, &venv->insts, entry)
+		inst_stop(inst, 1);
+	if (child->peers[PROC_LVS].active)
+		imsgev_flush_blocking(&child->peers[PROC_LVS]);
+	if (child->parent.active)
+		imsgev_flush_blocking(&child->parent);
+}

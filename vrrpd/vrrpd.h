@@ -1,0 +1,118 @@
+/*
+ * vrrpd: VRRP instances built from the configuration, their sockets,
+ * timers, tracking and sync groups.
+ */
+#ifndef HAD_VRRPD_H
+#define HAD_VRRPD_H
+
+#include <sys/queue.h>
+#include <net/if.h>
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "msg.h"
+#include "vrrp_packet.h"
+#include "vrrp_state.h"
+
+struct event;
+struct imsg;
+struct event_base;
+
+/* Drop reasons vrrpd adds after the codec's own. */
+#define VRRPD_DROP_PEER		VRRP_DROP_MAX	/* not a unicast peer */
+#define VRRPD_DROP_NREASONS	(VRRP_DROP_MAX + 1)
+
+/* One raw socket per interface and family, shared by its instances. */
+struct vrrp_if {
+	TAILQ_ENTRY(vrrp_if)	 entry;
+	char			 ifname[IF_NAMESIZE];
+	int			 ifindex;
+	sa_family_t		 af;
+	int			 fd;
+	struct event		*ev;
+	int			 refs;
+	struct vrrp_addr	 primary;	/* first address, for source */
+	uint64_t		 drops[VRRPD_DROP_NREASONS];
+};
+TAILQ_HEAD(vrrp_if_list, vrrp_if);
+
+struct vrrp_inst {
+	TAILQ_ENTRY(vrrp_inst)	 entry;
+	struct conf_instance	*ci;		/* in child->conf */
+	char			 name[HAD_NAMELEN];
+	char			 group[HAD_NAMELEN];
+	sa_family_t		 af;
+	struct vrrp_if		*vif;		/* NULL: interface missing */
+	int			 ifindex;
+	struct vrrp_addr	 src;		/* advert source */
+	int			 src_ok;
+
+	struct vrrp_sm		 sm;
+	struct event		*timer;
+	uint64_t		 timer_at;
+
+	/* The addresses the adverts carry, and what receive checks want. */
+	struct vrrp_addr	*vips;
+	size_t			 nvip;
+	struct vrrp_addr	*peers;
+	size_t			 npeer;
+	struct vrrp_rx_config	 rxc;
+
+	/* Tracking. */
+	int			 own_fault;
+	char			 own_reason[HAD_REASONLEN];
+	int			 group_fault;
+	char			 group_reason[HAD_REASONLEN];
+	int			 weight;
+
+	/* Gratuitous ARP / unsolicited NA. */
+	struct event		*garp_ev;
+	uint32_t		 garp_left;	/* in the current burst */
+	int			 garp_second;	/* delayed burst pending */
+
+	int64_t			 last_transition;	/* unix time */
+	char			 last_reason[HAD_REASONLEN];
+	uint64_t		 drops[VRRPD_DROP_NREASONS];
+	int			 vips_held;	/* asked lvsd to add them */
+};
+TAILQ_HEAD(vrrp_inst_list, vrrp_inst);
+
+struct vrrpd_env {
+	struct event_base	*base;
+	struct vrrp_inst_list	 insts;
+	struct vrrp_if_list	 ifs;
+	struct global_conf	 global;
+	struct event		*retry_ev;
+	int			 arp_fd;
+	int			 na_fd;
+};
+
+extern struct vrrpd_env	*venv;
+
+/* vrrpd.c */
+uint64_t	 vrrpd_now(void);
+void		 vrrpd_init(struct event_base *);
+int		 vrrpd_reconf(struct had_conf *, struct had_conf *,
+		    struct msg_reconf_done *);
+int		 vrrpd_dispatch_parent(struct imsg *);
+int		 vrrpd_dispatch_peer(enum had_proc, struct imsg *);
+void		 vrrpd_peer_up(enum had_proc);
+int		 vrrpd_ctl(struct imsg *);
+void		 vrrpd_shutdown(void);
+void		 vrrpd_advert_in(struct vrrp_inst *,
+		    const struct vrrp_advert *);
+struct vrrp_inst *vrrpd_find_vrid(struct vrrp_if *, uint8_t);
+
+/* vrrp_net.c */
+struct vrrp_if	*vrrp_net_get(const char *, sa_family_t, char *, size_t);
+void		 vrrp_net_put(struct vrrp_if *);
+int		 vrrp_net_source(struct vrrp_inst *);
+int		 vrrp_net_send(struct vrrp_inst *, uint8_t);
+
+/* vrrp_arp.c */
+void		 vrrp_arp_init(void);
+void		 vrrp_arp_start(struct vrrp_inst *);
+void		 vrrp_arp_stop(struct vrrp_inst *);
+
+#endif /* HAD_VRRPD_H */
