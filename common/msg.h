@@ -51,6 +51,7 @@ enum imsg_type {
 
 	IMSG_CTL_VRRP,			/* struct msg_ctl_vrrp, one row */
 	IMSG_CTL_CHECK,			/* struct msg_ctl_check, one row */
+	IMSG_CTL_LVS,			/* struct msg_ctl_lvs, one row */
 
 	/* Scripts: child -> had -> child, by config name, never by text. */
 	IMSG_SCRIPT_RUN = 400,		/* struct msg_script_run */
@@ -299,6 +300,31 @@ struct msg_ctl_check {
 	uint32_t	pad;
 	char		reason[HAD_REASONLEN];	/* last result in words */
 };
+
+/* hactl show lvs: a service row, then its real server rows. */
+enum lvs_row_kind { LVS_ROW_SERVICE = 0, LVS_ROW_REAL };
+struct msg_ctl_lvs {
+	uint32_t	kind;		/* enum lvs_row_kind */
+	uint32_t	vs_index;
+	char		service[64];	/* "TCP 198.18.0.100:80" */
+	char		sched[16];
+	char		method[8];	/* NAT DR TUN */
+	uint32_t	persistence;	/* seconds, 0: none */
+	uint32_t	quorum;
+	uint32_t	quorum_up;	/* 1 quorum met */
+	uint32_t	in_kernel;	/* the kernel has it */
+	char		real[56];	/* LVS_ROW_REAL */
+	uint32_t	sorry;		/* the row is the sorry server */
+	uint32_t	conf_weight;
+	int32_t		kernel_weight;	/* -1: not in the kernel */
+	char		health[8];	/* up down unknown */
+	uint32_t	active_conns;
+	uint32_t	inactive_conns;
+	uint64_t	conns;
+	uint64_t	in_pkts, out_pkts;
+	uint64_t	in_bytes, out_bytes;
+};
+
 
 const char	*proc_name(enum had_proc);
 

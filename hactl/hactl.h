@@ -11,12 +11,15 @@
 struct hactl_out {
 	int	 json;
 	int	 nrows;
+	int	 svc_open;	/* show lvs -j: a service's reals open */
+	int	 nreals;
 };
 
 /* output.c */
 void	 out_begin(struct hactl_out *, uint32_t);
 void	 out_proc(struct hactl_out *, const struct msg_ctl_proc *);
 void	 out_vrrp(struct hactl_out *, const struct msg_ctl_vrrp *);
+void	 out_lvs(struct hactl_out *, const struct msg_ctl_lvs *);
 void	 out_finish(struct hactl_out *, uint32_t);
 void	 json_string(FILE *, const char *);
 char	*caps_string(uint64_t, char *, size_t);

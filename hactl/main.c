@@ -70,6 +70,7 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
 	struct hactl_out	 out;
 	struct msg_ctl_proc	 row;
 	struct msg_ctl_vrrp	 vrow;
+	struct msg_ctl_lvs	 lrow;
 	struct msg_ctl_text	 text;
 	struct msg_ctl_end	 end;
 	struct pollfd		 pfd;
@@ -125,13 +126,22 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
 					out_begin(&out, type);
 				out_vrrp(&out, &vrow);
 				break;
+			case IMSG_CTL_LVS:
+				if (imsg.datalen != sizeof(lrow))
+					goto bad;
+				memcpy(&lrow, imsg.data, sizeof(lrow));
+				if (!started++)
+					out_begin(&out, type);
+				out_lvs(&out, &lrow);
+				break;
 			case IMSG_CTL_TEXT:
 				if (imsg.datalen != sizeof(text))
 					goto bad;
 				memcpy(&text, imsg.data, sizeof(text));
 				text.text[sizeof(text.text) - 1] = '\0';
-				fprintf(text.level ? stderr : stdout, "%s\n",
-				    text.text);
+				/* Notes go aside when the output is JSON. */
+				fprintf(text.level || json ? stderr : stdout,
+				    "%s\n", text.text);
 				break;
 			case IMSG_CTL_END:
 				if (imsg.datalen != sizeof(end))

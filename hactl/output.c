@@ -122,6 +122,11 @@ out_begin(struct hactl_out *o, uint32_t type)
 		printf("%-16s %-10s %4s %2s %-7s %8s %-26s %6s %6s %8s %8s"
 		    "  %s\n", "NAME", "INTERFACE", "VRID", "V", "STATE", "PRIO",
 		    "MASTER", "INT", "TRANS", "SENT", "RCVD", "VIPS");
+	else if (type == IMSG_CTL_SHOW_LVS)
+		printf("%-30s %-6s %-6s %6s %6s %-7s %8s %8s %12s %12s\n",
+		    "SERVICE / REAL SERVER", "SCHED", "METHOD", "WEIGHT",
+		    "KERNEL", "HEALTH", "ACTIVE", "INACTIVE", "PACKETS",
+		    "BYTES");
 }
 
 void
@@ -293,10 +298,98 @@ out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row)
 	o->nrows++;
 }
 
+static void
+lvs_terminate(struct msg_ctl_lvs *r)
+{
+	r->service[sizeof(r->service) - 1] = '\0';
+	r->sched[sizeof(r->sched) - 1] = '\0';
+	r->method[sizeof(r->method) - 1] = '\0';
+	r->real[sizeof(r->real) - 1] = '\0';
+	r->health[sizeof(r->health) - 1] = '\0';
+}
+
+static void
+lvs_json_close(struct hactl_out *o)
+{
+	if (o->svc_open)
+		printf("%s]}", o->nreals ? "\n  " : "");
+	o->svc_open = 0;
+}
+
+void
+out_lvs(struct hactl_out *o, const struct msg_ctl_lvs *row)
+{
+	struct msg_ctl_lvs	 r = *row;
+	char			 w[16];
+
+	lvs_terminate(&r);
+	if (o->json) {
+		if (r.kind == LVS_ROW_SERVICE) {
+			lvs_json_close(o);
+			printf("%s\n  {\"service\": ", o->nrows ? "," : "");
+			json_string(stdout, r.service);
+			printf(", \"scheduler\": ");
+			json_string(stdout, r.sched);
+			printf(", \"method\": ");
+			json_string(stdout, r.method);
+			printf(", \"persistence\": %u, \"quorum\": %u, "
+			    "\"quorum_up\": %s, \"in_kernel\": %s, "
+			    "\"reals\": [", r.persistence, r.quorum,
+			    r.quorum_up ? "true" : "false",
+			    r.in_kernel ? "true" : "false");
+			o->svc_open = 1;
+			o->nreals = 0;
+			o->nrows++;
+			return;
+		}
+		if (!o->svc_open)
+			return;		/* a real server without its service */
+		printf("%s\n    {\"real\": ", o->nreals++ ? "," : "");
+		json_string(stdout, r.real);
+		printf(", \"sorry\": %s, \"weight\": %u, "
+		    "\"kernel_weight\": %d, \"health\": ",
+		    r.sorry ? "true" : "false", r.conf_weight,
+		    r.kernel_weight);
+		json_string(stdout, r.health);
+		printf(", \"active_conns\": %u, \"inactive_conns\": %u, "
+		    "\"conns\": %llu, \"in_packets\": %llu, "
+		    "\"out_packets\": %llu, \"in_bytes\": %llu, "
+		    "\"out_bytes\": %llu}", r.active_conns, r.inactive_conns,
+		    (unsigned long long)r.conns,
+		    (unsigned long long)r.in_pkts,
+		    (unsigned long long)r.out_pkts,
+		    (unsigned long long)r.in_bytes,
+		    (unsigned long long)r.out_bytes);
+		return;
+	}
+	if (r.kind == LVS_ROW_SERVICE) {
+		printf("%-30s %-6s %-6s %6s %6s %-7s", r.service, r.sched,
+		    r.method, "", "", r.in_kernel ? "" : "absent");
+		if (r.persistence)
+			printf(" persistent %us", r.persistence);
+		if (r.quorum > 1 || !r.quorum_up)
+			printf(" quorum %u %s", r.quorum,
+			    r.quorum_up ? "met" : "LOST");
+		printf("\n");
+		o->nrows++;
+		return;
+	}
+	if (r.kernel_weight < 0)
+		strlcpy(w, "-", sizeof(w));
+	else
+		snprintf(w, sizeof(w), "%d", r.kernel_weight);
+	printf("  -> %-25s %-6s %-6s %6u %6s %-7s %8u %8u %12llu %12llu\n",
+	    r.real, "", r.sorry ? "sorry" : "", r.conf_weight, w, r.health,
+	    r.active_conns, r.inactive_conns,
+	    (unsigned long long)(r.in_pkts + r.out_pkts),
+	    (unsigned long long)(r.in_bytes + r.out_bytes));
+}
+
 void
 out_finish(struct hactl_out *o, uint32_t type)
 {
 	if (o->json) {
+		lvs_json_close(o);
 		printf("%s]\n", o->nrows ? "\n" : "");
 		return;
 	}

@@ -15,7 +15,10 @@
 
 #include "child.h"
 #include "log.h"
+#include "lvs_ipvs.h"
 #include "lvsd.h"
+
+#define LVS_RECONCILE_S	30	/* repair changes made behind our back */
 
 #define LVS_PENDING_MAX	1024
 
@@ -37,6 +40,17 @@ static int			 npending;
 
 static struct nl_sock	*nl_cmd, *nl_mon;
 static struct event_base *lvs_base;
+static struct event	*reconcile_ev;
+
+static void
+lvs_reconcile_tick(int fd, short ev, void *arg)
+{
+	struct timeval	 tv = { LVS_RECONCILE_S, 0 };
+
+	if (lvs_ipvs_available())
+		lvs_reconcile();
+	evtimer_add(reconcile_ev, &tv);
+}
 
 static void
 lvs_init_privileged(void)
@@ -49,9 +63,15 @@ lvs_init_privileged(void)
 static void
 lvs_init(struct event_base *base)
 {
+	struct timeval	 tv = { LVS_RECONCILE_S, 0 };
+
 	lvs_base = base;
 	if (lvs_link_init(base, nl_cmd, nl_mon) == -1)
 		log_warnx("link monitor: initial state incomplete");
+	(void)lvs_ipvs_init();	/* says so when the kernel has no IPVS */
+	if ((reconcile_ev = evtimer_new(base, lvs_reconcile_tick,
+	    NULL)) == NULL || evtimer_add(reconcile_ev, &tv) == -1)
+		fatalx("reconcile timer");
 }
 
 static int
@@ -121,8 +141,29 @@ lvs_replay(int fd, short ev, void *arg)
 }
 
 static int
+lvs_dispatch_check(struct imsg *imsg)
+{
+	struct msg_rs_state	 rs;
+
+	if (imsg->hdr.type != IMSG_RS_STATE) {
+		log_warnx("unexpected message type %u from checkd",
+		    imsg->hdr.type);
+		return (-1);
+	}
+	if (imsg_check_size(imsg, sizeof(rs), "checkd") == -1)
+		return (-1);
+	memcpy(&rs, imsg->data, sizeof(rs));
+	rs.vs_group[sizeof(rs.vs_group) - 1] = '\0';
+	rs.reason[sizeof(rs.reason) - 1] = '\0';
+	lvs_rs_health(&rs);
+	return (0);
+}
+
+static int
 lvs_dispatch_peer(enum had_proc p, struct imsg *imsg)
 {
+	if (p == PROC_CHECK)
+		return (lvs_dispatch_check(imsg));
 	if (p != PROC_VRRP) {
 		log_warnx("unexpected message type %u from %s",
 		    imsg->hdr.type, proc_name(p));
@@ -150,7 +191,7 @@ lvs_peer_up(enum had_proc p)
 }
 
 static int
-lvs_reconf(struct had_conf *old, struct had_conf *new,
+lvs_reconf_cb(struct had_conf *old, struct had_conf *new,
     struct msg_reconf_done *done)
 {
 	struct timeval	 tv = { 0, 0 };
@@ -158,6 +199,7 @@ lvs_reconf(struct had_conf *old, struct had_conf *new,
 	lvs_link_reconf(new);
 	if (old == NULL)
 		lvs_vip_adopt(nl_cmd, new);
+	lvs_reconf(old, new);
 	/* Held requests: once the framework has installed the new config. */
 	if (!TAILQ_EMPTY(&pending) &&
 	    event_base_once(lvs_base, -1, EV_TIMEOUT, lvs_replay, NULL,
@@ -171,12 +213,22 @@ lvs_shutdown(void)
 {
 	struct lvs_pending	*pd;
 
-	/* Addresses stay: a respawned lvsd takes them over unchanged. */
+	/* Addresses and IPVS stay: a respawned lvsd takes them over. */
 	lvs_link_shutdown();
+	lvs_ipvs_shutdown();
 	while ((pd = TAILQ_FIRST(&pending)) != NULL) {
 		TAILQ_REMOVE(&pending, pd, entry);
 		free(pd);
 	}
+}
+
+static int
+lvs_ctl(struct imsg *imsg)
+{
+	if (imsg->hdr.type != IMSG_CTL_SHOW_LVS)
+		return (1);
+	lvs_ctl_show(imsg->hdr.peerid);
+	return (0);
 }
 
 static const struct child_ops lvs_ops = {
@@ -185,7 +237,8 @@ static const struct child_ops lvs_ops = {
 	.init = lvs_init,
 	.dispatch_peer = lvs_dispatch_peer,
 	.peer_up = lvs_peer_up,
-	.reconf = lvs_reconf,
+	.reconf = lvs_reconf_cb,
+	.ctl = lvs_ctl,
 	.shutdown = lvs_shutdown,
 };
 

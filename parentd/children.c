@@ -369,7 +369,21 @@ children_reap(void)
 	}
 }
 
-/* First call: close channels and SIGTERM; later calls: SIGKILL. */
+static void
+child_stop(struct child_proc *c, int sig)
+{
+	if (!c->running)
+		return;
+	if (sig == SIGTERM)
+		imsgev_close(&c->iev);
+	kill(c->pid, sig);
+}
+
+/*
+ * First call: stop vrrpd and checkd, close channels, SIGTERM; lvsd waits
+ * (children_shutdown_tick) until vrrpd is gone, so that it still removes
+ * the VIPs vrrpd gives up on its way out.  Later calls: SIGKILL.
+ */
 void
 children_shutdown(void)
 {
@@ -380,12 +394,28 @@ children_shutdown(void)
 		event_del(env->ping_ev);
 	for (p = PROC_VRRP; p < PROC_MAX; p++) {
 		evtimer_del(env->children[p].respawn_ev);
-		if (!env->children[p].running)
+		if (p == PROC_LVS && sig == SIGTERM &&
+		    env->children[PROC_VRRP].running)
 			continue;
-		if (sig == SIGTERM)
-			imsgev_close(&env->children[p].iev);
-		kill(env->children[p].pid, sig);
+		child_stop(&env->children[p], sig);
 	}
+}
+
+/* Every 100 ms during shutdown. */
+void
+children_shutdown_tick(int ticks)
+{
+	static int	 vrrp_gone_ticks;
+	struct child_proc *lvs = &env->children[PROC_LVS];
+
+	if (!lvs->running || !lvs->iev.active)
+		return;
+	if (env->children[PROC_VRRP].running && ticks < 10)
+		return;
+	/* Give lvsd a moment to read vrrpd's last requests. */
+	if (vrrp_gone_ticks++ < 2 && ticks < 10)
+		return;
+	child_stop(lvs, SIGTERM);
 }
 
 int

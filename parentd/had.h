@@ -96,6 +96,7 @@ int	 child_compose(enum had_proc, uint32_t, uint32_t, int, const void *,
 	    size_t);
 void	 children_reap(void);
 void	 children_shutdown(void);
+void	 children_shutdown_tick(int);
 int	 children_all_gone(void);
 void	 child_fill_ctl(enum had_proc, struct msg_ctl_proc *);
 void	 child_send_config(enum had_proc);

@@ -118,11 +118,12 @@ static void
 had_shutdown_tick(int fd, short ev, void *arg)
 {
 	struct timeval	 tv = { 0, 100000 };
-	static int	 ticks;
+	static int	 ticks, total;
 
 	children_reap();
 	if (children_all_gone())
 		had_finish();
+	children_shutdown_tick(++total);
 	if (++ticks * 100 >= SHUTDOWN_GRACE_MS) {
 		log_warnx("children still running after %d ms; killing them",
 		    SHUTDOWN_GRACE_MS);

@@ -1,0 +1,1200 @@
+/*
+ * Keep the kernel's IPVS table equal to config and health, with the
+ * fewest writes and without ever flushing.
+ *
+ * The desired table is built from the config (groups expanded into
+ * kernel services) and the health of each real server.  The kernel's
+ * table is dumped, the two are compared and only the difference is
+ * written.  Services that are not in our config are never touched; a
+ * service removed from the config by a reload is deleted (it was ours);
+ * a destination in one of our services that the config does not ask for
+ * (ipvsadm -a behind our back) is removed.
+ *
+ * Health before checkd has said anything: a real server counts as up,
+ * unless its virtual_server has `alpha', in which case it counts as down
+ * until checkd reports it up (keepalived's alpha).  So a respawned lvsd
+ * finds the kernel as it left it and writes nothing; checkd is expected
+ * to send the state of every real server when lvsd (re)connects.
+ *
+ * Quorum: the sum of the weights of the real servers that are up is
+ * compared with quorum (at least 1) with hysteresis: quorum is lost when
+ * the sum falls below quorum - hysteresis and regained when it reaches
+ * quorum + hysteresis.  While it is lost and a sorry_server is
+ * configured, the sorry server alone takes the traffic (the real servers
+ * leave the table, or stay with weight 0 with inhibit_on_failure); with
+ * no sorry server the real servers that are up stay.  sorry_server_inhibit
+ * keeps the sorry server in the table with weight 0 when it is not used.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <linux/ip_vs.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "child.h"
+#include "conf.h"
+#include "log.h"
+#include "lvs_ipvs.h"
+
+#define LVS_SVC_FLAGS_OURS	(IP_VS_SVC_F_PERSISTENT | \
+	IP_VS_SVC_F_ONEPACKET | IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | \
+	IP_VS_SVC_F_SCHED3)
+
+static const struct had_conf	*cur;
+static struct lvs_vs_st		*vst;
+static size_t			 nvst;
+static struct lvs_table		 gone;	/* ours, removed by a reload */
+
+/*
+ * Tables.
+ */
+void
+lvs_table_init(struct lvs_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void
+lvs_table_free(struct lvs_table *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nsvcs; i++)
+		free(t->svcs[i].dests);
+	free(t->svcs);
+	lvs_table_init(t);
+}
+
+struct lvs_svc *
+lvs_table_add(struct lvs_table *t, const struct lvs_svc *s)
+{
+	struct lvs_svc	*n;
+	size_t		 cap;
+
+	if (t->nsvcs == t->cap) {
+		cap = t->cap ? t->cap * 2 : 16;
+		if ((n = reallocarray(t->svcs, cap, sizeof(*n))) == NULL)
+			return (NULL);
+		t->svcs = n;
+		t->cap = cap;
+	}
+	n = &t->svcs[t->nsvcs++];
+	*n = *s;
+	n->dests = NULL;
+	n->ndests = n->capdests = 0;
+	return (n);
+}
+
+struct lvs_dest *
+lvs_svc_add_dest(struct lvs_svc *s, const struct lvs_dest *d)
+{
+	struct lvs_dest	*n;
+	size_t		 cap;
+
+	if (s->ndests == s->capdests) {
+		cap = s->capdests ? s->capdests * 2 : 4;
+		if ((n = reallocarray(s->dests, cap, sizeof(*n))) == NULL)
+			return (NULL);
+		s->dests = n;
+		s->capdests = cap;
+	}
+	n = &s->dests[s->ndests++];
+	*n = *d;
+	return (n);
+}
+
+static int
+addr_eq(int af, const uint8_t *a, const uint8_t *b)
+{
+	return (memcmp(a, b, af == AF_INET ? 4 : 16) == 0);
+}
+
+int
+lvs_svc_same_key(const struct lvs_svc *a, const struct lvs_svc *b)
+{
+	if (a->af != b->af || a->fwmark != b->fwmark)
+		return (0);
+	if (a->fwmark != 0)
+		return (1);
+	return (a->protocol == b->protocol && a->port == b->port &&
+	    addr_eq(a->af, a->addr, b->addr));
+}
+
+int
+lvs_dest_same_key(const struct lvs_dest *a, const struct lvs_dest *b)
+{
+	return (a->af == b->af && a->port == b->port &&
+	    addr_eq(a->af, a->addr, b->addr));
+}
+
+struct lvs_svc *
+lvs_table_find(const struct lvs_table *t, const struct lvs_svc *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nsvcs; i++)
+		if (lvs_svc_same_key(&t->svcs[i], s))
+			return (&t->svcs[i]);
+	return (NULL);
+}
+
+struct lvs_dest *
+lvs_svc_find_dest(const struct lvs_svc *s, const struct lvs_dest *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->ndests; i++)
+		if (lvs_dest_same_key(&s->dests[i], d))
+			return (&s->dests[i]);
+	return (NULL);
+}
+
+static const char *
+proto_name(int p)
+{
+	switch (p) {
+	case IPPROTO_TCP:
+		return ("TCP");
+	case IPPROTO_UDP:
+		return ("UDP");
+	case IPPROTO_SCTP:
+		return ("SCTP");
+	default:
+		return ("?");
+	}
+}
+
+static void
+addr_port(int af, const uint8_t *addr, uint16_t port, char *buf,
+    size_t len)
+{
+	char	 a[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(af, addr, a, sizeof(a)) == NULL)
+		strlcpy(a, "?", sizeof(a));
+	if (af == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", a, port);
+	else
+		snprintf(buf, len, "%s:%u", a, port);
+}
+
+const char *
+lvs_svc_name(const struct lvs_svc *s, char *buf, size_t len)
+{
+	char	 a[LVS_DESTNAMELEN];
+
+	if (s->fwmark != 0) {
+		snprintf(buf, len, "FWM %u%s", s->fwmark,
+		    s->af == AF_INET6 ? " IPv6" : "");
+		return (buf);
+	}
+	addr_port(s->af, s->addr, s->port, a, sizeof(a));
+	snprintf(buf, len, "%s %s", proto_name(s->protocol), a);
+	return (buf);
+}
+
+const char *
+lvs_dest_name(const struct lvs_dest *d, char *buf, size_t len)
+{
+	addr_port(d->af, d->addr, d->port, buf, len);
+	return (buf);
+}
+
+const char *
+lvs_fwd_name(uint32_t fwd)
+{
+	switch (fwd & IP_VS_CONN_F_FWD_MASK) {
+	case IP_VS_CONN_F_MASQ:
+		return ("NAT");
+	case IP_VS_CONN_F_DROUTE:
+		return ("DR");
+	case IP_VS_CONN_F_TUNNEL:
+		return ("TUN");
+	case IP_VS_CONN_F_LOCALNODE:
+		return ("local");
+	default:
+		return ("?");
+	}
+}
+
+/*
+ * The diff.
+ */
+static int
+ops_add(struct lvs_ops *o, enum lvs_op_kind kind, const struct lvs_svc *s,
+    const struct lvs_dest *d, const struct lvs_dest *old,
+    const struct lvs_svc *oldsvc)
+{
+	struct lvs_op	*n;
+	size_t		 cap;
+
+	if (o->nops == o->cap) {
+		cap = o->cap ? o->cap * 2 : 16;
+		if ((n = reallocarray(o->ops, cap, sizeof(*n))) == NULL)
+			return (-1);
+		o->ops = n;
+		o->cap = cap;
+	}
+	n = &o->ops[o->nops++];
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	n->svc = *s;
+	n->svc.dests = NULL;
+	n->svc.ndests = n->svc.capdests = 0;
+	if (d != NULL)
+		n->dest = *d;
+	if (old != NULL)
+		n->old = *old;
+	if (oldsvc != NULL) {
+		n->oldsvc = *oldsvc;
+		n->oldsvc.dests = NULL;
+		n->oldsvc.ndests = n->oldsvc.capdests = 0;
+	}
+	return (0);
+}
+
+void
+lvs_ops_free(struct lvs_ops *o)
+{
+	free(o->ops);
+	memset(o, 0, sizeof(*o));
+}
+
+static int
+svc_differs(const struct lvs_svc *want, const struct lvs_svc *k)
+{
+	if (strcmp(want->sched, k->sched) != 0)
+		return (1);
+	if ((want->flags & LVS_SVC_FLAGS_OURS) !=
+	    (k->flags & LVS_SVC_FLAGS_OURS))
+		return (1);
+	if (want->flags & IP_VS_SVC_F_PERSISTENT)
+		return (want->timeout != k->timeout ||
+		    want->netmask != k->netmask);
+	return (0);
+}
+
+static int
+dest_differs(const struct lvs_dest *want, const struct lvs_dest *k)
+{
+	/* A local address becomes "local node" whatever was asked. */
+	if (k->fwd != IP_VS_CONN_F_LOCALNODE && want->fwd != k->fwd)
+		return (1);
+	return (want->weight != k->weight || want->u_thresh != k->u_thresh ||
+	    want->l_thresh != k->l_thresh);
+}
+
+/*
+ * The operations that make the kernel's table `kern' hold `want'.
+ * Services of `gone' that are in the kernel (and not wanted) are
+ * deleted; any other service of the kernel is left alone.  Per service:
+ * the service itself, then removals, changes and additions of
+ * destinations.
+ */
+int
+lvs_diff(const struct lvs_table *want, const struct lvs_table *kern,
+    const struct lvs_table *gone_svcs, struct lvs_ops *out)
+{
+	const struct lvs_svc	*w, *k;
+	const struct lvs_dest	*d, *kd;
+	size_t			 i, j;
+
+	for (i = 0; i < want->nsvcs; i++) {
+		w = &want->svcs[i];
+		if ((k = lvs_table_find(kern, w)) == NULL) {
+			if (ops_add(out, LVS_OP_SVC_ADD, w, NULL, NULL,
+			    NULL) == -1)
+				return (-1);
+			for (j = 0; j < w->ndests; j++)
+				if (ops_add(out, LVS_OP_DEST_ADD, w,
+				    &w->dests[j], NULL, NULL) == -1)
+					return (-1);
+			continue;
+		}
+		if (svc_differs(w, k) &&
+		    ops_add(out, LVS_OP_SVC_EDIT, w, NULL, NULL, k) == -1)
+			return (-1);
+		for (j = 0; j < k->ndests; j++) {
+			kd = &k->dests[j];
+			if (lvs_svc_find_dest(w, kd) == NULL &&
+			    ops_add(out, LVS_OP_DEST_DEL, w, kd, NULL,
+			    NULL) == -1)
+				return (-1);
+		}
+		for (j = 0; j < w->ndests; j++) {
+			d = &w->dests[j];
+			if ((kd = lvs_svc_find_dest(k, d)) != NULL &&
+			    dest_differs(d, kd) &&
+			    ops_add(out, LVS_OP_DEST_EDIT, w, d, kd,
+			    NULL) == -1)
+				return (-1);
+		}
+		for (j = 0; j < w->ndests; j++) {
+			d = &w->dests[j];
+			if (lvs_svc_find_dest(k, d) == NULL &&
+			    ops_add(out, LVS_OP_DEST_ADD, w, d, NULL,
+			    NULL) == -1)
+				return (-1);
+		}
+	}
+	for (i = 0; gone_svcs != NULL && i < gone_svcs->nsvcs; i++) {
+		w = &gone_svcs->svcs[i];
+		if (lvs_table_find(want, w) != NULL ||
+		    (k = lvs_table_find(kern, w)) == NULL)
+			continue;
+		if (ops_add(out, LVS_OP_SVC_DEL, k, NULL, NULL, NULL) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The desired table.
+ */
+static int
+proto_num(uint32_t p)
+{
+	switch (p) {
+	case LVS_PROTO_UDP:
+		return (IPPROTO_UDP);
+	case LVS_PROTO_SCTP:
+		return (IPPROTO_SCTP);
+	default:
+		return (IPPROTO_TCP);
+	}
+}
+
+static uint32_t
+kind_fwd(uint32_t kind)
+{
+	switch (kind) {
+	case LVS_KIND_DR:
+		return (IP_VS_CONN_F_DROUTE);
+	case LVS_KIND_TUN:
+		return (IP_VS_CONN_F_TUNNEL);
+	default:
+		return (IP_VS_CONN_F_MASQ);
+	}
+}
+
+/* A fwmark service takes the family of its real servers. */
+static int
+vs_fwmark_af(const struct conf_vs *vs)
+{
+	const struct conf_rs	*rs;
+
+	if ((rs = TAILQ_FIRST(&vs->rss)) != NULL && rs->c.addr.af != 0)
+		return (rs->c.addr.af);
+	if (vs->c.has_sorry && vs->c.sorry_addr.af != 0)
+		return (vs->c.sorry_addr.af);
+	return (AF_INET);
+}
+
+static uint32_t
+vs_netmask(const struct vs_conf *c, int af)
+{
+	const struct conf_addr	*g = &c->persistence_granularity;
+	uint32_t		 m;
+	int			 i, bits = 0;
+
+	if (af == AF_INET) {
+		if (g->af != AF_INET)
+			return (0xffffffffU);
+		memcpy(&m, g->u.raw, 4);
+		return (m);
+	}
+	if (g->af != AF_INET6)
+		return (128);
+	for (i = 0; i < 128; i++) {
+		if (!(g->u.raw[i / 8] & (0x80 >> (i % 8))))
+			break;
+		bits++;
+	}
+	return (bits ? bits : 128);
+}
+
+/* Fill the part of a service that does not depend on its key. */
+static void
+svc_common(struct lvs_svc *s, const struct vs_conf *c, uint32_t index)
+{
+	strlcpy(s->sched, conf_enum_name(conf_sched_names, c->lb_algo),
+	    sizeof(s->sched));
+	if (c->persistence_timeout) {
+		s->flags = IP_VS_SVC_F_PERSISTENT;
+		s->timeout = c->persistence_timeout;
+	}
+	s->netmask = vs_netmask(c, s->af);
+	s->vs_index = index;
+}
+
+static void
+conf_to_addr(const struct conf_addr *a, uint8_t *out)
+{
+	memset(out, 0, 16);
+	memcpy(out, a->u.raw, a->af == AF_INET ? 4 : 16);
+}
+
+/* The real servers one virtual server asks for. */
+static int
+vs_dests(const struct conf_vs *vs, struct lvs_vs_st *st,
+    struct lvs_svc *proto)
+{
+	const struct conf_rs	*rs;
+	struct lvs_dest		 d;
+	uint64_t		 sum = 0, q, h;
+	size_t			 j;
+	int			 up, sorry_active, inhibit;
+	int32_t			 w;
+
+	j = 0;
+	TAILQ_FOREACH(rs, &vs->rss, entry) {
+		const struct lvs_rs_st *r = st != NULL && j < st->nrs ?
+		    &st->rs[j] : NULL;
+		j++;
+		up = r == NULL || r->health == LVS_HEALTH_UNKNOWN ?
+		    !vs->c.alpha : r->health == LVS_HEALTH_UP;
+		w = r != NULL && r->weight >= 0 ? r->weight :
+		    (int32_t)rs->c.weight;
+		if (up)
+			sum += w;
+	}
+	q = vs->c.quorum ? vs->c.quorum : 1;
+	h = vs->c.hysteresis;
+	if (st != NULL) {
+		if (st->quorum_up < 0)
+			st->quorum_up = sum >= q;
+		else if (st->quorum_up && sum + h < q)
+			st->quorum_up = 0;
+		else if (!st->quorum_up && sum >= q + h)
+			st->quorum_up = 1;
+		sorry_active = !st->quorum_up && vs->c.has_sorry;
+	} else
+		sorry_active = sum < q && vs->c.has_sorry;
+
+	j = 0;
+	TAILQ_FOREACH(rs, &vs->rss, entry) {
+		const struct lvs_rs_st *r = st != NULL && j < st->nrs ?
+		    &st->rs[j] : NULL;
+		j++;
+		up = r == NULL || r->health == LVS_HEALTH_UNKNOWN ?
+		    !vs->c.alpha : r->health == LVS_HEALTH_UP;
+		w = r != NULL && r->weight >= 0 ? r->weight :
+		    (int32_t)rs->c.weight;
+		inhibit = rs->c.inhibit_on_failure || vs->c.inhibit_on_failure;
+		memset(&d, 0, sizeof(d));
+		d.af = rs->c.addr.af;
+		conf_to_addr(&rs->c.addr, d.addr);
+		d.port = rs->c.port;
+		d.fwd = kind_fwd(vs->c.lb_kind);
+		d.u_thresh = rs->c.uthreshold;
+		d.l_thresh = rs->c.lthreshold;
+		if (up && !sorry_active)
+			d.weight = w;
+		else if (inhibit)
+			d.weight = 0;
+		else
+			continue;
+		if (lvs_svc_find_dest(proto, &d) != NULL) {
+			log_debug("%s: real server listed twice",
+			    vs->c.group);
+			continue;
+		}
+		if (lvs_svc_add_dest(proto, &d) == NULL)
+			return (-1);
+	}
+	if (vs->c.has_sorry && (sorry_active || vs->c.sorry_server_inhibit)) {
+		memset(&d, 0, sizeof(d));
+		d.af = vs->c.sorry_addr.af;
+		conf_to_addr(&vs->c.sorry_addr, d.addr);
+		d.port = vs->c.sorry_port ? vs->c.sorry_port : vs->c.port;
+		d.fwd = kind_fwd(vs->c.lb_kind);
+		d.weight = sorry_active ? 1 : 0;
+		d.sorry = 1;
+		if (lvs_svc_find_dest(proto, &d) == NULL &&
+		    lvs_svc_add_dest(proto, &d) == NULL)
+			return (-1);
+	}
+	return (0);
+}
+
+static int
+add_svc(struct lvs_table *t, const struct lvs_svc *s,
+    const struct lvs_svc *proto)
+{
+	struct lvs_svc	*n;
+	size_t		 j;
+	char		 name[LVS_SVCNAMELEN];
+
+	if (lvs_table_find(t, s) != NULL) {
+		log_debug("%s: virtual server defined twice, the first "
+		    "one counts", lvs_svc_name(s, name, sizeof(name)));
+		return (0);
+	}
+	if ((n = lvs_table_add(t, s)) == NULL)
+		return (-1);
+	for (j = 0; j < proto->ndests; j++)
+		if (lvs_svc_add_dest(n, &proto->dests[j]) == NULL)
+			return (-1);
+	return (0);
+}
+
+static const struct conf_vsg *
+find_vsg(const struct had_conf *conf, const char *name)
+{
+	const struct conf_vsg	*g;
+
+	TAILQ_FOREACH(g, &conf->vsgs, entry)
+		if (strcmp(g->c.name, name) == 0)
+			return (g);
+	return (NULL);
+}
+
+/* The kernel services of one virtual server (a group gives many). */
+static int
+vs_services(const struct had_conf *conf, const struct conf_vs *vs,
+    uint32_t index, const struct lvs_svc *proto, struct lvs_table *t)
+{
+	const struct conf_vsg		*g;
+	const struct conf_vsg_entry	*e;
+	struct lvs_svc			 s;
+	uint32_t			 first, v;
+
+	memset(&s, 0, sizeof(s));
+	switch (vs->c.type) {
+	case VS_TYPE_ADDR:
+		s.af = vs->c.addr.af;
+		s.protocol = proto_num(vs->c.protocol);
+		conf_to_addr(&vs->c.addr, s.addr);
+		s.port = vs->c.port;
+		svc_common(&s, &vs->c, index);
+		return (add_svc(t, &s, proto));
+	case VS_TYPE_FWMARK:
+		s.af = vs_fwmark_af(vs);
+		s.fwmark = vs->c.fwmark;
+		svc_common(&s, &vs->c, index);
+		return (add_svc(t, &s, proto));
+	case VS_TYPE_GROUP:
+		break;
+	default:
+		return (0);
+	}
+	if ((g = find_vsg(conf, vs->c.group)) == NULL)
+		return (0);
+	TAILQ_FOREACH(e, &g->entries, entry) {
+		memset(&s, 0, sizeof(s));
+		if (e->c.type == VSG_ENTRY_FWMARK) {
+			s.af = vs_fwmark_af(vs);
+			s.fwmark = e->c.fwmark;
+			svc_common(&s, &vs->c, index);
+			if (add_svc(t, &s, proto) == -1)
+				return (-1);
+			continue;
+		}
+		s.af = e->c.addr.af;
+		s.protocol = proto_num(vs->c.protocol);
+		conf_to_addr(&e->c.addr, s.addr);
+		s.port = e->c.port;
+		svc_common(&s, &vs->c, index);
+		if (e->c.type == VSG_ENTRY_ADDR) {
+			if (add_svc(t, &s, proto) == -1)
+				return (-1);
+			continue;
+		}
+		/* A range: the last octet (IPv4) or group (IPv6). */
+		if (s.af == AF_INET)
+			first = s.addr[3];
+		else
+			first = (s.addr[14] << 8) | s.addr[15];
+		for (v = first; v <= e->c.range_end; v++) {
+			if (s.af == AF_INET)
+				s.addr[3] = v;
+			else {
+				s.addr[14] = v >> 8;
+				s.addr[15] = v & 0xff;
+			}
+			if (add_svc(t, &s, proto) == -1)
+				return (-1);
+		}
+	}
+	return (0);
+}
+
+/*
+ * What the kernel should hold for `conf' with the health in `st' (one
+ * per virtual server, in order; NULL: nothing known).  Updates the
+ * quorum state kept in `st'.  0, or -1 when out of memory.
+ */
+int
+lvs_desired(const struct had_conf *conf, struct lvs_vs_st *st,
+    struct lvs_table *t)
+{
+	const struct conf_vs	*vs;
+	struct lvs_svc		 proto;
+	uint32_t		 i = 0;
+	int			 r;
+
+	TAILQ_FOREACH(vs, &conf->vss, entry) {
+		memset(&proto, 0, sizeof(proto));
+		r = vs_dests(vs, st != NULL ? &st[i] : NULL, &proto);
+		if (r == 0)
+			r = vs_services(conf, vs, i, &proto, t);
+		free(proto.dests);
+		if (r == -1)
+			return (-1);
+		i++;
+	}
+	return (0);
+}
+
+/*
+ * Health state kept across reloads.
+ */
+static int
+vs_same(const struct vs_conf *a, const struct vs_conf *b)
+{
+	if (a->type != b->type)
+		return (0);
+	switch (a->type) {
+	case VS_TYPE_ADDR:
+		return (a->addr.af == b->addr.af && a->port == b->port &&
+		    a->protocol == b->protocol &&
+		    addr_eq(a->addr.af, a->addr.u.raw, b->addr.u.raw));
+	case VS_TYPE_FWMARK:
+		return (a->fwmark == b->fwmark);
+	default:
+		return (strcmp(a->group, b->group) == 0);
+	}
+}
+
+static void
+vst_free(struct lvs_vs_st *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i].rs);
+	free(v);
+}
+
+static struct lvs_vs_st *
+vst_build(const struct had_conf *new, const struct had_conf *old,
+    const struct lvs_vs_st *ov, size_t onv, size_t *np)
+{
+	const struct conf_vs	*vs, *ovs;
+	const struct conf_rs	*rs, *ors;
+	struct lvs_vs_st	*v;
+	size_t			 n = 0, i, j, oi, oj;
+
+	TAILQ_FOREACH(vs, &new->vss, entry)
+		n++;
+	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL)
+		return (NULL);
+	i = 0;
+	TAILQ_FOREACH(vs, &new->vss, entry) {
+		v[i].quorum_up = -1;
+		TAILQ_FOREACH(rs, &vs->rss, entry)
+			v[i].nrs++;
+		if ((v[i].rs = calloc(v[i].nrs ? v[i].nrs : 1,
+		    sizeof(*v[i].rs))) == NULL) {
+			vst_free(v, i + 1);
+			return (NULL);
+		}
+		for (j = 0; j < v[i].nrs; j++)
+			v[i].rs[j].weight = -1;
+		/* Carry over what is known of the same objects. */
+		oi = 0;
+		ovs = NULL;
+		if (old != NULL)
+			TAILQ_FOREACH(ovs, &old->vss, entry) {
+				if (vs_same(&ovs->c, &vs->c))
+					break;
+				oi++;
+			}
+		if (ovs != NULL && oi < onv) {
+			v[i].quorum_up = ov[oi].quorum_up;
+			j = 0;
+			TAILQ_FOREACH(rs, &vs->rss, entry) {
+				oj = 0;
+				TAILQ_FOREACH(ors, &ovs->rss, entry) {
+					if (ors->c.addr.af == rs->c.addr.af &&
+					    ors->c.port == rs->c.port &&
+					    addr_eq(rs->c.addr.af,
+					    ors->c.addr.u.raw,
+					    rs->c.addr.u.raw))
+						break;
+					oj++;
+				}
+				if (ors != NULL && oj < ov[oi].nrs) {
+					v[i].rs[j] = ov[oi].rs[oj];
+					/* A new weight in the config wins. */
+					if (ors->c.weight != rs->c.weight)
+						v[i].rs[j].weight = -1;
+				}
+				j++;
+			}
+		}
+		i++;
+	}
+	*np = n;
+	return (v);
+}
+
+/*
+ * Applying.
+ */
+static void
+addf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((__format__(printf, 3, 4)));
+
+static void
+addf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 n = strlen(buf);
+
+	if (n >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+static void
+log_op(const struct lvs_op *op, int repair, int error)
+{
+	char	 sn[LVS_SVCNAMELEN], dn[LVS_DESTNAMELEN], what[192];
+	void	(*out)(const char *, ...) = repair || error ? log_warnx :
+	    log_info;
+
+	lvs_svc_name(&op->svc, sn, sizeof(sn));
+	if (op->kind >= LVS_OP_DEST_ADD)
+		lvs_dest_name(&op->dest, dn, sizeof(dn));
+	switch (op->kind) {
+	case LVS_OP_SVC_ADD:
+		snprintf(what, sizeof(what), "added virtual server "
+		    "(scheduler %s, persistence %us)", op->svc.sched,
+		    op->svc.timeout);
+		break;
+	case LVS_OP_SVC_EDIT:
+		snprintf(what, sizeof(what), "changed virtual server:");
+		if (strcmp(op->oldsvc.sched, op->svc.sched) != 0)
+			addf(what, sizeof(what), " scheduler %s -> %s",
+			    op->oldsvc.sched, op->svc.sched);
+		if ((op->oldsvc.flags ^ op->svc.flags) & LVS_SVC_FLAGS_OURS)
+			addf(what, sizeof(what), " flags 0x%x -> 0x%x",
+			    op->oldsvc.flags & LVS_SVC_FLAGS_OURS,
+			    op->svc.flags & LVS_SVC_FLAGS_OURS);
+		if (op->oldsvc.timeout != op->svc.timeout)
+			addf(what, sizeof(what), " persistence %us -> %us",
+			    op->oldsvc.timeout, op->svc.timeout);
+		if (op->oldsvc.netmask != op->svc.netmask)
+			addf(what, sizeof(what), " netmask 0x%x -> 0x%x",
+			    ntohl(op->oldsvc.netmask), ntohl(op->svc.netmask));
+		break;
+	case LVS_OP_SVC_DEL:
+		snprintf(what, sizeof(what), "removed virtual server");
+		break;
+	case LVS_OP_DEST_ADD:
+		snprintf(what, sizeof(what), "added %s %s weight %u%s",
+		    op->dest.sorry ? "sorry server" : "real server", dn,
+		    op->dest.weight, op->dest.fwd == IP_VS_CONN_F_MASQ ? "" :
+		    op->dest.fwd == IP_VS_CONN_F_DROUTE ? " (DR)" : " (TUN)");
+		break;
+	case LVS_OP_DEST_EDIT:
+		snprintf(what, sizeof(what), "changed %s %s:",
+		    op->dest.sorry ? "sorry server" : "real server", dn);
+		if (op->old.weight != op->dest.weight)
+			addf(what, sizeof(what), " weight %u -> %u",
+			    op->old.weight, op->dest.weight);
+		if (op->old.fwd != op->dest.fwd)
+			addf(what, sizeof(what), " method %s -> %s",
+			    lvs_fwd_name(op->old.fwd),
+			    lvs_fwd_name(op->dest.fwd));
+		if (op->old.u_thresh != op->dest.u_thresh ||
+		    op->old.l_thresh != op->dest.l_thresh)
+			addf(what, sizeof(what), " thresholds %u/%u -> %u/%u",
+			    op->old.u_thresh, op->old.l_thresh,
+			    op->dest.u_thresh, op->dest.l_thresh);
+		break;
+	case LVS_OP_DEST_DEL:
+		snprintf(what, sizeof(what), "removed real server %s", dn);
+		break;
+	default:
+		return;
+	}
+	if (error)
+		out("%s: %s failed: %s", sn, what, strerror(error));
+	else if (repair)
+		out("%s: %s (the kernel differed: changed outside had)", sn,
+		    what);
+	else
+		out("%s: %s", sn, what);
+}
+
+struct want_ctx {
+	const struct lvs_table	*want;
+};
+
+static int
+want_dests(const struct lvs_svc *s, void *arg)
+{
+	struct want_ctx	*w = arg;
+
+	return (lvs_table_find(w->want, s) != NULL);
+}
+
+/*
+ * Dump, diff, apply.  vs_only >= 0 limits the work to one virtual
+ * server (a health change); repair says that any difference is
+ * unexpected (the timer) and is logged as such.
+ */
+static void
+reconcile(int vs_only, int repair)
+{
+	struct lvs_table	 want, kern, sel;
+	struct lvs_ops		 ops;
+	struct want_ctx		 wc;
+	size_t			 i;
+	int			 r;
+
+	if (cur == NULL || !lvs_ipvs_available())
+		return;
+	lvs_table_init(&want);
+	lvs_table_init(&kern);
+	lvs_table_init(&sel);
+	memset(&ops, 0, sizeof(ops));
+	if (lvs_desired(cur, vst, &want) == -1)
+		goto nomem;
+	if (vs_only >= 0) {
+		for (i = 0; i < want.nsvcs; i++) {
+			struct lvs_svc *n;
+			size_t j;
+
+			if (want.svcs[i].vs_index != (uint32_t)vs_only)
+				continue;
+			if ((n = lvs_table_add(&sel, &want.svcs[i])) == NULL)
+				goto nomem;
+			for (j = 0; j < want.svcs[i].ndests; j++)
+				if (lvs_svc_add_dest(n,
+				    &want.svcs[i].dests[j]) == NULL)
+					goto nomem;
+		}
+		lvs_table_free(&want);
+		want = sel;
+		lvs_table_init(&sel);
+	}
+	wc.want = &want;
+	if ((r = lvs_ipvs_dump(&kern, want_dests, &wc)) != 0)
+		goto out;
+	if (lvs_diff(&want, &kern, vs_only >= 0 ? NULL : &gone, &ops) == -1)
+		goto nomem;
+	for (i = 0; i < ops.nops; i++) {
+		r = lvs_ipvs_apply(&ops.ops[i]);
+		log_op(&ops.ops[i], repair, r);
+	}
+	if (vs_only < 0)
+		lvs_table_free(&gone);
+	goto out;
+ nomem:
+	log_warnx("ipvs: reconcile: out of memory");
+ out:
+	lvs_ops_free(&ops);
+	lvs_table_free(&want);
+	lvs_table_free(&kern);
+	lvs_table_free(&sel);
+}
+
+void
+lvs_reconcile(void)
+{
+	reconcile(-1, 1);
+}
+
+/*
+ * A new config (old is NULL at start-up): carry the health over, note
+ * the services the reload removed (ours to delete) and reconcile.  With
+ * no IPVS in the kernel, try again to find it.
+ */
+void
+lvs_reconf(const struct had_conf *old, const struct had_conf *new)
+{
+	struct lvs_table	 ot, nt;
+	struct lvs_vs_st	*nv;
+	size_t			 nn = 0, i;
+
+	if ((nv = vst_build(new, old, vst, nvst, &nn)) == NULL) {
+		log_warnx("ipvs: reconf: out of memory");
+		return;
+	}
+	if (old != NULL) {
+		lvs_table_init(&ot);
+		lvs_table_init(&nt);
+		if (lvs_desired(old, vst, &ot) == 0 &&
+		    lvs_desired(new, nv, &nt) == 0) {
+			for (i = 0; i < ot.nsvcs; i++)
+				if (lvs_table_find(&nt, &ot.svcs[i]) == NULL &&
+				    lvs_table_find(&gone, &ot.svcs[i]) ==
+				    NULL &&
+				    lvs_table_add(&gone, &ot.svcs[i]) == NULL)
+					break;
+		}
+		lvs_table_free(&ot);
+		lvs_table_free(&nt);
+	}
+	vst_free(vst, nvst);
+	vst = nv;
+	nvst = nn;
+	cur = new;
+	if (!lvs_ipvs_available() && lvs_ipvs_init() == -1)
+		return;
+	reconcile(-1, 0);
+}
+
+/*
+ * Health from checkd.
+ */
+static const char *
+vs_conf_name(const struct vs_conf *c, char *buf, size_t len)
+{
+	struct lvs_svc	 s;
+
+	switch (c->type) {
+	case VS_TYPE_ADDR:
+		memset(&s, 0, sizeof(s));
+		s.af = c->addr.af;
+		s.protocol = proto_num(c->protocol);
+		conf_to_addr(&c->addr, s.addr);
+		s.port = c->port;
+		return (lvs_svc_name(&s, buf, len));
+	case VS_TYPE_FWMARK:
+		snprintf(buf, len, "FWM %u", c->fwmark);
+		return (buf);
+	default:
+		snprintf(buf, len, "group %s", c->group);
+		return (buf);
+	}
+}
+
+static int
+rs_msg_matches_vs(const struct msg_rs_state *m, const struct vs_conf *c)
+{
+	if (m->vs_type != c->type)
+		return (0);
+	switch (c->type) {
+	case VS_TYPE_ADDR:
+		return (m->vs_af == c->addr.af && m->vs_port == c->port &&
+		    m->vs_proto == c->protocol &&
+		    addr_eq(c->addr.af, m->vs_addr, c->addr.u.raw));
+	case VS_TYPE_FWMARK:
+		return (m->vs_fwmark == c->fwmark);
+	default:
+		return (strncmp(m->vs_group, c->group,
+		    sizeof(m->vs_group)) == 0);
+	}
+}
+
+void
+lvs_rs_health(const struct msg_rs_state *m)
+{
+	const struct conf_vs	*vs;
+	const struct conf_rs	*rs;
+	struct lvs_rs_st	*r;
+	struct lvs_dest		 d;
+	char			 dn[LVS_DESTNAMELEN], vn[LVS_SVCNAMELEN];
+	size_t			 i, j;
+	uint8_t			 h;
+	int			 quorum_was;
+
+	if (cur == NULL)
+		return;
+	if (m->up > 1 || m->weight < -1 || m->weight > 65535 ||
+	    (m->rs_af != AF_INET && m->rs_af != AF_INET6) ||
+	    memchr(m->vs_group, '\0', sizeof(m->vs_group)) == NULL ||
+	    memchr(m->reason, '\0', sizeof(m->reason)) == NULL) {
+		log_warnx("ipvs: malformed real server state from checkd "
+		    "ignored");
+		return;
+	}
+	i = 0;
+	TAILQ_FOREACH(vs, &cur->vss, entry) {
+		if (rs_msg_matches_vs(m, &vs->c))
+			break;
+		i++;
+	}
+	memset(&d, 0, sizeof(d));
+	d.af = m->rs_af;
+	memcpy(d.addr, m->rs_addr, 16);
+	d.port = m->rs_port;
+	lvs_dest_name(&d, dn, sizeof(dn));
+	if (vs == NULL || i >= nvst) {
+		log_warnx("ipvs: state of %s for an unknown virtual server "
+		    "ignored", dn);
+		return;
+	}
+	j = 0;
+	TAILQ_FOREACH(rs, &vs->rss, entry) {
+		if (rs->c.addr.af == m->rs_af && rs->c.port == m->rs_port &&
+		    addr_eq(m->rs_af, rs->c.addr.u.raw, m->rs_addr))
+			break;
+		j++;
+	}
+	if (rs == NULL || j >= vst[i].nrs) {
+		log_warnx("ipvs: state of unknown real server %s ignored", dn);
+		return;
+	}
+	r = &vst[i].rs[j];
+	h = m->up ? LVS_HEALTH_UP : LVS_HEALTH_DOWN;
+	if (r->health == h && r->weight == m->weight)
+		return;
+	vs_conf_name(&vs->c, vn, sizeof(vn));
+	if (r->health != h)
+		log_info("%s: real server %s is %s%s%s%s", vn, dn,
+		    m->up ? "up" : "down", m->reason[0] ? " (" : "",
+		    m->reason, m->reason[0] ? ")" : "");
+	r->health = h;
+	r->weight = m->weight;
+	quorum_was = vst[i].quorum_up;
+	reconcile((int)i, 0);
+	if (quorum_was >= 0 && vst[i].quorum_up != quorum_was)
+		log_info("%s: quorum %s", vn,
+		    vst[i].quorum_up ? "regained" : "lost");
+}
+
+/*
+ * hactl show lvs.
+ */
+static void
+show_rows(uint32_t peerid, const struct lvs_table *want,
+    const struct lvs_table *kern)
+{
+	const struct conf_vs	*vs;
+	const struct conf_rs	*rs;
+	const struct lvs_svc	*w, *k;
+	const struct lvs_dest	*kd;
+	struct msg_ctl_lvs	 row;
+	struct lvs_dest		 d;
+	size_t			 i, j, si;
+
+	for (si = 0; si < want->nsvcs; si++) {
+		w = &want->svcs[si];
+		k = lvs_table_find(kern, w);
+		i = 0;
+		TAILQ_FOREACH(vs, &cur->vss, entry) {
+			if (i == w->vs_index)
+				break;
+			i++;
+		}
+		if (vs == NULL)
+			continue;
+		memset(&row, 0, sizeof(row));
+		row.kind = LVS_ROW_SERVICE;
+		row.vs_index = w->vs_index;
+		lvs_svc_name(w, row.service, sizeof(row.service));
+		strlcpy(row.sched, w->sched, sizeof(row.sched));
+		strlcpy(row.method, conf_enum_name(conf_kind_names,
+		    vs->c.lb_kind), sizeof(row.method));
+		row.persistence = w->timeout;
+		row.quorum = vs->c.quorum ? vs->c.quorum : 1;
+		row.quorum_up = i < nvst ? vst[i].quorum_up == 1 : 0;
+		row.in_kernel = k != NULL;
+		row.kernel_weight = -1;
+		if (k != NULL) {
+			row.conns = k->stats.conns;
+			row.in_pkts = k->stats.in_pkts;
+			row.out_pkts = k->stats.out_pkts;
+			row.in_bytes = k->stats.in_bytes;
+			row.out_bytes = k->stats.out_bytes;
+		}
+		child_ctl_send(IMSG_CTL_LVS, peerid, &row, sizeof(row));
+		j = 0;
+		TAILQ_FOREACH(rs, &vs->rss, entry) {
+			const struct lvs_rs_st *r = i < nvst &&
+			    j < vst[i].nrs ? &vst[i].rs[j] : NULL;
+			j++;
+			row.kind = LVS_ROW_REAL;
+			row.sorry = 0;
+			memset(&d, 0, sizeof(d));
+			d.af = rs->c.addr.af;
+			conf_to_addr(&rs->c.addr, d.addr);
+			d.port = rs->c.port;
+			lvs_dest_name(&d, row.real, sizeof(row.real));
+			row.conf_weight = rs->c.weight;
+			strlcpy(row.health, r == NULL ||
+			    r->health == LVS_HEALTH_UNKNOWN ? "unknown" :
+			    r->health == LVS_HEALTH_UP ? "up" : "down",
+			    sizeof(row.health));
+			kd = k != NULL ? lvs_svc_find_dest(k, &d) : NULL;
+			row.kernel_weight = kd != NULL ? (int32_t)kd->weight :
+			    -1;
+			row.in_kernel = kd != NULL;
+			row.active_conns = kd != NULL ? kd->active_conns : 0;
+			row.inactive_conns = kd != NULL ? kd->inact_conns : 0;
+			row.conns = kd != NULL ? kd->stats.conns : 0;
+			row.in_pkts = kd != NULL ? kd->stats.in_pkts : 0;
+			row.out_pkts = kd != NULL ? kd->stats.out_pkts : 0;
+			row.in_bytes = kd != NULL ? kd->stats.in_bytes : 0;
+			row.out_bytes = kd != NULL ? kd->stats.out_bytes : 0;
+			child_ctl_send(IMSG_CTL_LVS, peerid, &row,
+			    sizeof(row));
+		}
+		if (vs->c.has_sorry) {
+			memset(&d, 0, sizeof(d));
+			d.af = vs->c.sorry_addr.af;
+			conf_to_addr(&vs->c.sorry_addr, d.addr);
+			d.port = vs->c.sorry_port ? vs->c.sorry_port :
+			    vs->c.port;
+			row.kind = LVS_ROW_REAL;
+			row.sorry = 1;
+			lvs_dest_name(&d, row.real, sizeof(row.real));
+			row.conf_weight = 1;
+			strlcpy(row.health, "-", sizeof(row.health));
+			kd = k != NULL ? lvs_svc_find_dest(k, &d) : NULL;
+			row.kernel_weight = kd != NULL ? (int32_t)kd->weight :
+			    -1;
+			row.in_kernel = kd != NULL;
+			row.active_conns = kd != NULL ? kd->active_conns : 0;
+			row.inactive_conns = kd != NULL ? kd->inact_conns : 0;
+			child_ctl_send(IMSG_CTL_LVS, peerid, &row,
+			    sizeof(row));
+		}
+	}
+}
+
+void
+lvs_ctl_show(uint32_t peerid)
+{
+	struct lvs_table	 want, kern;
+	struct lvs_counters	*c = lvs_counters();
+	struct want_ctx		 wc;
+
+	if (!lvs_ipvs_available()) {
+		child_ctl_text(peerid, "kernel has no IPVS: virtual servers "
+		    "are not programmed (tried again on reload)");
+		return;
+	}
+	child_ctl_text(peerid, "ipvs writes: service add %llu edit %llu "
+	    "del %llu, real server add %llu edit %llu del %llu, errors %llu; "
+	    "dumps %llu", (unsigned long long)c->svc_add,
+	    (unsigned long long)c->svc_edit, (unsigned long long)c->svc_del,
+	    (unsigned long long)c->dest_add, (unsigned long long)c->dest_edit,
+	    (unsigned long long)c->dest_del, (unsigned long long)c->errors,
+	    (unsigned long long)c->dumps);
+	if (cur == NULL)
+		return;
+	lvs_table_init(&want);
+	lvs_table_init(&kern);
+	if (lvs_desired(cur, vst, &want) == 0) {
+		wc.want = &want;
+		if (lvs_ipvs_dump(&kern, want_dests, &wc) == 0)
+			show_rows(peerid, &want, &kern);
+	}
+	lvs_table_free(&want);
+	lvs_table_free(&kern);
+}

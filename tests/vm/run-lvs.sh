@@ -1,0 +1,43 @@
+#!/bin/sh
+# Host side of the LVS tests in the VM: boots the guest once per
+# tests/vm/test_lvs_*.sh with the build directory as /opt/build and
+# reports PASS, FAIL or SKIP for each.
+# Usage: tests/vm/run-lvs.sh [BUILD_DIR] [TEST...]   (default: build)
+# Exit: 0 all passed, 1 a failure, 77 skipped (qemu or kernel missing:
+# run scripts/vm-deps.sh first).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${1:-$top/build}
+[ $# -gt 0 ] && shift
+build=$(cd "$build" && pwd)
+tests=${*:-$(ls "$here"/test_lvs_*.sh)}
+: "${VM_TIMEOUT:=900}"
+export VM_TIMEOUT
+
+for b in had lvsd vrrpd checkd; do
+	if [ ! -x "$build/$b" ]; then
+		echo "FAIL vm-lvs: $build/$b is missing (make first)"
+		exit 1
+	fi
+done
+
+status=0
+for t in $tests; do
+	name=vm-$(basename "$t" .sh | sed 's/^test_//; s/_/-/g')
+	start=$(date +%s)
+	set +e
+	VM_PREFIX="${VM_PREFIX:-}" "$here/run.sh" "$t" "$build:/opt/build"
+	rc=$?
+	set -e
+	secs=$(( $(date +%s) - start ))
+	case $rc in
+	0) echo "PASS $name (${secs}s)" ;;
+	77) echo "SKIP $name: VM not available (run scripts/vm-deps.sh)"
+	    [ $status -eq 0 ] && status=77 ;;
+	124) echo "FAIL $name: timed out after ${secs}s"; status=1 ;;
+	*) echo "FAIL $name: guest exit status $rc (${secs}s)"; status=1 ;;
+	esac
+done
+exit $status
