@@ -1175,8 +1175,17 @@ lvs_ctl_show(uint32_t peerid)
 	struct want_ctx		 wc;
 
 	if (!lvs_ipvs_available()) {
+		/* Still show what the config asks for, none of it in place. */
 		child_ctl_text(peerid, "kernel has no IPVS: virtual servers "
 		    "are not programmed (tried again on reload)");
+		if (cur == NULL)
+			return;
+		lvs_table_init(&want);
+		lvs_table_init(&kern);
+		if (lvs_desired(cur, vst, &want) == 0)
+			show_rows(peerid, &want, &kern);
+		lvs_table_free(&want);
+		lvs_table_free(&kern);
 		return;
 	}
 	child_ctl_text(peerid, "ipvs writes: service add %llu edit %llu "

@@ -575,6 +575,8 @@ child_dispatch(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_CTL_END:
 	case IMSG_CTL_PROC:
 	case IMSG_CTL_VRRP:
+	case IMSG_CTL_LVS:
+	case IMSG_CTL_CHECK:
 		/* Answers for an hactl client: passed on as they are. */
 		if (imsg_check_nofd(imsg, name) == -1)
 			return (-1);

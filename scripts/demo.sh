@@ -1,58 +1,101 @@
 #!/bin/bash
-# The demo: had with the shipped example config in a network namespace of
-# its own.  Shows the process tree, each child's privileges and the
-# watchdog at work, then tears everything down.  Grows as VRRP, LVS and
-# checks land.
+# The demo: two directors running had, two web servers and a client, in
+# network namespaces on one bridge.  Shows the process tree, VRRP, LVS
+# and the checks, then fails the master over while the client keeps
+# sending requests to the virtual address, and prints how many failed and
+# how long the gap was.  Tears everything down at the end.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 
 if [ "$(id -u)" != 0 ]; then
-	echo "demo: run as root (it creates a network namespace)" >&2
+	echo "demo: run as root (it creates network namespaces)" >&2
 	exit 1
 fi
-sh scripts/setup-deps.sh
+sh scripts/setup-deps.sh || exit 1
+. tests/lib.sh
+. tests/lab.sh
 
-T=$(mktemp -d /tmp/had-demo.XXXXXX)
-chmod 755 "$T"
-NS=had-demo-$$
-HADPID=
-cleanup() {
-	[ -n "$HADPID" ] && kill -TERM "$HADPID" 2>/dev/null && sleep 0.5
-	ip netns del "$NS" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
+say() { printf '\n== %s\n' "$*"; }
 
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" link add eth0 type dummy
-ip -n "$NS" addr add 198.18.0.1/24 dev eth0
-ip -n "$NS" link set eth0 up
+lab_init
+lab_node lb1 198.18.0.1/24
+lab_node lb2 198.18.0.2/24
+lab_node web1 198.18.0.11/24
+lab_node web2 198.18.0.12/24
+lab_node client 198.18.0.50/24
 
-echo "== checking etc/had.conf (had -n)"
-"$BUILD/had" -n -f etc/had.conf >"$T/normalised.conf" || exit 1
-echo "ok: $(wc -l <"$T/normalised.conf") lines after normalisation"
-
-echo "== starting had in namespace $NS"
-ip netns exec "$NS" "$BUILD/had" -d -X "$BUILD" -f etc/had.conf \
-    -s "$T/had.sock" -p "$T/had.pid" -C "$T/empty" >"$T/had.log" 2>&1 &
-HADPID=$!
-H() { "$BUILD/hactl" -s "$T/had.sock" "$@"; }
-for _ in $(seq 100); do
-	H show procs -j 2>/dev/null | grep -q '"name": "checkd", "running": true, "pid": [1-9]' && break
-	sleep 0.1
+# Web servers for the checks; on the directors a page that names them, so
+# the client sees which director holds the virtual address.
+for n in web1 web2 lb1 lb2; do
+	mkdir -p "$LAB_DIR/$n/www"
+	echo "$n" >"$LAB_DIR/$n/www/index.html"
+	port=80
+	case $n in lb*) port=8080 ;; esac
+	lab_exec "$n" python3 -m http.server --bind 0.0.0.0 \
+	    --directory "$LAB_DIR/$n/www" "$port" >/dev/null 2>&1 &
+	lab_track_pid $!
 done
-echo
-H show procs
-echo
-echo "== kill -9 vrrpd; had respawns it"
-kill -KILL "$(H show procs -j | python3 -c 'import json,sys; print([r["pid"] for r in json.load(sys.stdin) if r["name"]=="vrrpd"][0])')"
-sleep 0.5
-H show procs
-echo
-echo "== hactl reload"
-H reload
-echo
-echo "== had's log"
-sed 's/^/  /' "$T/had.log"
+
+for n in lb1 lb2; do
+	prio=150
+	[ "$n" = lb2 ] && prio=100
+	sed "s/@PRIO_LINE@/priority $prio/" etc/demo/lb.conf.in \
+	    >"$LAB_DIR/$n/had.conf"
+	"$BUILD/had" -n -f "$LAB_DIR/$n/had.conf" >/dev/null || exit 1
+	lab_start_had "$n" "$LAB_DIR/$n/had.conf" ||
+	    { echo "demo: had did not start on $n"; cat "$LAB_DIR/$n/had.log"; exit 1; }
+done
+lab_wait_state lb1 VI_DEMO MASTER 5
+lab_wait_state lb2 VI_DEMO BACKUP 5
+sleep 3	# let a round of checks run
+
+say "hactl show procs (lb1): every child in a chroot as _had, one capability each"
+lab_hactl lb1 show procs
+say "hactl show vrrp (lb1, lb2)"
+lab_hactl lb1 show vrrp
+lab_hactl lb2 show vrrp
+say "hactl show lvs (lb1)"
+lab_hactl lb1 show lvs
+say "hactl show checks (lb1)"
+lab_hactl lb1 show checks
+
+say "failover: the client requests http://198.18.0.100:8080/ every 50 ms; lb1's had is stopped"
+lab_exec client python3 - >"$LAB_DIR/client.log" 2>&1 <<'PY' &
+import time, urllib.request
+ok = fail = 0
+last_ok = None
+gap_start = None
+max_gap = 0.0
+who = {}
+t_end = time.time() + 6
+n = 0
+while time.time() < t_end and n < 400:
+    n += 1
+    t = time.time()
+    try:
+        body = urllib.request.urlopen("http://198.18.0.100:8080/",
+                                      timeout=0.3).read().decode().strip()
+        ok += 1
+        who[body] = who.get(body, 0) + 1
+        if gap_start is not None:
+            max_gap = max(max_gap, t - gap_start)
+            gap_start = None
+    except Exception:
+        fail += 1
+        if gap_start is None:
+            gap_start = t
+    time.sleep(max(0, 0.05 - (time.time() - t)))
+print("requests: %d answered, %d failed; longest gap %.0f ms; answered by %s"
+      % (ok, fail, max_gap * 1000, who))
+PY
+CLIENT=$!
+sleep 2
+t0=$(now_ms)
+lab_stop_had lb1 TERM
+lab_wait_state lb2 VI_DEMO MASTER 5 &&
+    echo "lb2 is master $(( $(now_ms) - t0 )) ms after lb1's had was told to stop"
+wait "$CLIENT"
+cat "$LAB_DIR/client.log"
+lab_hactl lb2 show vrrp
+say "done; tearing the lab down"
