@@ -6,7 +6,8 @@ set -eu
 PKGS="gcc make pkg-config libc6-dev
 libevent-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libbsd-dev
 libcap-dev libcriterion-dev libssl-dev
-mandoc iproute2 iputils-ping procps util-linux python3 clang"
+mandoc iproute2 iputils-ping procps util-linux python3 clang
+keepalived tshark python3-scapy"
 
 missing=""
 for p in $PKGS; do
@@ -23,6 +24,12 @@ if [ -n "$missing" ]; then
 	fi
 	echo "setup-deps: installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
+	# tshark: no question about letting non-root users capture.
+	echo "wireshark-common wireshark-common/install-setuid boolean false" |
+	    debconf-set-selections 2>/dev/null || true
+	# keepalived: tests start their own in namespaces; note one that
+	# the package's init script may start so it can be stopped below.
+	ka_before=$(pgrep -x keepalived 2>/dev/null || true)
 	if ! apt-get install -y -q --no-install-recommends $missing \
 	    >/tmp/had-apt.log 2>&1; then
 		apt-get update -q >>/tmp/had-apt.log 2>&1
@@ -34,6 +41,21 @@ if [ -n "$missing" ]; then
 		}
 	fi
 fi
+
+# A keepalived the package's init script started on install (there is no
+# systemd here, but invoke-rc.d may still run /etc/init.d/keepalived):
+# stop exactly that one, found by the pidfile it writes.
+case "$missing" in
+*keepalived*)
+	if [ -z "${ka_before:-}" ] && [ -r /run/keepalived.pid ]; then
+		ka=$(cat /run/keepalived.pid)
+		case "$ka" in
+		''|*[!0-9]*) ;;
+		*) [ "$ka" -gt 1 ] && kill -TERM "$ka" 2>/dev/null || true ;;
+		esac
+	fi
+	;;
+esac
 
 # The unprivileged user of the children.
 if [ "$(id -u)" = 0 ] && ! getent passwd _had >/dev/null; then
