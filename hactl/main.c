@@ -18,6 +18,8 @@
 
 #define HACTL_TIMEOUT_MS	30000
 
+static struct imsgbuf	 ibuf;
+
 static __attribute__((__noreturn__)) void
 usage(void)
 {
@@ -65,7 +67,6 @@ hactl_connect(const char *path)
 static int
 hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
 {
-	struct imsgbuf		 ibuf;
 	struct imsg		 imsg;
 	struct hactl_out	 out;
 	struct msg_ctl_proc	 row;
@@ -194,7 +195,7 @@ main(int argc, char *argv[])
 	struct msg_ctl_req	 req;
 	const char		*sock = RUNDIR "/had.sock";
 	uint32_t		 type;
-	int			 ch, json = 0, i, j;
+	int			 ch, json = 0, i, j, fd, r;
 
 	/* -j may also come after the command, as in `hactl show vrrp -j`. */
 	for (i = 1, j = 1; i < argc; i++) {
@@ -265,5 +266,9 @@ main(int argc, char *argv[])
 	} else
 		usage();
 
-	return (hactl_run(hactl_connect(sock), type, &req, json));
+	fd = hactl_connect(sock);
+	r = hactl_run(fd, type, &req, json);
+	imsgbuf_clear(&ibuf);
+	close(fd);
+	return (r);
 }

@@ -79,7 +79,8 @@ lab_stop_had() {	# name [signal]
 	pid=$(lab_had_pid "$1")
 	[ -n "$pid" ] || return 0
 	kill_pid "${2:-TERM}" "$pid" 2>/dev/null
-	wait_for 5 sh -c "! kill -0 $pid 2>/dev/null"
+	wait_for 5 pid_gone "$pid"
+	wait "$pid" 2>/dev/null
 }
 
 lab_hactl() {	# name args
@@ -114,8 +115,8 @@ lab_cleanup() {
 	local p n
 	for p in $LAB_PIDS; do kill_pid TERM "$p" 2>/dev/null; done
 	for p in $LAB_PIDS; do
-		wait_for 3 sh -c "! kill -0 $p 2>/dev/null" ||
-		    kill_pid KILL "$p" 2>/dev/null
+		wait_for 3 pid_gone "$p" || kill_pid KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
 	done
 	for n in $LAB_NODES; do ip netns del "$LAB-$n" 2>/dev/null; done
 	ip netns del "$LAB-sw" 2>/dev/null

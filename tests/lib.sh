@@ -46,6 +46,13 @@ kill_pid() {
 	kill "-$1" "$2"
 }
 
+# pid_gone PID: the process is gone or a zombie waiting to be reaped (a
+# background child of the test shell stays a zombie until `wait`).
+pid_gone() {
+	[ ! -e "/proc/$1" ] && return 0
+	[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+
 summary() {
 	echo "$T_NAME: $T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
 	[ "$T_FAIL" -eq 0 ]
