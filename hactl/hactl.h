@@ -10,6 +10,7 @@
 
 struct hactl_out {
 	int	 json;
+	int	 metrics;	/* collect rows for show metrics */
 	int	 nrows;
 	int	 svc_open;	/* show lvs -j: a service's reals open */
 	int	 nreals;
@@ -22,6 +23,13 @@ void	 out_vrrp(struct hactl_out *, const struct msg_ctl_vrrp *);
 void	 out_lvs(struct hactl_out *, const struct msg_ctl_lvs *);
 void	 out_finish(struct hactl_out *, uint32_t);
 void	 json_string(FILE *, const char *);
+
+/* metrics.c */
+void	 metrics_add_proc(const struct msg_ctl_proc *);
+void	 metrics_add_vrrp(const struct msg_ctl_vrrp *);
+void	 metrics_add_lvs(const struct msg_ctl_lvs *);
+void	 metrics_failed(int);
+void	 metrics_print(FILE *);
 char	*caps_string(uint64_t, char *, size_t);
 void	 fmt_duration(int64_t, char *, size_t);
 

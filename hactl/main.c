@@ -30,6 +30,7 @@ usage(void)
 	    "  show vrrp [name]        VRRP instances\n"
 	    "  show lvs                virtual and real servers\n"
 	    "  show checks             health checks\n"
+	    "  show metrics            Prometheus text format\n"
 	    "  reload [vrrp|lvs|check] re-read the configuration\n"
 	    "  log verbose|brief       change the log level of every process\n");
 	exit(2);
@@ -65,7 +66,8 @@ hactl_connect(const char *path)
 }
 
 static int
-hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
+hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json,
+    int metrics)
 {
 	struct imsg		 imsg;
 	struct hactl_out	 out;
@@ -87,6 +89,7 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
 	}
 	memset(&out, 0, sizeof(out));
 	out.json = json;
+	out.metrics = metrics;
 	for (;;) {
 		pfd.fd = fd;
 		pfd.events = POLLIN;
@@ -115,6 +118,10 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
 				row.user[sizeof(row.user) - 1] = '\0';
 				row.root[sizeof(row.root) - 1] = '\0';
 				row.last_exit[sizeof(row.last_exit) - 1] = '\0';
+				if (metrics) {
+					metrics_add_proc(&row);
+					break;
+				}
 				if (!started++)
 					out_begin(&out, type);
 				out_proc(&out, &row);
@@ -123,6 +130,10 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
 				if (imsg.datalen != sizeof(vrow))
 					goto bad;
 				memcpy(&vrow, imsg.data, sizeof(vrow));
+				if (metrics) {
+					metrics_add_vrrp(&vrow);
+					break;
+				}
 				if (!started++)
 					out_begin(&out, type);
 				out_vrrp(&out, &vrow);
@@ -131,6 +142,10 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
 				if (imsg.datalen != sizeof(lrow))
 					goto bad;
 				memcpy(&lrow, imsg.data, sizeof(lrow));
+				if (metrics) {
+					metrics_add_lvs(&lrow);
+					break;
+				}
 				if (!started++)
 					out_begin(&out, type);
 				out_lvs(&out, &lrow);
@@ -140,6 +155,8 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
 					goto bad;
 				memcpy(&text, imsg.data, sizeof(text));
 				text.text[sizeof(text.text) - 1] = '\0';
+				if (metrics)
+					break;
 				/* Notes go aside when the output is JSON. */
 				fprintf(text.level || json ? stderr : stdout,
 				    "%s\n", text.text);
@@ -150,6 +167,8 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
 				memcpy(&end, imsg.data, sizeof(end));
 				end.message[sizeof(end.message) - 1] = '\0';
 				imsg_free(&imsg);
+				if (metrics)
+					return (end.status != 0);
 				if (end.status != 0) {
 					if (started)
 						out_finish(&out, type);
@@ -187,6 +206,28 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json)
 	fprintf(stderr, "hactl: unexpected answer (type %u) from had\n",
 	    imsg.hdr.type);
 	return (1);
+}
+
+/* One request per part; a part whose process is down is marked failed. */
+static int
+hactl_metrics(const char *sock)
+{
+	static const uint32_t	 types[] = { IMSG_CTL_SHOW_PROCS,
+	    IMSG_CTL_SHOW_VRRP, IMSG_CTL_SHOW_LVS };
+	struct msg_ctl_req	 req;
+	size_t			 i;
+	int			 fd;
+
+	memset(&req, 0, sizeof(req));
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		fd = hactl_connect(sock);
+		if (hactl_run(fd, types[i], &req, 0, 1) != 0)
+			metrics_failed(i);
+		imsgbuf_clear(&ibuf);
+		close(fd);
+	}
+	metrics_print(stdout);
+	return (0);
 }
 
 int
@@ -241,6 +282,8 @@ main(int argc, char *argv[])
 			type = IMSG_CTL_SHOW_LVS;
 		else if (strcmp(argv[1], "checks") == 0 && argc == 2)
 			type = IMSG_CTL_SHOW_CHECKS;
+		else if (strcmp(argv[1], "metrics") == 0 && argc == 2)
+			return (hactl_metrics(sock));
 		else
 			usage();
 	} else if (strcmp(argv[0], "reload") == 0) {
@@ -267,7 +310,7 @@ main(int argc, char *argv[])
 		usage();
 
 	fd = hactl_connect(sock);
-	r = hactl_run(fd, type, &req, json);
+	r = hactl_run(fd, type, &req, json, 0);
 	imsgbuf_clear(&ibuf);
 	close(fd);
 	return (r);

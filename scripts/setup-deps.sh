@@ -7,7 +7,7 @@ PKGS="gcc make pkg-config libc6-dev
 libevent-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libbsd-dev
 libcap-dev libcriterion-dev libssl-dev
 mandoc iproute2 iputils-ping procps util-linux python3 clang
-keepalived tshark python3-scapy"
+keepalived tshark python3-scapy prometheus"
 
 missing=""
 for p in $PKGS; do
@@ -30,6 +30,14 @@ if [ -n "$missing" ]; then
 	# keepalived: tests start their own in namespaces; note one that
 	# the package's init script may start so it can be stopped below.
 	ka_before=$(pgrep -x keepalived 2>/dev/null || true)
+	# No package may start its service (keepalived, prometheus): the
+	# tests start their own.  policy-rc.d is Debian's switch for that.
+	prc=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		prc=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' >"$prc"
+		chmod 755 "$prc"
+	fi
 	if ! apt-get install -y -q --no-install-recommends $missing \
 	    >/tmp/had-apt.log 2>&1; then
 		apt-get update -q >>/tmp/had-apt.log 2>&1
@@ -37,9 +45,11 @@ if [ -n "$missing" ]; then
 		    >>/tmp/had-apt.log 2>&1 || {
 			tail -20 /tmp/had-apt.log >&2
 			echo "setup-deps: apt-get install failed" >&2
+			[ -n "$prc" ] && rm -f "$prc"
 			exit 1
 		}
 	fi
+	[ -n "$prc" ] && rm -f "$prc"
 fi
 
 # A keepalived the package's init script started on install (there is no

@@ -1,0 +1,341 @@
+/*
+ * hactl show metrics: the rows of show procs, vrrp and lvs in the
+ * Prometheus text exposition format (version 0.0.4).  Names carry the
+ * had_ prefix, counters end in _total, times are in seconds.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hactl.h"
+#include "msg.h"
+
+struct metrics {
+	struct msg_ctl_proc	*procs;
+	size_t			 nprocs;
+	struct msg_ctl_vrrp	*vrrps;
+	size_t			 nvrrps;
+	struct msg_ctl_lvs	*lvs;
+	size_t			 nlvs;
+	int			 failed[4];	/* procs vrrp lvs checks */
+};
+
+static struct metrics	 mx;
+
+static void *
+grow(void *p, size_t n, size_t size)
+{
+	void	*np;
+
+	if ((np = reallocarray(p, n + 1, size)) == NULL) {
+		fprintf(stderr, "hactl: out of memory\n");
+		exit(1);
+	}
+	return (np);
+}
+
+void
+metrics_add_proc(const struct msg_ctl_proc *r)
+{
+	mx.procs = grow(mx.procs, mx.nprocs, sizeof(*r));
+	mx.procs[mx.nprocs++] = *r;
+}
+
+void
+metrics_add_vrrp(const struct msg_ctl_vrrp *r)
+{
+	mx.vrrps = grow(mx.vrrps, mx.nvrrps, sizeof(*r));
+	mx.vrrps[mx.nvrrps++] = *r;
+}
+
+void
+metrics_add_lvs(const struct msg_ctl_lvs *r)
+{
+	mx.lvs = grow(mx.lvs, mx.nlvs, sizeof(*r));
+	mx.lvs[mx.nlvs++] = *r;
+}
+
+void
+metrics_failed(int part)
+{
+	if (part >= 0 && part < 4)
+		mx.failed[part] = 1;
+}
+
+/* A label value: backslash, quote and newline escaped. */
+static void
+label(FILE *f, const char *name, const char *v, int first)
+{
+	fprintf(f, "%s%s=\"", first ? "" : ",", name);
+	for (; *v != '\0'; v++) {
+		if (*v == '\\' || *v == '"')
+			fprintf(f, "\\%c", *v);
+		else if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+static void
+head(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void
+safe_strings(void)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < mx.nprocs; i++)
+		mx.procs[i].name[sizeof(mx.procs[i].name) - 1] = '\0';
+	for (i = 0; i < mx.nvrrps; i++) {
+		struct msg_ctl_vrrp	*v = &mx.vrrps[i];
+
+		v->name[sizeof(v->name) - 1] = '\0';
+		v->ifname[sizeof(v->ifname) - 1] = '\0';
+		v->state_name[sizeof(v->state_name) - 1] = '\0';
+		for (j = 0; j < 16; j++)
+			v->drop_names[j][sizeof(v->drop_names[j]) - 1] = '\0';
+		if (v->ndrops > 16)
+			v->ndrops = 16;
+	}
+	for (i = 0; i < mx.nlvs; i++) {
+		mx.lvs[i].service[sizeof(mx.lvs[i].service) - 1] = '\0';
+		mx.lvs[i].real[sizeof(mx.lvs[i].real) - 1] = '\0';
+		mx.lvs[i].health[sizeof(mx.lvs[i].health) - 1] = '\0';
+	}
+}
+
+static void
+print_procs(FILE *f)
+{
+	size_t	 i;
+
+	head(f, "had_process_up", "gauge",
+	    "1 if the process is running, 0 while it is being restarted.");
+	for (i = 0; i < mx.nprocs; i++) {
+		fprintf(f, "had_process_up{");
+		label(f, "process", mx.procs[i].name, 1);
+		fprintf(f, "} %d\n", mx.procs[i].state ? 1 : 0);
+	}
+	head(f, "had_process_restarts_total", "counter",
+	    "Times had restarted the process.");
+	for (i = 0; i < mx.nprocs; i++) {
+		fprintf(f, "had_process_restarts_total{");
+		label(f, "process", mx.procs[i].name, 1);
+		fprintf(f, "} %u\n", mx.procs[i].restarts);
+	}
+	head(f, "had_process_uptime_seconds", "gauge",
+	    "Seconds since the process started.");
+	for (i = 0; i < mx.nprocs; i++) {
+		fprintf(f, "had_process_uptime_seconds{");
+		label(f, "process", mx.procs[i].name, 1);
+		fprintf(f, "} %lld\n", (long long)mx.procs[i].uptime);
+	}
+}
+
+static void
+vrrp_labels(FILE *f, const struct msg_ctl_vrrp *v)
+{
+	char	 vrid[16];
+
+	snprintf(vrid, sizeof(vrid), "%u", v->vrid);
+	label(f, "instance", v->name, 1);
+	label(f, "interface", v->ifname, 0);
+	label(f, "vrid", vrid, 0);
+}
+
+static void
+vrrp_counter(FILE *f, const char *name, const char *help, size_t off)
+{
+	size_t	 i;
+
+	head(f, name, "counter", help);
+	for (i = 0; i < mx.nvrrps; i++) {
+		fprintf(f, "%s{", name);
+		vrrp_labels(f, &mx.vrrps[i]);
+		fprintf(f, "} %llu\n", (unsigned long long)
+		    *(const uint64_t *)((const char *)&mx.vrrps[i] + off));
+	}
+}
+
+static void
+print_vrrp(FILE *f)
+{
+	static const char *states[] = { "INIT", "BACKUP", "MASTER", "FAULT" };
+	const struct msg_ctl_vrrp	*v;
+	size_t				 i, s;
+	uint32_t			 d;
+
+	head(f, "had_vrrp_state", "gauge",
+	    "1 for the state the VRRP instance is in, 0 for the others.");
+	for (i = 0; i < mx.nvrrps; i++)
+		for (s = 0; s < 4; s++) {
+			v = &mx.vrrps[i];
+			fprintf(f, "had_vrrp_state{");
+			vrrp_labels(f, v);
+			label(f, "state", states[s], 0);
+			fprintf(f, "} %d\n",
+			    strcmp(v->state_name, states[s]) == 0);
+		}
+	head(f, "had_vrrp_priority", "gauge", "Configured priority.");
+	for (i = 0; i < mx.nvrrps; i++) {
+		fprintf(f, "had_vrrp_priority{");
+		vrrp_labels(f, &mx.vrrps[i]);
+		fprintf(f, "} %u\n", mx.vrrps[i].base_priority);
+	}
+	head(f, "had_vrrp_effective_priority", "gauge",
+	    "Priority after tracking weights.");
+	for (i = 0; i < mx.nvrrps; i++) {
+		fprintf(f, "had_vrrp_effective_priority{");
+		vrrp_labels(f, &mx.vrrps[i]);
+		fprintf(f, "} %u\n", mx.vrrps[i].eff_priority);
+	}
+	head(f, "had_vrrp_advert_interval_seconds", "gauge",
+	    "Advertisement interval.");
+	for (i = 0; i < mx.nvrrps; i++) {
+		fprintf(f, "had_vrrp_advert_interval_seconds{");
+		vrrp_labels(f, &mx.vrrps[i]);
+		fprintf(f, "} %.2f\n", mx.vrrps[i].advert_int_cs / 100.0);
+	}
+	vrrp_counter(f, "had_vrrp_transitions_total", "State transitions.",
+	    offsetof(struct msg_ctl_vrrp, transitions));
+	vrrp_counter(f, "had_vrrp_adverts_sent_total",
+	    "Advertisements sent.",
+	    offsetof(struct msg_ctl_vrrp, adverts_sent));
+	vrrp_counter(f, "had_vrrp_adverts_received_total",
+	    "Valid advertisements received.",
+	    offsetof(struct msg_ctl_vrrp, adverts_rcvd));
+	vrrp_counter(f, "had_vrrp_priority_zero_sent_total",
+	    "Priority 0 advertisements sent.",
+	    offsetof(struct msg_ctl_vrrp, prio0_sent));
+	vrrp_counter(f, "had_vrrp_priority_zero_received_total",
+	    "Priority 0 advertisements received.",
+	    offsetof(struct msg_ctl_vrrp, prio0_rcvd));
+	head(f, "had_vrrp_dropped_total", "counter",
+	    "Received packets dropped, by reason.");
+	for (i = 0; i < mx.nvrrps; i++)
+		for (d = 0; d < mx.vrrps[i].ndrops; d++) {
+			if (mx.vrrps[i].drop_names[d][0] == '\0')
+				continue;
+			fprintf(f, "had_vrrp_dropped_total{");
+			vrrp_labels(f, &mx.vrrps[i]);
+			label(f, "reason", mx.vrrps[i].drop_names[d], 0);
+			fprintf(f, "} %llu\n",
+			    (unsigned long long)mx.vrrps[i].drops[d]);
+		}
+}
+
+static void
+print_lvs(FILE *f)
+{
+	const struct msg_ctl_lvs	*r;
+	const char			*svc = "";
+	size_t				 i;
+	int				 pass;
+	static const char *names[] = {
+		"had_lvs_real_server_up", "had_lvs_real_server_weight",
+		"had_lvs_real_server_kernel_weight",
+		"had_lvs_real_server_active_connections",
+		"had_lvs_real_server_inactive_connections",
+		"had_lvs_real_server_connections_total",
+		"had_lvs_real_server_packets_total",
+		"had_lvs_real_server_bytes_total",
+	};
+	static const char *types[] = { "gauge", "gauge", "gauge", "gauge",
+	    "gauge", "counter", "counter", "counter" };
+	static const char *helps[] = {
+		"1 if the real server's checks pass.",
+		"Configured weight.",
+		"Weight in the kernel's IPVS table, -1 if absent.",
+		"Active connections (kernel).",
+		"Inactive connections (kernel).",
+		"Connections scheduled to the real server (kernel).",
+		"Packets, by direction (kernel).",
+		"Bytes, by direction (kernel).",
+	};
+
+	head(f, "had_lvs_virtual_server_in_kernel", "gauge",
+	    "1 if the kernel has the virtual server.");
+	for (i = 0; i < mx.nlvs; i++) {
+		if (mx.lvs[i].kind != LVS_ROW_SERVICE)
+			continue;
+		fprintf(f, "had_lvs_virtual_server_in_kernel{");
+		label(f, "service", mx.lvs[i].service, 1);
+		fprintf(f, "} %u\n", mx.lvs[i].in_kernel ? 1 : 0);
+	}
+	for (pass = 0; pass < 8; pass++) {
+		head(f, names[pass], types[pass], helps[pass]);
+		for (i = 0; i < mx.nlvs; i++) {
+			r = &mx.lvs[i];
+			if (r->kind == LVS_ROW_SERVICE) {
+				svc = r->service;
+				continue;
+			}
+			if (pass >= 6) {
+				fprintf(f, "%s{", names[pass]);
+				label(f, "service", svc, 1);
+				label(f, "real", r->real, 0);
+				label(f, "direction", "in", 0);
+				fprintf(f, "} %llu\n", (unsigned long long)
+				    (pass == 6 ? r->in_pkts : r->in_bytes));
+				fprintf(f, "%s{", names[pass]);
+				label(f, "service", svc, 1);
+				label(f, "real", r->real, 0);
+				label(f, "direction", "out", 0);
+				fprintf(f, "} %llu\n", (unsigned long long)
+				    (pass == 6 ? r->out_pkts : r->out_bytes));
+				continue;
+			}
+			fprintf(f, "%s{", names[pass]);
+			label(f, "service", svc, 1);
+			label(f, "real", r->real, 0);
+			fprintf(f, "} ");
+			switch (pass) {
+			case 0:
+				fprintf(f, "%d\n",
+				    strcmp(r->health, "up") == 0);
+				break;
+			case 1:
+				fprintf(f, "%u\n", r->conf_weight);
+				break;
+			case 2:
+				fprintf(f, "%d\n", r->kernel_weight);
+				break;
+			case 3:
+				fprintf(f, "%u\n", r->active_conns);
+				break;
+			case 4:
+				fprintf(f, "%u\n", r->inactive_conns);
+				break;
+			default:
+				fprintf(f, "%llu\n",
+				    (unsigned long long)r->conns);
+				break;
+			}
+		}
+	}
+}
+
+void
+metrics_print(FILE *f)
+{
+	static const char *parts[] = { "procs", "vrrp", "lvs", "checks" };
+	int	 i;
+
+	safe_strings();
+	head(f, "had_scrape_ok", "gauge",
+	    "1 if the process that knows this part answered.");
+	for (i = 0; i < 4; i++) {
+		fprintf(f, "had_scrape_ok{");
+		label(f, "part", parts[i], 1);
+		fprintf(f, "} %d\n", !mx.failed[i]);
+	}
+	print_procs(f);
+	print_vrrp(f);
+	print_lvs(f);
+}
