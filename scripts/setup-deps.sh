@@ -7,7 +7,8 @@ PKGS="gcc make pkg-config libc6-dev
 libevent-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libbsd-dev
 libcap-dev libcriterion-dev libssl-dev
 mandoc iproute2 iputils-ping procps util-linux python3 clang
-keepalived tshark python3-scapy prometheus"
+keepalived tshark python3-scapy prometheus
+debhelper fakeroot dpkg-dev"
 
 missing=""
 for p in $PKGS; do
