@@ -5,6 +5,7 @@
 #define HAD_CHECKD_H
 
 #include <sys/queue.h>
+#include <sys/socket.h>
 
 #include <stdint.h>
 #include <time.h>
@@ -36,5 +37,161 @@ void	check_script_init(struct event_base *);
 void	check_script_reconf(const struct had_conf *);
 int	check_script_result(struct imsg *);
 void	check_script_send_all(void);
+
+
+/*
+ * Health checks of real servers.
+ */
+struct check;
+struct check_rs;
+struct ssl_ctx_st;
+
+/* One kind of check: start an attempt, release what it holds. */
+struct check_type {
+	const char	*name;
+	int		 stream;	/* SOCK_STREAM, else datagram */
+	void		(*start)(struct check *);
+	void		(*cleanup)(struct check *);
+	/* The deadline passed; NULL: a generic failure. */
+	void		(*timeout)(struct check *);
+};
+
+/* A real server of a virtual server and the checks that judge it. */
+struct check_rs {
+	TAILQ_ENTRY(check_rs)	 entry;
+	struct msg_rs_state	 id;		/* identity, up, weight */
+	TAILQ_HEAD(, check)	 checks;
+	int			 sent;		/* lvsd has been told */
+	int			 up;
+	int32_t			 weight;
+	char			 vs_str[80];
+	char			 rs_str[64];
+};
+TAILQ_HEAD(check_rss, check_rs);
+
+struct check {
+	TAILQ_ENTRY(check)	 entry;		/* all checks */
+	TAILQ_ENTRY(check)	 rs_entry;	/* checks of one real server */
+	struct check_rs		*rs;
+	struct check_conf	 c;
+	struct check_url_conf	*urls;
+	size_t			 nurls;
+	const struct check_type	*type;
+	char			 vhost[CONF_HOSTLEN];	/* vs default */
+
+	struct sockaddr_storage	 dst;
+	socklen_t		 dstlen;
+	char			 dst_str[64];
+
+	/* Scheduling and state. */
+	struct event		*timer;		/* next attempt */
+	struct event		*tmo;		/* attempt deadline */
+	struct event		*ev;		/* socket readiness */
+	int			 fd;
+	int			 running;
+	int			 retrying;	/* the timer retries */
+	uint32_t		 tries;		/* attempts in this round */
+	struct timespec		 round_start;
+	struct timespec		 att_start;
+	int			 up;
+	int			 connected;
+	uint32_t		 successes;	/* rounds in a row */
+	uint32_t		 failures;
+	uint64_t		 rounds;
+	uint32_t		 latency_ms;
+	int32_t			 weight;	/* misc_dynamic, else -1 */
+	time_t			 last_change;
+	char			 reason[HAD_REASONLEN];
+	uint32_t		 script_id;
+	char			 misc_name[HAD_NAMELEN];
+
+	/* Per-attempt state of the check type. */
+	void			*priv;
+};
+TAILQ_HEAD(checks, check);
+
+/* check_sched.c */
+void	 check_init_privileged(void);
+void	 check_init(struct event_base *);
+void	 check_reconf(const struct had_conf *);
+void	 check_send_all(void);
+int	 check_ctl(struct imsg *);
+int	 check_misc_result(struct imsg *);
+void	 check_shutdown(void);
+void	 check_result(struct check *, int, const char *, ...)
+	    __attribute__((__format__(printf, 3, 4)));
+int	 check_connect(struct check *, int);
+void	 check_want(struct check *, short, void (*)(int, short, void *));
+const char *check_errstr(int, int);
+const char *check_secs(uint32_t, char *, size_t);
+uint32_t check_elapsed(const struct check *);
+int	 check_hex_decode(const char *, uint8_t *, size_t);
+extern struct event_base	*check_base;
+extern struct ssl_ctx_st	*check_ssl_ctx, *check_ssl_ctx_verify;
+
+/* check_tcp.c */
+extern const struct check_type	check_type_tcp;
+
+/* check_http.c: HTTP_GET and SSL_GET, and the response parser. */
+extern const struct check_type	check_type_http;
+extern const struct check_type	check_type_ssl;
+
+enum http_pstate {
+	HTTP_P_STATUS = 0, HTTP_P_HEADERS, HTTP_P_BODY_LEN, HTTP_P_BODY_EOF,
+	HTTP_P_CHUNK_SIZE, HTTP_P_CHUNK_DATA, HTTP_P_CHUNK_END,
+	HTTP_P_TRAILERS, HTTP_P_DONE, HTTP_P_ERROR
+};
+#define HTTP_LINE_MAX		1024
+#define HTTP_BODY_MAX		(64ULL << 20)
+#define HTTP_PARSE_ERR		(-1)
+#define HTTP_PARSE_MORE		0
+#define HTTP_PARSE_DONE		1
+
+struct http_parser {
+	int		 state;
+	int		 status;	/* of the final response */
+	int		 head_only;	/* done after the headers */
+	int		 chunked;
+	int64_t		 content_length;	/* -1: none */
+	uint64_t	 remaining;	/* of the body or the chunk */
+	uint64_t	 body_len;
+	size_t		 linelen;
+	int		 overflow;	/* skipping an over-long header */
+	char		 line[HTTP_LINE_MAX];
+	const char	*error;
+	void		(*body)(void *, const uint8_t *, size_t);
+	void		*arg;
+};
+void	 http_parser_init(struct http_parser *, int,
+	    void (*)(void *, const uint8_t *, size_t), void *);
+int	 http_parse(struct http_parser *, const uint8_t *, size_t);
+int	 http_parse_eof(struct http_parser *);
+int	 http_status_line(const char *, int *);
+int	 http_status_ok(const struct check_url_conf *, int);
+
+/* check_udp.c */
+extern const struct check_type	check_type_udp;
+
+/* check_dns.c: DNS_CHECK, and query building and reply parsing. */
+extern const struct check_type	check_type_dns;
+#define DNS_RCODE_NONE	(-1)
+struct dns_reply {
+	int		 rcode;
+	unsigned int	 ancount;
+	unsigned int	 matching;	/* answers of the asked type */
+	const char	*error;
+};
+uint16_t dns_qtype(uint32_t);
+size_t	 dns_query_build(uint8_t *, size_t, uint16_t, const char *,
+	    uint16_t);
+int	 dns_reply_parse(const uint8_t *, size_t, const uint8_t *, size_t,
+	    struct dns_reply *);
+const char *dns_rcode_name(int);
+
+/* check_smtp.c: SMTP_CHECK, and the reply parser. */
+extern const struct check_type	check_type_smtp;
+#define SMTP_LINE_MAX	1024
+int	 smtp_reply_parse(const uint8_t *, size_t, int *, size_t *,
+	    const char **);
 
 #endif /* HAD_CHECKD_H */

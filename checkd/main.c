@@ -3,6 +3,7 @@
  * its socket on fd 3 and keeps no capability at all.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "checkd.h"
 #include "child.h"
@@ -12,8 +13,15 @@
 static int
 checkd_dispatch_parent(struct imsg *imsg)
 {
+	struct msg_script_result	 r;
+
 	switch (imsg->hdr.type) {
 	case IMSG_SCRIPT_RESULT:
+		if (imsg_check_size(imsg, sizeof(r), "had") == -1)
+			return (-1);
+		memcpy(&r, imsg->data, sizeof(r));
+		if (r.kind == SCRIPT_MISC)
+			return (check_misc_result(imsg));
 		return (check_script_result(imsg));
 	default:
 		log_warnx("unexpected message type %u from had",
@@ -40,6 +48,15 @@ checkd_peer_up(enum had_proc p)
 {
 	if (p == PROC_VRRP)
 		check_script_send_all();
+	else if (p == PROC_LVS)
+		check_send_all();
+}
+
+static void
+checkd_init(struct event_base *base)
+{
+	check_script_init(base);
+	check_init(base);
 }
 
 static int
@@ -47,16 +64,20 @@ checkd_reconf(struct had_conf *old, struct had_conf *new,
     struct msg_reconf_done *done)
 {
 	check_script_reconf(new);
+	check_reconf(new);
 	return (0);
 }
 
 static const struct child_ops check_ops = {
 	.proc = PROC_CHECK,
-	.init = check_script_init,
+	.init_privileged = check_init_privileged,
+	.init = checkd_init,
 	.dispatch_parent = checkd_dispatch_parent,
 	.dispatch_peer = checkd_dispatch_peer,
 	.peer_up = checkd_peer_up,
 	.reconf = checkd_reconf,
+	.ctl = check_ctl,
+	.shutdown = check_shutdown,
 };
 
 int

@@ -21,6 +21,8 @@ void	 out_begin(struct hactl_out *, uint32_t);
 void	 out_proc(struct hactl_out *, const struct msg_ctl_proc *);
 void	 out_vrrp(struct hactl_out *, const struct msg_ctl_vrrp *);
 void	 out_lvs(struct hactl_out *, const struct msg_ctl_lvs *);
+void	 out_check(struct hactl_out *, const struct msg_ctl_check *);
+void	 check_terminate(struct msg_ctl_check *);
 void	 out_finish(struct hactl_out *, uint32_t);
 void	 json_string(FILE *, const char *);
 
@@ -28,6 +30,7 @@ void	 json_string(FILE *, const char *);
 void	 metrics_add_proc(const struct msg_ctl_proc *);
 void	 metrics_add_vrrp(const struct msg_ctl_vrrp *);
 void	 metrics_add_lvs(const struct msg_ctl_lvs *);
+void	 metrics_add_check(const struct msg_ctl_check *);
 void	 metrics_failed(int);
 void	 metrics_print(FILE *);
 char	*caps_string(uint64_t, char *, size_t);

@@ -74,6 +74,7 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json,
 	struct msg_ctl_proc	 row;
 	struct msg_ctl_vrrp	 vrow;
 	struct msg_ctl_lvs	 lrow;
+	struct msg_ctl_check	 crow;
 	struct msg_ctl_text	 text;
 	struct msg_ctl_end	 end;
 	struct pollfd		 pfd;
@@ -137,6 +138,18 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json,
 				if (!started++)
 					out_begin(&out, type);
 				out_vrrp(&out, &vrow);
+				break;
+			case IMSG_CTL_CHECK:
+				if (imsg.datalen != sizeof(crow))
+					goto bad;
+				memcpy(&crow, imsg.data, sizeof(crow));
+				if (metrics) {
+					metrics_add_check(&crow);
+					break;
+				}
+				if (!started++)
+					out_begin(&out, type);
+				out_check(&out, &crow);
 				break;
 			case IMSG_CTL_LVS:
 				if (imsg.datalen != sizeof(lrow))
@@ -213,7 +226,7 @@ static int
 hactl_metrics(const char *sock)
 {
 	static const uint32_t	 types[] = { IMSG_CTL_SHOW_PROCS,
-	    IMSG_CTL_SHOW_VRRP, IMSG_CTL_SHOW_LVS };
+	    IMSG_CTL_SHOW_VRRP, IMSG_CTL_SHOW_LVS, IMSG_CTL_SHOW_CHECKS };
 	struct msg_ctl_req	 req;
 	size_t			 i;
 	int			 fd;

@@ -18,6 +18,8 @@ struct metrics {
 	size_t			 nvrrps;
 	struct msg_ctl_lvs	*lvs;
 	size_t			 nlvs;
+	struct msg_ctl_check	*checks;
+	size_t			 nchecks;
 	int			 failed[4];	/* procs vrrp lvs checks */
 };
 
@@ -54,6 +56,14 @@ metrics_add_lvs(const struct msg_ctl_lvs *r)
 {
 	mx.lvs = grow(mx.lvs, mx.nlvs, sizeof(*r));
 	mx.lvs[mx.nlvs++] = *r;
+}
+
+void
+metrics_add_check(const struct msg_ctl_check *r)
+{
+	mx.checks = grow(mx.checks, mx.nchecks, sizeof(*r));
+	mx.checks[mx.nchecks++] = *r;
+	check_terminate(&mx.checks[mx.nchecks - 1]);
 }
 
 void
@@ -321,6 +331,48 @@ print_lvs(FILE *f)
 	}
 }
 
+static void
+check_labels(FILE *f, const struct msg_ctl_check *c)
+{
+	label(f, "virtual_server", c->vs, 1);
+	label(f, "real_server", c->rs, 0);
+	label(f, "type", c->type, 0);
+}
+
+static void
+print_checks(FILE *f)
+{
+	size_t	 i;
+
+	head(f, "had_check_up", "gauge", "1 if the health check passes.");
+	for (i = 0; i < mx.nchecks; i++) {
+		fprintf(f, "had_check_up{");
+		check_labels(f, &mx.checks[i]);
+		fprintf(f, "} %u\n", mx.checks[i].up ? 1 : 0);
+	}
+	head(f, "had_check_latency_seconds", "gauge",
+	    "Duration of the last check attempt.");
+	for (i = 0; i < mx.nchecks; i++) {
+		fprintf(f, "had_check_latency_seconds{");
+		check_labels(f, &mx.checks[i]);
+		fprintf(f, "} %.3f\n", mx.checks[i].latency_ms / 1000.0);
+	}
+	head(f, "had_check_rounds_total", "counter", "Check rounds run.");
+	for (i = 0; i < mx.nchecks; i++) {
+		fprintf(f, "had_check_rounds_total{");
+		check_labels(f, &mx.checks[i]);
+		fprintf(f, "} %llu\n",
+		    (unsigned long long)mx.checks[i].rounds);
+	}
+	head(f, "had_check_last_change_timestamp_seconds", "gauge",
+	    "Unix time of the last state change.");
+	for (i = 0; i < mx.nchecks; i++) {
+		fprintf(f, "had_check_last_change_timestamp_seconds{");
+		check_labels(f, &mx.checks[i]);
+		fprintf(f, "} %lld\n", (long long)mx.checks[i].last_change);
+	}
+}
+
 void
 metrics_print(FILE *f)
 {
@@ -338,4 +390,5 @@ metrics_print(FILE *f)
 	print_procs(f);
 	print_vrrp(f);
 	print_lvs(f);
+	print_checks(f);
 }

@@ -122,6 +122,10 @@ out_begin(struct hactl_out *o, uint32_t type)
 		printf("%-16s %-10s %4s %2s %-7s %8s %-26s %6s %6s %8s %8s"
 		    "  %s\n", "NAME", "INTERFACE", "VRID", "V", "STATE", "PRIO",
 		    "MASTER", "INT", "TRANS", "SENT", "RCVD", "VIPS");
+	else if (type == IMSG_CTL_SHOW_CHECKS)
+		printf("%-22s %-22s %-9s %-5s %5s %5s %7s %8s  %s\n",
+		    "VIRTUAL SERVER", "REAL SERVER", "TYPE", "STATE", "OK",
+		    "FAIL", "LATENCY", "CHANGED", "LAST RESULT");
 	else if (type == IMSG_CTL_SHOW_LVS)
 		printf("%-30s %-6s %-6s %6s %6s %-7s %8s %8s %12s %12s\n",
 		    "SERVICE / REAL SERVER", "SCHED", "METHOD", "WEIGHT",
@@ -295,6 +299,56 @@ out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row)
 		printf("    priority 0 sent %llu, received %llu\n",
 		    (unsigned long long)r.prio0_sent,
 		    (unsigned long long)r.prio0_rcvd);
+	o->nrows++;
+}
+
+void
+check_terminate(struct msg_ctl_check *r)
+{
+	r->vs[sizeof(r->vs) - 1] = '\0';
+	r->rs[sizeof(r->rs) - 1] = '\0';
+	r->target[sizeof(r->target) - 1] = '\0';
+	r->type[sizeof(r->type) - 1] = '\0';
+	r->reason[sizeof(r->reason) - 1] = '\0';
+}
+
+void
+out_check(struct hactl_out *o, const struct msg_ctl_check *row)
+{
+	struct msg_ctl_check	 r = *row;
+	char			 ago[32];
+	time_t			 now = time(NULL);
+
+	check_terminate(&r);
+	if (r.last_change > 0)
+		fmt_duration(now > r.last_change ? now - r.last_change : 0,
+		    ago, sizeof(ago));
+	else
+		strlcpy(ago, "-", sizeof(ago));
+	if (o->json) {
+		printf("%s\n  {\"virtual_server\": ", o->nrows ? "," : "");
+		json_string(stdout, r.vs);
+		printf(", \"real_server\": ");
+		json_string(stdout, r.rs);
+		printf(", \"target\": ");
+		json_string(stdout, r.target);
+		printf(", \"type\": ");
+		json_string(stdout, r.type);
+		printf(", \"state\": \"%s\", \"real_server_up\": %s, "
+		    "\"successes\": %u, \"failures\": %u, \"rise\": %u, "
+		    "\"fall\": %u, \"latency_ms\": %u, \"delay_loop_ms\": %u, "
+		    "\"rounds\": %llu, \"last_change\": %lld, \"weight\": %d, "
+		    "\"reason\": ", r.up ? "up" : "down",
+		    r.rs_up ? "true" : "false", r.successes, r.failures,
+		    r.rise, r.fall, r.latency_ms, r.delay_loop_ms,
+		    (unsigned long long)r.rounds, (long long)r.last_change,
+		    r.weight);
+		json_string(stdout, r.reason);
+		printf("}");
+	} else
+		printf("%-22s %-22s %-9s %-5s %5u %5u %5ums %8s  %s\n", r.vs,
+		    r.rs, r.type, r.up ? "up" : "DOWN", r.successes,
+		    r.failures, r.latency_ms, ago, r.reason);
 	o->nrows++;
 }
 

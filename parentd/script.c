@@ -22,6 +22,7 @@
 #include <event.h>
 
 #include "conf.h"
+#include "conf_misc.h"
 #include "had.h"
 #include "log.h"
 
@@ -190,20 +191,63 @@ script_fail(enum had_proc from, const struct msg_script_run *run)
 	child_compose(from, IMSG_SCRIPT_RESULT, 0, -1, &res, sizeof(res));
 }
 
+/* The MISC_CHECK whose name (conf_misc_name) checkd sent. */
+static const struct check_conf *
+script_find_misc(const char *name)
+{
+	struct conf_vs		*vs;
+	struct conf_rs		*rs;
+	struct conf_check	*ck;
+	char			 n[HAD_NAMELEN];
+
+	TAILQ_FOREACH(vs, &env->conf->vss, entry)
+		TAILQ_FOREACH(rs, &vs->rss, entry)
+			TAILQ_FOREACH(ck, &rs->checks, entry) {
+				if (ck->c.type != CHECK_MISC)
+					continue;
+				conf_misc_name(&vs->c, &rs->c, &ck->c, n,
+				    sizeof(n));
+				if (strcmp(n, name) == 0)
+					return (&ck->c);
+			}
+	return (NULL);
+}
+
 /* A child asks for a script by name. */
 int
 script_request(enum had_proc from, const struct msg_script_run *run)
 {
 	struct conf_script	*cs;
+	const struct check_conf	*mc;
 	char			 name[HAD_NAMELEN];
 	uint32_t		 timeout;
 
 	memcpy(name, run->name, sizeof(name));
 	name[sizeof(name) - 1] = '\0';
-	if (from != PROC_CHECK || run->kind != SCRIPT_VRRP) {
+	if (from != PROC_CHECK ||
+	    (run->kind != SCRIPT_VRRP && run->kind != SCRIPT_MISC)) {
 		log_warnx("%s asked for a script of kind %u", proc_name(from),
 		    run->kind);
 		return (-1);
+	}
+	timeout = run->timeout_ms;
+	if (run->kind == SCRIPT_MISC) {
+		if ((mc = script_find_misc(name)) == NULL ||
+		    mc->misc_path[0] == '\0') {
+			log_warnx("checkd asked for unknown MISC_CHECK %s",
+			    name);
+			script_fail(from, run);
+			return (0);
+		}
+		if (timeout == 0 || timeout > 3600 * 1000)
+			timeout = mc->misc_timeout_ms ? mc->misc_timeout_ms :
+			    mc->delay_loop_ms;
+		if (timeout == 0)
+			timeout = 10000;
+		if (script_start(from, run, mc->misc_path, NULL, mc->user,
+		    mc->group, timeout) == -1)
+			script_fail(from, run);
+		return (0);
 	}
 	TAILQ_FOREACH(cs, &env->conf->scripts, entry)
 		if (strcmp(cs->c.name, name) == 0)
@@ -214,7 +258,6 @@ script_request(enum had_proc from, const struct msg_script_run *run)
 		script_fail(from, run);
 		return (0);
 	}
-	timeout = run->timeout_ms;
 	if (timeout == 0 || timeout > 3600 * 1000)
 		timeout = cs->c.timeout ? cs->c.timeout * 1000 : 10000;
 	if (script_start(from, run, cs->c.script, NULL, cs->c.user,

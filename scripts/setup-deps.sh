@@ -6,9 +6,10 @@ set -eu
 PKGS="gcc make pkg-config libc6-dev
 libevent-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libbsd-dev
 libcap-dev libcriterion-dev libssl-dev
-mandoc iproute2 iputils-ping procps util-linux python3 clang
+mandoc iproute2 iputils-ping procps util-linux python3 clang libclang-rt-14-dev
 keepalived tshark python3-scapy prometheus
-debhelper fakeroot dpkg-dev"
+debhelper fakeroot dpkg-dev
+nginx-light dnsmasq-base socat python3-aiosmtpd openssl"
 
 missing=""
 for p in $PKGS; do

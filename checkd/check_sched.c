@@ -1,0 +1,845 @@
+/*
+ * Health checks of real servers: the scheduler.
+ *
+ * Every check runs on its own delay_loop, its first run placed at a
+ * random point of the interval so that thousands of checks never fire
+ * together.  An attempt has one deadline (connect_timeout); a failed
+ * attempt of a check that is up is retried `retry' times after
+ * delay_before_retry.  A round's result counts against rise and fall;
+ * a real server is up when all of its checks are up, and lvsd hears of
+ * every change, and of every state again when its channel comes back.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "checkd.h"
+#include "conf_misc.h"
+#include "child.h"
+#include "imsg.h"
+#include "log.h"
+
+/* MISC_CHECK asks had to run the script (IMSG_SCRIPT_RUN, SCRIPT_MISC). */
+#ifndef CHECK_MISC_ENABLED
+#define CHECK_MISC_ENABLED	1
+#endif
+
+#define CA_FILE		"/etc/ssl/certs/ca-certificates.crt"
+#define MISC_GRACE_MS	5000	/* had answers after its own timeout */
+
+struct event_base		*check_base;
+struct ssl_ctx_st		*check_ssl_ctx, *check_ssl_ctx_verify;
+
+static struct checks		 checks = TAILQ_HEAD_INITIALIZER(checks);
+static struct check_rss		 rss = TAILQ_HEAD_INITIALIZER(rss);
+static uint32_t			 next_script_id = 1;
+
+static void	check_fire(int, short, void *);
+static void	check_deadline(int, short, void *);
+static void	check_misc_start(struct check *);
+static void	check_none_start(struct check *);
+
+static const struct check_type check_type_misc = {
+	.name = "MISC_CHECK",
+	.start = check_misc_start,
+};
+static const struct check_type check_type_ping = {
+	.name = "PING_CHECK",
+	.start = check_none_start,
+};
+
+static const struct check_type *
+check_type_of(uint32_t t)
+{
+	switch (t) {
+	case CHECK_TCP:
+		return (&check_type_tcp);
+	case CHECK_HTTP:
+		return (&check_type_http);
+	case CHECK_SSL:
+		return (&check_type_ssl);
+	case CHECK_MISC:
+		return (&check_type_misc);
+	case CHECK_UDP:
+		return (&check_type_udp);
+	case CHECK_DNS:
+		return (&check_type_dns);
+	case CHECK_SMTP:
+		return (&check_type_smtp);
+	default:
+		return (&check_type_ping);
+	}
+}
+
+/* Before the chroot: OpenSSL's configuration and the CA bundle. */
+void
+check_init_privileged(void)
+{
+	SSL_CTX	*ctx;
+	int	 i;
+
+	if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1)
+		fatalx("OpenSSL initialisation failed");
+	for (i = 0; i < 2; i++) {
+		if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+			fatalx("SSL_CTX_new failed");
+		SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+		SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+		    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+		SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+		if (i == 0) {
+			SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+			check_ssl_ctx = ctx;
+			continue;
+		}
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+		/* The bundle is read now: the chroot is empty. */
+		if (SSL_CTX_load_verify_locations(ctx, CA_FILE, NULL) != 1) {
+			log_warnx("cannot load %s: verify_cert will fail",
+			    CA_FILE);
+			ERR_clear_error();
+		}
+		check_ssl_ctx_verify = ctx;
+	}
+}
+
+void
+check_init(struct event_base *b)
+{
+	check_base = b;
+}
+
+static void
+ms_to_tv(uint64_t ms, struct timeval *tv)
+{
+	tv->tv_sec = ms / 1000;
+	tv->tv_usec = (ms % 1000) * 1000;
+}
+
+static uint32_t
+ms_since(const struct timespec *t0)
+{
+	struct timespec	 now;
+	int64_t		 ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (int64_t)(now.tv_sec - t0->tv_sec) * 1000 +
+	    (now.tv_nsec - t0->tv_nsec) / 1000000;
+	return (ms < 0 ? 0 : (uint32_t)ms);
+}
+
+uint32_t
+check_elapsed(const struct check *ck)
+{
+	return (ms_since(&ck->att_start));
+}
+
+/* "3 s", "2.5 s", "0.25 s" */
+const char *
+check_secs(uint32_t ms, char *buf, size_t len)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, len, "%u s", ms / 1000);
+	else if (ms % 100 == 0)
+		snprintf(buf, len, "%u.%u s", ms / 1000, (ms % 1000) / 100);
+	else
+		snprintf(buf, len, "%u.%03u s", ms / 1000, ms % 1000);
+	return (buf);
+}
+
+const char *
+check_errstr(int err, int connected)
+{
+	switch (err) {
+	case ECONNREFUSED:
+		return (connected ? "port unreachable" : "connection refused");
+	case ECONNRESET:
+		return ("connection reset");
+	case EHOSTUNREACH:
+		return ("host unreachable");
+	case ENETUNREACH:
+		return ("network unreachable");
+	case ETIMEDOUT:
+		return ("connection timed out");
+	case EADDRNOTAVAIL:
+		return ("address not available");
+	case EPIPE:
+		return ("connection closed");
+	default:
+		return (strerror(err));
+	}
+}
+
+/* Hex string to bytes; -1 if odd, not hex or too long. */
+int
+check_hex_decode(const char *s, uint8_t *buf, size_t len)
+{
+	size_t	 n = 0;
+	int	 hi, lo;
+
+	while (s[0] != '\0') {
+		if (s[1] == '\0' || n >= len)
+			return (-1);
+		hi = s[0] >= '0' && s[0] <= '9' ? s[0] - '0' :
+		    s[0] >= 'a' && s[0] <= 'f' ? s[0] - 'a' + 10 :
+		    s[0] >= 'A' && s[0] <= 'F' ? s[0] - 'A' + 10 : -1;
+		lo = s[1] >= '0' && s[1] <= '9' ? s[1] - '0' :
+		    s[1] >= 'a' && s[1] <= 'f' ? s[1] - 'a' + 10 :
+		    s[1] >= 'A' && s[1] <= 'F' ? s[1] - 'A' + 10 : -1;
+		if (hi < 0 || lo < 0)
+			return (-1);
+		buf[n++] = hi << 4 | lo;
+		s += 2;
+	}
+	return ((int)n);
+}
+
+static void
+addr_port_str(int af, const void *addr, uint16_t port, char *buf, size_t len)
+{
+	char	 a[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(af, addr, a, sizeof(a)) == NULL)
+		strlcpy(a, "?", sizeof(a));
+	snprintf(buf, len, af == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+}
+
+static void
+vs_str(const struct vs_conf *vs, char *buf, size_t len)
+{
+	static const char *const protos[] = { "", "/udp", "/sctp" };
+
+	switch (vs->type) {
+	case VS_TYPE_FWMARK:
+		snprintf(buf, len, "fwmark %u", vs->fwmark);
+		break;
+	case VS_TYPE_GROUP:
+		snprintf(buf, len, "group %s", vs->group);
+		break;
+	default:
+		addr_port_str(vs->addr.af, vs->addr.u.raw, vs->port, buf, len);
+		if (vs->protocol > 0 && vs->protocol < LVS_PROTO_MAX)
+			strlcat(buf, protos[vs->protocol], len);
+		break;
+	}
+}
+
+/* The identity of a real server of a virtual server, as lvsd knows it. */
+static void
+rs_id(const struct vs_conf *vs, const struct rs_conf *rs,
+    struct msg_rs_state *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->vs_type = vs->type;
+	if (vs->type == VS_TYPE_ADDR) {
+		id->vs_af = vs->addr.af;
+		memcpy(id->vs_addr, vs->addr.u.raw, sizeof(id->vs_addr));
+		id->vs_port = vs->port;
+	}
+	id->vs_proto = vs->protocol;
+	id->vs_fwmark = vs->type == VS_TYPE_FWMARK ? vs->fwmark : 0;
+	if (vs->type == VS_TYPE_GROUP)
+		strlcpy(id->vs_group, vs->group, sizeof(id->vs_group));
+	id->rs_af = rs->addr.af;
+	id->rs_port = rs->port;
+	memcpy(id->rs_addr, rs->addr.u.raw, sizeof(id->rs_addr));
+}
+
+/* Socket, bind, non-blocking connect.  -1: the attempt has concluded. */
+int
+check_connect(struct check *ck, int type)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = 0;
+	int			 fd, af = ck->dst.ss_family;
+
+	if (ck->dstlen == 0) {
+		check_result(ck, 0, "no address or port to probe");
+		return (-1);
+	}
+	if ((fd = socket(af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1) {
+		check_result(ck, 0, "socket: %s", strerror(errno));
+		return (-1);
+	}
+	ck->fd = fd;
+	if (ck->c.bindto.af != 0 || ck->c.bind_port != 0) {
+		memset(&ss, 0, sizeof(ss));
+		if (af == AF_INET) {
+			struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+			sin->sin_family = AF_INET;
+			if (ck->c.bindto.af == AF_INET)
+				sin->sin_addr = ck->c.bindto.u.v4;
+			sin->sin_port = htons(ck->c.bind_port);
+			sl = sizeof(*sin);
+		} else {
+			struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+			sin6->sin6_family = AF_INET6;
+			if (ck->c.bindto.af == AF_INET6)
+				sin6->sin6_addr = ck->c.bindto.u.v6;
+			sin6->sin6_port = htons(ck->c.bind_port);
+			sl = sizeof(*sin6);
+		}
+		if (ck->c.bindto.af != 0 && ck->c.bindto.af != af) {
+			check_result(ck, 0, "bindto is not of the target's "
+			    "address family");
+			return (-1);
+		}
+		if (ck->c.bind_port != 0) {
+			int on = 1;
+
+			(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+			    sizeof(on));
+		}
+		if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
+			check_result(ck, 0, "bind: %s", strerror(errno));
+			return (-1);
+		}
+	}
+	if (connect(fd, (struct sockaddr *)&ck->dst, ck->dstlen) == -1 &&
+	    errno != EINPROGRESS) {
+		check_result(ck, 0, "%s", check_errstr(errno, 0));
+		return (-1);
+	}
+	return (0);
+}
+
+/* Wait for the socket; the callback gets the check. */
+void
+check_want(struct check *ck, short what, void (*cb)(int, short, void *))
+{
+	event_del(ck->ev);
+	event_assign(ck->ev, check_base, ck->fd, what, cb, ck);
+	event_add(ck->ev, NULL);
+}
+
+static void
+check_schedule(struct check *ck, uint64_t ms)
+{
+	struct timeval	 tv;
+
+	ms_to_tv(ms, &tv);
+	evtimer_add(ck->timer, &tv);
+}
+
+/* First run: a random point of the interval, after a random warmup. */
+static void
+check_schedule_first(struct check *ck)
+{
+	uint32_t	 loop = ck->c.delay_loop_ms;
+	struct timeval	 tv;
+	uint64_t	 us;
+
+	if (loop == 0)
+		loop = 1000;
+
+	us = (uint64_t)arc4random_uniform(loop) * 1000 +
+	    arc4random_uniform(1000);
+	if (ck->c.warmup_ms > 0)
+		us += (uint64_t)arc4random_uniform(ck->c.warmup_ms) * 1000;
+	tv.tv_sec = us / 1000000;
+	tv.tv_usec = us % 1000000;
+	evtimer_add(ck->timer, &tv);
+}
+
+static void
+check_attempt(struct check *ck)
+{
+	struct timeval	 tv;
+	uint64_t	 ms;
+
+	ck->running = 1;
+	ck->connected = 0;
+	ck->fd = -1;
+	ck->tries++;
+	clock_gettime(CLOCK_MONOTONIC, &ck->att_start);
+	ms = ck->c.connect_timeout_ms ? ck->c.connect_timeout_ms : 5000;
+	if (ck->c.type == CHECK_MISC)
+		ms = (uint64_t)ck->c.misc_timeout_ms + MISC_GRACE_MS;
+	ms_to_tv(ms, &tv);
+	evtimer_add(ck->tmo, &tv);
+	ck->type->start(ck);
+}
+
+static void
+check_fire(int fd, short ev, void *arg)
+{
+	struct check	*ck = arg;
+
+	if (ck->running) {
+		check_schedule(ck, ck->c.delay_loop_ms);
+		return;
+	}
+	if (ck->retrying) {
+		/* Another attempt of the same round. */
+		ck->retrying = 0;
+		check_attempt(ck);
+		return;
+	}
+	ck->tries = 0;
+	clock_gettime(CLOCK_MONOTONIC, &ck->round_start);
+	check_attempt(ck);
+}
+
+/* Stop whatever the attempt holds. */
+static void
+check_stop(struct check *ck)
+{
+	if (ck->type->cleanup != NULL)
+		ck->type->cleanup(ck);
+	event_del(ck->ev);
+	evtimer_del(ck->tmo);
+	if (ck->fd != -1) {
+		close(ck->fd);
+		ck->fd = -1;
+	}
+	ck->running = 0;
+}
+
+static void
+check_deadline(int fd, short ev, void *arg)
+{
+	struct check	*ck = arg;
+	char		 t[16];
+
+	if (!ck->running)
+		return;
+	if (ck->type->timeout != NULL) {
+		ck->type->timeout(ck);
+		return;
+	}
+	check_secs(ck->c.connect_timeout_ms, t, sizeof(t));
+	if (ck->c.type == CHECK_MISC)
+		check_result(ck, 0, "no answer from had for the script");
+	else if (!ck->connected)
+		check_result(ck, 0, "connect timeout after %s", t);
+	else
+		check_result(ck, 0, "read timeout after %s", t);
+}
+
+static void
+check_rs_send(struct check_rs *rs)
+{
+	struct msg_rs_state	 m;
+	struct check		*ck;
+
+	m = rs->id;
+	m.up = rs->up;
+	m.weight = rs->weight;
+	TAILQ_FOREACH(ck, &rs->checks, rs_entry)
+		if (!ck->up || TAILQ_NEXT(ck, rs_entry) == NULL) {
+			snprintf(m.reason, sizeof(m.reason), "%s: %s",
+			    ck->type->name, ck->reason);
+			break;
+		}
+	rs->sent = 1;
+	(void)child_send_peer(PROC_LVS, IMSG_RS_STATE, &m, sizeof(m));
+}
+
+/* Up if every check is up; a misc_dynamic check sets the weight. */
+static void
+check_rs_update(struct check_rs *rs, int force)
+{
+	struct check	*ck, *bad = NULL;
+	int		 up = 1;
+	int32_t		 weight = -1;
+
+	TAILQ_FOREACH(ck, &rs->checks, rs_entry) {
+		if (!ck->up) {
+			up = 0;
+			if (bad == NULL)
+				bad = ck;
+		}
+		if (ck->weight >= 0)
+			weight = ck->weight;
+	}
+	if (!force && rs->sent && up == rs->up && weight == rs->weight)
+		return;
+	if (up != rs->up || !rs->sent)
+		log_info("real server %s (vs %s): %s%s%s", rs->rs_str,
+		    rs->vs_str, up ? "up" : "down", bad ? ": " : "",
+		    bad ? bad->reason : "");
+	if (weight != rs->weight)
+		log_info("real server %s (vs %s): weight %d", rs->rs_str,
+		    rs->vs_str, weight);
+	rs->up = up;
+	rs->weight = weight;
+	check_rs_send(rs);
+}
+
+void
+check_send_all(void)
+{
+	struct check_rs	*rs;
+	unsigned int	 n = 0;
+
+	TAILQ_FOREACH(rs, &rss, entry) {
+		check_rs_send(rs);
+		n++;
+	}
+	log_debug("sent %u real server states to lvsd", n);
+}
+
+/* An attempt is over: retry, or count the round against rise and fall. */
+void
+check_result(struct check *ck, int ok, const char *fmt, ...)
+{
+	va_list		 ap;
+	uint32_t	 elapsed, loop;
+	int		 was = ck->up;
+
+	if (!ck->running)
+		return;
+	check_stop(ck);
+	ck->latency_ms = ms_since(&ck->att_start);
+	va_start(ap, fmt);
+	vsnprintf(ck->reason, sizeof(ck->reason), fmt, ap);
+	va_end(ap);
+
+	if (!ok && ck->up && ck->tries <= ck->c.retry) {
+		log_debug("check %s %s (vs %s): attempt %u failed: %s; "
+		    "retrying", ck->type->name, ck->dst_str, ck->rs->vs_str,
+		    ck->tries, ck->reason);
+		ck->retrying = 1;
+		check_schedule(ck, ck->c.delay_before_retry_ms);
+		return;
+	}
+	ck->rounds++;
+	if (ok) {
+		ck->successes++;
+		ck->failures = 0;
+		if (!ck->up && ck->successes >= (ck->c.rise ? ck->c.rise : 1))
+			ck->up = 1;
+	} else {
+		ck->failures++;
+		ck->successes = 0;
+		if (ck->up && ck->failures >= (ck->c.fall ? ck->c.fall : 1))
+			ck->up = 0;
+	}
+	if (ck->up != was) {
+		ck->last_change = time(NULL);
+		log_info("check %s %s (vs %s): %s: %s; %u in a row",
+		    ck->type->name, ck->dst_str, ck->rs->vs_str,
+		    ck->up ? "up" : "down", ck->reason,
+		    ck->up ? ck->successes : ck->failures);
+	} else
+		log_debug("check %s %s (vs %s): %s, %u in a row: %s",
+		    ck->type->name, ck->dst_str, ck->rs->vs_str,
+		    ok ? "pass" : "fail", ok ? ck->successes : ck->failures,
+		    ck->reason);
+	check_rs_update(ck->rs, 0);
+
+	/* Keep the phase: the next round starts delay_loop after this one. */
+	loop = ck->c.delay_loop_ms;
+	elapsed = ms_since(&ck->round_start);
+	check_schedule(ck, elapsed < loop ? loop - elapsed : 0);
+}
+
+/* PING_CHECK needs a raw ICMP socket from had: not yet, so it passes. */
+static void
+check_none_start(struct check *ck)
+{
+	check_result(ck, 1, "%s not supported yet: counted as passing",
+	    ck->type->name);
+}
+
+static void
+check_misc_start(struct check *ck)
+{
+	struct msg_script_run	 run;
+
+	if (!CHECK_MISC_ENABLED) {
+		check_result(ck, 1, "MISC_CHECK not run yet: counted as "
+		    "passing");
+		return;
+	}
+	memset(&run, 0, sizeof(run));
+	run.kind = SCRIPT_MISC;
+	run.id = ck->script_id = next_script_id++;
+	strlcpy(run.name, ck->misc_name, sizeof(run.name));
+	run.timeout_ms = ck->c.misc_timeout_ms;
+	if (child_send_parent(IMSG_SCRIPT_RUN, 0, -1, &run, sizeof(run)) ==
+	    -1)
+		check_result(ck, 0, "cannot ask had to run the script");
+}
+
+/* had ran a MISC_CHECK script: exit 0 passes; misc_dynamic 2-255 too. */
+int
+check_misc_result(struct imsg *imsg)
+{
+	struct msg_script_result	 r;
+	struct check			*ck;
+	char				 t[16];
+
+	if (imsg_check_size(imsg, sizeof(r), "had") == -1)
+		return (-1);
+	memcpy(&r, imsg->data, sizeof(r));
+	TAILQ_FOREACH(ck, &checks, entry)
+		if (ck->running && ck->c.type == CHECK_MISC &&
+		    ck->script_id == r.id)
+			break;
+	if (ck == NULL)
+		return (0);	/* stale: from before a reload */
+	if (r.timed_out)
+		check_result(ck, 0, "script timed out after %s",
+		    check_secs(r.duration_ms, t, sizeof(t)));
+	else if (r.signal != 0)
+		check_result(ck, 0, "script killed by signal %d", r.signal);
+	else if (r.status < 0)
+		check_result(ck, 0, "script could not be run");
+	else if (r.status == 0) {
+		ck->weight = -1;
+		check_result(ck, 1, "script exit status 0");
+	} else if (ck->c.misc_dynamic && r.status >= 2 && r.status <= 255) {
+		ck->weight = r.status - 2;
+		check_result(ck, 1, "script exit status %d: weight %d",
+		    r.status, ck->weight);
+	} else
+		check_result(ck, 0, "script exit status %d", r.status);
+	return (0);
+}
+
+static struct check *
+check_new(const struct conf_vs *vs, const struct conf_rs *rs,
+    const struct conf_check *cc)
+{
+	struct check		*ck;
+	const struct conf_url	*u;
+	const struct conf_addr	*a;
+	uint16_t		 port;
+	size_t			 i = 0;
+
+	if ((ck = calloc(1, sizeof(*ck))) == NULL)
+		fatal("check_new");
+	ck->c = cc->c;
+	TAILQ_FOREACH(u, &cc->urls, entry)
+		ck->nurls++;
+	if (ck->nurls > 0 &&
+	    (ck->urls = calloc(ck->nurls, sizeof(*ck->urls))) == NULL)
+		fatal("check_new");
+	TAILQ_FOREACH(u, &cc->urls, entry)
+		ck->urls[i++] = u->c;
+	ck->type = check_type_of(ck->c.type);
+	strlcpy(ck->vhost, vs->c.virtualhost, sizeof(ck->vhost));
+	conf_misc_name(&vs->c, &rs->c, &cc->c, ck->misc_name,
+	    sizeof(ck->misc_name));
+
+	/* What to probe: connect_ip and connect_port, else the server. */
+	a = ck->c.connect_ip.af != 0 ? &ck->c.connect_ip : &rs->c.addr;
+	port = ck->c.connect_port;
+	if (port == 0)
+		port = ck->c.type == CHECK_DNS ? 53 : rs->c.port;
+	if (port == 0)
+		port = ck->c.type == CHECK_HTTP ? 80 :
+		    ck->c.type == CHECK_SSL ? 443 :
+		    ck->c.type == CHECK_SMTP ? 25 : 0;
+	if (a->af == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ck->dst;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr = a->u.v4;
+		sin->sin_port = htons(port);
+		ck->dstlen = sizeof(*sin);
+	} else if (a->af == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ck->dst;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = a->u.v6;
+		sin6->sin6_port = htons(port);
+		ck->dstlen = sizeof(*sin6);
+	}
+	if (port == 0 && ck->c.type != CHECK_MISC && ck->c.type != CHECK_PING)
+		ck->dstlen = 0;
+	addr_port_str(a->af, a->u.raw, port, ck->dst_str,
+	    sizeof(ck->dst_str));
+
+	ck->fd = -1;
+	ck->weight = -1;
+	ck->up = !(ck->c.alpha || vs->c.alpha);
+	ck->last_change = time(NULL);
+	strlcpy(ck->reason, ck->up ? "not checked yet" :
+	    "alpha: down until checked", sizeof(ck->reason));
+	ck->timer = evtimer_new(check_base, check_fire, ck);
+	ck->tmo = evtimer_new(check_base, check_deadline, ck);
+	ck->ev = calloc(1, event_get_struct_event_size());
+	if (ck->timer == NULL || ck->tmo == NULL || ck->ev == NULL)
+		fatal("check_new");
+	/* An event that was never added may be deleted. */
+	event_assign(ck->ev, check_base, -1, 0, check_fire, ck);
+	return (ck);
+}
+
+static void
+check_free(struct check *ck)
+{
+	if (ck->running)
+		check_stop(ck);
+	evtimer_del(ck->timer);
+	event_free(ck->timer);
+	event_free(ck->tmo);
+	free(ck->ev);
+	free(ck->urls);
+	free(ck);
+}
+
+static int
+check_same(const struct check *ck, const struct check_rs *rs,
+    const struct conf_check *cc)
+{
+	const struct conf_url	*u;
+	size_t			 i = 0;
+
+	if (memcmp(&ck->rs->id, &rs->id, sizeof(rs->id)) != 0 ||
+	    memcmp(&ck->c, &cc->c, sizeof(ck->c)) != 0)
+		return (0);
+	TAILQ_FOREACH(u, &cc->urls, entry) {
+		if (i >= ck->nurls ||
+		    memcmp(&ck->urls[i], &u->c, sizeof(u->c)) != 0)
+			return (0);
+		i++;
+	}
+	return (i == ck->nurls);
+}
+
+/*
+ * A new config, applied as a diff: a check whose real server and
+ * settings did not change keeps its state, its phase and any attempt in
+ * flight; lvsd hears only of real servers that are new or changed.
+ */
+void
+check_reconf(const struct had_conf *conf)
+{
+	struct checks		 old = TAILQ_HEAD_INITIALIZER(old);
+	struct check_rss	 oldrs = TAILQ_HEAD_INITIALIZER(oldrs);
+	struct check_rs		*rs, *ors, *nrs;
+	struct check		*ck, *nck;
+	struct conf_vs		*vs;
+	struct conf_rs		*crs;
+	struct conf_check	*cc;
+
+	TAILQ_CONCAT(&old, &checks, entry);
+	TAILQ_CONCAT(&oldrs, &rss, entry);
+	TAILQ_FOREACH(vs, &conf->vss, entry) {
+		TAILQ_FOREACH(crs, &vs->rss, entry) {
+			if (TAILQ_EMPTY(&crs->checks))
+				continue;
+			if ((rs = calloc(1, sizeof(*rs))) == NULL)
+				fatal("check_reconf");
+			TAILQ_INIT(&rs->checks);
+			rs_id(&vs->c, &crs->c, &rs->id);
+			vs_str(&vs->c, rs->vs_str, sizeof(rs->vs_str));
+			addr_port_str(crs->c.addr.af, crs->c.addr.u.raw,
+			    crs->c.port, rs->rs_str, sizeof(rs->rs_str));
+			rs->up = 1;
+			rs->weight = -1;
+			TAILQ_FOREACH(ors, &oldrs, entry)
+				if (memcmp(&ors->id, &rs->id,
+				    sizeof(rs->id)) == 0) {
+					rs->sent = ors->sent;
+					rs->up = ors->up;
+					rs->weight = ors->weight;
+					break;
+				}
+			TAILQ_FOREACH(cc, &crs->checks, entry) {
+				TAILQ_FOREACH(ck, &old, entry)
+					if (check_same(ck, rs, cc))
+						break;
+				if (ck != NULL)
+					TAILQ_REMOVE(&old, ck, entry);
+				else {
+					ck = check_new(vs, crs, cc);
+					check_schedule_first(ck);
+				}
+				ck->rs = rs;
+				TAILQ_INSERT_TAIL(&checks, ck, entry);
+				TAILQ_INSERT_TAIL(&rs->checks, ck, rs_entry);
+			}
+			TAILQ_INSERT_TAIL(&rss, rs, entry);
+		}
+	}
+	TAILQ_FOREACH_SAFE(ck, &old, entry, nck) {
+		TAILQ_REMOVE(&old, ck, entry);
+		check_free(ck);
+	}
+	TAILQ_FOREACH_SAFE(ors, &oldrs, entry, nrs) {
+		TAILQ_REMOVE(&oldrs, ors, entry);
+		free(ors);
+	}
+	/* New or changed real servers: tell lvsd where it differs. */
+	TAILQ_FOREACH(rs, &rss, entry)
+		check_rs_update(rs, 0);
+}
+
+/* hactl show checks [name]: one row per check. */
+int
+check_ctl(struct imsg *imsg)
+{
+	struct msg_ctl_req	 req;
+	struct msg_ctl_check	 row;
+	struct check		*ck;
+
+	if (imsg->hdr.type != IMSG_CTL_SHOW_CHECKS)
+		return (1);
+	memcpy(&req, imsg->data, sizeof(req));
+	req.name[sizeof(req.name) - 1] = '\0';
+	TAILQ_FOREACH(ck, &checks, entry) {
+		if (req.name[0] != '\0' &&
+		    strcmp(req.name, ck->rs->vs_str) != 0 &&
+		    strcmp(req.name, ck->rs->rs_str) != 0)
+			continue;
+		memset(&row, 0, sizeof(row));
+		strlcpy(row.vs, ck->rs->vs_str, sizeof(row.vs));
+		strlcpy(row.rs, ck->rs->rs_str, sizeof(row.rs));
+		strlcpy(row.target, ck->dst_str, sizeof(row.target));
+		strlcpy(row.type, ck->type->name, sizeof(row.type));
+		row.up = ck->up;
+		row.rs_up = ck->rs->up;
+		row.successes = ck->successes;
+		row.failures = ck->failures;
+		row.rise = ck->c.rise;
+		row.fall = ck->c.fall;
+		row.latency_ms = ck->latency_ms;
+		row.delay_loop_ms = ck->c.delay_loop_ms;
+		row.rounds = ck->rounds;
+		row.last_change = ck->last_change;
+		row.weight = ck->weight;
+		strlcpy(row.reason, ck->reason, sizeof(row.reason));
+		if (child_ctl_send(IMSG_CTL_CHECK, imsg->hdr.peerid, &row,
+		    sizeof(row)) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+void
+check_shutdown(void)
+{
+	struct check	*ck;
+	struct check_rs	*rs;
+
+	while ((ck = TAILQ_FIRST(&checks)) != NULL) {
+		TAILQ_REMOVE(&checks, ck, entry);
+		check_free(ck);
+	}
+	while ((rs = TAILQ_FIRST(&rss)) != NULL) {
+		TAILQ_REMOVE(&rss, rs, entry);
+		free(rs);
+	}
+	SSL_CTX_free(check_ssl_ctx);
+	SSL_CTX_free(check_ssl_ctx_verify);
+	check_ssl_ctx = check_ssl_ctx_verify = NULL;
+}

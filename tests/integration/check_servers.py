@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+# Misbehaving servers for test_checks.sh, standard library only:
+#   ADDR:8081  TCP, accepts and never says a word (read timeouts)
+#   ADDR:8082  TCP, backlog full, SYNs dropped (connect timeouts)
+#   ADDR:2525  SMTP, banner 554
+#   ADDR:2526  SMTP, banner 220, HELO answered 550
+#   ADDR:5353  UDP, silent (no DNS reply)
+# Runs until killed; every socket is closed with the process.
+import selectors
+import socket
+import sys
+
+addr = sys.argv[1]
+sel = selectors.DefaultSelector()
+held = []
+
+
+def listener(port, backlog=16):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(backlog)
+    return s
+
+
+silent = listener(8081)
+sel.register(silent, selectors.EVENT_READ, "silent")
+
+# Backlog 0 holds one connection; fill it (and the SYN queue) ourselves.
+full = listener(8082, 0)
+for _ in range(3):
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.setblocking(False)
+    try:
+        c.connect((addr, 8082))
+    except BlockingIOError:
+        pass
+    held.append(c)
+
+smtp554 = listener(2525)
+sel.register(smtp554, selectors.EVENT_READ, "554")
+smtp550 = listener(2526)
+sel.register(smtp550, selectors.EVENT_READ, "550")
+
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+udp.bind((addr, 5353))
+sel.register(udp, selectors.EVENT_READ, "udp")
+
+print("ready", flush=True)
+while True:
+    for key, _ in sel.select(timeout=1):
+        what = key.data
+        if what == "udp":
+            udp.recv(2048)
+        elif what == "silent":
+            c, _ = silent.accept()
+            held.append(c)
+            del held[:-64]
+        elif what == "554":
+            c, _ = smtp554.accept()
+            c.sendall(b"554 no service here\r\n")
+            c.close()
+        elif what == "550":
+            c, _ = smtp550.accept()
+            c.setblocking(True)
+            c.settimeout(2)
+            try:
+                c.sendall(b"220-smtp.test ESMTP\r\n220 hello\r\n")
+                c.recv(512)
+                c.sendall(b"550 go away\r\n")
+            except OSError:
+                pass
+            c.close()
