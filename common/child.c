@@ -181,7 +181,7 @@ child_reconf_end(struct imsg *imsg)
 		    sizeof(done)));
 	}
 	conf_diff_count(child->conf, rx.conf, child->ops->proc, &done.added,
-	    &done.removed, &done.unchanged);
+	    &done.changed, &done.removed, &done.unchanged);
 	old = child->conf;
 	if (child->ops->reconf != NULL &&
 	    child->ops->reconf(old, rx.conf, &done) == -1) {

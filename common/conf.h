@@ -17,6 +17,13 @@
 
 #define CONF_WARN	1
 #define CONF_ERR	2
+#define CONF_NOTE	3	/* only with conf_opts.compat */
+
+/* What a diagnostic means for someone coming from keepalived. */
+#define CONF_DK_NONE	0
+#define CONF_DK_UNSUPP	1	/* keepalived's keyword, ignored by had */
+#define CONF_DK_ALIAS	2	/* another spelling of a had keyword */
+#define CONF_DK_DIFF	3	/* accepted, but had does it differently */
 
 #define CONF_IFNAMELEN	16
 #define CONF_USERLEN	32
@@ -28,7 +35,8 @@
 
 struct conf_diag {
 	TAILQ_ENTRY(conf_diag)	 entry;
-	int			 level;		/* CONF_WARN, CONF_ERR */
+	int			 level;	/* CONF_WARN, CONF_ERR, CONF_NOTE */
+	int			 kind;		/* CONF_DK_* */
 	char			 file[256];
 	int			 line, col;
 	char			 msg[256];
@@ -37,7 +45,9 @@ struct conf_diag {
 TAILQ_HEAD(conf_diags, conf_diag);
 
 struct conf_opts {
-	const char	*config_id;	/* for later @ID support, may be NULL */
+	/* @ID lines; NULL: the host name up to the first dot. */
+	const char	*config_id;
+	int		 compat;	/* also note aliases (CONF_NOTE) */
 };
 
 /* An address with its family and prefix length; all bytes are defined. */
@@ -399,6 +409,9 @@ void		 conf_diags_print(FILE *, const struct conf_diags *);
 void		 conf_diag_add(struct conf_diags *, int, const char *, int,
 		    int, const char *, const char *, ...)
 		    __attribute__((__format__(printf, 7, 8)));
+void		 conf_diag_kind(struct conf_diags *, int);
+int		 conf_compat_report(FILE *, const char *,
+		    const struct conf_opts *);
 
 struct had_conf	*conf_new(void);
 void		 conf_free(struct had_conf *);
@@ -454,6 +467,11 @@ struct conf_tok {
 	struct conf_pos	 pos;
 };
 
+struct conf_param {
+	char		*name;
+	char		*value;		/* lines separated by '\n' */
+};
+
 struct conf_lexer {
 	struct conf_tok	*toks;
 	size_t		 ntoks, cap;
@@ -462,6 +480,10 @@ struct conf_lexer {
 	char		*stack[CONF_INCLUDE_DEPTH + 1];	/* realpaths */
 	int		 depth;
 	struct conf_diags *diags;
+	const char	*config_id;	/* NULL: no @ID line matches */
+	struct conf_param *params;	/* $NAME=value, global as keepalived's */
+	size_t		 nparams;
+	size_t		 nlines;	/* lines made by ~SEQ and $NAME */
 };
 
 int	 conf_lex_file(struct conf_lexer *, const char *, const char *,
@@ -554,6 +576,7 @@ void	conf_print_fields(struct conf_pr *, const struct conf_kw *,
 void	conf_pr_indent(struct conf_pr *);
 void	conf_pr_arg(struct conf_pr *, const char *);
 void	conf_pr_word(struct conf_pr *, const char *);
+void	conf_pr_join(struct conf_pr *, const char *);
 void	conf_pr_dec(struct conf_pr *, long long, long long);
 void	conf_pr_open(struct conf_pr *, const char *);
 void	conf_pr_begin(struct conf_pr *);

@@ -1,7 +1,6 @@
 /*
  * Counting what a new configuration changes for one process, from the
- * items conf_emit() produces: an item whose bytes are found in the old
- * configuration is unchanged, the rest are added or removed.
+ * items conf_emit() produces, object by object.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -87,64 +86,184 @@ conf_blob_equal(const struct conf_blob *a, const struct conf_blob *b)
 	return (a->len == 0 || memcmp(a->buf, b->buf, a->len) == 0);
 }
 
-static const struct conf_blob	*sort_blob;
+/*
+ * Objects: a top-level item (global_defs, vrrp_script, vrrp_instance,
+ * sync group, virtual_server_group, virtual_server) with the items that
+ * follow it (VIPs, peers, tracks, members, entries, real servers, checks,
+ * URLs), known by what identifies it to an operator and to the kernel.
+ */
+struct conf_okey {
+	uint32_t	 kind;
+	uint32_t	 type;		/* virtual_server: address, fwmark, group */
+	uint32_t	 protocol;
+	uint32_t	 fwmark;
+	uint16_t	 port;
+	uint8_t		 pad[2];
+	struct conf_addr addr;
+	char		 name[HAD_NAMELEN];
+};
+
+struct conf_obj {
+	struct conf_okey	 key;
+	size_t			 first, n;	/* its items */
+};
 
 static int
-item_cmp(const void *pa, const void *pb)
+is_top(uint32_t kind)
 {
-	const struct conf_blob_item	*a = pa, *b = pb;
+	switch (kind) {
+	case CONF_ITEM_GLOBAL:
+	case CONF_ITEM_VRRP_SCRIPT:
+	case CONF_ITEM_VRRP_INSTANCE:
+	case CONF_ITEM_VRRP_SYNC_GROUP:
+	case CONF_ITEM_VSG:
+	case CONF_ITEM_VIRTUAL_SERVER:
+		return (1);
+	}
+	return (0);
+}
 
-	if (a->kind != b->kind)
-		return (a->kind < b->kind ? -1 : 1);
-	if (a->len != b->len)
-		return (a->len < b->len ? -1 : 1);
-	return (memcmp(sort_blob->buf + a->off, sort_blob->buf + b->off,
-	    a->len));
+static void
+obj_key(uint32_t kind, const void *body, size_t len, struct conf_okey *k)
+{
+	struct vs_conf	 vs;
+
+	memset(k, 0, sizeof(*k));
+	k->kind = kind;
+	switch (kind) {
+	case CONF_ITEM_VRRP_SCRIPT:
+	case CONF_ITEM_VRRP_INSTANCE:
+	case CONF_ITEM_VRRP_SYNC_GROUP:
+	case CONF_ITEM_VSG:
+		/* Each of these structs starts with its name. */
+		memcpy(k->name, body, len < HAD_NAMELEN ? len : HAD_NAMELEN);
+		k->name[HAD_NAMELEN - 1] = '\0';
+		break;
+	case CONF_ITEM_VIRTUAL_SERVER:
+		if (len != sizeof(vs))
+			break;
+		memcpy(&vs, body, sizeof(vs));
+		k->type = vs.type;
+		k->protocol = vs.protocol;
+		switch (vs.type) {
+		case VS_TYPE_ADDR:
+			k->addr = vs.addr;
+			k->port = vs.port;
+			break;
+		case VS_TYPE_FWMARK:
+			k->fwmark = vs.fwmark;
+			k->addr.af = vs.addr.af;
+			break;
+		case VS_TYPE_GROUP:
+			memcpy(k->name, vs.group, sizeof(k->name));
+			k->port = vs.port;
+			break;
+		}
+		break;
+	}
 }
 
 static int
-item_cmp2(const struct conf_blob *ba, const struct conf_blob_item *a,
-    const struct conf_blob *bb, const struct conf_blob_item *b)
+objs_build(const struct conf_blob *b, struct conf_obj **out, size_t *nout)
 {
-	if (a->kind != b->kind)
-		return (a->kind < b->kind ? -1 : 1);
-	if (a->len != b->len)
-		return (a->len < b->len ? -1 : 1);
-	return (memcmp(ba->buf + a->off, bb->buf + b->off, a->len));
+	struct conf_obj	*o = NULL, *no;
+	size_t		 i, n = 0, cap = 0;
+
+	for (i = 0; i < b->nitems; i++) {
+		if (!is_top(b->items[i].kind) && n > 0) {
+			o[n - 1].n++;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((no = reallocarray(o, cap, sizeof(*o))) == NULL) {
+				free(o);
+				return (-1);
+			}
+			o = no;
+		}
+		obj_key(b->items[i].kind, conf_blob_body(b, i),
+		    b->items[i].len, &o[n].key);
+		o[n].first = i;
+		o[n].n = 1;
+		n++;
+	}
+	*out = o;
+	*nout = n;
+	return (0);
 }
 
-/* Multiset difference of the two item lists, by sorting and merging. */
-void
-conf_diff_count(const struct had_conf *old, const struct had_conf *new,
-    enum had_proc proc, uint32_t *added, uint32_t *removed,
-    uint32_t *unchanged)
+/* By key, then by position so that duplicates pair up in order. */
+static int
+obj_cmp(const void *pa, const void *pb)
 {
-	struct conf_blob	 a, b;
-	size_t			 i = 0, j = 0;
+	const struct conf_obj	*a = pa, *b = pb;
 	int			 c;
 
-	*added = *removed = *unchanged = 0;
+	if ((c = memcmp(&a->key, &b->key, sizeof(a->key))) != 0)
+		return (c);
+	return (a->first < b->first ? -1 : a->first > b->first);
+}
+
+static int
+obj_same(const struct conf_blob *ba, const struct conf_obj *a,
+    const struct conf_blob *bb, const struct conf_obj *b)
+{
+	const struct conf_blob_item	*ia, *ib;
+	size_t				 i;
+
+	if (a->n != b->n)
+		return (0);
+	for (i = 0; i < a->n; i++) {
+		ia = &ba->items[a->first + i];
+		ib = &bb->items[b->first + i];
+		if (ia->kind != ib->kind || ia->len != ib->len ||
+		    memcmp(ba->buf + ia->off, bb->buf + ib->off, ia->len) != 0)
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * What a new configuration does to one process's objects: an object
+ * whose identity is new is added, one whose identity is gone is removed,
+ * and one that kept its identity is changed or unchanged.
+ */
+void
+conf_diff_count(const struct had_conf *old, const struct had_conf *new,
+    enum had_proc proc, uint32_t *added, uint32_t *changed,
+    uint32_t *removed, uint32_t *unchanged)
+{
+	struct conf_blob	 a, b;
+	struct conf_obj		*oa = NULL, *ob = NULL;
+	size_t			 na = 0, nb = 0, i = 0, j = 0;
+	int			 c;
+
+	*added = *changed = *removed = *unchanged = 0;
 	if (conf_blob_build(&a, old, proc) == -1)
 		return;
 	if (conf_blob_build(&b, new, proc) == -1) {
 		conf_blob_free(&a);
 		return;
 	}
-	sort_blob = &a;
-	if (a.nitems > 0)
-		qsort(a.items, a.nitems, sizeof(*a.items), item_cmp);
-	sort_blob = &b;
-	if (b.nitems > 0)
-		qsort(b.items, b.nitems, sizeof(*b.items), item_cmp);
-	while (i < a.nitems || j < b.nitems) {
-		if (i == a.nitems)
+	if (objs_build(&a, &oa, &na) == -1 || objs_build(&b, &ob, &nb) == -1)
+		goto done;
+	if (na > 0)
+		qsort(oa, na, sizeof(*oa), obj_cmp);
+	if (nb > 0)
+		qsort(ob, nb, sizeof(*ob), obj_cmp);
+	while (i < na || j < nb) {
+		if (i == na)
 			c = 1;
-		else if (j == b.nitems)
+		else if (j == nb)
 			c = -1;
 		else
-			c = item_cmp2(&a, &a.items[i], &b, &b.items[j]);
+			c = memcmp(&oa[i].key, &ob[j].key, sizeof(oa[i].key));
 		if (c == 0) {
-			(*unchanged)++;
+			if (obj_same(&a, &oa[i], &b, &ob[j]))
+				(*unchanged)++;
+			else
+				(*changed)++;
 			i++;
 			j++;
 		} else if (c < 0) {
@@ -155,6 +274,9 @@ conf_diff_count(const struct had_conf *old, const struct had_conf *new,
 			j++;
 		}
 	}
+ done:
+	free(oa);
+	free(ob);
 	conf_blob_free(&a);
 	conf_blob_free(&b);
 }

@@ -34,8 +34,9 @@ void		 conf_blob_free(struct conf_blob *);
 const void	*conf_blob_body(const struct conf_blob *, size_t);
 int		 conf_blob_equal(const struct conf_blob *,
 		    const struct conf_blob *);
+/* Objects added, changed, removed and unchanged, in that order. */
 void		 conf_diff_count(const struct had_conf *,
 		    const struct had_conf *, enum had_proc, uint32_t *,
-		    uint32_t *, uint32_t *);
+		    uint32_t *, uint32_t *, uint32_t *);
 
 #endif /* HAD_CONF_DIFF_H */

@@ -5,6 +5,7 @@
  * to the struct in conf.h); simple types need no code.
  */
 #include <sys/socket.h>
+#include <sys/utsname.h>
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -36,6 +37,7 @@ struct conf_pctx {
 	size_t			 nrefs;
 	struct vs_conf		*cur_vs;
 	int			 nomem;
+	int			 compat;	/* note aliases */
 };
 
 #define NODE_OF(type, obj)						\
@@ -565,9 +567,35 @@ unknown_kw(struct conf_pctx *p, const struct conf_node *n,
 	    n->kw, block);
 }
 
+/* conf_opts.compat: say which keyword an alias stands for. */
+static void
+note_alias(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *tab, const struct conf_kw *kw)
+{
+	const struct conf_kw	*k;
+
+	if (kw->type == KT_CUSTOM)
+		return;		/* its conv warns */
+	for (k = tab; k->name != NULL; k++)
+		if (!(k->flags & KF_ALIAS) && k->type != KT_CUSTOM &&
+		    k->off == kw->off)
+			break;
+	if (k->name == NULL)
+		return;
+	if (kw->type == KT_FLAG && k->type == KT_FLAG &&
+	    kw->scale != k->scale)
+		conf_diag_at(p->diags, CONF_NOTE, &n->pos, NULL, "'%s' is "
+		    "taken as the opposite of '%s' (the default)", kw->name,
+		    k->name);
+	else
+		conf_diag_at(p->diags, CONF_NOTE, &n->pos, NULL, "'%s' is "
+		    "taken as '%s'", kw->name, k->name);
+	conf_diag_kind(p->diags, CONF_DK_ALIAS);
+}
+
 static void
 apply(struct conf_pctx *p, const struct conf_node *n,
-    const struct conf_kw *kw, void *obj)
+    const struct conf_kw *tab, const struct conf_kw *kw, void *obj)
 {
 	char		*dst = (char *)obj + kw->off;
 	long long	 v;
@@ -578,8 +606,11 @@ apply(struct conf_pctx *p, const struct conf_node *n,
 	if (kw->flags & KF_UNSUPP) {
 		warn_at(p, &n->pos, kw->note, "'%s' is a keepalived keyword "
 		    "that had does not implement; ignored", kw->name);
+		conf_diag_kind(p->diags, CONF_DK_UNSUPP);
 		return;
 	}
+	if ((kw->flags & KF_ALIAS) && p->compat)
+		note_alias(p, n, tab, kw);
 	if (n->argc < kw->minargs) {
 		err_at(p, &n->pos, NULL, "'%s' needs %s%d argument%s", kw->name,
 		    kw->maxargs == kw->minargs ? "" : "at least ", kw->minargs,
@@ -672,7 +703,7 @@ walk(struct conf_pctx *p, const struct conf_nodes *nodes,
 				continue;
 			}
 			if (((kw->flags & KF_OBJ) != 0) == pass)
-				apply(p, n, kw, obj);
+				apply(p, n, tab, kw, obj);
 		}
 	}
 }
@@ -851,6 +882,7 @@ conv_mcast_group(struct conf_pctx *p, const struct conf_node *n,
 	warn_at(p, &n->pos, "use vrrp_mcast_group4",
 	    "'vrrp_mcast_group' is not a keepalived 2.x keyword; "
 	    "taken as vrrp_mcast_group4");
+	conf_diag_kind(p->diags, CONF_DK_DIFF);
 	return 0;
 }
 
@@ -994,6 +1026,7 @@ conv_pass(struct conf_pctx *p, const struct conf_node *n,
 {
 	warn_at(p, &n->pos, NULL, "'pass' is not a keepalived keyword; "
 	    "ignored");
+	conf_diag_kind(p->diags, CONF_DK_DIFF);
 	return 0;
 }
 
@@ -1346,9 +1379,11 @@ conv_auth_pass(struct conf_pctx *p, const struct conf_node *n,
 {
 	struct vrrp_instance_conf	*v = obj;
 
-	if (strlen(n->argv[0]) >= sizeof(v->auth_pass))
+	if (strlen(n->argv[0]) >= sizeof(v->auth_pass)) {
 		warn_at(p, &n->argpos[0], NULL, "auth_pass is longer than 8 "
 		    "characters; only the first 8 are used");
+		conf_diag_kind(p->diags, CONF_DK_DIFF);
+	}
 	strlcpy(v->auth_pass, n->argv[0], sizeof(v->auth_pass));
 	return 0;
 }
@@ -1407,6 +1442,9 @@ const struct conf_kw conf_kw_instance[] = {
 	UINT("priority", priority, 1, 255),
 	DEC("advert_int", advert_int_cs, 100, 1, 409500),
 	UINT("vrrp_version", version, 2, 3),
+	/* keepalived's own spelling inside vrrp_instance. */
+	{ KW_BASE("version", KT_UINT, 1, 1), FLD(version), .min = 2,
+	    .max = 3, .flags = KF_ALIAS },
 	FLAG("nopreempt", nopreempt, 1),
 	FLAGA("preempt", nopreempt, 0),
 	UINT("preempt_delay", preempt_delay, 0, 1000),
@@ -2559,8 +2597,32 @@ conf_free(struct had_conf *conf)
 	free(conf);
 }
 
+/* The lexer for one load: @ID, and aliases noted for --compat. */
+static void
+lexer_init(struct conf_lexer *lx, const struct conf_opts *opts,
+    struct conf_diags *diags, char *host, size_t hostlen)
+{
+	struct utsname	 u;
+	char		*dot;
+
+	memset(lx, 0, sizeof(*lx));
+	lx->diags = diags;
+	if (opts != NULL && opts->config_id != NULL) {
+		lx->config_id = opts->config_id;
+		return;
+	}
+	/* keepalived's default config id: the host name to the first dot. */
+	if (uname(&u) == -1)
+		return;
+	strlcpy(host, u.nodename, hostlen);
+	if ((dot = strchr(host, '.')) != NULL)
+		*dot = '\0';
+	lx->config_id = host;
+}
+
 static struct had_conf *
-conf_build(struct conf_lexer *lx, struct conf_diags *diags, int nerr0)
+conf_build(struct conf_lexer *lx, const struct conf_opts *opts,
+    struct conf_diags *diags, int nerr0)
 {
 	struct conf_pctx	 p;
 	struct conf_nodes	 top;
@@ -2572,6 +2634,7 @@ conf_build(struct conf_lexer *lx, struct conf_diags *diags, int nerr0)
 	memset(&p, 0, sizeof(p));
 	p.diags = diags;
 	p.lx = lx;
+	p.compat = opts != NULL && opts->compat;
 	TAILQ_INIT(&top);
 	if ((conf = conf_new()) == NULL) {
 		conf_lex_free(lx);
@@ -2653,17 +2716,17 @@ conf_load(const char *path, const struct conf_opts *opts,
 	struct conf_lexer	 lx;
 	struct conf_diags	 local;
 	struct had_conf		*conf;
+	char			 host[HOST_NAME_MAX + 1];
 	int			 nerr0;
 
 	if (diags == NULL) {
 		conf_diags_init(&local);
 		diags = &local;
 	}
-	memset(&lx, 0, sizeof(lx));
-	lx.diags = diags;
+	lexer_init(&lx, opts, diags, host, sizeof(host));
 	nerr0 = conf_diags_count(diags, CONF_ERR);
 	conf_lex_file(&lx, path, NULL, NULL);
-	conf = conf_build(&lx, diags, nerr0);
+	conf = conf_build(&lx, opts, diags, nerr0);
 	if (diags == &local)
 		conf_diags_free(&local);
 	return conf;
@@ -2676,17 +2739,17 @@ conf_load_string(const char *text, const char *name,
 	struct conf_lexer	 lx;
 	struct conf_diags	 local;
 	struct had_conf		*conf;
+	char			 host[HOST_NAME_MAX + 1];
 	int			 nerr0;
 
 	if (diags == NULL) {
 		conf_diags_init(&local);
 		diags = &local;
 	}
-	memset(&lx, 0, sizeof(lx));
-	lx.diags = diags;
+	lexer_init(&lx, opts, diags, host, sizeof(host));
 	nerr0 = conf_diags_count(diags, CONF_ERR);
 	conf_lex_string(&lx, text, name);
-	conf = conf_build(&lx, diags, nerr0);
+	conf = conf_build(&lx, opts, diags, nerr0);
 	if (diags == &local)
 		conf_diags_free(&local);
 	return conf;

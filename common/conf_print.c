@@ -31,13 +31,28 @@ conf_pr_arg(struct conf_pr *pr, const char *s)
 	conf_pr_word(pr, s);
 }
 
+static void
+pr_quoted(struct conf_pr *pr, const char *s)
+{
+	const char	*c;
+
+	fputc('"', pr->fp);
+	for (c = s; *c != '\0'; c++) {
+		if (*c == '"' || *c == '\\')
+			fputc('\\', pr->fp);
+		fputc(*c, pr->fp);
+	}
+	fputc('"', pr->fp);
+}
+
 /* The word, quoted if the lexer would otherwise split or drop it. */
 void
 conf_pr_word(struct conf_pr *pr, const char *s)
 {
 	const char	*c;
 	int		 q = s[0] == '\0' || s[0] == '!' || s[0] == '#' ||
-			    s[0] == '"';
+			    s[0] == '"' || s[0] == '@' || s[0] == '~' ||
+			    s[0] == '$';
 
 	for (c = s; *c != '\0' && !q; c++)
 		if (*c == ' ' || *c == '\t' || *c == '{' || *c == '}' ||
@@ -47,13 +62,56 @@ conf_pr_word(struct conf_pr *pr, const char *s)
 		fputs(s, pr->fp);
 		return;
 	}
-	fputc('"', pr->fp);
-	for (c = s; *c != '\0'; c++) {
-		if (*c == '"' || *c == '\\')
-			fputc('\\', pr->fp);
-		fputc(*c, pr->fp);
+	pr_quoted(pr, s);
+}
+
+/* "$NAME" before white space: the parser would substitute it. */
+static int
+has_param_use(const char *s)
+{
+	const char	*c, *e;
+
+	for (c = s; (c = strchr(c, '$')) != NULL; c++) {
+		if (!(c[1] == '_' || (c[1] >= 'a' && c[1] <= 'z') ||
+		    (c[1] >= 'A' && c[1] <= 'Z')))
+			continue;
+		for (e = c + 1; *e == '_' || (*e >= 'a' && *e <= 'z') ||
+		    (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9'); e++)
+			;
+		if (*e == ' ' || *e == '\t')
+			return 1;
 	}
-	fputc('"', pr->fp);
+	return 0;
+}
+
+/*
+ * Arguments joined by spaces (command lines).  A "$NAME " inside came
+ * from the end of a quoted argument: print word by word so that it is
+ * at the end of one again.
+ */
+void
+conf_pr_join(struct conf_pr *pr, const char *s)
+{
+	const char	*sp;
+	char		 w[CONF_CMDLEN];
+
+	if (!has_param_use(s)) {
+		conf_pr_arg(pr, s);
+		return;
+	}
+	for (;;) {
+		sp = strchr(s, ' ');
+		strlcpy(w, s, sp == NULL || (size_t)(sp - s) >= sizeof(w) ?
+		    sizeof(w) : (size_t)(sp - s) + 1);
+		fputc(' ', pr->fp);
+		if (strchr(w, '$') != NULL)
+			pr_quoted(pr, w);
+		else
+			conf_pr_word(pr, w);
+		if (sp == NULL)
+			break;
+		s = sp + 1;
+	}
 }
 
 void
@@ -199,8 +257,10 @@ conf_print_fields(struct conf_pr *pr, const struct conf_kw *tab,
 			conf_pr_dec(pr, v, kw->scale);
 			break;
 		case KT_STR:
-		case KT_JOIN:
 			conf_pr_arg(pr, f);
+			break;
+		case KT_JOIN:
+			conf_pr_join(pr, f);
 			break;
 		case KT_ADDR:
 			fputc(' ', pr->fp);

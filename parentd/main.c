@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -31,7 +32,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: had [-dnv] [-C chroot] [-f file] [-i config-id] "
 	    "[-p pidfile]\n"
-	    "           [-s socket] [-u user] [-X libexecdir]\n");
+	    "           [-s socket] [-u user] [-X libexecdir]\n"
+	    "       had -n --compat [-i config-id] [-f] file\n");
 	exit(1);
 }
 
@@ -168,13 +170,20 @@ had_sig(int sig, short ev, void *arg)
 	}
 }
 
+enum { OPT_COMPAT = 256 };
+static const struct option longopts[] = {
+	{ "compat",	no_argument,	NULL,	OPT_COMPAT },
+	{ NULL,		0,		NULL,	0 }
+};
+
 int
 main(int argc, char *argv[])
 {
 	struct passwd	*pw;
 	struct event	*ev_sig[4];
 	int		 sigs[4] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
-	int		 ch, checkonly = 0, i;
+	struct conf_opts opts;
+	int		 ch, checkonly = 0, compat = 0, i;
 
 	env->conffile = HAD_CONFFILE;
 	env->sockpath = HAD_SOCKET;
@@ -184,8 +193,12 @@ main(int argc, char *argv[])
 	env->user = HAD_USER;
 	env->ctl_fd = -1;
 
-	while ((ch = getopt(argc, argv, "C:df:i:np:s:u:vX:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "C:df:i:np:s:u:vX:", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
+		case OPT_COMPAT:
+			compat = 1;
+			break;
 		case 'C':
 			env->chroot = optarg;
 			break;
@@ -220,9 +233,17 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
+	/* had -n --compat FILE, as the issue and keepalived users write it. */
+	if (compat && optind + 1 == argc)
+		env->conffile = argv[optind++];
 	if (optind != argc)
 		usage();
 
+	if (compat) {
+		memset(&opts, 0, sizeof(opts));
+		opts.config_id = env->config_id;
+		return (conf_compat_report(stdout, env->conffile, &opts));
+	}
 	if (checkonly)
 		return (had_check_config());
 

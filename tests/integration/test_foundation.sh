@@ -195,7 +195,7 @@ sed -i 's/priority 100/priority 150/' "$T/had.conf"
 out=$("$HACTL" -s "$SOCK" reload vrrp 2>&1); rc=$?
 check "reload vrrp after a priority change succeeds" [ $rc -eq 0 ]
 check "only vrrp is reloaded, and it reports a change ($out)" \
-    sh -c "echo '$out' | grep -q '^vrrp: 1 added, 0 changed, 1 removed' &&
+    sh -c "echo '$out' | grep -q '^vrrp: 0 added, 1 changed, 0 removed' &&
     ! echo '$out' | grep -q '^lvs:'"
 
 pids_before=$(for c in vrrpd lvsd checkd; do pid_of $c; done)
