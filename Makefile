@@ -150,6 +150,78 @@ install: all
 	    $(DESTDIR)$(LIBDIR)/modules-load.d/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz build-deb
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# --- fuzz (tests/fuzz) ---
+# libFuzzer targets, built with clang from the sources (not the gcc
+# archives) into build-fuzz/.  `make fuzz' runs each for FUZZ_SECONDS;
+# tests/check_fuzz.sh runs them briefly as part of `make test'.
+FUZZ_BUILD	 = build-fuzz
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 60
+FUZZ_TARGETS	 = vrrp conf imsg ipvs control http dns smtp udp
+FUZZ_SAN	 = -fsanitize=address,undefined \
+		   -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS	 = -std=gnu11 -g -O1 -Wall -Wno-unused-parameter $(DEFS) \
+		   $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Icommon -MMD -MP \
+		   $(PKG_CFLAGS)
+FUZZ_LIBS	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_SSL))
+
+# The archives each target links; log.c is replaced by a quiet stub.
+fuzz_libs_vrrp	 = vrrpd common
+fuzz_libs_conf	 = common
+fuzz_libs_imsg	 = common
+fuzz_libs_ipvs	 = lvsd common
+fuzz_libs_control = common
+fuzz_libs_http	 = checkd common
+fuzz_libs_dns	 = checkd common
+fuzz_libs_smtp	 = checkd common
+fuzz_libs_udp	 = checkd common
+
+fuzz_srcs_common = $(filter-out common/log.c,$(wildcard common/*.c))
+fuzz_srcs_vrrpd	 = $(filter-out vrrpd/main.c,$(wildcard vrrpd/*.c))
+fuzz_srcs_lvsd	 = $(filter-out lvsd/main.c,$(wildcard lvsd/*.c))
+fuzz_srcs_checkd = $(filter-out checkd/main.c,$(wildcard checkd/*.c))
+fuzz_objs	 = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(fuzz_srcs_$(1)))
+
+.PHONY: fuzz-build fuzz-clean
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_BUILD=$(FUZZ_BUILD) \
+	    sh tests/fuzz/run.sh
+
+fuzz-clean:
+	rm -rf $(FUZZ_BUILD)
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $< (fuzz)"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Ivrrpd -Ilvsd -Icheckd -Iparentd \
+	    -c -o $@ $<
+
+define fuzz_lib_rule
+$(FUZZ_BUILD)/lib$(1).a: $$(call fuzz_objs,$(1))
+	@rm -f $$@
+	@ar rcs $$@ $$^
+endef
+$(foreach d,common vrrpd lvsd checkd,$(eval $(call fuzz_lib_rule,$(d))))
+
+define fuzz_target_rule
+$(FUZZ_BUILD)/fuzz_$(1): $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_$(1).o \
+    $(FUZZ_BUILD)/obj/tests/fuzz/stub_log.o \
+    $(fuzz_libs_$(1):%=$(FUZZ_BUILD)/lib%.a)
+	@echo "  LD  $$@"
+	@$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $$@ \
+	    $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_$(1).o \
+	    $(FUZZ_BUILD)/obj/tests/fuzz/stub_log.o \
+	    -Wl,--start-group $(fuzz_libs_$(1):%=$(FUZZ_BUILD)/lib%.a) \
+	    -Wl,--end-group $(FUZZ_LIBS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target_rule,$(t))))
+
+-include $(shell find $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)
+# --- end fuzz ---
