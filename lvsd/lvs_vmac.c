@@ -223,6 +223,54 @@ lvs_vmac_apply(struct nl_sock *sk, int up, const struct msg_vmac *m)
 	return (lvs_link_set_up(sk, ifindex));
 }
 
+/*
+ * The VMACs created for vrrpd, so that one whose instance a reload has
+ * removed can still be taken down by that instance.
+ */
+#define LVS_VMAC_MAX	256
+static struct {
+	char	instance[HAD_NAMELEN];
+	char	ifname[16];
+} vmacs[LVS_VMAC_MAX];
+
+static void
+lvs_vmac_remember(const struct msg_vmac *m, int up)
+{
+	int	 i, freeslot = -1;
+
+	for (i = 0; i < LVS_VMAC_MAX; i++) {
+		if (vmacs[i].ifname[0] == '\0') {
+			if (freeslot == -1)
+				freeslot = i;
+			continue;
+		}
+		if (strcmp(vmacs[i].ifname, m->ifname) == 0) {
+			if (!up)
+				vmacs[i].ifname[0] = '\0';
+			return;
+		}
+	}
+	if (up && freeslot != -1) {
+		strlcpy(vmacs[freeslot].instance, m->instance,
+		    sizeof(vmacs[freeslot].instance));
+		strlcpy(vmacs[freeslot].ifname, m->ifname,
+		    sizeof(vmacs[freeslot].ifname));
+	}
+}
+
+static int
+lvs_vmac_ours(const struct msg_vmac *m)
+{
+	int	 i;
+
+	for (i = 0; i < LVS_VMAC_MAX; i++)
+		if (vmacs[i].ifname[0] != '\0' &&
+		    strcmp(vmacs[i].ifname, m->ifname) == 0 &&
+		    strcmp(vmacs[i].instance, m->instance) == 0)
+			return (1);
+	return (0);
+}
+
 int
 lvs_vmac_dispatch(struct nl_sock *sk, struct imsg *imsg)
 {
@@ -239,7 +287,10 @@ lvs_vmac_dispatch(struct nl_sock *sk, struct imsg *imsg)
 		return (-1);
 	}
 	conf = lvs_conf();
-	if ((m.error = lvs_vmac_check(conf, &m)) != 0) {
+	if ((m.error = lvs_vmac_check(conf, &m)) != 0 && !up &&
+	    m.ifname[0] != '\0' && lvs_vmac_ours(&m))
+		m.error = 0;	/* removed by a reload, created by us */
+	if (m.error != 0) {
 		log_warnx("%s: refused VMAC %s on %s: not configured",
 		    m.instance, m.ifname[0] ? m.ifname : "(default)",
 		    m.parent);
@@ -253,6 +304,8 @@ lvs_vmac_dispatch(struct nl_sock *sk, struct imsg *imsg)
 	}
 	lvs_link_read();
 	m.error = lvs_vmac_apply(sk, up, &m);
+	if (m.error == 0)
+		lvs_vmac_remember(&m, up);
 	if (m.error == 0)
 		log_info("%s: VMAC %s %s on %s", m.instance, m.ifname,
 		    up ? "up" : "removed", m.parent);

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -191,6 +192,39 @@ child_send_config(enum had_proc p)
 	child_compose(p, IMSG_RECONF_END, 0, -1, &r, sizeof(r));
 }
 
+/*
+ * checkd keeps no capability: had opens its raw ICMP and ICMPv6 sockets
+ * for PING_CHECK and hands them over (the descriptor is closed here once
+ * sent).  A kernel without IPv6 only costs the IPv6 pings.
+ */
+static void
+child_send_icmp(void)
+{
+	static const struct { int af, proto; const char *name; } s[] = {
+		{ AF_INET, IPPROTO_ICMP, "ICMP" },
+		{ AF_INET6, IPPROTO_ICMPV6, "ICMPv6" },
+	};
+	struct msg_icmp_fd	 m;
+	size_t			 i;
+	int			 fd;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		fd = socket(s[i].af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    s[i].proto);
+		if (fd == -1) {
+			log_warn("raw %s socket for checkd: PING_CHECK over "
+			    "%s will fail", s[i].name, s[i].name);
+			continue;
+		}
+		memset(&m, 0, sizeof(m));
+		m.af = s[i].af;
+		if (child_compose(PROC_CHECK, IMSG_ICMP_FD, 0, fd, &m,
+		    sizeof(m)) == -1)
+			log_warn("passing the raw %s socket to checkd",
+			    s[i].name);
+	}
+}
+
 static void
 child_spawn(enum had_proc p)
 {
@@ -277,6 +311,8 @@ child_spawn(enum had_proc p)
 	for (q = PROC_VRRP; q < PROC_MAX; q++)
 		if (q != p)
 			child_connect_pair(p, q);
+	if (p == PROC_CHECK)
+		child_send_icmp();
 	child_send_config(p);
 	if (p == PROC_VRRP)
 		child_state_resume();
@@ -374,7 +410,8 @@ child_stop(struct child_proc *c, int sig)
 {
 	if (!c->running)
 		return;
-	if (sig == SIGTERM)
+	/* vrrpd still has words for us on its way out (notify stop). */
+	if (sig == SIGTERM && c->proc != PROC_VRRP)
 		imsgev_close(&c->iev);
 	kill(c->pid, sig);
 }

@@ -371,11 +371,13 @@ script_reaped(pid_t pid, int status)
 	return (1);
 }
 
+/* On exit: checks die with us; notify scripts (notify_stop) finish. */
 void
 script_kill_all(void)
 {
 	struct script_run	*sr;
 
 	TAILQ_FOREACH(sr, &scripts, entry)
-		kill(-sr->pid, SIGKILL);
+		if (sr->from != PROC_PARENT)
+			kill(-sr->pid, SIGKILL);
 }

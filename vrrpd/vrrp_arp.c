@@ -69,16 +69,17 @@ if_mac(const char *ifname, uint8_t mac[ETH_ALEN])
 }
 
 /* An ARP request for the VIP from the VIP, to everyone. */
-static void
+static int
 send_garp(const char *ifname, const struct conf_addr *a)
 {
 	struct sockaddr_ll	sll;
 	uint8_t			pkt[28], mac[ETH_ALEN];
 	unsigned int		idx;
 
-	if (venv->arp_fd == -1 || (idx = if_nametoindex(ifname)) == 0 ||
-	    if_mac(ifname, mac) == -1)
-		return;
+	if (venv->arp_fd == -1)
+		return (0);
+	if ((idx = if_nametoindex(ifname)) == 0 || if_mac(ifname, mac) == -1)
+		return (-1);
 	pkt[0] = 0;
 	pkt[1] = ARPHRD_ETHER;
 	pkt[2] = ETHERTYPE_IP >> 8;
@@ -102,10 +103,11 @@ send_garp(const char *ifname, const struct conf_addr *a)
 	    (struct sockaddr *)&sll, sizeof(sll)) == -1)
 		log_debug("gratuitous ARP on %s: %s", ifname,
 		    strerror(errno));
+	return (0);
 }
 
 /* RFC 4861 4.4: unsolicited NA, override set, target link-layer option. */
-static void
+static int
 send_na(const char *ifname, const struct conf_addr *a)
 {
 	struct sockaddr_in6	dst;
@@ -113,9 +115,10 @@ send_na(const char *ifname, const struct conf_addr *a)
 	uint8_t			pkt[sizeof(na) + 8], mac[ETH_ALEN];
 	unsigned int		idx;
 
-	if (venv->na_fd == -1 || (idx = if_nametoindex(ifname)) == 0 ||
-	    if_mac(ifname, mac) == -1)
-		return;
+	if (venv->na_fd == -1)
+		return (0);
+	if ((idx = if_nametoindex(ifname)) == 0 || if_mac(ifname, mac) == -1)
+		return (-1);
 	memset(&na, 0, sizeof(na));
 	na.nd_na_type = ND_NEIGHBOR_ADVERT;
 	na.nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
@@ -135,6 +138,7 @@ send_na(const char *ifname, const struct conf_addr *a)
 	    (struct sockaddr *)&dst, sizeof(dst)) == -1)
 		log_debug("unsolicited NA on %s: %s", ifname,
 		    strerror(errno));
+	return (0);
 }
 
 static void
@@ -142,13 +146,20 @@ garp_round(struct vrrp_inst *inst)
 {
 	struct conf_vip	*v;
 	const char	*ifname;
+	int		 r;
 
+	/* With use_vmac, from the VMAC: hosts learn the virtual MAC. */
 	TAILQ_FOREACH(v, &inst->ci->vips, entry) {
-		ifname = v->c.dev[0] ? v->c.dev : inst->ci->c.interface;
+		ifname = vrrp_vip_ifname(inst, v);
+		r = 0;
 		if (v->c.addr.af == AF_INET)
-			send_garp(ifname, &v->c.addr);
+			r = send_garp(ifname, &v->c.addr);
 		else if (v->c.addr.af == AF_INET6)
-			send_na(ifname, &v->c.addr);
+			r = send_na(ifname, &v->c.addr);
+		/* The VMAC is not there yet: again once lvsd made it. */
+		if (r == -1 && inst->vmac[0] != '\0' &&
+		    strcmp(ifname, inst->vmac) == 0)
+			inst->garp_missed = 1;
 	}
 }
 
@@ -205,6 +216,7 @@ vrrp_arp_start(struct vrrp_inst *inst)
 	    (inst->garp_ev = evtimer_new(venv->base, garp_fire, inst)) ==
 	    NULL)
 		fatalx("evtimer_new");
+	inst->garp_missed = 0;
 	inst->garp_left = c->garp_master_repeat;
 	inst->garp_second = c->garp_master_delay > 0 &&
 	    c->garp_master_repeat > 0;

@@ -222,7 +222,15 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 	struct in_pktinfo		 pi4;
 	struct in6_pktinfo		 pi6;
 	ssize_t				 len;
+	int				 fd, ifindex;
 
+	/* use_vmac: out of the VMAC (its MAC), from the parent's address. */
+	fd = inst->vif->fd;
+	ifindex = inst->ifindex;
+	if (inst->vmac_vif != NULL) {
+		fd = inst->vmac_vif->fd;
+		ifindex = inst->vmac_vif->ifindex;
+	}
 	memset(&b, 0, sizeof(b));
 	b.version = inst->sm.cfg.version;
 	b.vrid = (uint8_t)c->vrid;
@@ -260,7 +268,7 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 		cmsg->cmsg_type = IP_PKTINFO;
 		cmsg->cmsg_len = CMSG_LEN(sizeof(pi4));
 		memset(&pi4, 0, sizeof(pi4));
-		pi4.ipi_ifindex = inst->ifindex;
+		pi4.ipi_ifindex = ifindex;
 		memcpy(&pi4.ipi_spec_dst, inst->src.in.bytes, 4);
 		memcpy(CMSG_DATA(cmsg), &pi4, sizeof(pi4));
 	} else {
@@ -269,7 +277,7 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 		memcpy(&sin6.sin6_addr, dst->in.bytes, 16);
 		if (IN6_IS_ADDR_LINKLOCAL(&sin6.sin6_addr) ||
 		    IN6_IS_ADDR_MC_LINKLOCAL(&sin6.sin6_addr))
-			sin6.sin6_scope_id = inst->ifindex;
+			sin6.sin6_scope_id = ifindex;
 		msg.msg_name = &sin6;
 		msg.msg_namelen = sizeof(sin6);
 		msg.msg_controllen = CMSG_SPACE(sizeof(pi6));
@@ -278,11 +286,11 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 		cmsg->cmsg_type = IPV6_PKTINFO;
 		cmsg->cmsg_len = CMSG_LEN(sizeof(pi6));
 		memset(&pi6, 0, sizeof(pi6));
-		pi6.ipi6_ifindex = inst->ifindex;
+		pi6.ipi6_ifindex = ifindex;
 		memcpy(&pi6.ipi6_addr, inst->src.in.bytes, 16);
 		memcpy(CMSG_DATA(cmsg), &pi6, sizeof(pi6));
 	}
-	if (sendmsg(inst->vif->fd, &msg, 0) == -1) {
+	if (sendmsg(fd, &msg, 0) == -1) {
 		/* A link going down is tracking's business, not an error. */
 		if (errno == ENETDOWN || errno == ENXIO ||
 		    errno == ENETUNREACH || errno == EADDRNOTAVAIL)
@@ -321,6 +329,54 @@ vrrp_net_send(struct vrrp_inst *inst, uint8_t prio)
 	return (net_sendto(inst, &grp, prio));
 }
 
+/*
+ * use_vmac (IPv4, multicast): a second socket, bound to the VMAC, so
+ * that adverts carry the virtual MAC (RFC 5798 7.3) as keepalived's do.
+ * It receives too, and must: a macvlan port hands a frame whose source
+ * MAC is one of its own macvlans (the Master's VMAC has the same MAC as
+ * ours) to that macvlan only, never to the parent.  Other multicast
+ * reaches both, so such an instance listens on the VMAC alone while it
+ * has one.  IPv6 adverts must come from the parent's link-local address,
+ * which the kernel does not let leave another interface, and unicast
+ * adverts would teach the peers the virtual MAC for our own address: both
+ * stay on the parent.
+ */
+int
+vrrp_net_vmac_open(struct vrrp_inst *inst)
+{
+	char	err[HAD_REASONLEN];
+
+	vrrp_net_vmac_close(inst);
+	if (inst->af != AF_INET || inst->npeer > 0)
+		return (0);
+	if ((inst->vmac_vif = vrrp_net_get(inst->vmac, inst->af, err,
+	    sizeof(err))) == NULL) {
+		log_warnx("%s vrid %u: VMAC %s: %s", inst->name,
+		    inst->ci->c.vrid, inst->vmac, err);
+		return (-1);
+	}
+	log_debug("%s vrid %u: adverts on VMAC %s (index %d)", inst->name,
+	    inst->ci->c.vrid, inst->vmac, inst->vmac_vif->ifindex);
+	return (0);
+}
+
+void
+vrrp_net_vmac_close(struct vrrp_inst *inst)
+{
+	if (inst->vmac_vif != NULL)
+		vrrp_net_put(inst->vmac_vif);
+	inst->vmac_vif = NULL;
+}
+
+/* Does the instance take its adverts from this socket? */
+int
+vrrp_net_listens(const struct vrrp_inst *inst, const struct vrrp_if *vif)
+{
+	if (inst->vmac_vif != NULL)
+		return (vif == inst->vmac_vif);
+	return (vif == inst->vif);
+}
+
 static const struct vrrp_rx_config *
 rx_lookup(uint8_t vrid, sa_family_t af, void *arg)
 {
@@ -350,6 +406,12 @@ rx_count(struct vrrp_if *vif, uint8_t vrid, enum vrrp_drop_reason why,
 	char			 ip[INET6_ADDRSTRLEN];
 
 	inst = why == VRRP_DROP_VRID ? NULL : vrrpd_find_vrid(vif, vrid);
+	/* Seen on the VMAC's socket too: counted there, once. */
+	if (inst != NULL && !vrrp_net_listens(inst, vif))
+		return;
+	/* Other VRIDs reach a VMAC's socket as well: the parent counts. */
+	if (inst == NULL && why == VRRP_DROP_VRID && vif->vmac)
+		return;
 	vrrp_addr_ntop(&meta->src, ip, sizeof(ip));
 	if (inst != NULL) {
 		inst->drops[why]++;
@@ -447,7 +509,8 @@ vrrp_net_recv(int fd, short ev, void *arg)
 			rx_count(vif, len >= 2 ? p[1] : 0, why, &meta);
 			continue;
 		}
-		if ((inst = vrrpd_find_vrid(vif, adv.vrid)) == NULL)
+		if ((inst = vrrpd_find_vrid(vif, adv.vrid)) == NULL ||
+		    !vrrp_net_listens(inst, vif))
 			continue;
 		if (inst->npeer > 0 && !is_peer(inst, &adv.src)) {
 			rx_count(vif, adv.vrid, VRRPD_DROP_PEER, &meta);

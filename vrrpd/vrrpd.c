@@ -98,8 +98,8 @@ vrrpd_find_vrid(struct vrrp_if *vif, uint8_t vrid)
 	struct vrrp_inst	*inst;
 
 	TAILQ_FOREACH(inst, &venv->insts, entry)
-		if (inst->vif == vif && inst->sm.cfg.version != 0 &&
-		    inst->ci->c.vrid == vrid)
+		if ((inst->vif == vif || inst->vmac_vif == vif) &&
+		    inst->sm.cfg.version != 0 && inst->ci->c.vrid == vrid)
 			return (inst);
 	return (NULL);
 }
@@ -194,6 +194,58 @@ inst_sm_config(struct vrrp_inst *inst, struct vrrp_sm_config *sc)
 	sc->primary = inst->src;
 }
 
+/* keepalived's default VMAC name, as lvsd computes it. */
+static void
+vmac_name(const struct vrrp_instance_conf *c, char *buf, size_t len)
+{
+	if (c->vmac_name[0] != '\0')
+		strlcpy(buf, c->vmac_name, len);
+	else
+		snprintf(buf, len, "vrrp.%u", c->vrid);
+}
+
+/* Ask lvsd to create (IMSG_VMAC_UP) or remove (IMSG_VMAC_DOWN) the VMAC. */
+static void
+vmac_send(struct vrrp_inst *inst, uint32_t type)
+{
+	struct msg_vmac	m;
+
+	if (inst->vmac[0] == '\0')
+		return;
+	memset(&m, 0, sizeof(m));
+	strlcpy(m.instance, inst->name, sizeof(m.instance));
+	strlcpy(m.ifname, inst->vmac, sizeof(m.ifname));
+	strlcpy(m.parent, inst->ci->c.interface, sizeof(m.parent));
+	m.vrid = (uint8_t)inst->ci->c.vrid;
+	m.af = inst->af;
+	if (type == IMSG_VMAC_DOWN)
+		vrrp_net_vmac_close(inst);
+	if (child_send_peer(PROC_LVS, type, &m, sizeof(m)) == -1) {
+		/* vrrpd_peer_up() asks again when lvsd is there. */
+		log_debug("%s vrid %u: cannot ask lvsd for VMAC %s: %s",
+		    inst->name, inst->ci->c.vrid, inst->vmac,
+		    strerror(errno));
+		if (type == IMSG_VMAC_DOWN)
+			inst->vmac_state = VMAC_NONE;
+		return;
+	}
+	log_debug("%s vrid %u: asked lvsd to %s VMAC %s on %s", inst->name,
+	    inst->ci->c.vrid, type == IMSG_VMAC_UP ? "create" : "remove",
+	    inst->vmac, inst->ci->c.interface);
+	inst->vmac_state = type == IMSG_VMAC_UP ? VMAC_ASKED : VMAC_NONE;
+}
+
+/* Where a VIP goes: its dev, else the VMAC, else the interface. */
+const char *
+vrrp_vip_ifname(const struct vrrp_inst *inst, const struct conf_vip *v)
+{
+	if (v->c.dev[0] != '\0')
+		return (v->c.dev);
+	if (inst->vmac[0] != '\0')
+		return (inst->vmac);
+	return (inst->ci->c.interface);
+}
+
 static struct vrrp_inst *
 inst_new(struct conf_instance *ci)
 {
@@ -205,6 +257,8 @@ inst_new(struct conf_instance *ci)
 	inst->ci = ci;
 	strlcpy(inst->name, ci->c.name, sizeof(inst->name));
 	inst->af = inst_family(ci);
+	if (ci->c.use_vmac)
+		vmac_name(&ci->c, inst->vmac, sizeof(inst->vmac));
 	if ((inst->timer = evtimer_new(venv->base, inst_timer, inst)) == NULL)
 		fatalx("evtimer_new");
 	inst_sm_config(inst, &sc);
@@ -251,6 +305,9 @@ inst_start(struct vrrp_inst *inst)
 	struct vrrp_actions	act;
 	uint64_t		now = vrrpd_now();
 
+	/* The VMAC first: lvsd handles our requests in order. */
+	if (inst->vmac[0] != '\0' && inst->vmac_state == VMAC_NONE)
+		vmac_send(inst, IMSG_VMAC_UP);
 	(void)inst_attach(inst);
 	inst_track_eval(inst);
 	if (inst->own_fault)
@@ -267,8 +324,7 @@ vip_msg(struct vrrp_inst *inst, const struct conf_vip *v, struct msg_vip *m)
 {
 	memset(m, 0, sizeof(*m));
 	strlcpy(m->instance, inst->name, sizeof(m->instance));
-	strlcpy(m->ifname, v->c.dev[0] ? v->c.dev : inst->ci->c.interface,
-	    sizeof(m->ifname));
+	strlcpy(m->ifname, vrrp_vip_ifname(inst, v), sizeof(m->ifname));
 	strlcpy(m->label, v->c.label, sizeof(m->label));
 	m->af = v->c.addr.af;
 	m->prefix = v->c.addr.prefix;
@@ -451,6 +507,9 @@ inst_stop(struct vrrp_inst *inst, int notify)
 	vrrp_arp_stop(inst);
 	if ((act.flags & VRRP_ACT_LEAVE_MASTER) || inst->vips_held)
 		vips_all(inst, IMSG_VIP_DEL);
+	if (inst->vmac_state != VMAC_NONE)
+		vmac_send(inst, IMSG_VMAC_DOWN);
+	vrrp_net_vmac_close(inst);
 	evtimer_del(inst->timer);
 	if (act.transition) {
 		log_info("%s vrid %u: %s -> %s: %s", inst->name,
@@ -467,6 +526,7 @@ inst_free(struct vrrp_inst *inst)
 	if (inst->vif != NULL)
 		vrrp_net_put(inst->vif);
 	event_free(inst->timer);
+	vrrp_net_vmac_close(inst);
 	if (inst->garp_ev != NULL)
 		event_free(inst->garp_ev);
 	free(inst->vips);
@@ -747,7 +807,8 @@ inst_hard_changed(const struct conf_instance *o, const struct conf_instance *n,
 	    sizeof(a->mcast_src_ip)) != 0 ||
 	    memcmp(&a->unicast_src_ip, &b->unicast_src_ip,
 	    sizeof(a->unicast_src_ip)) != 0 ||
-	    a->use_vmac != b->use_vmac || !peers_equal(o, n) ||
+	    a->use_vmac != b->use_vmac ||
+	    strcmp(a->vmac_name, b->vmac_name) != 0 || !peers_equal(o, n) ||
 	    inst_family(o) != inst_family(n));
 }
 
@@ -944,6 +1005,72 @@ track_state(struct imsg *imsg)
 	return (0);
 }
 
+/* A VMAC deleted behind our back: ask lvsd once for it again. */
+static void
+vmac_link(const struct msg_link *m)
+{
+	struct vrrp_inst	*inst;
+
+	if (m->exists)
+		return;
+	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		if (inst->vmac[0] == '\0' || inst->vmac_state != VMAC_READY ||
+		    strcmp(inst->vmac, m->ifname) != 0)
+			continue;
+		log_warnx("%s vrid %u: VMAC %s gone, asking lvsd again",
+		    inst->name, inst->ci->c.vrid, inst->vmac);
+		vrrp_net_vmac_close(inst);
+		vmac_send(inst, IMSG_VMAC_UP);
+		/* Its addresses went with it. */
+		if (inst->sm.state == VRRP_STATE_MASTER)
+			vips_all(inst, IMSG_VIP_ADD);
+	}
+}
+
+/* lvsd answers an IMSG_VMAC_UP or IMSG_VMAC_DOWN. */
+static int
+vmac_result(struct imsg *imsg)
+{
+	struct msg_vmac		 m;
+	struct vrrp_inst	*inst;
+
+	if (imsg_check_size(imsg, sizeof(m), "lvsd") == -1)
+		return (-1);
+	memcpy(&m, imsg->data, sizeof(m));
+	m.instance[sizeof(m.instance) - 1] = '\0';
+	m.ifname[sizeof(m.ifname) - 1] = '\0';
+	m.parent[sizeof(m.parent) - 1] = '\0';
+	if (!m.up) {
+		if (m.error != 0)
+			log_warnx("%s: lvsd could not remove VMAC %s: %s",
+			    m.instance, m.ifname, strerror(m.error));
+		return (0);
+	}
+	/* Removed or restarted since: a later answer will come. */
+	if ((inst = inst_find(m.instance)) == NULL ||
+	    inst->vmac_state != VMAC_ASKED ||
+	    strcmp(inst->vmac, m.ifname) != 0)
+		return (0);
+	if (m.error != 0) {
+		log_warnx("%s vrid %u: lvsd could not create VMAC %s on %s: "
+		    "%s", inst->name, inst->ci->c.vrid, inst->vmac,
+		    inst->ci->c.interface, strerror(m.error));
+		inst->vmac_state = VMAC_FAILED;
+		return (0);
+	}
+	inst->vmac_state = VMAC_READY;
+	log_info("%s vrid %u: VMAC %s ready", inst->name, inst->ci->c.vrid,
+	    inst->vmac);
+	/* vmac_xmit_base: adverts stay on the parent (keepalived). */
+	if (!inst->ci->c.vmac_xmit_base)
+		if (vrrp_net_vmac_open(inst) == 0 && inst->vmac_vif != NULL)
+		inst->vmac_vif->vmac = 1;
+	/* A Master whose gratuitous ARPs found no VMAC sends them now. */
+	if (inst->sm.state == VRRP_STATE_MASTER && inst->garp_missed)
+		vrrp_arp_start(inst);
+	return (0);
+}
+
 static int
 link_state(struct imsg *imsg)
 {
@@ -966,6 +1093,7 @@ link_state(struct imsg *imsg)
 		    m.up ? "up" : "down");
 	l->exists = m.exists != 0;
 	l->up = m.up != 0;
+	vmac_link(&m);
 	track_all();
 	return (0);
 }
@@ -1031,11 +1159,10 @@ vrrpd_dispatch_peer(enum had_proc from, struct imsg *imsg)
 		if (from != PROC_LVS)
 			break;
 		return (vip_event(imsg));
-	case IMSG_VMAC_UP:
-	case IMSG_VMAC_DOWN:
+	case IMSG_VMAC_RESULT:
 		if (from != PROC_LVS)
 			break;
-		return (0);
+		return (vmac_result(imsg));
 	default:
 		break;
 	}
@@ -1051,10 +1178,13 @@ vrrpd_peer_up(enum had_proc p)
 
 	if (p != PROC_LVS)
 		return;
-	/* A new lvsd knows nothing: our addresses and links again. */
-	TAILQ_FOREACH(inst, &venv->insts, entry)
+	/* A new lvsd knows nothing: VMACs, addresses and links again. */
+	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		if (inst->vmac[0] != '\0' && inst->sm.state != VRRP_STATE_INIT)
+			vmac_send(inst, IMSG_VMAC_UP);
 		if (inst->sm.state == VRRP_STATE_MASTER)
 			vips_all(inst, IMSG_VIP_ADD);
+	}
 	link_query_all();
 }
 

@@ -32,6 +32,7 @@ struct vrrp_if {
 	int			 fd;
 	struct event		*ev;
 	int			 refs;
+	int			 vmac;		/* a use_vmac macvlan */
 	struct vrrp_addr	 primary;	/* first address, for source */
 	uint64_t		 drops[VRRPD_DROP_NREASONS];
 };
@@ -75,7 +76,17 @@ struct vrrp_inst {
 	char			 last_reason[HAD_REASONLEN];
 	uint64_t		 drops[VRRPD_DROP_NREASONS];
 	int			 vips_held;	/* asked lvsd to add them */
+
+	/* use_vmac: the macvlan lvsd made, adverts and GARP leave it. */
+	char			 vmac[IF_NAMESIZE];
+	int			 vmac_state;	/* VMAC_* */
+	struct vrrp_if		*vmac_vif;	/* socket on the VMAC, or NULL */
+	int			 garp_missed;	/* a GARP found no VMAC yet */
 };
+#define VMAC_NONE	0	/* not asked for (or not use_vmac) */
+#define VMAC_ASKED	1	/* IMSG_VMAC_UP sent, no answer yet */
+#define VMAC_READY	2
+#define VMAC_FAILED	3
 TAILQ_HEAD(vrrp_inst_list, vrrp_inst);
 
 struct vrrpd_env {
@@ -109,10 +120,16 @@ struct vrrp_if	*vrrp_net_get(const char *, sa_family_t, char *, size_t);
 void		 vrrp_net_put(struct vrrp_if *);
 int		 vrrp_net_source(struct vrrp_inst *);
 int		 vrrp_net_send(struct vrrp_inst *, uint8_t);
+int		 vrrp_net_vmac_open(struct vrrp_inst *);
+void		 vrrp_net_vmac_close(struct vrrp_inst *);
+int		 vrrp_net_listens(const struct vrrp_inst *,
+		    const struct vrrp_if *);
 
 /* vrrp_arp.c */
 void		 vrrp_arp_init(void);
 void		 vrrp_arp_start(struct vrrp_inst *);
 void		 vrrp_arp_stop(struct vrrp_inst *);
+const char	*vrrp_vip_ifname(const struct vrrp_inst *,
+		    const struct conf_vip *);
 
 #endif /* HAD_VRRPD_H */
