@@ -370,6 +370,7 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 	struct stat		 st;
 	struct event		*ev_term, *ev_int;
 	struct msg_ready	 ready;
+	struct event_config	*cfg;
 	const char	*name = proc_name(ops->proc);
 	int		 ch;
 
@@ -420,8 +421,15 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 	proc_drop_privs(name, child->user, child->chroot,
 	    proc_caps_for(ops->proc));
 
-	if ((child->base = event_base_new()) == NULL)
+	/*
+	 * Timers to the microsecond: the coarse clock libevent uses by
+	 * default has a 4 ms grain, too much for VRRP at 10 ms intervals.
+	 */
+	if ((cfg = event_config_new()) == NULL ||
+	    event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) == -1 ||
+	    (child->base = event_base_new_with_config(cfg)) == NULL)
 		fatalx("event_base_new");
+	event_config_free(cfg);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	ev_term = evsignal_new(child->base, SIGTERM, child_sig, NULL);

@@ -261,6 +261,33 @@ lvs_msg_dump_dests(int family, const struct lvs_svc *s)
 }
 
 /*
+ * IPVS_CMD_NEW_DAEMON carries state, interface and sync id;
+ * IPVS_CMD_DEL_DAEMON only the state.
+ */
+struct nl_msg *
+lvs_msg_daemon(int family, int cmd, const struct lvs_daemon *d)
+{
+	struct nl_msg	*m;
+	struct nlattr	*nest;
+
+	if ((m = msg_new(family, cmd, 0)) == NULL)
+		return (NULL);
+	if ((nest = nla_nest_start(m, IPVS_CMD_ATTR_DAEMON)) == NULL ||
+	    nla_put_u32(m, IPVS_DAEMON_ATTR_STATE, d->state) < 0)
+		goto fail;
+	if (cmd == IPVS_CMD_NEW_DAEMON &&
+	    (memchr(d->ifname, '\0', sizeof(d->ifname)) == NULL ||
+	    nla_put_string(m, IPVS_DAEMON_ATTR_MCAST_IFN, d->ifname) < 0 ||
+	    nla_put_u32(m, IPVS_DAEMON_ATTR_SYNC_ID, d->syncid) < 0))
+		goto fail;
+	nla_nest_end(m, nest);
+	return (m);
+ fail:
+	nlmsg_free(m);
+	return (NULL);
+}
+
+/*
  * Parsing.  libnl's nla_parse() stops quietly at a truncated attribute
  * and ignores what is left: we insist that the attributes fill the
  * space exactly (but for the final padding).
@@ -334,6 +361,9 @@ parse_stats(const struct nlattr *nest, struct lvs_stats *st)
 	    NULL) < 0)
 		return (-1);
 	for (i = 1; i <= IPVS_STATS_ATTR_MAX; i++) {
+		/* Alignment padding some architectures add to 64-bit stats. */
+		if (i == IPVS_STATS_ATTR_PAD)
+			continue;
 		nla = tb[i];
 		if (nla != NULL && nla_len(nla) != 4 && nla_len(nla) != 8)
 			return (-1);
@@ -461,6 +491,50 @@ lvs_parse_dest(const struct nlmsghdr *nlh, struct lvs_dest *d)
 	return (0);
 }
 
+static struct nla_policy daemon_policy[IPVS_DAEMON_ATTR_MAX + 1] = {
+	[IPVS_DAEMON_ATTR_STATE] = { .type = NLA_U32 },
+	[IPVS_DAEMON_ATTR_MCAST_IFN] = { .type = NLA_STRING,
+	    .maxlen = IP_VS_IFNAME_MAXLEN },
+	[IPVS_DAEMON_ATTR_SYNC_ID] = { .type = NLA_U32 },
+	[IPVS_DAEMON_ATTR_SYNC_MAXLEN] = { .type = NLA_U16 },
+	[IPVS_DAEMON_ATTR_MCAST_GROUP] = { .type = NLA_U32 },
+	[IPVS_DAEMON_ATTR_MCAST_GROUP6] = { .type = NLA_UNSPEC,
+	    .minlen = sizeof(struct in6_addr) },
+	[IPVS_DAEMON_ATTR_MCAST_PORT] = { .type = NLA_U16 },
+	[IPVS_DAEMON_ATTR_MCAST_TTL] = { .type = NLA_U8 },
+};
+
+/* A sync daemon from a reply to IPVS_CMD_GET_DAEMON. */
+int
+lvs_parse_daemon(const struct nlmsghdr *nlh, struct lvs_daemon *d)
+{
+	struct nlattr	*cmd[IPVS_CMD_ATTR_MAX + 1];
+	struct nlattr	*tb[IPVS_DAEMON_ATTR_MAX + 1];
+	const char	*ifn;
+	int		 len;
+
+	memset(d, 0, sizeof(*d));
+	if (parse_cmd(nlh, cmd) == -1 || cmd[IPVS_CMD_ATTR_DAEMON] == NULL ||
+	    parse_nested(tb, IPVS_DAEMON_ATTR_MAX, cmd[IPVS_CMD_ATTR_DAEMON],
+	    daemon_policy) == -1)
+		return (-1);
+	if (tb[IPVS_DAEMON_ATTR_STATE] == NULL ||
+	    tb[IPVS_DAEMON_ATTR_MCAST_IFN] == NULL ||
+	    tb[IPVS_DAEMON_ATTR_SYNC_ID] == NULL)
+		return (-1);
+	d->state = nla_get_u32(tb[IPVS_DAEMON_ATTR_STATE]);
+	if (d->state != IP_VS_STATE_MASTER && d->state != IP_VS_STATE_BACKUP)
+		return (-1);
+	ifn = nla_data(tb[IPVS_DAEMON_ATTR_MCAST_IFN]);
+	len = nla_len(tb[IPVS_DAEMON_ATTR_MCAST_IFN]);
+	if (len < 1 || memchr(ifn, '\0', len) == NULL ||
+	    strlen(ifn) >= sizeof(d->ifname))
+		return (-1);
+	strlcpy(d->ifname, ifn, sizeof(d->ifname));
+	d->syncid = nla_get_u32(tb[IPVS_DAEMON_ATTR_SYNC_ID]);
+	return (0);
+}
+
 /*
  * The kernel.
  */
@@ -556,6 +630,83 @@ lvs_ipvs_dump(struct lvs_table *t, int (*want)(const struct lvs_svc *,
 		log_warnx("ipvs: %d malformed entries in the kernel's dump "
 		    "ignored", ctx.bad);
 	return (ctx.nomem ? ENOMEM : 0);
+}
+
+struct daemon_ctx {
+	struct lvs_daemon	*out;
+	size_t			 max, n;
+	int			 bad;
+};
+
+static int
+dump_daemon_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct daemon_ctx	*ctx = arg;
+	struct lvs_daemon	 d;
+
+	if (nlh->nlmsg_type != ipvs_family)
+		return (0);
+	if (lvs_parse_daemon(nlh, &d) == -1) {
+		ctx->bad++;
+		return (0);
+	}
+	if (ctx->n < ctx->max)
+		ctx->out[ctx->n++] = d;
+	return (0);
+}
+
+/* The kernel's running sync daemons; 0 or an errno. */
+int
+lvs_ipvs_daemons(struct lvs_daemon *out, size_t max, size_t *n)
+{
+	struct daemon_ctx	 ctx;
+	struct nl_msg		*m;
+	int			 r;
+
+	*n = 0;
+	if (!lvs_ipvs_available())
+		return (ENOTSUP);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.out = out;
+	ctx.max = max;
+	if ((m = msg_new(ipvs_family, IPVS_CMD_GET_DAEMON,
+	    NLM_F_DUMP)) == NULL)
+		return (ENOMEM);
+	counters.dumps++;
+	r = lvs_nl_request_cb(ipvs_sk, m, dump_daemon_cb, &ctx);
+	nlmsg_free(m);
+	if (r != 0)
+		return (r);
+	if (ctx.bad)
+		log_warnx("ipvs: %d malformed sync daemon entries ignored",
+		    ctx.bad);
+	*n = ctx.n;
+	return (0);
+}
+
+/* Start (start != 0) or stop a sync daemon; 0 or the kernel's errno. */
+int
+lvs_ipvs_daemon(int start, const struct lvs_daemon *d)
+{
+	struct nl_msg	*m;
+	int		 r;
+
+	if (!lvs_ipvs_available())
+		return (ENOTSUP);
+	if ((m = lvs_msg_daemon(ipvs_family, start ? IPVS_CMD_NEW_DAEMON :
+	    IPVS_CMD_DEL_DAEMON, d)) == NULL)
+		return (ENOMEM);
+	r = lvs_nl_request(ipvs_sk, m);
+	nlmsg_free(m);
+	if (r != 0) {
+		counters.errors++;
+		return (r);
+	}
+	if (start)
+		counters.daemon_start++;
+	else
+		counters.daemon_stop++;
+	return (0);
 }
 
 /* Write one operation; 0 or the kernel's errno.  Counted on success. */

@@ -35,6 +35,7 @@ struct lvs_counters {
 	uint64_t	dest_add, dest_edit, dest_del;
 	uint64_t	dumps;
 	uint64_t	errors;
+	uint64_t	daemon_start, daemon_stop;
 };
 
 struct lvs_stats {
@@ -56,8 +57,9 @@ struct lvs_dest {
 	uint32_t	active_conns;
 	uint32_t	inact_conns;
 	struct lvs_stats stats;
-	/* Desired side only: the sorry server. */
+	/* Desired side only: the sorry server; a server being drained. */
 	uint8_t		sorry;
+	uint8_t		drain;
 };
 
 /* A virtual service (ip_vs_service) and its destinations. */
@@ -102,6 +104,20 @@ struct lvs_ops {
 	size_t		 nops, cap;
 };
 
+/*
+ * The kernel's connection-sync daemon (IPVS_CMD_*_DAEMON).  state is
+ * IP_VS_STATE_MASTER or IP_VS_STATE_BACKUP.
+ */
+#define LVS_DAEMONS_MAX		4
+struct lvs_daemon {
+	uint32_t	state;
+	uint32_t	syncid;
+	char		ifname[16];
+};
+
+/* How long a real server removed by a reload keeps weight 0. */
+#define LVS_DRAIN_S		10
+
 /* lvs_ipvs.c: the API lvsd's main.c uses. */
 int		 lvs_ipvs_init(void);
 int		 lvs_ipvs_available(void);
@@ -113,6 +129,8 @@ void		 lvs_reconf(const struct had_conf *, const struct had_conf *);
 void		 lvs_reconcile(void);
 void		 lvs_rs_health(const struct msg_rs_state *);
 void		 lvs_ctl_show(uint32_t);
+void		 lvs_drain_tick(void);
+void		 lvs_sync_vip(const char *);
 
 /* Pure: messages.  family is the resolved genl id. */
 struct nl_msg	*lvs_msg_svc(int, int, const struct lvs_svc *);
@@ -121,11 +139,15 @@ struct nl_msg	*lvs_msg_dest(int, int, const struct lvs_svc *,
 struct nl_msg	*lvs_msg_dump_dests(int, const struct lvs_svc *);
 int		 lvs_parse_svc(const struct nlmsghdr *, struct lvs_svc *);
 int		 lvs_parse_dest(const struct nlmsghdr *, struct lvs_dest *);
+struct nl_msg	*lvs_msg_daemon(int, int, const struct lvs_daemon *);
+int		 lvs_parse_daemon(const struct nlmsghdr *, struct lvs_daemon *);
 
 /* Kernel access (lvs_ipvs.c). */
 int		 lvs_ipvs_dump(struct lvs_table *, int (*)(const struct lvs_svc *,
 		    void *), void *);
 int		 lvs_ipvs_apply(const struct lvs_op *);
+int		 lvs_ipvs_daemons(struct lvs_daemon *, size_t, size_t *);
+int		 lvs_ipvs_daemon(int, const struct lvs_daemon *);
 
 /* Pure: tables, keys, names and the diff. */
 void		 lvs_table_init(struct lvs_table *);

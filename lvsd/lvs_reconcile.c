@@ -37,10 +37,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "lvsd.h"
 #include "lvs_ipvs.h"
 
 #define LVS_SVC_FLAGS_OURS	(IP_VS_SVC_F_PERSISTENT | \
@@ -51,6 +53,28 @@ static const struct had_conf	*cur;
 static struct lvs_vs_st		*vst;
 static size_t			 nvst;
 static struct lvs_table		 gone;	/* ours, removed by a reload */
+
+/*
+ * Real servers a reload removed from a virtual server that stays: kept
+ * in the kernel with weight 0 (no new connections, the flowing ones
+ * finish) until `until', then removed.  In memory only: a respawned
+ * lvsd removes them at once.
+ */
+struct lvs_drain {
+	struct lvs_svc	 svc;		/* the key; dests NULL */
+	struct lvs_dest	 dest;		/* weight 0, drain 1 */
+	time_t		 until;		/* CLOCK_MONOTONIC seconds */
+};
+static struct lvs_drain		*drains;
+static size_t			 ndrains, capdrains;
+
+/* The sync daemon: -1 unknown, else 1 while we hold the instance's VIPs. */
+static int			 sync_master = -1;
+static int			 sync_owned;	/* we started daemons */
+static struct lvs_daemon	 sync_last;	/* what we run, if owned */
+
+static void	sync_apply(void);
+static void	reconcile(int, int);
 
 /*
  * Tables.
@@ -313,7 +337,8 @@ lvs_diff(const struct lvs_table *want, const struct lvs_table *kern,
 			    NULL) == -1)
 				return (-1);
 			for (j = 0; j < w->ndests; j++)
-				if (ops_add(out, LVS_OP_DEST_ADD, w,
+				if (!w->dests[j].drain &&
+				    ops_add(out, LVS_OP_DEST_ADD, w,
 				    &w->dests[j], NULL, NULL) == -1)
 					return (-1);
 			continue;
@@ -338,6 +363,9 @@ lvs_diff(const struct lvs_table *want, const struct lvs_table *kern,
 		}
 		for (j = 0; j < w->ndests; j++) {
 			d = &w->dests[j];
+			/* A server being drained is never put back. */
+			if (d->drain)
+				continue;
 			if (lvs_svc_find_dest(k, d) == NULL &&
 			    ops_add(out, LVS_OP_DEST_ADD, w, d, NULL,
 			    NULL) == -1)
@@ -813,6 +841,9 @@ log_op(const struct lvs_op *op, int repair, int error)
 		if (op->old.weight != op->dest.weight)
 			addf(what, sizeof(what), " weight %u -> %u",
 			    op->old.weight, op->dest.weight);
+		if (op->dest.drain)
+			addf(what, sizeof(what), " (draining: removed from "
+			    "the configuration)");
 		if (op->old.fwd != op->dest.fwd)
 			addf(what, sizeof(what), " method %s -> %s",
 			    lvs_fwd_name(op->old.fwd),
@@ -842,6 +873,172 @@ struct want_ctx {
 	const struct lvs_table	*want;
 };
 
+static time_t
+mono_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec);
+}
+
+/* The servers being drained join the desired table with weight 0. */
+static int
+drain_merge(struct lvs_table *want)
+{
+	struct lvs_svc	*s;
+	size_t		 i;
+
+	for (i = 0; i < ndrains; i++) {
+		if ((s = lvs_table_find(want, &drains[i].svc)) == NULL ||
+		    lvs_svc_find_dest(s, &drains[i].dest) != NULL)
+			continue;
+		if (lvs_svc_add_dest(s, &drains[i].dest) == NULL)
+			return (-1);
+	}
+	return (0);
+}
+
+static void
+drain_del(size_t i)
+{
+	memmove(&drains[i], &drains[i + 1],
+	    (ndrains - i - 1) * sizeof(*drains));
+	ndrains--;
+}
+
+static int
+drain_find(const struct lvs_svc *s, const struct lvs_dest *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < ndrains; i++)
+		if (lvs_svc_same_key(&drains[i].svc, s) &&
+		    lvs_dest_same_key(&drains[i].dest, d))
+			return ((int)i);
+	return (-1);
+}
+
+static int
+drain_add(const struct lvs_svc *s, const struct lvs_dest *d)
+{
+	struct lvs_drain	*n;
+	size_t			 cap;
+	char			 sn[LVS_SVCNAMELEN], dn[LVS_DESTNAMELEN];
+
+	if (drain_find(s, d) >= 0)
+		return (0);
+	if (ndrains == capdrains) {
+		cap = capdrains ? capdrains * 2 : 8;
+		if ((n = reallocarray(drains, cap, sizeof(*n))) == NULL)
+			return (-1);
+		drains = n;
+		capdrains = cap;
+	}
+	n = &drains[ndrains++];
+	memset(n, 0, sizeof(*n));
+	n->svc = *s;
+	n->svc.dests = NULL;
+	n->svc.ndests = n->svc.capdests = 0;
+	n->dest = *d;
+	n->dest.weight = 0;
+	n->dest.drain = 1;
+	n->dest.sorry = 0;
+	n->until = mono_now() + LVS_DRAIN_S;
+	log_info("%s: real server %s removed from the configuration: "
+	    "weight 0 for %ds (drain), then removed",
+	    lvs_svc_name(s, sn, sizeof(sn)),
+	    lvs_dest_name(d, dn, sizeof(dn)), LVS_DRAIN_S);
+	return (0);
+}
+
+/* Is this destination a real or sorry server of virtual server `index'? */
+static int
+conf_has_dest(const struct had_conf *conf, uint32_t index,
+    const struct lvs_dest *d)
+{
+	const struct conf_vs	*vs;
+	const struct conf_rs	*rs;
+	uint32_t		 i = 0;
+
+	TAILQ_FOREACH(vs, &conf->vss, entry) {
+		if (i++ == index)
+			break;
+	}
+	if (vs == NULL)
+		return (0);
+	TAILQ_FOREACH(rs, &vs->rss, entry)
+		if (rs->c.addr.af == d->af && rs->c.port == d->port &&
+		    addr_eq(d->af, rs->c.addr.u.raw, d->addr))
+			return (1);
+	if (vs->c.has_sorry && vs->c.sorry_addr.af == d->af &&
+	    (vs->c.sorry_port ? vs->c.sorry_port : vs->c.port) == d->port &&
+	    addr_eq(d->af, vs->c.sorry_addr.u.raw, d->addr))
+		return (1);
+	return (0);
+}
+
+/*
+ * A reload: real servers the old table had in a service that the new
+ * one keeps, and that the new config no longer lists, are drained;
+ * drains of servers the new config lists again end.
+ */
+static void
+drain_reconf(const struct had_conf *new, const struct lvs_table *ot,
+    const struct lvs_table *nt)
+{
+	const struct lvs_svc	*os, *ns;
+	const struct lvs_dest	*d;
+	size_t			 i, j;
+
+	for (i = 0; i < ndrains; ) {
+		ns = lvs_table_find(nt, &drains[i].svc);
+		if (ns != NULL && conf_has_dest(new, ns->vs_index,
+		    &drains[i].dest))
+			drain_del(i);
+		else
+			i++;
+	}
+	for (i = 0; i < ot->nsvcs; i++) {
+		os = &ot->svcs[i];
+		if ((ns = lvs_table_find(nt, os)) == NULL)
+			continue;
+		for (j = 0; j < os->ndests; j++) {
+			d = &os->dests[j];
+			if (d->sorry || lvs_svc_find_dest(ns, d) != NULL ||
+			    conf_has_dest(new, ns->vs_index, d))
+				continue;
+			if (drain_add(ns, d) == -1)
+				log_warnx("ipvs: drain: out of memory");
+		}
+	}
+}
+
+/* The timer: drains that are over end, and their servers go. */
+void
+lvs_drain_tick(void)
+{
+	char	 sn[LVS_SVCNAMELEN], dn[LVS_DESTNAMELEN];
+	time_t	 now = mono_now();
+	size_t	 i;
+	int	 any = 0;
+
+	for (i = 0; i < ndrains; ) {
+		if (drains[i].until > now) {
+			i++;
+			continue;
+		}
+		log_info("%s: real server %s drained for %ds: removing",
+		    lvs_svc_name(&drains[i].svc, sn, sizeof(sn)),
+		    lvs_dest_name(&drains[i].dest, dn, sizeof(dn)),
+		    LVS_DRAIN_S);
+		drain_del(i);
+		any = 1;
+	}
+	if (any)
+		reconcile(-1, 0);
+}
+
 static int
 want_dests(const struct lvs_svc *s, void *arg)
 {
@@ -870,7 +1067,7 @@ reconcile(int vs_only, int repair)
 	lvs_table_init(&kern);
 	lvs_table_init(&sel);
 	memset(&ops, 0, sizeof(ops));
-	if (lvs_desired(cur, vst, &want) == -1)
+	if (lvs_desired(cur, vst, &want) == -1 || drain_merge(&want) == -1)
 		goto nomem;
 	if (vs_only >= 0) {
 		for (i = 0; i < want.nsvcs; i++) {
@@ -944,6 +1141,7 @@ lvs_reconf(const struct had_conf *old, const struct had_conf *new)
 				    NULL &&
 				    lvs_table_add(&gone, &ot.svcs[i]) == NULL)
 					break;
+			drain_reconf(new, &ot, &nt);
 		}
 		lvs_table_free(&ot);
 		lvs_table_free(&nt);
@@ -955,6 +1153,131 @@ lvs_reconf(const struct had_conf *old, const struct had_conf *new)
 	if (!lvs_ipvs_available() && lvs_ipvs_init() == -1)
 		return;
 	reconcile(-1, 0);
+	sync_apply();
+}
+
+/*
+ * The connection-sync daemon (global_defs lvs_sync_daemon IF INSTANCE):
+ * master while we hold a VIP of the instance for vrrpd (it asked for
+ * them: it is Master), backup otherwise, as keepalived does.  The sync
+ * id is the instance's virtual_router_id.  Daemons in the kernel that
+ * differ are stopped first; one that is right is left alone (a
+ * respawned lvsd changes nothing).
+ */
+static int
+sync_want(struct lvs_daemon *d)
+{
+	const struct conf_instance	*in;
+	const struct lvs_vip		*v;
+	const struct global_conf	*g;
+
+	memset(d, 0, sizeof(*d));
+	if (cur == NULL)
+		return (0);
+	g = &cur->global;
+	if (g->lvs_sync_interface[0] == '\0' ||
+	    g->lvs_sync_instance[0] == '\0')
+		return (0);
+	TAILQ_FOREACH(in, &cur->instances, entry)
+		if (strcmp(in->c.name, g->lvs_sync_instance) == 0)
+			break;
+	if (in == NULL) {
+		log_warnx("lvs_sync_daemon: no vrrp_instance %s: no sync "
+		    "daemon", g->lvs_sync_instance);
+		return (0);
+	}
+	sync_master = 0;
+	TAILQ_FOREACH(v, &lvs_vips, entry)
+		if (strcmp(v->instance, g->lvs_sync_instance) == 0) {
+			sync_master = 1;
+			break;
+		}
+	d->state = sync_master ? IP_VS_STATE_MASTER : IP_VS_STATE_BACKUP;
+	d->syncid = in->c.vrid;
+	strlcpy(d->ifname, g->lvs_sync_interface, sizeof(d->ifname));
+	return (1);
+}
+
+static const char *
+sync_state_name(uint32_t state)
+{
+	return (state == IP_VS_STATE_MASTER ? "master" : "backup");
+}
+
+static void
+sync_apply(void)
+{
+	struct lvs_daemon	 want, k[LVS_DAEMONS_MAX];
+	size_t			 n, i;
+	int			 wanted, have = 0, r;
+
+	if (!lvs_ipvs_available())
+		return;
+	wanted = sync_want(&want);
+	if (!wanted && !sync_owned)
+		return;
+	if ((r = lvs_ipvs_daemons(k, LVS_DAEMONS_MAX, &n)) != 0) {
+		log_warnx("ipvs: sync daemons: %s", strerror(r));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (wanted && k[i].state == want.state &&
+		    k[i].syncid == want.syncid &&
+		    strcmp(k[i].ifname, want.ifname) == 0) {
+			have = 1;
+			continue;
+		}
+		/* Without the keyword, only what we started goes. */
+		if (!wanted && (k[i].state != sync_last.state ||
+		    k[i].syncid != sync_last.syncid ||
+		    strcmp(k[i].ifname, sync_last.ifname) != 0))
+			continue;
+		if ((r = lvs_ipvs_daemon(0, &k[i])) != 0)
+			log_warnx("ipvs: stopping the %s sync daemon on %s "
+			    "(sync id %u) failed: %s",
+			    sync_state_name(k[i].state), k[i].ifname,
+			    k[i].syncid, strerror(r));
+		else
+			log_info("ipvs: %s sync daemon on %s (sync id %u) "
+			    "stopped", sync_state_name(k[i].state),
+			    k[i].ifname, k[i].syncid);
+	}
+	sync_owned = wanted;
+	if (!wanted)
+		return;
+	sync_last = want;
+	if (have)
+		return;
+	if ((r = lvs_ipvs_daemon(1, &want)) != 0)
+		log_warnx("ipvs: starting the %s sync daemon on %s (sync id "
+		    "%u) failed: %s", sync_state_name(want.state),
+		    want.ifname, want.syncid, strerror(r));
+	else
+		log_info("ipvs: %s sync daemon started on %s (sync id %u, "
+		    "instance %s)", sync_state_name(want.state), want.ifname,
+		    want.syncid, cur->global.lvs_sync_instance);
+}
+
+/* vrrpd added or removed a VIP of `instance': maybe a new sync state. */
+void
+lvs_sync_vip(const char *instance)
+{
+	const struct lvs_vip	*v;
+	int			 m = 0;
+
+	if (cur == NULL || cur->global.lvs_sync_interface[0] == '\0' ||
+	    strcmp(instance, cur->global.lvs_sync_instance) != 0)
+		return;
+	TAILQ_FOREACH(v, &lvs_vips, entry)
+		if (strcmp(v->instance, instance) == 0) {
+			m = 1;
+			break;
+		}
+	if (m == sync_master)
+		return;
+	log_info("ipvs: vrrp instance %s is %s: sync daemon follows",
+	    instance, m ? "master" : "backup");
+	sync_apply();
 }
 
 /*

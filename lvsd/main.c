@@ -21,6 +21,7 @@
 #define LVS_RECONCILE_S	30	/* repair changes made behind our back */
 
 #define LVS_PENDING_MAX	1024
+#define LVS_DRAIN_TICK_S 1	/* ends drains of removed real servers */
 
 /*
  * Requests from vrrpd that arrive before our first configuration (vrrpd
@@ -41,6 +42,16 @@ static int			 npending;
 static struct nl_sock	*nl_cmd, *nl_mon;
 static struct event_base *lvs_base;
 static struct event	*reconcile_ev;
+static struct event	*drain_ev;
+
+static void
+lvs_drain_timer(int fd, short ev, void *arg)
+{
+	struct timeval	 tv = { LVS_DRAIN_TICK_S, 0 };
+
+	lvs_drain_tick();
+	evtimer_add(drain_ev, &tv);
+}
 
 static void
 lvs_reconcile_tick(int fd, short ev, void *arg)
@@ -72,15 +83,31 @@ lvs_init(struct event_base *base)
 	if ((reconcile_ev = evtimer_new(base, lvs_reconcile_tick,
 	    NULL)) == NULL || evtimer_add(reconcile_ev, &tv) == -1)
 		fatalx("reconcile timer");
+	tv.tv_sec = LVS_DRAIN_TICK_S;
+	if ((drain_ev = evtimer_new(base, lvs_drain_timer, NULL)) == NULL ||
+	    evtimer_add(drain_ev, &tv) == -1)
+		fatalx("drain timer");
+	log_info("ipvs: a real server removed by a reload is drained "
+	    "(weight 0) for %ds before removal", LVS_DRAIN_S);
 }
 
 static int
 lvs_dispatch_vrrp(struct imsg *imsg)
 {
+	struct msg_vip	 vip;
+	int		 r;
+
 	switch (imsg->hdr.type) {
 	case IMSG_VIP_ADD:
 	case IMSG_VIP_DEL:
-		return (lvs_addr_dispatch(nl_cmd, imsg));
+		r = lvs_addr_dispatch(nl_cmd, imsg);
+		/* The sync daemon follows the instance's VIPs. */
+		if (r == 0 && imsg->datalen == sizeof(vip)) {
+			memcpy(&vip, imsg->data, sizeof(vip));
+			vip.instance[sizeof(vip.instance) - 1] = '\0';
+			lvs_sync_vip(vip.instance);
+		}
+		return (r);
 	case IMSG_VMAC_UP:
 	case IMSG_VMAC_DOWN:
 		return (lvs_vmac_dispatch(nl_cmd, imsg));

@@ -178,9 +178,19 @@ transition(struct vrrp_sm *sm, struct vrrp_actions *act,
 static void
 send_advert(struct vrrp_sm *sm, uint64_t now, struct vrrp_actions *act)
 {
+	uint64_t	 step = sm->cfg.adver_int * VRRP_USEC_PER_CS;
+
 	act->flags |= VRRP_ACT_SEND_ADVERT;
 	sm->stats.adverts_sent++;
-	sm->adver_at = now + sm->cfg.adver_int * VRRP_USEC_PER_CS;
+	/*
+	 * On the Adver_Timer keep a fixed cadence: a timer that fires late
+	 * must not push every later advert back (RFC 5798 6.4.3).
+	 */
+	if (sm->adver_at != VRRP_TIME_NONE && now >= sm->adver_at &&
+	    now - sm->adver_at < step)
+		sm->adver_at += step;
+	else
+		sm->adver_at = now + step;
 }
 
 static void

@@ -875,3 +875,53 @@ Test(desired, reload_diff)
 	conf_free(c1);
 	conf_free(c2);
 }
+
+/* Draining: a removed real server first goes to weight 0, never back. */
+Test(diff, drained_server_weight_zero_not_readded)
+{
+	struct lvs_dest	*d = &want.svcs[0].dests[1];
+
+	d->weight = 0;
+	d->drain = 1;
+	cr_assert_eq(lvs_diff(&want, &kern, NULL, &ops), 0);
+	cr_assert_eq(ops.nops, 1);
+	cr_assert_eq(ops.ops[0].kind, LVS_OP_DEST_EDIT);
+	cr_assert_eq(ops.ops[0].dest.weight, 0);
+	cr_assert_eq(ops.ops[0].old.weight, 1);
+	/* Gone from the kernel (ipvsadm -d): not added back. */
+	kern.svcs[0].ndests = 1;
+	lvs_ops_free(&ops);
+	cr_assert_eq(lvs_diff(&want, &kern, NULL, &ops), 0);
+	cr_assert_eq(ops.nops, 0);
+}
+
+/* The sync daemon messages. */
+Test(msg, daemon_roundtrip)
+{
+	struct lvs_daemon	 d, p;
+	struct nl_msg		*m;
+
+	memset(&d, 0, sizeof(d));
+	d.state = IP_VS_STATE_MASTER;
+	d.syncid = 51;
+	strlcpy(d.ifname, "eth1", sizeof(d.ifname));
+	cr_assert_not_null(m = lvs_msg_daemon(FAMILY, IPVS_CMD_NEW_DAEMON,
+	    &d));
+	cr_assert_eq(lvs_parse_daemon(nlmsg_hdr(m), &p), 0);
+	cr_assert_eq(p.state, IP_VS_STATE_MASTER);
+	cr_assert_eq(p.syncid, 51);
+	cr_assert_str_eq(p.ifname, "eth1");
+	nlmsg_free(m);
+	/* A stop carries only the state: not a valid daemon entry. */
+	d.state = IP_VS_STATE_BACKUP;
+	cr_assert_not_null(m = lvs_msg_daemon(FAMILY, IPVS_CMD_DEL_DAEMON,
+	    &d));
+	cr_assert_eq(lvs_parse_daemon(nlmsg_hdr(m), &p), -1);
+	nlmsg_free(m);
+	/* A bad state is refused. */
+	d.state = 7;
+	cr_assert_not_null(m = lvs_msg_daemon(FAMILY, IPVS_CMD_NEW_DAEMON,
+	    &d));
+	cr_assert_eq(lvs_parse_daemon(nlmsg_hdr(m), &p), -1);
+	nlmsg_free(m);
+}

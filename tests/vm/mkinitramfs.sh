@@ -60,7 +60,7 @@ MODULES="crc32c_generic libcrc32c nf_conntrack nf_nat
 ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_vs_dh ip_vs_sed
 ip_vs_nq ip_vs_lblc ip_vs_lblcr ip_vs_fo ip_vs_ovf ip_vs_mh ip_vs_ftp
 veth bridge macvlan ipvlan ipip ip6_tunnel ip_gre 8021q dummy tun ifb
-sch_netem ${VM_EXTRA_MODULES:-}"
+sch_netem sch_ingress cls_u32 act_skbedit ${VM_EXTRA_MODULES:-}"
 
 HOST_BINS="bash ip ss tc bridge ipvsadm ${VM_EXTRA_BINS:-}"
 

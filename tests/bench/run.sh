@@ -1,0 +1,57 @@
+#!/bin/bash
+# make bench: the VRRP benchmarks, had against keepalived in the same run.
+#
+#   bench_vrrp_failover.sh  failover time, master link down -> VIP on the
+#                           backup, VRRPv2 advert_int 1 and VRRPv3 0.01
+#   bench_vrrp_cpu.sh       CPU and memory of the VRRP process, master of
+#                           100 VRRPv3 instances at advert_int 0.1
+#
+# Prints figures and ratios, then a summary table; not pass/fail.  Exits
+# non-zero only if a benchmark could measure nothing at all.  The JSON
+# results stay in BENCH_OUT (default build/bench).
+#
+# Env: BENCH_RUNS (20) failover runs per series, BENCH_SERIES
+# ("2:1 3:0.01"), BENCH_IMPLS ("had keepalived"), BENCH_CPU_SECONDS (20),
+# BENCH_CPU_INSTANCES (100), BENCH_CPU_ADV (0.1), BENCH_CPU_SETTLE (6),
+# BENCH_ONLY (failover or cpu), BENCH_NO_BUILD=1 to use build/ as it is.
+# With the defaults it takes about 7 minutes (411 s measured).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+: "${BUILD:=build}"
+export BUILD
+export BENCH_OUT=${BENCH_OUT:-$BUILD/bench}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "bench: cannot measure: needs root (network namespaces, raw sockets)" >&2
+	exit 1
+fi
+for c in keepalived ip python3; do
+	command -v "$c" >/dev/null 2>&1 ||
+	    { echo "bench: $c is missing (sh scripts/setup-deps.sh)" >&2; exit 1; }
+done
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+	if ! make -s -j"$(nproc 2>/dev/null || echo 2)" all >/dev/null; then
+		echo "bench: the build failed" >&2
+		exit 1
+	fi
+fi
+mkdir -p "$BENCH_OUT"
+rm -f "$BENCH_OUT"/vrrp-failover-*.json "$BENCH_OUT"/vrrp-cpu-*.json
+
+start=$(date +%s)
+rc=0
+echo "had benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(uname -r), $(keepalived --version 2>&1 | head -1)"
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shows in the tails)"
+echo "had $(git describe --always --dirty 2>/dev/null || echo '?') from $BUILD (CFLAGS of the build: $(grep -o -- '-O[0-9s]*' "$BUILD/.defs" 2>/dev/null | head -1))"
+echo
+if [ "${BENCH_ONLY:-failover}" = failover ]; then
+	bash tests/bench/bench_vrrp_failover.sh || rc=1
+	echo
+fi
+if [ "${BENCH_ONLY:-cpu}" = cpu ]; then
+	bash tests/bench/bench_vrrp_cpu.sh || rc=1
+fi
+python3 tests/bench/summary.py "$BENCH_OUT" || rc=1
+echo
+echo "bench: $(( $(date +%s) - start )) s, load average at the end $(cut -d' ' -f1-3 /proc/loadavg); results in $BENCH_OUT"
+exit $rc
