@@ -50,15 +50,10 @@ static uint32_t			 next_script_id = 1;
 static void	check_fire(int, short, void *);
 static void	check_deadline(int, short, void *);
 static void	check_misc_start(struct check *);
-static void	check_none_start(struct check *);
 
 static const struct check_type check_type_misc = {
 	.name = "MISC_CHECK",
 	.start = check_misc_start,
-};
-static const struct check_type check_type_ping = {
-	.name = "PING_CHECK",
-	.start = check_none_start,
 };
 
 static const struct check_type *
@@ -79,6 +74,7 @@ check_type_of(uint32_t t)
 		return (&check_type_dns);
 	case CHECK_SMTP:
 		return (&check_type_smtp);
+	case CHECK_PING:
 	default:
 		return (&check_type_ping);
 	}
@@ -333,10 +329,22 @@ check_schedule(struct check *ck, uint64_t ms)
 	struct timeval	 tv;
 
 	ms_to_tv(ms, &tv);
+	event_base_update_cache_time(check_base);
 	evtimer_add(ck->timer, &tv);
 }
 
 /* First run: a random point of the interval, after a random warmup. */
+static void
+ts_add_us(struct timespec *ts, uint64_t us)
+{
+	ts->tv_sec += us / 1000000;
+	ts->tv_nsec += (long)(us % 1000000) * 1000;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 static void
 check_schedule_first(struct check *ck)
 {
@@ -351,8 +359,39 @@ check_schedule_first(struct check *ck)
 	    arc4random_uniform(1000);
 	if (ck->c.warmup_ms > 0)
 		us += (uint64_t)arc4random_uniform(ck->c.warmup_ms) * 1000;
+	clock_gettime(CLOCK_MONOTONIC, &ck->planned);
+	ts_add_us(&ck->planned, us);
 	tv.tv_sec = us / 1000000;
 	tv.tv_usec = us % 1000000;
+	event_base_update_cache_time(check_base);
+	evtimer_add(ck->timer, &tv);
+}
+
+/*
+ * The next round at its planned time: every round starts delay_loop
+ * after the planned start of the one before, so a check keeps the phase
+ * it was given however late its callbacks run.  (Counting from the
+ * actual start, or from libevent's cached time, lets checks that run
+ * late in a busy loop iteration slide towards each other until they
+ * all fire together.)  A round that overran starts at once.
+ */
+static void
+check_schedule_planned(struct check *ck)
+{
+	struct timespec	 now;
+	struct timeval	 tv;
+	int64_t		 us;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (int64_t)(ck->planned.tv_sec - now.tv_sec) * 1000000 +
+	    (ck->planned.tv_nsec - now.tv_nsec) / 1000;
+	if (us < 0) {
+		us = 0;
+		ck->planned = now;
+	}
+	tv.tv_sec = us / 1000000;
+	tv.tv_usec = us % 1000000;
+	event_base_update_cache_time(check_base);
 	evtimer_add(ck->timer, &tv);
 }
 
@@ -381,6 +420,8 @@ check_fire(int fd, short ev, void *arg)
 	struct check	*ck = arg;
 
 	if (ck->running) {
+		clock_gettime(CLOCK_MONOTONIC, &ck->planned);
+		ts_add_us(&ck->planned, (uint64_t)ck->c.delay_loop_ms * 1000);
 		check_schedule(ck, ck->c.delay_loop_ms);
 		return;
 	}
@@ -392,6 +433,7 @@ check_fire(int fd, short ev, void *arg)
 	}
 	ck->tries = 0;
 	clock_gettime(CLOCK_MONOTONIC, &ck->round_start);
+	ts_add_us(&ck->planned, (uint64_t)ck->c.delay_loop_ms * 1000);
 	check_attempt(ck);
 }
 
@@ -499,7 +541,6 @@ void
 check_result(struct check *ck, int ok, const char *fmt, ...)
 {
 	va_list		 ap;
-	uint32_t	 elapsed, loop;
 	int		 was = ck->up;
 
 	if (!ck->running)
@@ -544,17 +585,7 @@ check_result(struct check *ck, int ok, const char *fmt, ...)
 	check_rs_update(ck->rs, 0);
 
 	/* Keep the phase: the next round starts delay_loop after this one. */
-	loop = ck->c.delay_loop_ms;
-	elapsed = ms_since(&ck->round_start);
-	check_schedule(ck, elapsed < loop ? loop - elapsed : 0);
-}
-
-/* PING_CHECK needs a raw ICMP socket from had: not yet, so it passes. */
-static void
-check_none_start(struct check *ck)
-{
-	check_result(ck, 1, "%s not supported yet: counted as passing",
-	    ck->type->name);
+	check_schedule_planned(ck);
 }
 
 static void
@@ -839,6 +870,7 @@ check_shutdown(void)
 		TAILQ_REMOVE(&rss, rs, entry);
 		free(rs);
 	}
+	check_ping_shutdown();
 	SSL_CTX_free(check_ssl_ctx);
 	SSL_CTX_free(check_ssl_ctx_verify);
 	check_ssl_ctx = check_ssl_ctx_verify = NULL;

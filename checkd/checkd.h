@@ -92,6 +92,7 @@ struct check {
 	int			 retrying;	/* the timer retries */
 	uint32_t		 tries;		/* attempts in this round */
 	struct timespec		 round_start;
+	struct timespec		 planned;	/* start of the next round */
 	struct timespec		 att_start;
 	int			 up;
 	int			 connected;
@@ -104,6 +105,12 @@ struct check {
 	char			 reason[HAD_REASONLEN];
 	uint32_t		 script_id;
 	char			 misc_name[HAD_NAMELEN];
+
+	/* PING_CHECK: identifier of the check, sequence of the attempt. */
+	uint64_t		 ping_cookie;
+	uint16_t		 ping_id;
+	uint16_t		 ping_seq;
+	int			 ping_have_id;
 
 	/* Per-attempt state of the check type. */
 	void			*priv;
@@ -168,6 +175,11 @@ int	 http_parse(struct http_parser *, const uint8_t *, size_t);
 int	 http_parse_eof(struct http_parser *);
 int	 http_status_line(const char *, int *);
 int	 http_status_ok(const struct check_url_conf *, int);
+
+/* check_ping.c: PING_CHECK over the raw sockets had passes. */
+extern const struct check_type	check_type_ping;
+int	 check_ping_fd(struct imsg *);
+void	 check_ping_shutdown(void);
 
 /* check_udp.c */
 extern const struct check_type	check_type_udp;

@@ -16,6 +16,8 @@ checkd_dispatch_parent(struct imsg *imsg)
 	struct msg_script_result	 r;
 
 	switch (imsg->hdr.type) {
+	case IMSG_ICMP_FD:
+		return (check_ping_fd(imsg));
 	case IMSG_SCRIPT_RESULT:
 		if (imsg_check_size(imsg, sizeof(r), "had") == -1)
 			return (-1);

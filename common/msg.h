@@ -31,6 +31,7 @@ enum imsg_type {
 	IMSG_PEER_FD,		/* struct msg_peer + fd: socket to a sibling */
 	IMSG_LOG_VERBOSE,	/* struct msg_verbose */
 	IMSG_PEER_BAD,		/* struct msg_peer: sibling sent garbage */
+	IMSG_ICMP_FD,		/* struct msg_icmp_fd + fd: raw ICMP, had -> checkd */
 
 	/* Configuration: had -> child, RECONF sequences. */
 	IMSG_RECONF_START = 200,	/* struct msg_reconf */
@@ -90,6 +91,11 @@ struct msg_ping {
 
 struct msg_peer {
 	uint32_t	proc;		/* the sibling at the other end */
+};
+
+/* A raw ICMP (AF_INET) or ICMPv6 (AF_INET6) socket for PING_CHECK. */
+struct msg_icmp_fd {
+	uint32_t	af;
 };
 
 struct msg_verbose {

@@ -50,6 +50,11 @@ if [ "${BENCH_ONLY:-failover}" = failover ]; then
 fi
 if [ "${BENCH_ONLY:-cpu}" = cpu ]; then
 	bash tests/bench/bench_vrrp_cpu.sh || rc=1
+	echo
+fi
+if [ "${BENCH_ONLY:-checks}" = checks ]; then
+	bash tests/bench/bench_checks.sh || rc=1
+	echo
 fi
 python3 tests/bench/summary.py "$BENCH_OUT" || rc=1
 echo
