@@ -446,6 +446,13 @@ check_stop(struct check *ck)
 	event_del(ck->ev);
 	evtimer_del(ck->tmo);
 	if (ck->fd != -1) {
+		/*
+		 * Abortive close: no FIN exchange and no TIME_WAIT left on
+		 * our side for every probe, thousands of times a second.
+		 */
+		struct linger	 l = { 1, 0 };
+
+		(void)setsockopt(ck->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
 		close(ck->fd);
 		ck->fd = -1;
 	}
