@@ -125,12 +125,18 @@ imsgev_handler(int fd, short events, void *arg)
 
 	if (events & EV_WRITE) {
 		if (imsg_write(&iev->ibuf) == -1) {
-			imsgev_fail(iev, "write error");
+			imsgev_fail(iev, errno == EPIPE || errno == ECONNRESET ?
+			    "EOF" : "write error");
 			return;
 		}
 	}
 	if (events & EV_READ) {
 		n = imsg_read(&iev->ibuf);
+		/* A peer that died with our data unread: that is an EOF. */
+		if (n == -1 && errno == ECONNRESET) {
+			imsgev_fail(iev, "EOF");
+			return;
+		}
 		if (n == -1 && errno != EAGAIN) {
 			imsgev_fail(iev, errno == EBADMSG ?
 			    "unexpected descriptors" : "read error");

@@ -361,7 +361,7 @@ children_reap(void)
 	char			 why[HAD_REASONLEN];
 	int64_t			 lived_ms;
 	pid_t			 pid;
-	int			 status;
+	int			 status, was_ready;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		c = NULL;
@@ -379,6 +379,7 @@ children_reap(void)
 			    c->kill_reason, why);
 		else
 			strlcpy(c->last_exit, why, sizeof(c->last_exit));
+		was_ready = c->ready;
 		c->running = 0;
 		c->ready = 0;
 		c->pid = 0;
@@ -389,8 +390,12 @@ children_reap(void)
 			    (int)pid, c->last_exit);
 			continue;
 		}
+		/*
+		 * Back off only from a child that cannot even start: one that
+		 * came up and was killed (chaos, watchdog) is back at once.
+		 */
 		lived_ms = ts_ms_since(&c->started);
-		if (lived_ms >= RESPAWN_STABLE_S * 1000)
+		if (lived_ms >= RESPAWN_STABLE_S * 1000 || was_ready)
 			c->backoff_ms = RESPAWN_MIN_MS;
 		c->restarts++;
 		log_warnx("%s (pid %d) %s after %lld ms; restart %u in %u ms",
