@@ -110,6 +110,8 @@ struct global_conf {
 	uint32_t	vrrp_version;
 	char		lvs_sync_interface[CONF_IFNAMELEN];
 	char		lvs_sync_instance[HAD_NAMELEN];
+	uint32_t	lvs_drain_time;		/* had: seconds at weight 0 */
+	uint32_t	pad2;
 };
 
 struct vrrp_script_conf {

@@ -725,6 +725,7 @@ conf_global_defaults(struct global_conf *g)
 	g->vrrp_garp_master_delay = 5;
 	g->vrrp_garp_master_repeat = 5;
 	g->vrrp_version = 2;
+	g->lvs_drain_time = 10;
 }
 
 void
@@ -936,6 +937,8 @@ const struct conf_kw conf_kw_global[] = {
 	    86400),
 	UINT("vrrp_version", vrrp_version, 2, 3),
 	CUSTOM("lvs_sync_daemon", 2, 2, 0, conv_lvs_sync, print_lvs_sync),
+	/* had: a removed real server keeps its connections this long. */
+	UINT("lvs_drain_time", lvs_drain_time, 0, 86400),
 	UNSUPPN("vrrp_iptables", "had adds no iptables rules"),
 	UNSUPP("vrrp_ipsets"),
 	UNSUPP("vrrp_nftables"),
