@@ -116,7 +116,6 @@ struct lvs_daemon {
 };
 
 /* How long a real server removed by a reload keeps weight 0. */
-#define LVS_DRAIN_S		10
 
 /* lvs_ipvs.c: the API lvsd's main.c uses. */
 int		 lvs_ipvs_init(void);

@@ -39,6 +39,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <event.h>
+
 #include "child.h"
 #include "conf.h"
 #include "log.h"
@@ -64,6 +66,7 @@ struct lvs_drain {
 	struct lvs_svc	 svc;		/* the key; dests NULL */
 	struct lvs_dest	 dest;		/* weight 0, drain 1 */
 	time_t		 until;		/* CLOCK_MONOTONIC seconds */
+	uint32_t	 secs;		/* lvs_drain_time when it began */
 };
 static struct lvs_drain		*drains;
 static size_t			 ndrains, capdrains;
@@ -75,6 +78,34 @@ static struct lvs_daemon	 sync_last;	/* what we run, if owned */
 
 static void	sync_apply(void);
 static void	reconcile(int, int);
+static void	reconcile_sel(const uint8_t *, int);
+
+/*
+ * Writes not made yet.  A large difference (21000 writes for 1000
+ * virtual servers of 20 real servers) is written in slices of
+ * LVS_APPLY_SLICE_MS, going back to the event loop in between, so that
+ * lvsd keeps answering had's watchdog pings and vrrpd; the result is the
+ * same writes in the same order.  A reconcile asked for meanwhile (a
+ * health change, a drain ending) runs once the slices are done, as it
+ * would have run after one long apply; a new config drops what is left
+ * and reconciles against it at once.
+ */
+#define LVS_APPLY_SLICE_MS	100
+static struct lvs_ops		 pend;
+static size_t			 pend_next;
+static int			 pend_repair;
+static int			 pend_redo;
+static struct event		*pend_ev;
+
+/*
+ * Health changes from checkd are written once per turn of the event
+ * loop for all the virtual servers they touched (10000 checks report at
+ * start-up: one reconcile, not 10000 dumps of the table).
+ */
+static uint8_t			*dirty;		/* per virtual server */
+static size_t			 ndirty;
+static int			 any_dirty;
+static struct event		*health_ev;
 
 /*
  * Tables.
@@ -178,6 +209,137 @@ lvs_svc_find_dest(const struct lvs_svc *s, const struct lvs_dest *d)
 		if (lvs_dest_same_key(&s->dests[i], d))
 			return (&s->dests[i]);
 	return (NULL);
+}
+
+/*
+ * Hash indexes of destinations and services by key, so that matching
+ * two lists is linear, not quadratic (1000 real servers in a virtual
+ * server, 1000 virtual servers).  A slot holds an index + 1 into the
+ * array it was built from, 0 when empty.  Built only past a few
+ * entries; when out of memory the callers fall back to a linear search.
+ */
+struct keyidx {
+	size_t		*slot;
+	size_t		 mask;
+};
+#define LVS_IDX_MIN	16	/* below this, a linear search */
+
+static uint32_t
+key_hash(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t	*b = p;
+
+	while (n-- > 0)
+		h = (h ^ *b++) * 16777619U;	/* FNV-1a */
+	return (h);
+}
+
+static uint32_t
+dest_hash(const struct lvs_dest *d)
+{
+	uint32_t	 h = 2166136261U;
+
+	h = key_hash(h, &d->af, sizeof(d->af));
+	h = key_hash(h, &d->port, sizeof(d->port));
+	return (key_hash(h, d->addr, d->af == AF_INET ? 4 : 16));
+}
+
+static uint32_t
+svc_hash(const struct lvs_svc *s)
+{
+	uint32_t	 h = 2166136261U;
+
+	h = key_hash(h, &s->af, sizeof(s->af));
+	h = key_hash(h, &s->fwmark, sizeof(s->fwmark));
+	if (s->fwmark != 0)
+		return (h);
+	h = key_hash(h, &s->protocol, sizeof(s->protocol));
+	h = key_hash(h, &s->port, sizeof(s->port));
+	return (key_hash(h, s->addr, s->af == AF_INET ? 4 : 16));
+}
+
+static int
+idx_init(struct keyidx *x, size_t n)
+{
+	size_t	 cap = 32;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	x->mask = cap - 1;
+	return ((x->slot = calloc(cap, sizeof(*x->slot))) == NULL ? -1 : 0);
+}
+
+static void
+idx_free(struct keyidx *x)
+{
+	free(x->slot);
+	x->slot = NULL;
+}
+
+/* Add entry i (hash h); entries are never removed. */
+static void
+idx_add(struct keyidx *x, uint32_t h, size_t i)
+{
+	size_t	 k = h & x->mask;
+
+	while (x->slot[k] != 0)
+		k = (k + 1) & x->mask;
+	x->slot[k] = i + 1;
+}
+
+static struct lvs_dest *
+idx_find_dest(const struct keyidx *x, const struct lvs_svc *s,
+    const struct lvs_dest *d)
+{
+	size_t	 k;
+
+	if (x->slot == NULL)
+		return (lvs_svc_find_dest(s, d));
+	for (k = dest_hash(d) & x->mask; x->slot[k] != 0;
+	    k = (k + 1) & x->mask)
+		if (lvs_dest_same_key(&s->dests[x->slot[k] - 1], d))
+			return (&s->dests[x->slot[k] - 1]);
+	return (NULL);
+}
+
+static struct lvs_svc *
+idx_find_svc(const struct keyidx *x, const struct lvs_table *t,
+    const struct lvs_svc *s)
+{
+	size_t	 k;
+
+	if (x->slot == NULL)
+		return (lvs_table_find(t, s));
+	for (k = svc_hash(s) & x->mask; x->slot[k] != 0;
+	    k = (k + 1) & x->mask)
+		if (lvs_svc_same_key(&t->svcs[x->slot[k] - 1], s))
+			return (&t->svcs[x->slot[k] - 1]);
+	return (NULL);
+}
+
+/* An index of a service's destinations (none when small or no memory). */
+static void
+idx_dests(struct keyidx *x, const struct lvs_svc *s)
+{
+	size_t	 i;
+
+	x->slot = NULL;
+	if (s->ndests < LVS_IDX_MIN || idx_init(x, s->ndests) == -1)
+		return;
+	for (i = 0; i < s->ndests; i++)
+		idx_add(x, dest_hash(&s->dests[i]), i);
+}
+
+static void
+idx_svcs(struct keyidx *x, const struct lvs_table *t)
+{
+	size_t	 i;
+
+	x->slot = NULL;
+	if (t->nsvcs < LVS_IDX_MIN || idx_init(x, t->nsvcs) == -1)
+		return;
+	for (i = 0; i < t->nsvcs; i++)
+		idx_add(x, svc_hash(&t->svcs[i]), i);
 }
 
 static const char *
@@ -328,59 +490,74 @@ lvs_diff(const struct lvs_table *want, const struct lvs_table *kern,
 {
 	const struct lvs_svc	*w, *k;
 	const struct lvs_dest	*d, *kd;
+	struct keyidx		 kx, wx, dx, wdx;
 	size_t			 i, j;
+	int			 r = -1;
 
+	idx_svcs(&kx, kern);
+	idx_svcs(&wx, want);
+	dx.slot = wdx.slot = NULL;
 	for (i = 0; i < want->nsvcs; i++) {
 		w = &want->svcs[i];
-		if ((k = lvs_table_find(kern, w)) == NULL) {
+		if ((k = idx_find_svc(&kx, kern, w)) == NULL) {
 			if (ops_add(out, LVS_OP_SVC_ADD, w, NULL, NULL,
 			    NULL) == -1)
-				return (-1);
+				goto done;
 			for (j = 0; j < w->ndests; j++)
 				if (!w->dests[j].drain &&
 				    ops_add(out, LVS_OP_DEST_ADD, w,
 				    &w->dests[j], NULL, NULL) == -1)
-					return (-1);
+					goto done;
 			continue;
 		}
 		if (svc_differs(w, k) &&
 		    ops_add(out, LVS_OP_SVC_EDIT, w, NULL, NULL, k) == -1)
-			return (-1);
+			goto done;
+		idx_dests(&dx, k);
+		idx_dests(&wdx, w);
 		for (j = 0; j < k->ndests; j++) {
 			kd = &k->dests[j];
-			if (lvs_svc_find_dest(w, kd) == NULL &&
+			if (idx_find_dest(&wdx, w, kd) == NULL &&
 			    ops_add(out, LVS_OP_DEST_DEL, w, kd, NULL,
 			    NULL) == -1)
-				return (-1);
+				goto done;
 		}
 		for (j = 0; j < w->ndests; j++) {
 			d = &w->dests[j];
-			if ((kd = lvs_svc_find_dest(k, d)) != NULL &&
+			if ((kd = idx_find_dest(&dx, k, d)) != NULL &&
 			    dest_differs(d, kd) &&
 			    ops_add(out, LVS_OP_DEST_EDIT, w, d, kd,
 			    NULL) == -1)
-				return (-1);
+				goto done;
 		}
 		for (j = 0; j < w->ndests; j++) {
 			d = &w->dests[j];
 			/* A server being drained is never put back. */
 			if (d->drain)
 				continue;
-			if (lvs_svc_find_dest(k, d) == NULL &&
+			if (idx_find_dest(&dx, k, d) == NULL &&
 			    ops_add(out, LVS_OP_DEST_ADD, w, d, NULL,
 			    NULL) == -1)
-				return (-1);
+				goto done;
 		}
+		idx_free(&dx);
+		idx_free(&wdx);
 	}
 	for (i = 0; gone_svcs != NULL && i < gone_svcs->nsvcs; i++) {
 		w = &gone_svcs->svcs[i];
-		if (lvs_table_find(want, w) != NULL ||
-		    (k = lvs_table_find(kern, w)) == NULL)
+		if (idx_find_svc(&wx, want, w) != NULL ||
+		    (k = idx_find_svc(&kx, kern, w)) == NULL)
 			continue;
 		if (ops_add(out, LVS_OP_SVC_DEL, k, NULL, NULL, NULL) == -1)
-			return (-1);
+			goto done;
 	}
-	return (0);
+	r = 0;
+ done:
+	idx_free(&dx);
+	idx_free(&wdx);
+	idx_free(&kx);
+	idx_free(&wx);
+	return (r);
 }
 
 /*
@@ -469,16 +646,19 @@ conf_to_addr(const struct conf_addr *a, uint8_t *out)
 	memcpy(out, a->u.raw, a->af == AF_INET ? 4 : 16);
 }
 
-/* The real servers one virtual server asks for. */
+/*
+ * The sum of the weights of the real servers that are up against the
+ * quorum, with hysteresis: updates the quorum state kept in `st' (NULL:
+ * nothing known) and says whether the sorry server takes the traffic.
+ * Evaluating it again with the same health changes nothing.
+ */
 static int
-vs_dests(const struct conf_vs *vs, struct lvs_vs_st *st,
-    struct lvs_svc *proto)
+vs_quorum(const struct conf_vs *vs, struct lvs_vs_st *st, size_t *nrsp)
 {
 	const struct conf_rs	*rs;
-	struct lvs_dest		 d;
 	uint64_t		 sum = 0, q, h;
 	size_t			 j;
-	int			 up, sorry_active, inhibit;
+	int			 up;
 	int32_t			 w;
 
 	j = 0;
@@ -493,19 +673,39 @@ vs_dests(const struct conf_vs *vs, struct lvs_vs_st *st,
 		if (up)
 			sum += w;
 	}
+	if (nrsp != NULL)
+		*nrsp = j;
 	q = vs->c.quorum ? vs->c.quorum : 1;
 	h = vs->c.hysteresis;
-	if (st != NULL) {
-		if (st->quorum_up < 0)
-			st->quorum_up = sum >= q;
-		else if (st->quorum_up && sum + h < q)
-			st->quorum_up = 0;
-		else if (!st->quorum_up && sum >= q + h)
-			st->quorum_up = 1;
-		sorry_active = !st->quorum_up && vs->c.has_sorry;
-	} else
-		sorry_active = sum < q && vs->c.has_sorry;
+	if (st == NULL)
+		return (sum < q && vs->c.has_sorry);
+	if (st->quorum_up < 0)
+		st->quorum_up = sum >= q;
+	else if (st->quorum_up && sum + h < q)
+		st->quorum_up = 0;
+	else if (!st->quorum_up && sum >= q + h)
+		st->quorum_up = 1;
+	return (!st->quorum_up && vs->c.has_sorry);
+}
 
+/* The real servers one virtual server asks for. */
+static int
+vs_dests(const struct conf_vs *vs, struct lvs_vs_st *st,
+    struct lvs_svc *proto)
+{
+	const struct conf_rs	*rs;
+	struct lvs_dest		 d;
+	struct keyidx		 dx;
+	size_t			 j, nrs;
+	int			 up, sorry_active, inhibit;
+	int32_t			 w;
+
+	sorry_active = vs_quorum(vs, st, &nrs);
+
+	/* The duplicate check below: an index past a few servers. */
+	dx.slot = NULL;
+	if (nrs >= LVS_IDX_MIN)
+		(void)idx_init(&dx, nrs + 1);
 	j = 0;
 	TAILQ_FOREACH(rs, &vs->rss, entry) {
 		const struct lvs_rs_st *r = st != NULL && j < st->nrs ?
@@ -529,14 +729,19 @@ vs_dests(const struct conf_vs *vs, struct lvs_vs_st *st,
 			d.weight = 0;
 		else
 			continue;
-		if (lvs_svc_find_dest(proto, &d) != NULL) {
+		if (idx_find_dest(&dx, proto, &d) != NULL) {
 			log_debug("%s: real server listed twice",
 			    vs->c.group);
 			continue;
 		}
-		if (lvs_svc_add_dest(proto, &d) == NULL)
+		if (lvs_svc_add_dest(proto, &d) == NULL) {
+			idx_free(&dx);
 			return (-1);
+		}
+		if (dx.slot != NULL)
+			idx_add(&dx, dest_hash(&d), proto->ndests - 1);
 	}
+	idx_free(&dx);
 	if (vs->c.has_sorry && (sorry_active || vs->c.sorry_server_inhibit)) {
 		memset(&d, 0, sizeof(d));
 		d.af = vs->c.sorry_addr.af;
@@ -871,6 +1076,7 @@ log_op(const struct lvs_op *op, int repair, int error)
 
 struct want_ctx {
 	const struct lvs_table	*want;
+	struct keyidx		 x;
 };
 
 static time_t
@@ -920,7 +1126,7 @@ drain_find(const struct lvs_svc *s, const struct lvs_dest *d)
 }
 
 static int
-drain_add(const struct lvs_svc *s, const struct lvs_dest *d)
+drain_add(const struct lvs_svc *s, const struct lvs_dest *d, uint32_t secs)
 {
 	struct lvs_drain	*n;
 	size_t			 cap;
@@ -944,11 +1150,12 @@ drain_add(const struct lvs_svc *s, const struct lvs_dest *d)
 	n->dest.weight = 0;
 	n->dest.drain = 1;
 	n->dest.sorry = 0;
-	n->until = mono_now() + LVS_DRAIN_S;
+	n->until = mono_now() + secs;
+	n->secs = secs;
 	log_info("%s: real server %s removed from the configuration: "
-	    "weight 0 for %ds (drain), then removed",
+	    "weight 0 for %us (drain), then removed",
 	    lvs_svc_name(s, sn, sizeof(sn)),
-	    lvs_dest_name(d, dn, sizeof(dn)), LVS_DRAIN_S);
+	    lvs_dest_name(d, dn, sizeof(dn)), secs);
 	return (0);
 }
 
@@ -1008,7 +1215,9 @@ drain_reconf(const struct had_conf *new, const struct lvs_table *ot,
 			if (d->sorry || lvs_svc_find_dest(ns, d) != NULL ||
 			    conf_has_dest(new, ns->vs_index, d))
 				continue;
-			if (drain_add(ns, d) == -1)
+			if (new->global.lvs_drain_time == 0)
+				continue;	/* removed at once */
+			if (drain_add(ns, d, new->global.lvs_drain_time) == -1)
 				log_warnx("ipvs: drain: out of memory");
 		}
 	}
@@ -1028,10 +1237,10 @@ lvs_drain_tick(void)
 			i++;
 			continue;
 		}
-		log_info("%s: real server %s drained for %ds: removing",
+		log_info("%s: real server %s drained for %us: removing",
 		    lvs_svc_name(&drains[i].svc, sn, sizeof(sn)),
 		    lvs_dest_name(&drains[i].dest, dn, sizeof(dn)),
-		    LVS_DRAIN_S);
+		    drains[i].secs);
 		drain_del(i);
 		any = 1;
 	}
@@ -1044,18 +1253,78 @@ want_dests(const struct lvs_svc *s, void *arg)
 {
 	struct want_ctx	*w = arg;
 
-	return (lvs_table_find(w->want, s) != NULL);
+	return (idx_find_svc(&w->x, w->want, s) != NULL);
+}
+
+static int
+ms_since(const struct timespec *t0)
+{
+	struct timespec	 t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return ((t.tv_sec - t0->tv_sec) * 1000 +
+	    (t.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+static void	apply_slice(void);
+
+static void
+apply_cb(int fd, short ev, void *arg)
+{
+	apply_slice();
+}
+
+/* Write what is pending, for one slice of time at most. */
+static void
+apply_slice(void)
+{
+	struct timeval	 now = { 0, 0 };
+	struct timespec	 t0;
+	int		 r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (pend_next < pend.nops) {
+		r = lvs_ipvs_apply(&pend.ops[pend_next]);
+		log_op(&pend.ops[pend_next], pend_repair, r);
+		pend_next++;
+		if (pend_next >= pend.nops ||
+		    ms_since(&t0) < LVS_APPLY_SLICE_MS)
+			continue;
+		if (pend_ev == NULL && child != NULL && child->base != NULL)
+			pend_ev = evtimer_new(child->base, apply_cb, NULL);
+		if (pend_ev != NULL && evtimer_add(pend_ev, &now) == 0)
+			return;
+		/* No event loop (cannot happen in lvsd): go on. */
+	}
+	lvs_ops_free(&pend);
+	pend_next = 0;
+	if (pend_redo) {
+		pend_redo = 0;
+		reconcile(-1, 0);
+	}
+}
+
+/* A new config: what is left to write is stale. */
+static void
+apply_cancel(void)
+{
+	if (pend_ev != NULL)
+		evtimer_del(pend_ev);
+	lvs_ops_free(&pend);
+	pend_next = 0;
+	pend_redo = 0;
 }
 
 /*
- * Dump, diff, apply.  vs_only >= 0 limits the work to one virtual
- * server (a health change); repair says that any difference is
- * unexpected (the timer) and is logged as such.
+ * Dump, diff, apply.  sel (one flag per virtual server, NULL: all)
+ * limits the work to the virtual servers whose health changed; repair
+ * says that any difference is unexpected (the timer) and is logged as
+ * such.
  */
 static void
-reconcile(int vs_only, int repair)
+reconcile_sel(const uint8_t *sel, int repair)
 {
-	struct lvs_table	 want, kern, sel;
+	struct lvs_table	 want, kern, sel_t;
 	struct lvs_ops		 ops;
 	struct want_ctx		 wc;
 	size_t			 i;
@@ -1063,20 +1332,28 @@ reconcile(int vs_only, int repair)
 
 	if (cur == NULL || !lvs_ipvs_available())
 		return;
+	if (pend_next < pend.nops) {
+		/* Writing still: the timer waits for its next turn. */
+		if (!repair)
+			pend_redo = 1;
+		return;
+	}
 	lvs_table_init(&want);
 	lvs_table_init(&kern);
-	lvs_table_init(&sel);
+	lvs_table_init(&sel_t);
 	memset(&ops, 0, sizeof(ops));
+	wc.x.slot = NULL;
 	if (lvs_desired(cur, vst, &want) == -1 || drain_merge(&want) == -1)
 		goto nomem;
-	if (vs_only >= 0) {
+	if (sel != NULL) {
 		for (i = 0; i < want.nsvcs; i++) {
 			struct lvs_svc *n;
 			size_t j;
 
-			if (want.svcs[i].vs_index != (uint32_t)vs_only)
+			if (want.svcs[i].vs_index >= nvst ||
+			    !sel[want.svcs[i].vs_index])
 				continue;
-			if ((n = lvs_table_add(&sel, &want.svcs[i])) == NULL)
+			if ((n = lvs_table_add(&sel_t, &want.svcs[i])) == NULL)
 				goto nomem;
 			for (j = 0; j < want.svcs[i].ndests; j++)
 				if (lvs_svc_add_dest(n,
@@ -1084,28 +1361,85 @@ reconcile(int vs_only, int repair)
 					goto nomem;
 		}
 		lvs_table_free(&want);
-		want = sel;
-		lvs_table_init(&sel);
+		want = sel_t;
+		lvs_table_init(&sel_t);
 	}
 	wc.want = &want;
+	idx_svcs(&wc.x, &want);
 	if ((r = lvs_ipvs_dump(&kern, want_dests, &wc)) != 0)
 		goto out;
-	if (lvs_diff(&want, &kern, vs_only >= 0 ? NULL : &gone, &ops) == -1)
+	if (lvs_diff(&want, &kern, sel != NULL ? NULL : &gone, &ops) == -1)
 		goto nomem;
-	for (i = 0; i < ops.nops; i++) {
-		r = lvs_ipvs_apply(&ops.ops[i]);
-		log_op(&ops.ops[i], repair, r);
-	}
-	if (vs_only < 0)
+	if (sel == NULL)
 		lvs_table_free(&gone);
+	pend = ops;
+	memset(&ops, 0, sizeof(ops));
+	pend_next = 0;
+	pend_repair = repair;
+	apply_slice();
 	goto out;
  nomem:
 	log_warnx("ipvs: reconcile: out of memory");
  out:
+	idx_free(&wc.x);
 	lvs_ops_free(&ops);
 	lvs_table_free(&want);
 	lvs_table_free(&kern);
-	lvs_table_free(&sel);
+	lvs_table_free(&sel_t);
+}
+
+/* vs_only >= 0: that virtual server only; else all. */
+static void
+reconcile(int vs_only, int repair)
+{
+	uint8_t	*sel;
+
+	if (vs_only < 0) {
+		reconcile_sel(NULL, repair);
+		return;
+	}
+	if ((size_t)vs_only >= nvst)
+		return;
+	if ((sel = calloc(nvst, 1)) == NULL) {
+		reconcile_sel(NULL, repair);
+		return;
+	}
+	sel[vs_only] = 1;
+	reconcile_sel(sel, repair);
+	free(sel);
+}
+
+/* The virtual servers whose health changed since the last turn. */
+static void
+health_cb(int fd, short ev, void *arg)
+{
+	if (!any_dirty)
+		return;
+	any_dirty = 0;
+	reconcile_sel(dirty, 0);
+	memset(dirty, 0, ndirty);
+}
+
+static void
+health_changed(size_t i)
+{
+	struct timeval	 now = { 0, 0 };
+
+	if (dirty == NULL || i >= ndirty) {
+		reconcile((int)i, 0);
+		return;
+	}
+	dirty[i] = 1;
+	if (any_dirty)
+		return;
+	if (health_ev == NULL && child != NULL && child->base != NULL)
+		health_ev = evtimer_new(child->base, health_cb, NULL);
+	if (health_ev == NULL || evtimer_add(health_ev, &now) == -1) {
+		dirty[i] = 0;
+		reconcile((int)i, 0);
+		return;
+	}
+	any_dirty = 1;
 }
 
 void
@@ -1150,6 +1484,15 @@ lvs_reconf(const struct had_conf *old, const struct had_conf *new)
 	vst = nv;
 	nvst = nn;
 	cur = new;
+	/* The full reconcile below covers pending writes and health. */
+	apply_cancel();
+	if (health_ev != NULL)
+		evtimer_del(health_ev);
+	any_dirty = 0;
+	free(dirty);
+	ndirty = 0;
+	if ((dirty = calloc(nn ? nn : 1, 1)) != NULL)
+		ndirty = nn;
 	if (!lvs_ipvs_available() && lvs_ipvs_init() == -1)
 		return;
 	reconcile(-1, 0);
@@ -1383,11 +1726,15 @@ lvs_rs_health(const struct msg_rs_state *m)
 		    m->reason, m->reason[0] ? ")" : "");
 	r->health = h;
 	r->weight = m->weight;
+	/* As reconcile would: nothing is computed without IPVS. */
+	if (!lvs_ipvs_available())
+		return;
 	quorum_was = vst[i].quorum_up;
-	reconcile((int)i, 0);
+	(void)vs_quorum(vs, &vst[i], NULL);
 	if (quorum_was >= 0 && vst[i].quorum_up != quorum_was)
 		log_info("%s: quorum %s", vn,
 		    vst[i].quorum_up ? "regained" : "lost");
+	health_changed(i);
 }
 
 /*
@@ -1524,8 +1871,10 @@ lvs_ctl_show(uint32_t peerid)
 	lvs_table_init(&kern);
 	if (lvs_desired(cur, vst, &want) == 0) {
 		wc.want = &want;
+		idx_svcs(&wc.x, &want);
 		if (lvs_ipvs_dump(&kern, want_dests, &wc) == 0)
 			show_rows(peerid, &want, &kern);
+		idx_free(&wc.x);
 	}
 	lvs_table_free(&want);
 	lvs_table_free(&kern);

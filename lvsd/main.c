@@ -87,8 +87,6 @@ lvs_init(struct event_base *base)
 	if ((drain_ev = evtimer_new(base, lvs_drain_timer, NULL)) == NULL ||
 	    evtimer_add(drain_ev, &tv) == -1)
 		fatalx("drain timer");
-	log_info("ipvs: a real server removed by a reload is drained "
-	    "(weight 0) for %ds before removal", LVS_DRAIN_S);
 }
 
 static int

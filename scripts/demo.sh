@@ -1,17 +1,55 @@
 #!/bin/bash
-# The demo: two directors running had, two web servers and a client, in
-# network namespaces on one bridge.  Shows the process tree, VRRP, LVS
-# and the checks, then fails the master over while the client keeps
-# sending requests to the virtual address, and prints how many failed and
-# how long the gap was.  Tears everything down at the end.
+# The demo: two directors running had, web servers and a client, in network
+# namespaces on one bridge.  Shows the process tree, VRRP, LVS and the
+# checks, then fails the master over while the client keeps sending
+# requests to the virtual address, and prints how many failed and how long
+# the gap was.  Tears everything down at the end.
+#
+# Where it runs: IPVS needs the kernel's ip_vs module.  When the host has
+# it, the demo runs here (etc/demo/lb.conf.in); when it does not, the whole
+# demo runs in the test VM (tests/vm/demo.sh under qemu with Debian's
+# kernel, etc/demo/lvs-director.conf), which shows IPVS for real.
+#   DEMO_VM=1  always in the VM        DEMO_VM=0  always on the host
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "demo: run as root (it creates network namespaces)" >&2
 	exit 1
 fi
+
+host_has_ipvs() {
+	modprobe -q ip_vs 2>/dev/null
+	[ -e /proc/net/ip_vs ]
+}
+case ${DEMO_VM:-auto} in
+1|yes) vm=yes ;;
+0|no) vm=no ;;
+*)	if host_has_ipvs; then vm=no; else vm=yes; fi ;;
+esac
+
+if [ "$vm" = yes ]; then
+	for b in had hactl vrrpd lvsd checkd; do
+		[ -x "$BUILD/$b" ] || { echo "demo: $BUILD/$b is missing (make first)" >&2; exit 1; }
+	done
+	if [ "${DEMO_VM:-auto}" = auto ]; then
+		echo "demo: this kernel has no IPVS; running the demo in a VM (Debian's kernel under qemu)"
+	fi
+	sh scripts/vm-deps.sh || exit 1
+	# Progress lines of the harness (vm: ...) go to stderr; the guest's
+	# kernel stays quiet below errors.
+	VM_TIMEOUT=${VM_TIMEOUT:-300} tests/vm/run.sh tests/vm/demo.sh \
+	    "$BUILD:/opt/build" etc/demo:/opt/demo
+	rc=$?
+	case $rc in
+	0) ;;
+	77) echo "demo: the VM cannot run here; DEMO_VM=0 runs the demo without IPVS" >&2 ;;
+	*) echo "demo: failed in the VM (exit $rc)" >&2 ;;
+	esac
+	exit $rc
+fi
+
 sh scripts/setup-deps.sh || exit 1
 . tests/lib.sh
 . tests/lab.sh

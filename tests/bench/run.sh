@@ -5,6 +5,12 @@
 #                           backup, VRRPv2 advert_int 1 and VRRPv3 0.01
 #   bench_vrrp_cpu.sh       CPU and memory of the VRRP process, master of
 #                           100 VRRPv3 instances at advert_int 0.1
+#   bench_checks.sh         10,000 TCP_CHECK / 2,000 HTTP_GET on the host
+#   bench_lvs_vm.sh         in the VM (real IPVS): 1000 virtual servers x
+#                           20 real servers from empty, reloads changing
+#                           1%: time and netlink writes, had and keepalived
+#   bench_checks_vm.sh      in the VM: the checks benchmark with
+#                           keepalived's checker, which needs IPVS
 #
 # Prints figures and ratios, then a summary table; not pass/fail.  Exits
 # non-zero only if a benchmark could measure nothing at all.  The JSON
@@ -13,7 +19,7 @@
 # Env: BENCH_RUNS (20) failover runs per series, BENCH_SERIES
 # ("2:1 3:0.01"), BENCH_IMPLS ("had keepalived"), BENCH_CPU_SECONDS (20),
 # BENCH_CPU_INSTANCES (100), BENCH_CPU_ADV (0.1), BENCH_CPU_SETTLE (6),
-# BENCH_ONLY (failover or cpu), BENCH_NO_BUILD=1 to use build/ as it is.
+# BENCH_ONLY (failover, cpu, checks, lvs or checks_vm), BENCH_NO_BUILD=1 to use build/ as it is.
 # With the defaults it takes about 7 minutes (411 s measured).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -54,6 +60,14 @@ if [ "${BENCH_ONLY:-cpu}" = cpu ]; then
 fi
 if [ "${BENCH_ONLY:-checks}" = checks ]; then
 	bash tests/bench/bench_checks.sh || rc=1
+	echo
+fi
+if [ "${BENCH_ONLY:-lvs}" = lvs ]; then
+	bash tests/bench/bench_lvs_vm.sh || rc=1
+	echo
+fi
+if [ "${BENCH_ONLY:-checks_vm}" = checks_vm ]; then
+	bash tests/bench/bench_checks_vm.sh || rc=1
 	echo
 fi
 python3 tests/bench/summary.py "$BENCH_OUT" || rc=1

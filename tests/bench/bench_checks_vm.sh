@@ -1,0 +1,229 @@
+#!/bin/bash
+# Health-check benchmark in the VM (issue 5), with keepalived's checker,
+# which cannot start on the host (no IPVS in its kernel): the same
+# 10,000 TCP_CHECK and 2,000 HTTP_GET setups as bench_checks.sh, run by
+# tests/vm/bench_checks.sh in the tests/vm guest, had's checkd and then
+# keepalived's checker (keepalived --check -n -l -D -f CONF) on the same
+# config: CPU in % of one core and RSS over BENCH_CPU_SECONDS (20), the
+# connections the targets accepted per second, the real servers held up
+# in the kernel's table.  Prints figures and ratios, not pass/fail.
+#
+# The targets are tcpsrv (built here from the C below): one epoll
+# process for every listener, since the guest has neither python nor
+# nginx, and busybox nc/httpd fork a process per connection.
+#
+# The guest runs under TCG here (no KVM): every figure is inflated
+# against the host, for both implementations alike; compare the ratios.
+# No spread figures (no tshark in the guest): bench_checks.sh has them.
+#
+# Env: BENCH_TCP_CHECKS (10000), BENCH_HTTP_CHECKS (2000),
+# BENCH_CPU_SECONDS (20), BENCH_SETTLE (6), BENCH_IMPLS ("had
+# keepalived"), BENCH_SCENARIOS ("tcp http"), BENCH_VM_MEM (3072),
+# BENCH_OUT (checks-vm.json goes there), BUILD (build).
+# Exit: non-zero only if nothing could be measured.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+: "${BUILD:=build}"
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
+for p in had lvsd checkd vrrpd hactl; do
+	[ -x "$BUILD/$p" ] || { echo "bench_checks_vm: $BUILD/$p is not built (make)" >&2; exit 1; }
+done
+command -v cc >/dev/null || { echo "bench_checks_vm: no C compiler for tcpsrv" >&2; exit 1; }
+T=$(mktemp -d /tmp/had-bench-chkvm.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+mkdir -p "$T/bin" "$T/build"
+for p in had lvsd checkd vrrpd hactl; do cp "$BUILD/$p" "$T/build/$p"; done
+
+cat >"$T/tcpsrv.c" <<'CEOF'
+/*
+ * tcpsrv MODE PREFIX A1 A2 P1 P2 COUNTFILE: listen on PREFIX{A1..A2} x
+ * ports P1..P2; MODE tcp accepts and closes, MODE http answers each
+ * request (after its blank line) with "HTTP/1.0 200 OK" and "ok\n" and
+ * closes.  Writes the connections accepted so far to COUNTFILE every
+ * 0.2 s.  One thread, epoll.
+ */
+#define _GNU_SOURCE
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAXFD	131072
+static unsigned char lst[MAXFD], st[MAXFD];
+static const char resp[] = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
+    "Content-Length: 3\r\nConnection: close\r\n\r\nok\n";
+
+int
+main(int argc, char **argv)
+{
+	struct epoll_event ev, evs[512];
+	unsigned long n = 0;
+	struct timespec last = { 0, 0 }, now;
+	char path[4096], tmp[4200], buf[4096];
+	int http, ep, a, p, one = 1, i;
+
+	if (argc != 8) {
+		fprintf(stderr, "usage: tcpsrv tcp|http PREFIX A1 A2 P1 P2 COUNTFILE\n");
+		return 2;
+	}
+	http = strcmp(argv[1], "http") == 0;
+	snprintf(path, sizeof(path), "%s", argv[7]);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	ep = epoll_create1(0);
+	for (a = atoi(argv[3]); a <= atoi(argv[4]); a++)
+		for (p = atoi(argv[5]); p <= atoi(argv[6]); p++) {
+			struct sockaddr_in sin = { .sin_family = AF_INET,
+			    .sin_port = htons(p) };
+			char addr[64];
+			int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+			snprintf(addr, sizeof(addr), "%s%d", argv[2], a);
+			inet_pton(AF_INET, addr, &sin.sin_addr);
+			setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			if (s < 0 || s >= MAXFD || bind(s, (struct sockaddr *)&sin,
+			    sizeof(sin)) == -1 || listen(s, 4096) == -1) {
+				fprintf(stderr, "tcpsrv: %s:%d: %s\n", addr, p,
+				    strerror(errno));
+				return 1;
+			}
+			lst[s] = 1;
+			ev.events = EPOLLIN;
+			ev.data.fd = s;
+			epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev);
+		}
+	for (;;) {
+		int k = epoll_wait(ep, evs, 512, 200);
+
+		for (i = 0; i < k; i++) {
+			int fd = evs[i].data.fd, c;
+			ssize_t r;
+
+			if (lst[fd]) {
+				while ((c = accept4(fd, NULL, NULL,
+				    SOCK_NONBLOCK)) >= 0) {
+					n++;
+					if (!http || c >= MAXFD) {
+						close(c);
+						continue;
+					}
+					st[c] = 0;
+					ev.events = EPOLLIN;
+					ev.data.fd = c;
+					epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
+				}
+				continue;
+			}
+			/* http: read to the blank line, answer, close. */
+			while ((r = read(fd, buf, sizeof(buf))) > 0) {
+				static const char end[] = "\r\n\r\n";
+				ssize_t j;
+
+				for (j = 0; j < r && st[fd] < 4; j++)
+					st[fd] = buf[j] == end[st[fd]] ? st[fd] + 1 :
+					    buf[j] == '\r' ? 1 : 0;
+				if (st[fd] == 4)
+					break;
+			}
+			if (st[fd] == 4)
+				(void)!write(fd, resp, sizeof(resp) - 1);
+			if (st[fd] == 4 || r == 0 || (r < 0 && errno != EAGAIN))
+				close(fd);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - last.tv_sec) * 1000 +
+		    (now.tv_nsec - last.tv_nsec) / 1000000 >= 200) {
+			FILE *f = fopen(tmp, "w");
+
+			last = now;
+			if (f != NULL) {
+				fprintf(f, "%lu\n", n);
+				fclose(f);
+				rename(tmp, path);
+			}
+		}
+	}
+}
+CEOF
+if ! cc -O2 -Wall -o "$T/bin/tcpsrv" "$T/tcpsrv.c" 2>"$T/cc.err"; then
+	echo "bench_checks_vm: tcpsrv does not build: $(head -3 "$T/cc.err")" >&2
+	exit 1
+fi
+
+# The same base image as bench_lvs_vm.sh (keepalived, nlmon): one cache.
+export VM_EXTRA_BINS="${VM_EXTRA_BINS:-} keepalived"
+export VM_EXTRA_MODULES="${VM_EXTRA_MODULES:-} nlmon"
+export VM_MEM=${BENCH_VM_MEM:-3072}
+export VM_TIMEOUT=${VM_TIMEOUT:-1200}
+export VMENV_BENCH_TCP_CHECKS=${BENCH_TCP_CHECKS:-10000}
+export VMENV_BENCH_HTTP_CHECKS=${BENCH_HTTP_CHECKS:-2000}
+export VMENV_BENCH_CPU_SECONDS=${BENCH_CPU_SECONDS:-20}
+export VMENV_BENCH_SETTLE=${BENCH_SETTLE:-6}
+export VMENV_BENCH_IMPLS=${BENCH_IMPLS:-had keepalived}
+export VMENV_BENCH_SCENARIOS=${BENCH_SCENARIOS:-tcp http}
+command -v keepalived >/dev/null ||
+    { VM_EXTRA_BINS=${VM_EXTRA_BINS% keepalived}; echo "bench_checks_vm: keepalived is not installed: had alone"; }
+
+echo "health-check benchmark in the VM: $VMENV_BENCH_TCP_CHECKS TCP_CHECK, $VMENV_BENCH_HTTP_CHECKS HTTP_GET at delay_loop 1, ${VMENV_BENCH_CPU_SECONDS} s window after ${VMENV_BENCH_SETTLE} s, guest ${VM_MEM} MiB"
+LOG=$T/console.log
+: >"$LOG"
+VM_LOG=$LOG VM_PREFIX="  vm| " tests/vm/run.sh tests/vm/bench_checks.sh \
+    "$T/build:/opt/build" "$T/bin:/opt/benchbin"
+rc=$?
+case $rc in
+0) ;;
+77) echo "bench_checks_vm: not measured: the VM is not available here (scripts/vm-deps.sh)"; exit 1 ;;
+*) echo "bench_checks_vm: the guest exited with status $rc" ;;
+esac
+
+$PY - "$LOG" "${BENCH_OUT:-}" <<'PYEOF'
+import json, os, sys
+res = {}
+for l in open(sys.argv[1], errors="replace"):
+    l = l.strip()
+    if l.startswith("BENCH-CHK ") or l.startswith("BENCH-CHK-UP "):
+        d = dict(kv.split("=", 1) for kv in l.split()[1:] if "=" in kv)
+        res.setdefault(d["scenario"], {}).setdefault(d["impl"], {}).update(d)
+names = {"tcp": "TCP_CHECK", "http": "HTTP_GET"}
+measured = False
+print()
+for sc in ("tcp", "http"):
+    for impl in ("had", "keepalived"):
+        d = res.get(sc, {}).get(impl)
+        if d is None:
+            continue
+        if "cpu" not in d or not d.get("rss_kb"):
+            print("%-9s %-11s not measured: %s" % (names[sc], impl + ":", d.get("note", "?")))
+            continue
+        measured = True
+        print("%-9s %-11s %5s checks at delay_loop 1: CPU %6s%% of one core, RSS %s kB (peak %s kB), "
+              "targets accepted %s conn/s, %s real servers up in IPVS%s" % (
+              names[sc], impl + ":", d["checks"], d["cpu"], d["rss_kb"], d["hwm_kb"],
+              d["conn_per_s"], d["kernel_rs_up"],
+              ("; hactl: %s checks up" % d["checks_up"]) if "checks_up" in d else ""))
+        others = ["%s %s%%" % (k[:-4], v) for k, v in d.items() if k.endswith("_cpu")]
+        if others:
+            print("%-21s same window, other processes: %s" % ("", ", ".join(others)))
+for sc in ("tcp", "http"):
+    h, k = res.get(sc, {}).get("had", {}), res.get(sc, {}).get("keepalived", {})
+    if h.get("rss_kb") and k.get("rss_kb"):
+        hc, kc = float(h["cpu"]), float(k["cpu"])
+        hr, kr = float(h["rss_kb"]), float(k["rss_kb"])
+        print("%-9s had/keepalived: CPU %s, RSS %.2f" % (names[sc],
+              ("%.3f" % (hc / kc)) if kc > 0 else "-", hr / kr if kr else 0))
+if not measured:
+    print("bench_checks_vm: nothing measured")
+    sys.exit(1)
+if len(sys.argv) > 2 and sys.argv[2]:
+    os.makedirs(sys.argv[2], exist_ok=True)
+    with open(os.path.join(sys.argv[2], "checks-vm.json"), "w") as fh:
+        json.dump(res, fh, indent=1)
+PYEOF

@@ -1,0 +1,198 @@
+#!/bin/bash
+# Guest side of tests/bench/bench_checks_vm.sh (issue 5's benchmark with
+# keepalived's checker, which needs IPVS to start): the same TCP_CHECK
+# and HTTP_GET setups as tests/bench/bench_checks.sh, in the VM.
+#
+#   tcp   BENCH_TCP_CHECKS (10000) TCP_CHECKs at delay_loop 1 against
+#         listeners on 20 addresses of 198.18.1.0/24 x 50 ports on lo
+#   http  BENCH_HTTP_CHECKS (2000) HTTP_GETs at delay_loop 1 (/health,
+#         status 200) against 10 addresses of 198.18.2.0/24 x 20 ports
+#
+# The targets are one process, tcpsrv (built on the host, epoll: accept
+# and close, or answer "HTTP/1.0 200 OK" to a request), since the guest
+# has no python or nginx and busybox nc/httpd fork per connection.
+#
+# For had's checkd and keepalived's checker (keepalived --check -n -l -D
+# -f CONF, pidfiles under /tmp) on the same config: after BENCH_SETTLE
+# (6) s, CPU (utime+stime from /proc/PID/stat, % of one core) over
+# BENCH_CPU_SECONDS (20), RSS and its peak (VmHWM), connections the
+# targets accepted per second, and the real servers in the kernel's IPVS
+# table at the end (those the checker holds up).  For had, lvsd's and
+# the parent's CPU in the same window too (they take the results).
+# One line per measure: "BENCH-CHK scenario=... impl=... key=value ...".
+set -u
+. /vm/lib.sh
+
+TCP_N=${BENCH_TCP_CHECKS:-10000}
+HTTP_N=${BENCH_HTTP_CHECKS:-2000}
+SECS=${BENCH_CPU_SECONDS:-20}
+SETTLE=${BENCH_SETTLE:-6}
+IMPLS=${BENCH_IMPLS:-had keepalived}
+SCENARIOS=${BENCH_SCENARIOS:-tcp http}
+BUILD=${HAD_BUILD:-/opt/build}
+W=/tmp/bench-chk
+mkdir -p "$W" /run/had
+ulimit -n 65536 2>/dev/null || ulimit -n 16384
+
+for i in $(seq 1 20); do ip addr add "198.18.1.$i/32" dev lo; done
+for i in $(seq 1 10); do ip addr add "198.18.2.$i/32" dev lo; done
+sysctl -qw net.core.somaxconn=8192
+sysctl -qw net.ipv4.tcp_max_syn_backlog=8192
+sysctl -qw net.ipv4.ip_local_port_range="10000 60999"
+sysctl -qw net.ipv4.tcp_tw_reuse=1
+# keepalived logs through syslog; without /dev/log, -l sends it to the
+# serial console.  A syslogd to a file (tmpfs), as had logs to a file.
+if command -v syslogd >/dev/null; then
+	syslogd -n -O "$W/syslog.log" &
+	SYSLOGD=$!
+fi
+
+tcpsrv tcp 198.18.1. 1 20 20000 20049 "$W/acc-tcp" > "$W/tcpsrv-tcp.log" 2>&1 &
+SRV1=$!
+tcpsrv http 198.18.2. 1 10 8000 8019 "$W/acc-http" > "$W/tcpsrv-http.log" 2>&1 &
+SRV2=$!
+wait_file "$W/acc-tcp" 10 || { echo "bench-chk: tcp listeners: $(cat "$W/tcpsrv-tcp.log")"; }
+wait_file "$W/acc-http" 10 || { echo "bench-chk: http listeners: $(cat "$W/tcpsrv-http.log")"; }
+
+mkconf() {	# kind count file
+	awk -v kind="$1" -v n="$2" 'BEGIN {
+		print "global_defs {\n\trouter_id bench-checks\n}"
+		if (kind == "tcp") {
+			for (a = 1; a <= 20; a++) for (p = 20000; p < 20050; p++) rs[nrs++] = "198.18.1." a " " p
+			vsaddr = "198.18.0.1"
+			chk = "TCP_CHECK {\n\t\t\tconnect_timeout 3\n\t\t\tretry 1\n\t\t}"
+		} else {
+			for (a = 1; a <= 10; a++) for (p = 8000; p < 8020; p++) rs[nrs++] = "198.18.2." a " " p
+			vsaddr = "198.18.0.2"
+			chk = "HTTP_GET {\n\t\t\turl {\n\t\t\t\tpath /health\n\t\t\t\tstatus_code 200\n\t\t\t}\n\t\t\tconnect_timeout 3\n\t\t\tretry 1\n\t\t}"
+		}
+		vs = 0; left = n
+		while (left > 0) {
+			k = left < nrs ? left : nrs
+			printf "virtual_server %s %d {\n\tdelay_loop 1\n\tlb_algo rr\n\tlb_kind NAT\n\tprotocol TCP\n", vsaddr, 80 + vs
+			for (i = 0; i < k; i++) printf "\treal_server %s {\n\t\t%s\n\t}\n", rs[i], chk
+			print "}"
+			vs++; left -= k
+		}
+	}' > "$3"
+}
+
+ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null; }
+acc() { cat "$1" 2>/dev/null || echo 0; }
+pct() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { printf "%.2f", (b - a) / 100 / s * 100 }'; }
+kernel_rs() { awk '$1 == "->" && $2 != "RemoteAddress:Port" && $4 > 0 { n++ } END { print n + 0 }' /proc/net/ip_vs; }
+
+# measure SCENARIO IMPL CHECKER_PID COUNT [OTHER PIDS "name:pid"...]
+measure() {
+	local sc=$1 impl=$2 pid=$3 n=$4 t0 t1 c0 c1 a0 a1 wall o extra="" np pp
+	shift 4
+	local -A oc0
+	for o in "$@"; do oc0[$o]=$(ticks "${o#*:}"); done
+	t0=$EPOCHREALTIME c0=$(ticks "$pid") a0=$(acc "$W/acc-$sc")
+	sleep "$SECS"
+	t1=$EPOCHREALTIME c1=$(ticks "$pid") a1=$(acc "$W/acc-$sc")
+	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+	if ! kill -0 "$pid" 2>/dev/null; then
+		echo "BENCH-CHK scenario=$sc impl=$impl note=the-checker-(pid-$pid)-died-during-the-window"
+		return
+	fi
+	for o in "$@"; do
+		np=${o%%:*} pp=${o#*:}
+		extra="$extra ${np}_cpu=$(pct "${oc0[$o]}" "$(ticks "$pp")" "$wall")"
+	done
+	echo "BENCH-CHK scenario=$sc impl=$impl checks=$n seconds=$wall" \
+	    "cpu=$(pct "$c0" "$c1" "$wall") rss_kb=$(status_kb "$pid" VmRSS)" \
+	    "hwm_kb=$(status_kb "$pid" VmHWM)" \
+	    "conn_per_s=$(awk -v a="$a0" -v b="$a1" -v s="$wall" 'BEGIN { printf "%.0f", (b - a) / s }')" \
+	    "kernel_rs_up=$(kernel_rs)$extra"
+}
+
+run_had() {	# scenario conf count
+	local pid cpid i up c2
+	ipvsadm -C
+	"$BUILD/had" -d -f "$2" -X "$BUILD" -p /run/had/had.pid -s /run/had/had.sock \
+	    > "$W/had-$1.log" 2>&1 &
+	pid=$!
+	cpid=
+	for i in $(seq 1 100); do
+		cpid=$(pidof checkd) && break
+		sleep 0.2
+	done
+	if [ -z "$cpid" ]; then
+		echo "BENCH-CHK scenario=$1 impl=had note=checkd-did-not-start"
+		kill "$pid"; wait "$pid"
+		return
+	fi
+	sleep 1
+	# had -d logs a line per check result: not in production.
+	"$BUILD/hactl" -s /run/had/had.sock log brief > /dev/null 2>&1
+	echo "bench-chk: $1: had's checkd (pid $cpid), $3 checks; settling ${SETTLE} s"
+	sleep "$SETTLE"
+	# had respawns a child its watchdog killed: measure the one running.
+	c2=$(pidof checkd)
+	if [ "$c2" != "$cpid" ]; then
+		echo "bench-chk: $1: checkd was respawned during the settle time (pid $cpid -> $c2)"
+		cpid=$c2
+	fi
+	measure "$1" had "$cpid" "$3" "lvsd:$(pidof lvsd)" "had:$pid"
+	up=$(timeout 60 "$BUILD/hactl" -s /run/had/had.sock show checks -j 2>/dev/null |
+	    grep -o '"state": *"up"' | wc -l)
+	echo "BENCH-CHK-UP scenario=$1 impl=had checks_up=$up"
+	grep -E 'watchdog|not answering|respawn' "$W/had-$1.log" | head -n 5
+	kill "$pid"
+	wait_until 15 "had to stop" sh -c "! kill -0 $pid 2>/dev/null" > /dev/null || kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+}
+
+run_keepalived() {	# scenario conf count
+	local pid cpid i
+	ipvsadm -C
+	rm -f /tmp/ka.pid /tmp/kc.pid /tmp/kv.pid
+	keepalived --check -n -l -D -f "$2" -p /tmp/ka.pid -c /tmp/kc.pid -r /tmp/kv.pid \
+	    > "$W/ka-$1.log" 2>&1 &
+	pid=$!
+	cpid=
+	for i in $(seq 1 100); do
+		[ -s /tmp/kc.pid ] && cpid=$(cat /tmp/kc.pid) && break
+		sleep 0.2
+	done
+	if [ -z "$cpid" ] || ! kill -0 "$cpid" 2>/dev/null; then
+		echo "BENCH-CHK scenario=$1 impl=keepalived note=checker-did-not-start:$(tail -n 1 "$W/ka-$1.log" | tr ' ' _)"
+		kill "$pid" 2>/dev/null; wait "$pid"
+		return
+	fi
+	echo "bench-chk: $1: keepalived's checker (pid $cpid), $3 checks; settling ${SETTLE} s"
+	sleep "$SETTLE"
+	measure "$1" keepalived "$cpid" "$3" "parent:$pid"
+	kill "$pid"
+	wait_until 30 "keepalived to stop" sh -c "! kill -0 $pid 2>/dev/null" > /dev/null || kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	kill -0 "$cpid" 2>/dev/null && kill -9 "$cpid"
+}
+
+echo "bench-chk: $(nproc) vCPUs, $(uname -r); ${SECS} s CPU window after ${SETTLE} s; $(keepalived --version 2>&1 | head -n 1)"
+for sc in $SCENARIOS; do
+	case $sc in
+	tcp) n=$TCP_N ;;
+	http) n=$HTTP_N ;;
+	*) continue ;;
+	esac
+	mkconf "$sc" "$n" "$W/$sc.conf"
+	for impl in $IMPLS; do
+		case $impl in
+		had) run_had "$sc" "$W/$sc.conf" "$n" ;;
+		keepalived)
+			if command -v keepalived > /dev/null; then
+				run_keepalived "$sc" "$W/$sc.conf" "$n"
+			else
+				echo "BENCH-CHK scenario=$sc impl=keepalived note=not-in-the-guest"
+			fi ;;
+		esac
+		sleep 2
+	done
+done
+kill "$SRV1" "$SRV2" 2>/dev/null
+[ -n "${SYSLOGD:-}" ] && kill "$SYSLOGD" 2>/dev/null
+ipvsadm -C
+exit 0
