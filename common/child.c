@@ -411,8 +411,6 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 	}
 
 	log_init(child->debug, LOG_DAEMON);
-	if (child->debug)
-		log_setverbose(log_getverbose());
 	log_procinit(name);
 	proc_set_title(name);
 

@@ -19,8 +19,8 @@ static const char	*log_procname = "had";
 void
 log_init(int debug, int facility)
 {
+	/* -d only keeps had in the foreground; -v asks for debug lines. */
 	log_debug_mode = debug;
-	log_verbose = debug;
 	if (!debug)
 		openlog("had", LOG_PID | LOG_NDELAY, facility);
 	tzset();

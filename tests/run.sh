@@ -12,8 +12,16 @@ SKIPPED=0
 FAILURES=""
 LOGDIR=$(mktemp -d /tmp/had-tests.XXXXXX)
 
+FAILDETAIL=""
 note_fail() { FAILURES="$FAILURES
   $1"; }
+# The CI log keeps only its tail: repeat what failed there.
+note_detail() {	# label text
+	FAILDETAIL="$FAILDETAIL
+-- $1
+$(echo "$2" | grep -E -B3 -A12 '^FAIL|\[FAIL\]|runtime error|ERROR' |
+    head -60)"
+}
 
 build() {
 	echo "== build ${1:-plain}"
@@ -47,6 +55,7 @@ run_unit() {	# dir
 		if [ $rc -ne 0 ] || [ "$tested" = 0 ]; then
 			[ $((failing + crashing)) -eq 0 ] && FAILED=$((FAILED + 1))
 			note_fail "$t"
+			note_detail "$t" "$out"
 			echo "$out" | grep -E '\[FAIL\]|\[----\]|ERROR|runtime error' | head -40
 		fi
 		printf '%-40s %s\n' "$t" "${syn:-no synthesis line (rc $rc)}"
@@ -78,9 +87,10 @@ run_shell() {	# script build label
 	fi
 	if [ $rc -ne 0 ] || [ "$f" -gt 0 ]; then
 		note_fail "$1 ($3)"
+		note_detail "$1 ($3)" "$out"
 		echo "$out" | tail -80
 	else
-		echo "$out" | grep -E '^SKIP '
+		echo "$out" | grep -E '^SKIP |on the second run'
 	fi
 	printf '%-40s %s\n' "$1 ($3)" "$(echo "$out" | tail -1)"
 }
@@ -114,6 +124,7 @@ done
 
 rm -rf "$LOGDIR"
 if [ -n "$FAILURES" ]; then
+	echo "== what failed$FAILDETAIL"
 	echo "failed:$FAILURES"
 fi
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
