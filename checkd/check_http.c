@@ -559,6 +559,21 @@ http_read(struct check *ck)
 }
 
 static void
+http_connected(struct check *ck)
+{
+	struct http_state	*hs = ck->priv;
+
+	ck->connected = 1;
+	if (hs->ssl != NULL) {
+		hs->phase = PH_TLS;
+		http_tls(ck);
+	} else {
+		hs->phase = PH_WRITE;
+		http_write(ck);
+	}
+}
+
+static void
 http_io(int fd, short ev, void *arg)
 {
 	struct check		*ck = arg;
@@ -574,14 +589,7 @@ http_io(int fd, short ev, void *arg)
 			check_result(ck, 0, "%s", check_errstr(err, 0));
 			return;
 		}
-		ck->connected = 1;
-		if (hs->ssl != NULL) {
-			hs->phase = PH_TLS;
-			http_tls(ck);
-		} else {
-			hs->phase = PH_WRITE;
-			http_write(ck);
-		}
+		http_connected(ck);
 		break;
 	case PH_TLS:
 		http_tls(ck);
@@ -648,6 +656,13 @@ http_next_url(struct check *ck)
 		return;
 	if (hs->ssl != NULL && SSL_set_fd(hs->ssl, ck->fd) != 1) {
 		check_result(ck, 0, "TLS: %s", ssl_errstr());
+		return;
+	}
+	switch (check_connect_done(ck)) {
+	case 1:
+		http_connected(ck);
+		return;
+	case -1:
 		return;
 	}
 	check_want(ck, EV_WRITE, http_io);

@@ -314,6 +314,26 @@ check_connect(struct check *ck, int type)
 	return (0);
 }
 
+/*
+ * A connect to this host (loopback, or a namespace over veth) completes
+ * inside connect() itself: asking again costs one system call and spares
+ * the epoll registration, wakeup and removal.  1: connected, 0: in
+ * progress, -1: the attempt has concluded.
+ */
+int
+check_connect_done(struct check *ck)
+{
+	if (connect(ck->fd, (struct sockaddr *)&ck->dst, ck->dstlen) == 0 ||
+	    errno == EISCONN) {
+		ck->connected = 1;
+		return (1);
+	}
+	if (errno == EALREADY || errno == EINPROGRESS || errno == EINTR)
+		return (0);
+	check_result(ck, 0, "%s", check_errstr(errno, 0));
+	return (-1);
+}
+
 /* Wait for the socket; the callback gets the check. */
 void
 check_want(struct check *ck, short what, void (*cb)(int, short, void *))
@@ -323,14 +343,44 @@ check_want(struct check *ck, short what, void (*cb)(int, short, void *))
 	event_add(ck->ev, NULL);
 }
 
+/*
+ * Deadlines and retry delays come in few distinct lengths: libevent keeps
+ * timers of a "common timeout" in a list, added and removed in O(1),
+ * instead of its heap, which thousands of checks walk on every attempt.
+ */
+#define COMMON_TMO_MAX	32
+static struct {
+	uint64_t		 ms;
+	const struct timeval	*tv;
+} common_tmo[COMMON_TMO_MAX];
+static int	ncommon_tmo;
+
+static void
+check_timer_add(struct event *ev, uint64_t ms)
+{
+	struct timeval		 tv;
+	const struct timeval	*ctv = NULL;
+	int			 i;
+
+	ms_to_tv(ms, &tv);
+	for (i = 0; i < ncommon_tmo; i++)
+		if (common_tmo[i].ms == ms) {
+			ctv = common_tmo[i].tv;
+			break;
+		}
+	if (ctv == NULL && ncommon_tmo < COMMON_TMO_MAX &&
+	    (ctv = event_base_init_common_timeout(check_base, &tv)) != NULL) {
+		common_tmo[ncommon_tmo].ms = ms;
+		common_tmo[ncommon_tmo++].tv = ctv;
+	}
+	evtimer_add(ev, ctv != NULL ? ctv : &tv);
+}
+
 static void
 check_schedule(struct check *ck, uint64_t ms)
 {
-	struct timeval	 tv;
-
-	ms_to_tv(ms, &tv);
 	event_base_update_cache_time(check_base);
-	evtimer_add(ck->timer, &tv);
+	check_timer_add(ck->timer, ms);
 }
 
 /* First run: a random point of the interval, after a random warmup. */
@@ -398,7 +448,6 @@ check_schedule_planned(struct check *ck)
 static void
 check_attempt(struct check *ck)
 {
-	struct timeval	 tv;
 	uint64_t	 ms;
 
 	ck->running = 1;
@@ -406,12 +455,14 @@ check_attempt(struct check *ck)
 	ck->fd = -1;
 	ck->tries++;
 	clock_gettime(CLOCK_MONOTONIC, &ck->att_start);
+	ck->type->start(ck);
+	/* The deadline only for an attempt that has to wait. */
+	if (!ck->running)
+		return;
 	ms = ck->c.connect_timeout_ms ? ck->c.connect_timeout_ms : 5000;
 	if (ck->c.type == CHECK_MISC)
 		ms = (uint64_t)ck->c.misc_timeout_ms + MISC_GRACE_MS;
-	ms_to_tv(ms, &tv);
-	evtimer_add(ck->tmo, &tv);
-	ck->type->start(ck);
+	check_timer_add(ck->tmo, ms);
 }
 
 static void
@@ -754,6 +805,119 @@ check_same(const struct check *ck, const struct check_rs *rs,
 }
 
 /*
+ * check_reconf() finds the old real server and the old check of each
+ * new one in these: linear, not quadratic, in the number of checks.
+ * ent[] holds the old objects in list order (NULL once taken), slot[]
+ * their index + 1 by hash, 0 when empty.
+ */
+struct reconf_idx {
+	void		**ent;
+	size_t		 *slot;
+	size_t		  mask;
+};
+
+static uint32_t
+fnv(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t	*b = p;
+
+	while (n-- > 0)
+		h = (h ^ *b++) * 16777619U;
+	return (h);
+}
+
+/* Over the fields rs_id() sets: equal ids hash the same. */
+static uint32_t
+rs_id_hash(const struct msg_rs_state *id)
+{
+	uint32_t	 h = 2166136261U;
+
+	h = fnv(h, id->rs_addr, sizeof(id->rs_addr));
+	h = fnv(h, &id->rs_port, sizeof(id->rs_port));
+	h = fnv(h, id->vs_addr, sizeof(id->vs_addr));
+	h = fnv(h, &id->vs_port, sizeof(id->vs_port));
+	h = fnv(h, &id->vs_fwmark, sizeof(id->vs_fwmark));
+	return (fnv(h, id->vs_group, strnlen(id->vs_group,
+	    sizeof(id->vs_group))));
+}
+
+/* A part of what check_same() compares: cheap, and tells most apart. */
+static uint32_t
+check_hash(const struct msg_rs_state *id, const struct check_conf *c)
+{
+	uint32_t	 h = rs_id_hash(id);
+
+	h = fnv(h, &c->type, sizeof(c->type));
+	h = fnv(h, &c->connect_port, sizeof(c->connect_port));
+	return (fnv(h, c->connect_ip.u.raw, sizeof(c->connect_ip.u.raw)));
+}
+
+static void
+ridx_init(struct reconf_idx *x, size_t n)
+{
+	size_t	 cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	x->mask = cap - 1;
+	if ((x->ent = calloc(n ? n : 1, sizeof(*x->ent))) == NULL ||
+	    (x->slot = calloc(cap, sizeof(*x->slot))) == NULL)
+		fatal("check_reconf");
+}
+
+static void
+ridx_add(struct reconf_idx *x, uint32_t h, size_t i, void *p)
+{
+	size_t	 k = h & x->mask;
+
+	x->ent[i] = p;
+	while (x->slot[k] != 0)
+		k = (k + 1) & x->mask;
+	x->slot[k] = i + 1;
+}
+
+static void
+ridx_free(struct reconf_idx *x)
+{
+	free(x->ent);
+	free(x->slot);
+}
+
+static struct check_rs *
+ridx_find_rs(const struct reconf_idx *x, const struct msg_rs_state *id)
+{
+	struct check_rs	*ors;
+	size_t		 k;
+
+	for (k = rs_id_hash(id) & x->mask; x->slot[k] != 0;
+	    k = (k + 1) & x->mask) {
+		ors = x->ent[x->slot[k] - 1];
+		if (memcmp(&ors->id, id, sizeof(*id)) == 0)
+			return (ors);
+	}
+	return (NULL);
+}
+
+/* The first old check like cc not taken yet, now taken. */
+static struct check *
+ridx_take_check(struct reconf_idx *x, const struct check_rs *rs,
+    const struct conf_check *cc)
+{
+	struct check	*ck;
+	size_t		 k, i;
+
+	for (k = check_hash(&rs->id, &cc->c) & x->mask; x->slot[k] != 0;
+	    k = (k + 1) & x->mask) {
+		i = x->slot[k] - 1;
+		if ((ck = x->ent[i]) != NULL && check_same(ck, rs, cc)) {
+			x->ent[i] = NULL;
+			return (ck);
+		}
+	}
+	return (NULL);
+}
+
+/*
  * A new config, applied as a diff: a check whose real server and
  * settings did not change keeps its state, its phase and any attempt in
  * flight; lvsd hears only of real servers that are new or changed.
@@ -768,10 +932,32 @@ check_reconf(const struct had_conf *conf)
 	struct conf_vs		*vs;
 	struct conf_rs		*crs;
 	struct conf_check	*cc;
+	struct reconf_idx	 rx, cx;
+	char			 vsbuf[sizeof(rs->vs_str)];
+	size_t			 n;
 
 	TAILQ_CONCAT(&old, &checks, entry);
 	TAILQ_CONCAT(&oldrs, &rss, entry);
+	n = 0;
+	TAILQ_FOREACH(ors, &oldrs, entry)
+		n++;
+	ridx_init(&rx, n);
+	n = 0;
+	TAILQ_FOREACH(ors, &oldrs, entry) {
+		ridx_add(&rx, rs_id_hash(&ors->id), n, ors);
+		n++;
+	}
+	n = 0;
+	TAILQ_FOREACH(ck, &old, entry)
+		n++;
+	ridx_init(&cx, n);
+	n = 0;
+	TAILQ_FOREACH(ck, &old, entry) {
+		ridx_add(&cx, check_hash(&ck->rs->id, &ck->c), n, ck);
+		n++;
+	}
 	TAILQ_FOREACH(vs, &conf->vss, entry) {
+		vsbuf[0] = '\0';
 		TAILQ_FOREACH(crs, &vs->rss, entry) {
 			if (TAILQ_EMPTY(&crs->checks))
 				continue;
@@ -779,24 +965,20 @@ check_reconf(const struct had_conf *conf)
 				fatal("check_reconf");
 			TAILQ_INIT(&rs->checks);
 			rs_id(&vs->c, &crs->c, &rs->id);
-			vs_str(&vs->c, rs->vs_str, sizeof(rs->vs_str));
+			if (vsbuf[0] == '\0')
+				vs_str(&vs->c, vsbuf, sizeof(vsbuf));
+			strlcpy(rs->vs_str, vsbuf, sizeof(rs->vs_str));
 			addr_port_str(crs->c.addr.af, crs->c.addr.u.raw,
 			    crs->c.port, rs->rs_str, sizeof(rs->rs_str));
 			rs->up = 1;
 			rs->weight = -1;
-			TAILQ_FOREACH(ors, &oldrs, entry)
-				if (memcmp(&ors->id, &rs->id,
-				    sizeof(rs->id)) == 0) {
-					rs->sent = ors->sent;
-					rs->up = ors->up;
-					rs->weight = ors->weight;
-					break;
-				}
+			if ((ors = ridx_find_rs(&rx, &rs->id)) != NULL) {
+				rs->sent = ors->sent;
+				rs->up = ors->up;
+				rs->weight = ors->weight;
+			}
 			TAILQ_FOREACH(cc, &crs->checks, entry) {
-				TAILQ_FOREACH(ck, &old, entry)
-					if (check_same(ck, rs, cc))
-						break;
-				if (ck != NULL)
+				if ((ck = ridx_take_check(&cx, rs, cc)) != NULL)
 					TAILQ_REMOVE(&old, ck, entry);
 				else {
 					ck = check_new(vs, crs, cc);
@@ -809,6 +991,8 @@ check_reconf(const struct had_conf *conf)
 			TAILQ_INSERT_TAIL(&rss, rs, entry);
 		}
 	}
+	ridx_free(&rx);
+	ridx_free(&cx);
 	TAILQ_FOREACH_SAFE(ck, &old, entry, nck) {
 		TAILQ_REMOVE(&old, ck, entry);
 		check_free(ck);

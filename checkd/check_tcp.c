@@ -31,6 +31,13 @@ tcp_start(struct check *ck)
 {
 	if (check_connect(ck, SOCK_STREAM) == -1)
 		return;
+	switch (check_connect_done(ck)) {
+	case 1:
+		check_result(ck, 1, "connected in %u ms", check_elapsed(ck));
+		return;
+	case -1:
+		return;
+	}
 	check_want(ck, EV_WRITE, tcp_connected);
 }
 

@@ -128,6 +128,7 @@ void	 check_shutdown(void);
 void	 check_result(struct check *, int, const char *, ...)
 	    __attribute__((__format__(printf, 3, 4)));
 int	 check_connect(struct check *, int);
+int	 check_connect_done(struct check *);
 void	 check_want(struct check *, short, void (*)(int, short, void *));
 const char *check_errstr(int, int);
 const char *check_secs(uint32_t, char *, size_t);

@@ -112,6 +112,14 @@ struct global_conf {
 	char		lvs_sync_instance[HAD_NAMELEN];
 	uint32_t	lvs_drain_time;		/* had: seconds at weight 0 */
 	uint32_t	pad2;
+	/* lvs_sync_daemon options; 0 (unset): the kernel's default. */
+	uint8_t		lvs_sync_has_id;	/* else the instance's vrid */
+	uint8_t		lvs_sync_id;
+	uint8_t		lvs_sync_ttl;
+	uint8_t		pad3;
+	uint16_t	lvs_sync_maxlen;
+	uint16_t	lvs_sync_port;
+	struct conf_addr lvs_sync_group;	/* af 0: unset */
 };
 
 struct vrrp_script_conf {

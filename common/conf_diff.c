@@ -140,9 +140,11 @@ obj_key(uint32_t kind, const void *body, size_t len, struct conf_okey *k)
 		k->name[HAD_NAMELEN - 1] = '\0';
 		break;
 	case CONF_ITEM_VIRTUAL_SERVER:
-		if (len != sizeof(vs))
+		/* Bodies come without their trailing zero bytes. */
+		if (len > sizeof(vs))
 			break;
-		memcpy(&vs, body, sizeof(vs));
+		memset(&vs, 0, sizeof(vs));
+		memcpy(&vs, body, len);
 		k->type = vs.type;
 		k->protocol = vs.protocol;
 		switch (vs.type) {

@@ -517,8 +517,9 @@ static void	walk(struct conf_pctx *, const struct conf_nodes *,
 static const struct conf_kw *
 kw_find(const struct conf_kw *tab, const char *name)
 {
+	/* The first byte first: 21000 real servers come through here. */
 	for (; tab->name != NULL; tab++)
-		if (strcmp(tab->name, name) == 0)
+		if (tab->name[0] == name[0] && strcmp(tab->name, name) == 0)
 			return tab;
 	return NULL;
 }
@@ -887,18 +888,103 @@ conv_mcast_group(struct conf_pctx *p, const struct conf_node *n,
 	return 0;
 }
 
+/*
+ * lvs_sync_daemon INTERFACE [inst] INSTANCE [id ID] [maxlen LEN]
+ *     [port PORT] [ttl TTL] [group ADDRESS], as keepalived's.  Unset
+ * options are the kernel's defaults; the id defaults to the instance's
+ * virtual_router_id.
+ */
+static const char *const lvs_sync_opts[] = { "id", "maxlen", "port", "ttl",
+    "group", NULL };
+enum { SYNC_ID, SYNC_MAXLEN, SYNC_PORT, SYNC_TTL, SYNC_GROUP };
+
+static int
+conf_addr_is_mcast(const struct conf_addr *a)
+{
+	if (a->af == AF_INET)
+		return ((ntohl(a->u.v4.s_addr) & 0xf0000000U) == 0xe0000000U);
+	return (a->af == AF_INET6 && a->u.v6.s6_addr[0] == 0xff);
+}
+
 static int
 conv_lvs_sync(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	struct global_conf	*g = obj;
+	long long		 v;
+	uint32_t		 o, seen = 0;
+	int			 i = 1;
 
+	/* keepalived 2.2's optional "inst" before the instance. */
+	if (strcmp(n->argv[1], "inst") == 0 && n->argc % 2 == 1)
+		i = 2;
 	if (copy_str(p, n->argv[0], &n->argpos[0], kw->name,
 	    g->lvs_sync_interface, sizeof(g->lvs_sync_interface)) == -1 ||
-	    copy_str(p, n->argv[1], &n->argpos[1], kw->name,
+	    copy_str(p, n->argv[i], &n->argpos[i], kw->name,
 	    g->lvs_sync_instance, sizeof(g->lvs_sync_instance)) == -1)
 		return -1;
-	add_ref(p, REF_INSTANCE, n->argv[1], &n->argpos[1]);
+	add_ref(p, REF_INSTANCE, n->argv[i], &n->argpos[i]);
+	for (i++; i < n->argc; i += 2) {
+		if (parse_enum(p, n->argv[i], &n->argpos[i],
+		    "lvs_sync_daemon option", lvs_sync_opts, &o) == -1)
+			return -1;
+		if (seen & (1U << o)) {
+			err_at(p, &n->argpos[i], NULL, "lvs_sync_daemon: %s "
+			    "given twice", lvs_sync_opts[o]);
+			return -1;
+		}
+		seen |= 1U << o;
+		if (i + 1 >= n->argc) {
+			err_at(p, &n->argpos[i], o == SYNC_GROUP ?
+			    "e.g. group 224.0.0.81" : "e.g. ttl 1",
+			    "lvs_sync_daemon: %s needs a value",
+			    lvs_sync_opts[o]);
+			return -1;
+		}
+		switch (o) {
+		case SYNC_ID:
+			if (parse_ll(p, n->argv[i + 1], &n->argpos[i + 1],
+			    "lvs_sync_daemon id", 0, 255, &v) == -1)
+				return -1;
+			g->lvs_sync_has_id = 1;
+			g->lvs_sync_id = v;
+			break;
+		case SYNC_MAXLEN:
+			/* The largest UDP payload over IPv4. */
+			if (parse_ll(p, n->argv[i + 1], &n->argpos[i + 1],
+			    "lvs_sync_daemon maxlen", 1, 65507, &v) == -1)
+				return -1;
+			g->lvs_sync_maxlen = v;
+			break;
+		case SYNC_PORT:
+			if (parse_ll(p, n->argv[i + 1], &n->argpos[i + 1],
+			    "lvs_sync_daemon port", 1, 65535, &v) == -1)
+				return -1;
+			g->lvs_sync_port = v;
+			break;
+		case SYNC_TTL:
+			if (parse_ll(p, n->argv[i + 1], &n->argpos[i + 1],
+			    "lvs_sync_daemon ttl", 1, 255, &v) == -1)
+				return -1;
+			g->lvs_sync_ttl = v;
+			break;
+		default:
+			if (parse_addr(p, n->argv[i + 1], &n->argpos[i + 1],
+			    "lvs_sync_daemon group", 0, 0,
+			    &g->lvs_sync_group) == -1)
+				return -1;
+			if (!conf_addr_is_mcast(&g->lvs_sync_group)) {
+				err_at(p, &n->argpos[i + 1], "224.0.0.0/4 or "
+				    "ff00::/8", "lvs_sync_daemon group: '%s' "
+				    "is not a multicast address",
+				    n->argv[i + 1]);
+				memset(&g->lvs_sync_group, 0,
+				    sizeof(g->lvs_sync_group));
+				return -1;
+			}
+			break;
+		}
+	}
 	return 0;
 }
 
@@ -913,6 +999,18 @@ print_lvs_sync(struct conf_pr *pr, const struct conf_kw *kw,
 	conf_pr_open(pr, kw->name);
 	conf_pr_arg(pr, g->lvs_sync_interface);
 	conf_pr_arg(pr, g->lvs_sync_instance);
+	if (g->lvs_sync_has_id)
+		fprintf(pr->fp, " id %u", g->lvs_sync_id);
+	if (g->lvs_sync_maxlen)
+		fprintf(pr->fp, " maxlen %u", g->lvs_sync_maxlen);
+	if (g->lvs_sync_port)
+		fprintf(pr->fp, " port %u", g->lvs_sync_port);
+	if (g->lvs_sync_ttl)
+		fprintf(pr->fp, " ttl %u", g->lvs_sync_ttl);
+	if (g->lvs_sync_group.af != 0) {
+		fputs(" group ", pr->fp);
+		conf_pr_addr(pr, &g->lvs_sync_group);
+	}
 	fputc('\n', pr->fp);
 }
 
@@ -936,7 +1034,7 @@ const struct conf_kw conf_kw_global[] = {
 	UINT("vrrp_garp_master_refresh", vrrp_garp_master_refresh, 0,
 	    86400),
 	UINT("vrrp_version", vrrp_version, 2, 3),
-	CUSTOM("lvs_sync_daemon", 2, 2, 0, conv_lvs_sync, print_lvs_sync),
+	CUSTOM("lvs_sync_daemon", 2, 13, 0, conv_lvs_sync, print_lvs_sync),
 	/* had: a removed real server keeps its connections this long. */
 	UINT("lvs_drain_time", lvs_drain_time, 0, 86400),
 	UNSUPPN("vrrp_iptables", "had adds no iptables rules"),

@@ -82,8 +82,91 @@ conf_item_kind_name(uint32_t kind)
 	return kind_names[kind];
 }
 
+/*
+ * A body travels without its trailing zero bytes: most of a real
+ * server's 1 KB is its two empty notify commands, and 21000 of them made
+ * each child's config 22 MB to build, compare, send and parse.  The
+ * receiver zero-fills the rest.  Equal bodies have one encoding, so
+ * that encoded configs still compare with memcmp.
+ */
+struct str_field {
+	size_t	off, size;
+};
+
+/*
+ * The string fields of the bodies that come by the thousand, by offset:
+ * body_len() takes a string there up to its NUL (what follows the NUL
+ * means nothing) and does not read the rest, 1 KB a real server.  STR()
+ * does not build for a field that is not a char array.
+ */
+#define STR(t, f) { offsetof(struct t, f),				\
+	_Generic(&((struct t *)0)->f,					\
+	    char (*)[sizeof(((struct t *)0)->f)]:			\
+	    sizeof(((struct t *)0)->f)) }
+
+static const struct str_field rs_strs[] = {
+	STR(rs_conf, notify_up), STR(rs_conf, notify_down),
+};
+static const struct str_field check_strs[] = {
+	STR(check_conf, virtualhost), STR(check_conf, misc_path),
+	STR(check_conf, user), STR(check_conf, group),
+	STR(check_conf, payload), STR(check_conf, require_reply),
+	STR(check_conf, dns_name), STR(check_conf, helo_name),
+};
+static const struct str_field url_strs[] = {
+	STR(check_url_conf, path), STR(check_url_conf, digest),
+	STR(check_url_conf, virtualhost),
+};
+#define STRS(a)	{ (a), sizeof(a) / sizeof((a)[0]) }
+static const struct {
+	const struct str_field	*f;
+	size_t			 n;
+} kind_strs[CONF_ITEM_MAX] = {
+	[CONF_ITEM_REAL_SERVER] = STRS(rs_strs),
+	[CONF_ITEM_CHECK] = STRS(check_strs),
+	[CONF_ITEM_CHECK_URL] = STRS(url_strs),
+};
+
+static size_t
+body_len(uint32_t kind, const void *body, size_t len)
+{
+	const uint8_t		*p = body;
+	const struct str_field	*f = kind_strs[kind].f;
+	size_t			 i = kind_strs[kind].n, n;
+	uint64_t		 w;
+
+	if (i == 0) {
+		while (len >= sizeof(w)) {
+			memcpy(&w, p + len - sizeof(w), sizeof(w));
+			if (w != 0)
+				break;
+			len -= sizeof(w);
+		}
+		while (len > 0 && p[len - 1] == 0)
+			len--;
+		return len;
+	}
+	while (len > 0) {
+		while (i > 0 && f[i - 1].off >= len)
+			i--;
+		if (i > 0 && f[i - 1].off + f[i - 1].size == len) {
+			i--;
+			n = strnlen((const char *)p + f[i].off, f[i].size);
+			if (n > 0)
+				return f[i].off + n;
+			len = f[i].off;
+			continue;
+		}
+		if (p[len - 1] != 0)
+			return len;
+		len--;
+	}
+	return 0;
+}
+
 #define EMIT(k, body) do {						\
-	if ((want & K(k)) && cb((k), &(body), sizeof(body), arg) == -1) \
+	if ((want & K(k)) && cb((k), &(body),				\
+	    body_len((k), &(body), sizeof(body)), arg) == -1)		\
 		return -1;						\
 } while (0)
 
@@ -140,6 +223,9 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 	TAILQ_FOREACH(vs, &conf->vss, entry) {
 		EMIT(CONF_ITEM_VIRTUAL_SERVER, vs->c);
 		TAILQ_FOREACH(rs, &vs->rss, entry) {
+			/* checkd only runs checks: the others are not its. */
+			if (proc == PROC_CHECK && TAILQ_EMPTY(&rs->checks))
+				continue;
 			EMIT(CONF_ITEM_REAL_SERVER, rs->c);
 			TAILQ_FOREACH(ck, &rs->checks, entry) {
 				EMIT(CONF_ITEM_CHECK, ck->c);
@@ -269,11 +355,16 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		return rx_fail(rx, "%s: not an item for %s", what,
 		    proc == PROC_PARENT ? "had" : proc == PROC_VRRP ?
 		    "vrrpd" : proc == PROC_LVS ? "lvsd" : "checkd");
-	if (len != kind_sizes[kind] || body == NULL)
-		return rx_fail(rx, "%s: length %zu, expected %zu", what, len,
+	/* Trimmed of its trailing zero bytes (body_len()), and only so. */
+	if (body == NULL || len > kind_sizes[kind] ||
+	    (len > 0 && len < kind_sizes[kind] &&
+	    ((const uint8_t *)body)[len - 1] == 0))
+		return rx_fail(rx, "%s: length %zu, expected at most %zu "
+		    "without trailing zero bytes", what, len,
 		    kind_sizes[kind]);
 	/* The body may be unaligned in a message buffer. */
 	memcpy(&b, body, len);
+	memset((uint8_t *)&b + len, 0, kind_sizes[kind] - len);
 
 	switch (kind) {
 	case CONF_ITEM_GLOBAL:
@@ -286,6 +377,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_STR(b.g.lvs_sync_instance);
 		NEED_ADDR(b.g.vrrp_mcast_group4, 0);
 		NEED_ADDR(b.g.vrrp_mcast_group6, 0);
+		NEED_ADDR(b.g.lvs_sync_group, 0);
+		NEED(b.g.lvs_sync_has_id <= 1 && b.g.lvs_sync_maxlen <= 65507);
 		NEED(b.g.vrrp_version == 2 || b.g.vrrp_version == 3);
 		conf->global = b.g;
 		conf->rx_global = 1;

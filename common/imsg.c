@@ -22,6 +22,7 @@
 #include "log.h"
 
 #define IMSG_RBUF_SIZE	(IMSG_MAX_SIZE * 2)
+#define IMSG_WRITE_IOV	128	/* messages a sendmsg() at most */
 
 int
 imsgbuf_init(struct imsgbuf *ibuf, int fd)
@@ -61,7 +62,7 @@ imsgbuf_clear(struct imsgbuf *ibuf)
 	ibuf->nfdq = 0;
 	free(ibuf->rbuf);
 	ibuf->rbuf = NULL;
-	ibuf->rlen = 0;
+	ibuf->roff = ibuf->rlen = 0;
 }
 
 /*
@@ -82,6 +83,11 @@ imsg_read(struct imsgbuf *ibuf)
 	ssize_t		 n;
 	int		*fds, nfds, i, overflow = 0;
 
+	/* What imsg_get() left goes to the front once a read, not a message. */
+	if (ibuf->roff > 0) {
+		memmove(ibuf->rbuf, ibuf->rbuf + ibuf->roff, ibuf->rlen);
+		ibuf->roff = 0;
+	}
 	if (ibuf->rlen >= IMSG_RBUF_SIZE) {
 		errno = ENOBUFS;
 		return (-1);
@@ -147,7 +153,7 @@ imsg_get(struct imsgbuf *ibuf, struct imsg *imsg)
 			return (IMSG_ERR_PROTO);
 		return (0);
 	}
-	memcpy(&hdr, ibuf->rbuf, sizeof(hdr));
+	memcpy(&hdr, ibuf->rbuf + ibuf->roff, sizeof(hdr));
 	if (hdr.len < IMSG_HDR_SIZE || hdr.len > IMSG_MAX_SIZE)
 		return (IMSG_ERR_PROTO);
 	if (hdr.flags & ~IMSGF_HASFD)
@@ -170,12 +176,13 @@ imsg_get(struct imsgbuf *ibuf, struct imsg *imsg)
 			imsg->fd = -1;
 			return (IMSG_ERR_PROTO);
 		}
-		memcpy(imsg->data, ibuf->rbuf + IMSG_HDR_SIZE, datalen);
+		memcpy(imsg->data, ibuf->rbuf + ibuf->roff + IMSG_HDR_SIZE,
+		    datalen);
 	}
 	imsg->hdr = hdr;
 	imsg->datalen = datalen;
 	ibuf->rlen -= hdr.len;
-	memmove(ibuf->rbuf, ibuf->rbuf + hdr.len, ibuf->rlen);
+	ibuf->roff = ibuf->rlen == 0 ? 0 : ibuf->roff + hdr.len;
 	return (1);
 }
 
@@ -228,22 +235,35 @@ imsg_compose(struct imsgbuf *ibuf, uint32_t type, uint32_t peerid,
 int
 imsg_write(struct imsgbuf *ibuf)
 {
-	struct imsg_wbuf	*wb;
+	struct imsg_wbuf	*wb, *w;
 	struct msghdr		 msg;
-	struct iovec		 iov;
+	struct iovec		 iov[IMSG_WRITE_IOV];
 	struct cmsghdr		*cmsg;
 	union {
 		struct cmsghdr	hdr;
 		char		buf[CMSG_SPACE(sizeof(int))];
 	} cmsgbuf;
 	ssize_t			 n;
+	size_t			 left;
+	int			 niov;
 
 	while ((wb = TAILQ_FIRST(&ibuf->wq)) != NULL) {
 		memset(&msg, 0, sizeof(msg));
-		iov.iov_base = wb->buf + wb->off;
-		iov.iov_len = wb->len - wb->off;
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
+		/*
+		 * Many messages a call (a config is 21000 of them), up to
+		 * the next one with a descriptor: that one starts a call.
+		 */
+		niov = 0;
+		for (w = wb; w != NULL && niov < IMSG_WRITE_IOV;
+		    w = TAILQ_NEXT(w, entry)) {
+			if (niov > 0 && w->fd != -1)
+				break;
+			iov[niov].iov_base = w->buf + w->off;
+			iov[niov].iov_len = w->len - w->off;
+			niov++;
+		}
+		msg.msg_iov = iov;
+		msg.msg_iovlen = niov;
 		if (wb->fd != -1 && wb->off == 0) {
 			memset(&cmsgbuf, 0, sizeof(cmsgbuf));
 			msg.msg_control = &cmsgbuf.buf;
@@ -266,12 +286,17 @@ imsg_write(struct imsgbuf *ibuf)
 			close(wb->fd);
 			wb->fd = -1;
 		}
-		wb->off += n;
-		if (wb->off < wb->len)
-			continue;
-		TAILQ_REMOVE(&ibuf->wq, wb, entry);
-		ibuf->wqlen--;
-		free(wb);
+		while (n > 0 && (wb = TAILQ_FIRST(&ibuf->wq)) != NULL) {
+			left = wb->len - wb->off;
+			if ((size_t)n < left) {
+				wb->off += n;
+				break;
+			}
+			n -= left;
+			TAILQ_REMOVE(&ibuf->wq, wb, entry);
+			ibuf->wqlen--;
+			free(wb);
+		}
 	}
 	return (1);
 }

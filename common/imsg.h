@@ -48,7 +48,8 @@ struct imsgbuf {
 	int			 fd;
 	pid_t			 pid;
 	uint8_t			*rbuf;		/* IMSG_MAX_SIZE * 2 */
-	size_t			 rlen;
+	size_t			 roff;		/* where unread bytes start */
+	size_t			 rlen;		/* how many */
 	int			 fdq[IMSG_MAX_FDQ];
 	int			 nfdq;
 	TAILQ_HEAD(, imsg_wbuf)	 wq;

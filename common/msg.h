@@ -58,6 +58,7 @@ enum imsg_type {
 	IMSG_SCRIPT_RUN = 400,		/* struct msg_script_run */
 	IMSG_SCRIPT_RESULT,		/* struct msg_script_result */
 	IMSG_NOTIFY,			/* struct msg_notify, vrrpd -> had */
+	IMSG_LVS_NOTIFY,		/* struct msg_lvs_notify, lvsd -> had */
 
 	/* vrrpd <-> lvsd. */
 	IMSG_VIP_ADD = 500,		/* struct msg_vip */
@@ -252,6 +253,41 @@ struct msg_notify {
 	char		group[HAD_NAMELEN];	/* sync group, or "" */
 	uint32_t	state;		/* 1 backup, 2 master, 3 fault, 4 stop */
 	uint32_t	priority;
+};
+
+/*
+ * A virtual server, and maybe one of its real servers, by value as the
+ * config has them (not by index: had's config may be newer during a
+ * reload).  Only the fields of vs_type are set, the others are zero:
+ * address, port and protocol; fwmark; or group name.  rs_af 0: none.
+ */
+struct msg_lvs_id {
+	uint32_t	vs_type;	/* enum vs_type_conf */
+	uint8_t		vs_af;
+	uint8_t		vs_proto;	/* enum lvs_proto_conf */
+	uint16_t	vs_port;
+	uint8_t		vs_addr[16];
+	uint32_t	vs_fwmark;
+	char		vs_group[HAD_NAMELEN];
+	uint8_t		rs_af;
+	uint8_t		pad;
+	uint16_t	rs_port;
+	uint8_t		rs_addr[16];
+};
+
+enum lvs_notify_event {
+	LVS_NOTIFY_QUORUM_UP = 1,	/* quorum_up of the virtual server */
+	LVS_NOTIFY_QUORUM_DOWN,		/* quorum_down */
+	LVS_NOTIFY_RS_UP,		/* notify_up of the real server */
+	LVS_NOTIFY_RS_DOWN,		/* notify_down */
+	LVS_NOTIFY_MAX
+};
+
+/* A transition lvsd saw; had runs the command its own config has. */
+struct msg_lvs_notify {
+	uint32_t		event;		/* enum lvs_notify_event */
+	uint32_t		pad;
+	struct msg_lvs_id	id;
 };
 
 struct msg_vrrp_state {

@@ -261,7 +261,8 @@ lvs_msg_dump_dests(int family, const struct lvs_svc *s)
 }
 
 /*
- * IPVS_CMD_NEW_DAEMON carries state, interface and sync id;
+ * IPVS_CMD_NEW_DAEMON carries state, interface and sync id, and the
+ * options that are set (packet length, multicast group, port and TTL);
  * IPVS_CMD_DEL_DAEMON only the state.
  */
 struct nl_msg *
@@ -280,6 +281,23 @@ lvs_msg_daemon(int family, int cmd, const struct lvs_daemon *d)
 	    nla_put_string(m, IPVS_DAEMON_ATTR_MCAST_IFN, d->ifname) < 0 ||
 	    nla_put_u32(m, IPVS_DAEMON_ATTR_SYNC_ID, d->syncid) < 0))
 		goto fail;
+	if (cmd != IPVS_CMD_NEW_DAEMON)
+		goto done;
+	/* The port in host order, the group as an address: as the kernel. */
+	if ((d->maxlen != 0 && nla_put_u16(m, IPVS_DAEMON_ATTR_SYNC_MAXLEN,
+	    d->maxlen) < 0) ||
+	    (d->port != 0 && nla_put_u16(m, IPVS_DAEMON_ATTR_MCAST_PORT,
+	    d->port) < 0) ||
+	    (d->ttl != 0 && nla_put_u8(m, IPVS_DAEMON_ATTR_MCAST_TTL,
+	    d->ttl) < 0))
+		goto fail;
+	if (d->group_af == AF_INET && nla_put(m, IPVS_DAEMON_ATTR_MCAST_GROUP,
+	    4, d->group) < 0)
+		goto fail;
+	if (d->group_af == AF_INET6 && nla_put(m,
+	    IPVS_DAEMON_ATTR_MCAST_GROUP6, 16, d->group) < 0)
+		goto fail;
+ done:
 	nla_nest_end(m, nest);
 	return (m);
  fail:
@@ -532,6 +550,22 @@ lvs_parse_daemon(const struct nlmsghdr *nlh, struct lvs_daemon *d)
 		return (-1);
 	strlcpy(d->ifname, ifn, sizeof(d->ifname));
 	d->syncid = nla_get_u32(tb[IPVS_DAEMON_ATTR_SYNC_ID]);
+	/* Options: only from Linux 4.3 on. */
+	if (tb[IPVS_DAEMON_ATTR_SYNC_MAXLEN] != NULL)
+		d->maxlen = nla_get_u16(tb[IPVS_DAEMON_ATTR_SYNC_MAXLEN]);
+	if (tb[IPVS_DAEMON_ATTR_MCAST_PORT] != NULL)
+		d->port = nla_get_u16(tb[IPVS_DAEMON_ATTR_MCAST_PORT]);
+	if (tb[IPVS_DAEMON_ATTR_MCAST_TTL] != NULL)
+		d->ttl = nla_get_u8(tb[IPVS_DAEMON_ATTR_MCAST_TTL]);
+	if (tb[IPVS_DAEMON_ATTR_MCAST_GROUP6] != NULL) {
+		d->group_af = AF_INET6;
+		memcpy(d->group, nla_data(tb[IPVS_DAEMON_ATTR_MCAST_GROUP6]),
+		    16);
+	} else if (tb[IPVS_DAEMON_ATTR_MCAST_GROUP] != NULL) {
+		d->group_af = AF_INET;
+		memcpy(d->group, nla_data(tb[IPVS_DAEMON_ATTR_MCAST_GROUP]),
+		    4);
+	}
 	return (0);
 }
 
@@ -584,6 +618,23 @@ dump_dest_cb(struct nlmsghdr *nlh, void *arg)
 	return (0);
 }
 
+static int
+dump_dests(struct dump_ctx *ctx, struct lvs_svc *s)
+{
+	struct nl_msg	*m;
+	int		 r;
+
+	ctx->svc = s;
+	if ((m = lvs_msg_dump_dests(ipvs_family, s)) == NULL)
+		return (ENOMEM);
+	counters.dumps++;
+	r = lvs_nl_request_cb(ipvs_sk, m, dump_dest_cb, ctx);
+	nlmsg_free(m);
+	if (r != 0)
+		log_warnx("ipvs: dump of destinations: %s", strerror(r));
+	return (r);
+}
+
 /*
  * Read the kernel's services, and the destinations of those for which
  * want() says so (all when want is NULL).  Returns 0 or an errno.
@@ -614,21 +665,53 @@ lvs_ipvs_dump(struct lvs_table *t, int (*want)(const struct lvs_svc *,
 	for (i = 0; i < t->nsvcs; i++) {
 		if (want != NULL && !want(&t->svcs[i], arg))
 			continue;
-		ctx.svc = &t->svcs[i];
-		if ((m = lvs_msg_dump_dests(ipvs_family, ctx.svc)) == NULL)
-			return (ENOMEM);
-		counters.dumps++;
-		r = lvs_nl_request_cb(ipvs_sk, m, dump_dest_cb, &ctx);
-		nlmsg_free(m);
-		if (r != 0) {
-			log_warnx("ipvs: dump of destinations: %s",
-			    strerror(r));
+		if ((r = dump_dests(&ctx, &t->svcs[i])) != 0)
 			return (r);
-		}
 	}
 	if (ctx.bad)
 		log_warnx("ipvs: %d malformed entries in the kernel's dump "
 		    "ignored", ctx.bad);
+	return (ctx.nomem ? ENOMEM : 0);
+}
+
+/*
+ * The same for the services with the keys of `keys' only, one request
+ * each: cheaper than a dump of 1000 services when a reload changes a
+ * few.  One that the kernel does not have is left out.
+ */
+int
+lvs_ipvs_dump_keys(struct lvs_table *t, const struct lvs_table *keys)
+{
+	struct dump_ctx	 ctx;
+	struct nl_msg	*m;
+	size_t		 i, n;
+	int		 r;
+
+	if (!lvs_ipvs_available())
+		return (ENOTSUP);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.t = t;
+	for (i = 0; i < keys->nsvcs; i++) {
+		if ((m = lvs_msg_svc(ipvs_family, IPVS_CMD_GET_SERVICE,
+		    &keys->svcs[i])) == NULL)
+			return (ENOMEM);
+		counters.dumps++;
+		n = t->nsvcs;
+		r = lvs_nl_request_cb(ipvs_sk, m, dump_svc_cb, &ctx);
+		nlmsg_free(m);
+		if (r == ESRCH || r == ENOENT)
+			continue;
+		if (r != 0) {
+			log_warnx("ipvs: reading a service: %s", strerror(r));
+			return (r);
+		}
+		if (t->nsvcs == n + 1 &&
+		    (r = dump_dests(&ctx, &t->svcs[n])) != 0)
+			return (r);
+	}
+	if (ctx.bad)
+		log_warnx("ipvs: %d malformed entries in the kernel's "
+		    "answers ignored", ctx.bad);
 	return (ctx.nomem ? ENOMEM : 0);
 }
 

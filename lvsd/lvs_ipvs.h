@@ -113,6 +113,16 @@ struct lvs_daemon {
 	uint32_t	state;
 	uint32_t	syncid;
 	char		ifname[16];
+	/*
+	 * Linux 4.3 and later.  Starting: 0 leaves the kernel's default.
+	 * From the kernel: what it runs with (0: it did not say).
+	 */
+	uint16_t	maxlen;
+	uint16_t	port;
+	uint8_t		ttl;
+	uint8_t		group_af;	/* multicast group; 0: none */
+	uint8_t		pad[2];
+	uint8_t		group[16];
 };
 
 /* How long a real server removed by a reload keeps weight 0. */
@@ -144,6 +154,8 @@ int		 lvs_parse_daemon(const struct nlmsghdr *, struct lvs_daemon *);
 /* Kernel access (lvs_ipvs.c). */
 int		 lvs_ipvs_dump(struct lvs_table *, int (*)(const struct lvs_svc *,
 		    void *), void *);
+int		 lvs_ipvs_dump_keys(struct lvs_table *,
+		    const struct lvs_table *);
 int		 lvs_ipvs_apply(const struct lvs_op *);
 int		 lvs_ipvs_daemons(struct lvs_daemon *, size_t, size_t *);
 int		 lvs_ipvs_daemon(int, const struct lvs_daemon *);

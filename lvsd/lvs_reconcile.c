@@ -10,6 +10,11 @@
  * a destination in one of our services that the config does not ask for
  * (ipvsadm -a behind our back) is removed.
  *
+ * At start-up (a respawn too) and on the timer, all of it; after a
+ * reload or a health change, only the virtual servers whose desired
+ * state changed are read from the kernel and written, and the timer's
+ * pass repairs the rest if it was changed behind our back.
+ *
  * Health before checkd has said anything: a real server counts as up,
  * unless its virtual_server has `alpha', in which case it counts as down
  * until checkd reports it up (keepalived's alpha).  So a respawned lvsd
@@ -43,6 +48,7 @@
 
 #include "child.h"
 #include "conf.h"
+#include "conf_misc.h"
 #include "log.h"
 #include "lvsd.h"
 #include "lvs_ipvs.h"
@@ -79,6 +85,7 @@ static struct lvs_daemon	 sync_last;	/* what we run, if owned */
 static void	sync_apply(void);
 static void	reconcile(int, int);
 static void	reconcile_sel(const uint8_t *, int);
+static void	reconcile_want(struct lvs_table *, const uint8_t *, int);
 
 /*
  * Writes not made yet.  A large difference (21000 writes for 1000
@@ -91,11 +98,23 @@ static void	reconcile_sel(const uint8_t *, int);
  * and reconciles against it at once.
  */
 #define LVS_APPLY_SLICE_MS	100
+#define LVS_GET_MAX		32	/* services read one by one, at most */
 static struct lvs_ops		 pend;
 static size_t			 pend_next;
 static int			 pend_repair;
 static int			 pend_redo;
 static struct event		*pend_ev;
+static int			 pend_full;	/* a full pass, sel NULL */
+static int			 pend_err;	/* a write failed */
+
+/*
+ * The kernel held the whole desired table when the last full pass
+ * ended, and every write since succeeded: a reload then dumps and
+ * writes only the virtual servers it changes (21000 real servers are
+ * 1001 dumps).  The timer's full pass repairs changes made behind our
+ * back.
+ */
+static int			 synced;
 
 /*
  * Health changes from checkd are written once per turn of the event
@@ -647,10 +666,50 @@ conf_to_addr(const struct conf_addr *a, uint8_t *out)
 }
 
 /*
+ * Tell had of a transition: it runs quorum_up, quorum_down, notify_up
+ * or notify_down from its own config.  The state an object starts in
+ * (at start, after a respawn, when a reload adds it) is none: the
+ * quorum as first computed, a real server as assumed until checkd
+ * reports (down with alpha, else up), as keepalived.  A reload carries
+ * the state over.  had does not run a repeat of what it ran last: a
+ * respawned lvsd starts over from the assumed state.
+ */
+static void
+lvs_notify(const struct vs_conf *vs, const struct rs_conf *rs,
+    uint32_t event)
+{
+	struct msg_lvs_notify	 n;
+
+	if (child == NULL || !child->parent.active)
+		return;		/* the unit tests */
+	memset(&n, 0, sizeof(n));
+	n.event = event;
+	conf_lvs_id(vs, rs, &n.id);
+	if (child_send_parent(IMSG_LVS_NOTIFY, 0, -1, &n, sizeof(n)) == -1)
+		log_warn("ipvs: telling had of a transition");
+}
+
+static void
+vs_quorum_changed(const struct conf_vs *vs, int up, uint64_t sum,
+    uint64_t q, uint64_t h)
+{
+	char	 vn[CONF_VSNAMELEN];
+
+	log_info("%s: quorum %s (weight of the real servers up %llu, "
+	    "quorum %llu, hysteresis %llu)",
+	    conf_vs_name(&vs->c, vn, sizeof(vn)), up ? "regained" : "lost",
+	    (unsigned long long)sum, (unsigned long long)q,
+	    (unsigned long long)h);
+	lvs_notify(&vs->c, NULL, up ? LVS_NOTIFY_QUORUM_UP :
+	    LVS_NOTIFY_QUORUM_DOWN);
+}
+
+/*
  * The sum of the weights of the real servers that are up against the
  * quorum, with hysteresis: updates the quorum state kept in `st' (NULL:
  * nothing known) and says whether the sorry server takes the traffic.
- * Evaluating it again with the same health changes nothing.
+ * Evaluating it again with the same health changes nothing.  A change
+ * after the first evaluation is a transition (logged, told to had).
  */
 static int
 vs_quorum(const struct conf_vs *vs, struct lvs_vs_st *st, size_t *nrsp)
@@ -681,10 +740,13 @@ vs_quorum(const struct conf_vs *vs, struct lvs_vs_st *st, size_t *nrsp)
 		return (sum < q && vs->c.has_sorry);
 	if (st->quorum_up < 0)
 		st->quorum_up = sum >= q;
-	else if (st->quorum_up && sum + h < q)
+	else if (st->quorum_up && sum + h < q) {
 		st->quorum_up = 0;
-	else if (!st->quorum_up && sum >= q + h)
+		vs_quorum_changed(vs, 0, sum, q, h);
+	} else if (!st->quorum_up && sum >= q + h) {
 		st->quorum_up = 1;
+		vs_quorum_changed(vs, 1, sum, q, h);
+	}
 	return (!st->quorum_up && vs->c.has_sorry);
 }
 
@@ -762,19 +824,50 @@ add_svc(struct lvs_table *t, const struct lvs_svc *s,
     const struct lvs_svc *proto)
 {
 	struct lvs_svc	*n;
-	size_t		 j;
-	char		 name[LVS_SVCNAMELEN];
 
-	if (lvs_table_find(t, s) != NULL) {
-		log_debug("%s: virtual server defined twice, the first "
-		    "one counts", lvs_svc_name(s, name, sizeof(name)));
-		return (0);
-	}
+	/* Duplicates go once the table is whole: svcs_dedup(). */
 	if ((n = lvs_table_add(t, s)) == NULL)
 		return (-1);
-	for (j = 0; j < proto->ndests; j++)
-		if (lvs_svc_add_dest(n, &proto->dests[j]) == NULL)
-			return (-1);
+	if (proto->ndests == 0)
+		return (0);
+	if ((n->dests = reallocarray(NULL, proto->ndests,
+	    sizeof(*n->dests))) == NULL)
+		return (-1);
+	memcpy(n->dests, proto->dests, proto->ndests * sizeof(*n->dests));
+	n->ndests = n->capdests = proto->ndests;
+	return (0);
+}
+
+/* A service defined twice: the first one counts. */
+static int
+svcs_dedup(struct lvs_table *t)
+{
+	struct keyidx	 x;
+	struct lvs_svc	*s;
+	size_t		 i, n = 0;
+	char		 name[LVS_SVCNAMELEN];
+
+	if (t->nsvcs < 2)
+		return (0);
+	if (idx_init(&x, t->nsvcs) == -1)
+		return (-1);
+	for (i = 0; i < t->nsvcs; i++) {
+		s = &t->svcs[i];
+		/* The index holds the services kept, moved to the front. */
+		if (idx_find_svc(&x, t, s) != NULL) {
+			log_debug("%s: virtual server defined twice, the "
+			    "first one counts", lvs_svc_name(s, name,
+			    sizeof(name)));
+			free(s->dests);
+			continue;
+		}
+		if (n != i)
+			t->svcs[n] = *s;
+		idx_add(&x, svc_hash(&t->svcs[n]), n);
+		n++;
+	}
+	t->nsvcs = n;
+	idx_free(&x);
 	return (0);
 }
 
@@ -883,7 +976,7 @@ lvs_desired(const struct had_conf *conf, struct lvs_vs_st *st,
 			return (-1);
 		i++;
 	}
-	return (0);
+	return (svcs_dedup(t));
 }
 
 /*
@@ -916,67 +1009,130 @@ vst_free(struct lvs_vs_st *v, size_t n)
 	free(v);
 }
 
+/* The identity vs_same() compares, hashed. */
+static uint32_t
+vs_conf_hash(const struct vs_conf *c)
+{
+	uint32_t	 h = 2166136261U;
+
+	h = key_hash(h, &c->type, sizeof(c->type));
+	switch (c->type) {
+	case VS_TYPE_ADDR:
+		h = key_hash(h, &c->addr.af, sizeof(c->addr.af));
+		h = key_hash(h, &c->port, sizeof(c->port));
+		h = key_hash(h, &c->protocol, sizeof(c->protocol));
+		return (key_hash(h, c->addr.u.raw,
+		    c->addr.af == AF_INET ? 4 : 16));
+	case VS_TYPE_FWMARK:
+		return (key_hash(h, &c->fwmark, sizeof(c->fwmark)));
+	default:
+		return (key_hash(h, c->group, strnlen(c->group,
+		    sizeof(c->group))));
+	}
+}
+
+static int
+rs_same(const struct rs_conf *a, const struct rs_conf *b)
+{
+	return (a->addr.af == b->addr.af && a->port == b->port &&
+	    addr_eq(a->addr.af, a->addr.u.raw, b->addr.u.raw));
+}
+
+/* The health known of the real servers of an old virtual server. */
+static void
+vst_carry(const struct conf_vs *vs, struct lvs_vs_st *st,
+    const struct conf_vs *ovs, const struct lvs_vs_st *ost)
+{
+	const struct conf_rs	*rs, *ors, *hint;
+	size_t			 j = 0, oj, hj = 0;
+
+	st->quorum_up = ost->quorum_up;
+	/* Servers mostly keep their order: try the next old one first. */
+	hint = TAILQ_FIRST(&ovs->rss);
+	TAILQ_FOREACH(rs, &vs->rss, entry) {
+		if (hint != NULL && rs_same(&hint->c, &rs->c)) {
+			ors = hint;
+			oj = hj;
+		} else {
+			oj = 0;
+			TAILQ_FOREACH(ors, &ovs->rss, entry) {
+				if (rs_same(&ors->c, &rs->c))
+					break;
+				oj++;
+			}
+		}
+		if (ors != NULL) {
+			hint = TAILQ_NEXT(ors, entry);
+			hj = oj + 1;
+		}
+		if (ors != NULL && oj < ost->nrs) {
+			st->rs[j] = ost->rs[oj];
+			/* A new weight in the config wins. */
+			if (ors->c.weight != rs->c.weight)
+				st->rs[j].weight = -1;
+		}
+		j++;
+	}
+}
+
 static struct lvs_vs_st *
 vst_build(const struct had_conf *new, const struct had_conf *old,
     const struct lvs_vs_st *ov, size_t onv, size_t *np)
 {
-	const struct conf_vs	*vs, *ovs;
-	const struct conf_rs	*rs, *ors;
+	const struct conf_vs	*vs, *ovs, **ovv = NULL;
+	const struct conf_rs	*rs;
 	struct lvs_vs_st	*v;
-	size_t			 n = 0, i, j, oi, oj;
+	struct keyidx		 x;
+	size_t			 n = 0, on = 0, i, j, k;
 
 	TAILQ_FOREACH(vs, &new->vss, entry)
 		n++;
 	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL)
 		return (NULL);
+	/* The old virtual servers by identity, so that this is linear. */
+	x.slot = NULL;
+	x.mask = 0;
+	if (old != NULL && onv > 0) {
+		if ((ovv = reallocarray(NULL, onv, sizeof(*ovv))) == NULL ||
+		    idx_init(&x, onv) == -1)
+			goto nomem;
+		TAILQ_FOREACH(ovs, &old->vss, entry) {
+			if (on == onv)
+				break;
+			ovv[on] = ovs;
+			idx_add(&x, vs_conf_hash(&ovs->c), on);
+			on++;
+		}
+	}
 	i = 0;
 	TAILQ_FOREACH(vs, &new->vss, entry) {
 		v[i].quorum_up = -1;
 		TAILQ_FOREACH(rs, &vs->rss, entry)
 			v[i].nrs++;
 		if ((v[i].rs = calloc(v[i].nrs ? v[i].nrs : 1,
-		    sizeof(*v[i].rs))) == NULL) {
-			vst_free(v, i + 1);
-			return (NULL);
-		}
+		    sizeof(*v[i].rs))) == NULL)
+			goto nomem;
 		for (j = 0; j < v[i].nrs; j++)
 			v[i].rs[j].weight = -1;
 		/* Carry over what is known of the same objects. */
-		oi = 0;
-		ovs = NULL;
-		if (old != NULL)
-			TAILQ_FOREACH(ovs, &old->vss, entry) {
-				if (vs_same(&ovs->c, &vs->c))
-					break;
-				oi++;
+		for (k = x.slot == NULL ? 0 : vs_conf_hash(&vs->c) & x.mask;
+		    x.slot != NULL && x.slot[k] != 0; k = (k + 1) & x.mask)
+			if (vs_same(&ovv[x.slot[k] - 1]->c, &vs->c)) {
+				vst_carry(vs, &v[i], ovv[x.slot[k] - 1],
+				    &ov[x.slot[k] - 1]);
+				break;
 			}
-		if (ovs != NULL && oi < onv) {
-			v[i].quorum_up = ov[oi].quorum_up;
-			j = 0;
-			TAILQ_FOREACH(rs, &vs->rss, entry) {
-				oj = 0;
-				TAILQ_FOREACH(ors, &ovs->rss, entry) {
-					if (ors->c.addr.af == rs->c.addr.af &&
-					    ors->c.port == rs->c.port &&
-					    addr_eq(rs->c.addr.af,
-					    ors->c.addr.u.raw,
-					    rs->c.addr.u.raw))
-						break;
-					oj++;
-				}
-				if (ors != NULL && oj < ov[oi].nrs) {
-					v[i].rs[j] = ov[oi].rs[oj];
-					/* A new weight in the config wins. */
-					if (ors->c.weight != rs->c.weight)
-						v[i].rs[j].weight = -1;
-				}
-				j++;
-			}
-		}
 		i++;
 	}
+	idx_free(&x);
+	free(ovv);
 	*np = n;
 	return (v);
+ nomem:
+	idx_free(&x);
+	free(ovv);
+	vst_free(v, n);
+	return (NULL);
 }
 
 /*
@@ -1192,27 +1348,32 @@ conf_has_dest(const struct had_conf *conf, uint32_t index,
  */
 static void
 drain_reconf(const struct had_conf *new, const struct lvs_table *ot,
-    const struct lvs_table *nt)
+    const struct lvs_table *nt, const struct keyidx *nx, uint8_t *sel)
 {
 	const struct lvs_svc	*os, *ns;
 	const struct lvs_dest	*d;
+	struct keyidx		 dx;
 	size_t			 i, j;
 
 	for (i = 0; i < ndrains; ) {
-		ns = lvs_table_find(nt, &drains[i].svc);
+		ns = idx_find_svc(nx, nt, &drains[i].svc);
 		if (ns != NULL && conf_has_dest(new, ns->vs_index,
-		    &drains[i].dest))
+		    &drains[i].dest)) {
+			sel[ns->vs_index] = 1;
 			drain_del(i);
-		else
+		} else
 			i++;
 	}
 	for (i = 0; i < ot->nsvcs; i++) {
 		os = &ot->svcs[i];
-		if ((ns = lvs_table_find(nt, os)) == NULL)
+		/* Not selected: the same servers as before (reconf_sel()). */
+		if ((ns = idx_find_svc(nx, nt, os)) == NULL ||
+		    !sel[ns->vs_index])
 			continue;
+		idx_dests(&dx, ns);
 		for (j = 0; j < os->ndests; j++) {
 			d = &os->dests[j];
-			if (d->sorry || lvs_svc_find_dest(ns, d) != NULL ||
+			if (d->sorry || idx_find_dest(&dx, ns, d) != NULL ||
 			    conf_has_dest(new, ns->vs_index, d))
 				continue;
 			if (new->global.lvs_drain_time == 0)
@@ -1220,6 +1381,7 @@ drain_reconf(const struct had_conf *new, const struct lvs_table *ot,
 			if (drain_add(ns, d, new->global.lvs_drain_time) == -1)
 				log_warnx("ipvs: drain: out of memory");
 		}
+		idx_free(&dx);
 	}
 }
 
@@ -1286,6 +1448,8 @@ apply_slice(void)
 	while (pend_next < pend.nops) {
 		r = lvs_ipvs_apply(&pend.ops[pend_next]);
 		log_op(&pend.ops[pend_next], pend_repair, r);
+		if (r != 0)
+			pend_err = 1;
 		pend_next++;
 		if (pend_next >= pend.nops ||
 		    ms_since(&t0) < LVS_APPLY_SLICE_MS)
@@ -1298,6 +1462,10 @@ apply_slice(void)
 	}
 	lvs_ops_free(&pend);
 	pend_next = 0;
+	if (pend_err)
+		synced = 0;
+	else if (pend_full)
+		synced = 1;
 	if (pend_redo) {
 		pend_redo = 0;
 		reconcile(-1, 0);
@@ -1310,6 +1478,8 @@ apply_cancel(void)
 {
 	if (pend_ev != NULL)
 		evtimer_del(pend_ev);
+	if (pend_next < pend.nops)
+		synced = 0;
 	lvs_ops_free(&pend);
 	pend_next = 0;
 	pend_redo = 0;
@@ -1317,18 +1487,15 @@ apply_cancel(void)
 
 /*
  * Dump, diff, apply.  sel (one flag per virtual server, NULL: all)
- * limits the work to the virtual servers whose health changed; repair
+ * limits the work to the virtual servers whose health or config
+ * changed; services a reload removed are deleted in any case; repair
  * says that any difference is unexpected (the timer) and is logged as
  * such.
  */
 static void
 reconcile_sel(const uint8_t *sel, int repair)
 {
-	struct lvs_table	 want, kern, sel_t;
-	struct lvs_ops		 ops;
-	struct want_ctx		 wc;
-	size_t			 i;
-	int			 r;
+	struct lvs_table	 want;
 
 	if (cur == NULL || !lvs_ipvs_available())
 		return;
@@ -1339,51 +1506,112 @@ reconcile_sel(const uint8_t *sel, int repair)
 		return;
 	}
 	lvs_table_init(&want);
+	if (lvs_desired(cur, vst, &want) == -1) {
+		log_warnx("ipvs: reconcile: out of memory");
+		synced = 0;
+		lvs_table_free(&want);
+		return;
+	}
+	reconcile_want(&want, sel, repair);
+}
+
+/*
+ * What the kernel holds of the services of `want' and of `gone': one
+ * request each when they are few (a reload that changes ten virtual
+ * servers of 1000), else a dump of all services.  0 or an errno.
+ */
+static int
+kernel_read(const struct lvs_table *want, int few, struct lvs_table *kern)
+{
+	struct lvs_table	 keys;
+	struct want_ctx		 wc;
+	size_t			 i;
+	int			 r = ENOMEM;
+
+	if (few && want->nsvcs + gone.nsvcs <= LVS_GET_MAX) {
+		lvs_table_init(&keys);
+		for (i = 0; i < want->nsvcs; i++)
+			if (lvs_table_add(&keys, &want->svcs[i]) == NULL)
+				goto done;
+		for (i = 0; i < gone.nsvcs; i++)
+			if (lvs_table_add(&keys, &gone.svcs[i]) == NULL)
+				goto done;
+		r = lvs_ipvs_dump_keys(kern, &keys);
+ done:
+		lvs_table_free(&keys);
+		return (r);
+	}
+	wc.want = want;
+	idx_svcs(&wc.x, want);
+	r = lvs_ipvs_dump(kern, want_dests, &wc);
+	idx_free(&wc.x);
+	return (r);
+}
+
+/* reconcile_sel() with the desired table built: it is freed here. */
+static void
+reconcile_want(struct lvs_table *want, const uint8_t *sel, int repair)
+{
+	struct lvs_table	 kern, sel_t;
+	struct lvs_ops		 ops;
+	struct lvs_svc		*n;
+	size_t			 i;
+
 	lvs_table_init(&kern);
 	lvs_table_init(&sel_t);
 	memset(&ops, 0, sizeof(ops));
-	wc.x.slot = NULL;
-	if (lvs_desired(cur, vst, &want) == -1 || drain_merge(&want) == -1)
+	if (cur == NULL || !lvs_ipvs_available())
+		goto out;
+	if (pend_next < pend.nops) {
+		if (!repair)
+			pend_redo = 1;
+		goto out;
+	}
+	if (drain_merge(want) == -1)
 		goto nomem;
 	if (sel != NULL) {
-		for (i = 0; i < want.nsvcs; i++) {
-			struct lvs_svc *n;
-			size_t j;
-
-			if (want.svcs[i].vs_index >= nvst ||
-			    !sel[want.svcs[i].vs_index])
+		for (i = 0; i < want->nsvcs; i++) {
+			if (want->svcs[i].vs_index >= nvst ||
+			    !sel[want->svcs[i].vs_index])
 				continue;
-			if ((n = lvs_table_add(&sel_t, &want.svcs[i])) == NULL)
+			if ((n = lvs_table_add(&sel_t, &want->svcs[i])) == NULL)
 				goto nomem;
-			for (j = 0; j < want.svcs[i].ndests; j++)
-				if (lvs_svc_add_dest(n,
-				    &want.svcs[i].dests[j]) == NULL)
-					goto nomem;
+			/* Moved, not copied. */
+			n->dests = want->svcs[i].dests;
+			n->ndests = want->svcs[i].ndests;
+			n->capdests = want->svcs[i].capdests;
+			want->svcs[i].dests = NULL;
+			want->svcs[i].ndests = want->svcs[i].capdests = 0;
 		}
-		lvs_table_free(&want);
-		want = sel_t;
+		lvs_table_free(want);
+		*want = sel_t;
 		lvs_table_init(&sel_t);
 	}
-	wc.want = &want;
-	idx_svcs(&wc.x, &want);
-	if ((r = lvs_ipvs_dump(&kern, want_dests, &wc)) != 0)
+	if (kernel_read(want, sel != NULL, &kern) != 0) {
+		synced = 0;
 		goto out;
-	if (lvs_diff(&want, &kern, sel != NULL ? NULL : &gone, &ops) == -1)
+	}
+	/*
+	 * Services a reload removed: never in the desired table
+	 * (lvs_reconf() keeps it so), deleted whatever sel says.
+	 */
+	if (lvs_diff(want, &kern, &gone, &ops) == -1)
 		goto nomem;
-	if (sel == NULL)
-		lvs_table_free(&gone);
+	lvs_table_free(&gone);
 	pend = ops;
 	memset(&ops, 0, sizeof(ops));
 	pend_next = 0;
 	pend_repair = repair;
+	pend_full = sel == NULL;
+	pend_err = 0;
 	apply_slice();
 	goto out;
  nomem:
 	log_warnx("ipvs: reconcile: out of memory");
+	synced = 0;
  out:
-	idx_free(&wc.x);
 	lvs_ops_free(&ops);
-	lvs_table_free(&want);
+	lvs_table_free(want);
 	lvs_table_free(&kern);
 	lvs_table_free(&sel_t);
 }
@@ -1448,43 +1676,121 @@ lvs_reconcile(void)
 	reconcile(-1, 1);
 }
 
+/* Would lvs_diff() write nothing to turn one service into the other? */
+static int
+svc_same_dests(const struct lvs_svc *a, const struct lvs_svc *b)
+{
+	const struct lvs_dest	*d;
+	struct keyidx		 bx;
+	size_t			 j;
+	int			 same = 1;
+
+	if (a->ndests != b->ndests)
+		return (0);
+	bx.slot = NULL;
+	for (j = 0; j < a->ndests && same; j++) {
+		/* Built from configs: mostly in the same order. */
+		d = &b->dests[j];
+		if (!lvs_dest_same_key(&a->dests[j], d)) {
+			if (bx.slot == NULL)
+				idx_dests(&bx, b);
+			d = idx_find_dest(&bx, b, &a->dests[j]);
+		}
+		same = d != NULL && !dest_differs(&a->dests[j], d) &&
+		    a->dests[j].sorry == d->sorry;
+	}
+	idx_free(&bx);
+	return (same);
+}
+
+/*
+ * What a reload changes in the desired table (ot: old config, nt: new,
+ * each with its health): sel gets the virtual servers (by index in the
+ * new config) that have a service that is new or differs, `gone' the
+ * services that are no longer wanted, and the real servers removed from
+ * services that stay are drained.  -1: out of memory.
+ */
+static int
+reconf_sel(const struct had_conf *new, const struct lvs_table *ot,
+    const struct lvs_table *nt, uint8_t *sel)
+{
+	const struct lvs_svc	*ns, *os;
+	struct keyidx		 ox, nx;
+	size_t			 i, n = 0;
+	int			 r = -1;
+
+	idx_svcs(&ox, ot);
+	idx_svcs(&nx, nt);
+	for (i = 0; i < nt->nsvcs; i++) {
+		ns = &nt->svcs[i];
+		if ((os = idx_find_svc(&ox, ot, ns)) == NULL ||
+		    svc_differs(ns, os) || svc_differs(os, ns) ||
+		    !svc_same_dests(ns, os))
+			sel[ns->vs_index] = 1;
+	}
+	/* Services the new config asks for again are not to delete. */
+	for (i = 0; i < gone.nsvcs; i++) {
+		if (idx_find_svc(&nx, nt, &gone.svcs[i]) != NULL)
+			continue;
+		if (n != i)
+			gone.svcs[n] = gone.svcs[i];
+		n++;
+	}
+	gone.nsvcs = n;
+	/* Those of the old config were not in `gone': kept so above. */
+	for (i = 0; i < ot->nsvcs; i++)
+		if (idx_find_svc(&nx, nt, &ot->svcs[i]) == NULL &&
+		    lvs_table_add(&gone, &ot->svcs[i]) == NULL)
+			goto done;
+	drain_reconf(new, ot, nt, &nx, sel);
+	r = 0;
+ done:
+	idx_free(&ox);
+	idx_free(&nx);
+	return (r);
+}
+
 /*
  * A new config (old is NULL at start-up): carry the health over, note
- * the services the reload removed (ours to delete) and reconcile.  With
- * no IPVS in the kernel, try again to find it.
+ * the services the reload removed (ours to delete) and reconcile: all
+ * of it at start-up and whenever the kernel may differ from what we
+ * last asked for, else only the virtual servers the reload changed.
+ * With no IPVS in the kernel, try again to find it.
  */
 void
 lvs_reconf(const struct had_conf *old, const struct had_conf *new)
 {
 	struct lvs_table	 ot, nt;
 	struct lvs_vs_st	*nv;
-	size_t			 nn = 0, i;
+	uint8_t			*sel = NULL;
+	size_t			 nn = 0, i, nsel = 0;
+	int			 full;
 
 	if ((nv = vst_build(new, old, vst, nvst, &nn)) == NULL) {
 		log_warnx("ipvs: reconf: out of memory");
 		return;
 	}
+	/* Writes cut short below, or health not written yet: all. */
+	full = old == NULL || !synced || pend_next < pend.nops ||
+	    pend_redo || any_dirty;
+	/* nt is what reconcile_sel() would build: it serves there. */
+	lvs_table_init(&nt);
 	if (old != NULL) {
 		lvs_table_init(&ot);
-		lvs_table_init(&nt);
-		if (lvs_desired(old, vst, &ot) == 0 &&
-		    lvs_desired(new, nv, &nt) == 0) {
-			for (i = 0; i < ot.nsvcs; i++)
-				if (lvs_table_find(&nt, &ot.svcs[i]) == NULL &&
-				    lvs_table_find(&gone, &ot.svcs[i]) ==
-				    NULL &&
-				    lvs_table_add(&gone, &ot.svcs[i]) == NULL)
-					break;
-			drain_reconf(new, &ot, &nt);
+		if (lvs_desired(old, vst, &ot) == -1 ||
+		    lvs_desired(new, nv, &nt) == -1 ||
+		    (sel = calloc(nn ? nn : 1, 1)) == NULL ||
+		    reconf_sel(new, &ot, &nt, sel) == -1) {
+			log_warnx("ipvs: reconf: out of memory");
+			lvs_table_free(&nt);
+			full = 1;
 		}
 		lvs_table_free(&ot);
-		lvs_table_free(&nt);
 	}
 	vst_free(vst, nvst);
 	vst = nv;
 	nvst = nn;
 	cur = new;
-	/* The full reconcile below covers pending writes and health. */
 	apply_cancel();
 	if (health_ev != NULL)
 		evtimer_del(health_ev);
@@ -1493,9 +1799,24 @@ lvs_reconf(const struct had_conf *old, const struct had_conf *new)
 	ndirty = 0;
 	if ((dirty = calloc(nn ? nn : 1, 1)) != NULL)
 		ndirty = nn;
-	if (!lvs_ipvs_available() && lvs_ipvs_init() == -1)
+	if (!lvs_ipvs_available() && lvs_ipvs_init() == -1) {
+		lvs_table_free(&nt);
+		free(sel);
 		return;
-	reconcile(-1, 0);
+	}
+	for (i = 0; sel != NULL && i < nn; i++)
+		nsel += sel[i];
+	if (full && nt.svcs == NULL)
+		reconcile(-1, 0);
+	else if (full)
+		reconcile_want(&nt, NULL, 0);
+	else if (nsel > 0 || gone.nsvcs > 0) {
+		log_debug("ipvs: reload: %zu of %zu virtual servers changed, "
+		    "%zu services removed", nsel, nn, gone.nsvcs);
+		reconcile_want(&nt, sel, 0);
+	}
+	lvs_table_free(&nt);
+	free(sel);
 	sync_apply();
 }
 
@@ -1536,9 +1857,83 @@ sync_want(struct lvs_daemon *d)
 			break;
 		}
 	d->state = sync_master ? IP_VS_STATE_MASTER : IP_VS_STATE_BACKUP;
-	d->syncid = in->c.vrid;
+	d->syncid = g->lvs_sync_has_id ? g->lvs_sync_id : in->c.vrid;
 	strlcpy(d->ifname, g->lvs_sync_interface, sizeof(d->ifname));
+	d->maxlen = g->lvs_sync_maxlen;
+	d->port = g->lvs_sync_port;
+	d->ttl = g->lvs_sync_ttl;
+	if (g->lvs_sync_group.af == AF_INET ||
+	    g->lvs_sync_group.af == AF_INET6) {
+		d->group_af = g->lvs_sync_group.af;
+		conf_to_addr(&g->lvs_sync_group, d->group);
+	}
 	return (1);
+}
+
+/*
+ * The options of a daemon we start, for logs: those the config sets,
+ * in keepalived's words.
+ */
+static const char *
+sync_opts_str(const struct lvs_daemon *d, char *buf, size_t len)
+{
+	char	 a[INET6_ADDRSTRLEN];
+
+	buf[0] = '\0';
+	if (d->maxlen != 0)
+		addf(buf, len, ", maxlen %u", d->maxlen);
+	if (d->port != 0)
+		addf(buf, len, ", port %u", d->port);
+	if (d->ttl != 0)
+		addf(buf, len, ", ttl %u", d->ttl);
+	if (d->group_af != 0 &&
+	    inet_ntop(d->group_af, d->group, a, sizeof(a)) != NULL)
+		addf(buf, len, ", group %s", a);
+	return (buf);
+}
+
+/* Whether a and b ask for the same options (0: the kernel's default). */
+static int
+sync_same_opts(const struct lvs_daemon *a, const struct lvs_daemon *b)
+{
+	return (a->maxlen == b->maxlen && a->port == b->port &&
+	    a->ttl == b->ttl && a->group_af == b->group_af &&
+	    memcmp(a->group, b->group, sizeof(a->group)) == 0);
+}
+
+/* The packet length the kernel runs with for w->maxlen: it clamps it. */
+static uint32_t
+sync_maxlen(const struct lvs_daemon *w)
+{
+	uint32_t	 lo, hi;
+
+	lo = w->state == IP_VS_STATE_BACKUP ? 1024 : 1;
+	hi = 65535 - (w->group_af == AF_INET6 ? 40 + 8 : 20 + 8);
+	return (w->maxlen < lo ? lo : w->maxlen > hi ? hi : w->maxlen);
+}
+
+/*
+ * Whether the kernel's daemon k is the one we want, w: what the config
+ * sets must match, what it leaves unset is the kernel's choice (and
+ * kernels before 4.3 report no options).  An option the config no
+ * longer sets is noticed through what we started (sync_last).
+ */
+static int
+sync_is_wanted(const struct lvs_daemon *k, const struct lvs_daemon *w)
+{
+	if (k->state != w->state || k->syncid != w->syncid ||
+	    strcmp(k->ifname, w->ifname) != 0)
+		return (0);
+	if ((w->maxlen != 0 && k->maxlen != 0 &&
+	    k->maxlen != sync_maxlen(w)) ||
+	    (w->port != 0 && k->port != 0 && k->port != w->port) ||
+	    (w->ttl != 0 && k->ttl != 0 && k->ttl != w->ttl))
+		return (0);
+	if (w->group_af != 0 && k->group_af != 0 &&
+	    (k->group_af != w->group_af ||
+	    memcmp(k->group, w->group, sizeof(k->group)) != 0))
+		return (0);
+	return (!sync_owned || sync_same_opts(&sync_last, w));
 }
 
 static const char *
@@ -1551,6 +1946,7 @@ static void
 sync_apply(void)
 {
 	struct lvs_daemon	 want, k[LVS_DAEMONS_MAX];
+	char			 opts[128];
 	size_t			 n, i;
 	int			 wanted, have = 0, r;
 
@@ -1564,9 +1960,7 @@ sync_apply(void)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if (wanted && k[i].state == want.state &&
-		    k[i].syncid == want.syncid &&
-		    strcmp(k[i].ifname, want.ifname) == 0) {
+		if (wanted && sync_is_wanted(&k[i], &want)) {
 			have = 1;
 			continue;
 		}
@@ -1591,14 +1985,15 @@ sync_apply(void)
 	sync_last = want;
 	if (have)
 		return;
+	sync_opts_str(&want, opts, sizeof(opts));
 	if ((r = lvs_ipvs_daemon(1, &want)) != 0)
 		log_warnx("ipvs: starting the %s sync daemon on %s (sync id "
-		    "%u) failed: %s", sync_state_name(want.state),
-		    want.ifname, want.syncid, strerror(r));
+		    "%u%s) failed: %s", sync_state_name(want.state),
+		    want.ifname, want.syncid, opts, strerror(r));
 	else
-		log_info("ipvs: %s sync daemon started on %s (sync id %u, "
+		log_info("ipvs: %s sync daemon started on %s (sync id %u%s, "
 		    "instance %s)", sync_state_name(want.state), want.ifname,
-		    want.syncid, cur->global.lvs_sync_instance);
+		    want.syncid, opts, cur->global.lvs_sync_instance);
 }
 
 /* vrrpd added or removed a VIP of `instance': maybe a new sync state. */
@@ -1626,28 +2021,6 @@ lvs_sync_vip(const char *instance)
 /*
  * Health from checkd.
  */
-static const char *
-vs_conf_name(const struct vs_conf *c, char *buf, size_t len)
-{
-	struct lvs_svc	 s;
-
-	switch (c->type) {
-	case VS_TYPE_ADDR:
-		memset(&s, 0, sizeof(s));
-		s.af = c->addr.af;
-		s.protocol = proto_num(c->protocol);
-		conf_to_addr(&c->addr, s.addr);
-		s.port = c->port;
-		return (lvs_svc_name(&s, buf, len));
-	case VS_TYPE_FWMARK:
-		snprintf(buf, len, "FWM %u", c->fwmark);
-		return (buf);
-	default:
-		snprintf(buf, len, "group %s", c->group);
-		return (buf);
-	}
-}
-
 static int
 rs_msg_matches_vs(const struct msg_rs_state *m, const struct vs_conf *c)
 {
@@ -1673,10 +2046,9 @@ lvs_rs_health(const struct msg_rs_state *m)
 	const struct conf_rs	*rs;
 	struct lvs_rs_st	*r;
 	struct lvs_dest		 d;
-	char			 dn[LVS_DESTNAMELEN], vn[LVS_SVCNAMELEN];
+	char			 dn[LVS_DESTNAMELEN], vn[CONF_VSNAMELEN];
 	size_t			 i, j;
-	uint8_t			 h;
-	int			 quorum_was;
+	uint8_t			 h, was;
 
 	if (cur == NULL)
 		return;
@@ -1719,21 +2091,23 @@ lvs_rs_health(const struct msg_rs_state *m)
 	h = m->up ? LVS_HEALTH_UP : LVS_HEALTH_DOWN;
 	if (r->health == h && r->weight == m->weight)
 		return;
-	vs_conf_name(&vs->c, vn, sizeof(vn));
+	conf_vs_name(&vs->c, vn, sizeof(vn));
 	if (r->health != h)
 		log_info("%s: real server %s is %s%s%s%s", vn, dn,
 		    m->up ? "up" : "down", m->reason[0] ? " (" : "",
 		    m->reason, m->reason[0] ? ")" : "");
+	/* Before checkd's first word: what is assumed (keepalived's alpha). */
+	was = r->health != LVS_HEALTH_UNKNOWN ? r->health :
+	    vs->c.alpha ? LVS_HEALTH_DOWN : LVS_HEALTH_UP;
 	r->health = h;
 	r->weight = m->weight;
+	if (was != h)
+		lvs_notify(&vs->c, &rs->c, h == LVS_HEALTH_UP ?
+		    LVS_NOTIFY_RS_UP : LVS_NOTIFY_RS_DOWN);
 	/* As reconcile would: nothing is computed without IPVS. */
 	if (!lvs_ipvs_available())
 		return;
-	quorum_was = vst[i].quorum_up;
 	(void)vs_quorum(vs, &vst[i], NULL);
-	if (quorum_was >= 0 && vst[i].quorum_up != quorum_was)
-		log_info("%s: quorum %s", vn,
-		    vst[i].quorum_up ? "regained" : "lost");
 	health_changed(i);
 }
 

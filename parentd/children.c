@@ -613,6 +613,15 @@ child_dispatch(struct imsgev *iev, struct imsg *imsg)
 		memcpy(&n, imsg->data, sizeof(n));
 		return (script_notify(&n));
 	}
+	case IMSG_LVS_NOTIFY: {
+		struct msg_lvs_notify	 ln;
+
+		if (c->proc != PROC_LVS ||
+		    imsg_check_size(imsg, sizeof(ln), name) == -1)
+			return (-1);
+		memcpy(&ln, imsg->data, sizeof(ln));
+		return (script_lvs_notify(&ln));
+	}
 	case IMSG_CTL_TEXT:
 	case IMSG_CTL_END:
 	case IMSG_CTL_PROC:

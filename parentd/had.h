@@ -120,10 +120,12 @@ void	 reload_child_gone(enum had_proc);
 /* script.c */
 struct msg_script_run;
 struct msg_notify;
+struct msg_lvs_notify;
 int	 script_request(enum had_proc, const struct msg_script_run *);
 int	 script_notify(const struct msg_notify *);
+int	 script_lvs_notify(const struct msg_lvs_notify *);
 int	 script_reaped(pid_t, int);
-void	 script_kill_all(void);
+void	 script_finish(void);
 
 /* sdnotify.c */
 void	 sd_notifyf(const char *, ...)

@@ -108,7 +108,7 @@ had_chroot_dir(void)
 static void
 had_finish(void)
 {
-	script_kill_all();
+	script_finish();
 	control_cleanup();
 	if (unlink(env->pidfile) == -1 && errno != ENOENT)
 		log_warn("removing %s", env->pidfile);

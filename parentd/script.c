@@ -1,12 +1,15 @@
 /*
  * Running scripts for the children: vrrp_script checks asked for by
- * checkd, and notify scripts of VRRP instances asked for by vrrpd.  A
- * child names the object in the configuration; had looks up the command
- * in its own copy, so a compromised child cannot make had run anything
- * that is not in the configuration.  Scripts run as script_user with a
- * timeout, in their own process group, and are bounded in number.
+ * checkd, notify scripts of VRRP instances asked for by vrrpd, and the
+ * quorum_up, quorum_down, notify_up and notify_down of virtual and real
+ * servers asked for by lvsd.  A child names the object in the
+ * configuration; had looks up the command in its own copy, so a
+ * compromised child cannot make had run anything that is not in the
+ * configuration.  Scripts run as script_user with a timeout, in their
+ * own process group, and are bounded in number.
  */
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -28,6 +31,7 @@
 
 #define SCRIPT_MAX_RUNNING	256
 #define SCRIPT_NOTIFY_TIMEOUT	30000
+#define SCRIPT_OMEGA_TIMEOUT	SHUTDOWN_GRACE_MS	/* had waits */
 
 struct script_run {
 	TAILQ_ENTRY(script_run)	 entry;
@@ -37,6 +41,7 @@ struct script_run {
 	struct timespec		 started;
 	struct event		*timeout_ev;
 	int			 timed_out;
+	int			 omega;		/* had waits for it on exit */
 	char			 what[HAD_NAMELEN + 32];
 };
 TAILQ_HEAD(, script_run) scripts = TAILQ_HEAD_INITIALIZER(scripts);
@@ -137,7 +142,7 @@ script_spawn(const char *cmd, char *const extra[], uid_t uid, gid_t gid)
 	_exit(127);
 }
 
-static int
+static struct script_run *
 script_start(enum had_proc from, const struct msg_script_run *run,
     const char *cmd, char *const extra[], const char *user,
     const char *group, uint32_t timeout_ms)
@@ -150,12 +155,12 @@ script_start(enum had_proc from, const struct msg_script_run *run,
 	if (nscripts >= SCRIPT_MAX_RUNNING) {
 		log_warnx("script %s: %d scripts running already; refused",
 		    run->name, nscripts);
-		return (-1);
+		return (NULL);
 	}
 	if (script_ids(user, group, &uid, &gid) == -1)
-		return (-1);
+		return (NULL);
 	if ((sr = calloc(1, sizeof(*sr))) == NULL)
-		return (-1);
+		return (NULL);
 	sr->from = from;
 	sr->res.kind = run->kind;
 	sr->res.id = run->id;
@@ -165,7 +170,7 @@ script_start(enum had_proc from, const struct msg_script_run *run,
 	if ((sr->pid = script_spawn(cmd, extra, uid, gid)) == -1) {
 		log_warn("%s: fork", sr->what);
 		free(sr);
-		return (-1);
+		return (NULL);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &sr->started);
 	sr->timeout_ev = evtimer_new(env->base, script_timeout, sr);
@@ -175,7 +180,7 @@ script_start(enum had_proc from, const struct msg_script_run *run,
 	TAILQ_INSERT_TAIL(&scripts, sr, entry);
 	nscripts++;
 	log_debug("%s: started, pid %d", sr->what, (int)sr->pid);
-	return (0);
+	return (sr);
 }
 
 static void
@@ -245,7 +250,7 @@ script_request(enum had_proc from, const struct msg_script_run *run)
 		if (timeout == 0)
 			timeout = 10000;
 		if (script_start(from, run, mc->misc_path, NULL, mc->user,
-		    mc->group, timeout) == -1)
+		    mc->group, timeout) == NULL)
 			script_fail(from, run);
 		return (0);
 	}
@@ -261,7 +266,7 @@ script_request(enum had_proc from, const struct msg_script_run *run)
 	if (timeout == 0 || timeout > 3600 * 1000)
 		timeout = cs->c.timeout ? cs->c.timeout * 1000 : 10000;
 	if (script_start(from, run, cs->c.script, NULL, cs->c.user,
-	    cs->c.group, timeout) == -1)
+	    cs->c.group, timeout) == NULL)
 		script_fail(from, run);
 	return (0);
 }
@@ -341,6 +346,243 @@ script_notify(const struct msg_notify *n)
 	return (0);
 }
 
+
+/*
+ * What lvsd last told of each virtual server (its quorum) and real
+ * server (its health), by value.  A repeat is not run again: a
+ * respawned lvsd starts over from the state it assumes before the
+ * checks say anything and may report the same transitions once more.
+ * omega needs it too, on exit.  Entries of objects a reload removed
+ * stay until the table is full.
+ */
+#define LVS_STATE_BUCKETS	4096
+#define LVS_STATE_MAX		131072
+struct lvs_state {
+	struct lvs_state	*next;
+	struct msg_lvs_id	 id;
+	uint32_t		 event;
+};
+static struct lvs_state	*lvs_states[LVS_STATE_BUCKETS];
+static size_t		 nlvs_states;
+
+static uint32_t
+lvs_state_hash(const struct msg_lvs_id *id)
+{
+	const uint8_t	*p = (const uint8_t *)id;
+	uint32_t	 h = 2166136261U;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(*id); i++)
+		h = (h ^ p[i]) * 16777619U;
+	return (h % LVS_STATE_BUCKETS);
+}
+
+static struct lvs_state *
+lvs_state_find(const struct msg_lvs_id *id)
+{
+	struct lvs_state	*st;
+
+	for (st = lvs_states[lvs_state_hash(id)]; st != NULL; st = st->next)
+		if (memcmp(&st->id, id, sizeof(*id)) == 0)
+			return (st);
+	return (NULL);
+}
+
+/* Full: forget the objects that are no longer in the config. */
+static void
+lvs_state_prune(void)
+{
+	struct lvs_state	**pp, *st;
+	const struct conf_vs	*vs;
+	const struct conf_rs	*rs;
+	size_t			 i;
+
+	for (i = 0; i < LVS_STATE_BUCKETS; i++)
+		for (pp = &lvs_states[i]; (st = *pp) != NULL; ) {
+			if (conf_lvs_find(env->conf, &st->id, &vs, &rs) == 1) {
+				pp = &st->next;
+				continue;
+			}
+			*pp = st->next;
+			free(st);
+			nlvs_states--;
+		}
+}
+
+/* Record event for id: 0 if it is what had knew already, else 1. */
+static int
+lvs_state_set(const struct msg_lvs_id *id, uint32_t event)
+{
+	struct lvs_state	*st;
+	uint32_t		 h;
+
+	if ((st = lvs_state_find(id)) != NULL) {
+		if (st->event == event)
+			return (0);
+		st->event = event;
+		return (1);
+	}
+	if (nlvs_states >= LVS_STATE_MAX)
+		lvs_state_prune();
+	if (nlvs_states >= LVS_STATE_MAX ||
+	    (st = calloc(1, sizeof(*st))) == NULL) {
+		log_warnx("lvsd: state of %zu objects kept already: a "
+		    "repeat may run its script again", nlvs_states);
+		return (1);
+	}
+	h = lvs_state_hash(id);
+	st->id = *id;
+	st->event = event;
+	st->next = lvs_states[h];
+	lvs_states[h] = st;
+	nlvs_states++;
+	return (1);
+}
+
+static const char *const lvs_event_kw[LVS_NOTIFY_MAX] = {
+	NULL, "quorum_up", "quorum_down", "notify_up", "notify_down"
+};
+
+/* Start the command of event for vs (and rs, a real server event). */
+static struct script_run *
+lvs_script(const struct conf_vs *vs, const struct conf_rs *rs,
+    uint32_t event, uint32_t timeout_ms)
+{
+	struct msg_script_run	 run;
+	const char		*cmd;
+	char			 vn[CONF_VSNAMELEN], rn[CONF_RSNAMELEN];
+
+	switch (event) {
+	case LVS_NOTIFY_QUORUM_UP:
+		cmd = vs->c.quorum_up;
+		break;
+	case LVS_NOTIFY_QUORUM_DOWN:
+		cmd = vs->c.quorum_down;
+		break;
+	case LVS_NOTIFY_RS_UP:
+		cmd = rs->c.notify_up;
+		break;
+	default:
+		cmd = rs->c.notify_down;
+		break;
+	}
+	if (cmd[0] == '\0')
+		return (NULL);
+	conf_vs_name(&vs->c, vn, sizeof(vn));
+	memset(&run, 0, sizeof(run));
+	if (rs != NULL) {
+		conf_rs_name(&rs->c, rn, sizeof(rn));
+		log_info("virtual server %s, real server %s: running %s", vn,
+		    rn, lvs_event_kw[event]);
+		snprintf(run.name, sizeof(run.name), "%s %s",
+		    lvs_event_kw[event], rn);
+	} else {
+		log_info("virtual server %s: running %s", vn,
+		    lvs_event_kw[event]);
+		snprintf(run.name, sizeof(run.name), "%s %s",
+		    lvs_event_kw[event], vn);
+	}
+	return (script_start(PROC_PARENT, &run, cmd, NULL, NULL, NULL,
+	    timeout_ms));
+}
+
+/*
+ * lvsd saw a quorum or real server transition: run quorum_up,
+ * quorum_down, notify_up or notify_down from had's own config.  A
+ * malformed message closes the channel; an object had's config does not
+ * have (a reload in between) is logged and ignored.
+ */
+int
+script_lvs_notify(const struct msg_lvs_notify *n)
+{
+	const struct conf_vs	*vs;
+	const struct conf_rs	*rs;
+	struct msg_lvs_id	 id;
+	char			 vn[CONF_VSNAMELEN], rn[CONF_RSNAMELEN];
+	int			 r;
+
+	if ((r = conf_lvs_notify_check(env->conf, n, &vs, &rs)) == -1) {
+		log_warnx("lvsd: malformed virtual server notification "
+		    "(event %u, type %u)", n->event, n->id.vs_type);
+		return (-1);
+	}
+	if (r == 0) {
+		conf_lvs_id_vs(&n->id, vn, sizeof(vn));
+		if (n->id.rs_af != 0)
+			log_warnx("lvsd: %s for unknown virtual server %s, "
+			    "real server %s ignored", lvs_event_kw[n->event],
+			    vn, conf_lvs_id_rs(&n->id, rn, sizeof(rn)));
+		else
+			log_warnx("lvsd: %s for unknown virtual server %s "
+			    "ignored", lvs_event_kw[n->event], vn);
+		return (0);
+	}
+	/* Keyed as the config has it: the message's spare fields vary. */
+	conf_lvs_id(&vs->c, rs != NULL ? &rs->c : NULL, &id);
+	if (lvs_state_set(&id, n->event) == 0) {
+		log_debug("lvsd: %s for virtual server %s again: not run "
+		    "twice", lvs_event_kw[n->event],
+		    conf_vs_name(&vs->c, vn, sizeof(vn)));
+		return (0);
+	}
+	(void)lvs_script(vs, rs, n->event, SCRIPT_NOTIFY_TIMEOUT);
+	return (0);
+}
+
+/*
+ * omega, on exit: as keepalived, notify_down of every real server that
+ * is up (as lvsd last said; before that, up unless alpha), then
+ * quorum_down if the quorum is up (before any transition: the state
+ * lvsd starts with, from the configured weights).
+ */
+static void
+script_omega(void)
+{
+	const struct conf_vs	*vs;
+	const struct conf_rs	*rs;
+	const struct lvs_state	*st;
+	struct script_run	*sr;
+	struct msg_lvs_id	 id;
+	uint64_t		 sum;
+	int			 up;
+
+	TAILQ_FOREACH(vs, &env->conf->vss, entry) {
+		if (!vs->c.omega)
+			continue;
+		sum = 0;
+		TAILQ_FOREACH(rs, &vs->rss, entry) {
+			conf_lvs_id(&vs->c, &rs->c, &id);
+			st = lvs_state_find(&id);
+			up = st != NULL ? st->event == LVS_NOTIFY_RS_UP :
+			    !vs->c.alpha;
+			if (!vs->c.alpha)
+				sum += rs->c.weight;
+			if (up && (sr = lvs_script(vs, rs, LVS_NOTIFY_RS_DOWN,
+			    SCRIPT_OMEGA_TIMEOUT)) != NULL)
+				sr->omega = 1;
+		}
+		conf_lvs_id(&vs->c, NULL, &id);
+		st = lvs_state_find(&id);
+		up = st != NULL ? st->event == LVS_NOTIFY_QUORUM_UP :
+		    sum >= (vs->c.quorum ? vs->c.quorum : 1);
+		if (up && (sr = lvs_script(vs, NULL, LVS_NOTIFY_QUORUM_DOWN,
+		    SCRIPT_OMEGA_TIMEOUT)) != NULL)
+			sr->omega = 1;
+	}
+}
+
+static int
+script_omega_left(void)
+{
+	struct script_run	*sr;
+	int			 n = 0;
+
+	TAILQ_FOREACH(sr, &scripts, entry)
+		if (sr->omega)
+			n++;
+	return (n);
+}
+
 /* Called for every reaped pid that is not a child process. */
 int
 script_reaped(pid_t pid, int status)
@@ -371,13 +613,40 @@ script_reaped(pid_t pid, int status)
 	return (1);
 }
 
-/* On exit: checks die with us; notify scripts (notify_stop) finish. */
+/*
+ * On exit, once the children are gone: checks die with us; notify
+ * scripts (notify_stop) finish on their own; omega's are run now and
+ * waited for, SCRIPT_OMEGA_TIMEOUT at most (under systemd, what is left
+ * of the service when had exits is killed).
+ */
 void
-script_kill_all(void)
+script_finish(void)
 {
-	struct script_run	*sr;
+	struct script_run	*sr, *t;
+	struct timespec		 t0, nap = { 0, 20 * 1000000 };
+	pid_t			 pid;
+	int			 status;
 
 	TAILQ_FOREACH(sr, &scripts, entry)
 		if (sr->from != PROC_PARENT)
 			kill(-sr->pid, SIGKILL);
+	if (env->conf == NULL)
+		return;
+	script_omega();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (script_omega_left() > 0 &&
+	    ts_ms_since(&t0) < SCRIPT_OMEGA_TIMEOUT) {
+		nanosleep(&nap, NULL);
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			(void)script_reaped(pid, status);
+	}
+	TAILQ_FOREACH_SAFE(sr, &scripts, entry, t) {
+		if (!sr->omega)
+			continue;
+		log_warnx("%s: still running on exit; killing it", sr->what);
+		kill(-sr->pid, SIGKILL);
+		kill(sr->pid, SIGKILL);
+		if (waitpid(sr->pid, &status, 0) == sr->pid)
+			(void)script_reaped(sr->pid, status);
+	}
 }

@@ -229,21 +229,21 @@ phase() {
 	poll=-
 	[ -n "$T_POLL" ] && poll=$(fsub "$T_POLL" "$t0")
 	quiesce B_
+	if [ "$impl" = had ]; then pids=$(had_pids); else pids=$(ka_pids); fi
+	# Before `hactl show lvs': its dump of the whole table and its
+	# 21000 rows are the benchmark's cost, not the phase's.
+	cpu=$(fsub "$(cpu_of $pids)" "$cpu0")
+	rss=$(rss_of $pids)
+	cpu_list $pids > "$W/cpu1"
+	split="cpu_by_proc=$(cpu_split "$W/cpu0" "$W/cpu1") rss_by_proc=$(rss_split $pids)"
 	if [ "$impl" = had ]; then
-		pids=$(had_pids)
 		had_counts H_
 		if [ -n "${H_w:-}" ]; then
 			hw=$((H_w - ${H0_w:-0}))
 			herr=$((H_err - ${H0_err:-0}))
 			H0_w=$H_w H0_err=$H_err
 		fi
-	else
-		pids=$(ka_pids)
 	fi
-	cpu=$(fsub "$(cpu_of $pids)" "$cpu0")
-	rss=$(rss_of $pids)
-	cpu_list $pids > "$W/cpu1"
-	split="cpu_by_proc=$(cpu_split "$W/cpu0" "$W/cpu1") rss_by_proc=$(rss_split $pids)"
 	last=-
 	if [ -n "$NLC" ] && [ "$B_writes" != "$A_writes" ]; then
 		last=$(fsub "$B_last" "$t0")

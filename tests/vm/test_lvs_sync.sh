@@ -7,7 +7,10 @@
 #   brs 198.18.1.1 (the sync interface)
 # Checks with `ipvsadm -L --daemon': backup at start, master once VI_1 is
 # Master, backup when VI_1 goes to Fault (brv down), master again; a
-# respawned lvsd changes nothing; a reload without the keyword stops it.
+# respawned lvsd changes nothing; a reload with the options (id, maxlen,
+# port, ttl, group) restarts the daemon with them, a respawn keeps it,
+# Fault gives a backup with them, a reload without them goes back to the
+# kernel's defaults; a reload without the keyword stops it.
 set -u
 . /vm/lib.sh
 
@@ -25,11 +28,18 @@ lab_attach peer eth0 brv 198.18.2.2/24
 lab_ns peer2
 lab_attach peer2 eth0 brs 198.18.1.2/24
 
+OPTS="id 7 maxlen 1400 port 8850 ttl 3 group 239.1.2.3"
 conf() {
 	{
 		if [ "$1" = sync ]; then
 			echo "global_defs { router_id vm-sync"
 			echo "  lvs_sync_daemon brs VI_1 }"
+		elif [ "$1" = opts ]; then
+			echo "global_defs { router_id vm-sync"
+			echo "  lvs_sync_daemon brs inst VI_1 $OPTS }"
+		elif [ "$1" = id ]; then
+			echo "global_defs { router_id vm-sync"
+			echo "  lvs_sync_daemon brs VI_1 id 7 }"
 		else
 			echo "global_defs { router_id vm-sync }"
 		fi
@@ -102,6 +112,46 @@ sleep 3
 check "respawned lvsd: still master" is_master
 assert_eq "respawned lvsd: no sync daemon started" "$s0" "$(starts)"
 assert_eq "respawned lvsd: no sync daemon stopped" "$p0" "$(stops)"
+
+# Options: a reload restarts the daemon with them.
+with_opts() {
+	ipvsadm -L --daemon | grep -qxF "$1 sync daemon (mcast=brs, syncid=7, maxlen=1400, group=239.1.2.3, port=8850, ttl=3)"
+}
+only_one() { [ "$(daemons | grep -c 'sync daemon')" = 1 ]; }
+conf opts
+"$BUILD/hactl" -s "$SOCK" reload
+wait_until 15 "master sync daemon with the options" with_opts master
+daemons
+check "options: master sync daemon (syncid=7, maxlen=1400, group=239.1.2.3, port=8850, ttl=3)" with_opts master
+check "options: the daemon without them is gone" only_one
+s0=$(starts)
+p0=$(stops)
+g0=$(gens)
+kill -9 "$(pidof lvsd)"
+wait_until 30 "had to respawn lvsd" sh -c "[ \$(grep -c 'lvsd: configuration generation' $LOG) -gt $g0 ]"
+sleep 3
+check "options, respawned lvsd: still master with the options" with_opts master
+assert_eq "options, respawned lvsd: no sync daemon started" "$s0" "$(starts)"
+assert_eq "options, respawned lvsd: no sync daemon stopped" "$p0" "$(stops)"
+ip link set brv down
+wait_until 15 "backup sync daemon with the options" with_opts backup
+daemons
+check "options, VI_1 Fault: backup sync daemon with the options" with_opts backup
+check "options, VI_1 Fault: one daemon" only_one
+ip link set brv up
+wait_until 20 "master sync daemon with the options again" with_opts master
+check "options, VI_1 Master again: master with the options" with_opts master
+# The same id without the other options: restarted with the kernel's
+# defaults (port 8848, ttl 1, group 224.0.0.81).
+conf id
+"$BUILD/hactl" -s "$SOCK" reload
+defaults() {
+	daemons | grep -q "^master sync daemon (mcast=brs, syncid=7,.*group=224.0.0.81, port=8848, ttl=1)"
+}
+wait_until 15 "master sync daemon with the kernel's defaults" defaults
+daemons
+check "options removed: the kernel's defaults again" defaults
+check "options removed: one daemon" only_one
 
 # Reload without the keyword: our daemon stops.
 conf nosync
