@@ -47,7 +47,7 @@ static struct checks		 checks = TAILQ_HEAD_INITIALIZER(checks);
 static struct check_rss		 rss = TAILQ_HEAD_INITIALIZER(rss);
 static uint32_t			 next_script_id = 1;
 
-static void	check_fire(int, short, void *);
+static void	check_fire(void *);
 static void	check_deadline(int, short, void *);
 static void	check_misc_start(struct check *);
 
@@ -116,6 +116,7 @@ void
 check_init(struct event_base *b)
 {
 	check_base = b;
+	check_wheel_init(b);
 }
 
 static void
@@ -379,8 +380,7 @@ check_timer_add(struct event *ev, uint64_t ms)
 static void
 check_schedule(struct check *ck, uint64_t ms)
 {
-	event_base_update_cache_time(check_base);
-	check_timer_add(ck->timer, ms);
+	check_wheel_add(&ck->timer, ms * 1000);
 }
 
 /* First run: a random point of the interval, after a random warmup. */
@@ -399,7 +399,6 @@ static void
 check_schedule_first(struct check *ck)
 {
 	uint32_t	 loop = ck->c.delay_loop_ms;
-	struct timeval	 tv;
 	uint64_t	 us;
 
 	if (loop == 0)
@@ -411,10 +410,7 @@ check_schedule_first(struct check *ck)
 		us += (uint64_t)arc4random_uniform(ck->c.warmup_ms) * 1000;
 	clock_gettime(CLOCK_MONOTONIC, &ck->planned);
 	ts_add_us(&ck->planned, us);
-	tv.tv_sec = us / 1000000;
-	tv.tv_usec = us % 1000000;
-	event_base_update_cache_time(check_base);
-	evtimer_add(ck->timer, &tv);
+	check_wheel_add(&ck->timer, us);
 }
 
 /*
@@ -429,7 +425,6 @@ static void
 check_schedule_planned(struct check *ck)
 {
 	struct timespec	 now;
-	struct timeval	 tv;
 	int64_t		 us;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -439,10 +434,7 @@ check_schedule_planned(struct check *ck)
 		us = 0;
 		ck->planned = now;
 	}
-	tv.tv_sec = us / 1000000;
-	tv.tv_usec = us % 1000000;
-	event_base_update_cache_time(check_base);
-	evtimer_add(ck->timer, &tv);
+	check_wheel_add(&ck->timer, (uint64_t)us);
 }
 
 static void
@@ -466,7 +458,7 @@ check_attempt(struct check *ck)
 }
 
 static void
-check_fire(int fd, short ev, void *arg)
+check_fire(void *arg)
 {
 	struct check	*ck = arg;
 
@@ -762,13 +754,13 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 	ck->last_change = time(NULL);
 	strlcpy(ck->reason, ck->up ? "not checked yet" :
 	    "alpha: down until checked", sizeof(ck->reason));
-	ck->timer = evtimer_new(check_base, check_fire, ck);
+	check_wheel_set(&ck->timer, check_fire, ck);
 	ck->tmo = evtimer_new(check_base, check_deadline, ck);
 	ck->ev = calloc(1, event_get_struct_event_size());
-	if (ck->timer == NULL || ck->tmo == NULL || ck->ev == NULL)
+	if (ck->tmo == NULL || ck->ev == NULL)
 		fatal("check_new");
 	/* An event that was never added may be deleted. */
-	event_assign(ck->ev, check_base, -1, 0, check_fire, ck);
+	event_assign(ck->ev, check_base, -1, 0, check_deadline, ck);
 	return (ck);
 }
 
@@ -777,8 +769,7 @@ check_free(struct check *ck)
 {
 	if (ck->running)
 		check_stop(ck);
-	evtimer_del(ck->timer);
-	event_free(ck->timer);
+	check_wheel_del(&ck->timer);
 	event_free(ck->tmo);
 	free(ck->ev);
 	free(ck->urls);

@@ -15,6 +15,22 @@
 struct imsg;
 struct event_base;
 
+/* check_wheel.c: the timer of each check's next round. */
+struct wheel_entry {
+	TAILQ_ENTRY(wheel_entry)	 entry;
+	uint64_t			 when;	/* ms, CLOCK_MONOTONIC */
+	void				(*cb)(void *);
+	void				*arg;
+	int				 armed;
+};
+TAILQ_HEAD(wheel_list, wheel_entry);
+
+void	check_wheel_init(struct event_base *);
+void	check_wheel_set(struct wheel_entry *, void (*)(void *), void *);
+void	check_wheel_add(struct wheel_entry *, uint64_t);
+void	check_wheel_del(struct wheel_entry *);
+int	check_wheel_pending(const struct wheel_entry *);
+
 struct track_script {
 	TAILQ_ENTRY(track_script)	 entry;
 	struct vrrp_script_conf		 c;
@@ -84,7 +100,7 @@ struct check {
 	char			 dst_str[64];
 
 	/* Scheduling and state. */
-	struct event		*timer;		/* next attempt */
+	struct wheel_entry	 timer;		/* next attempt */
 	struct event		*tmo;		/* attempt deadline */
 	struct event		*ev;		/* socket readiness */
 	int			 fd;
