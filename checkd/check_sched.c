@@ -442,6 +442,10 @@ check_attempt(struct check *ck)
 {
 	uint64_t	 ms;
 
+	if (check_suspend_skip(ck)) {	/* ha_suspend: the VIP is not here */
+		check_schedule_planned(ck);
+		return;
+	}
 	ck->running = 1;
 	ck->connected = 0;
 	ck->fd = -1;
@@ -1031,6 +1035,7 @@ check_ctl(struct imsg *imsg)
 		row.last_change = ck->last_change;
 		row.weight = ck->weight;
 		strlcpy(row.reason, ck->reason, sizeof(row.reason));
+		check_suspend_row(ck, &row);
 		if (child_ctl_send(IMSG_CTL_CHECK, imsg->hdr.peerid, &row,
 		    sizeof(row)) == -1)
 			return (-1);

@@ -153,6 +153,16 @@ int	 check_hex_decode(const char *, uint8_t *, size_t);
 extern struct event_base	*check_base;
 extern struct ssl_ctx_st	*check_ssl_ctx, *check_ssl_ctx_verify;
 
+/* check_suspend.c: ha_suspend, from what lvsd says. */
+struct msg_ctl_check;
+struct msg_vs_presence;
+int	 check_suspend_valid(const struct msg_vs_presence *);
+int	 check_suspend_msg(struct imsg *);
+void	 check_suspend_reconf(const struct had_conf *);
+int	 check_suspend_skip(struct check *);
+void	 check_suspend_row(const struct check *, struct msg_ctl_check *);
+void	 check_suspend_shutdown(void);
+
 /* check_tcp.c */
 extern const struct check_type	check_type_tcp;
 

@@ -40,6 +40,8 @@ checkd_dispatch_peer(enum had_proc from, struct imsg *imsg)
 		check_script_send_all();
 		return (0);
 	}
+	if (from == PROC_LVS && imsg->hdr.type == IMSG_VS_PRESENCE)
+		return (check_suspend_msg(imsg));
 	log_warnx("unexpected message type %u from %s", imsg->hdr.type,
 	    proc_name(from));
 	return (-1);
@@ -66,8 +68,16 @@ checkd_reconf(struct had_conf *old, struct had_conf *new,
     struct msg_reconf_done *done)
 {
 	check_script_reconf(new);
+	check_suspend_reconf(new);
 	check_reconf(new);
 	return (0);
+}
+
+static void
+checkd_shutdown(void)
+{
+	check_shutdown();
+	check_suspend_shutdown();
 }
 
 static const struct child_ops check_ops = {
@@ -79,7 +89,7 @@ static const struct child_ops check_ops = {
 	.peer_up = checkd_peer_up,
 	.reconf = checkd_reconf,
 	.ctl = check_ctl,
-	.shutdown = check_shutdown,
+	.shutdown = checkd_shutdown,
 };
 
 int

@@ -71,10 +71,11 @@ enum imsg_type {
 	IMSG_LINK_QUERY,		/* struct msg_link, vrrpd -> lvsd */
 	IMSG_VMAC_RESULT,		/* struct msg_vmac, lvsd -> vrrpd */
 
-	/* checkd -> lvsd, checkd -> vrrpd. */
+	/* checkd <-> lvsd, checkd -> vrrpd. */
 	IMSG_RS_STATE = 600,		/* struct msg_rs_state */
 	IMSG_TRACK_STATE,		/* struct msg_track */
 	IMSG_TRACK_QUERY,		/* no payload: resend every state */
+	IMSG_VS_PRESENCE,		/* struct msg_vs_presence, from lvsd */
 
 	/* child -> had: state to keep across a respawn; had -> child. */
 	IMSG_STATE_REPORT = 700,	/* struct msg_vrrp_state */
@@ -219,6 +220,19 @@ struct msg_rs_state {
 	char		reason[HAD_REASONLEN];
 };
 
+/*
+ * ha_suspend: whether the address of a virtual server (VS_TYPE_ADDR) is
+ * on an interface of this director, lvsd -> checkd.  By value, as in the
+ * config; checkd runs the checks of the virtual server only while it is.
+ */
+struct msg_vs_presence {
+	uint8_t		vs_af;		/* AF_INET, AF_INET6 */
+	uint8_t		vs_proto;	/* enum lvs_proto_conf */
+	uint16_t	vs_port;
+	uint8_t		vs_addr[16];	/* AF_INET: 4 bytes, then zeros */
+	uint32_t	present;	/* 0 or 1 */
+};
+
 struct msg_track {
 	char		name[HAD_NAMELEN];	/* vrrp_script name */
 	uint32_t	up;
@@ -339,7 +353,7 @@ struct msg_ctl_check {
 	uint64_t	rounds;
 	int64_t		last_change;	/* unix time */
 	int32_t		weight;		/* misc_dynamic, else -1 */
-	uint32_t	pad;
+	uint32_t	suspended;	/* ha_suspend: not run, reason says */
 	char		reason[HAD_REASONLEN];	/* last result in words */
 };
 

@@ -338,11 +338,11 @@ out_check(struct hactl_out *o, const struct msg_ctl_check *row)
 		    "\"successes\": %u, \"failures\": %u, \"rise\": %u, "
 		    "\"fall\": %u, \"latency_ms\": %u, \"delay_loop_ms\": %u, "
 		    "\"rounds\": %llu, \"last_change\": %lld, \"weight\": %d, "
-		    "\"reason\": ", r.up ? "up" : "down",
+		    "\"suspended\": %s, \"reason\": ", r.up ? "up" : "down",
 		    r.rs_up ? "true" : "false", r.successes, r.failures,
 		    r.rise, r.fall, r.latency_ms, r.delay_loop_ms,
 		    (unsigned long long)r.rounds, (long long)r.last_change,
-		    r.weight);
+		    r.weight, r.suspended ? "true" : "false");
 		json_string(stdout, r.reason);
 		printf("}");
 	} else

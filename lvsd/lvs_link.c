@@ -206,7 +206,7 @@ lvs_link_update(struct nlmsghdr *h)
 	return (0);
 }
 
-static const uint8_t *
+const uint8_t *
 lvs_ifa_addr(struct nlmsghdr *h, struct ifaddrmsg **ifap)
 {
 	struct ifaddrmsg	*ifa;
@@ -261,6 +261,7 @@ lvs_addr_event(struct nlmsghdr *h)
 
 	if ((addr = lvs_ifa_addr(h, &ifa)) == NULL)
 		return (0);
+	lvs_suspend_addr_event(ifa->ifa_family, addr);
 	if ((lv = lvs_vip_find(ifa->ifa_family, addr, ifa->ifa_index)) ==
 	    NULL)
 		return (0);
@@ -359,6 +360,7 @@ lvs_link_resync(void)
 		if (!s.seen)
 			lvs_vip_gone(lv);
 	}
+	lvs_suspend_resync();
 	return (0);
 }
 

@@ -17,6 +17,7 @@
 struct nl_sock;
 struct nl_msg;
 struct nlmsghdr;
+struct ifaddrmsg;
 struct event_base;
 struct imsg;
 
@@ -76,7 +77,17 @@ void	 lvs_link_read(void);
 int	 lvs_link_resync(void);
 int	 lvs_link_lookup(const char *, struct lvs_link_state *);
 int	 lvs_link_msg(struct nlmsghdr *, void *);
+const uint8_t *lvs_ifa_addr(struct nlmsghdr *, struct ifaddrmsg **);
 extern uint64_t lvs_link_overruns;
+
+/* lvs_suspend.c: ha_suspend, which virtual addresses are here. */
+void	 lvs_suspend_init(struct nl_sock *);
+void	 lvs_suspend_reconf(const struct had_conf *);
+void	 lvs_suspend_addr_event(int, const uint8_t *);
+void	 lvs_suspend_resync(void);
+void	 lvs_suspend_peer_up(void);
+void	 lvs_suspend_shutdown(void);
+extern int (*lvs_check_send)(uint32_t, const void *, size_t);
 
 /* lvs_vmac.c */
 int	 lvs_vmac_wellformed(const struct msg_vmac *);

@@ -77,6 +77,7 @@ lvs_init(struct event_base *base)
 	struct timeval	 tv = { LVS_RECONCILE_S, 0 };
 
 	lvs_base = base;
+	lvs_suspend_init(nl_cmd);
 	if (lvs_link_init(base, nl_cmd, nl_mon) == -1)
 		log_warnx("link monitor: initial state incomplete");
 	(void)lvs_ipvs_init();	/* says so when the kernel has no IPVS */
@@ -213,6 +214,8 @@ lvs_peer_up(enum had_proc p)
 {
 	if (p == PROC_VRRP)
 		lvs_link_peer_up();
+	else if (p == PROC_CHECK)
+		lvs_suspend_peer_up();
 }
 
 static int
@@ -225,6 +228,7 @@ lvs_reconf_cb(struct had_conf *old, struct had_conf *new,
 	if (old == NULL)
 		lvs_vip_adopt(nl_cmd, new);
 	lvs_reconf(old, new);
+	lvs_suspend_reconf(new);
 	/* Held requests: once the framework has installed the new config. */
 	if (!TAILQ_EMPTY(&pending) &&
 	    event_base_once(lvs_base, -1, EV_TIMEOUT, lvs_replay, NULL,
@@ -240,6 +244,7 @@ lvs_shutdown(void)
 
 	/* Addresses and IPVS stay: a respawned lvsd takes them over. */
 	lvs_link_shutdown();
+	lvs_suspend_shutdown();
 	lvs_ipvs_shutdown();
 	while ((pd = TAILQ_FIRST(&pending)) != NULL) {
 		TAILQ_REMOVE(&pending, pd, entry);

@@ -67,6 +67,7 @@ payload_size(uint32_t type)
 	case IMSG_RS_STATE:		return (sizeof(struct msg_rs_state));
 	case IMSG_TRACK_STATE:		return (sizeof(struct msg_track));
 	case IMSG_TRACK_QUERY:		return (0);
+	case IMSG_VS_PRESENCE:		return (sizeof(struct msg_vs_presence));
 	default:			return ((size_t)-1);
 	}
 }
