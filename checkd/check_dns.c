@@ -256,14 +256,14 @@ dns_read(int fd, short ev, void *arg)
 		check_result(ck, 0, "malformed DNS reply: %s", r.error);
 	else if (r.rcode != 0)
 		check_result(ck, 0, "DNS %s (rcode %d) for %s",
-		    dns_rcode_name(r.rcode), r.rcode, ck->c.dns_name);
+		    dns_rcode_name(r.rcode), r.rcode, ck->c->dns_name);
 	else if (r.ancount == 0)
 		check_result(ck, 0, "no DNS answer for %s %s",
-		    conf_enum_name(conf_dns_type_names, ck->c.dns_type),
-		    ck->c.dns_name);
+		    conf_enum_name(conf_dns_type_names, ck->c->dns_type),
+		    ck->c->dns_name);
 	else
 		check_result(ck, 1, "DNS %u answers for %s in %u ms",
-		    r.ancount, ck->c.dns_name, check_elapsed(ck));
+		    r.ancount, ck->c->dns_name, check_elapsed(ck));
 }
 
 static void
@@ -277,9 +277,9 @@ dns_start(struct check *ck)
 	}
 	ck->priv = ds;
 	ds->qlen = dns_query_build(ds->q, sizeof(ds->q),
-	    (uint16_t)arc4random(), ck->c.dns_name, dns_qtype(ck->c.dns_type));
+	    (uint16_t)arc4random(), ck->c->dns_name, dns_qtype(ck->c->dns_type));
 	if (ds->qlen == 0) {
-		check_result(ck, 0, "bad DNS name %s", ck->c.dns_name);
+		check_result(ck, 0, "bad DNS name %s", ck->c->dns_name);
 		return;
 	}
 	if (check_connect(ck, SOCK_DGRAM) == -1)
@@ -298,7 +298,7 @@ dns_timeout(struct check *ck)
 	char	 t[16];
 
 	check_result(ck, 0, "no DNS reply after %s",
-	    check_secs(ck->c.connect_timeout_ms, t, sizeof(t)));
+	    check_secs(ck->c->connect_timeout_ms, t, sizeof(t)));
 }
 
 const struct check_type check_type_dns = {

@@ -357,8 +357,8 @@ http_vhost(const struct check *ck, const struct check_url_conf *u)
 {
 	if (u->virtualhost[0] != '\0')
 		return (u->virtualhost);
-	if (ck->c.virtualhost[0] != '\0')
-		return (ck->c.virtualhost);
+	if (ck->c->virtualhost[0] != '\0')
+		return (ck->c->virtualhost);
 	if (ck->vhost[0] != '\0')
 		return (ck->vhost);
 	return (NULL);
@@ -640,16 +640,16 @@ http_next_url(struct check *ck)
 		check_result(ck, 0, "MD5 not available");
 		return;
 	}
-	if (ck->c.type == CHECK_SSL) {
-		hs->ssl = SSL_new(ck->c.verify_cert ? check_ssl_ctx_verify :
+	if (ck->c->type == CHECK_SSL) {
+		hs->ssl = SSL_new(ck->c->verify_cert ? check_ssl_ctx_verify :
 		    check_ssl_ctx);
 		if (hs->ssl == NULL) {
 			check_result(ck, 0, "TLS: %s", ssl_errstr());
 			return;
 		}
-		if (ck->c.enable_sni && vh != NULL)
+		if (ck->c->enable_sni && vh != NULL)
 			(void)SSL_set_tlsext_host_name(hs->ssl, vh);
-		if (ck->c.verify_cert && vh != NULL)
+		if (ck->c->verify_cert && vh != NULL)
 			(void)SSL_set1_host(hs->ssl, vh);
 	}
 	if (check_connect(ck, SOCK_STREAM) == -1)
@@ -677,7 +677,7 @@ http_start(struct check *ck)
 		check_result(ck, 0, "no url to get");
 		return;
 	}
-	if (ck->c.type == CHECK_SSL && check_ssl_ctx == NULL) {
+	if (ck->c->type == CHECK_SSL && check_ssl_ctx == NULL) {
 		check_result(ck, 0, "TLS not initialised");
 		return;
 	}
@@ -697,7 +697,7 @@ http_timeout(struct check *ck)
 	struct http_state	*hs = ck->priv;
 	char			 t[16];
 
-	check_secs(ck->c.connect_timeout_ms, t, sizeof(t));
+	check_secs(ck->c->connect_timeout_ms, t, sizeof(t));
 	if (hs == NULL || hs->phase == PH_CONNECT)
 		check_result(ck, 0, "connect timeout after %s", t);
 	else if (hs->phase == PH_TLS)

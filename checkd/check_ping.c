@@ -380,7 +380,7 @@ ping_start(struct check *ck)
 		check_result(ck, 0, "no raw %s socket from had", ps->name);
 		return;
 	}
-	if (ck->c.bindto.af != 0 && ck->c.bindto.af != af) {
+	if (ck->c->bindto.af != 0 && ck->c->bindto.af != af) {
 		check_result(ck, 0, "bindto is not of the target's address "
 		    "family");
 		return;
@@ -421,7 +421,7 @@ ping_start(struct check *ck)
 	msg.msg_namelen = ck->dstlen;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
-	if (ck->c.bindto.af == af) {
+	if (ck->c->bindto.af == af) {
 		/* The shared socket cannot bind: choose the source per packet. */
 		memset(&cm, 0, sizeof(cm));
 		msg.msg_control = cm.buf;
@@ -430,7 +430,7 @@ ping_start(struct check *ck)
 			struct in_pktinfo	 pi;
 
 			memset(&pi, 0, sizeof(pi));
-			pi.ipi_spec_dst = ck->c.bindto.u.v4;
+			pi.ipi_spec_dst = ck->c->bindto.u.v4;
 			msg.msg_controllen = CMSG_SPACE(sizeof(pi));
 			c->cmsg_level = IPPROTO_IP;
 			c->cmsg_type = IP_PKTINFO;
@@ -440,7 +440,7 @@ ping_start(struct check *ck)
 			struct in6_pktinfo	 pi;
 
 			memset(&pi, 0, sizeof(pi));
-			pi.ipi6_addr = ck->c.bindto.u.v6;
+			pi.ipi6_addr = ck->c->bindto.u.v6;
 			msg.msg_controllen = CMSG_SPACE(sizeof(pi));
 			c->cmsg_level = IPPROTO_IPV6;
 			c->cmsg_type = IPV6_PKTINFO;
@@ -466,7 +466,7 @@ ping_timeout(struct check *ck)
 {
 	char	 t[16];
 
-	check_secs(ck->c.connect_timeout_ms ? ck->c.connect_timeout_ms : 5000,
+	check_secs(ck->c->connect_timeout_ms ? ck->c->connect_timeout_ms : 5000,
 	    t, sizeof(t));
 	check_result(ck, 0, "no echo reply within %s", t);
 }

@@ -272,31 +272,31 @@ check_connect(struct check *ck, int type)
 		return (-1);
 	}
 	ck->fd = fd;
-	if (ck->c.bindto.af != 0 || ck->c.bind_port != 0) {
+	if (ck->c->bindto.af != 0 || ck->c->bind_port != 0) {
 		memset(&ss, 0, sizeof(ss));
 		if (af == AF_INET) {
 			struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 
 			sin->sin_family = AF_INET;
-			if (ck->c.bindto.af == AF_INET)
-				sin->sin_addr = ck->c.bindto.u.v4;
-			sin->sin_port = htons(ck->c.bind_port);
+			if (ck->c->bindto.af == AF_INET)
+				sin->sin_addr = ck->c->bindto.u.v4;
+			sin->sin_port = htons(ck->c->bind_port);
 			sl = sizeof(*sin);
 		} else {
 			struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 
 			sin6->sin6_family = AF_INET6;
-			if (ck->c.bindto.af == AF_INET6)
-				sin6->sin6_addr = ck->c.bindto.u.v6;
-			sin6->sin6_port = htons(ck->c.bind_port);
+			if (ck->c->bindto.af == AF_INET6)
+				sin6->sin6_addr = ck->c->bindto.u.v6;
+			sin6->sin6_port = htons(ck->c->bind_port);
 			sl = sizeof(*sin6);
 		}
-		if (ck->c.bindto.af != 0 && ck->c.bindto.af != af) {
+		if (ck->c->bindto.af != 0 && ck->c->bindto.af != af) {
 			check_result(ck, 0, "bindto is not of the target's "
 			    "address family");
 			return (-1);
 		}
-		if (ck->c.bind_port != 0) {
+		if (ck->c->bind_port != 0) {
 			int on = 1;
 
 			(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
@@ -398,7 +398,7 @@ ts_add_us(struct timespec *ts, uint64_t us)
 static void
 check_schedule_first(struct check *ck)
 {
-	uint32_t	 loop = ck->c.delay_loop_ms;
+	uint32_t	 loop = ck->c->delay_loop_ms;
 	uint64_t	 us;
 
 	if (loop == 0)
@@ -406,8 +406,8 @@ check_schedule_first(struct check *ck)
 
 	us = (uint64_t)arc4random_uniform(loop) * 1000 +
 	    arc4random_uniform(1000);
-	if (ck->c.warmup_ms > 0)
-		us += (uint64_t)arc4random_uniform(ck->c.warmup_ms) * 1000;
+	if (ck->c->warmup_ms > 0)
+		us += (uint64_t)arc4random_uniform(ck->c->warmup_ms) * 1000;
 	clock_gettime(CLOCK_MONOTONIC, &ck->planned);
 	ts_add_us(&ck->planned, us);
 	check_wheel_add(&ck->timer, us);
@@ -455,9 +455,9 @@ check_attempt(struct check *ck)
 	/* The deadline only for an attempt that has to wait. */
 	if (!ck->running)
 		return;
-	ms = ck->c.connect_timeout_ms ? ck->c.connect_timeout_ms : 5000;
-	if (ck->c.type == CHECK_MISC)
-		ms = (uint64_t)ck->c.misc_timeout_ms + MISC_GRACE_MS;
+	ms = ck->c->connect_timeout_ms ? ck->c->connect_timeout_ms : 5000;
+	if (ck->c->type == CHECK_MISC)
+		ms = (uint64_t)ck->c->misc_timeout_ms + MISC_GRACE_MS;
 	check_timer_add(ck->tmo, ms);
 }
 
@@ -468,8 +468,8 @@ check_fire(void *arg)
 
 	if (ck->running) {
 		clock_gettime(CLOCK_MONOTONIC, &ck->planned);
-		ts_add_us(&ck->planned, (uint64_t)ck->c.delay_loop_ms * 1000);
-		check_schedule(ck, ck->c.delay_loop_ms);
+		ts_add_us(&ck->planned, (uint64_t)ck->c->delay_loop_ms * 1000);
+		check_schedule(ck, ck->c->delay_loop_ms);
 		return;
 	}
 	if (ck->retrying) {
@@ -480,7 +480,7 @@ check_fire(void *arg)
 	}
 	ck->tries = 0;
 	clock_gettime(CLOCK_MONOTONIC, &ck->round_start);
-	ts_add_us(&ck->planned, (uint64_t)ck->c.delay_loop_ms * 1000);
+	ts_add_us(&ck->planned, (uint64_t)ck->c->delay_loop_ms * 1000);
 	check_attempt(ck);
 }
 
@@ -518,8 +518,8 @@ check_deadline(int fd, short ev, void *arg)
 		ck->type->timeout(ck);
 		return;
 	}
-	check_secs(ck->c.connect_timeout_ms, t, sizeof(t));
-	if (ck->c.type == CHECK_MISC)
+	check_secs(ck->c->connect_timeout_ms, t, sizeof(t));
+	if (ck->c->type == CHECK_MISC)
 		check_result(ck, 0, "no answer from had for the script");
 	else if (!ck->connected)
 		check_result(ck, 0, "connect timeout after %s", t);
@@ -605,24 +605,24 @@ check_result(struct check *ck, int ok, const char *fmt, ...)
 	vsnprintf(ck->reason, sizeof(ck->reason), fmt, ap);
 	va_end(ap);
 
-	if (!ok && ck->up && ck->tries <= ck->c.retry) {
+	if (!ok && ck->up && ck->tries <= ck->c->retry) {
 		log_debug("check %s %s (vs %s): attempt %u failed: %s; "
 		    "retrying", ck->type->name, ck->dst_str, ck->rs->vs_str,
 		    ck->tries, ck->reason);
 		ck->retrying = 1;
-		check_schedule(ck, ck->c.delay_before_retry_ms);
+		check_schedule(ck, ck->c->delay_before_retry_ms);
 		return;
 	}
 	ck->rounds++;
 	if (ok) {
 		ck->successes++;
 		ck->failures = 0;
-		if (!ck->up && ck->successes >= (ck->c.rise ? ck->c.rise : 1))
+		if (!ck->up && ck->successes >= (ck->c->rise ? ck->c->rise : 1))
 			ck->up = 1;
 	} else {
 		ck->failures++;
 		ck->successes = 0;
-		if (ck->up && ck->failures >= (ck->c.fall ? ck->c.fall : 1))
+		if (ck->up && ck->failures >= (ck->c->fall ? ck->c->fall : 1))
 			ck->up = 0;
 	}
 	if (ck->up != was) {
@@ -656,7 +656,7 @@ check_misc_start(struct check *ck)
 	run.kind = SCRIPT_MISC;
 	run.id = ck->script_id = next_script_id++;
 	strlcpy(run.name, ck->misc_name, sizeof(run.name));
-	run.timeout_ms = ck->c.misc_timeout_ms;
+	run.timeout_ms = ck->c->misc_timeout_ms;
 	if (child_send_parent(IMSG_SCRIPT_RUN, 0, -1, &run, sizeof(run)) ==
 	    -1)
 		check_result(ck, 0, "cannot ask had to run the script");
@@ -674,7 +674,7 @@ check_misc_result(struct imsg *imsg)
 		return (-1);
 	memcpy(&r, imsg->data, sizeof(r));
 	TAILQ_FOREACH(ck, &checks, entry)
-		if (ck->running && ck->c.type == CHECK_MISC &&
+		if (ck->running && ck->c->type == CHECK_MISC &&
 		    ck->script_id == r.id)
 			break;
 	if (ck == NULL)
@@ -689,7 +689,7 @@ check_misc_result(struct imsg *imsg)
 	else if (r.status == 0) {
 		ck->weight = -1;
 		check_result(ck, 1, "script exit status 0");
-	} else if (ck->c.misc_dynamic && r.status >= 2 && r.status <= 255) {
+	} else if (ck->c->misc_dynamic && r.status >= 2 && r.status <= 255) {
 		ck->weight = r.status - 2;
 		check_result(ck, 1, "script exit status %d: weight %d",
 		    r.status, ck->weight);
@@ -710,7 +710,7 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 
 	if ((ck = calloc(1, sizeof(*ck))) == NULL)
 		fatal("check_new");
-	ck->c = cc->c;
+	ck->c = &cc->c;
 	TAILQ_FOREACH(u, &cc->urls, entry)
 		ck->nurls++;
 	if (ck->nurls > 0 &&
@@ -718,20 +718,20 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 		fatal("check_new");
 	TAILQ_FOREACH(u, &cc->urls, entry)
 		ck->urls[i++] = u->c;
-	ck->type = check_type_of(ck->c.type);
-	strlcpy(ck->vhost, vs->c.virtualhost, sizeof(ck->vhost));
+	ck->type = check_type_of(ck->c->type);
+	ck->vhost = vs->c.virtualhost;
 	conf_misc_name(&vs->c, &rs->c, &cc->c, ck->misc_name,
 	    sizeof(ck->misc_name));
 
 	/* What to probe: connect_ip and connect_port, else the server. */
-	a = ck->c.connect_ip.af != 0 ? &ck->c.connect_ip : &rs->c.addr;
-	port = ck->c.connect_port;
+	a = ck->c->connect_ip.af != 0 ? &ck->c->connect_ip : &rs->c.addr;
+	port = ck->c->connect_port;
 	if (port == 0)
-		port = ck->c.type == CHECK_DNS ? 53 : rs->c.port;
+		port = ck->c->type == CHECK_DNS ? 53 : rs->c.port;
 	if (port == 0)
-		port = ck->c.type == CHECK_HTTP ? 80 :
-		    ck->c.type == CHECK_SSL ? 443 :
-		    ck->c.type == CHECK_SMTP ? 25 : 0;
+		port = ck->c->type == CHECK_HTTP ? 80 :
+		    ck->c->type == CHECK_SSL ? 443 :
+		    ck->c->type == CHECK_SMTP ? 25 : 0;
 	if (a->af == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ck->dst;
 
@@ -747,14 +747,14 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 		sin6->sin6_port = htons(port);
 		ck->dstlen = sizeof(*sin6);
 	}
-	if (port == 0 && ck->c.type != CHECK_MISC && ck->c.type != CHECK_PING)
+	if (port == 0 && ck->c->type != CHECK_MISC && ck->c->type != CHECK_PING)
 		ck->dstlen = 0;
 	addr_port_str(a->af, a->u.raw, port, ck->dst_str,
 	    sizeof(ck->dst_str));
 
 	ck->fd = -1;
 	ck->weight = -1;
-	ck->up = !(ck->c.alpha || vs->c.alpha);
+	ck->up = !(ck->c->alpha || vs->c.alpha);
 	ck->last_change = time(NULL);
 	strlcpy(ck->reason, ck->up ? "not checked yet" :
 	    "alpha: down until checked", sizeof(ck->reason));
@@ -788,7 +788,7 @@ check_same(const struct check *ck, const struct check_rs *rs,
 	size_t			 i = 0;
 
 	if (memcmp(&ck->rs->id, &rs->id, sizeof(rs->id)) != 0 ||
-	    memcmp(&ck->c, &cc->c, sizeof(ck->c)) != 0)
+	    memcmp(ck->c, &cc->c, sizeof(*ck->c)) != 0)
 		return (0);
 	TAILQ_FOREACH(u, &cc->urls, entry) {
 		if (i >= ck->nurls ||
@@ -948,7 +948,7 @@ check_reconf(const struct had_conf *conf)
 	ridx_init(&cx, n);
 	n = 0;
 	TAILQ_FOREACH(ck, &old, entry) {
-		ridx_add(&cx, check_hash(&ck->rs->id, &ck->c), n, ck);
+		ridx_add(&cx, check_hash(&ck->rs->id, ck->c), n, ck);
 		n++;
 	}
 	TAILQ_FOREACH(vs, &conf->vss, entry) {
@@ -973,9 +973,12 @@ check_reconf(const struct had_conf *conf)
 				rs->weight = ors->weight;
 			}
 			TAILQ_FOREACH(cc, &crs->checks, entry) {
-				if ((ck = ridx_take_check(&cx, rs, cc)) != NULL)
+				if ((ck = ridx_take_check(&cx, rs, cc)) != NULL) {
 					TAILQ_REMOVE(&old, ck, entry);
-				else {
+					/* The old config goes after this. */
+					ck->c = &cc->c;
+					ck->vhost = vs->c.virtualhost;
+				} else {
 					ck = check_new(vs, crs, cc);
 					check_schedule_first(ck);
 				}
@@ -1027,10 +1030,10 @@ check_ctl(struct imsg *imsg)
 		row.rs_up = ck->rs->up;
 		row.successes = ck->successes;
 		row.failures = ck->failures;
-		row.rise = ck->c.rise;
-		row.fall = ck->c.fall;
+		row.rise = ck->c->rise;
+		row.fall = ck->c->fall;
 		row.latency_ms = ck->latency_ms;
-		row.delay_loop_ms = ck->c.delay_loop_ms;
+		row.delay_loop_ms = ck->c->delay_loop_ms;
 		row.rounds = ck->rounds;
 		row.last_change = ck->last_change;
 		row.weight = ck->weight;

@@ -119,7 +119,7 @@ smtp_reply(struct check *ck, int code)
 			check_result(ck, 0, "SMTP %d in the banner", code);
 			return;
 		}
-		helo = ck->c.helo_name[0] != '\0' ? ck->c.helo_name :
+		helo = ck->c->helo_name[0] != '\0' ? ck->c->helo_name :
 		    "localhost";
 		if (strpbrk(helo, "\r\n") != NULL) {
 			check_result(ck, 0, "bad helo_name");
@@ -216,7 +216,7 @@ smtp_timeout(struct check *ck)
 	struct smtp_state	*ss = ck->priv;
 	char			 t[16];
 
-	check_secs(ck->c.connect_timeout_ms, t, sizeof(t));
+	check_secs(ck->c->connect_timeout_ms, t, sizeof(t));
 	if (ss == NULL || ss->phase == SM_CONNECT)
 		check_result(ck, 0, "connect timeout after %s", t);
 	else

@@ -31,7 +31,7 @@ udp_read(int fd, short ev, void *arg)
 		check_result(ck, 0, "%s", check_errstr(errno, 1));
 		return;
 	}
-	wl = check_hex_decode(ck->c.require_reply, want, sizeof(want));
+	wl = check_hex_decode(ck->c->require_reply, want, sizeof(want));
 	if (wl < 0) {
 		check_result(ck, 0, "bad require_reply");
 		return;
@@ -50,7 +50,7 @@ udp_start(struct check *ck)
 	uint8_t		 payload[UDP_MAX];
 	int		 len;
 
-	if ((len = check_hex_decode(ck->c.payload, payload,
+	if ((len = check_hex_decode(ck->c->payload, payload,
 	    sizeof(payload))) < 0) {
 		check_result(ck, 0, "bad payload");
 		return;
@@ -70,8 +70,8 @@ udp_timeout(struct check *ck)
 {
 	char	 t[16];
 
-	check_secs(ck->c.connect_timeout_ms, t, sizeof(t));
-	if (ck->c.require_reply[0] != '\0')
+	check_secs(ck->c->connect_timeout_ms, t, sizeof(t));
+	if (ck->c->require_reply[0] != '\0')
 		check_result(ck, 0, "no reply after %s", t);
 	else
 		check_result(ck, 1, "no ICMP error in %s", t);

@@ -89,11 +89,11 @@ struct check {
 	TAILQ_ENTRY(check)	 entry;		/* all checks */
 	TAILQ_ENTRY(check)	 rs_entry;	/* checks of one real server */
 	struct check_rs		*rs;
-	struct check_conf	 c;
+	const struct check_conf	*c;	/* in the running config */
 	struct check_url_conf	*urls;
 	size_t			 nurls;
 	const struct check_type	*type;
-	char			 vhost[CONF_HOSTLEN];	/* vs default */
+	const char		*vhost;	/* vs default, in the config */
 
 	struct sockaddr_storage	 dst;
 	socklen_t		 dstlen;

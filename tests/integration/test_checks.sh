@@ -412,6 +412,22 @@ after=$(grep -c "$C .*: \(up\|down\): " "$LOG")
 check "reload without change: no check changes state ($before, $after)" \
     [ "$before" = "$after" ]
 
+# Reload with one more virtual server: the 26 checks that stay keep their
+# state and go on running on the new config (checkd frees the old one);
+# the new check runs too.
+vs 1099 198.18.0.10 80 'TCP_CHECK { connect_timeout 1 }' >>"$T/had.conf"
+before=$(grep -c "$C .*: \(up\|down\): " "$LOG")
+r0=$(grep -c "$V:1001): pass" "$LOG")
+"$BUILD/hactl" -s "$T/had.sock" reload check >/dev/null 2>&1
+new_runs() { grep -q "TCP_CHECK 198.18.0.10:80 $V:1099): pass" "$LOG"; }
+check "reload with a new virtual server: its check runs" wait_for 6 new_runs
+kept_runs() { [ "$(grep -c "$V:1001): pass" "$LOG")" -ge $((r0 + 2)) ]; }
+check "reload with a new virtual server: a kept check goes on" \
+    wait_for 6 kept_runs
+after=$(grep -c "$C .*: \(up\|down\): " "$LOG")
+check "reload with a new virtual server: no kept check changes state ($before, $after)" \
+    [ "$before" = "$after" ]
+
 check "had still runs" kill -0 "$HADPID"
 if grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' "$LOG"; then
 	fail "sanitizer reports in the log"
