@@ -132,7 +132,7 @@ ms_since(const struct timespec *t0)
 	struct timespec	 now;
 	int64_t		 ms;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	check_clock(&now);
 	ms = (int64_t)(now.tv_sec - t0->tv_sec) * 1000 +
 	    (now.tv_nsec - t0->tv_nsec) / 1000000;
 	return (ms < 0 ? 0 : (uint32_t)ms);
@@ -408,7 +408,7 @@ check_schedule_first(struct check *ck)
 	    arc4random_uniform(1000);
 	if (ck->c->warmup_ms > 0)
 		us += (uint64_t)arc4random_uniform(ck->c->warmup_ms) * 1000;
-	clock_gettime(CLOCK_MONOTONIC, &ck->planned);
+	check_clock(&ck->planned);
 	ts_add_us(&ck->planned, us);
 	check_wheel_add(&ck->timer, us);
 }
@@ -427,7 +427,7 @@ check_schedule_planned(struct check *ck)
 	struct timespec	 now;
 	int64_t		 us;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	check_clock(&now);
 	us = (int64_t)(ck->planned.tv_sec - now.tv_sec) * 1000000 +
 	    (ck->planned.tv_nsec - now.tv_nsec) / 1000;
 	if (us < 0) {
@@ -450,7 +450,7 @@ check_attempt(struct check *ck)
 	ck->connected = 0;
 	ck->fd = -1;
 	ck->tries++;
-	clock_gettime(CLOCK_MONOTONIC, &ck->att_start);
+	check_clock(&ck->att_start);
 	ck->type->start(ck);
 	/* The deadline only for an attempt that has to wait. */
 	if (!ck->running)
@@ -467,7 +467,7 @@ check_fire(void *arg)
 	struct check	*ck = arg;
 
 	if (ck->running) {
-		clock_gettime(CLOCK_MONOTONIC, &ck->planned);
+		check_clock(&ck->planned);
 		ts_add_us(&ck->planned, (uint64_t)ck->c->delay_loop_ms * 1000);
 		check_schedule(ck, ck->c->delay_loop_ms);
 		return;
@@ -479,7 +479,7 @@ check_fire(void *arg)
 		return;
 	}
 	ck->tries = 0;
-	clock_gettime(CLOCK_MONOTONIC, &ck->round_start);
+	check_clock(&ck->round_start);
 	ts_add_us(&ck->planned, (uint64_t)ck->c->delay_loop_ms * 1000);
 	check_attempt(ck);
 }

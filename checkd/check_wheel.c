@@ -29,12 +29,30 @@ static uint64_t			 wheel_done;	/* every slot <= it is run */
 static uint64_t			 wheel_armed;	/* 0: not armed */
 static size_t			 wheel_count;
 
+/*
+ * While the wheel runs its due entries (the start of every attempt),
+ * the time is read once per batch of WHEEL_CLOCK_EVERY entries, not
+ * several times by each: stale by the time 32 attempts take to start.
+ */
+#define WHEEL_CLOCK_EVERY	32
+static struct timespec		 wheel_ts;
+static int			 wheel_in_run;
+
+void
+check_clock(struct timespec *ts)
+{
+	if (wheel_in_run)
+		*ts = wheel_ts;
+	else
+		clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
 static uint64_t
 wheel_now(void)
 {
 	struct timespec	 ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	check_clock(&ts);
 	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
@@ -73,8 +91,11 @@ wheel_run(int fd, short ev, void *arg)
 	struct wheel_list	 due = TAILQ_HEAD_INITIALIZER(due);
 	struct wheel_entry	*e, *next;
 	uint64_t		 now, t, end;
+	unsigned int		 n = 0;
 
 	wheel_armed = 0;
+	clock_gettime(CLOCK_MONOTONIC, &wheel_ts);
+	wheel_in_run = 1;
 	now = wheel_now();
 	/* A late wakeup visits each slot once at most. */
 	end = now;
@@ -95,10 +116,13 @@ wheel_run(int fd, short ev, void *arg)
 		TAILQ_REMOVE(&due, e, entry);
 		e->armed = 0;
 		wheel_count--;
+		if (++n % WHEEL_CLOCK_EVERY == 0)
+			clock_gettime(CLOCK_MONOTONIC, &wheel_ts);
 		e->cb(e->arg);
 	}
 	if ((t = wheel_next()) != 0)
 		wheel_arm(t, wheel_now());
+	wheel_in_run = 0;
 }
 
 void

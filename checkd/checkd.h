@@ -26,6 +26,7 @@ struct wheel_entry {
 TAILQ_HEAD(wheel_list, wheel_entry);
 
 void	check_wheel_init(struct event_base *);
+void	check_clock(struct timespec *);
 void	check_wheel_set(struct wheel_entry *, void (*)(void *), void *);
 void	check_wheel_add(struct wheel_entry *, uint64_t);
 void	check_wheel_del(struct wheel_entry *);
