@@ -240,19 +240,7 @@ rs_id(const struct vs_conf *vs, const struct rs_conf *rs,
     struct msg_rs_state *id)
 {
 	memset(id, 0, sizeof(*id));
-	id->vs_type = vs->type;
-	if (vs->type == VS_TYPE_ADDR) {
-		id->vs_af = vs->addr.af;
-		memcpy(id->vs_addr, vs->addr.u.raw, sizeof(id->vs_addr));
-		id->vs_port = vs->port;
-	}
-	id->vs_proto = vs->protocol;
-	id->vs_fwmark = vs->type == VS_TYPE_FWMARK ? vs->fwmark : 0;
-	if (vs->type == VS_TYPE_GROUP)
-		strlcpy(id->vs_group, vs->group, sizeof(id->vs_group));
-	id->rs_af = rs->addr.af;
-	id->rs_port = rs->port;
-	memcpy(id->rs_addr, rs->addr.u.raw, sizeof(id->rs_addr));
+	conf_lvs_id(vs, rs, &id->id);
 }
 
 /* Socket, bind, non-blocking connect.  -1: the attempt has concluded. */
@@ -827,13 +815,13 @@ rs_id_hash(const struct msg_rs_state *id)
 {
 	uint32_t	 h = 2166136261U;
 
-	h = fnv(h, id->rs_addr, sizeof(id->rs_addr));
-	h = fnv(h, &id->rs_port, sizeof(id->rs_port));
-	h = fnv(h, id->vs_addr, sizeof(id->vs_addr));
-	h = fnv(h, &id->vs_port, sizeof(id->vs_port));
-	h = fnv(h, &id->vs_fwmark, sizeof(id->vs_fwmark));
-	return (fnv(h, id->vs_group, strnlen(id->vs_group,
-	    sizeof(id->vs_group))));
+	h = fnv(h, id->id.rs_addr, sizeof(id->id.rs_addr));
+	h = fnv(h, &id->id.rs_port, sizeof(id->id.rs_port));
+	h = fnv(h, id->id.vs_addr, sizeof(id->id.vs_addr));
+	h = fnv(h, &id->id.vs_port, sizeof(id->id.vs_port));
+	h = fnv(h, &id->id.vs_fwmark, sizeof(id->id.vs_fwmark));
+	return (fnv(h, id->id.vs_group, strnlen(id->id.vs_group,
+	    sizeof(id->id.vs_group))));
 }
 
 /* A part of what check_same() compares: cheap, and tells most apart. */

@@ -140,8 +140,9 @@ conf_rs_name(const struct rs_conf *rs, char *buf, size_t len)
 	return (buf);
 }
 
-static int
-id_is_vs(const struct msg_lvs_id *id, const struct vs_conf *c)
+/* Whether the identity names that virtual server. */
+int
+conf_lvs_id_is_vs(const struct msg_lvs_id *id, const struct vs_conf *c)
 {
 	if (id->vs_type != c->type)
 		return (0);
@@ -192,7 +193,7 @@ conf_lvs_find(const struct had_conf *conf, const struct msg_lvs_id *id,
 	if (id->rs_af != 0 && id->rs_af != AF_INET && id->rs_af != AF_INET6)
 		return (-1);
 	TAILQ_FOREACH(vs, &conf->vss, entry)
-		if (id_is_vs(id, &vs->c))
+		if (conf_lvs_id_is_vs(id, &vs->c))
 			break;
 	if (vs == NULL)
 		return (0);

@@ -199,11 +199,12 @@ struct msg_link {
 };
 
 /*
- * Health of one real server of one virtual server, checkd -> lvsd.  The
- * virtual server is named as in the config (address/port/protocol,
- * fwmark, or group); lvsd checks it is one of its own.
+ * A virtual server, and maybe one of its real servers, by value as the
+ * config has them (not by index: had's config may be newer during a
+ * reload).  Only the fields of vs_type are set, the others are zero:
+ * address, port and protocol; fwmark; or group name.  rs_af 0: none.
  */
-struct msg_rs_state {
+struct msg_lvs_id {
 	uint32_t	vs_type;	/* enum vs_type_conf */
 	uint8_t		vs_af;
 	uint8_t		vs_proto;	/* enum lvs_proto_conf */
@@ -215,6 +216,15 @@ struct msg_rs_state {
 	uint8_t		pad;
 	uint16_t	rs_port;
 	uint8_t		rs_addr[16];
+};
+
+/*
+ * Health of one real server of one virtual server, checkd -> lvsd.  The
+ * virtual server is named as in the config (address/port/protocol,
+ * fwmark, or group); lvsd checks it is one of its own.
+ */
+struct msg_rs_state {
+	struct msg_lvs_id id;		/* rs_af set */
 	uint32_t	up;
 	int32_t		weight;		/* -1: the configured weight */
 	char		reason[HAD_REASONLEN];
@@ -269,25 +279,6 @@ struct msg_notify {
 	uint32_t	priority;
 };
 
-/*
- * A virtual server, and maybe one of its real servers, by value as the
- * config has them (not by index: had's config may be newer during a
- * reload).  Only the fields of vs_type are set, the others are zero:
- * address, port and protocol; fwmark; or group name.  rs_af 0: none.
- */
-struct msg_lvs_id {
-	uint32_t	vs_type;	/* enum vs_type_conf */
-	uint8_t		vs_af;
-	uint8_t		vs_proto;	/* enum lvs_proto_conf */
-	uint16_t	vs_port;
-	uint8_t		vs_addr[16];
-	uint32_t	vs_fwmark;
-	char		vs_group[HAD_NAMELEN];
-	uint8_t		rs_af;
-	uint8_t		pad;
-	uint16_t	rs_port;
-	uint8_t		rs_addr[16];
-};
 
 enum lvs_notify_event {
 	LVS_NOTIFY_QUORUM_UP = 1,	/* quorum_up of the virtual server */

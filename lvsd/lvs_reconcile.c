@@ -2021,24 +2021,6 @@ lvs_sync_vip(const char *instance)
 /*
  * Health from checkd.
  */
-static int
-rs_msg_matches_vs(const struct msg_rs_state *m, const struct vs_conf *c)
-{
-	if (m->vs_type != c->type)
-		return (0);
-	switch (c->type) {
-	case VS_TYPE_ADDR:
-		return (m->vs_af == c->addr.af && m->vs_port == c->port &&
-		    m->vs_proto == c->protocol &&
-		    addr_eq(c->addr.af, m->vs_addr, c->addr.u.raw));
-	case VS_TYPE_FWMARK:
-		return (m->vs_fwmark == c->fwmark);
-	default:
-		return (strncmp(m->vs_group, c->group,
-		    sizeof(m->vs_group)) == 0);
-	}
-}
-
 void
 lvs_rs_health(const struct msg_rs_state *m)
 {
@@ -2053,8 +2035,8 @@ lvs_rs_health(const struct msg_rs_state *m)
 	if (cur == NULL)
 		return;
 	if (m->up > 1 || m->weight < -1 || m->weight > 65535 ||
-	    (m->rs_af != AF_INET && m->rs_af != AF_INET6) ||
-	    memchr(m->vs_group, '\0', sizeof(m->vs_group)) == NULL ||
+	    (m->id.rs_af != AF_INET && m->id.rs_af != AF_INET6) ||
+	    memchr(m->id.vs_group, '\0', sizeof(m->id.vs_group)) == NULL ||
 	    memchr(m->reason, '\0', sizeof(m->reason)) == NULL) {
 		log_warnx("ipvs: malformed real server state from checkd "
 		    "ignored");
@@ -2062,14 +2044,14 @@ lvs_rs_health(const struct msg_rs_state *m)
 	}
 	i = 0;
 	TAILQ_FOREACH(vs, &cur->vss, entry) {
-		if (rs_msg_matches_vs(m, &vs->c))
+		if (conf_lvs_id_is_vs(&m->id, &vs->c))
 			break;
 		i++;
 	}
 	memset(&d, 0, sizeof(d));
-	d.af = m->rs_af;
-	memcpy(d.addr, m->rs_addr, 16);
-	d.port = m->rs_port;
+	d.af = m->id.rs_af;
+	memcpy(d.addr, m->id.rs_addr, 16);
+	d.port = m->id.rs_port;
 	lvs_dest_name(&d, dn, sizeof(dn));
 	if (vs == NULL || i >= nvst) {
 		log_warnx("ipvs: state of %s for an unknown virtual server "
@@ -2078,8 +2060,8 @@ lvs_rs_health(const struct msg_rs_state *m)
 	}
 	j = 0;
 	TAILQ_FOREACH(rs, &vs->rss, entry) {
-		if (rs->c.addr.af == m->rs_af && rs->c.port == m->rs_port &&
-		    addr_eq(m->rs_af, rs->c.addr.u.raw, m->rs_addr))
+		if (rs->c.addr.af == m->id.rs_af && rs->c.port == m->id.rs_port &&
+		    addr_eq(m->id.rs_af, rs->c.addr.u.raw, m->id.rs_addr))
 			break;
 		j++;
 	}

@@ -179,7 +179,7 @@ lvs_dispatch_check(struct imsg *imsg)
 	if (imsg_check_size(imsg, sizeof(rs), "checkd") == -1)
 		return (-1);
 	memcpy(&rs, imsg->data, sizeof(rs));
-	rs.vs_group[sizeof(rs.vs_group) - 1] = '\0';
+	rs.id.vs_group[sizeof(rs.id.vs_group) - 1] = '\0';
 	rs.reason[sizeof(rs.reason) - 1] = '\0';
 	lvs_rs_health(&rs);
 	return (0);
