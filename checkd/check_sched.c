@@ -205,16 +205,6 @@ check_hex_decode(const char *s, uint8_t *buf, size_t len)
 }
 
 static void
-addr_port_str(int af, const void *addr, uint16_t port, char *buf, size_t len)
-{
-	char	 a[INET6_ADDRSTRLEN];
-
-	if (inet_ntop(af, addr, a, sizeof(a)) == NULL)
-		strlcpy(a, "?", sizeof(a));
-	snprintf(buf, len, af == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
-}
-
-static void
 vs_str(const struct vs_conf *vs, char *buf, size_t len)
 {
 	static const char *const protos[] = { "", "/udp", "/sctp" };
@@ -227,7 +217,7 @@ vs_str(const struct vs_conf *vs, char *buf, size_t len)
 		snprintf(buf, len, "group %s", vs->group);
 		break;
 	default:
-		addr_port_str(vs->addr.af, vs->addr.u.raw, vs->port, buf, len);
+		conf_addr_port(vs->addr.af, vs->addr.u.raw, vs->port, buf, len);
 		if (vs->protocol > 0 && vs->protocol < LVS_PROTO_MAX)
 			strlcat(buf, protos[vs->protocol], len);
 		break;
@@ -430,7 +420,8 @@ check_attempt(struct check *ck)
 {
 	uint64_t	 ms;
 
-	if (check_suspend_skip(ck)) {	/* ha_suspend: the VIP is not here */
+	/* ha_suspend: the virtual server's address is not here. */
+	if (check_suspend_skip(ck)) {
 		check_schedule_planned(ck);
 		return;
 	}
@@ -737,7 +728,7 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 	}
 	if (port == 0 && ck->c->type != CHECK_MISC && ck->c->type != CHECK_PING)
 		ck->dstlen = 0;
-	addr_port_str(a->af, a->u.raw, port, ck->dst_str,
+	conf_addr_port(a->af, a->u.raw, port, ck->dst_str,
 	    sizeof(ck->dst_str));
 
 	ck->fd = -1;
@@ -951,7 +942,7 @@ check_reconf(const struct had_conf *conf)
 			if (vsbuf[0] == '\0')
 				vs_str(&vs->c, vsbuf, sizeof(vsbuf));
 			strlcpy(rs->vs_str, vsbuf, sizeof(rs->vs_str));
-			addr_port_str(crs->c.addr.af, crs->c.addr.u.raw,
+			conf_addr_port(crs->c.addr.af, crs->c.addr.u.raw,
 			    crs->c.port, rs->rs_str, sizeof(rs->rs_str));
 			rs->up = 1;
 			rs->weight = -1;
@@ -961,7 +952,8 @@ check_reconf(const struct had_conf *conf)
 				rs->weight = ors->weight;
 			}
 			TAILQ_FOREACH(cc, &crs->checks, entry) {
-				if ((ck = ridx_take_check(&cx, rs, cc)) != NULL) {
+				ck = ridx_take_check(&cx, rs, cc);
+				if (ck != NULL) {
 					TAILQ_REMOVE(&old, ck, entry);
 					/* The old config goes after this. */
 					ck->c = &cc->c;

@@ -25,7 +25,7 @@
 
 static struct wheel_list	 slots[WHEEL_SLOTS];
 static struct event		*wheel_ev;
-static uint64_t			 wheel_done;	/* every slot <= it is run */
+static uint64_t			 wheel_done;	/* slots <= it have run */
 static uint64_t			 wheel_armed;	/* 0: not armed */
 static size_t			 wheel_count;
 

@@ -79,8 +79,9 @@ conf_lvs_id(const struct vs_conf *vs, const struct rs_conf *rs,
 	memcpy(id->rs_addr, rs->addr.u.raw, addr_len(rs->addr.af));
 }
 
-static void
-addr_port(int af, const uint8_t *addr, uint16_t port, char *buf,
+/* "198.18.0.1:80", "[2001:db8::1]:80" */
+void
+conf_addr_port(int af, const void *addr, uint16_t port, char *buf,
     size_t len)
 {
 	char	 a[INET6_ADDRSTRLEN];
@@ -98,7 +99,8 @@ conf_lvs_id_vs(const struct msg_lvs_id *id, char *buf, size_t len)
 
 	switch (id->vs_type) {
 	case VS_TYPE_ADDR:
-		addr_port(id->vs_af, id->vs_addr, id->vs_port, a, sizeof(a));
+		conf_addr_port(id->vs_af, id->vs_addr, id->vs_port, a,
+		    sizeof(a));
 		snprintf(buf, len, "%s %s",
 		    conf_enum_name(conf_proto_names, id->vs_proto), a);
 		break;
@@ -120,7 +122,7 @@ conf_lvs_id_vs(const struct msg_lvs_id *id, char *buf, size_t len)
 const char *
 conf_lvs_id_rs(const struct msg_lvs_id *id, char *buf, size_t len)
 {
-	addr_port(id->rs_af, id->rs_addr, id->rs_port, buf, len);
+	conf_addr_port(id->rs_af, id->rs_addr, id->rs_port, buf, len);
 	return (buf);
 }
 
@@ -136,7 +138,7 @@ conf_vs_name(const struct vs_conf *vs, char *buf, size_t len)
 const char *
 conf_rs_name(const struct rs_conf *rs, char *buf, size_t len)
 {
-	addr_port(rs->addr.af, rs->addr.u.raw, rs->port, buf, len);
+	conf_addr_port(rs->addr.af, rs->addr.u.raw, rs->port, buf, len);
 	return (buf);
 }
 

@@ -36,6 +36,7 @@ void		 conf_lvs_id(const struct vs_conf *, const struct rs_conf *,
 		    struct msg_lvs_id *);
 const char	*conf_lvs_id_vs(const struct msg_lvs_id *, char *, size_t);
 const char	*conf_lvs_id_rs(const struct msg_lvs_id *, char *, size_t);
+void		 conf_addr_port(int, const void *, uint16_t, char *, size_t);
 int		 conf_lvs_id_is_vs(const struct msg_lvs_id *,
 		    const struct vs_conf *);
 const char	*conf_vs_name(const struct vs_conf *, char *, size_t);

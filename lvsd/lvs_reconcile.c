@@ -60,7 +60,7 @@
 static const struct had_conf	*cur;
 static struct lvs_vs_st		*vst;
 static size_t			 nvst;
-static struct lvs_table		 gone;	/* ours, removed by a reload */
+static struct lvs_table		 gone;	/* ours, gone with a reload */
 
 /*
  * Real servers a reload removed from a virtual server that stays: kept
@@ -71,7 +71,7 @@ static struct lvs_table		 gone;	/* ours, removed by a reload */
 struct lvs_drain {
 	struct lvs_svc	 svc;		/* the key; dests NULL */
 	struct lvs_dest	 dest;		/* weight 0, drain 1 */
-	time_t		 until;		/* CLOCK_MONOTONIC seconds */
+	time_t		 until;		/* CLOCK_MONOTONIC, s */
 	uint32_t	 secs;		/* lvs_drain_time when it began */
 };
 static struct lvs_drain		*drains;
@@ -98,7 +98,7 @@ static void	reconcile_want(struct lvs_table *, const uint8_t *, int);
  * and reconciles against it at once.
  */
 #define LVS_APPLY_SLICE_MS	100
-#define LVS_GET_MAX		32	/* services read one by one, at most */
+#define LVS_GET_MAX		32	/* at most, read one by one */
 static struct lvs_ops		 pend;
 static size_t			 pend_next;
 static int			 pend_repair;
@@ -121,7 +121,7 @@ static int			 synced;
  * loop for all the virtual servers they touched (10000 checks report at
  * start-up: one reconcile, not 10000 dumps of the table).
  */
-static uint8_t			*dirty;		/* per virtual server */
+static uint8_t			*dirty;	/* per virtual server */
 static size_t			 ndirty;
 static int			 any_dirty;
 static struct event		*health_ev;
@@ -376,20 +376,6 @@ proto_name(int p)
 	}
 }
 
-static void
-addr_port(int af, const uint8_t *addr, uint16_t port, char *buf,
-    size_t len)
-{
-	char	 a[INET6_ADDRSTRLEN];
-
-	if (inet_ntop(af, addr, a, sizeof(a)) == NULL)
-		strlcpy(a, "?", sizeof(a));
-	if (af == AF_INET6)
-		snprintf(buf, len, "[%s]:%u", a, port);
-	else
-		snprintf(buf, len, "%s:%u", a, port);
-}
-
 const char *
 lvs_svc_name(const struct lvs_svc *s, char *buf, size_t len)
 {
@@ -400,7 +386,7 @@ lvs_svc_name(const struct lvs_svc *s, char *buf, size_t len)
 		    s->af == AF_INET6 ? " IPv6" : "");
 		return (buf);
 	}
-	addr_port(s->af, s->addr, s->port, a, sizeof(a));
+	conf_addr_port(s->af, s->addr, s->port, a, sizeof(a));
 	snprintf(buf, len, "%s %s", proto_name(s->protocol), a);
 	return (buf);
 }
@@ -408,7 +394,7 @@ lvs_svc_name(const struct lvs_svc *s, char *buf, size_t len)
 const char *
 lvs_dest_name(const struct lvs_dest *d, char *buf, size_t len)
 {
-	addr_port(d->af, d->addr, d->port, buf, len);
+	conf_addr_port(d->af, d->addr, d->port, buf, len);
 	return (buf);
 }
 
@@ -2060,7 +2046,8 @@ lvs_rs_health(const struct msg_rs_state *m)
 	}
 	j = 0;
 	TAILQ_FOREACH(rs, &vs->rss, entry) {
-		if (rs->c.addr.af == m->id.rs_af && rs->c.port == m->id.rs_port &&
+		if (rs->c.addr.af == m->id.rs_af &&
+		    rs->c.port == m->id.rs_port &&
 		    addr_eq(m->id.rs_af, rs->c.addr.u.raw, m->id.rs_addr))
 			break;
 		j++;
