@@ -40,8 +40,9 @@ ip -n "$NS" addr add 2001:db8::10/128 dev lo nodad
 
 # One line in a file per accepted connection, per port.
 cat >"$T/count.py" <<'PYEOF'
-import selectors, socket, sys
+import selectors, socket, sys, time
 d = sys.argv[1]
+end = time.monotonic() + 600	# never outlives a stuck test
 sel = selectors.DefaultSelector()
 for af, addr, port in ((socket.AF_INET, "198.18.0.10", 8080),
                        (socket.AF_INET, "198.18.0.10", 8081),
@@ -53,14 +54,16 @@ for af, addr, port in ((socket.AF_INET, "198.18.0.10", 8080),
     open("%s/acc.%d" % (d, port), "w").close()
     sel.register(s, selectors.EVENT_READ, port)
 print("ready", flush=True)
-while True:
+while time.monotonic() < end:
     for key, _ in sel.select(timeout=1):
         c, _ = key.fileobj.accept()
         c.close()
         with open("%s/acc.%d" % (d, key.data), "a") as f:
             f.write("x\n")
 PYEOF
-nsx python3 "$T/count.py" "$T" >"$T/count.log" 2>&1 &
+# Not through nsx: a function run in the background is a subshell, and
+# its pid is not the listener's.
+ip netns exec "$NS" python3 "$T/count.py" "$T" >"$T/count.log" 2>&1 &
 LPID=$!
 check "the counting listeners are ready" wait_for 5 grep -q ready "$T/count.log"
 
@@ -119,8 +122,8 @@ fi
 pass "the test config parses"
 
 LOG=$T/had.log
-nsx "$BUILD/had" -d -v -X "$BUILD" -f "$T/had.conf" -s "$T/had.sock" \
-    -p "$T/had.pid" -C "$T/empty" >"$LOG" 2>&1 &
+ip netns exec "$NS" "$BUILD/had" -d -v -X "$BUILD" -f "$T/had.conf" \
+    -s "$T/had.sock" -p "$T/had.pid" -C "$T/empty" >"$LOG" 2>&1 &
 HADPID=$!
 
 # row VS FIELD: one field of the check of a virtual server, from hactl -j.
