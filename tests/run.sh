@@ -69,10 +69,44 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_unit build-san
 
+# Our programs running from the build trees, by pid (a test must stop
+# every process it starts).
+ours() {
+	local d e
+	for d in /proc/[0-9]*; do
+		e=$(readlink "$d/exe" 2>/dev/null) || continue
+		case "$e" in
+		"$PWD"/build/*|"$PWD"/build-san/*) echo "${d#/proc/}" ;;
+		esac
+	done
+}
+BEFORE=" $(ours | tr '\n' ' ') "
+left_behind() {
+	local p n
+	for n in 1 2 3 4 5 6 7 8 9 10; do
+		LEFT=""
+		for p in $(ours); do
+			case "$BEFORE" in *" $p "*) continue ;; esac
+			LEFT="$LEFT $p"
+		done
+		[ -z "$LEFT" ] && return 1
+		sleep 0.5
+	done
+	return 0
+}
+
 run_shell() {	# script build label
 	local out rc p f s
 	out=$(BUILD=$2 bash "$1" 2>&1)
 	rc=$?
+	if left_behind; then
+		for p in $LEFT; do
+			out="$out
+FAIL $(basename "$1" .sh): left running: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+			kill -KILL "$p" 2>/dev/null
+		done
+		rc=1
+	fi
 	p=$(echo "$out" | grep -c '^PASS ')
 	f=$(echo "$out" | grep -c '^FAIL ')
 	s=$(echo "$out" | grep -c '^SKIP ')
