@@ -613,11 +613,7 @@ http_next_url(struct check *ck)
 
 	SSL_free(hs->ssl);
 	hs->ssl = NULL;
-	event_del(ck->ev);
-	if (ck->fd != -1) {
-		close(ck->fd);
-		ck->fd = -1;
-	}
+	check_release(ck);
 	ck->connected = 0;
 	hs->phase = PH_CONNECT;
 	if (strpbrk(u->path, " \r\n\t") != NULL || u->path[0] == '\0') {
@@ -711,6 +707,7 @@ http_timeout(struct check *ck)
 const struct check_type check_type_http = {
 	.name = "HTTP_GET",
 	.stream = 1,
+	.keep_socket = 1,
 	.start = http_start,
 	.cleanup = http_cleanup,
 	.timeout = http_timeout,
@@ -719,6 +716,7 @@ const struct check_type check_type_http = {
 const struct check_type check_type_ssl = {
 	.name = "SSL_GET",
 	.stream = 1,
+	.keep_socket = 1,
 	.start = http_start,
 	.cleanup = http_cleanup,
 	.timeout = http_timeout,

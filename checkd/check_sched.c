@@ -116,6 +116,7 @@ void
 check_init(struct event_base *b)
 {
 	check_base = b;
+	check_sock_init();
 	check_wheel_init(b);
 }
 
@@ -245,6 +246,13 @@ check_connect(struct check *ck, int type)
 		check_result(ck, 0, "no address or port to probe");
 		return (-1);
 	}
+	if (ck->keep_fd != -1) {
+		/* Reset by the last attempt; still bound as bindto says. */
+		ck->fd = ck->keep_fd;
+		ck->keep_fd = -1;
+		check_sock_take();
+		goto connect;
+	}
 	if ((fd = socket(af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1) {
 		check_result(ck, 0, "socket: %s", strerror(errno));
 		return (-1);
@@ -285,7 +293,8 @@ check_connect(struct check *ck, int type)
 			return (-1);
 		}
 	}
-	if (connect(fd, (struct sockaddr *)&ck->dst, ck->dstlen) == -1 &&
+connect:
+	if (connect(ck->fd, (struct sockaddr *)&ck->dst, ck->dstlen) == -1 &&
 	    errno != EINPROGRESS) {
 		check_result(ck, 0, "%s", check_errstr(errno, 0));
 		return (-1);
@@ -469,20 +478,33 @@ check_stop(struct check *ck)
 {
 	if (ck->type->cleanup != NULL)
 		ck->type->cleanup(ck);
-	event_del(ck->ev);
 	evtimer_del(ck->tmo);
-	if (ck->fd != -1) {
-		/*
-		 * Abortive close: no FIN exchange and no TIME_WAIT left on
-		 * our side for every probe, thousands of times a second.
-		 */
-		struct linger	 l = { 1, 0 };
-
-		(void)setsockopt(ck->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
-		close(ck->fd);
-		ck->fd = -1;
-	}
+	check_release(ck);
 	ck->running = 0;
+}
+
+/*
+ * The attempt is done with its socket.  Abortive close: no FIN exchange
+ * and no TIME_WAIT left on our side for every probe, thousands of times
+ * a second; a stream socket is kept, reset, for the next attempt.
+ */
+void
+check_release(struct check *ck)
+{
+	struct linger	 l = { 1, 0 };
+
+	event_del(ck->ev);
+	if (ck->fd == -1)
+		return;
+	if (ck->type->keep_socket && ck->keep_fd == -1) {
+		if (check_sock_reset(ck->fd) == 0)
+			ck->keep_fd = ck->fd;
+	} else {
+		(void)setsockopt(ck->fd, SOL_SOCKET, SO_LINGER, &l,
+		    sizeof(l));
+		close(ck->fd);
+	}
+	ck->fd = -1;
 }
 
 static void
@@ -732,6 +754,7 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 	    sizeof(ck->dst_str));
 
 	ck->fd = -1;
+	ck->keep_fd = -1;
 	ck->weight = -1;
 	ck->up = !(ck->c->alpha || vs->c.alpha);
 	ck->last_change = time(NULL);
@@ -752,6 +775,8 @@ check_free(struct check *ck)
 {
 	if (ck->running)
 		check_stop(ck);
+	if (ck->keep_fd != -1)
+		check_sock_close(ck->keep_fd);
 	check_wheel_del(&ck->timer);
 	event_free(ck->tmo);
 	free(ck->ev);
@@ -908,7 +933,7 @@ check_reconf(const struct had_conf *conf)
 	struct conf_check	*cc;
 	struct reconf_idx	 rx, cx;
 	char			 vsbuf[sizeof(rs->vs_str)];
-	size_t			 n;
+	size_t			 n, nkeep;
 
 	TAILQ_CONCAT(&old, &checks, entry);
 	TAILQ_CONCAT(&oldrs, &rss, entry);
@@ -979,6 +1004,11 @@ check_reconf(const struct had_conf *conf)
 		TAILQ_REMOVE(&oldrs, ors, entry);
 		free(ors);
 	}
+	nkeep = 0;
+	TAILQ_FOREACH(ck, &checks, entry)
+		if (ck->type->keep_socket)
+			nkeep++;
+	check_sock_budget(nkeep);
 	/* New or changed real servers: tell lvsd where it differs. */
 	TAILQ_FOREACH(rs, &rss, entry)
 		check_rs_update(rs, 0);

@@ -227,6 +227,7 @@ smtp_timeout(struct check *ck)
 const struct check_type check_type_smtp = {
 	.name = "SMTP_CHECK",
 	.stream = 1,
+	.keep_socket = 1,
 	.start = smtp_start,
 	.cleanup = smtp_cleanup,
 	.timeout = smtp_timeout,

@@ -44,5 +44,6 @@ tcp_start(struct check *ck)
 const struct check_type check_type_tcp = {
 	.name = "TCP_CHECK",
 	.stream = 1,
+	.keep_socket = 1,
 	.start = tcp_start,
 };

@@ -67,6 +67,7 @@ struct ssl_ctx_st;
 struct check_type {
 	const char	*name;
 	int		 stream;	/* SOCK_STREAM, else datagram */
+	int		 keep_socket;	/* reuse it: check_sock.c */
 	void		(*start)(struct check *);
 	void		(*cleanup)(struct check *);
 	/* The deadline passed; NULL: a generic failure. */
@@ -105,6 +106,7 @@ struct check {
 	struct event		*tmo;		/* attempt deadline */
 	struct event		*ev;		/* socket readiness */
 	int			 fd;
+	int			 keep_fd;	/* idle, reset, for the next */
 	int			 running;
 	int			 retrying;	/* the timer retries */
 	uint32_t		 tries;		/* attempts in this round */
@@ -145,6 +147,15 @@ void	 check_shutdown(void);
 void	 check_result(struct check *, int, const char *, ...)
 	    __attribute__((__format__(printf, 3, 4)));
 int	 check_connect(struct check *, int);
+void	 check_release(struct check *);
+
+/* check_sock.c */
+void	 check_sock_init(void);
+int	 check_sock_reset(int);
+void	 check_sock_take(void);
+void	 check_sock_close(int);
+void	 check_sock_budget(size_t);
+size_t	 check_sock_kept(void);
 int	 check_connect_done(struct check *);
 void	 check_want(struct check *, short, void (*)(int, short, void *));
 const char *check_errstr(int, int);

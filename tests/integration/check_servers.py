@@ -5,6 +5,8 @@
 #   ADDR:2525  SMTP, banner 554
 #   ADDR:2526  SMTP, banner 220, HELO answered 550
 #   ADDR:5353  UDP, silent (no DNS reply)
+#   ADDR:8083  TCP, accepts, closes, and appends "ADDR PORT" of each peer
+#              to the file argv[2] (the source a bindto check uses)
 # Runs until killed; every socket is closed with the process.
 import selectors
 import socket
@@ -42,6 +44,10 @@ sel.register(smtp554, selectors.EVENT_READ, "554")
 smtp550 = listener(2526)
 sel.register(smtp550, selectors.EVENT_READ, "550")
 
+peers = listener(8083)
+sel.register(peers, selectors.EVENT_READ, "peers")
+peers_file = sys.argv[2] if len(sys.argv) > 2 else "/dev/null"
+
 udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 udp.bind((addr, 5353))
 sel.register(udp, selectors.EVENT_READ, "udp")
@@ -52,6 +58,11 @@ while True:
         what = key.data
         if what == "udp":
             udp.recv(2048)
+        elif what == "peers":
+            c, peer = peers.accept()
+            c.close()
+            with open(peers_file, "a") as f:
+                f.write("%s %d\n" % peer[:2])
         elif what == "silent":
             c, _ = silent.accept()
             held.append(c)

@@ -104,7 +104,8 @@ track $!
 ip netns exec "$NS" socat -T 0.5 UDP4-RECVFROM:7,bind=198.18.0.13,fork PIPE &
 track $!
 
-ip netns exec "$NS" $PY tests/integration/check_servers.py 198.18.0.14 >"$T/servers.log" 2>&1 &
+ip netns exec "$NS" $PY tests/integration/check_servers.py 198.18.0.14 "$T/peers" \
+    >"$T/servers.log" 2>&1 &
 track $!
 
 listening() {	# addr:port, TCP
@@ -223,6 +224,12 @@ MD5_HELLO=5d41402abc4b2a76b9719d911017c592
 		retry 2
 		delay_before_retry 0.3 }'
 	# a server with two checks is up only when both are
+	# Every round from bindto:bind_port (the socket is kept between
+	# rounds: it must keep both).
+	vs 1041 198.18.0.14 8083 'TCP_CHECK { connect_timeout 1
+		retry 0
+		bindto 198.18.0.100
+		bind_port 40123 }'
 	vs 1040 198.18.0.10 80 'TCP_CHECK { connect_timeout 1
 		retry 0 }
 		HTTP_GET { url { path /fail }
@@ -308,6 +315,15 @@ expect "real server with two checks down when one fails" \
     "real server 198.18.0.10:80 $V:1040): down: HTTP 503 from /fail"
 never "the passing check of that server never went down" \
     "$C TCP_CHECK 198.18.0.10:80 $V:1040): down"
+expect "TCP_CHECK with bindto and bind_port up" \
+    "real server 198.18.0.14:8083 $V:1041): up"
+rounds() { [ "$(wc -l <"$T/peers" 2>/dev/null || echo 0)" -ge "$1" ]; }
+check "TCP_CHECK with bindto: three rounds seen" wait_for 6 rounds 3
+if [ -s "$T/peers" ] && [ "$(sort -u "$T/peers")" = "198.18.0.100 40123" ]; then
+	pass "TCP_CHECK with bindto: every round from 198.18.0.100:40123 ($(wc -l <"$T/peers") rounds)"
+else
+	fail "TCP_CHECK with bindto: sources seen: $(sort "$T/peers" 2>/dev/null | uniq -c | tr '\n' ';')"
+fi
 expect "alpha: real server starts down" \
     "real server 198.18.0.10:80 $V:1004): down: alpha"
 expect "alpha: real server up after its check passed" \
@@ -384,7 +400,7 @@ while True:
 PYEOF
 $PY "$T/ctl.py" "$T/had.sock" >"$T/rows.txt" 2>&1
 n=$(grep -c '|' "$T/rows.txt")
-check "show checks: one row per check ($n)" [ "$n" = 26 ]
+check "show checks: one row per check ($n)" [ "$n" = 27 ]
 check "show checks: the 503 check is down with its reason" \
     grep -qF '198.18.0.100:1005|198.18.0.10:80|198.18.0.10:80|HTTP_GET|0|0|' "$T/rows.txt"
 check "show checks: the reason is in words" \
@@ -394,10 +410,10 @@ check "show checks: the DNS check is up" \
 
 # lvsd respawns: checkd sends it every state again.
 LPID=$(json_get "$T/procs.json" "[r['pid'] for r in d if r['name']=='lvsd'][0]" 2>/dev/null)
-n0=$(grep -c 'sent 25 real server states to lvsd' "$LOG")
+n0=$(grep -c 'sent 26 real server states to lvsd' "$LOG")
 if [ -n "$LPID" ] && kill_pid KILL "$LPID"; then
-	more() { [ "$(grep -c 'sent 25 real server states to lvsd' "$LOG")" -gt "$n0" ]; }
-	check "after an lvsd respawn, checkd sends all 25 states again" \
+	more() { [ "$(grep -c 'sent 26 real server states to lvsd' "$LOG")" -gt "$n0" ]; }
+	check "after an lvsd respawn, checkd sends all 26 states again" \
 	    wait_for 5 more
 else
 	fail "lvsd's pid from hactl show procs"
@@ -412,7 +428,7 @@ after=$(grep -c "$C .*: \(up\|down\): " "$LOG")
 check "reload without change: no check changes state ($before, $after)" \
     [ "$before" = "$after" ]
 
-# Reload with one more virtual server: the 26 checks that stay keep their
+# Reload with one more virtual server: the 27 checks that stay keep their
 # state and go on running on the new config (checkd frees the old one);
 # the new check runs too.
 vs 1099 198.18.0.10 80 'TCP_CHECK { connect_timeout 1 }' >>"$T/had.conf"
