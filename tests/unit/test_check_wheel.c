@@ -76,7 +76,15 @@ run_for(int secs)
 static void
 setup(void)
 {
-	base = event_base_new();
+	struct event_config	*cfg;
+
+	/* As every child's base (common/child.c): timers to the us. */
+	cfg = event_config_new();
+	cr_assert_not_null(cfg);
+	cr_assert_eq(event_config_set_flag(cfg,
+	    EVENT_BASE_FLAG_PRECISE_TIMER), 0);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
 	cr_assert_not_null(base);
 	check_wheel_init(base);
 	memset(items, 0, sizeof(items));
@@ -123,6 +131,49 @@ Test(check_wheel, every_entry_once_in_time_and_order)
 	}
 	cr_assert_eq(out_of_order, 0, "%d entries ran out of order",
 	    out_of_order);
+}
+
+static int
+cmp_ran(const void *a, const void *b)
+{
+	const struct item	*x = a, *y = b;
+
+	return (x->ran < y->ran ? -1 : x->ran > y->ran);
+}
+
+/*
+ * The wheel wakes at most every 4 ms (WHEEL_TICK): 500 entries over
+ * 300 ms run in at most 300 / 4 + 2 distinct milliseconds, each no more
+ * than a tick late (and a generous margin for a loaded machine).
+ */
+Test(check_wheel, wakes_at_most_every_tick)
+{
+	uint64_t	 t0;
+	int		 i, distinct = 0;
+
+	srandom(11);
+	t0 = now_ms();
+	for (i = 0; i < N; i++) {
+		uint64_t us = (uint64_t)(random() % 300) * 1000;
+
+		check_wheel_set(&items[i].e, ran, &items[i]);
+		check_wheel_add(&items[i].e, us);
+		items[i].due = t0 + us / 1000;
+		items[i].slot = items[i].e.when;
+		left++;
+	}
+	run_for(10);
+	cr_assert_eq(left, 0, "%d entries did not run", left);
+	for (i = 0; i < N; i++)
+		cr_assert_leq(items[i].ran, items[i].due + 4 + 250,
+		    "entry %d ran %llu ms late", i,
+		    (unsigned long long)(items[i].ran - items[i].due));
+	qsort(items, N, sizeof(items[0]), cmp_ran);
+	for (i = 0; i < N; i++)
+		if (i == 0 || items[i].ran != items[i - 1].ran)
+			distinct++;
+	cr_assert_leq(distinct, 300 / 4 + 2,
+	    "entries ran in %d distinct milliseconds of 300", distinct);
 }
 
 Test(check_wheel, deleted_and_moved_entries)
