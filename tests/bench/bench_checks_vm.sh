@@ -6,7 +6,15 @@
 # keepalived's checker (keepalived --check -n -l -D -f CONF) on the same
 # config: CPU in % of one core and RSS over BENCH_CPU_SECONDS (20), the
 # connections the targets accepted per second, the real servers held up
-# in the kernel's table.  Prints figures and ratios, not pass/fail.
+# in the kernel's table; the checker's context switches (each wakeup
+# costs about as much as a probe under TCG), the targets' CPU in the same
+# window, and both per connection the targets accepted: the checkers do
+# not probe at the same rate (keepalived counts delay_loop from the end of
+# a check, had from its planned start).  Over loopback the targets' half
+# of each handshake and teardown runs in whichever process's system call
+# sends the packet, so the checker-and-targets figure is the fairer one.
+# Prints figures and ratios, not pass/fail; a run varies by +-5 points,
+# so compare several.
 #
 # The targets are tcpsrv (built here from the C below): one epoll
 # process for every listener, since the guest has neither python nor
@@ -19,7 +27,8 @@
 # Env: BENCH_TCP_CHECKS (10000), BENCH_HTTP_CHECKS (2000),
 # BENCH_CPU_SECONDS (20), BENCH_SETTLE (6), BENCH_IMPLS ("had
 # keepalived"), BENCH_SCENARIOS ("tcp http"), BENCH_VM_MEM (3072),
-# BENCH_OUT (checks-vm.json goes there), BUILD (build).
+# BENCH_OUT (checks-vm.json goes there), BUILD (build), BENCH_PERF (1:
+# print a perf profile of each checker, from the guest).
 # Exit: non-zero only if nothing could be measured.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -169,6 +178,12 @@ export VMENV_BENCH_CPU_SECONDS=${BENCH_CPU_SECONDS:-20}
 export VMENV_BENCH_SETTLE=${BENCH_SETTLE:-6}
 export VMENV_BENCH_IMPLS=${BENCH_IMPLS:-had keepalived}
 export VMENV_BENCH_SCENARIOS=${BENCH_SCENARIOS:-tcp http}
+# BENCH_PERF=1: a profile of each checker in the guest (perf, from the
+# host's linux-perf; software clock, the guest has no PMU).
+if [ -n "${BENCH_PERF:-}" ] && command -v perf >/dev/null; then
+	export VM_EXTRA_BINS="$VM_EXTRA_BINS perf"
+	export VMENV_BENCH_PERF=1
+fi
 command -v keepalived >/dev/null ||
     { VM_EXTRA_BINS=${VM_EXTRA_BINS% keepalived}; echo "bench_checks_vm: keepalived is not installed: had alone"; }
 
@@ -204,14 +219,28 @@ for sc in ("tcp", "http"):
             print("%-9s %-11s not measured: %s" % (names[sc], impl + ":", d.get("note", "?")))
             continue
         measured = True
-        print("%-9s %-11s %5s checks at delay_loop 1: CPU %6s%% of one core, RSS %s kB (peak %s kB), "
+        print("%-9s %-11s %5s checks at delay_loop 1: CPU %6s%% of one core%s, RSS %s kB (peak %s kB), "
               "targets accepted %s conn/s, %s real servers up in IPVS%s" % (
-              names[sc], impl + ":", d["checks"], d["cpu"], d["rss_kb"], d["hwm_kb"],
+              names[sc], impl + ":", d["checks"], d["cpu"],
+              (" (schedstat %s%%)" % d["cpu_sched"]) if "cpu_sched" in d else "",
+              d["rss_kb"], d["hwm_kb"],
               d["conn_per_s"], d["kernel_rs_up"],
               ("; hactl: %s checks up" % d["checks_up"]) if "checks_up" in d else ""))
-        others = ["%s %s%%" % (k[:-4], v) for k, v in d.items() if k.endswith("_cpu")]
+        others = ["%s %s%%" % (k[:-4], v) for k, v in d.items()
+                  if k.endswith("_cpu")]
         if others:
             print("%-21s same window, other processes: %s" % ("", ", ".join(others)))
+        if "vcsw_per_s" in d:
+            print("%-21s context switches of the checker: %s/s voluntary (it waited), %s/s involuntary" % (
+                  "", d["vcsw_per_s"], d["ivcsw_per_s"]))
+        cps = float(d["conn_per_s"] or 0)
+        if cps > 0:
+            d["checker_ms_per_conn"] = float(d["cpu"]) * 10 / cps
+            line = "checker %.3f ms" % d["checker_ms_per_conn"]
+            if "targets_cpu" in d:
+                d["pair_ms_per_conn"] = (float(d["cpu"]) + float(d["targets_cpu"])) * 10 / cps
+                line += ", checker and targets %.3f ms" % d["pair_ms_per_conn"]
+            print("%-21s CPU per connection: %s" % ("", line))
 for sc in ("tcp", "http"):
     h, k = res.get(sc, {}).get("had", {}), res.get(sc, {}).get("keepalived", {})
     if h.get("rss_kb") and k.get("rss_kb"):
@@ -219,6 +248,11 @@ for sc in ("tcp", "http"):
         hr, kr = float(h["rss_kb"]), float(k["rss_kb"])
         print("%-9s had/keepalived: CPU %s, RSS %.2f" % (names[sc],
               ("%.3f" % (hc / kc)) if kc > 0 else "-", hr / kr if kr else 0))
+        for key, what in (("checker_ms_per_conn", "checker"),
+                          ("pair_ms_per_conn", "checker and targets")):
+            if h.get(key) and k.get(key):
+                print("%-9s had/keepalived: CPU per connection, %s: %.3f" % (
+                      names[sc], what, h[key] / k[key]))
 if not measured:
     print("bench_checks_vm: nothing measured")
     sys.exit(1)

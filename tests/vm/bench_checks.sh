@@ -51,6 +51,7 @@ tcpsrv tcp 198.18.1. 1 20 20000 20049 "$W/acc-tcp" > "$W/tcpsrv-tcp.log" 2>&1 &
 SRV1=$!
 tcpsrv http 198.18.2. 1 10 8000 8019 "$W/acc-http" > "$W/tcpsrv-http.log" 2>&1 &
 SRV2=$!
+srv_of() { if [ "$1" = tcp ]; then echo "$SRV1"; else echo "$SRV2"; fi; }
 wait_file "$W/acc-tcp" 10 || { echo "bench-chk: tcp listeners: $(cat "$W/tcpsrv-tcp.log")"; }
 wait_file "$W/acc-http" 10 || { echo "bench-chk: http listeners: $(cat "$W/tcpsrv-http.log")"; }
 
@@ -80,6 +81,9 @@ mkconf() {	# kind count file
 ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null; }
 acc() { cat "$1" 2>/dev/null || echo 0; }
+# Time on the CPU in ns (/proc/PID/schedstat, measured at every switch,
+# where the ticks above are sampled at each timer tick).
+runns() { awk '{ print $1 }' "/proc/$1/schedstat" 2>/dev/null || echo 0; }
 pct() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { printf "%.2f", (b - a) / 100 / s * 100 }'; }
 kernel_rs() { awk '$1 == "->" && $2 != "RemoteAddress:Port" && $4 > 0 { n++ } END { print n + 0 }' /proc/net/ip_vs; }
 
@@ -88,10 +92,29 @@ measure() {
 	local sc=$1 impl=$2 pid=$3 n=$4 t0 t1 c0 c1 a0 a1 wall o extra="" np pp
 	shift 4
 	local -A oc0
+	local r0 r1
 	for o in "$@"; do oc0[$o]=$(ticks "${o#*:}"); done
 	t0=$EPOCHREALTIME c0=$(ticks "$pid") a0=$(acc "$W/acc-$sc")
-	sleep "$SECS"
+	r0=$(runns "$pid")
+	local v0 n0 v1 n1
+	v0=$(status_kb "$pid" voluntary_ctxt_switches)
+	n0=$(status_kb "$pid" nonvoluntary_ctxt_switches)
+	if [ -n "${BENCH_PERF:-}" ] && command -v perf >/dev/null; then
+		perf record -q -g -e cpu-clock -p "$pid" -o "$W/perf.data" \
+		    -- sleep "$SECS" >/dev/null 2>&1
+		perf report -i "$W/perf.data" --no-children --sort dso,sym \
+		    --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -40 |
+		    sed "s/^/perf $sc $impl: /"
+		perf report -i "$W/perf.data" --children --sort sym --stdio \
+		    -g none 2>/dev/null | grep -E '^ +[0-9]' | head -40 |
+		    sed "s/^/perf-children $sc $impl: /"
+	else
+		sleep "$SECS"
+	fi
 	t1=$EPOCHREALTIME c1=$(ticks "$pid") a1=$(acc "$W/acc-$sc")
+	r1=$(runns "$pid")
+	v1=$(status_kb "$pid" voluntary_ctxt_switches)
+	n1=$(status_kb "$pid" nonvoluntary_ctxt_switches)
 	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 	if ! kill -0 "$pid" 2>/dev/null; then
 		echo "BENCH-CHK scenario=$sc impl=$impl note=the-checker-(pid-$pid)-died-during-the-window"
@@ -105,7 +128,10 @@ measure() {
 	    "cpu=$(pct "$c0" "$c1" "$wall") rss_kb=$(status_kb "$pid" VmRSS)" \
 	    "hwm_kb=$(status_kb "$pid" VmHWM)" \
 	    "conn_per_s=$(awk -v a="$a0" -v b="$a1" -v s="$wall" 'BEGIN { printf "%.0f", (b - a) / s }')" \
-	    "kernel_rs_up=$(kernel_rs)$extra"
+	    "kernel_rs_up=$(kernel_rs)$extra" \
+	    "cpu_sched=$(awk -v a="$r0" -v b="$r1" -v s="$wall" 'BEGIN { printf "%.2f", (b - a) / 1e7 / s }')" \
+	    "vcsw_per_s=$(awk -v a="${v0:-0}" -v b="${v1:-0}" -v s="$wall" 'BEGIN { printf "%.0f", (b - a) / s }')" \
+	    "ivcsw_per_s=$(awk -v a="${n0:-0}" -v b="${n1:-0}" -v s="$wall" 'BEGIN { printf "%.0f", (b - a) / s }')"
 }
 
 run_had() {	# scenario conf count
@@ -135,7 +161,8 @@ run_had() {	# scenario conf count
 		echo "bench-chk: $1: checkd was respawned during the settle time (pid $cpid -> $c2)"
 		cpid=$c2
 	fi
-	measure "$1" had "$cpid" "$3" "lvsd:$(pidof lvsd)" "had:$pid"
+	measure "$1" had "$cpid" "$3" "lvsd:$(pidof lvsd)" "had:$pid" \
+	    "targets:$(srv_of "$1")"
 	up=$(timeout 60 "$BUILD/hactl" -s /run/had/had.sock show checks -j 2>/dev/null |
 	    grep -o '"state": *"up"' | wc -l)
 	echo "BENCH-CHK-UP scenario=$1 impl=had checks_up=$up"
@@ -164,7 +191,8 @@ run_keepalived() {	# scenario conf count
 	fi
 	echo "bench-chk: $1: keepalived's checker (pid $cpid), $3 checks; settling ${SETTLE} s"
 	sleep "$SETTLE"
-	measure "$1" keepalived "$cpid" "$3" "parent:$pid"
+	measure "$1" keepalived "$cpid" "$3" "parent:$pid" \
+	    "targets:$(srv_of "$1")"
 	kill "$pid"
 	wait_until 30 "keepalived to stop" sh -c "! kill -0 $pid 2>/dev/null" > /dev/null || kill -9 "$pid"
 	wait "$pid" 2>/dev/null
