@@ -99,18 +99,18 @@ teardown(void)
 	event_base_free(base);
 }
 
-TestSuite(check_wheel, .init = setup, .fini = teardown);
-
-Test(check_wheel, every_entry_once_in_time_and_order)
+/* N entries at random milliseconds of the next 300 (and microseconds). */
+static void
+add_spread(unsigned int seed, int with_us)
 {
 	uint64_t	 t0;
 	int		 i;
 
-	srandom(7);
+	srandom(seed);
 	t0 = now_ms();
 	for (i = 0; i < N; i++) {
 		uint64_t us = (uint64_t)(random() % 300) * 1000 +
-		    random() % 1000;
+		    (with_us ? random() % 1000 : 0);
 
 		check_wheel_set(&items[i].e, ran, &items[i]);
 		check_wheel_add(&items[i].e, us);
@@ -119,6 +119,15 @@ Test(check_wheel, every_entry_once_in_time_and_order)
 		items[i].slot = items[i].e.when;
 		left++;
 	}
+}
+
+TestSuite(check_wheel, .init = setup, .fini = teardown);
+
+Test(check_wheel, every_entry_once_in_time_and_order)
+{
+	int		 i;
+
+	add_spread(7, 1);
 	run_for(10);
 	cr_assert_eq(left, 0, "%d entries did not run", left);
 	for (i = 0; i < N; i++) {
@@ -148,20 +157,9 @@ cmp_ran(const void *a, const void *b)
  */
 Test(check_wheel, wakes_at_most_every_tick)
 {
-	uint64_t	 t0;
 	int		 i, distinct = 0;
 
-	srandom(11);
-	t0 = now_ms();
-	for (i = 0; i < N; i++) {
-		uint64_t us = (uint64_t)(random() % 300) * 1000;
-
-		check_wheel_set(&items[i].e, ran, &items[i]);
-		check_wheel_add(&items[i].e, us);
-		items[i].due = t0 + us / 1000;
-		items[i].slot = items[i].e.when;
-		left++;
-	}
+	add_spread(11, 0);
 	run_for(10);
 	cr_assert_eq(left, 0, "%d entries did not run", left);
 	for (i = 0; i < N; i++)
