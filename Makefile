@@ -127,7 +127,10 @@ lint-man:
 bench:
 	@sh tests/bench/run.sh
 
-demo: all
+# A fresh machine: the build dependencies come first.
+demo:
+	@sh scripts/setup-deps.sh
+	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh
 
 install: all
