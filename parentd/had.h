@@ -117,6 +117,9 @@ void	 reload_request(uint32_t, enum ctl_reload_target);
 void	 reload_child_done(enum had_proc, const struct msg_reconf_done *);
 void	 reload_child_gone(enum had_proc);
 
+/* script_security.c */
+int	 script_security_check(const char *, char *, size_t);
+
 /* script.c */
 struct msg_script_run;
 struct msg_notify;

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -151,6 +152,7 @@ script_start(enum had_proc from, const struct msg_script_run *run,
 	struct timeval		 tv;
 	uid_t			 uid;
 	gid_t			 gid;
+	char			 why[PATH_MAX + 64];
 
 	if (nscripts >= SCRIPT_MAX_RUNNING) {
 		log_warnx("script %s: %d scripts running already; refused",
@@ -159,6 +161,12 @@ script_start(enum had_proc from, const struct msg_script_run *run,
 	}
 	if (script_ids(user, group, &uid, &gid) == -1)
 		return (NULL);
+	if (uid == 0 && env->conf->global.enable_script_security &&
+	    script_security_check(cmd, why, sizeof(why)) == -1) {
+		log_warnx("script %s: refused to run as root: %s "
+		    "(enable_script_security)", run->name, why);
+		return (NULL);
+	}
 	if ((sr = calloc(1, sizeof(*sr))) == NULL)
 		return (NULL);
 	sr->from = from;

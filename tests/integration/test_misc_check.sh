@@ -9,9 +9,14 @@ need_root
 
 lab_init
 lab_node a 198.18.0.1/24
+# A script anyone may change: enable_script_security refuses to run it as
+# root.
+printf '#!/bin/sh\nexit 0\n' >"$LAB_DIR/unsafe.sh"
+chmod 0777 "$LAB_DIR/unsafe.sh"
 cat >"$LAB_DIR/a.conf" <<'CONF'
 global_defs {
 	script_user nobody
+	enable_script_security
 }
 virtual_server 198.18.0.80 80 {
 	delay_loop 1
@@ -44,8 +49,21 @@ virtual_server 198.18.0.80 80 {
 			misc_path "/bin/sh -c 'test $(id -un) = nobody'"
 		}
 	}
+	real_server 198.18.0.86 80 {
+		MISC_CHECK {
+			misc_path "/bin/true"
+			user root
+		}
+	}
+	real_server 198.18.0.87 80 {
+		MISC_CHECK {
+			misc_path "@UNSAFE@"
+			user root
+		}
+	}
 }
 CONF
+sed -i "s|@UNSAFE@|$LAB_DIR/unsafe.sh|" "$LAB_DIR/a.conf"
 lab_start_had a "$LAB_DIR/a.conf" || { fail "had up"; summary; exit 1; }
 
 J=$LAB_DIR/checks.json
@@ -68,6 +86,14 @@ r=$(field 198.18.0.84 reason)
 check "misc_timeout: down with a timeout reason ($r)" \
     sh -c "echo '$r' | grep -qi 'time'"
 check "runs as script_user nobody" [ "$(field 198.18.0.85 state)" = up ]
+check "enable_script_security: a root-owned program runs as root" \
+    [ "$(field 198.18.0.86 state)" = up ]
+unsafe_down() { [ "$(field 198.18.0.87 state)" = down ]; }
+check "enable_script_security: a world-writable script is not run as root" \
+    wait_for 5 unsafe_down
+check "enable_script_security: the log says why" \
+    grep -q "refused to run as root: .*unsafe.sh may be changed by a user other than root" \
+    "$LAB_DIR/a/had.log"
 check "checkd was never replaced" \
     [ "$(lab_hactl a show procs -j | python3 -c 'import json,sys; print([r["restarts"] for r in json.load(sys.stdin) if r["name"]=="checkd"][0])')" = 0 ]
 summary
