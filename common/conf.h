@@ -540,6 +540,7 @@ enum conf_kw_type {
 #define KF_OBJ		0x10	/* creates an object: converted last */
 #define KF_PREFIX	0x20	/* KT_ADDR: a /prefix is allowed */
 #define KF_ANYBLOCK	0x40	/* may carry a block that is skipped */
+#define KF_NOEFFECT	0x80	/* read and kept, not acted on yet: warn */
 
 struct conf_kw {
 	const char		*name;
@@ -553,7 +554,7 @@ struct conf_kw {
 	const struct conf_kw	*child;		/* KT_SUB, KF_OBJ */
 	conf_kw_conv		 conv;
 	conf_kw_print		 print;
-	const char		*note;		/* KF_UNSUPP, KF_ALIAS: why */
+	const char		*note;		/* KF_UNSUPP, KF_NOEFFECT, KF_ALIAS */
 	uint32_t		 types;		/* 1 << CHECK_x; 0: all */
 };
 

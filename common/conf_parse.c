@@ -610,6 +610,12 @@ apply(struct conf_pctx *p, const struct conf_node *n,
 		conf_diag_kind(p->diags, CONF_DK_UNSUPP);
 		return;
 	}
+	if (kw->flags & KF_NOEFFECT) {
+		/* Kept, printed by had -n, but nothing acts on it yet. */
+		warn_at(p, &n->pos, kw->note, "'%s' is read but has no effect "
+		    "in had yet", kw->name);
+		conf_diag_kind(p->diags, CONF_DK_UNSUPP);
+	}
 	if ((kw->flags & KF_ALIAS) && p->compat)
 		note_alias(p, n, tab, kw);
 	if (n->argc < kw->minargs) {
@@ -817,6 +823,8 @@ conf_check_defaults(struct check_conf *c, uint32_t type,
 	.scale = sc, .min = lo, .max = hi }
 #define FLAG(n, m, v)		{ KW_BASE(n, KT_FLAG, 0, 0), FLD(m),	\
 	.scale = v }
+#define FLAGN(n, m, v, why)	{ KW_BASE(n, KT_FLAG, 0, 0), FLD(m),	\
+	.scale = v, .flags = KF_NOEFFECT, .note = why }
 #define FLAGA(n, m, v)		{ KW_BASE(n, KT_FLAG, 0, 0), FLD(m),	\
 	.scale = v, .flags = KF_ALIAS }
 #define STR(n, m)		{ KW_BASE(n, KT_STR, 1, 1), FLD(m) }
@@ -1021,7 +1029,9 @@ const struct conf_kw conf_kw_global[] = {
 	    .conv = conv_user, .print = print_user },
 	FLAG("enable_script_security", enable_script_security, 1),
 	FLAG("vrrp_skip_check_adv_addr", vrrp_skip_check_adv_addr, 1),
-	FLAG("vrrp_strict", vrrp_strict, 1),
+	FLAGN("vrrp_strict", vrrp_strict, 1,
+	    "had applies none of keepalived's extra strictness and adds no "
+	    "iptables rules"),
 	DEC("vrrp_garp_interval", vrrp_garp_interval_us, 1000000, 0,
 	    1000000000),
 	DEC("vrrp_gna_interval", vrrp_gna_interval_us, 1000000, 0,
@@ -1570,7 +1580,9 @@ const struct conf_kw conf_kw_instance[] = {
 	CUSTOM("use_vmac", 0, 1, 0, conv_use_vmac, print_use_vmac),
 	FLAG("vmac_xmit_base", vmac_xmit_base, 1),
 	FLAG("accept", accept, 1),
-	FLAG("no_accept", accept, 0),
+	FLAGN("no_accept", accept, 0,
+	    "had does not filter traffic to the virtual addresses: a "
+	    "master accepts it, as with accept"),
 	UINT("garp_master_delay", garp_master_delay, 0, 255),
 	UINT("garp_master_repeat", garp_master_repeat, 0, 255),
 	UINT("garp_master_refresh", garp_master_refresh, 0, 86400),
