@@ -2278,6 +2278,22 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 	if (in->c.interface[0] == '\0')
 		warn_at(p, &n->pos, NULL, "vrrp_instance '%s' has no "
 		    "interface", in->c.name);
+	/* The advert's interval field: 12 bits of cs (v3), 8 of s (v2). */
+	if (in->c.version == 3 && in->c.advert_int_cs > 4095)
+		err_at(p, &n->pos, "VRRPv3 allows 0.01 to 40.95 seconds",
+		    "vrrp_instance '%s': advert_int %u.%02u is too long for "
+		    "VRRPv3", in->c.name, in->c.advert_int_cs / 100,
+		    in->c.advert_int_cs % 100);
+	else if (in->c.version == 2 && in->c.advert_int_cs > 25500)
+		err_at(p, &n->pos, "VRRPv2 allows 1 to 255 seconds",
+		    "vrrp_instance '%s': advert_int %u is too long for "
+		    "VRRPv2", in->c.name, in->c.advert_int_cs / 100);
+	else if (in->c.version == 2 && in->c.advert_int_cs % 100 != 0)
+		warn_at(p, &n->pos, "use whole seconds, or vrrp_version 3",
+		    "vrrp_instance '%s': VRRPv2 advertises whole seconds: "
+		    "advert_int %u.%02u is sent as %u", in->c.name,
+		    in->c.advert_int_cs / 100, in->c.advert_int_cs % 100,
+		    in->c.advert_int_cs < 100 ? 1 : in->c.advert_int_cs / 100);
 	TAILQ_FOREACH(o, &conf->instances, entry) {
 		if (o != in && o->c.vrid == in->c.vrid && in->c.vrid != 0 &&
 		    strcmp(o->c.interface, in->c.interface) == 0) {
