@@ -240,6 +240,100 @@ print_vrrp(FILE *f)
 		}
 }
 
+/* Sums over the real servers in the rows after service row i. */
+static void
+vs_sums(size_t i, uint64_t *weight, uint64_t *active, uint64_t *inactive)
+{
+	*weight = *active = *inactive = 0;
+	for (i++; i < mx.nlvs && mx.lvs[i].kind != LVS_ROW_SERVICE; i++) {
+		if (mx.lvs[i].kernel_weight > 0)
+			*weight += (uint64_t)mx.lvs[i].kernel_weight;
+		*active += mx.lvs[i].active_conns;
+		*inactive += mx.lvs[i].inactive_conns;
+	}
+}
+
+/* One line per virtual server of one metric; dir: "in", "out" or NULL. */
+static void
+vs_line(FILE *f, const char *name, const struct msg_ctl_lvs *r,
+    const char *dir, unsigned long long v)
+{
+	fprintf(f, "%s{", name);
+	label(f, "service", r->service, 1);
+	if (dir != NULL)
+		label(f, "direction", dir, 0);
+	fprintf(f, "} %llu\n", v);
+}
+
+static void
+print_lvs_vs(FILE *f)
+{
+	const struct msg_ctl_lvs	*r;
+	uint64_t			 w, a, in;
+	size_t				 i;
+	int				 pass;
+	static const char *names[] = {
+		"had_lvs_virtual_server_in_kernel",
+		"had_lvs_virtual_server_quorum_up",
+		"had_lvs_virtual_server_weight",
+		"had_lvs_virtual_server_active_connections",
+		"had_lvs_virtual_server_inactive_connections",
+		"had_lvs_virtual_server_connections_total",
+		"had_lvs_virtual_server_packets_total",
+		"had_lvs_virtual_server_bytes_total",
+	};
+	static const char *helps[] = {
+		"1 if the kernel has the virtual server.",
+		"1 if enough real servers are up for its quorum.",
+		"Sum of its real servers' weights in the kernel.",
+		"Active connections to its real servers (kernel).",
+		"Inactive connections to its real servers (kernel).",
+		"Connections scheduled by the virtual server (kernel).",
+		"Packets, by direction (kernel).",
+		"Bytes, by direction (kernel).",
+	};
+
+	for (pass = 0; pass < 8; pass++) {
+		head(f, names[pass], pass >= 5 ? "counter" : "gauge",
+		    helps[pass]);
+		for (i = 0; i < mx.nlvs; i++) {
+			r = &mx.lvs[i];
+			if (r->kind != LVS_ROW_SERVICE)
+				continue;
+			vs_sums(i, &w, &a, &in);
+			switch (pass) {
+			case 0:
+				vs_line(f, names[pass], r, NULL, r->in_kernel);
+				break;
+			case 1:
+				vs_line(f, names[pass], r, NULL, r->quorum_up);
+				break;
+			case 2:
+				vs_line(f, names[pass], r, NULL, w);
+				break;
+			case 3:
+				vs_line(f, names[pass], r, NULL, a);
+				break;
+			case 4:
+				vs_line(f, names[pass], r, NULL, in);
+				break;
+			case 5:
+				vs_line(f, names[pass], r, NULL, r->conns);
+				break;
+			case 6:
+				vs_line(f, names[pass], r, "in", r->in_pkts);
+				vs_line(f, names[pass], r, "out", r->out_pkts);
+				break;
+			default:
+				vs_line(f, names[pass], r, "in", r->in_bytes);
+				vs_line(f, names[pass], r, "out",
+				    r->out_bytes);
+				break;
+			}
+		}
+	}
+}
+
 static void
 print_lvs(FILE *f)
 {
@@ -269,15 +363,7 @@ print_lvs(FILE *f)
 		"Bytes, by direction (kernel).",
 	};
 
-	head(f, "had_lvs_virtual_server_in_kernel", "gauge",
-	    "1 if the kernel has the virtual server.");
-	for (i = 0; i < mx.nlvs; i++) {
-		if (mx.lvs[i].kind != LVS_ROW_SERVICE)
-			continue;
-		fprintf(f, "had_lvs_virtual_server_in_kernel{");
-		label(f, "service", mx.lvs[i].service, 1);
-		fprintf(f, "} %u\n", mx.lvs[i].in_kernel ? 1 : 0);
-	}
+	print_lvs_vs(f);
 	for (pass = 0; pass < 8; pass++) {
 		head(f, names[pass], types[pass], helps[pass]);
 		for (i = 0; i < mx.nlvs; i++) {

@@ -50,5 +50,14 @@ sent=$(sed -n 's/^had_vrrp_adverts_sent_total{instance="VI_M".*} //p' "$M")
 check "adverts sent counted ($sent)" [ "${sent:-0}" -gt 0 ]
 check "real server weight from the config" \
     has 'had_lvs_real_server_weight{service="TCP 198.18.0.61:80",real="198.18.0.70:80"} 3'
+check "virtual server: not in a kernel without IPVS" \
+    has 'had_lvs_virtual_server_in_kernel{service="TCP 198.18.0.61:80"} 0'
+for m in quorum_up weight active_connections inactive_connections \
+    connections_total; do
+	check "virtual server metric had_lvs_virtual_server_$m" \
+	    grep -q "^had_lvs_virtual_server_$m{service=\"TCP 198.18.0.61:80\"} [0-9]" "$M"
+done
+check "virtual server packets by direction" \
+    grep -q '^had_lvs_virtual_server_packets_total{service="TCP 198.18.0.61:80",direction="out"} [0-9]' "$M"
 check "every part answered" [ "$(grep -c '^had_scrape_ok{.*} 1$' "$M")" -ge 3 ]
 summary
