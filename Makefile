@@ -164,7 +164,7 @@ clean:
 FUZZ_BUILD	 = build-fuzz
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
-FUZZ_TARGETS	 = vrrp conf imsg ipvs control http dns smtp udp
+FUZZ_TARGETS	 = vrrp conf imsg ipvs rtnl control http dns smtp udp
 FUZZ_SAN	 = -fsanitize=address,undefined \
 		   -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS	 = -std=gnu11 -g -O1 -Wall -Wno-unused-parameter $(DEFS) \
@@ -177,6 +177,7 @@ fuzz_libs_vrrp	 = vrrpd common
 fuzz_libs_conf	 = common
 fuzz_libs_imsg	 = common
 fuzz_libs_ipvs	 = lvsd common
+fuzz_libs_rtnl	 = lvsd common
 fuzz_libs_control = common
 fuzz_libs_http	 = checkd common
 fuzz_libs_dns	 = checkd common

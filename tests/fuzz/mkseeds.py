@@ -382,6 +382,52 @@ def http_dict():
             fp.write('"%s"\n' % w)
 
 
+# ---- rtnetlink (lvsd's link and address monitor) -------------------------
+RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR = 16, 17, 20, 21
+IFF_UP, IFF_RUNNING = 0x1, 0x40
+
+
+def rtmsg(typ, payload):
+    return struct.pack('=IHHII', 16 + len(payload), typ, 0, 0, 0) + payload
+
+
+def link(typ, index, name, flags=IFF_UP | IFF_RUNNING, family=0):
+    ifi = struct.pack('=BBHiII', family, 0, 1, index, flags, 0xffffffff)
+    attrs = nla(3, name.encode() + b'\0') if name is not None else b''
+    return rtmsg(typ, ifi + attrs)
+
+
+def addr(typ, family, index, a, prefix, local=True):
+    raw = socket.inet_pton(family, a)
+    ifa = struct.pack('=BBBBI', family, prefix, 0, 0, index)
+    attrs = nla(1, raw) + (nla(2, raw) if local else b'')
+    return rtmsg(typ, ifa + attrs)
+
+
+def rtnl_seeds():
+    v4, v6 = socket.AF_INET, socket.AF_INET6
+    up = link(RTM_NEWLINK, 2, 'eth0')
+    return [
+        ('link-up', up),
+        ('link-down', link(RTM_NEWLINK, 2, 'eth0', flags=IFF_UP)),
+        ('link-up-down-gone', up + link(RTM_NEWLINK, 3, 'eth1') +
+         link(RTM_NEWLINK, 3, 'eth1', flags=0) +
+         link(RTM_DELLINK, 3, 'eth1')),
+        ('link-rename', up + link(RTM_NEWLINK, 2, 'eth9')),
+        ('link-bridge', link(RTM_NEWLINK, 2, 'eth0', family=7)),
+        ('link-noname', link(RTM_NEWLINK, 4, None)),
+        ('addr-v4', up + addr(RTM_NEWADDR, v4, 2, '198.18.0.1', 24) +
+         addr(RTM_DELADDR, v4, 2, '198.18.0.1', 24)),
+        ('addr-v6', up + addr(RTM_NEWADDR, v6, 2, '2001:db8::1', 64,
+                              local=False) +
+         addr(RTM_DELADDR, v6, 2, '2001:db8::1', 64, local=False)),
+        ('addr-badlen', rtmsg(RTM_NEWADDR, struct.pack('=BBBBI', 2, 24, 0,
+                                                       0, 2) +
+                              nla(2, b'\1\2\3'))),
+        ('other', rtmsg(24, b'\0' * 12)),
+    ]
+
+
 def main():
     conf_dict()
     http_dict()
@@ -389,6 +435,7 @@ def main():
     write('conf', conf_seeds())
     write('imsg', imsg_seeds())
     write('ipvs', ipvs_seeds())
+    write('rtnl', rtnl_seeds())
     write('control', control_seeds())
     write('http', http_seeds())
     write('dns', dns_seeds())
