@@ -124,11 +124,22 @@ assert_eq "rr: no request failed" 0 "$bad"
 near "rr: rs1 half" "$n1" $((N / 2))
 near "rr: rs2 half" "$n2" $((N / 2))
 
-# An unchanged reload writes nothing.
+# The kernel's connection counter of a real server (ipvsadm --stats;
+# the kernel folds its per-CPU counters into it every 2 s).
+conns_of() {
+	ipvsadm -Ln --stats -t "$VIP:80" | awk -v rs="$1" '$2 == rs { print $3 }'
+}
+
+# An unchanged reload writes nothing, and the counters stay.
 w0=$(writes)
+sleep 3
+c1=$(conns_of 198.18.1.11:80)
+check "rs1's kernel counter counted the requests ($c1)" [ "${c1:-0}" -gt 0 ]
 reload
 sleep 3
 assert_eq "unchanged reload: 0 writes" "$w0" "$(writes)"
+assert_eq "unchanged reload: rs1's kernel counters kept (conns)" "$c1" \
+    "$(conns_of 198.18.1.11:80)"
 
 # One more real server: exactly one write.
 conf rr 1 1 1
@@ -136,6 +147,8 @@ reload
 wait_until 15 "rs3 in the kernel" rs_count_is 3 || true
 sleep 1
 assert_eq "reload adding one real server: 1 write" $((w0 + 1)) "$(writes)"
+assert_eq "reload adding one real server: rs1's counters kept (conns)" \
+    "$c1" "$(conns_of 198.18.1.11:80)"
 run_requests
 assert_eq "rr over 3: no request failed" 0 "$bad"
 near "rr: rs1 a third" "$n1" $((N / 3))
