@@ -289,8 +289,18 @@ check "SIGTERM: had and children gone within 5 s" wait_for 5 gone
 check "SIGTERM: socket removed" [ ! -e "$SOCK" ]
 check "SIGTERM: pidfile removed" [ ! -e "$PIDF" ]
 HADPID=
-kill_pid TERM "$HADPID2"
-wait_for 5 sh -c "! kill -0 $HADPID2 2>/dev/null"
+# SIGINT (^C on a had run with -d) shuts down the same way.
+kids2=$(ps -o pid= --ppid "$HADPID2")
+kill_pid INT "$HADPID2"
+gone2() {
+	kill -0 "$HADPID2" 2>/dev/null && return 1
+	for k in $kids2; do kill -0 "$k" 2>/dev/null && return 1; done
+	return 0
+}
+check "SIGINT: had and children gone within 5 s" wait_for 5 gone2
+check "SIGINT: socket removed" [ ! -e "$SOCK2" ]
+check "SIGINT: pidfile removed" [ ! -e "$T/had2.pid" ]
+kill -0 "$HADPID2" 2>/dev/null && kill_pid KILL "$HADPID2"
 HADPID2=
 
 # Children exit when had vanishes without a word (kill -9 of had).
