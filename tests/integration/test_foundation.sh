@@ -278,29 +278,27 @@ else
 fi
 
 # Orderly shutdown: every process gone, socket and pidfile removed.
-kids=$(ps -o pid= --ppid "$HADPID")
-kill_pid TERM "$HADPID"
-gone() {
-	kill -0 "$HADPID" 2>/dev/null && return 1
-	for k in $kids; do kill -0 "$k" 2>/dev/null && return 1; done
+# all_gone PID...: none of them runs any more.
+all_gone() {
+	local p
+	for p in "$@"; do kill -0 "$p" 2>/dev/null && return 1; done
 	return 0
 }
-check "SIGTERM: had and children gone within 5 s" wait_for 5 gone
-check "SIGTERM: socket removed" [ ! -e "$SOCK" ]
-check "SIGTERM: pidfile removed" [ ! -e "$PIDF" ]
+# shutdown SIGNAL PID SOCKET PIDFILE: an orderly shutdown on SIGNAL.
+shutdown() {
+	local kids
+	kids=$(ps -o pid= --ppid "$2")
+	kill_pid "$1" "$2"
+	check "SIG$1: had and children gone within 5 s" \
+	    wait_for 5 all_gone "$2" $kids
+	check "SIG$1: socket removed" [ ! -e "$3" ]
+	check "SIG$1: pidfile removed" [ ! -e "$4" ]
+	kill -0 "$2" 2>/dev/null && kill_pid KILL "$2"
+}
+shutdown TERM "$HADPID" "$SOCK" "$PIDF"
 HADPID=
 # SIGINT (^C on a had run with -d) shuts down the same way.
-kids2=$(ps -o pid= --ppid "$HADPID2")
-kill_pid INT "$HADPID2"
-gone2() {
-	kill -0 "$HADPID2" 2>/dev/null && return 1
-	for k in $kids2; do kill -0 "$k" 2>/dev/null && return 1; done
-	return 0
-}
-check "SIGINT: had and children gone within 5 s" wait_for 5 gone2
-check "SIGINT: socket removed" [ ! -e "$SOCK2" ]
-check "SIGINT: pidfile removed" [ ! -e "$T/had2.pid" ]
-kill -0 "$HADPID2" 2>/dev/null && kill_pid KILL "$HADPID2"
+shutdown INT "$HADPID2" "$SOCK2" "$T/had2.pid"
 HADPID2=
 
 # Children exit when had vanishes without a word (kill -9 of had).
@@ -308,8 +306,8 @@ HADPID=$(start_had "$NS" "$SOCK" "$PIDF" "$ROOT" "$T/had.conf" "$T/had3.log")
 if wait_for 10 all_up "$SOCK"; then
 	kids=$(ps -o pid= --ppid "$HADPID")
 	kill_pid KILL "$HADPID"
-	orphans_gone() { for k in $kids; do kill -0 "$k" 2>/dev/null && return 1; done; return 0; }
-	check "children exit when had's socket closes" wait_for 3 orphans_gone
+	check "children exit when had's socket closes" \
+	    wait_for 3 all_gone $kids
 else
 	fail "had restarted for the EOF test"
 fi
