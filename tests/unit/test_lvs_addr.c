@@ -536,6 +536,10 @@ Test(lvs_nl, link_states)
 
 	netns();
 	monitor();
+	/* A new veth's carrier comes late (linkwatch): let it, and drain. */
+	sh("for i in $(seq 1 40); do ip -o link show d1 | grep -q LOWER_UP "
+	    "&& break; sleep 0.05; done");
+	lvs_link_read();
 	nrecs = 0;
 	lvs_link_peer_up();
 	/* d0, d1 and the two VMACs are the instances' links. */
