@@ -22,11 +22,16 @@
 # skip): over loopback their half of each handshake runs inside the
 # checker's system calls and counts as its CPU.
 #
+# For tcp, the floor: tests/bench/tcp_floor.c, the same probes with
+# nothing but their system calls, measured the same two ways; had/floor
+# is checkd's own cost over the kernel's unavoidable one.
+#
 # keepalived's checker cannot start virtual servers without IPVS in the
 # kernel: where it refuses to run, the script says so and why.
 #
 # Env: BENCH_TCP_CHECKS, BENCH_HTTP_CHECKS, BENCH_CPU_SECONDS,
-# BENCH_SETTLE (6), BENCH_SPREAD_SECONDS, BENCH_IMPLS ("had keepalived"),
+# BENCH_SETTLE (6), BENCH_SPREAD_SECONDS, BENCH_IMPLS ("had keepalived
+# floor"),
 # BENCH_SCENARIOS ("tcp http"), BENCH_OUT (results as JSON, optional).
 set -u
 cd "$(dirname "$0")/../.."
@@ -38,7 +43,7 @@ HTTP_N=${BENCH_HTTP_CHECKS:-2000}
 SECS=${BENCH_CPU_SECONDS:-20}
 SETTLE=${BENCH_SETTLE:-6}
 SPREAD=${BENCH_SPREAD_SECONDS:-4}
-IMPLS=${BENCH_IMPLS:-had keepalived}
+IMPLS=${BENCH_IMPLS:-had keepalived floor}
 SCENARIOS=${BENCH_SCENARIOS:-tcp http}
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
@@ -318,21 +323,51 @@ run_had() {	# scenario conf count
 # again with the receive side steered to the other core (RPS on the
 # namespace's lo, checker pinned to core 0, targets to core 1), as it is
 # with real servers on other machines: what the checker itself costs.
-sample_rps() {	# scenario checkd-pid count
-	local s p rps=/sys/class/net/lo/queues/rx-0/rps_cpus
+sample_rps() {	# scenario checker-pid count [name]
+	local s p rps=/sys/class/net/lo/queues/rx-0/rps_cpus name=${4:-had-rps}
 	if [ "$(nproc)" -lt 2 ] || ! nsx sh -c "echo 2 > $rps" 2>/dev/null; then
-		record "$1" had-rps "not measured: needs 2 cores and RPS on lo"
+		record "$1" "$name" "not measured: needs 2 cores and RPS on lo"
 		return
 	fi
 	taskset -pc 0 "$2" >/dev/null 2>&1
 	for p in $(ip netns pids "$NS"); do
 		[ "$p" = "$2" ] || taskset -pc 1 "$p" >/dev/null 2>&1
 	done
-	note "$1: had, receive side on the other core: settling 3 s, sampling ${SECS} s"
+	note "$1: ${name%-rps}, receive side on the other core: settling 3 s, sampling ${SECS} s"
 	sleep 3
 	s=$(nsx $PY "$T/sample.py" "$2" "$SECS" "$(acc_file "$1")")
 	nsx sh -c "echo 0 > $rps" 2>/dev/null
-	record "$1" had-rps "{\"cpu\": $s, \"checks\": $3}"
+	record "$1" "$name" "{\"cpu\": $s, \"checks\": $3}"
+	# Back to any core for whatever runs next.
+	for p in $(ip netns pids "$NS"); do
+		taskset -pc 0-$(($(nproc) - 1)) "$p" >/dev/null 2>&1
+	done
+}
+
+# The floor: tests/bench/tcp_floor.c probes the same targets at the same
+# rate with nothing but the system calls (see there).  What it spends is
+# the kernel's part of 10,000 handshakes and resets a second, which no
+# checker can avoid; had/floor is what checkd adds to it.
+run_floor() {	# scenario count
+	local pid secs
+	if ! cc -O2 -o "$T/tcp_floor" tests/bench/tcp_floor.c 2>"$T/floor.cc"; then
+		record "$1" floor "not measured: tcp_floor.c did not build ($(head -1 "$T/floor.cc"))"
+		return
+	fi
+	secs=$((SETTLE + 2 * SECS + 20))
+	ip netns exec "$NS" "$T/tcp_floor" -n "$2" -t "$secs" -a "$TCP_ADDRS" \
+	    -p 20000-20049 >"$T/floor.out" 2>&1 &
+	pid=$!
+	track "$pid"
+	note "$1: the floor (tcp_floor, pid $pid) with $2 probes/s; settling ${SETTLE} s"
+	sleep "$SETTLE"
+	note "$1: floor: sampling ${SECS} s"
+	s=$(nsx $PY "$T/sample.py" "$pid" "$SECS" "$(acc_file "$1")")
+	record "$1" floor "{\"cpu\": $s, \"checks\": $2}"
+	if [ "${BENCH_RPS:-1}" = 1 ]; then
+		sample_rps "$1" "$pid" "$2" floor-rps
+	fi
+	stop_pid "$pid"
 }
 
 acc_file() { if [ "$1" = tcp ]; then echo "$T/accepts"; else echo /nonexistent; fi; }
@@ -400,6 +435,7 @@ for sc in $SCENARIOS; do
 		case $impl in
 		had) run_had "$sc" "$T/$sc.conf" "$n" ;;
 		keepalived) run_keepalived "$sc" "$T/$sc.conf" "$n" ;;
+		floor) [ "$sc" = tcp ] && run_floor "$sc" "$n" ;;
 		esac
 		sleep 1
 	done
@@ -446,6 +482,13 @@ for sc, d in res.items():
     if "cpu" in r and "cpu" in h and h["cpu"]["cpu_pct"] > 0:
         print("%-9s had with the targets' receive side on the other core (RPS): %.2f%% of one core, %.0f%% of the loopback figure" % (
               names.get(sc, sc), r["cpu"]["cpu_pct"], 100 * r["cpu"]["cpu_pct"] / h["cpu"]["cpu_pct"]))
+    f, fr = d.get("floor", {}), d.get("floor-rps", {})
+    if "cpu" in f and "cpu" in h and f["cpu"]["cpu_pct"] > 0:
+        print("%-9s floor (tcp_floor: the probes' system calls alone): %.2f%% of one core; had/floor: %.2f" % (
+              names.get(sc, sc), f["cpu"]["cpu_pct"], h["cpu"]["cpu_pct"] / f["cpu"]["cpu_pct"]))
+    if "cpu" in fr and "cpu" in r and fr["cpu"]["cpu_pct"] > 0:
+        print("%-9s floor with the receive side on the other core: %.2f%% of one core; had/floor: %.2f" % (
+              names.get(sc, sc), fr["cpu"]["cpu_pct"], r["cpu"]["cpu_pct"] / fr["cpu"]["cpu_pct"]))
     if sc == "tcp" and "cpu" in h:
         print("%-9s aim: under 10%% of one core for %d TCP checks: %s" % (
             names.get(sc, sc), h["checks"], "met" if h["cpu"]["cpu_pct"] < 10 else "NOT met"))
