@@ -117,6 +117,7 @@ check_init(struct event_base *b)
 {
 	check_base = b;
 	check_sock_init();
+	check_poll_init(b);
 	check_wheel_init(b);
 }
 
@@ -322,15 +323,6 @@ check_connect_done(struct check *ck)
 	return (-1);
 }
 
-/* Wait for the socket; the callback gets the check. */
-void
-check_want(struct check *ck, short what, void (*cb)(int, short, void *))
-{
-	event_del(ck->ev);
-	event_assign(ck->ev, check_base, ck->fd, what, cb, ck);
-	event_add(ck->ev, NULL);
-}
-
 /*
  * Deadlines and retry delays come in few distinct lengths: libevent keeps
  * timers of a "common timeout" in a list, added and removed in O(1),
@@ -493,16 +485,19 @@ check_release(struct check *ck)
 {
 	struct linger	 l = { 1, 0 };
 
-	event_del(ck->ev);
+	check_unwant(ck);
 	if (ck->fd == -1)
 		return;
 	if (ck->type->keep_socket && ck->keep_fd == -1) {
 		if (check_sock_reset(ck->fd) == 0)
 			ck->keep_fd = ck->fd;
+		else
+			check_poll_closed(ck);
 	} else {
 		(void)setsockopt(ck->fd, SOL_SOCKET, SO_LINGER, &l,
 		    sizeof(l));
 		close(ck->fd);
+		check_poll_closed(ck);
 	}
 	ck->fd = -1;
 }
@@ -761,12 +756,10 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 	strlcpy(ck->reason, ck->up ? "not checked yet" :
 	    "alpha: down until checked", sizeof(ck->reason));
 	check_wheel_set(&ck->timer, check_fire, ck);
+	ck->poll_fd = -1;
 	ck->tmo = evtimer_new(check_base, check_deadline, ck);
-	ck->ev = calloc(1, event_get_struct_event_size());
-	if (ck->tmo == NULL || ck->ev == NULL)
+	if (ck->tmo == NULL)
 		fatal("check_new");
-	/* An event that was never added may be deleted. */
-	event_assign(ck->ev, check_base, -1, 0, check_deadline, ck);
 	return (ck);
 }
 
@@ -775,11 +768,12 @@ check_free(struct check *ck)
 {
 	if (ck->running)
 		check_stop(ck);
-	if (ck->keep_fd != -1)
+	if (ck->keep_fd != -1) {
 		check_sock_close(ck->keep_fd);
+		check_poll_closed(ck);
+	}
 	check_wheel_del(&ck->timer);
 	event_free(ck->tmo);
-	free(ck->ev);
 	free(ck->urls);
 	free(ck);
 }

@@ -104,8 +104,12 @@ struct check {
 	/* Scheduling and state. */
 	struct wheel_entry	 timer;		/* next attempt */
 	struct event		*tmo;		/* attempt deadline */
-	struct event		*ev;		/* socket readiness */
 	int			 fd;
+	/* check_poll.c: the wait on fd. */
+	void			(*poll_cb)(int, short, void *);
+	short			 poll_what;
+	int			 poll_armed;	/* one-shot not reported yet */
+	int			 poll_fd;	/* in the set under this number */
 	int			 keep_fd;	/* idle, reset, for the next */
 	int			 running;
 	int			 retrying;	/* the timer retries */
@@ -149,6 +153,12 @@ void	 check_result(struct check *, int, const char *, ...)
 int	 check_connect(struct check *, int);
 void	 check_release(struct check *);
 
+/* check_poll.c */
+void	 check_poll_init(struct event_base *);
+void	 check_want(struct check *, short, void (*)(int, short, void *));
+void	 check_unwant(struct check *);
+void	 check_poll_closed(struct check *);
+
 /* check_sock.c */
 void	 check_sock_init(void);
 int	 check_sock_reset(int);
@@ -157,7 +167,6 @@ void	 check_sock_close(int);
 void	 check_sock_budget(size_t);
 size_t	 check_sock_kept(void);
 int	 check_connect_done(struct check *);
-void	 check_want(struct check *, short, void (*)(int, short, void *));
 const char *check_errstr(int, int);
 const char *check_secs(uint32_t, char *, size_t);
 uint32_t check_elapsed(const struct check *);
