@@ -14,6 +14,15 @@
  * A check that stops waiting before its socket answered (a deadline, a
  * result) leaves the set, so that a late answer or the reset's hangup
  * cannot wake us for nothing.  A socket closed leaves the set by itself.
+ *
+ * While the timing wheel wakes on every tick anyway (attempts start at
+ * least every WHEEL_TICK ms), the set is "parked": out of libevent's loop
+ * and emptied by the wheel at each tick, so that answers arriving between
+ * two ticks cost no wakeup of their own.  Under TCG, where a wakeup costs
+ * as much as a probe, that took 400 HTTP checks a second from 31% to 25%
+ * of a core and their nginx from 25% to 14% (it too woke for fewer).  An
+ * answer then waits up to a tick: a latency reads up to WHEEL_TICK ms
+ * more per wait.  A quieter checkd is woken by each answer, as before.
  */
 #include <sys/types.h>
 #include <sys/epoll.h>
@@ -31,9 +40,11 @@
 
 static int		 poll_fd = -1;
 static struct event	*poll_ev;
+static int		 poll_parked;
 
-static void
-check_poll_run(int fd, short ev, void *arg)
+/* Call the checks whose sockets are ready; how many there were. */
+static int
+check_poll_batch(void)
 {
 	struct epoll_event	 evs[POLL_BATCH];
 	struct check		*ck;
@@ -44,7 +55,7 @@ check_poll_run(int fd, short ev, void *arg)
 	if ((n = epoll_wait(poll_fd, evs, POLL_BATCH, 0)) == -1) {
 		if (errno != EINTR)
 			log_warn("epoll_wait");
-		return;
+		return (0);
 	}
 	/*
 	 * Callbacks end attempts and start waits, never free a check: the
@@ -70,6 +81,47 @@ check_poll_run(int fd, short ev, void *arg)
 		ck->poll_cb = NULL;
 		cb(ck->fd, what, ck);
 	}
+	return (n);
+}
+
+static void
+check_poll_run(int fd, short ev, void *arg)
+{
+	(void)check_poll_batch();
+}
+
+/* Parked: call every check whose socket is ready (from the wheel). */
+void
+check_poll_drain(void)
+{
+	int	 i;
+
+	if (!poll_parked)
+		return;
+	/* Bounded: callbacks arm new waits that may be ready at once. */
+	for (i = 0; i < 64; i++)
+		if (check_poll_batch() < POLL_BATCH)
+			break;
+}
+
+int
+check_poll_parked(void)
+{
+	return (poll_parked);
+}
+
+/*
+ * The wheel says whether it wakes again within a tick (busy): the set
+ * waits for it, parked, or wakes checkd itself.
+ */
+void
+check_poll_park(int busy)
+{
+	if (busy == poll_parked || poll_ev == NULL)
+		return;
+	if (busy ? event_del(poll_ev) == -1 : event_add(poll_ev, NULL) == -1)
+		fatal("check_poll_park");
+	poll_parked = busy;
 }
 
 void

@@ -508,6 +508,8 @@ check_deadline(int fd, short ev, void *arg)
 	struct check	*ck = arg;
 	char		 t[16];
 
+	/* An answer may be waiting for the next tick: not a timeout. */
+	check_poll_drain();
 	if (!ck->running)
 		return;
 	if (ck->type->timeout != NULL) {

@@ -15,7 +15,8 @@
  * timer's re-arming) costs as much as a probe: at 1 ms, two thousand
  * checks woke checkd twice as often for no better spread than the
  * kernel's own 4 ms tick gives.  An attempt starts up to WHEEL_TICK - 1
- * ms late; its round keeps its planned phase.
+ * ms late; its round keeps its planned phase.  While it wakes on every
+ * tick, it also collects the probes' answers then (check_poll.c).
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -105,6 +106,8 @@ wheel_run(int fd, short ev, void *arg)
 	unsigned int		 n = 0;
 
 	wheel_armed = 0;
+	/* Answers that came since the last tick, if they waited for it. */
+	check_poll_drain();
 	clock_gettime(CLOCK_MONOTONIC, &wheel_ts);
 	wheel_in_run = 1;
 	now = wheel_now();
@@ -134,6 +137,9 @@ wheel_run(int fd, short ev, void *arg)
 	if ((t = wheel_next()) != 0)
 		wheel_arm(t, wheel_now());
 	wheel_in_run = 0;
+	/* Waking again at the next tick: answers can wait for it. */
+	check_poll_park(wheel_armed != 0 &&
+	    wheel_armed <= (now / WHEEL_TICK + 1) * WHEEL_TICK);
 }
 
 void

@@ -157,6 +157,9 @@ void	 check_release(struct check *);
 void	 check_poll_init(struct event_base *);
 void	 check_want(struct check *, short, void (*)(int, short, void *));
 void	 check_unwant(struct check *);
+void	 check_poll_drain(void);
+void	 check_poll_park(int);
+int	 check_poll_parked(void);
 void	 check_poll_closed(struct check *);
 
 /* check_sock.c */

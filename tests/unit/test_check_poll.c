@@ -3,7 +3,9 @@
  * sockets in a real libevent loop: a wait is reported once; a check that
  * stops waiting is not called, not even for its socket's hangup; a
  * descriptor number closed and used again still works; a hangup reaches
- * a reader as readable.
+ * a reader as readable.  While the timing wheel ticks without pause the
+ * set is parked and answers are collected by its ticks; a quiet checkd
+ * is woken by the answer itself.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -22,6 +24,7 @@
 static struct event_base	*base;
 static int			 calls;
 static short			 last_what;
+static short			 woken_by;	/* what ran the callback */
 
 static void
 setup(void)
@@ -29,6 +32,7 @@ setup(void)
 	base = event_base_new();
 	cr_assert(base != NULL);
 	check_poll_init(base);
+	check_wheel_init(base);
 }
 
 static void
@@ -36,8 +40,12 @@ on_ready(int fd, short what, void *arg)
 {
 	(void)fd;
 	(void)arg;
+	struct event	*ev;
+
 	calls++;
 	last_what = what;
+	ev = event_base_get_running_event(base);
+	woken_by = ev != NULL ? event_get_events(ev) : -1;
 }
 
 /* Run the loop for about ms milliseconds. */
@@ -170,5 +178,63 @@ Test(check_poll, a_writer_is_called_for_write_only)
 	run_for(20);
 	cr_assert_eq(calls, 1);
 	cr_assert_eq(last_what, EV_WRITE);
+	free(ck);
+}
+
+/* A wheel entry due every millisecond: the wheel ticks without pause. */
+static struct wheel_entry	 busy_e;
+static int			 ticks;
+static struct check		*busy_ck;
+static int			 busy_sv[2];
+static int			 parked_when_armed = -1;
+
+static void
+busy(void *arg)
+{
+	(void)arg;
+	if (++ticks == 10) {
+		/* An answer while the wheel is busy. */
+		parked_when_armed = check_poll_parked();
+		check_want(busy_ck, EV_READ, on_ready);
+		cr_assert(write(busy_sv[1], "x", 1) == 1);
+	}
+	if (ticks < 40)
+		check_wheel_add(&busy_e, 1000);
+}
+
+Test(check_poll, a_busy_wheel_collects_answers_on_its_ticks)
+{
+	pair(busy_sv);
+	busy_ck = new_check(busy_sv[0]);
+	check_wheel_set(&busy_e, busy, NULL);
+	check_wheel_add(&busy_e, 1000);
+	run_for(300);
+	cr_assert_eq(ticks, 40);
+	cr_assert_eq(parked_when_armed, 1, "the set was not parked while "
+	    "the wheel ticked");
+	cr_assert_eq(calls, 1);
+	cr_assert_eq(last_what, EV_READ);
+	/* Called from the wheel's timer, not for the socket's readiness. */
+	cr_assert(woken_by != -1 && (woken_by & EV_READ) == 0,
+	    "the answer woke checkd itself (events %#x)", woken_by);
+	/* The wheel stopped: the set is back in the loop. */
+	cr_assert_eq(check_poll_parked(), 0);
+	free(busy_ck);
+}
+
+Test(check_poll, a_quiet_checkd_is_woken_by_the_answer)
+{
+	struct check	*ck;
+	int		 sv[2];
+
+	pair(sv);
+	ck = new_check(sv[0]);
+	cr_assert_eq(check_poll_parked(), 0);
+	check_want(ck, EV_READ, on_ready);
+	cr_assert(write(sv[1], "x", 1) == 1);
+	run_for(20);
+	cr_assert_eq(calls, 1);
+	cr_assert(woken_by != -1 && (woken_by & EV_READ) != 0,
+	    "not called for the socket's readiness (events %#x)", woken_by);
 	free(ck);
 }
