@@ -444,6 +444,37 @@ after=$(grep -c "$C .*: \(up\|down\): " "$LOG")
 check "reload with a new virtual server: no kept check changes state ($before, $after)" \
     [ "$before" = "$after" ]
 
+# Busy: 600 more TCP checks a second keep the timing wheel ticking on
+# every step of its grid, so checkd collects the answers on its ticks
+# instead of waking for each (checkd/check_poll.c).  Every check must be
+# judged as before: the new ones all up and running rounds, the others
+# (timeouts against silent servers included) without a change of state.
+{
+	printf 'virtual_server 198.18.0.100 1098 {\n\tdelay_loop 1\n\tlb_algo rr\n\tlb_kind NAT\n\tprotocol TCP\n'
+	for p in $(seq 20001 20600); do
+		printf '\treal_server 198.18.0.10 %s {\n\t\tTCP_CHECK {\n\t\t\tconnect_port 80\n\t\t\tconnect_timeout 1\n\t\t}\n\t}\n' "$p"
+	done
+	echo '}'
+} >>"$T/had.conf"
+"$BUILD/hactl" -s "$T/had.sock" log brief >/dev/null 2>&1
+before=$(grep -c "$C .*: \(up\|down\): " "$LOG")
+"$BUILD/hactl" -s "$T/had.sock" reload check >/dev/null 2>&1
+busy_rounds() {	# every one of the 600 checks up and at least $1 rounds run
+	"$BUILD/hactl" -s "$T/had.sock" show checks -j >"$T/busy.json" 2>/dev/null &&
+	    [ "$(json_get "$T/busy.json" "sum(1 for r in d if r['virtual_server'].endswith(':1098') and r['state'] == 'up' and r['rounds'] >= $1)")" = 600 ]
+}
+check "busy: 600 more checks, all up after 3 rounds each" wait_for 10 busy_rounds 3
+sleep 2
+after=$(grep -c "$C .*: \(up\|down\): " "$LOG")
+check "busy: no check changed state ($before, $after)" [ "$before" = "$after" ]
+"$BUILD/hactl" -s "$T/had.sock" show checks -j >"$T/busy.json" 2>/dev/null
+check "busy: the silent server's HTTP check is still down on a read timeout" \
+    [ "$(json_get "$T/busy.json" "[r['reason'] for r in d if r['virtual_server'].endswith(':1008')][0]")" = "read timeout after 1 s on /" ]
+check "busy: the 503 check is still down for its status" \
+    [ "$(json_get "$T/busy.json" "[r['reason'] for r in d if r['virtual_server'].endswith(':1005')][0]")" = "HTTP 503 from /fail" ]
+lat=$(json_get "$T/busy.json" "max(r['latency_ms'] for r in d if r['virtual_server'].endswith(':1098'))")
+check "busy: latencies within a tick or two of loopback (max ${lat} ms < 50)" [ "${lat:-999}" -lt 50 ]
+
 check "had still runs" kill -0 "$HADPID"
 if grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' "$LOG"; then
 	fail "sanitizer reports in the log"
