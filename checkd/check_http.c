@@ -332,6 +332,7 @@ struct http_state {
 	SSL			*ssl;
 	EVP_MD_CTX		*md;
 	struct http_parser	 p;
+	int			 done;	/* answer complete: wait for close */
 	char			 req[HAD_PATHLEN + CONF_HOSTLEN + 128];
 	size_t			 reqlen, reqoff;
 };
@@ -543,6 +544,13 @@ http_read(struct check *ck)
 			    check_errstr(errno, 1), u->path);
 			return;
 		}
+		if (hs->done) {
+			if (n == 0) {
+				http_judge(ck);
+				return;
+			}
+			continue;	/* beyond what it announced: ignored */
+		}
 		r = n == 0 ? http_parse_eof(&hs->p) :
 		    http_parse(&hs->p, buf, (size_t)n);
 		if (r == HTTP_PARSE_ERR) {
@@ -551,8 +559,19 @@ http_read(struct check *ck)
 			return;
 		}
 		if (r == HTTP_PARSE_DONE) {
-			http_judge(ck);
-			return;
+			if (n == 0) {
+				http_judge(ck);
+				return;
+			}
+			/*
+			 * Asked for "Connection: close": the server closes
+			 * next.  Its close first, then our reset: a reset
+			 * that overtook it would wake the server once more
+			 * to find its connection gone (and some log that).
+			 * The answer's latency is now.
+			 */
+			hs->done = 1;
+			check_clock(&ck->answered);
 		}
 	}
 	check_want(ck, EV_READ, http_io);
@@ -616,6 +635,8 @@ http_next_url(struct check *ck)
 	check_release(ck);
 	ck->connected = 0;
 	hs->phase = PH_CONNECT;
+	hs->done = 0;
+	memset(&ck->answered, 0, sizeof(ck->answered));
 	if (strpbrk(u->path, " \r\n\t") != NULL || u->path[0] == '\0') {
 		check_result(ck, 0, "bad url path");
 		return;
@@ -694,6 +715,11 @@ http_timeout(struct check *ck)
 	char			 t[16];
 
 	check_secs(ck->c->connect_timeout_ms, t, sizeof(t));
+	if (hs != NULL && hs->done) {
+		/* A complete answer; the server kept the connection open. */
+		http_judge(ck);
+		return;
+	}
 	if (hs == NULL || hs->phase == PH_CONNECT)
 		check_result(ck, 0, "connect timeout after %s", t);
 	else if (hs->phase == PH_TLS)

@@ -143,6 +143,15 @@ ms_since(const struct timespec *t0)
 uint32_t
 check_elapsed(const struct check *ck)
 {
+	int64_t	 ms;
+
+	/* An answer complete before the end of the exchange counts then. */
+	if (ck->answered.tv_sec != 0 || ck->answered.tv_nsec != 0) {
+		ms = (int64_t)(ck->answered.tv_sec - ck->att_start.tv_sec) *
+		    1000 + (ck->answered.tv_nsec - ck->att_start.tv_nsec) /
+		    1000000;
+		return (ms < 0 ? 0 : ms > UINT32_MAX ? UINT32_MAX : ms);
+	}
 	return (ms_since(&ck->att_start));
 }
 
@@ -431,6 +440,7 @@ check_attempt(struct check *ck)
 	ck->fd = -1;
 	ck->tries++;
 	check_clock(&ck->att_start);
+	memset(&ck->answered, 0, sizeof(ck->answered));
 	ck->type->start(ck);
 	/* The deadline only for an attempt that has to wait. */
 	if (!ck->running)
@@ -598,7 +608,7 @@ check_result(struct check *ck, int ok, const char *fmt, ...)
 	if (!ck->running)
 		return;
 	check_stop(ck);
-	ck->latency_ms = ms_since(&ck->att_start);
+	ck->latency_ms = check_elapsed(ck);
 	va_start(ap, fmt);
 	vsnprintf(ck->reason, sizeof(ck->reason), fmt, ap);
 	va_end(ap);

@@ -117,6 +117,7 @@ struct check {
 	struct timespec		 round_start;
 	struct timespec		 planned;	/* start of the next round */
 	struct timespec		 att_start;
+	struct timespec		 answered;	/* before the close; 0: not */
 	int			 up;
 	int			 connected;
 	uint32_t		 successes;	/* rounds in a row */

@@ -104,7 +104,7 @@ track $!
 ip netns exec "$NS" socat -T 0.5 UDP4-RECVFROM:7,bind=198.18.0.13,fork PIPE &
 track $!
 
-ip netns exec "$NS" $PY tests/integration/check_servers.py 198.18.0.14 "$T/peers" \
+ip netns exec "$NS" $PY tests/integration/check_servers.py 198.18.0.14 "$T/peers" "$T/late" \
     >"$T/servers.log" 2>&1 &
 track $!
 
@@ -230,6 +230,16 @@ MD5_HELLO=5d41402abc4b2a76b9719d911017c592
 		retry 0
 		bindto 198.18.0.100
 		bind_port 40123 }'
+	# The server closes 0.3 s after its answer: had waits for that
+	# close before its reset; the latency is the answer's.
+	vs 1042 198.18.0.14 8084 'HTTP_GET { url { path / }
+		connect_timeout 1
+		retry 0 }'
+	# The server never closes: the complete answer counts at the deadline.
+	vs 1043 198.18.0.14 8085 'HTTP_GET { url { path / }
+		connect_timeout 1
+		retry 0
+		alpha }'
 	vs 1040 198.18.0.10 80 'TCP_CHECK { connect_timeout 1
 		retry 0 }
 		HTTP_GET { url { path /fail }
@@ -324,6 +334,23 @@ if [ -s "$T/peers" ] && [ "$(sort -u "$T/peers")" = "198.18.0.100 40123" ]; then
 else
 	fail "TCP_CHECK with bindto: sources seen: $(sort "$T/peers" 2>/dev/null | uniq -c | tr '\n' ';')"
 fi
+# An HTTP server that closes 0.3 s after its answer: had waits for its
+# close, then resets (the server never finds its connection reset under
+# it); the latency is the answer's, not the close's.
+late_rounds() { [ "$(grep -c . "$T/late" 2>/dev/null)" -ge 2 ]; }
+check "HTTP_GET, server closing after 0.3 s: two rounds seen" wait_for 5 late_rounds
+check "HTTP_GET, server closing after 0.3 s: its close came before had's reset ($(sort "$T/late" | uniq -c | tr -s ' \n' ' '))" \
+    [ "$(sort -u "$T/late")" = clean ]
+expect "HTTP_GET, server never closing: up on its complete answer at the deadline" \
+    "$C HTTP_GET 198.18.0.14:8085 $V:1043): up: HTTP 200 from / in"
+"$BUILD/hactl" -s "$T/had.sock" show checks -j >"$T/late.json" 2>/dev/null
+lat() { json_get "$T/late.json" "[r['latency_ms'] for r in d if r['virtual_server'].endswith(':$1') and r['state'] == 'up'][0]" 2>/dev/null; }
+l42=$(lat 1042)
+l43=$(lat 1043)
+check "HTTP_GET, server closing after 0.3 s: up, latency of the answer (${l42:-?} ms < 250)" \
+    [ "${l42:-999}" -lt 250 ]
+check "HTTP_GET, server never closing: latency of the answer (${l43:-?} ms < 500)" \
+    [ "${l43:-999}" -lt 500 ]
 expect "alpha: real server starts down" \
     "real server 198.18.0.10:80 $V:1004): down: alpha"
 expect "alpha: real server up after its check passed" \
@@ -400,7 +427,7 @@ while True:
 PYEOF
 $PY "$T/ctl.py" "$T/had.sock" >"$T/rows.txt" 2>&1
 n=$(grep -c '|' "$T/rows.txt")
-check "show checks: one row per check ($n)" [ "$n" = 27 ]
+check "show checks: one row per check ($n)" [ "$n" = 29 ]
 check "show checks: the 503 check is down with its reason" \
     grep -qF '198.18.0.100:1005|198.18.0.10:80|198.18.0.10:80|HTTP_GET|0|0|' "$T/rows.txt"
 check "show checks: the reason is in words" \
@@ -410,10 +437,10 @@ check "show checks: the DNS check is up" \
 
 # lvsd respawns: checkd sends it every state again.
 LPID=$(json_get "$T/procs.json" "[r['pid'] for r in d if r['name']=='lvsd'][0]" 2>/dev/null)
-n0=$(grep -c 'sent 26 real server states to lvsd' "$LOG")
+n0=$(grep -c 'sent 28 real server states to lvsd' "$LOG")
 if [ -n "$LPID" ] && kill_pid KILL "$LPID"; then
-	more() { [ "$(grep -c 'sent 26 real server states to lvsd' "$LOG")" -gt "$n0" ]; }
-	check "after an lvsd respawn, checkd sends all 26 states again" \
+	more() { [ "$(grep -c 'sent 28 real server states to lvsd' "$LOG")" -gt "$n0" ]; }
+	check "after an lvsd respawn, checkd sends all 28 states again" \
 	    wait_for 5 more
 else
 	fail "lvsd's pid from hactl show procs"
@@ -428,7 +455,7 @@ after=$(grep -c "$C .*: \(up\|down\): " "$LOG")
 check "reload without change: no check changes state ($before, $after)" \
     [ "$before" = "$after" ]
 
-# Reload with one more virtual server: the 27 checks that stay keep their
+# Reload with one more virtual server: the 29 checks that stay keep their
 # state and go on running on the new config (checkd frees the old one);
 # the new check runs too.
 vs 1099 198.18.0.10 80 'TCP_CHECK { connect_timeout 1 }' >>"$T/had.conf"
