@@ -231,6 +231,7 @@ lvs_vmac_apply(struct nl_sock *sk, int up, const struct msg_vmac *m)
 static struct {
 	char	instance[HAD_NAMELEN];
 	char	ifname[16];
+	char	parent[16];
 } vmacs[LVS_VMAC_MAX];
 
 static void
@@ -255,7 +256,22 @@ lvs_vmac_remember(const struct msg_vmac *m, int up)
 		    sizeof(vmacs[freeslot].instance));
 		strlcpy(vmacs[freeslot].ifname, m->ifname,
 		    sizeof(vmacs[freeslot].ifname));
+		strlcpy(vmacs[freeslot].parent, m->parent,
+		    sizeof(vmacs[freeslot].parent));
 	}
+}
+
+/* Whether a VMAC of ours is still on parent. */
+static int
+lvs_vmac_on(const char *parent)
+{
+	int	 i;
+
+	for (i = 0; i < LVS_VMAC_MAX; i++)
+		if (vmacs[i].ifname[0] != '\0' &&
+		    strcmp(vmacs[i].parent, parent) == 0)
+			return (1);
+	return (0);
 }
 
 static int
@@ -304,12 +320,16 @@ lvs_vmac_dispatch(struct nl_sock *sk, struct imsg *imsg)
 	}
 	lvs_link_read();
 	m.error = lvs_vmac_apply(sk, up, &m);
-	if (m.error == 0)
+	if (m.error == 0) {
 		lvs_vmac_remember(&m, up);
-	if (m.error == 0)
 		log_info("%s: VMAC %s %s on %s", m.instance, m.ifname,
 		    up ? "up" : "removed", m.parent);
-	else
+		/* A VMAC without its ARP settings still works: logged only. */
+		if (up)
+			(void)lvs_devconf_vmac_up(sk, m.ifname, m.parent);
+		else if (!lvs_vmac_on(m.parent))
+			lvs_devconf_parent_done(sk, m.parent);
+	} else
 		log_warnx("%s: VMAC %s on %s: %s", m.instance, m.ifname,
 		    m.parent, strerror(m.error));
  reply:

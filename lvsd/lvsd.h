@@ -89,6 +89,13 @@ void	 lvs_suspend_peer_up(void);
 void	 lvs_suspend_shutdown(void);
 extern int (*lvs_check_send)(uint32_t, const void *, size_t);
 
+/* lvs_devconf.c */
+int	 lvs_devconf_get(struct nl_sock *, int, uint32_t *);
+int	 lvs_devconf_set(struct nl_sock *, int, const int *, const uint32_t *,
+	    int);
+int	 lvs_devconf_vmac_up(struct nl_sock *, const char *, const char *);
+void	 lvs_devconf_parent_done(struct nl_sock *, const char *);
+
 /* lvs_vmac.c */
 int	 lvs_vmac_wellformed(const struct msg_vmac *);
 int	 lvs_vmac_check(const struct had_conf *, const struct msg_vmac *);

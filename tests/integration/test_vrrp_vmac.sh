@@ -15,15 +15,20 @@ lab_init || { fail "lab_init"; summary; exit 1; }
 lab_node a 198.18.0.1/24
 lab_node b 198.18.0.2/24
 lab_node c 198.18.0.3/24
-# keepalived sets these on the parent of a VMAC so that only the VMAC
-# answers ARP for the VIP, and the parent's own ARP requests do not
-# name the VIP as sender (which would teach c the parent's MAC for it);
-# had's lvsd does not (yet), so the lab does.
-# On "all": a VMAC must not answer for another VMAC's VIP either.
+# lvsd sets arp_ignore 1 and arp_filter 1 on a VMAC's parent, so that
+# only the VMAC answers ARP for the VIP, and arp_ignore 1 on each VMAC,
+# so that none answers for another's (as keepalived does; checked below).
+# arp_announce is the operator's, as with keepalived: without 2, the
+# parent's own ARP requests for packets from the VIP name the VIP as
+# sender with the parent's MAC (which would teach c the wrong MAC).
 for n in a b; do
-	lab_exec $n sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
-	    net.ipv4.conf.all.arp_announce=2
+	lab_exec $n sysctl -qw net.ipv4.conf.all.arp_announce=2
 done
+conf() {	# node ifname setting
+	ip netns exec "$LAB-$1" cat "/proc/sys/net/ipv4/conf/$2/$3" 2>/dev/null
+}
+check "a's eth0 starts with arp_ignore 0, arp_filter 0" \
+    [ "$(conf a eth0 arp_ignore) $(conf a eth0 arp_filter)" = "0 0" ]
 if [ "$(basename "$BUILD")" = build-san ]; then
 	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 fi
@@ -77,6 +82,15 @@ check "VIP 198.18.0.42 on vrrp.42 on a" wait_for 2 vip_on a vrrp.42 198.18.0.42
 check "VIP 198.18.0.42 not on a's eth0" \
     sh -c "! ip -n '$LAB-a' -o addr show dev eth0 | grep -q ' 198.18.0.42/'"
 check "VIP 198.18.0.43 on vmac43 on a" wait_for 2 vip_on a vmac43 198.18.0.43
+for v in vrrp.42 vmac43; do
+	got="$(conf a $v arp_ignore) $(conf a $v accept_local) $(conf a $v rp_filter) $(conf a $v promote_secondaries)"
+	check "lvsd set $v's arp_ignore 1, accept_local 1, rp_filter 0, promote_secondaries 1 ($got)" \
+	    [ "$got" = "1 1 0 1" ]
+done
+check "lvsd set a's eth0 arp_ignore 1, arp_filter 1" \
+    [ "$(conf a eth0 arp_ignore) $(conf a eth0 arp_filter)" = "1 1" ]
+check "a's log says so, and that they are put back later" \
+    grep -q "eth0: arp_ignore 0 -> 1, arp_filter 0 -> 1 for its VMACs (put back when they go)" "$LAB_DIR/a/had.log"
 check "b (backup) has its VMAC too, without the VIP" sh -c \
     "ip -n '$LAB-b' link show vrrp.42 >/dev/null 2>&1 &&
     ! ip -n '$LAB-b' -o addr show | grep -q ' 198.18.0.42/'"
@@ -122,6 +136,9 @@ check "a's VMAC removed when its instance stopped" \
     wait_for 4 sh -c "! ip -n '$LAB-a' link show vrrp.42 >/dev/null 2>&1"
 check "a's named VMAC removed too" \
     wait_for 4 sh -c "! ip -n '$LAB-a' link show vmac43 >/dev/null 2>&1"
+eth0_back() { [ "$(conf a eth0 arp_ignore) $(conf a eth0 arp_filter)" = "0 0" ]; }
+check "a's eth0: arp_ignore 0, arp_filter 0 put back with its last VMAC" \
+    wait_for 2 eth0_back
 wait "$TSH" 2>/dev/null
 n_garp=$(tshark -r "$CAP2" -Y "arp.isgratuitous == 1 && arp.src.proto_ipv4 == 198.18.0.42 && eth.src == $VMAC && arp.src.hw_mac == $VMAC" \
     2>/dev/null | wc -l)
