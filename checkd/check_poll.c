@@ -41,6 +41,15 @@
 static int		 poll_fd = -1;
 static struct event	*poll_ev;
 static int		 poll_parked;
+static size_t		 poll_narmed;	/* waits not reported yet */
+
+static void
+poll_disarmed(struct check *ck)
+{
+	if (ck->poll_armed && poll_narmed > 0)
+		poll_narmed--;
+	ck->poll_armed = 0;
+}
 
 /* Call the checks whose sockets are ready; how many there were. */
 static int
@@ -63,7 +72,7 @@ check_poll_batch(void)
 	 */
 	for (i = 0; i < n; i++) {
 		ck = evs[i].data.ptr;
-		ck->poll_armed = 0;
+		poll_disarmed(ck);
 		if ((cb = ck->poll_cb) == NULL || ck->fd == -1)
 			continue;
 		/* As libevent reports them. */
@@ -90,18 +99,31 @@ check_poll_run(int fd, short ev, void *arg)
 	(void)check_poll_batch();
 }
 
-/* Parked: call every check whose socket is ready (from the wheel). */
-void
+/*
+ * Parked: call every check whose socket is ready (from the wheel); how
+ * many there were.
+ */
+int
 check_poll_drain(void)
 {
-	int	 i;
+	int	 i, n, total = 0;
 
 	if (!poll_parked)
-		return;
+		return (0);
 	/* Bounded: callbacks arm new waits that may be ready at once. */
-	for (i = 0; i < 64; i++)
-		if (check_poll_batch() < POLL_BATCH)
+	for (i = 0; i < 64; i++) {
+		total += n = check_poll_batch();
+		if (n < POLL_BATCH)
 			break;
+	}
+	return (total);
+}
+
+/* Waits armed and not reported yet. */
+size_t
+check_poll_waiting(void)
+{
+	return (poll_narmed);
 }
 
 int
@@ -159,6 +181,8 @@ check_want(struct check *ck, short what, void (*cb)(int, short, void *))
 		}
 	}
 	ck->poll_fd = ck->fd;
+	if (!ck->poll_armed)
+		poll_narmed++;
 	ck->poll_armed = 1;
 }
 
@@ -171,7 +195,7 @@ check_unwant(struct check *ck)
 		(void)epoll_ctl(poll_fd, EPOLL_CTL_DEL, ck->fd, NULL);
 		ck->poll_fd = -1;
 	}
-	ck->poll_armed = 0;
+	poll_disarmed(ck);
 }
 
 /* The check's socket is about to be closed: it leaves the set with it. */
@@ -179,6 +203,6 @@ void
 check_poll_closed(struct check *ck)
 {
 	ck->poll_cb = NULL;
-	ck->poll_armed = 0;
+	poll_disarmed(ck);
 	ck->poll_fd = -1;
 }

@@ -102,12 +102,13 @@ wheel_run(int fd, short ev, void *arg)
 {
 	struct wheel_list	 due = TAILQ_HEAD_INITIALIZER(due);
 	struct wheel_entry	*e, *next;
-	uint64_t		 now, t, end;
+	uint64_t		 now, t, end, grid;
 	unsigned int		 n = 0;
+	int			 drained;
 
 	wheel_armed = 0;
 	/* Answers that came since the last tick, if they waited for it. */
-	check_poll_drain();
+	drained = check_poll_drain();
 	clock_gettime(CLOCK_MONOTONIC, &wheel_ts);
 	wheel_in_run = 1;
 	now = wheel_now();
@@ -137,9 +138,18 @@ wheel_run(int fd, short ev, void *arg)
 	if ((t = wheel_next()) != 0)
 		wheel_arm(t, wheel_now());
 	wheel_in_run = 0;
-	/* Waking again at the next tick: answers can wait for it. */
-	check_poll_park(wheel_armed != 0 &&
-	    wheel_armed <= (now / WHEEL_TICK + 1) * WHEEL_TICK);
+	/*
+	 * Waking again at the next tick: answers can wait for it.  While
+	 * they keep coming (this tick found some, more are awaited), the
+	 * wheel ticks for them alone rather than leave and re-enter
+	 * libevent's loop (an epoll_ctl on a nested set costs a walk of
+	 * every epoll set) between two checks due a few ticks apart.
+	 */
+	grid = (now / WHEEL_TICK + 1) * WHEEL_TICK;
+	if ((wheel_armed == 0 || wheel_armed > grid) && drained > 0 &&
+	    check_poll_waiting() > 0)
+		wheel_arm(grid, wheel_now());
+	check_poll_park(wheel_armed != 0 && wheel_armed <= grid);
 }
 
 void

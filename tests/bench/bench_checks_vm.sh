@@ -13,8 +13,9 @@
 # a check, had from its planned start).  Over loopback the targets' half
 # of each handshake and teardown runs in whichever process's system call
 # sends the packet, so the checker-and-targets figure is the fairer one.
-# Prints figures and ratios, not pass/fail; a run varies by +-5 points,
-# so compare several.
+# Prints figures and ratios, not pass/fail; a run varies by +-5 points:
+# BENCH_ROUNDS (1) measures had and keepalived in turn that many times in
+# one boot and prints each round's ratios and their median.
 #
 # The targets are tcpsrv (built here from the C below): one epoll
 # process for every listener, since the guest has neither python nor
@@ -26,7 +27,8 @@
 #
 # Env: BENCH_TCP_CHECKS (10000), BENCH_HTTP_CHECKS (2000),
 # BENCH_CPU_SECONDS (20), BENCH_SETTLE (6), BENCH_IMPLS ("had
-# keepalived"), BENCH_SCENARIOS ("tcp http"), BENCH_VM_MEM (3072),
+# keepalived"), BENCH_SCENARIOS ("tcp http"), BENCH_ROUNDS (1),
+# BENCH_VM_MEM (3072),
 # BENCH_OUT (checks-vm.json goes there), BUILD (build), BENCH_PERF (1:
 # print a perf profile of each checker, from the guest).
 # Exit: non-zero only if nothing could be measured.
@@ -178,6 +180,7 @@ export VMENV_BENCH_CPU_SECONDS=${BENCH_CPU_SECONDS:-20}
 export VMENV_BENCH_SETTLE=${BENCH_SETTLE:-6}
 export VMENV_BENCH_IMPLS=${BENCH_IMPLS:-had keepalived}
 export VMENV_BENCH_SCENARIOS=${BENCH_SCENARIOS:-tcp http}
+export VMENV_BENCH_ROUNDS=${BENCH_ROUNDS:-1}
 # BENCH_PERF=1: a profile of each checker in the guest (perf, from the
 # host's linux-perf; software clock, the guest has no PMU).
 if [ -n "${BENCH_PERF:-}" ] && command -v perf >/dev/null; then
@@ -201,58 +204,75 @@ esac
 
 $PY - "$LOG" "${BENCH_OUT:-}" <<'PYEOF'
 import json, os, sys
+import statistics
 res = {}
 for l in open(sys.argv[1], errors="replace"):
     l = l.strip()
     if l.startswith("BENCH-CHK ") or l.startswith("BENCH-CHK-UP "):
         d = dict(kv.split("=", 1) for kv in l.split()[1:] if "=" in kv)
-        res.setdefault(d["scenario"], {}).setdefault(d["impl"], {}).update(d)
+        res.setdefault(d["scenario"], {}).setdefault(d["impl"], {}).setdefault(
+            int(d.get("round", 1)), {}).update(d)
 names = {"tcp": "TCP_CHECK", "http": "HTTP_GET"}
 measured = False
+rounds = sorted({r for sc in res.values() for i in sc.values() for r in i})
 print()
 for sc in ("tcp", "http"):
-    for impl in ("had", "keepalived"):
-        d = res.get(sc, {}).get(impl)
-        if d is None:
-            continue
-        if "cpu" not in d or not d.get("rss_kb"):
-            print("%-9s %-11s not measured: %s" % (names[sc], impl + ":", d.get("note", "?")))
-            continue
-        measured = True
-        print("%-9s %-11s %5s checks at delay_loop 1: CPU %6s%% of one core%s, RSS %s kB (peak %s kB), "
-              "targets accepted %s conn/s, %s real servers up in IPVS%s" % (
-              names[sc], impl + ":", d["checks"], d["cpu"],
-              (" (schedstat %s%%)" % d["cpu_sched"]) if "cpu_sched" in d else "",
-              d["rss_kb"], d["hwm_kb"],
-              d["conn_per_s"], d["kernel_rs_up"],
-              ("; hactl: %s checks up" % d["checks_up"]) if "checks_up" in d else ""))
-        others = ["%s %s%%" % (k[:-4], v) for k, v in d.items()
-                  if k.endswith("_cpu")]
-        if others:
-            print("%-21s same window, other processes: %s" % ("", ", ".join(others)))
-        if "vcsw_per_s" in d:
-            print("%-21s context switches of the checker: %s/s voluntary (it waited), %s/s involuntary" % (
-                  "", d["vcsw_per_s"], d["ivcsw_per_s"]))
-        cps = float(d["conn_per_s"] or 0)
-        if cps > 0:
-            d["checker_ms_per_conn"] = float(d["cpu"]) * 10 / cps
-            line = "checker %.3f ms" % d["checker_ms_per_conn"]
-            if "targets_cpu" in d:
-                d["pair_ms_per_conn"] = (float(d["cpu"]) + float(d["targets_cpu"])) * 10 / cps
-                line += ", checker and targets %.3f ms" % d["pair_ms_per_conn"]
-            print("%-21s CPU per connection: %s" % ("", line))
+    for rnd in rounds:
+        if len(rounds) > 1 and sc in res:
+            print("%s, round %d:" % (names[sc], rnd))
+        for impl in ("had", "keepalived"):
+            d = res.get(sc, {}).get(impl, {}).get(rnd)
+            if d is None:
+                continue
+            if "cpu" not in d or not d.get("rss_kb"):
+                print("%-9s %-11s not measured: %s" % (names[sc], impl + ":", d.get("note", "?")))
+                continue
+            measured = True
+            print("%-9s %-11s %5s checks at delay_loop 1: CPU %6s%% of one core%s, RSS %s kB (peak %s kB), "
+                  "targets accepted %s conn/s, %s real servers up in IPVS%s" % (
+                  names[sc], impl + ":", d["checks"], d["cpu"],
+                  (" (schedstat %s%%)" % d["cpu_sched"]) if "cpu_sched" in d else "",
+                  d["rss_kb"], d["hwm_kb"],
+                  d["conn_per_s"], d["kernel_rs_up"],
+                  ("; hactl: %s checks up" % d["checks_up"]) if "checks_up" in d else ""))
+            others = ["%s %s%%" % (k[:-4], v) for k, v in d.items()
+                      if k.endswith("_cpu")]
+            if others:
+                print("%-21s same window, other processes: %s" % ("", ", ".join(others)))
+            if "vcsw_per_s" in d:
+                print("%-21s context switches of the checker: %s/s voluntary (it waited), %s/s involuntary" % (
+                      "", d["vcsw_per_s"], d["ivcsw_per_s"]))
+            cps = float(d["conn_per_s"] or 0)
+            if cps > 0:
+                d["checker_ms_per_conn"] = float(d["cpu"]) * 10 / cps
+                line = "checker %.3f ms" % d["checker_ms_per_conn"]
+                if "targets_cpu" in d:
+                    d["pair_ms_per_conn"] = (float(d["cpu"]) + float(d["targets_cpu"])) * 10 / cps
+                    line += ", checker and targets %.3f ms" % d["pair_ms_per_conn"]
+                print("%-21s CPU per connection: %s" % ("", line))
 for sc in ("tcp", "http"):
-    h, k = res.get(sc, {}).get("had", {}), res.get(sc, {}).get("keepalived", {})
-    if h.get("rss_kb") and k.get("rss_kb"):
-        hc, kc = float(h["cpu"]), float(k["cpu"])
-        hr, kr = float(h["rss_kb"]), float(k["rss_kb"])
-        print("%-9s had/keepalived: CPU %s, RSS %.2f" % (names[sc],
-              ("%.3f" % (hc / kc)) if kc > 0 else "-", hr / kr if kr else 0))
+    ratios = {"CPU": [], "RSS": [], "CPU per connection, checker": [],
+              "CPU per connection, checker and targets": []}
+    for rnd in rounds:
+        h = res.get(sc, {}).get("had", {}).get(rnd, {})
+        k = res.get(sc, {}).get("keepalived", {}).get(rnd, {})
+        if not (h.get("rss_kb") and k.get("rss_kb")):
+            continue
+        if float(k["cpu"]) > 0:
+            ratios["CPU"].append(float(h["cpu"]) / float(k["cpu"]))
+        ratios["RSS"].append(float(h["rss_kb"]) / float(k["rss_kb"]))
         for key, what in (("checker_ms_per_conn", "checker"),
                           ("pair_ms_per_conn", "checker and targets")):
             if h.get(key) and k.get(key):
-                print("%-9s had/keepalived: CPU per connection, %s: %.3f" % (
-                      names[sc], what, h[key] / k[key]))
+                ratios["CPU per connection, " + what].append(h[key] / k[key])
+    for what, v in ratios.items():
+        if not v:
+            continue
+        if len(v) == 1:
+            print("%-9s had/keepalived: %s: %.3f" % (names[sc], what, v[0]))
+        else:
+            print("%-9s had/keepalived: %s: %s; median %.3f" % (names[sc], what,
+                  ", ".join("%.3f" % x for x in v), statistics.median(v)))
 if not measured:
     print("bench_checks_vm: nothing measured")
     sys.exit(1)

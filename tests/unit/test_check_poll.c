@@ -238,3 +238,70 @@ Test(check_poll, a_quiet_checkd_is_woken_by_the_answer)
 	    "not called for the socket's readiness (events %#x)", woken_by);
 	free(ck);
 }
+
+/*
+ * Answers still awaited when the wheel has nothing more to run: the set
+ * stays parked and the wheel ticks once more to collect them, instead of
+ * going back to libevent's loop between two checks a few ticks apart.
+ */
+static struct check	*flow_ck[2];
+static int		 flow_sv[2][2];
+static short		 flow_woken_by[2] = { -1, -1 };
+static int		 flow_calls[2];
+
+static void
+flow_ready(int fd, short what, void *arg)
+{
+	struct check	*ck = arg;
+	struct event	*ev;
+	int		 i = ck == flow_ck[0] ? 0 : 1;
+
+	(void)fd;
+	(void)what;
+	flow_calls[i]++;
+	ev = event_base_get_running_event(base);
+	flow_woken_by[i] = ev != NULL ? event_get_events(ev) : -1;
+	/* The first answer is in; the second comes now. */
+	if (i == 0)
+		cr_assert(write(flow_sv[1][1], "y", 1) == 1);
+}
+
+static void
+flow_busy(void *arg)
+{
+	(void)arg;
+	if (++ticks == 9) {
+		check_want(flow_ck[0], EV_READ, flow_ready);
+		check_want(flow_ck[1], EV_READ, flow_ready);
+		cr_assert(write(flow_sv[0][1], "x", 1) == 1);
+	}
+	if (ticks < 10)
+		check_wheel_add(&busy_e, 1000);
+}
+
+Test(check_poll, answers_still_awaited_keep_the_wheel_ticking)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++) {
+		pair(flow_sv[i]);
+		flow_ck[i] = new_check(flow_sv[i][0]);
+	}
+	check_wheel_set(&busy_e, flow_busy, NULL);
+	check_wheel_add(&busy_e, 1000);
+	run_for(200);
+	cr_assert_eq(ticks, 10);
+	for (i = 0; i < 2; i++) {
+		cr_assert_eq(flow_calls[i], 1, "check %d called %d times", i,
+		    flow_calls[i]);
+		cr_assert(flow_woken_by[i] != -1 &&
+		    (flow_woken_by[i] & EV_READ) == 0,
+		    "check %d: called for its socket's readiness (events %#x)",
+		    i, flow_woken_by[i]);
+	}
+	cr_assert_eq(check_poll_waiting(), 0);
+	cr_assert_eq(check_poll_parked(), 0, "still parked with nothing "
+	    "awaited");
+	for (i = 0; i < 2; i++)
+		free(flow_ck[i]);
+}

@@ -19,7 +19,8 @@
 # targets accepted per second, and the real servers in the kernel's IPVS
 # table at the end (those the checker holds up).  For had, lvsd's and
 # the parent's CPU in the same window too (they take the results).
-# One line per measure: "BENCH-CHK scenario=... impl=... key=value ...".
+# One line per measure: "BENCH-CHK round=R scenario=... impl=... key=value
+# ...".  BENCH_ROUNDS rounds of every impl in turn, per scenario.
 set -u
 . /vm/lib.sh
 
@@ -28,6 +29,8 @@ HTTP_N=${BENCH_HTTP_CHECKS:-2000}
 SECS=${BENCH_CPU_SECONDS:-20}
 SETTLE=${BENCH_SETTLE:-6}
 IMPLS=${BENCH_IMPLS:-had keepalived}
+ROUNDS=${BENCH_ROUNDS:-1}
+ROUND=1
 SCENARIOS=${BENCH_SCENARIOS:-tcp http}
 BUILD=${HAD_BUILD:-/opt/build}
 W=/tmp/bench-chk
@@ -117,14 +120,14 @@ measure() {
 	n1=$(status_kb "$pid" nonvoluntary_ctxt_switches)
 	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 	if ! kill -0 "$pid" 2>/dev/null; then
-		echo "BENCH-CHK scenario=$sc impl=$impl note=the-checker-(pid-$pid)-died-during-the-window"
+		echo "BENCH-CHK round=$ROUND scenario=$sc impl=$impl note=the-checker-(pid-$pid)-died-during-the-window"
 		return
 	fi
 	for o in "$@"; do
 		np=${o%%:*} pp=${o#*:}
 		extra="$extra ${np}_cpu=$(pct "${oc0[$o]}" "$(ticks "$pp")" "$wall")"
 	done
-	echo "BENCH-CHK scenario=$sc impl=$impl checks=$n seconds=$wall" \
+	echo "BENCH-CHK round=$ROUND scenario=$sc impl=$impl checks=$n seconds=$wall" \
 	    "cpu=$(pct "$c0" "$c1" "$wall") rss_kb=$(status_kb "$pid" VmRSS)" \
 	    "hwm_kb=$(status_kb "$pid" VmHWM)" \
 	    "conn_per_s=$(awk -v a="$a0" -v b="$a1" -v s="$wall" 'BEGIN { printf "%.0f", (b - a) / s }')" \
@@ -146,7 +149,7 @@ run_had() {	# scenario conf count
 		sleep 0.2
 	done
 	if [ -z "$cpid" ]; then
-		echo "BENCH-CHK scenario=$1 impl=had note=checkd-did-not-start"
+		echo "BENCH-CHK round=$ROUND scenario=$1 impl=had note=checkd-did-not-start"
 		kill "$pid"; wait "$pid"
 		return
 	fi
@@ -165,7 +168,7 @@ run_had() {	# scenario conf count
 	    "targets:$(srv_of "$1")"
 	up=$(timeout 60 "$BUILD/hactl" -s /run/had/had.sock show checks -j 2>/dev/null |
 	    grep -o '"state": *"up"' | wc -l)
-	echo "BENCH-CHK-UP scenario=$1 impl=had checks_up=$up"
+	echo "BENCH-CHK-UP round=$ROUND scenario=$1 impl=had checks_up=$up"
 	grep -E 'watchdog|not answering|respawn' "$W/had-$1.log" | head -n 5
 	kill "$pid"
 	wait_until 15 "had to stop" sh -c "! kill -0 $pid 2>/dev/null" > /dev/null || kill -9 "$pid"
@@ -185,7 +188,7 @@ run_keepalived() {	# scenario conf count
 		sleep 0.2
 	done
 	if [ -z "$cpid" ] || ! kill -0 "$cpid" 2>/dev/null; then
-		echo "BENCH-CHK scenario=$1 impl=keepalived note=checker-did-not-start:$(tail -n 1 "$W/ka-$1.log" | tr ' ' _)"
+		echo "BENCH-CHK round=$ROUND scenario=$1 impl=keepalived note=checker-did-not-start:$(tail -n 1 "$W/ka-$1.log" | tr ' ' _)"
 		kill "$pid" 2>/dev/null; wait "$pid"
 		return
 	fi
@@ -207,6 +210,7 @@ for sc in $SCENARIOS; do
 	*) continue ;;
 	esac
 	mkconf "$sc" "$n" "$W/$sc.conf"
+	for ROUND in $(seq 1 "$ROUNDS"); do
 	for impl in $IMPLS; do
 		case $impl in
 		had) run_had "$sc" "$W/$sc.conf" "$n" ;;
@@ -214,10 +218,11 @@ for sc in $SCENARIOS; do
 			if command -v keepalived > /dev/null; then
 				run_keepalived "$sc" "$W/$sc.conf" "$n"
 			else
-				echo "BENCH-CHK scenario=$sc impl=keepalived note=not-in-the-guest"
+				echo "BENCH-CHK round=$ROUND scenario=$sc impl=keepalived note=not-in-the-guest"
 			fi ;;
 		esac
 		sleep 2
+	done
 	done
 done
 kill "$SRV1" "$SRV2" 2>/dev/null
