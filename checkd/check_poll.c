@@ -18,11 +18,12 @@
  * While the timing wheel wakes on every tick anyway (attempts start at
  * least every WHEEL_TICK ms), the set is "parked": out of libevent's loop
  * and emptied by the wheel at each tick, so that answers arriving between
- * two ticks cost no wakeup of their own.  Under TCG, where a wakeup costs
- * as much as a probe, that took 400 HTTP checks a second from 31% to 25%
- * of a core and their nginx from 25% to 14% (it too woke for fewer).  An
- * answer then waits up to a tick: a latency reads up to WHEEL_TICK ms
- * more per wait.  A quieter checkd is woken by each answer, as before.
+ * two ticks cost no wakeup of their own; while answers keep coming the
+ * wheel goes on ticking for them (check_wheel.c).  Under TCG, where a
+ * wakeup costs as much as a probe, 400 HTTP checks a second went from
+ * 1.05 to 0.79 times keepalived's CPU.  An answer then waits up to a
+ * tick: a latency reads up to WHEEL_TICK ms more per wait.  A quieter
+ * checkd is woken by each answer, as before.
  */
 #include <sys/types.h>
 #include <sys/epoll.h>
