@@ -76,19 +76,12 @@ int
 lvs_devconf_get(struct nl_sock *sk, int ifindex, uint32_t *vals)
 {
 	struct nl_msg		*msg;
-	struct ifinfomsg	 ifi;
 	struct devconf_get	 g = { vals, 0 };
 	int			 r;
 
 	memset(vals, 0, (IPV4_DEVCONF_MAX + 1) * sizeof(*vals));
-	if ((msg = nlmsg_alloc_simple(RTM_GETLINK, 0)) == NULL)
+	if ((msg = lvs_nl_link_msg(RTM_GETLINK, 0, ifindex, 0, 0)) == NULL)
 		return (ENOMEM);
-	memset(&ifi, 0, sizeof(ifi));
-	ifi.ifi_index = ifindex;
-	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
-		nlmsg_free(msg);
-		return (EMSGSIZE);
-	}
 	r = lvs_nl_request_cb(sk, msg, devconf_parse, &g);
 	nlmsg_free(msg);
 	if (r == 0 && g.found < IPV4_DEVCONF_ACCEPT_LOCAL)
@@ -103,15 +96,11 @@ lvs_devconf_set(struct nl_sock *sk, int ifindex, const int *idx,
 {
 	struct nl_msg		*msg;
 	struct nlattr		*spec, *inet, *conf;
-	struct ifinfomsg	 ifi;
 	int			 i, r;
 
-	if ((msg = nlmsg_alloc_simple(RTM_NEWLINK, 0)) == NULL)
+	if ((msg = lvs_nl_link_msg(RTM_NEWLINK, 0, ifindex, 0, 0)) == NULL)
 		return (ENOMEM);
-	memset(&ifi, 0, sizeof(ifi));
-	ifi.ifi_index = ifindex;
-	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    (spec = nla_nest_start(msg, IFLA_AF_SPEC)) == NULL ||
+	if ((spec = nla_nest_start(msg, IFLA_AF_SPEC)) == NULL ||
 	    (inet = nla_nest_start(msg, AF_INET)) == NULL ||
 	    (conf = nla_nest_start(msg, IFLA_INET_CONF)) == NULL) {
 		nlmsg_free(msg);

@@ -185,6 +185,31 @@ lvs_nl_request(struct nl_sock *sk, struct nl_msg *msg)
 	return (lvs_nl_request_cb(sk, msg, NULL, NULL));
 }
 
+/*
+ * A link message (RTM_GETLINK, RTM_NEWLINK, RTM_DELLINK) about ifindex
+ * (0: none, the caller names the link), with these flags changed; NULL
+ * when out of memory.
+ */
+struct nl_msg *
+lvs_nl_link_msg(int type, int nlflags, int ifindex, unsigned int flags,
+    unsigned int change)
+{
+	struct nl_msg		*msg;
+	struct ifinfomsg	 ifi;
+
+	if ((msg = nlmsg_alloc_simple(type, nlflags)) == NULL)
+		return (NULL);
+	memset(&ifi, 0, sizeof(ifi));
+	ifi.ifi_index = ifindex;
+	ifi.ifi_flags = flags;
+	ifi.ifi_change = change;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return (NULL);
+	}
+	return (msg);
+}
+
 /* Dump links (RTM_GETLINK) or addresses (RTM_GETADDR) of a family. */
 int
 lvs_nl_dump(struct nl_sock *sk, int type, int family, lvs_nl_cb cb,

@@ -88,15 +88,12 @@ static int
 lvs_link_kind(struct nl_sock *sk, const char *name, char *kind)
 {
 	struct nl_msg		*msg;
-	struct ifinfomsg	 ifi;
 	int			 r;
 
 	kind[0] = '\0';
-	if ((msg = nlmsg_alloc_simple(RTM_GETLINK, 0)) == NULL)
+	if ((msg = lvs_nl_link_msg(RTM_GETLINK, 0, 0, 0, 0)) == NULL)
 		return (ENOMEM);
-	memset(&ifi, 0, sizeof(ifi));
-	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_string(msg, IFLA_IFNAME, name) < 0) {
+	if (nla_put_string(msg, IFLA_IFNAME, name) < 0) {
 		nlmsg_free(msg);
 		return (EMSGSIZE);
 	}
@@ -109,19 +106,11 @@ static int
 lvs_link_set_up(struct nl_sock *sk, int ifindex)
 {
 	struct nl_msg		*msg;
-	struct ifinfomsg	 ifi;
 	int			 r;
 
-	if ((msg = nlmsg_alloc_simple(RTM_NEWLINK, 0)) == NULL)
+	if ((msg = lvs_nl_link_msg(RTM_NEWLINK, 0, ifindex, IFF_UP,
+	    IFF_UP)) == NULL)
 		return (ENOMEM);
-	memset(&ifi, 0, sizeof(ifi));
-	ifi.ifi_index = ifindex;
-	ifi.ifi_flags = IFF_UP;
-	ifi.ifi_change = IFF_UP;
-	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
-		nlmsg_free(msg);
-		return (EMSGSIZE);
-	}
 	r = lvs_nl_request(sk, msg);
 	nlmsg_free(msg);
 	return (r);
@@ -133,17 +122,12 @@ lvs_vmac_create(struct nl_sock *sk, const char *name, int parent,
 {
 	struct nl_msg		*msg;
 	struct nlattr		*info, *data;
-	struct ifinfomsg	 ifi;
 	int			 r;
 
-	msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	if (msg == NULL)
+	if ((msg = lvs_nl_link_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0,
+	    IFF_UP, IFF_UP)) == NULL)
 		return (ENOMEM);
-	memset(&ifi, 0, sizeof(ifi));
-	ifi.ifi_flags = IFF_UP;
-	ifi.ifi_change = IFF_UP;
-	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_string(msg, IFLA_IFNAME, name) < 0 ||
+	if (nla_put_string(msg, IFLA_IFNAME, name) < 0 ||
 	    nla_put_u32(msg, IFLA_LINK, parent) < 0 ||
 	    nla_put(msg, IFLA_ADDRESS, 6, mac) < 0 ||
 	    (info = nla_nest_start(msg, IFLA_LINKINFO)) == NULL ||
@@ -164,17 +148,10 @@ static int
 lvs_vmac_delete(struct nl_sock *sk, int ifindex)
 {
 	struct nl_msg		*msg;
-	struct ifinfomsg	 ifi;
 	int			 r;
 
-	if ((msg = nlmsg_alloc_simple(RTM_DELLINK, 0)) == NULL)
+	if ((msg = lvs_nl_link_msg(RTM_DELLINK, 0, ifindex, 0, 0)) == NULL)
 		return (ENOMEM);
-	memset(&ifi, 0, sizeof(ifi));
-	ifi.ifi_index = ifindex;
-	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
-		nlmsg_free(msg);
-		return (EMSGSIZE);
-	}
 	r = lvs_nl_request(sk, msg);
 	nlmsg_free(msg);
 	return (r);

@@ -27,6 +27,7 @@ typedef int	(*lvs_nl_cb)(struct nlmsghdr *, void *);
 struct nl_sock	*lvs_nl_open(void);
 struct nl_sock	*lvs_nl_open_monitor(void);
 int		 lvs_nl_request(struct nl_sock *, struct nl_msg *);
+struct nl_msg	*lvs_nl_link_msg(int, int, int, unsigned int, unsigned int);
 int		 lvs_nl_request_cb(struct nl_sock *, struct nl_msg *,
 		    lvs_nl_cb, void *);
 int		 lvs_nl_dump(struct nl_sock *, int, int, lvs_nl_cb, void *);
