@@ -129,29 +129,30 @@ ms_to_tv(uint64_t ms, struct timeval *tv)
 }
 
 static uint32_t
+ms_between(const struct timespec *t0, const struct timespec *t1)
+{
+	int64_t		 ms;
+
+	ms = (int64_t)(t1->tv_sec - t0->tv_sec) * 1000 +
+	    (t1->tv_nsec - t0->tv_nsec) / 1000000;
+	return (ms < 0 ? 0 : (uint32_t)ms);
+}
+
+static uint32_t
 ms_since(const struct timespec *t0)
 {
 	struct timespec	 now;
-	int64_t		 ms;
 
 	check_clock(&now);
-	ms = (int64_t)(now.tv_sec - t0->tv_sec) * 1000 +
-	    (now.tv_nsec - t0->tv_nsec) / 1000000;
-	return (ms < 0 ? 0 : (uint32_t)ms);
+	return (ms_between(t0, &now));
 }
 
 uint32_t
 check_elapsed(const struct check *ck)
 {
-	int64_t	 ms;
-
 	/* An answer complete before the end of the exchange counts then. */
-	if (ck->answered.tv_sec != 0 || ck->answered.tv_nsec != 0) {
-		ms = (int64_t)(ck->answered.tv_sec - ck->att_start.tv_sec) *
-		    1000 + (ck->answered.tv_nsec - ck->att_start.tv_nsec) /
-		    1000000;
-		return (ms < 0 ? 0 : ms > UINT32_MAX ? UINT32_MAX : ms);
-	}
+	if (ck->answered.tv_sec != 0 || ck->answered.tv_nsec != 0)
+		return (ms_between(&ck->att_start, &ck->answered));
 	return (ms_since(&ck->att_start));
 }
 
