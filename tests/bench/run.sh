@@ -19,7 +19,10 @@
 # Env: BENCH_RUNS (20) failover runs per series, BENCH_SERIES
 # ("2:1 3:0.01"), BENCH_IMPLS ("had keepalived"), BENCH_CPU_SECONDS (20),
 # BENCH_CPU_INSTANCES (100), BENCH_CPU_ADV (0.1), BENCH_CPU_SETTLE (6),
-# BENCH_ONLY (failover, cpu, checks, lvs or checks_vm), BENCH_NO_BUILD=1 to use build/ as it is.
+# BENCH_ONLY (failover, cpu, checks, lvs or checks_vm), BENCH_NO_BUILD=1 to use build/ as it is;
+# bench_checks.sh also measures "floor" (tcp_floor.c) unless BENCH_IMPLS
+# leaves it out; bench_checks_vm.sh takes BENCH_ROUNDS (1), interleaved
+# rounds of had and keepalived with the median of their ratios.
 # With the defaults it takes about 7 minutes (411 s measured).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
