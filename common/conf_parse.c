@@ -328,6 +328,12 @@ static int
 copy_str(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
     const char *what, char *dst, size_t size)
 {
+	/*
+	 * Zero-filled: a value given again must leave no byte of the one
+	 * before after its NUL, or the same config would differ on the
+	 * wire (a reload would see a change that is none).
+	 */
+	memset(dst, 0, size);
 	if (strlcpy(dst, s, size) >= size) {
 		err_at(p, pos, NULL, "%s: '%.40s...' is longer than %zu "
 		    "characters", what, s, size - 1);
@@ -660,7 +666,7 @@ apply(struct conf_pctx *p, const struct conf_node *n,
 		    kw->size);
 		break;
 	case KT_JOIN:
-		dst[0] = '\0';
+		memset(dst, 0, kw->size);	/* as copy_str() */
 		for (i = 0; i < n->argc; i++) {
 			if (i > 0)
 				strlcat(dst, " ", kw->size);
@@ -1495,6 +1501,7 @@ conv_auth_pass(struct conf_pctx *p, const struct conf_node *n,
 		    "characters; only the first 8 are used");
 		conf_diag_kind(p->diags, CONF_DK_DIFF);
 	}
+	memset(v->auth_pass, 0, sizeof(v->auth_pass));
 	strlcpy(v->auth_pass, n->argv[0], sizeof(v->auth_pass));
 	return 0;
 }

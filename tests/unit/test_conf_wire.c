@@ -244,3 +244,36 @@ Test(wire, unchanged_blobs_compare_equal)
 	conf_free(a);
 	conf_free(b);
 }
+
+/*
+ * A value given twice (a VIP's dev here; found by fuzz_conf) leaves no
+ * byte of the longer first one after its NUL: the config and its
+ * printed form are the same items on the wire for every process.
+ */
+Test(wire, a_value_given_twice_leaves_nothing_of_the_first)
+{
+	struct had_conf		*a, *b;
+	struct conf_blob	 ba, bb;
+	char			*printed;
+	enum had_proc		 p;
+
+	a = load("vrrp_instance VI_1 {\n interface eth0\n"
+	    " virtual_router_id 10\n priority 100\n"
+	    " authentication {\n  auth_type PASS\n  auth_pass abcdefgh\n"
+	    "  auth_pass ab\n }\n"
+	    " virtual_ipaddress {\n"
+	    "  198.18.0.110/24 dev eth0/64 dev eth0\n }\n}\n");
+	cr_assert_not_null(printed = conf_print_string(a));
+	b = load(printed);
+	for (p = PROC_PARENT; p < PROC_MAX; p++) {
+		cr_assert_eq(conf_blob_build(&ba, a, p), 0);
+		cr_assert_eq(conf_blob_build(&bb, b, p), 0);
+		cr_expect(conf_blob_equal(&ba, &bb), "process %d: the items "
+		    "differ from those of the printed config", (int)p);
+		conf_blob_free(&ba);
+		conf_blob_free(&bb);
+	}
+	free(printed);
+	conf_free(a);
+	conf_free(b);
+}
