@@ -39,6 +39,10 @@ static struct {
 	uint32_t	arp_ignore, arp_filter;
 } parents[DEVCONF_PARENTS];
 
+/* What a parent gets, in this order (and gets back). */
+static const int	 parent_idx[] = { IPV4_DEVCONF_ARP_IGNORE,
+    IPV4_DEVCONF_ARPFILTER };
+
 struct devconf_get {
 	uint32_t	*vals;		/* indexed by IPV4_DEVCONF_* */
 	int		 found;
@@ -72,7 +76,7 @@ devconf_parse(struct nlmsghdr *h, void *arg)
 }
 
 /* The IPv4 settings of link ifindex into vals[IPV4_DEVCONF_MAX + 1]. */
-int
+static int
 lvs_devconf_get(struct nl_sock *sk, int ifindex, uint32_t *vals)
 {
 	struct nl_msg		*msg;
@@ -90,7 +94,7 @@ lvs_devconf_get(struct nl_sock *sk, int ifindex, uint32_t *vals)
 }
 
 /* Set n IPv4 settings of link ifindex: idx[i] to val[i]. */
-int
+static int
 lvs_devconf_set(struct nl_sock *sk, int ifindex, const int *idx,
     const uint32_t *val, int n)
 {
@@ -127,8 +131,6 @@ lvs_devconf_vmac_up(struct nl_sock *sk, const char *vmac, const char *parent)
 	    IPV4_DEVCONF_ACCEPT_LOCAL, IPV4_DEVCONF_RP_FILTER,
 	    IPV4_DEVCONF_PROMOTE_SECONDARIES };
 	static const uint32_t	 vval[] = { 1, 1, 0, 1 };
-	static const int	 pidx[] = { IPV4_DEVCONF_ARP_IGNORE,
-	    IPV4_DEVCONF_ARPFILTER };
 	static const uint32_t	 pval[] = { 1, 1 };
 	uint32_t		 cur[IPV4_DEVCONF_MAX + 1];
 	int			 vi, pi, i, freeslot = -1, r;
@@ -161,7 +163,7 @@ lvs_devconf_vmac_up(struct nl_sock *sk, const char *vmac, const char *parent)
 		    "arp_filter left as they are", parent, DEVCONF_PARENTS);
 		return (ENOSPC);
 	}
-	if ((r = lvs_devconf_set(sk, pi, pidx, pval, 2)) != 0) {
+	if ((r = lvs_devconf_set(sk, pi, parent_idx, pval, 2)) != 0) {
 		log_warnx("%s: cannot set arp_ignore and arp_filter for its "
 		    "VMACs: %s", parent, strerror(r));
 		return (r);
@@ -179,8 +181,6 @@ lvs_devconf_vmac_up(struct nl_sock *sk, const char *vmac, const char *parent)
 void
 lvs_devconf_parent_done(struct nl_sock *sk, const char *parent)
 {
-	static const int	 pidx[] = { IPV4_DEVCONF_ARP_IGNORE,
-	    IPV4_DEVCONF_ARPFILTER };
 	uint32_t		 val[2];
 	int			 i, pi, r;
 
@@ -195,7 +195,7 @@ lvs_devconf_parent_done(struct nl_sock *sk, const char *parent)
 		return;		/* gone with its settings */
 	val[0] = parents[i].arp_ignore;
 	val[1] = parents[i].arp_filter;
-	if ((r = lvs_devconf_set(sk, pi, pidx, val, 2)) != 0)
+	if ((r = lvs_devconf_set(sk, pi, parent_idx, val, 2)) != 0)
 		log_warnx("%s: cannot put arp_ignore and arp_filter back: %s",
 		    parent, strerror(r));
 	else

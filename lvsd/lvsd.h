@@ -91,9 +91,6 @@ void	 lvs_suspend_shutdown(void);
 extern int (*lvs_check_send)(uint32_t, const void *, size_t);
 
 /* lvs_devconf.c */
-int	 lvs_devconf_get(struct nl_sock *, int, uint32_t *);
-int	 lvs_devconf_set(struct nl_sock *, int, const int *, const uint32_t *,
-	    int);
 int	 lvs_devconf_vmac_up(struct nl_sock *, const char *, const char *);
 void	 lvs_devconf_parent_done(struct nl_sock *, const char *);
 
