@@ -530,17 +530,29 @@ Test(lvs_nl, dispatch_refuses)
 	cr_expect_eq(lookup("d0", "198.18.0.100").found, 0);
 }
 
+/*
+ * A new veth's carrier comes late (linkwatch): wait for it, then read
+ * (and forget) what the monitor saw so far.
+ */
+static void
+carrier_wait(const char *ifname)
+{
+	char	 line[256];
+
+	snprintf(line, sizeof(line), "for i in $(seq 1 40); do ip -o link show "
+	    "%s | grep -q LOWER_UP && break; sleep 0.05; done", ifname);
+	sh(line);
+	lvs_link_read();
+	nrecs = 0;
+}
+
 Test(lvs_nl, link_states)
 {
 	struct msg_link	 q, *l;
 
 	netns();
 	monitor();
-	/* A new veth's carrier comes late (linkwatch): let it, and drain. */
-	sh("for i in $(seq 1 40); do ip -o link show d1 | grep -q LOWER_UP "
-	    "&& break; sleep 0.05; done");
-	lvs_link_read();
-	nrecs = 0;
+	carrier_wait("d1");
 	lvs_link_peer_up();
 	/* d0, d1 and the two VMACs are the instances' links. */
 	cr_expect_eq(count(IMSG_LINK_STATE), 4);
@@ -579,6 +591,7 @@ Test(lvs_nl, link_states)
 	    "ip link set d9 up");
 	lvs_link_read();
 	cr_expect_eq(count(IMSG_LINK_STATE), 0);
+	carrier_wait("d9");
 	/* ...until vrrpd asks (a track_interface). */
 	memset(&q, 0, sizeof(q));
 	strlcpy(q.ifname, "d9", sizeof(q.ifname));
