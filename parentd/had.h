@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 
+#include <limits.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -118,7 +119,22 @@ void	 reload_child_done(enum had_proc, const struct msg_reconf_done *);
 void	 reload_child_gone(enum had_proc);
 
 /* script_security.c */
-int	 script_security_check(const char *, char *, size_t);
+/* Where a program named without a slash is looked for; scripts' PATH. */
+#define SCRIPT_PATH	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:" \
+			"/sbin:/bin"
+#define SCRIPT_MAXARGS	64		/* words of a command */
+
+struct script_file {
+	int		 fd;		/* open for reading, close-on-exec */
+	dev_t		 dev;
+	ino_t		 ino;
+	int		 script;	/* starts with #! */
+	char		 path[PATH_MAX];	/* resolved, no symlink */
+};
+int	 script_split(const char *, char *, size_t, char **, int, char *,
+	    size_t);
+int	 script_resolve(const char *, int, uid_t, struct script_file *, char *,
+	    size_t);
 
 /* script.c */
 struct msg_script_run;
