@@ -282,5 +282,93 @@ def main():
     log("deadline reached, exiting")
 
 
+# A checkd that asks had for scripts (test_hostile_scripts.sh): run when
+# DIR/scripts-mode exists.  DIR/misc-name holds the name the real checkd
+# gives the MISC_CHECK.  Per incarnation:
+#   0 notown  a script that is not checkd's: the name of a VRRP instance
+#             (its notify scripts) as a vrrp_script
+#   1 flood   300 runs of the MISC_CHECK at once, an hour's timeout each
+#   2+ benign answer pings and configs, ask for nothing
+# Before it asks, it confirms the configuration as the real checkd does,
+# so that had knows the request is not an artefact of a reload.
+SCRIPT_RUN = 400
+SCRIPT_VRRP, SCRIPT_MISC = 1, 2
+SCRIPTS_PLAN = ["notown", "flood"]
+
+
+def script_run(kind, name, timeout_ms, rid):
+    return msg(SCRIPT_RUN, struct.pack("<II64sII", kind, rid,
+                                       name.encode(), timeout_ms, 0))
+
+
+def scripts_main():
+    step = step_number()
+    kind = SCRIPTS_PLAN[step] if step < len(SCRIPTS_PLAN) else "benign"
+    log("step %d: %s" % (step, kind))
+    with open(os.path.join(home, "misc-name")) as f:
+        misc = f.read().strip()
+    parent = socket.socket(fileno=3)
+    peers = []
+    rbuf = b""
+    fdq = []
+    attacked = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select(peers + [parent], [], [], 0.2)
+        for s in ready:
+            if s is not parent:
+                try:
+                    if not s.recv(65536):
+                        peers.remove(s)
+                except OSError:
+                    peers.remove(s)
+        if parent not in ready:
+            continue
+        try:
+            data, fds, _flags, _addr = socket.recv_fds(parent, 65536, 8)
+        except OSError as e:
+            log("read from had: %s" % e)
+            return
+        if data == b"":
+            log("had closed the channel")
+            return
+        fdq.extend(fds)
+        rbuf += data
+        out = b""
+        while len(rbuf) >= HDR.size:
+            mtype, length, flags, _peer, _pid = HDR.unpack_from(rbuf)
+            if length < HDR.size or len(rbuf) < length:
+                break
+            payload = rbuf[HDR.size:length]
+            rbuf = rbuf[length:]
+            fd = fdq.pop(0) if flags & HASFD and fdq else -1
+            if mtype == PING and len(payload) == SZ_PING:
+                out += msg(PONG, payload)
+            elif mtype == PEER_FD and fd != -1:
+                peers.append(socket.socket(fileno=fd))
+                fd = -1
+            elif mtype == RECONF_END and len(payload) == SZ_RECONF:
+                gen = struct.unpack("<IIQ", payload)[2]
+                out += msg(RECONF_DONE, struct.pack(
+                    "<IIIIIIQ", myproc, 0, 0, 0, 0, 0, gen) + b"\0" * 128)
+                if not attacked and kind == "notown":
+                    out += script_run(SCRIPT_VRRP, "VI_H", 1000, 1)
+                    log("asked for VI_H")
+                elif not attacked and kind == "flood":
+                    out += b"".join(script_run(SCRIPT_MISC, misc, 3600000,
+                                               i + 1) for i in range(300))
+                    log("asked for %s 300 times" % misc)
+                attacked = True
+            if fd != -1:
+                os.close(fd)
+        if out:
+            err = send(parent, out)
+            if err:
+                log("send to had: %s" % err)
+    log("deadline reached, exiting")
+
+
 if __name__ == "__main__":
-    main()
+    if os.path.exists(os.path.join(home, "scripts-mode")):
+        scripts_main()
+    else:
+        main()
