@@ -599,7 +599,7 @@ notify_state_name(uint32_t state)
 }
 
 /* The sync group instance name is in, or NULL. */
-static const char *
+static const struct conf_sync_group *
 notify_group_of(const char *name)
 {
 	const struct conf_sync_group	*g;
@@ -608,17 +608,81 @@ notify_group_of(const char *name)
 	TAILQ_FOREACH(g, &env->conf->sync_groups, entry)
 		TAILQ_FOREACH(m, &g->members, entry)
 			if (strcmp(m->c.instance, name) == 0)
-				return (g->c.name);
+				return (g);
 	return (NULL);
 }
 
-/* vrrpd reports a transition: queue the instance's notify scripts. */
+/*
+ * The state each sync group was last notified of: the first member to
+ * report a state takes the group there, the others follow it.
+ */
+#define NOTIFY_GROUPS_MAX	4096
+struct notify_gstate {
+	TAILQ_ENTRY(notify_gstate) entry;
+	char			 name[HAD_NAMELEN];
+	uint32_t		 state;
+};
+TAILQ_HEAD(, notify_gstate) gstates = TAILQ_HEAD_INITIALIZER(gstates);
+static int	ngstates;
+
+/* 1 if group g was not in state yet (it is now), else 0. */
+static int
+notify_group_moves(const char *group, uint32_t state)
+{
+	struct notify_gstate	*gs;
+
+	TAILQ_FOREACH(gs, &gstates, entry)
+		if (strcmp(gs->name, group) == 0)
+			break;
+	if (gs == NULL) {
+		if (ngstates >= NOTIFY_GROUPS_MAX) {
+			/* Groups of reloads long gone: start over. */
+			while ((gs = TAILQ_FIRST(&gstates)) != NULL) {
+				TAILQ_REMOVE(&gstates, gs, entry);
+				free(gs);
+			}
+			ngstates = 0;
+		}
+		if ((gs = calloc(1, sizeof(*gs))) == NULL)
+			return (0);
+		strlcpy(gs->name, group, sizeof(gs->name));
+		TAILQ_INSERT_TAIL(&gstates, gs, entry);
+		ngstates++;
+	}
+	if (gs->state == state)
+		return (0);
+	gs->state = state;
+	return (1);
+}
+
+/* The notify_<state> command of an instance or group, by state. */
+static const char *
+notify_cmd(uint32_t state, const char *master, const char *backup,
+    const char *fault, const char *stop)
+{
+	switch (state) {
+	case 1:
+		return (backup);
+	case 2:
+		return (master);
+	case 3:
+		return (fault);
+	default:
+		return (stop);
+	}
+}
+
+/*
+ * vrrpd reports a transition: queue the instance's notify scripts, and
+ * its sync group's when the group changes state with it.
+ */
 int
 script_notify(const struct msg_notify *n)
 {
 	struct conf_instance		*ci;
 	const struct vrrp_instance_conf	*c;
-	const char			*state, *cmd = NULL, *group;
+	const struct conf_sync_group	*g;
+	const char			*state;
 	char				 name[HAD_NAMELEN], prio[16];
 	char				 key[NOTIFY_KEYLEN];
 	char				*extra[NOTIFY_EXTRA + 1];
@@ -647,26 +711,14 @@ script_notify(const struct msg_notify *n)
 		return (0);
 	}
 	c = &ci->c;
-	switch (n->state) {
-	case 1:
-		cmd = c->notify_backup;
-		break;
-	case 2:
-		cmd = c->notify_master;
-		break;
-	case 3:
-		cmd = c->notify_fault;
-		break;
-	case 4:
-		cmd = c->notify_stop;
-		break;
-	}
 	/* Had's config says which group, not vrrpd. */
-	if ((group = notify_group_of(name)) != NULL)
-		snprintf(key, sizeof(key), "vrrp_sync_group %s", group);
+	if ((g = notify_group_of(name)) != NULL)
+		snprintf(key, sizeof(key), "vrrp_sync_group %s", g->c.name);
 	else
 		snprintf(key, sizeof(key), "vrrp_instance %s", name);
-	notify_enqueue(key, name, cmd, NULL, SCRIPT_NOTIFY_TIMEOUT);
+	notify_enqueue(key, name, notify_cmd(n->state, c->notify_master,
+	    c->notify_backup, c->notify_fault, c->notify_stop), NULL,
+	    SCRIPT_NOTIFY_TIMEOUT);
 	/* keepalived's generic notify: INSTANCE name state prio */
 	snprintf(prio, sizeof(prio), "%u", n->priority);
 	extra[0] = "INSTANCE";
@@ -675,8 +727,20 @@ script_notify(const struct msg_notify *n)
 	extra[3] = prio;
 	extra[4] = NULL;
 	notify_enqueue(key, name, c->notify, extra, SCRIPT_NOTIFY_TIMEOUT);
+	if (g == NULL || !notify_group_moves(g->c.name, n->state))
+		return (0);
+	notify_enqueue(key, g->c.name, notify_cmd(n->state,
+	    g->c.notify_master, g->c.notify_backup, g->c.notify_fault,
+	    g->c.notify_stop), NULL, SCRIPT_NOTIFY_TIMEOUT);
+	/* keepalived's for a group: GROUP name state */
+	extra[0] = "GROUP";
+	extra[1] = (char *)g->c.name;
+	extra[3] = NULL;
+	notify_enqueue(key, g->c.name, g->c.notify, extra,
+	    SCRIPT_NOTIFY_TIMEOUT);
 	return (0);
 }
+
 
 /*
  * What lvsd last told of each virtual server (its quorum) and real

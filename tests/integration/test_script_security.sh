@@ -11,7 +11,8 @@
 #   - the environment is PATH only (a variable set in had's environment
 #     is absent), cwd /, stdin /dev/null;
 #   - notify scripts of one instance run in the order of the transitions
-#     even when the first is slower than the time between them.
+#     even when the first is slower than the time between them;
+#   - the sync group's notify runs too, with GROUP name state.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -60,6 +61,12 @@ vrrp_instance VI_S {
 	notify_master "/bin/echo INJECT && @S@/evil.sh; @S@/evil.sh | @S@/evil.sh `@S@/evil.sh` $(@S@/evil.sh)"
 	notify_backup "/bin/sh -c 'env >@O@/env; pwd >@O@/cwd; ls -l /proc/self/fd/0 >@O@/stdin'"
 	notify "/bin/sh -c 'case $3 in BACKUP) sleep 6 ;; esac; echo $3 $(date +%s%N) >>@O@/order' had-notify"
+}
+vrrp_sync_group G_S {
+	group {
+		VI_S
+	}
+	notify "/bin/sh -c 'echo $1 $2 $3 >>@O@/group' had-group"
 }
 virtual_server 198.18.0.80 80 {
 	delay_loop 1
@@ -148,6 +155,8 @@ if [ -s "$O/order" ]; then
 	check "MASTER's notify started after BACKUP's ended ($(( (m - b) / 1000000 )) ms later)" \
 	    [ "$m" -gt "$b" ]
 fi
+check "sync group's generic notify: GROUP G_S BACKUP, then MASTER" \
+    wait_for 3 sh -c "[ \"\$(tr '\n' ' ' <'$O/group')\" = 'GROUP G_S BACKUP GROUP G_S MASTER ' ]"
 check "checkd never replaced" \
     [ "$(lab_hactl a show procs -j | python3 -c 'import json,sys; print([r["restarts"] for r in json.load(sys.stdin) if r["name"]=="checkd"][0])')" = 0 ]
 if grep -Eq 'AddressSanitizer|runtime error:' "$LOG"; then
