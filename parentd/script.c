@@ -49,6 +49,8 @@
 #define NOTIFY_QUEUE_MAX	32	/* transitions waiting per object */
 #define NOTIFY_KEYLEN		(CONF_VSNAMELEN + CONF_RSNAMELEN + 8)
 #define NOTIFY_EXTRA		4
+#define SCRIPT_LOG_LINES	100	/* of a run's output, then dropped */
+#define SCRIPT_LOG_LINELEN	400
 
 struct script_slot;
 struct notify_queue;
@@ -64,6 +66,11 @@ struct script_run {
 	struct msg_script_result res;
 	struct timespec		 started;
 	struct event		*timeout_ev;
+	struct event		*out_ev;	/* its stdout and stderr */
+	int			 out_fd;
+	size_t			 out_len;
+	unsigned		 out_lines;
+	char			 out[SCRIPT_LOG_LINELEN];
 	int			 timed_out;
 	int			 stale;		/* its asker is gone */
 	int			 omega;		/* had waits for it on exit */
@@ -121,6 +128,67 @@ script_timeout(int fd, short ev, void *arg)
 	script_kill(sr);
 }
 
+/* One line of a script's output to the log, control characters as '?'. */
+static void
+script_log_line(struct script_run *sr)
+{
+	size_t	 i;
+
+	if (sr->out_lines++ == SCRIPT_LOG_LINES)
+		log_warnx("%s: more than %d lines of output; the rest is "
+		    "not logged", sr->what, SCRIPT_LOG_LINES);
+	if (sr->out_lines <= SCRIPT_LOG_LINES) {
+		for (i = 0; i < sr->out_len; i++)
+			if ((unsigned char)sr->out[i] < 0x20 ||
+			    sr->out[i] == 0x7f)
+				sr->out[i] = '?';
+		log_info("%s: %.*s", sr->what, (int)sr->out_len, sr->out);
+	}
+	sr->out_len = 0;
+}
+
+static void
+script_output_close(struct script_run *sr)
+{
+	if (sr->out_ev == NULL)
+		return;
+	if (sr->out_len > 0)
+		script_log_line(sr);
+	event_free(sr->out_ev);
+	sr->out_ev = NULL;
+	close(sr->out_fd);
+}
+
+/* What the script writes, logged line by line. */
+static void
+script_output(int fd, short ev, void *arg)
+{
+	struct script_run	*sr = arg;
+	char			 buf[4096];
+	ssize_t			 n, i;
+	int			 k;
+
+	/* A pipe's worth at most, then the others' turn. */
+	for (k = 0; k < 16; k++) {
+		if ((n = read(fd, buf, sizeof(buf))) == -1 &&
+		    (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			script_output_close(sr);
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			if (buf[i] == '\n') {
+				script_log_line(sr);
+				continue;
+			}
+			sr->out[sr->out_len++] = buf[i];
+			if (sr->out_len == sizeof(sr->out))
+				script_log_line(sr);
+		}
+	}
+}
+
 /* Who a script runs as: its own user, else global script_user, else root. */
 static int
 script_ids(const char *user, const char *group, uid_t *uid, gid_t *gid)
@@ -152,13 +220,13 @@ script_ids(const char *user, const char *group, uid_t *uid, gid_t *gid)
 }
 
 /*
- * The new process: stdin /dev/null, stdout and stderr had's in debug
- * mode (the log) and /dev/null otherwise, cwd /, the environment PATH
- * only, then exactly the file that was checked.
+ * The new process: stdin /dev/null, stdout and stderr out (a pipe to
+ * had, which logs it), cwd /, the environment PATH only, then exactly
+ * the file that was checked.
  */
 static pid_t
 script_spawn(const struct script_file *sf, char *const argv[], uid_t uid,
-    gid_t gid)
+    gid_t gid, int out)
 {
 	static char *const	 envp[] = { "PATH=" SCRIPT_PATH, NULL };
 	struct stat		 st;
@@ -175,13 +243,10 @@ script_spawn(const struct script_file *sf, char *const argv[], uid_t uid,
 		return (pid);
 	}
 	setpgid(0, 0);
-	if ((fd = open("/dev/null", O_RDWR)) != -1) {
-		dup2(fd, 0);
-		if (!env->debug) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-	}
+	if ((fd = open("/dev/null", O_RDWR)) == -1 || dup2(fd, 0) == -1 ||
+	    dup2(out != -1 ? out : fd, 1) == -1 ||
+	    dup2(out != -1 ? out : fd, 2) == -1)
+		_exit(126);
 	/* The checked file, on 3 and close-on-exec: nothing else goes on. */
 	if (sf->fd != 3 && dup3(sf->fd, 3, O_CLOEXEC) == -1)
 		_exit(126);
@@ -224,7 +289,7 @@ script_start(enum had_proc from, const struct msg_script_run *run,
 	gid_t			 gid;
 	char			 why[PATH_MAX + 64], words[CONF_CMDLEN];
 	char			*argv[SCRIPT_MAXARGS + NOTIFY_EXTRA + 1];
-	int			 argc, i, check;
+	int			 argc, i, check, out[2];
 
 	if (from == PROC_PARENT ? nnotify >= SCRIPT_MAX_NOTIFY :
 	    nchecks >= SCRIPT_MAX_CHECKS) {
@@ -265,12 +330,32 @@ script_start(enum had_proc from, const struct msg_script_run *run,
 	memcpy(sr->res.name, run->name, sizeof(sr->res.name));
 	snprintf(sr->what, sizeof(sr->what), "script %s (%s)", run->name,
 	    from == PROC_PARENT ? "notify" : proc_name(from));
-	sr->pid = script_spawn(&sf, argv, uid, gid);
+	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) == -1) {
+		log_warn("%s: pipe; its output is not logged", sr->what);
+		out[0] = out[1] = -1;
+	}
+	sr->pid = script_spawn(&sf, argv, uid, gid, out[1]);
 	close(sf.fd);
+	if (out[1] != -1)
+		close(out[1]);
 	if (sr->pid == -1) {
 		log_warn("%s: fork", sr->what);
+		if (out[0] != -1)
+			close(out[0]);
 		free(sr);
 		return (NULL);
+	}
+	if (out[0] != -1) {
+		sr->out_fd = out[0];
+		if ((sr->out_ev = event_new(env->base, out[0],
+		    EV_READ | EV_PERSIST, script_output, sr)) == NULL ||
+		    event_add(sr->out_ev, NULL) == -1) {
+			log_warnx("%s: its output is not logged", sr->what);
+			if (sr->out_ev != NULL)
+				event_free(sr->out_ev);
+			sr->out_ev = NULL;
+			close(out[0]);
+		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &sr->started);
 	sr->timeout_ev = evtimer_new(env->base, script_timeout, sr);
@@ -1020,6 +1105,10 @@ script_reaped(pid_t pid, int status)
 		nchecks--;
 	evtimer_del(sr->timeout_ev);
 	event_free(sr->timeout_ev);
+	/* What is written already; a process it left behind is not heard. */
+	if (sr->out_ev != NULL)
+		script_output(sr->out_fd, EV_READ, sr);
+	script_output_close(sr);
 	sr->res.duration_ms = ts_ms_since(&sr->started);
 	sr->res.timed_out = sr->timed_out;
 	sr->res.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

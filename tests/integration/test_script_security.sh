@@ -9,7 +9,7 @@
 #   - a group-writable directory on the path: refused, logged;
 #   - a program in safe directories runs, its $0 the resolved path;
 #   - the environment is PATH only (a variable set in had's environment
-#     is absent), cwd /, stdin /dev/null;
+#     is absent), cwd /, stdin /dev/null, output to had's log;
 #   - notify scripts of one instance run in the order of the transitions
 #     even when the first is slower than the time between them;
 #   - the sync group's notify runs too, with GROUP name state.
@@ -125,8 +125,8 @@ check "script cwd is / ($(cat "$O/cwd"))" [ "$(cat "$O/cwd")" = / ]
 check "script stdin is /dev/null" grep -q ' -> /dev/null$' "$O/stdin"
 
 # The injection: echo printed its arguments, && and all.
-check "notify_master ran /bin/echo with '&&' as a word" \
-    wait_for 3 grep -qF "INJECT && $S/evil.sh; $S/evil.sh | $S/evil.sh \`$S/evil.sh\` \$($S/evil.sh)" "$LOG"
+check "notify_master ran /bin/echo with '&&' as a word, its output logged" \
+    wait_for 3 grep -qF "had: script VI_S (notify): INJECT && $S/evil.sh; $S/evil.sh | $S/evil.sh \`$S/evil.sh\` \$($S/evil.sh)" "$LOG"
 
 check "a program in safe directories runs, \$0 resolved ($(head -1 "$O/ok.log" 2>/dev/null))" \
     wait_for 3 grep -qx "$S/ok/s.sh uid=0" "$O/ok.log"
