@@ -60,7 +60,7 @@ struct script_run {
 	pid_t			 pid;
 	enum had_proc		 from;		/* PROC_PARENT: notify */
 	pid_t			 from_pid;	/* the child that asked */
-	uint64_t		 from_gen;	/* its config then */
+	uint64_t		 from_gen;	/* the config it had confirmed */
 	struct script_slot	*slot;		/* a check's id */
 	struct notify_queue	*queue;		/* a notify's queue */
 	struct msg_script_result res;
@@ -542,14 +542,16 @@ script_request(enum had_proc from, const struct msg_script_run *run)
 		return (0);
 	}
 	if ((sr = sl->run) != NULL) {
-		if (sr->from_pid == c->pid && sr->from_gen == c->generation) {
+		if (sr->from_pid == c->pid &&
+		    sr->from_gen == c->generation_done) {
 			log_warnx("%s: protocol violation: asked for %s %s "
 			    "while it runs (pid %d)", proc_name(from),
 			    script_kind_name(run->kind), name, (int)sr->pid);
 			return (-1);
 		}
-		/* Asked for by an earlier checkd or config: no one waits. */
-		log_info("%s: its asker is gone; killing it", sr->what);
+		/* Its asker is gone or reconfigured: no one waits for it. */
+		log_info("%s: asked for again by a newer checkd or "
+		    "configuration; killing this run", sr->what);
 		script_kill(sr);
 		sr->stale = 1;
 		sr->slot = NULL;
@@ -569,7 +571,12 @@ script_request(enum had_proc from, const struct msg_script_run *run)
 	sr->slot = sl;
 	sl->run = sr;
 	sr->from_pid = c->pid;
-	sr->from_gen = c->generation;
+	/*
+	 * What checkd had applied when it asked (its RECONF_DONE comes
+	 * before any request made under a newer config): a new config may
+	 * bring new check objects that ask again.
+	 */
+	sr->from_gen = c->generation_done;
 	return (0);
 }
 

@@ -12,7 +12,9 @@
 #     is absent), cwd /, stdin /dev/null, output to had's log;
 #   - notify scripts of one instance run in the order of the transitions
 #     even when the first is slower than the time between them;
-#   - the sync group's notify runs too, with GROUP name state.
+#   - the sync group's notify runs too, with GROUP name state;
+#   - a reload changing a vrrp_script while it runs does not make
+#     checkd's new request look like a protocol violation.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -61,6 +63,11 @@ vrrp_instance VI_S {
 	notify_master "/bin/echo INJECT && @S@/evil.sh; @S@/evil.sh | @S@/evil.sh `@S@/evil.sh` $(@S@/evil.sh)"
 	notify_backup "/bin/sh -c 'env >@O@/env; pwd >@O@/cwd; ls -l /proc/self/fd/0 >@O@/stdin'"
 	notify "/bin/sh -c 'case $3 in BACKUP) sleep 6 ;; esac; echo $3 $(date +%s%N) >>@O@/order' had-notify"
+}
+vrrp_script chk_slow {
+	script "/bin/sleep 3"
+	interval 1
+	timeout 5
 }
 vrrp_sync_group G_S {
 	group {
@@ -157,6 +164,14 @@ if [ -s "$O/order" ]; then
 fi
 check "sync group's generic notify: GROUP G_S BACKUP, then MASTER" \
     wait_for 3 sh -c "[ \"\$(tr '\n' ' ' <'$O/group')\" = 'GROUP G_S BACKUP GROUP G_S MASTER ' ]"
+# A reload that changes a vrrp_script while it runs: checkd asks for the
+# same name again under its new config; not a protocol violation.
+sed -i 's|"/bin/sleep 3"|"/bin/sleep 2"|' "$LAB_DIR/a.conf"
+check "reload with chk_slow changed" sh -c "'$BUILD/hactl' -s '$LAB_DIR/a/had.sock' reload >/dev/null 2>&1"
+sleep 3
+echo "chk_slow asked for again while its old run ran: $(grep -c 'script chk_slow (checkd): asked for again by a newer' "$LOG") times"
+check "chk_slow runs its new command" \
+    wait_for 5 sh -c "pgrep -xf '/bin/sleep 2' >/dev/null"
 check "checkd never replaced" \
     [ "$(lab_hactl a show procs -j | python3 -c 'import json,sys; print([r["restarts"] for r in json.load(sys.stdin) if r["name"]=="checkd"][0])')" = 0 ]
 if grep -Eq 'AddressSanitizer|runtime error:' "$LOG"; then
