@@ -44,6 +44,7 @@ struct child_env {
 	uint64_t		 generation;
 	const struct child_ops	*ops;
 	int			 debug;
+	int			 respawned;	/* -R: had restarts us */
 	const char		*user;
 	const char		*chroot;
 };

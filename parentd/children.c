@@ -249,6 +249,9 @@ child_spawn(enum had_proc p)
 		argv[argc++] = "-d";
 	if (env->verbose)
 		argv[argc++] = "-v";
+	/* A respawn takes over what its predecessor left in the kernel. */
+	if (c->restarts > 0)
+		argv[argc++] = "-R";
 	argv[argc++] = "-u";
 	argv[argc++] = (char *)env->user;
 	argv[argc++] = "-C";
@@ -274,6 +277,8 @@ child_spawn(enum had_proc p)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGCHLD, SIG_DFL);
+		signal(SIGUSR1, SIG_DFL);
+		signal(SIGUSR2, SIG_DFL);
 		{
 			sigset_t	 set;
 
@@ -418,7 +423,8 @@ child_stop(struct child_proc *c, int sig)
 	/* vrrpd still has words for us on its way out (notify stop). */
 	if (sig == SIGTERM && c->proc != PROC_VRRP)
 		imsgev_close(&c->iev);
-	kill(c->pid, sig);
+	/* Not SIGTERM: the child ignores that one from anyone but had. */
+	kill(c->pid, sig == SIGTERM ? HAD_SIG_STOP : sig);
 }
 
 /*
