@@ -318,9 +318,10 @@ child_spawn(enum had_proc p)
 			child_connect_pair(p, q);
 	if (p == PROC_CHECK)
 		child_send_icmp();
-	child_send_config(p);
+	/* Before the config: vrrpd starts those instances as Master. */
 	if (p == PROC_VRRP)
 		child_state_resume();
+	child_send_config(p);
 	return;
 
  retry:
@@ -637,6 +638,9 @@ child_dispatch(struct imsgev *iev, struct imsg *imsg)
 		/* Answers for an hactl client: passed on as they are. */
 		if (imsg_check_nofd(imsg, name) == -1)
 			return (-1);
+		if (imsg->hdr.peerid == HAD_DUMP_PEERID)
+			return (dump_reply(c->proc, imsg->hdr.type, imsg->data,
+			    imsg->datalen));
 		control_reply(imsg->hdr.peerid, imsg->hdr.type, imsg->data,
 		    imsg->datalen);
 		return (0);

@@ -299,6 +299,49 @@ inst_attach(struct vrrp_inst *inst)
 	return (0);
 }
 
+/*
+ * Instances a respawned vrrpd resumes as Master: had sends them before
+ * the configuration, they are taken when the instance starts.
+ */
+#define RESUME_MAX	4096
+static char	(*resumes)[HAD_NAMELEN];
+static size_t	 nresumes;
+
+static void
+resume_keep(const char *name)
+{
+	if (nresumes >= RESUME_MAX) {
+		log_warnx("%s: too many instances to resume", name);
+		return;
+	}
+	if (resumes == NULL &&
+	    (resumes = calloc(RESUME_MAX, sizeof(*resumes))) == NULL)
+		fatal("resume table");
+	strlcpy(resumes[nresumes++], name, sizeof(resumes[0]));
+}
+
+static int
+resume_take(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nresumes; i++)
+		if (strcmp(resumes[i], name) == 0) {
+			resumes[i][0] = '\0';
+			return (1);
+		}
+	return (0);
+}
+
+/* After the first configuration nothing is left to resume. */
+static void
+resume_done(void)
+{
+	free(resumes);
+	resumes = NULL;
+	nresumes = 0;
+}
+
 static void
 inst_start(struct vrrp_inst *inst)
 {
@@ -312,6 +355,14 @@ inst_start(struct vrrp_inst *inst)
 	inst_track_eval(inst);
 	if (inst->own_fault)
 		vrrp_sm_set_fault(&inst->sm, now, 1, inst->own_reason, &act);
+	if (resume_take(inst->name)) {
+		vrrp_sm_resume_master(&inst->sm, now,
+		    "resumed as MASTER after a restart", &act);
+		if (act.transition) {
+			inst_apply(inst, &act);
+			return;
+		}
+	}
 	vrrp_sm_startup(&inst->sm, now, &act);
 	if (act.transition && act.new_state == VRRP_STATE_FAULT)
 		snprintf(act.reason, sizeof(act.reason), "startup: %s",
@@ -468,7 +519,8 @@ inst_apply(struct vrrp_inst *inst, struct vrrp_actions *act)
 		log_info("%s vrid %u: %s -> %s: %s", inst->name,
 		    inst->ci->c.vrid, vrrp_state_name(act->old_state),
 		    vrrp_state_name(act->new_state), act->reason);
-		report_state(inst, 1);
+		/* A resume goes on where the predecessor notified. */
+		report_state(inst, !act->resumed);
 	}
 	inst_arm(inst, act->timer_at);
 	if (act->transition && act->old_state == VRRP_STATE_MASTER &&
@@ -936,6 +988,7 @@ vrrpd_reconf(struct had_conf *old, struct had_conf *new,
 		track_all();
 		child->conf = save;
 	}
+	resume_done();
 	link_query_all();
 	return (0);
 }
@@ -953,10 +1006,12 @@ resume(struct imsg *imsg)
 		return (-1);
 	memcpy(&s, imsg->data, sizeof(s));
 	s.instance[sizeof(s.instance) - 1] = '\0';
-	if ((inst = inst_find(s.instance)) == NULL)
+	if (s.state != VRRP_STATE_MASTER)
 		return (0);
-	if (s.state != VRRP_STATE_MASTER) {
-		/* Still report, so that had's copy is current. */
+	if ((inst = inst_find(s.instance)) == NULL) {
+		/* Before the configuration: when the instance starts. */
+		if (child->conf == NULL)
+			resume_keep(s.instance);
 		return (0);
 	}
 	vrrp_sm_resume_master(&inst->sm, vrrpd_now(),

@@ -232,6 +232,12 @@ for s in USR1 USR2; do
 	check "SIGUSR${s#USR}: $f names both instances" \
 	    sh -c "grep -q VI_STOP1 '$f' && grep -q VI_STOP2 '$f'"
 done
+# keepalived users signal the whole group too: the children ignore it.
+kill -USR1 -- "-$A_PID"
+kill -USR2 -- "-$A_PID"
+sleep 2
+check "SIGUSR1 and SIGUSR2 to had's process group: all still run 2 s later" \
+    [ "$(procs)" = "$before" ]
 
 # --- kill -9 of vrrpd on the master: no notify, no transition -------------
 vrrpd_pid() {
