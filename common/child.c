@@ -80,6 +80,23 @@ child_sig_handler(int sig, siginfo_t *si, void *ctx)
 	errno = saved;
 }
 
+/* had's order: the child may finish something first (vrrpd's handover). */
+static void
+child_stop_order(void)
+{
+	static int	 stopping;
+
+	if (stopping || child->ops->stop == NULL || child->ops->stop() == 0)
+		child_exit("had stops us");
+	stopping = 1;
+}
+
+void
+child_stop_done(void)
+{
+	child_exit("had stops us");
+}
+
 static void
 child_sig(int fd, short ev, void *arg)
 {
@@ -89,8 +106,10 @@ child_sig(int fd, short ev, void *arg)
 	while (read(fd, &cs, sizeof(cs)) == (ssize_t)sizeof(cs)) {
 		if (getppid() != parent_pid)
 			child_exit("had is gone");
-		if (cs.from == parent_pid)
-			child_exit("had stops us");
+		if (cs.from == parent_pid) {
+			child_stop_order();
+			continue;
+		}
 		name = cs.sig == SIGTERM ? "SIGTERM" : cs.sig == SIGINT ?
 		    "SIGINT" : "stop signal";
 		log_info("%s from pid %d ignored: had stops us when it stops",

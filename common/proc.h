@@ -17,6 +17,8 @@
  * any SIGTERM someone else sends the whole process group at that moment.
  */
 #define HAD_SIG_STOP		(SIGRTMIN + 1)
+/* How long a stopping Master keeps its VIPs waiting for a new Master. */
+#define HAD_HANDOVER_MAX_MS	2000
 
 struct proc_status {
 	uid_t		uid;

@@ -450,19 +450,23 @@ children_shutdown(void)
 	}
 }
 
-/* Every 100 ms during shutdown. */
+/*
+ * Every 100 ms during shutdown.  vrrpd may take HAD_HANDOVER_MAX_MS to
+ * hand its Masters over; lvsd outlives it by a moment.
+ */
 void
 children_shutdown_tick(int ticks)
 {
 	static int	 vrrp_gone_ticks;
 	struct child_proc *lvs = &env->children[PROC_LVS];
+	int		 last = (HAD_HANDOVER_MAX_MS + 500) / 100;
 
 	if (!lvs->running || !lvs->iev.active)
 		return;
-	if (env->children[PROC_VRRP].running && ticks < 10)
+	if (env->children[PROC_VRRP].running && ticks < last)
 		return;
 	/* Give lvsd a moment to read vrrpd's last requests. */
-	if (vrrp_gone_ticks++ < 2 && ticks < 10)
+	if (vrrp_gone_ticks++ < 2 && ticks < last)
 		return;
 	child_stop(lvs, SIGTERM);
 }

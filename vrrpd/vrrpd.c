@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "imsg.h"
 #include "log.h"
+#include "proc.h"
 #include "vrrpd.h"
 
 #define RETRY_USEC	1000000ULL	/* missing interfaces, sources */
@@ -528,12 +529,62 @@ inst_apply(struct vrrp_inst *inst, struct vrrp_actions *act)
 		group_follow_backup(inst);
 }
 
+/*
+ * Make before break on had's order to stop: a Master sends priority 0
+ * and keeps its VIPs (and lvsd its IPVS forwarding) until it hears the
+ * new Master's advert, or Master_Down_Interval passes (at most
+ * HAD_HANDOVER_MAX_MS); only then does vrrpd_shutdown() let them go.
+ * Clients never find the address on neither box.
+ */
+static int	 handing_over;
+
+int
+vrrpd_stop(void)
+{
+	struct vrrp_inst	*inst;
+	uint64_t		 now = vrrpd_now(), wait;
+
+	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		if (inst->sm.state != VRRP_STATE_MASTER)
+			continue;
+		vrrp_arp_stop(inst);
+		vrrp_net_send(inst, VRRP_PRIO_STOP);
+		inst->sm.stats.adverts_sent++;
+		inst->sm.stats.prio0_sent++;
+		wait = vrrp_sm_master_down_interval(&inst->sm);
+		if (wait > HAD_HANDOVER_MAX_MS * 1000ULL)
+			wait = HAD_HANDOVER_MAX_MS * 1000ULL;
+		inst->handover = 1;
+		inst_arm(inst, now + wait);
+		handing_over++;
+		log_info("%s vrid %u: priority 0 sent; VIPs held until a new "
+		    "master is heard, %llu ms at most", inst->name,
+		    inst->ci->c.vrid, (unsigned long long)wait / 1000);
+	}
+	return (handing_over > 0);
+}
+
+static void
+handover_done(struct vrrp_inst *inst, const char *why)
+{
+	inst->handover = 0;
+	evtimer_del(inst->timer);
+	log_info("%s vrid %u: %s; VIPs go", inst->name, inst->ci->c.vrid,
+	    why);
+	if (--handing_over == 0)
+		child_stop_done();
+}
+
 static void
 inst_timer(int fd, short ev, void *arg)
 {
 	struct vrrp_inst	*inst = arg;
 	struct vrrp_actions	 act;
 
+	if (inst->handover) {
+		handover_done(inst, "no new master heard");
+		return;
+	}
 	vrrp_sm_timer(&inst->sm, vrrpd_now(), &act);
 	inst_apply(inst, &act);
 }
@@ -543,6 +594,12 @@ vrrpd_advert_in(struct vrrp_inst *inst, const struct vrrp_advert *adv)
 {
 	struct vrrp_actions	act;
 
+	if (inst->handover) {
+		/* Our own adverts stopped: nothing takes the VIPs back. */
+		if (adv->priority > 0)
+			handover_done(inst, "new master heard");
+		return;
+	}
 	vrrp_sm_advert(&inst->sm, vrrpd_now(), adv, &act);
 	inst_apply(inst, &act);
 }

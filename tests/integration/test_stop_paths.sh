@@ -12,6 +12,10 @@
 #
 # had and keepalived are started with setsid: their own process group,
 # the only group this test ever signals.
+#
+# On an orderly stop had hands over before it breaks: a keeps its VIPs
+# until b's advert is heard, so "a without VIPs" comes no earlier than
+# "b holding them"; keepalived lets go at once.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -163,6 +167,9 @@ run_path() {
 			check "$what" sh -c "[ '$GONE' != - ] && [ '$PEER' != - ] && [ '$GONE' -le 1500 ] && [ '$PEER' -le 1500 ]"
 			check "$k $p #$r: every process of had's group gone within 3 s" \
 			    wait_for 3 sh -c "! pgrep -g $A_PID >/dev/null"
+			[ "$p" = kill ] ||
+			    check "$k $p #$r: make before break: a let go no earlier than b held them (-30 ms for sampling)" \
+			    sh -c "[ '$GONE' != - ] && [ '$PEER' != - ] && [ \$(( $GONE + 30 )) -ge '$PEER' ]"
 		fi
 	else
 		echo "     keepalived $p #$r: a without VIPs after ${GONE} ms, b holding them after ${PEER} ms"
