@@ -143,7 +143,7 @@ clean_a() {
 
 # run_path KIND PATH ROUND: one stop of a master; records the figures.
 run_path() {
-	local k=$1 p=$2 r=$3 t0 what left
+	local k=$1 p=$2 r=$3 t0 t what left
 	clean_a
 	start_a "$k" 150 || return
 	if ! wait_for 8 a_master "$k"; then
@@ -204,7 +204,7 @@ KINDS=had
 [ "$HAVE_KA" = 1 ] && KINDS="had keepalived"
 [ "$HAVE_KA" = 1 ] || skip "keepalived not installed: no figures to compare"
 for k in $KINDS; do
-	t=$(now_ms)
+	tk=$(now_ms)
 	n=$ROUNDS
 	[ "$k" = keepalived ] && n=$KA_ROUNDS
 	for p in $PATHS; do
@@ -212,7 +212,7 @@ for k in $KINDS; do
 			run_path "$k" "$p" "$r"
 		done
 	done
-	echo "     the $k matrix took $(( ($(now_ms) - t) / 1000 )) s"
+	echo "     the $k matrix took $(( ($(now_ms) - tk) / 1000 )) s"
 done
 echo "     stop-path figures, ms after the signal: a without VIPs / b holding them"
 printf '     %-12s %-28s %s\n' path had keepalived
