@@ -214,6 +214,8 @@ for k in $KINDS; do
 	done
 	echo "     the $k matrix took $(( ($(now_ms) - tk) / 1000 )) s"
 done
+check "orderly stops handed over: vrrpd heard the new master ($(grep -c 'new master heard; VIPs go' "$LAB_DIR/a/had.log") times)" \
+    grep -q 'new master heard; VIPs go' "$LAB_DIR/a/had.log"
 echo "     stop-path figures, ms after the signal: a without VIPs / b holding them"
 printf '     %-12s %-28s %s\n' path had keepalived
 for p in $PATHS restart; do
@@ -266,7 +268,9 @@ sum_tr() {	# node: transitions of both instances
 }
 sleep 0.3
 nlog() { cat "$LAB_DIR/a/notify.log" 2>/dev/null | grep -c .; }
+nres() { grep -c 'resumed as MASTER after a restart' "$LAB_DIR/a/had.log"; }
 n0=$(nlog)
+r0=$(nres)
 trb=$(sum_tr b)
 bad_notify=0 bad_tr=0 bad_vip=0 bad_up=0
 for i in $(seq 1 10); do
@@ -290,6 +294,8 @@ check "kill -9 of vrrpd x10: the respawned vrrpd counted no transition ($bad_tr 
     [ "$bad_tr" = 0 ]
 check "kill -9 of vrrpd x10: a kept its VIPs ($bad_vip times not)" \
     [ "$bad_vip" = 0 ]
+check "kill -9 of vrrpd x10: each respawn resumed both instances as MASTER ($(( $(nres) - r0 )) resumes)" \
+    [ $(( $(nres) - r0 )) -ge 20 ]
 check "kill -9 of vrrpd x10: b saw no transition ($trb before, $(sum_tr b) after)" \
     [ "$(sum_tr b)" = "$trb" ]
 
