@@ -7,10 +7,12 @@
  * control requests.  It exits when had's socket closes.
  */
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +33,14 @@ extern char		**environ;
 
 static struct child_env	 child_env;
 struct child_env	*child = &child_env;
+
+/* A signal as the handler saw it, passed to the event loop. */
+struct child_signal {
+	int	 sig;
+	pid_t	 from;
+};
+static pid_t	 parent_pid;
+static int	 sig_pipe[2] = { -1, -1 };
 
 /* A RECONF sequence being received. */
 static struct {
@@ -57,22 +67,84 @@ child_exit(const char *why)
 	exit(0);
 }
 
+/* Async-signal-safe: only write(2) of who sent what. */
 static void
-child_sig(int sig, short ev, void *arg)
+child_sig_handler(int sig, siginfo_t *si, void *ctx)
 {
-	switch (sig) {
-	case SIGTERM:
-	case SIGINT:
-		child_exit(sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	default:
-		break;
+	struct child_signal	 cs;
+	int			 saved = errno;
+
+	cs.sig = sig;
+	cs.from = si != NULL ? si->si_pid : 0;
+	(void)write(sig_pipe[1], &cs, sizeof(cs));
+	errno = saved;
+}
+
+/* had's order: the child may finish something first (vrrpd's handover). */
+static void
+child_stop_order(void)
+{
+	static int	 stopping;
+
+	if (stopping || child->ops->stop == NULL || child->ops->stop() == 0)
+		child_exit("had stops us");
+	stopping = 1;
+}
+
+void
+child_stop_done(void)
+{
+	child_exit("had stops us");
+}
+
+static void
+child_sig(int fd, short ev, void *arg)
+{
+	struct child_signal	 cs;
+	const char		*name;
+
+	while (read(fd, &cs, sizeof(cs)) == (ssize_t)sizeof(cs)) {
+		if (getppid() != parent_pid)
+			child_exit("had is gone");
+		if (cs.from == parent_pid) {
+			child_stop_order();
+			continue;
+		}
+		name = cs.sig == SIGTERM ? "SIGTERM" : cs.sig == SIGINT ?
+		    "SIGINT" : "stop signal";
+		log_info("%s from pid %d ignored: had stops us when it stops",
+		    name, (int)cs.from);
 	}
+}
+
+static void
+child_sig_init(void)
+{
+	struct sigaction	 sa;
+	struct event		*ev;
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatal("signal pipe");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = child_sig_handler;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(HAD_SIG_STOP, &sa, NULL) == -1)
+		fatal("sigaction");
+	/* kill -USR1 of the whole group is for had alone. */
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
+	if ((ev = event_new(child->base, sig_pipe[0], EV_READ | EV_PERSIST,
+	    child_sig, NULL)) == NULL || event_add(ev, NULL) == -1)
+		fatalx("signal events");
 }
 
 static __attribute__((__noreturn__)) void
 child_usage(const char *name)
 {
-	fprintf(stderr, "usage: %s [-dv] -u user -C chroot\n"
+	fprintf(stderr, "usage: %s [-dRv] -u user -C chroot\n"
 	    "%s is started by had(8), not by hand.\n", name, name);
 	exit(1);
 }
@@ -368,7 +440,6 @@ int
 child_main(int argc, char **argv, const struct child_ops *ops)
 {
 	struct stat		 st;
-	struct event		*ev_term, *ev_int;
 	struct msg_ready	 ready;
 	struct event_config	*cfg;
 	const char	*name = proc_name(ops->proc);
@@ -376,9 +447,10 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 
 	/* Before getopt: the title may overwrite the original argv. */
 	setproctitle_init(argc, argv, environ);
+	parent_pid = getppid();
 	child->ops = ops;
 	child->user = HAD_USER;
-	while ((ch = getopt(argc, argv, "C:du:v")) != -1) {
+	while ((ch = getopt(argc, argv, "C:dRu:v")) != -1) {
 		switch (ch) {
 		case 'C':
 			if ((child->chroot = strdup(optarg)) == NULL)
@@ -386,6 +458,9 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 			break;
 		case 'd':
 			child->debug = 1;
+			break;
+		case 'R':
+			child->respawned = 1;
 			break;
 		case 'u':
 			if ((child->user = strdup(optarg)) == NULL)
@@ -418,6 +493,9 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 		ops->init_privileged();
 	proc_drop_privs(name, child->user, child->chroot,
 	    proc_caps_for(ops->proc));
+	/* After the drop: a change of credentials clears it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) == -1)
+		log_warn("PR_SET_PDEATHSIG");
 
 	/*
 	 * Timers to the microsecond: the coarse clock libevent uses by
@@ -430,18 +508,16 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 	event_config_free(cfg);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
-	ev_term = evsignal_new(child->base, SIGTERM, child_sig, NULL);
-	ev_int = evsignal_new(child->base, SIGINT, child_sig, NULL);
-	if (ev_term == NULL || ev_int == NULL ||
-	    evsignal_add(ev_term, NULL) == -1 ||
-	    evsignal_add(ev_int, NULL) == -1)
-		fatalx("signal events");
+	child_sig_init();
 
 	if (imsgev_init(&child->parent, child->base, HAD_CHILD_FD, "had",
 	    child_dispatch_parent, child_parent_closed, NULL) == -1)
 		fatal("channel to had");
 	if (ops->init != NULL)
 		ops->init(child->base);
+	/* had died before PR_SET_PDEATHSIG was in place. */
+	if (getppid() != parent_pid)
+		child_exit("had is gone");
 
 	memset(&ready, 0, sizeof(ready));
 	ready.proc = ops->proc;

@@ -226,7 +226,7 @@ lvs_reconf_cb(struct had_conf *old, struct had_conf *new,
 
 	lvs_link_reconf(new);
 	if (old == NULL)
-		lvs_vip_adopt(nl_cmd, new);
+		lvs_vip_adopt(nl_cmd, new, child->respawned);
 	lvs_reconf(old, new);
 	lvs_suspend_reconf(new);
 	/* Held requests: once the framework has installed the new config. */
@@ -242,7 +242,13 @@ lvs_shutdown(void)
 {
 	struct lvs_pending	*pd;
 
-	/* Addresses and IPVS stay: a respawned lvsd takes them over. */
+	/*
+	 * Only had's order or had's death gets us here (a crash or the
+	 * watchdog's SIGKILL leaves everything to a respawned lvsd): no
+	 * virtual address may outlive had, whatever vrrpd managed to ask.
+	 */
+	lvs_vip_remove_all(nl_cmd, "had is stopping");
+	lvs_vmac_remove_all(nl_cmd);
 	lvs_link_shutdown();
 	lvs_suspend_shutdown();
 	lvs_ipvs_shutdown();

@@ -249,6 +249,9 @@ child_spawn(enum had_proc p)
 		argv[argc++] = "-d";
 	if (env->verbose)
 		argv[argc++] = "-v";
+	/* A respawn takes over what its predecessor left in the kernel. */
+	if (c->restarts > 0)
+		argv[argc++] = "-R";
 	argv[argc++] = "-u";
 	argv[argc++] = (char *)env->user;
 	argv[argc++] = "-C";
@@ -274,6 +277,8 @@ child_spawn(enum had_proc p)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGCHLD, SIG_DFL);
+		signal(SIGUSR1, SIG_DFL);
+		signal(SIGUSR2, SIG_DFL);
 		{
 			sigset_t	 set;
 
@@ -313,9 +318,10 @@ child_spawn(enum had_proc p)
 			child_connect_pair(p, q);
 	if (p == PROC_CHECK)
 		child_send_icmp();
-	child_send_config(p);
+	/* Before the config: vrrpd starts those instances as Master. */
 	if (p == PROC_VRRP)
 		child_state_resume();
+	child_send_config(p);
 	return;
 
  retry:
@@ -418,7 +424,8 @@ child_stop(struct child_proc *c, int sig)
 	/* vrrpd still has words for us on its way out (notify stop). */
 	if (sig == SIGTERM && c->proc != PROC_VRRP)
 		imsgev_close(&c->iev);
-	kill(c->pid, sig);
+	/* Not SIGTERM: the child ignores that one from anyone but had. */
+	kill(c->pid, sig == SIGTERM ? HAD_SIG_STOP : sig);
 }
 
 /*
@@ -443,19 +450,23 @@ children_shutdown(void)
 	}
 }
 
-/* Every 100 ms during shutdown. */
+/*
+ * Every 100 ms during shutdown.  vrrpd may take HAD_HANDOVER_MAX_MS to
+ * hand its Masters over; lvsd outlives it by a moment.
+ */
 void
 children_shutdown_tick(int ticks)
 {
 	static int	 vrrp_gone_ticks;
 	struct child_proc *lvs = &env->children[PROC_LVS];
+	int		 last = (HAD_HANDOVER_MAX_MS + 500) / 100;
 
 	if (!lvs->running || !lvs->iev.active)
 		return;
-	if (env->children[PROC_VRRP].running && ticks < 10)
+	if (env->children[PROC_VRRP].running && ticks < last)
 		return;
 	/* Give lvsd a moment to read vrrpd's last requests. */
-	if (vrrp_gone_ticks++ < 2 && ticks < 10)
+	if (vrrp_gone_ticks++ < 2 && ticks < last)
 		return;
 	child_stop(lvs, SIGTERM);
 }
@@ -631,6 +642,9 @@ child_dispatch(struct imsgev *iev, struct imsg *imsg)
 		/* Answers for an hactl client: passed on as they are. */
 		if (imsg_check_nofd(imsg, name) == -1)
 			return (-1);
+		if (imsg->hdr.peerid == HAD_DUMP_PEERID)
+			return (dump_reply(c->proc, imsg->hdr.type, imsg->data,
+			    imsg->datalen));
 		control_reply(imsg->hdr.peerid, imsg->hdr.type, imsg->data,
 		    imsg->datalen);
 		return (0);

@@ -104,6 +104,11 @@ void	 child_send_config(enum had_proc);
 int	 child_is_up(enum had_proc);
 
 /* control.c */
+/* dump.c: SIGUSR1 and SIGUSR2; the rows come back under peer id 0. */
+#define HAD_DUMP_PEERID	0
+void	 dump_request(int);
+int	 dump_reply(enum had_proc, uint32_t, const void *, size_t);
+
 int	 control_init(void);
 void	 control_cleanup(void);
 void	 control_reply(uint32_t, uint32_t, const void *, size_t);

@@ -160,6 +160,11 @@ had_sig(int sig, short ev, void *arg)
 		log_info("SIGHUP: reloading %s", env->conffile);
 		reload_request(0, CTL_RELOAD_ALL);
 		break;
+	case SIGUSR1:
+	case SIGUSR2:
+		if (!env->shutting_down)
+			dump_request(sig == SIGUSR2);
+		break;
 	case SIGCHLD:
 		children_reap();
 		if (env->shutting_down && children_all_gone())
@@ -180,8 +185,9 @@ int
 main(int argc, char *argv[])
 {
 	struct passwd	*pw;
-	struct event	*ev_sig[4];
-	int		 sigs[4] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
+	struct event	*ev_sig[6];
+	int		 sigs[6] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGUSR1,
+			    SIGUSR2 };
 	struct conf_opts opts;
 	int		 ch, checkonly = 0, compat = 0, i;
 
@@ -271,7 +277,7 @@ main(int argc, char *argv[])
 	if ((env->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	signal(SIGPIPE, SIG_IGN);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 6; i++) {
 		ev_sig[i] = evsignal_new(env->base, sigs[i], had_sig, NULL);
 		if (ev_sig[i] == NULL || evsignal_add(ev_sig[i], NULL) == -1)
 			fatalx("signal events");

@@ -15,6 +15,7 @@ static const struct child_ops vrrp_ops = {
 	.peer_up = vrrpd_peer_up,
 	.reconf = vrrpd_reconf,
 	.ctl = vrrpd_ctl,
+	.stop = vrrpd_stop,
 	.shutdown = vrrpd_shutdown,
 };
 

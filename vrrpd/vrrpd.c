@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "imsg.h"
 #include "log.h"
+#include "proc.h"
 #include "vrrpd.h"
 
 #define RETRY_USEC	1000000ULL	/* missing interfaces, sources */
@@ -299,6 +300,49 @@ inst_attach(struct vrrp_inst *inst)
 	return (0);
 }
 
+/*
+ * Instances a respawned vrrpd resumes as Master: had sends them before
+ * the configuration, they are taken when the instance starts.
+ */
+#define RESUME_MAX	4096
+static char	(*resumes)[HAD_NAMELEN];
+static size_t	 nresumes;
+
+static void
+resume_keep(const char *name)
+{
+	if (nresumes >= RESUME_MAX) {
+		log_warnx("%s: too many instances to resume", name);
+		return;
+	}
+	if (resumes == NULL &&
+	    (resumes = calloc(RESUME_MAX, sizeof(*resumes))) == NULL)
+		fatal("resume table");
+	strlcpy(resumes[nresumes++], name, sizeof(resumes[0]));
+}
+
+static int
+resume_take(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nresumes; i++)
+		if (strcmp(resumes[i], name) == 0) {
+			resumes[i][0] = '\0';
+			return (1);
+		}
+	return (0);
+}
+
+/* After the first configuration nothing is left to resume. */
+static void
+resume_done(void)
+{
+	free(resumes);
+	resumes = NULL;
+	nresumes = 0;
+}
+
 static void
 inst_start(struct vrrp_inst *inst)
 {
@@ -312,6 +356,14 @@ inst_start(struct vrrp_inst *inst)
 	inst_track_eval(inst);
 	if (inst->own_fault)
 		vrrp_sm_set_fault(&inst->sm, now, 1, inst->own_reason, &act);
+	if (resume_take(inst->name)) {
+		vrrp_sm_resume_master(&inst->sm, now,
+		    "resumed as MASTER after a restart", &act);
+		if (act.transition) {
+			inst_apply(inst, &act);
+			return;
+		}
+	}
 	vrrp_sm_startup(&inst->sm, now, &act);
 	if (act.transition && act.new_state == VRRP_STATE_FAULT)
 		snprintf(act.reason, sizeof(act.reason), "startup: %s",
@@ -468,12 +520,59 @@ inst_apply(struct vrrp_inst *inst, struct vrrp_actions *act)
 		log_info("%s vrid %u: %s -> %s: %s", inst->name,
 		    inst->ci->c.vrid, vrrp_state_name(act->old_state),
 		    vrrp_state_name(act->new_state), act->reason);
-		report_state(inst, 1);
+		/* A resume goes on where the predecessor notified. */
+		report_state(inst, !act->resumed);
 	}
 	inst_arm(inst, act->timer_at);
 	if (act->transition && act->old_state == VRRP_STATE_MASTER &&
 	    act->new_state == VRRP_STATE_BACKUP)
 		group_follow_backup(inst);
+}
+
+/*
+ * Make before break on had's order to stop: a Master sends priority 0
+ * and keeps its VIPs (and lvsd its IPVS forwarding) until it hears the
+ * new Master's advert, or Master_Down_Interval passes (at most
+ * HAD_HANDOVER_MAX_MS); only then does vrrpd_shutdown() let them go.
+ * Clients never find the address on neither box.
+ */
+static int	 handing_over;
+
+int
+vrrpd_stop(void)
+{
+	struct vrrp_inst	*inst;
+	uint64_t		 now = vrrpd_now(), wait;
+
+	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		if (inst->sm.state != VRRP_STATE_MASTER)
+			continue;
+		vrrp_arp_stop(inst);
+		vrrp_net_send(inst, VRRP_PRIO_STOP);
+		inst->sm.stats.adverts_sent++;
+		inst->sm.stats.prio0_sent++;
+		wait = vrrp_sm_master_down_interval(&inst->sm);
+		if (wait > HAD_HANDOVER_MAX_MS * 1000ULL)
+			wait = HAD_HANDOVER_MAX_MS * 1000ULL;
+		inst->handover = 1;
+		inst_arm(inst, now + wait);
+		handing_over++;
+		log_info("%s vrid %u: priority 0 sent; VIPs held until a new "
+		    "master is heard, %llu ms at most", inst->name,
+		    inst->ci->c.vrid, (unsigned long long)wait / 1000);
+	}
+	return (handing_over > 0);
+}
+
+static void
+handover_done(struct vrrp_inst *inst, const char *why)
+{
+	inst->handover = 0;
+	evtimer_del(inst->timer);
+	log_info("%s vrid %u: %s; VIPs go", inst->name, inst->ci->c.vrid,
+	    why);
+	if (--handing_over == 0)
+		child_stop_done();
 }
 
 static void
@@ -482,6 +581,10 @@ inst_timer(int fd, short ev, void *arg)
 	struct vrrp_inst	*inst = arg;
 	struct vrrp_actions	 act;
 
+	if (inst->handover) {
+		handover_done(inst, "no new master heard");
+		return;
+	}
 	vrrp_sm_timer(&inst->sm, vrrpd_now(), &act);
 	inst_apply(inst, &act);
 }
@@ -491,6 +594,12 @@ vrrpd_advert_in(struct vrrp_inst *inst, const struct vrrp_advert *adv)
 {
 	struct vrrp_actions	act;
 
+	if (inst->handover) {
+		/* Our own adverts stopped: nothing takes the VIPs back. */
+		if (adv->priority > 0)
+			handover_done(inst, "new master heard");
+		return;
+	}
 	vrrp_sm_advert(&inst->sm, vrrpd_now(), adv, &act);
 	inst_apply(inst, &act);
 }
@@ -936,6 +1045,7 @@ vrrpd_reconf(struct had_conf *old, struct had_conf *new,
 		track_all();
 		child->conf = save;
 	}
+	resume_done();
 	link_query_all();
 	return (0);
 }
@@ -953,10 +1063,12 @@ resume(struct imsg *imsg)
 		return (-1);
 	memcpy(&s, imsg->data, sizeof(s));
 	s.instance[sizeof(s.instance) - 1] = '\0';
-	if ((inst = inst_find(s.instance)) == NULL)
+	if (s.state != VRRP_STATE_MASTER)
 		return (0);
-	if (s.state != VRRP_STATE_MASTER) {
-		/* Still report, so that had's copy is current. */
+	if ((inst = inst_find(s.instance)) == NULL) {
+		/* Before the configuration: when the instance starts. */
+		if (child->conf == NULL)
+			resume_keep(s.instance);
 		return (0);
 	}
 	vrrp_sm_resume_master(&inst->sm, vrrpd_now(),
