@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "conf_diff.h"
 #include "log.h"
+#include "msg_contract.h"
 #include "proc.h"
 
 extern char		**environ;
@@ -265,8 +266,8 @@ child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		imsg->fd = -1;	/* ours now */
 		snprintf(name, sizeof(name), "%s", proc_name(peer.proc));
 		if (imsgev_init(&child->peers[peer.proc], child->base, fd,
-		    name, child_dispatch_peer, child_peer_closed,
-		    NULL) == -1) {
+		    name, child->ops->proc, peer.proc, child_dispatch_peer,
+		    child_peer_closed, NULL) == -1) {
 			close(fd);
 			log_warn("channel to %s", name);
 			return (0);
@@ -325,12 +326,12 @@ child_dispatch_peer(struct imsgev *iev, struct imsg *imsg)
 			break;
 	if (p == PROC_MAX)
 		return (-1);
-	if (child->ops->dispatch_peer == NULL) {
-		log_warnx("unexpected message type %u from %s",
-		    imsg->hdr.type, proc_name(p));
+	if (child->ops->dispatch_peer[p] == NULL) {
+		log_warnx("%s: unexpected message type %u", proc_name(p),
+		    imsg->hdr.type);
 		return (-1);
 	}
-	return (child->ops->dispatch_peer(p, imsg));
+	return (child->ops->dispatch_peer[p](imsg));
 }
 
 static void
@@ -342,7 +343,9 @@ child_parent_closed(struct imsgev *iev, const char *why)
 /*
  * A sibling channel closed.  On EOF the sibling died and had will hand
  * over a new socket once it is respawned.  Anything else means the
- * sibling sent something we refuse: tell had, which replaces it.
+ * sibling sent something we refuse (logged with its name already): tell
+ * had, which counts the complaint and hands both of us a new channel
+ * later; it does not kill a sibling on our word.
  */
 static void
 child_peer_closed(struct imsgev *iev, const char *why)
@@ -438,7 +441,8 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 		fatalx("signal events");
 
 	if (imsgev_init(&child->parent, child->base, HAD_CHILD_FD, "had",
-	    child_dispatch_parent, child_parent_closed, NULL) == -1)
+	    ops->proc, PROC_PARENT, child_dispatch_parent,
+	    child_parent_closed, NULL) == -1)
 		fatal("channel to had");
 	if (ops->init != NULL)
 		ops->init(child->base);
