@@ -100,9 +100,10 @@ had_pidfile_lock(void)
 		n = pread(fd, buf, sizeof(buf) - 1, 0);
 		buf[n > 0 ? n : 0] = '\0';
 		buf[strcspn(buf, "\n")] = '\0';
-		fprintf(stderr, "had: already running as pid %s (pid file "
-		    "%s is locked)\n", buf[0] != '\0' ? buf : "?",
-		    env->pidfile);
+		if (!env->debug)	/* else the log goes there */
+			fprintf(stderr, "had: already running as pid %s (pid "
+			    "file %s is locked)\n", buf[0] != '\0' ? buf : "?",
+			    env->pidfile);
 		fatalx("already running as pid %s (pid file %s is locked)",
 		    buf[0] != '\0' ? buf : "?", env->pidfile);
 	}

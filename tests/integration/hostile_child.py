@@ -233,14 +233,20 @@ def extra_peer_bad(parent, peers):
 
 
 def extra_ctl_inject(parent, peers):
+    """Over and over for 10 s, as answers are awaited all the time."""
     text = struct.pack("<I", 0) + b"INJECTED by a hostile checkd".ljust(
         512, b"\0")
     end = struct.pack("<i", 0) + b"reload done (INJECTED)".ljust(128, b"\0")
     data = b"".join(msg(CTL_TEXT, text, peerid=i) + msg(CTL_END, end, peerid=i)
                     for i in range(1, 4001))
-    err = send(parent, data)
-    log("ctl_inject: CTL_TEXT and CTL_END for client ids 1..4000%s" %
-        (": " + err if err else ""))
+    log("ctl_inject: CTL_TEXT and CTL_END for client ids 1..4000")
+    stop = time.monotonic() + 10
+    while time.monotonic() < stop:
+        err = send(parent, data)
+        if err:
+            log("ctl_inject: %s" % err)
+            return
+        time.sleep(0.01)
 
 
 def extra_track_flood(parent, peers):
