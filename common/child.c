@@ -132,8 +132,6 @@ child_reconf_item(struct imsg *imsg)
 		log_warnx("config item outside a RECONF sequence");
 		return (-1);
 	}
-	if (imsg->datalen < sizeof(item) || imsg_check_nofd(imsg, "had"))
-		return (-1);
 	memcpy(&item, imsg->data, sizeof(item));
 	if (item.len != imsg->datalen - sizeof(item)) {
 		log_warnx("config item length %u does not match message",
@@ -163,8 +161,6 @@ child_reconf_end(struct imsg *imsg)
 	struct msg_reconf_done	 done;
 	struct had_conf		*old;
 
-	if (imsg_check_size(imsg, sizeof(r), "had") == -1)
-		return (-1);
 	memcpy(&r, imsg->data, sizeof(r));
 	if (!rx.active || r.generation != rx.generation ||
 	    r.nitems != rx.nitems || rx.got != rx.nitems) {
@@ -212,8 +208,6 @@ child_ctl(struct imsg *imsg)
 	struct msg_ctl_end	 end;
 	int			 r = 0;
 
-	if (imsg_check_size(imsg, sizeof(struct msg_ctl_req), "had") == -1)
-		return (-1);
 	memset(&end, 0, sizeof(end));
 	if (child->ops->ctl != NULL)
 		r = child->ops->ctl(imsg);
@@ -231,6 +225,7 @@ child_ctl(struct imsg *imsg)
 	    sizeof(end)));
 }
 
+/* imsgev has checked the message contract (msg_contract.c) already. */
 static int
 child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
@@ -243,19 +238,12 @@ child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 
 	switch (imsg->hdr.type) {
 	case IMSG_PING:
-		if (imsg_check_size(imsg, sizeof(ping), "had") == -1)
-			return (-1);
 		memcpy(&ping, imsg->data, sizeof(ping));
 		return (child_send_parent(IMSG_PONG, 0, -1, &ping,
 		    sizeof(ping)));
 	case IMSG_PEER_FD:
-		if (imsg->datalen != sizeof(peer) || imsg->fd == -1) {
-			log_warnx("bad sibling socket message from had");
-			return (-1);
-		}
 		memcpy(&peer, imsg->data, sizeof(peer));
-		if (peer.proc <= PROC_PARENT || peer.proc >= PROC_MAX ||
-		    peer.proc == child->ops->proc) {
+		if (peer.proc == child->ops->proc) {
 			log_warnx("sibling socket for bad process %u",
 			    peer.proc);
 			return (-1);
@@ -277,15 +265,11 @@ child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			child->ops->peer_up(peer.proc);
 		return (0);
 	case IMSG_LOG_VERBOSE:
-		if (imsg_check_size(imsg, sizeof(verb), "had") == -1)
-			return (-1);
 		memcpy(&verb, imsg->data, sizeof(verb));
 		log_setverbose(verb.verbose != 0);
 		log_info("log level %s", verb.verbose ? "verbose" : "brief");
 		return (0);
 	case IMSG_RECONF_START:
-		if (imsg_check_size(imsg, sizeof(r), "had") == -1)
-			return (-1);
 		memcpy(&r, imsg->data, sizeof(r));
 		if (r.proc != (uint32_t)child->ops->proc || rx.active) {
 			log_warnx("RECONF sequence for the wrong process or "
