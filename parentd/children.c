@@ -545,7 +545,7 @@ pair_repair_cb(int fd, short ev, void *arg)
 	struct pair_repair	*pr = arg;
 
 	/* A respawn since has connected the pair afresh. */
-	if (pair_gen[pr->a][pr->b] != pr->gen)
+	if (env->shutting_down || pair_gen[pr->a][pr->b] != pr->gen)
 		return;
 	log_info("new channel between %s and %s", proc_name(pr->a),
 	    proc_name(pr->b));
