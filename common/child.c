@@ -27,6 +27,7 @@
 #include "conf.h"
 #include "conf_diff.h"
 #include "log.h"
+#include "msg_contract.h"
 #include "proc.h"
 
 extern char		**environ;
@@ -203,8 +204,6 @@ child_reconf_item(struct imsg *imsg)
 		log_warnx("config item outside a RECONF sequence");
 		return (-1);
 	}
-	if (imsg->datalen < sizeof(item) || imsg_check_nofd(imsg, "had"))
-		return (-1);
 	memcpy(&item, imsg->data, sizeof(item));
 	if (item.len != imsg->datalen - sizeof(item)) {
 		log_warnx("config item length %u does not match message",
@@ -234,8 +233,6 @@ child_reconf_end(struct imsg *imsg)
 	struct msg_reconf_done	 done;
 	struct had_conf		*old;
 
-	if (imsg_check_size(imsg, sizeof(r), "had") == -1)
-		return (-1);
 	memcpy(&r, imsg->data, sizeof(r));
 	if (!rx.active || r.generation != rx.generation ||
 	    r.nitems != rx.nitems || rx.got != rx.nitems) {
@@ -283,8 +280,6 @@ child_ctl(struct imsg *imsg)
 	struct msg_ctl_end	 end;
 	int			 r = 0;
 
-	if (imsg_check_size(imsg, sizeof(struct msg_ctl_req), "had") == -1)
-		return (-1);
 	memset(&end, 0, sizeof(end));
 	if (child->ops->ctl != NULL)
 		r = child->ops->ctl(imsg);
@@ -302,6 +297,7 @@ child_ctl(struct imsg *imsg)
 	    sizeof(end)));
 }
 
+/* imsgev has checked the message contract (msg_contract.c) already. */
 static int
 child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
@@ -314,19 +310,12 @@ child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 
 	switch (imsg->hdr.type) {
 	case IMSG_PING:
-		if (imsg_check_size(imsg, sizeof(ping), "had") == -1)
-			return (-1);
 		memcpy(&ping, imsg->data, sizeof(ping));
 		return (child_send_parent(IMSG_PONG, 0, -1, &ping,
 		    sizeof(ping)));
 	case IMSG_PEER_FD:
-		if (imsg->datalen != sizeof(peer) || imsg->fd == -1) {
-			log_warnx("bad sibling socket message from had");
-			return (-1);
-		}
 		memcpy(&peer, imsg->data, sizeof(peer));
-		if (peer.proc <= PROC_PARENT || peer.proc >= PROC_MAX ||
-		    peer.proc == child->ops->proc) {
+		if (peer.proc == child->ops->proc) {
 			log_warnx("sibling socket for bad process %u",
 			    peer.proc);
 			return (-1);
@@ -337,8 +326,8 @@ child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		imsg->fd = -1;	/* ours now */
 		snprintf(name, sizeof(name), "%s", proc_name(peer.proc));
 		if (imsgev_init(&child->peers[peer.proc], child->base, fd,
-		    name, child_dispatch_peer, child_peer_closed,
-		    NULL) == -1) {
+		    name, child->ops->proc, peer.proc, child_dispatch_peer,
+		    child_peer_closed, NULL) == -1) {
 			close(fd);
 			log_warn("channel to %s", name);
 			return (0);
@@ -348,15 +337,11 @@ child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			child->ops->peer_up(peer.proc);
 		return (0);
 	case IMSG_LOG_VERBOSE:
-		if (imsg_check_size(imsg, sizeof(verb), "had") == -1)
-			return (-1);
 		memcpy(&verb, imsg->data, sizeof(verb));
 		log_setverbose(verb.verbose != 0);
 		log_info("log level %s", verb.verbose ? "verbose" : "brief");
 		return (0);
 	case IMSG_RECONF_START:
-		if (imsg_check_size(imsg, sizeof(r), "had") == -1)
-			return (-1);
 		memcpy(&r, imsg->data, sizeof(r));
 		if (r.proc != (uint32_t)child->ops->proc || rx.active) {
 			log_warnx("RECONF sequence for the wrong process or "
@@ -397,12 +382,12 @@ child_dispatch_peer(struct imsgev *iev, struct imsg *imsg)
 			break;
 	if (p == PROC_MAX)
 		return (-1);
-	if (child->ops->dispatch_peer == NULL) {
-		log_warnx("unexpected message type %u from %s",
-		    imsg->hdr.type, proc_name(p));
+	if (child->ops->dispatch_peer[p] == NULL) {
+		log_warnx("%s: unexpected message type %u", proc_name(p),
+		    imsg->hdr.type);
 		return (-1);
 	}
-	return (child->ops->dispatch_peer(p, imsg));
+	return (child->ops->dispatch_peer[p](imsg));
 }
 
 static void
@@ -414,7 +399,9 @@ child_parent_closed(struct imsgev *iev, const char *why)
 /*
  * A sibling channel closed.  On EOF the sibling died and had will hand
  * over a new socket once it is respawned.  Anything else means the
- * sibling sent something we refuse: tell had, which replaces it.
+ * sibling sent something we refuse (logged with its name already): tell
+ * had, which counts the complaint and hands both of us a new channel
+ * later; it does not kill a sibling on our word.
  */
 static void
 child_peer_closed(struct imsgev *iev, const char *why)
@@ -511,7 +498,8 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 	child_sig_init();
 
 	if (imsgev_init(&child->parent, child->base, HAD_CHILD_FD, "had",
-	    child_dispatch_parent, child_parent_closed, NULL) == -1)
+	    ops->proc, PROC_PARENT, child_dispatch_parent,
+	    child_parent_closed, NULL) == -1)
 		fatal("channel to had");
 	if (ops->init != NULL)
 		ops->init(child->base);

@@ -20,8 +20,11 @@ struct child_ops {
 	void		(*init)(struct event_base *);
 	/* Messages from had that the framework does not handle itself. */
 	int		(*dispatch_parent)(struct imsg *);
-	/* Messages from a sibling. */
-	int		(*dispatch_peer)(enum had_proc, struct imsg *);
+	/*
+	 * Messages from each sibling (<proc>_dispatch_<sibling>), called
+	 * once the message contract has been checked.
+	 */
+	int		(*dispatch_peer[PROC_MAX])(struct imsg *);
 	/* A sibling channel was (re)connected. */
 	void		(*peer_up)(enum had_proc);
 	/*

@@ -103,8 +103,9 @@ dump_reply(enum had_proc p, uint32_t type, const void *data, size_t len)
 	struct dump_row	*r;
 	size_t		 want;
 
-	if (!dump.active)
-		return (0);	/* late, after a timeout */
+	/* Late (after a timeout), or from a child not asked: dropped. */
+	if (!dump.active || (dump.waiting & (1U << p)) == 0)
+		return (0);
 	switch (type) {
 	case IMSG_CTL_END:
 		dump.waiting &= ~(1U << p);

@@ -27,6 +27,8 @@
 #define RESPAWN_STABLE_S	10	/* up this long resets the backoff */
 #define SHUTDOWN_GRACE_MS	3000
 #define CTL_MAX_CLIENTS		512
+#define CTL_QUEUE_MAX		(1024 * 1024)	/* bytes unread, a client */
+#define CTL_QUEUE_TOTAL		(32 * 1024 * 1024)	/* all clients */
 #define RECONF_TIMEOUT_MS	10000
 
 struct child_proc {
@@ -48,6 +50,7 @@ struct child_proc {
 	int			 ping_pending;
 	uint64_t		 generation;	/* config sent */
 	uint64_t		 generation_done;
+	unsigned		 peer_complaints;	/* IMSG_PEER_BAD */
 };
 
 struct ctl_conn {
@@ -56,7 +59,9 @@ struct ctl_conn {
 	struct imsgev		 iev;
 	uid_t			 uid;
 	int			 waiting;	/* answers still to come */
-	int			 closing;
+	int			 owner;		/* from whom: had_proc, -1 */
+	int			 dispatching;	/* in its own dispatch */
+	int			 closing;	/* dropped */
 };
 TAILQ_HEAD(ctl_conns, ctl_conn);
 
@@ -81,6 +86,7 @@ struct had_env {
 	struct ctl_conns	 ctl_conns;
 	int			 nctl;
 	int			 ctl_fd;
+	int			 pid_fd;	/* locked for our life */
 	gid_t			 had_gid;
 	struct event		*ctl_ev;
 	struct event		*ping_ev;
@@ -111,7 +117,10 @@ int	 dump_reply(enum had_proc, uint32_t, const void *, size_t);
 
 int	 control_init(void);
 void	 control_cleanup(void);
+struct ctl_conn *control_add(int, uid_t);
 void	 control_reply(uint32_t, uint32_t, const void *, size_t);
+int	 control_child_reply(enum had_proc, struct imsg *);
+void	 control_child_gone(enum had_proc);
 void	 control_end(uint32_t, int, const char *, ...)
 	    __attribute__((__format__(printf, 3, 4)));
 void	 control_text(uint32_t, int, const char *, ...)

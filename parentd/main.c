@@ -2,6 +2,7 @@
  * had: the privileged parent of the had suite.
  */
 #include <sys/types.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -71,19 +72,55 @@ had_check_config(void)
 	return (0);
 }
 
+/*
+ * The pid file, opened without following a link and locked for the life
+ * of had (flock: the lock goes with the descriptor through daemon()'s
+ * fork).  A second had with the same file stops here, before it touches
+ * the first one's control socket or pid file.
+ */
+static void
+had_pidfile_lock(void)
+{
+	struct stat	 st;
+	char		 buf[32];
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(env->pidfile, O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) == -1)
+		fatal("pid file %s", env->pidfile);
+	if (fstat(fd, &st) == -1)
+		fatal("pid file %s", env->pidfile);
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0)
+		fatalx("pid file %s is not a regular file owned by root",
+		    env->pidfile);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK)
+			fatal("locking pid file %s", env->pidfile);
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		if (!env->debug)	/* else the log goes there */
+			fprintf(stderr, "had: already running as pid %s (pid "
+			    "file %s is locked)\n", buf[0] != '\0' ? buf : "?",
+			    env->pidfile);
+		fatalx("already running as pid %s (pid file %s is locked)",
+		    buf[0] != '\0' ? buf : "?", env->pidfile);
+	}
+	env->pid_fd = fd;
+}
+
+/* Once we are the daemon: our pid, in the file we hold locked. */
 static void
 had_pidfile(void)
 {
 	char	 buf[32];
-	int	 fd;
+	int	 len;
 
-	if ((fd = open(env->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1)
-		fatal("pidfile %s", env->pidfile);
-	snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf))
-		fatal("pidfile %s", env->pidfile);
-	close(fd);
+	len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(env->pid_fd, 0) == -1 ||
+	    pwrite(env->pid_fd, buf, len, 0) != len)
+		fatal("pid file %s", env->pidfile);
 }
 
 /* The chroot directory of the children: empty, root's, not writable. */
@@ -198,6 +235,7 @@ main(int argc, char *argv[])
 	env->libexec = LIBEXECDIR;
 	env->user = HAD_USER;
 	env->ctl_fd = -1;
+	env->pid_fd = -1;
 
 	while ((ch = getopt_long(argc, argv, "C:df:i:np:s:u:vX:", longopts,
 	    NULL)) != -1) {
@@ -262,6 +300,7 @@ main(int argc, char *argv[])
 		fatalx("user %s does not exist (scripts/setup-deps.sh or the "
 		    "package creates it)", env->user);
 	env->had_gid = pw->pw_gid;
+	had_pidfile_lock();
 	had_chroot_dir();
 
 	if (reload_load_initial() == -1)
@@ -283,9 +322,9 @@ main(int argc, char *argv[])
 			fatalx("signal events");
 	}
 
+	had_pidfile();
 	if (control_init() == -1)
 		exit(1);
-	had_pidfile();
 	children_init();
 	children_start();
 	log_info("started (config %s, socket %s)", env->conffile,

@@ -7,6 +7,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/tree.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -35,18 +36,45 @@ struct link_state {
 };
 TAILQ_HEAD(link_list, link_state);
 
+/*
+ * The configured vrrp_scripts by name, with what checkd last said of
+ * each: only these names are taken from checkd, in O(log n).
+ */
 struct script_state {
-	TAILQ_ENTRY(script_state) entry;
+	RB_ENTRY(script_state)	 entry;
 	char			 name[HAD_NAMELEN];
-	int			 up;
+	int			 up;		/* -1: not heard of yet */
+	const struct vrrp_script_conf *sc;
 };
-TAILQ_HEAD(script_list, script_state);
+RB_HEAD(script_tree, script_state);
+
+#define TRACK_UNKNOWN_LOG_S	10	/* unknown names: one line per */
 
 static struct vrrpd_env	 vrrpd_env;
 struct vrrpd_env	*venv = &vrrpd_env;
 
 static struct link_list		links = TAILQ_HEAD_INITIALIZER(links);
-static struct script_list	scripts = TAILQ_HEAD_INITIALIZER(scripts);
+static struct script_tree	scripts = RB_INITIALIZER(&scripts);
+
+static int
+script_cmp(const struct script_state *a, const struct script_state *b)
+{
+	return (strcmp(a->name, b->name));
+}
+#ifndef __unused
+#define __unused	__attribute__((__unused__))	/* for sys/tree.h */
+#endif
+RB_GENERATE_STATIC(script_tree, script_state, entry, script_cmp)
+
+static struct script_state *
+script_find(const char *name)
+{
+	struct script_state	 key;
+
+	if (strlcpy(key.name, name, sizeof(key.name)) >= sizeof(key.name))
+		return (NULL);
+	return (RB_FIND(script_tree, &scripts, &key));
+}
 
 static void	inst_apply(struct vrrp_inst *, struct vrrp_actions *);
 static void	inst_timer(int, short, void *);
@@ -667,25 +695,54 @@ link_down(const char *ifname)
 static const struct vrrp_script_conf *
 script_conf(const char *name)
 {
-	struct conf_script	*s;
+	struct script_state	*s = script_find(name);
 
-	if (child->conf == NULL)
-		return (NULL);
-	TAILQ_FOREACH(s, &child->conf->scripts, entry)
-		if (strcmp(s->c.name, name) == 0)
-			return (&s->c);
-	return (NULL);
+	return (s != NULL ? s->sc : NULL);
 }
 
 static int
 script_up(const struct vrrp_script_conf *sc)
 {
-	struct script_state	*s;
+	struct script_state	*s = script_find(sc->name);
 
-	TAILQ_FOREACH(s, &scripts, entry)
-		if (strcmp(s->name, sc->name) == 0)
-			return (s->up);
-	return (!sc->init_fail);
+	if (s == NULL || s->up == -1)
+		return (!sc->init_fail);
+	return (s->up);
+}
+
+/*
+ * The tree follows the configuration: states of scripts kept, of removed
+ * ones dropped.  Returns how many scripts are new, whose state checkd
+ * must send again (it may have sent it before we knew the name).
+ */
+static int
+scripts_reconf(struct had_conf *conf)
+{
+	struct script_tree	 fresh = RB_INITIALIZER(&fresh);
+	struct script_state	*s, *next;
+	struct conf_script	*cs;
+	int			 added = 0;
+
+	TAILQ_FOREACH(cs, &conf->scripts, entry) {
+		if ((s = script_find(cs->c.name)) != NULL)
+			RB_REMOVE(script_tree, &scripts, s);
+		else {
+			if ((s = calloc(1, sizeof(*s))) == NULL)
+				fatal("calloc");
+			strlcpy(s->name, cs->c.name, sizeof(s->name));
+			s->up = -1;
+			added++;
+		}
+		s->sc = &cs->c;
+		if (RB_INSERT(script_tree, &fresh, s) != NULL)
+			free(s);	/* the parser refuses duplicates */
+	}
+	RB_FOREACH_SAFE(s, script_tree, &scripts, next) {
+		RB_REMOVE(script_tree, &scripts, s);
+		free(s);
+	}
+	scripts = fresh;
+	return (added);
 }
 
 /*
@@ -998,6 +1055,8 @@ vrrpd_reconf(struct had_conf *old, struct had_conf *new,
 	    old->global.vrrp_skip_check_adv_addr !=
 	    new->global.vrrp_skip_check_adv_addr);
 	venv->global = new->global;
+	if (scripts_reconf(new) > 0 && child->peers[PROC_CHECK].active)
+		child_send_peer(PROC_CHECK, IMSG_TRACK_QUERY, NULL, 0);
 
 	/* Removed or changed beyond repair: stop and drop. */
 	TAILQ_FOREACH_SAFE(inst, &venv->insts, entry, next) {
@@ -1090,25 +1149,41 @@ vrrpd_dispatch_parent(struct imsg *imsg)
 	}
 }
 
+/*
+ * A name we do not have configured is refused, counted and logged at
+ * most every TRACK_UNKNOWN_LOG_S: during a reload checkd may still speak
+ * of a script just removed (or not yet known here), so it is not a
+ * protocol violation, but it costs no more than a lookup.
+ */
+static void
+track_unknown(const char *name)
+{
+	static uint64_t	 total, unlogged;
+	static time_t	 last;
+	time_t		 now = time(NULL);
+
+	total++;
+	if (last != 0 && now - last < TRACK_UNKNOWN_LOG_S) {
+		unlogged++;
+		return;
+	}
+	log_warnx("checkd: track state for %s, which is no vrrp_script of "
+	    "ours: refused (%llu refused so far, %llu not logged)", name,
+	    (unsigned long long)total, (unsigned long long)unlogged);
+	last = now;
+	unlogged = 0;
+}
+
 static int
 track_state(struct imsg *imsg)
 {
 	struct msg_track	 t;
 	struct script_state	*s;
 
-	if (imsg_check_size(imsg, sizeof(t), "checkd") == -1)
-		return (-1);
 	memcpy(&t, imsg->data, sizeof(t));
-	t.name[sizeof(t.name) - 1] = '\0';
-	TAILQ_FOREACH(s, &scripts, entry)
-		if (strcmp(s->name, t.name) == 0)
-			break;
-	if (s == NULL) {
-		if ((s = calloc(1, sizeof(*s))) == NULL)
-			fatal("calloc");
-		strlcpy(s->name, t.name, sizeof(s->name));
-		s->up = -1;
-		TAILQ_INSERT_TAIL(&scripts, s, entry);
+	if ((s = script_find(t.name)) == NULL) {
+		track_unknown(t.name);
+		return (0);
 	}
 	if (s->up != (t.up != 0))
 		log_info("track script %s %s", t.name, t.up ? "up" : "down");
@@ -1252,34 +1327,30 @@ vip_event(struct imsg *imsg)
 	return (0);
 }
 
+/* The message contract (msg_contract.c) is checked before these. */
 int
-vrrpd_dispatch_peer(enum had_proc from, struct imsg *imsg)
+vrrpd_dispatch_lvsd(struct imsg *imsg)
 {
-	if (imsg_check_nofd(imsg, proc_name(from)) == -1)
-		return (-1);
 	switch (imsg->hdr.type) {
-	case IMSG_TRACK_STATE:
-		if (from != PROC_CHECK)
-			break;
-		return (track_state(imsg));
 	case IMSG_LINK_STATE:
-		if (from != PROC_LVS)
-			break;
 		return (link_state(imsg));
 	case IMSG_VIP_RESULT:
 	case IMSG_ADDR_GONE:
-		if (from != PROC_LVS)
-			break;
 		return (vip_event(imsg));
 	case IMSG_VMAC_RESULT:
-		if (from != PROC_LVS)
-			break;
 		return (vmac_result(imsg));
 	default:
-		break;
+		log_warnx("lvsd: unexpected message type %u", imsg->hdr.type);
+		return (-1);
 	}
-	log_warnx("unexpected message type %u from %s", imsg->hdr.type,
-	    proc_name(from));
+}
+
+int
+vrrpd_dispatch_checkd(struct imsg *imsg)
+{
+	if (imsg->hdr.type == IMSG_TRACK_STATE)
+		return (track_state(imsg));
+	log_warnx("checkd: unexpected message type %u", imsg->hdr.type);
 	return (-1);
 }
 

@@ -108,7 +108,8 @@ void		 vrrpd_init(struct event_base *);
 int		 vrrpd_reconf(struct had_conf *, struct had_conf *,
 		    struct msg_reconf_done *);
 int		 vrrpd_dispatch_parent(struct imsg *);
-int		 vrrpd_dispatch_peer(enum had_proc, struct imsg *);
+int		 vrrpd_dispatch_lvsd(struct imsg *);
+int		 vrrpd_dispatch_checkd(struct imsg *);
 void		 vrrpd_peer_up(enum had_proc);
 int		 vrrpd_ctl(struct imsg *);
 int		 vrrpd_stop(void);

@@ -20,8 +20,21 @@ to DIR/hostile.log:
   6 strayfd    a descriptor no message claims (or 20 of them at once)
   7 trunc_had  half a message to had, then shut down the writing side
                of fd 3 (the process stays until had kills it)
-  8 trunc_peer half a message to each sibling, then shut down those
+  8 trunc_peer half a message to each sibling, then shut down those;
+               the siblings complain to had (IMSG_PEER_BAD), which counts
+               it but kills nobody on a sibling's word: the stand-in exits
+               by itself once its helper is done
   9+ benign    answer pings, nothing else
+
+A file DIR/mode names an attack of test_contract.sh instead of the plan
+(each incarnation reads it; the attack starts once DIR/go exists):
+
+  peer_bad     IMSG_PEER_BAD against each innocent sibling, 20 times
+  ctl_inject   (checkd) CTL_TEXT and CTL_END for control client ids
+               1..1000, over and over for 10 s, text marked INJECTED, as
+               answers to nobody's request to us
+  track_flood  (checkd) 100,000 TRACK_STATE for names vrrpd never had,
+               once (DIR/flood_done), then benign
 
 had is attacked first.  had kills us at once for it, so the siblings are
 attacked by a forked helper that holds copies of the sibling sockets and
@@ -46,6 +59,8 @@ PROC = {"vrrpd": 1, "lvsd": 2, "checkd": 3}
 NAMES = {v: k for k, v in PROC.items()}
 
 CHILD_READY, PING, PONG, PEER_FD = 100, 101, 102, 103
+PEER_BAD = 105
+CTL_TEXT, CTL_END = 307, 308
 RECONF_START, RECONF_ITEM, RECONF_END, RECONF_DONE = 200, 201, 202, 203
 VIP_ADD, LINK_STATE, LINK_QUERY = 500, 505, 507
 RS_STATE, TRACK_STATE, TRACK_QUERY = 600, 601, 602
@@ -85,10 +100,10 @@ def step_number():
     return n
 
 
-def msg(mtype, payload=b"", flags=0, length=None):
+def msg(mtype, payload=b"", flags=0, length=None, peerid=0):
     if length is None:
         length = HDR.size + len(payload)
-    return HDR.pack(mtype, length, flags, 0, os.getpid()) + payload
+    return HDR.pack(mtype, length, flags, peerid, os.getpid()) + payload
 
 
 def send(sock, data, fds=()):
@@ -197,7 +212,7 @@ def attack_peers(kind, peers, go_fd, go_w):
     hang up."""
     pid = os.fork()
     if pid != 0:
-        return
+        return pid
     try:
         os.close(3)
         os.close(go_w)
@@ -209,10 +224,76 @@ def attack_peers(kind, peers, go_fd, go_w):
         os._exit(0)
 
 
+def extra_peer_bad(parent, peers):
+    for _ in range(20):
+        for p in sorted(peers):
+            parent.sendall(msg(PEER_BAD, struct.pack("<I", p)))
+    log("peer_bad: 20 complaints against each of %s" %
+        ", ".join(NAMES[p] for p in sorted(peers)))
+
+
+def extra_ctl_inject(parent, peers):
+    """Sweeps over ids 1..1000 for 10 s, as answers are awaited all the
+    time, from a helper: the main process goes on answering pings."""
+    text = struct.pack("<I", 0) + b"INJECTED by a hostile checkd".ljust(
+        512, b"\0")
+    end = struct.pack("<i", 0) + b"reload done (INJECTED)".ljust(128, b"\0")
+    data = b"".join(msg(CTL_TEXT, text, peerid=i) + msg(CTL_END, end, peerid=i)
+                    for i in range(1, 1001))
+    log("ctl_inject: CTL_TEXT and CTL_END for client ids 1..1000")
+    if os.fork() != 0:
+        return
+    try:
+        stop = time.monotonic() + 10
+        n = 0
+        while time.monotonic() < stop:
+            err = send(parent, data)
+            if err:
+                log("ctl_inject: %s after %d sweeps" % (err, n))
+                break
+            n += 1
+    finally:
+        os._exit(0)
+
+
+def extra_track_flood(parent, peers):
+    done = os.path.join(home, "flood_done")
+    if os.path.exists(done) or PROC["vrrpd"] not in peers:
+        return
+    s = peers[PROC["vrrpd"]]
+    t0 = time.monotonic()
+    for k in range(0, 100000, 1000):
+        data = b"".join(
+            msg(TRACK_STATE, (b"bogus_%06d" % i).ljust(64, b"\0") +
+                struct.pack("<Ii", i & 1, 0))
+            for i in range(k, k + 1000))
+        err = send(s, data)
+        if err:
+            log("track_flood: %s after %d" % (err, k))
+            return
+    open(done, "w").write("%.3f\n" % (time.monotonic() - t0))
+    log("track_flood: 100000 TRACK_STATE sent in %.2f s" %
+        (time.monotonic() - t0))
+
+
+EXTRA = {"peer_bad": extra_peer_bad, "ctl_inject": extra_ctl_inject,
+         "track_flood": extra_track_flood}
+
+
+def extra_mode():
+    try:
+        m = open(os.path.join(home, "mode")).read().strip()
+    except OSError:
+        return None
+    return m if m in EXTRA else None
+
+
 def main():
     step = step_number()
     kind = PLAN[step] if step < len(PLAN) else "benign"
+    kind = extra_mode() or kind
     log("step %d: %s" % (step, kind))
+    helper = None
     parent = socket.socket(fileno=3)
     peers = {}
     rbuf = b""
@@ -263,6 +344,16 @@ def main():
                     fd = -1
                 if fd != -1:
                     os.close(fd)
+        if kind == "trunc_peer" and helper is not None and \
+                os.waitpid(helper, os.WNOHANG)[0] == helper:
+            log("trunc_peer: siblings attacked; exiting for the next step")
+            return
+        if kind in EXTRA:
+            if not attacked and want.issubset(peers) and \
+                    os.path.exists(os.path.join(home, "go")):
+                attacked = True
+                EXTRA[kind](parent, {p: peers[p] for p in want})
+            continue
         if attacked or kind in ("watchdog", "benign"):
             continue
         if not want.issubset(peers):
@@ -270,7 +361,8 @@ def main():
         attacked = True
         go_r, go_w = os.pipe()
         if kind != "trunc_had":
-            attack_peers(kind, {p: peers[p] for p in want}, go_r, go_w)
+            helper = attack_peers(kind, {p: peers[p] for p in want}, go_r,
+                                  go_w)
         os.close(go_r)
         if kind == "trunc_peer":
             os.close(go_w)
