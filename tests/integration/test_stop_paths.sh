@@ -257,11 +257,12 @@ check "SIGUSR1 and SIGUSR2 to had's process group: all still run 2 s later" \
     [ "$(procs)" = "$before" ]
 
 # --- kill -9 of vrrpd on the master: no notify, no transition -------------
-vrrpd_pid() {
+child_pid() {	# name: the running child's pid on a, or nothing
 	lab_hactl a show procs -j 2>/dev/null | python3 -c 'import json,sys
-r = [r for r in json.load(sys.stdin) if r["name"] == "vrrpd" and r["running"]]
-print(r[0]["pid"] if r else "")' 2>/dev/null
+r = [r for r in json.load(sys.stdin) if r["name"] == sys.argv[1] and r["running"]]
+print(r[0]["pid"] if r else "")' "$1" 2>/dev/null
 }
+vrrpd_pid() { child_pid vrrpd; }
 vrrpd_new() { local p; p=$(vrrpd_pid); [ -n "$p" ] && [ "$p" != "$1" ]; }
 sum_tr() {	# node: transitions of both instances
 	echo $(( $(lab_vrrp_field "$1" VI_STOP1 transitions) +
@@ -301,11 +302,7 @@ check "kill -9 of vrrpd x10: b saw no transition ($trb before, $(sum_tr b) after
     [ "$(sum_tr b)" = "$trb" ]
 
 # --- kill -9 of lvsd on the master: respawned, the VIPs never leave -----
-lvsd_pid() {
-	lab_hactl a show procs -j 2>/dev/null | python3 -c 'import json,sys
-r = [r for r in json.load(sys.stdin) if r["name"] == "lvsd" and r["running"]]
-print(r[0]["pid"] if r else "")' 2>/dev/null
-}
+lvsd_pid() { child_pid lvsd; }
 missing=0 back=0
 for i in 1 2 3; do
 	old=$(lvsd_pid)
