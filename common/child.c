@@ -393,7 +393,21 @@ child_dispatch_peer(struct imsgev *iev, struct imsg *imsg)
 static void
 child_parent_closed(struct imsgev *iev, const char *why)
 {
-	child_exit(why);
+	int	 i;
+
+	/*
+	 * had's death closes the channel just before the kernel gives us
+	 * a new parent: wait a moment (bounded) to tell that apart from
+	 * had closing it while alive, which it does only to replace us
+	 * (its SIGKILL follows): then a successor takes over what we hold.
+	 */
+	for (i = 0; i < 50 && getppid() == parent_pid; i++)
+		usleep(10000);
+	if (getppid() == parent_pid) {
+		child->replaced = 1;
+		child_exit("had closed our channel; a successor takes over");
+	}
+	child_exit("had is gone");
 }
 
 /*

@@ -53,6 +53,7 @@ struct child_env {
 	const struct child_ops	*ops;
 	int			 debug;
 	int			 respawned;	/* -R: had restarts us */
+	int			 replaced;	/* had drops us, alive */
 	const char		*user;
 	const char		*chroot;
 };

@@ -233,12 +233,15 @@ lvs_shutdown(void)
 	struct lvs_pending	*pd;
 
 	/*
-	 * Only had's order or had's death gets us here (a crash or the
-	 * watchdog's SIGKILL leaves everything to a respawned lvsd): no
-	 * virtual address may outlive had, whatever vrrpd managed to ask.
+	 * On had's order or had's death no virtual address may outlive
+	 * had, whatever vrrpd managed to ask.  A crash, the watchdog's
+	 * SIGKILL or had replacing us leaves everything to a respawned
+	 * lvsd.
 	 */
-	lvs_vip_remove_all(nl_cmd, "had is stopping");
-	lvs_vmac_remove_all(nl_cmd);
+	if (!child->replaced) {
+		lvs_vip_remove_all(nl_cmd, "had is stopping");
+		lvs_vmac_remove_all(nl_cmd);
+	}
 	lvs_link_shutdown();
 	lvs_suspend_shutdown();
 	lvs_ipvs_shutdown();

@@ -449,15 +449,17 @@ child_stop(struct child_proc *c, int sig)
 {
 	if (!c->running)
 		return;
-	/* vrrpd still has words for us on its way out (notify stop). */
-	if (sig == SIGTERM && c->proc != PROC_VRRP)
-		imsgev_close(&c->iev);
-	/* Not SIGTERM: the child ignores that one from anyone but had. */
+	/*
+	 * The channel stays open: vrrpd still has words for us on its way
+	 * out (notify stop), and a child takes had closing it while alive
+	 * for being replaced, leaving what it holds to a successor.  Not
+	 * SIGTERM: the child ignores that one from anyone but had.
+	 */
 	kill(c->pid, sig == SIGTERM ? HAD_SIG_STOP : sig);
 }
 
 /*
- * First call: stop vrrpd and checkd, close channels, SIGTERM; lvsd waits
+ * First call: stop vrrpd and checkd with HAD_SIG_STOP; lvsd waits
  * (children_shutdown_tick) until vrrpd is gone, so that it still removes
  * the VIPs vrrpd gives up on its way out.  Later calls: SIGKILL.
  */
@@ -485,17 +487,18 @@ children_shutdown(void)
 void
 children_shutdown_tick(int ticks)
 {
-	static int	 vrrp_gone_ticks;
+	static int	 vrrp_gone_ticks, lvs_told;
 	struct child_proc *lvs = &env->children[PROC_LVS];
 	int		 last = (HAD_HANDOVER_MAX_MS + 500) / 100;
 
-	if (!lvs->running || !lvs->iev.active)
+	if (!lvs->running || lvs_told)
 		return;
 	if (env->children[PROC_VRRP].running && ticks < last)
 		return;
 	/* Give lvsd a moment to read vrrpd's last requests. */
 	if (vrrp_gone_ticks++ < 2 && ticks < last)
 		return;
+	lvs_told = 1;
 	child_stop(lvs, SIGTERM);
 }
 

@@ -8,8 +8,9 @@
 # holds none.  keepalived runs the same matrix on node a (KA_ROUNDS
 # times, 1 by default) and its figures are printed beside ours (printed
 # only).  Then SIGUSR1 and SIGUSR2 must
-# do no harm and leave a root-only dump, and kill -9 of vrrpd on the
-# master, 10 times, must run no notify script and count no transition.
+# do no harm and leave a root-only dump, kill -9 of vrrpd on the master,
+# 10 times, must run no notify script and count no transition, and kill
+# -9 of lvsd must not take the VIPs away even for a moment.
 #
 # had and keepalived are started with setsid: their own process group,
 # the only group this test ever signals.
@@ -256,11 +257,12 @@ check "SIGUSR1 and SIGUSR2 to had's process group: all still run 2 s later" \
     [ "$(procs)" = "$before" ]
 
 # --- kill -9 of vrrpd on the master: no notify, no transition -------------
-vrrpd_pid() {
+child_pid() {	# name: the running child's pid on a, or nothing
 	lab_hactl a show procs -j 2>/dev/null | python3 -c 'import json,sys
-r = [r for r in json.load(sys.stdin) if r["name"] == "vrrpd" and r["running"]]
-print(r[0]["pid"] if r else "")' 2>/dev/null
+r = [r for r in json.load(sys.stdin) if r["name"] == sys.argv[1] and r["running"]]
+print(r[0]["pid"] if r else "")' "$1" 2>/dev/null
 }
+vrrpd_pid() { child_pid vrrpd; }
 vrrpd_new() { local p; p=$(vrrpd_pid); [ -n "$p" ] && [ "$p" != "$1" ]; }
 sum_tr() {	# node: transitions of both instances
 	echo $(( $(lab_vrrp_field "$1" VI_STOP1 transitions) +
@@ -298,6 +300,23 @@ check "kill -9 of vrrpd x10: each respawn resumed both instances as MASTER ($(( 
     [ $(( $(nres) - r0 )) -ge 20 ]
 check "kill -9 of vrrpd x10: b saw no transition ($trb before, $(sum_tr b) after)" \
     [ "$(sum_tr b)" = "$trb" ]
+
+# --- kill -9 of lvsd on the master: respawned, the VIPs never leave -----
+lvsd_pid() { child_pid lvsd; }
+missing=0 back=0
+for i in 1 2 3; do
+	old=$(lvsd_pid)
+	[ -n "$old" ] && kill_pid KILL "$old"
+	for s in $(seq 1 40); do	# 40 samples, about 1 s
+		all_on a || missing=$((missing + 1))
+		sleep 0.02
+	done
+	p=$(lvsd_pid)
+	[ -n "$p" ] && [ "$p" != "$old" ] && back=$((back + 1))
+done
+check "kill -9 of lvsd on the master x3: respawned each time ($back)" [ "$back" = 3 ]
+check "kill -9 of lvsd x3: a held its VIPs in every sample ($missing samples without)" \
+    [ "$missing" = 0 ]
 
 echo "     $T_NAME took $(( ($(now_ms) - T0) / 1000 )) s"
 summary
