@@ -33,7 +33,7 @@ DEFS		 = -D_GNU_SOURCE -DLIBEXECDIR=\"$(LIBEXECDIR)\" \
 pc		 = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pl		 = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
-PC_BASE		 = libevent libbsd-overlay libcap
+PC_BASE		 = libevent libbsd-overlay libcap libseccomp
 PC_NL		 = libnl-3.0 libnl-route-3.0 libnl-genl-3.0
 PC_SSL		 = openssl
 PC_TEST		 = criterion

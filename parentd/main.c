@@ -256,6 +256,7 @@ main(int argc, char *argv[])
 		fatalx("user %s does not exist (scripts/setup-deps.sh or the "
 		    "package creates it)", env->user);
 	env->had_gid = pw->pw_gid;
+	children_check_users();
 	had_chroot_dir();
 
 	if (reload_load_initial() == -1)
