@@ -155,6 +155,9 @@ struct msg_ctl_proc {
 	char		last_exit[HAD_REASONLEN];
 	int32_t		no_new_privs;
 	int32_t		state;		/* 1 running, 0 waiting to respawn */
+	uint32_t	gid;
+	int32_t		seccomp;	/* /proc: 0 off, 1 strict, 2 filter */
+	int32_t		seccomp_filters;
 };
 
 struct msg_ctl_text {

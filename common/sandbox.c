@@ -12,10 +12,10 @@
  * by SIGSYS and had logs the call by name.  The handler cannot be
  * replaced (rt_sigaction of SIGSYS is that killing call) nor dodged (a
  * blocked SIGSYS is forced to its default action, death), so the trap
- * only adds the report; the refused call never runs.  A listed call with
- * a forbidden argument (IP_HDRINCL, TIOCSTI) is killed outright:
- * libseccomp gives a rule no action equal to the default one, so had
- * logs the violation without a name.
+ * only adds the report; the refused call never runs.
+ *
+ * Arguments compared with EQ are 64 bits wide while the kernel reads an
+ * int: a value with garbage above bit 31 matches no allow rule and traps.
  */
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -42,9 +42,6 @@
 #ifndef PR_SET_VMA
 #define PR_SET_VMA	0x53564d41
 #endif
-#ifndef IPV6_HDRINCL
-#define IPV6_HDRINCL	36
-#endif
 
 /* Every child: memory, time, events, the channels it already holds. */
 static const char *const sandbox_base[] = {
@@ -64,7 +61,7 @@ static const char *const sandbox_base[] = {
 	"sendmsg", "recvmsg", "sendto", "recvfrom", "sendmmsg", "recvmmsg",
 	"getsockopt", "getsockname", "getpeername", "shutdown",
 	"getrandom", "futex", "rseq", "restart_syscall",
-	"exit", "exit_group", "ioctl", "setsockopt", "bind", "connect",
+	"exit", "exit_group", "bind", "connect",
 	NULL
 };
 
@@ -131,9 +128,6 @@ sandbox_rule_check(int line, int r)
 	return (r);
 }
 
-/* An int argument compared the way the kernel reads it: 32 bits. */
-#define A_INT(n, v)	SCMP_CMP((n), SCMP_CMP_MASKED_EQ, 0xffffffffULL, (v))
-
 static int
 sandbox_rules(scmp_filter_ctx ctx, enum had_proc proc, pid_t self)
 {
@@ -143,6 +137,25 @@ sandbox_rules(scmp_filter_ctx ctx, enum had_proc proc, pid_t self)
 		PR_SET_VMA,
 	};
 	static const int kill_ok[] = { SCMP_SYS(kill), SCMP_SYS(tkill) };
+	static const unsigned long ioctl_ok[] = {
+		TCGETS, TIOCGWINSZ, FIONREAD, FIONBIO, FIONCLEX, FIOCLEX,
+	};
+	static const int level_ok[] = {
+		SOL_SOCKET, IPPROTO_TCP, IPPROTO_UDP, SOL_RAW, IPPROTO_ICMPV6,
+	};
+	static const struct { int level, opt; } ip_ok[] = {
+		{ IPPROTO_IP, IP_TOS }, { IPPROTO_IP, IP_TTL },
+		{ IPPROTO_IP, IP_RECVERR }, { IPPROTO_IP, IP_MTU_DISCOVER },
+		{ IPPROTO_IP, IP_PKTINFO }, { IPPROTO_IP, IP_RECVTTL },
+		{ IPPROTO_IP, IP_FREEBIND }, { IPPROTO_IP,
+		    IP_BIND_ADDRESS_NO_PORT },
+		{ IPPROTO_IPV6, IPV6_V6ONLY }, { IPPROTO_IPV6,
+		    IPV6_UNICAST_HOPS },
+		{ IPPROTO_IPV6, IPV6_RECVERR }, { IPPROTO_IPV6, IPV6_TCLASS },
+		{ IPPROTO_IPV6, IPV6_MTU_DISCOVER }, { IPPROTO_IPV6,
+		    IPV6_RECVPKTINFO },
+		{ IPPROTO_IPV6, IPV6_RECVHOPLIMIT },
+	};
 	size_t	 i;
 	int	 r = 0;
 
@@ -164,17 +177,42 @@ sandbox_rules(scmp_filter_ctx ctx, enum had_proc proc, pid_t self)
 	r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigaction), 1,
 	    SCMP_A0(SCMP_CMP_LT, SIGSYS));
 	r |= RULE_ADD(ctx, SCMP_ACT_KILL_PROCESS,
-	    SCMP_SYS(rt_sigaction), 1, A_INT(0, SIGSYS));
+	    SCMP_SYS(rt_sigaction), 1,
+	    SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffULL, SIGSYS));
 
 	for (i = 0; i < sizeof(prctl_ok) / sizeof(prctl_ok[0]); i++)
 		r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
 		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)prctl_ok[i]));
 
-	/* No typing into a terminal had may have left on stderr. */
-	r |= RULE_ADD(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(ioctl), 1,
-	    A_INT(1, TIOCSTI));
-	r |= RULE_ADD(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(ioctl), 1,
-	    A_INT(1, TIOCLINUX));
+	/*
+	 * Interface ioctls (SIOC*, 0x89xx) and a few harmless ones: no
+	 * typing into a terminal had may have left on stderr (TIOCSTI).
+	 */
+	r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+	    SCMP_A1(SCMP_CMP_MASKED_EQ, ~(scmp_datum_t)0xff, 0x8900));
+	for (i = 0; i < sizeof(ioctl_ok) / sizeof(ioctl_ok[0]); i++)
+		r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+		    SCMP_A1(SCMP_CMP_EQ, ioctl_ok[i]));
+
+	/*
+	 * Socket options: vrrpd's and lvsd's sockets are their own.
+	 * checkd's ICMP sockets are had's raw ones: it sets the options
+	 * it needs and never IP_HDRINCL, IPV6_HDRINCL or IP_OPTIONS (a
+	 * forged IP header, source routing), which trap as unlisted.
+	 */
+	if (proc != PROC_CHECK)
+		r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setsockopt), 0);
+	else {
+		for (i = 0; i < sizeof(level_ok) / sizeof(level_ok[0]); i++)
+			r |= RULE_ADD(ctx, SCMP_ACT_ALLOW,
+			    SCMP_SYS(setsockopt), 1,
+			    SCMP_A1(SCMP_CMP_EQ, level_ok[i]));
+		for (i = 0; i < sizeof(ip_ok) / sizeof(ip_ok[0]); i++)
+			r |= RULE_ADD(ctx, SCMP_ACT_ALLOW,
+			    SCMP_SYS(setsockopt), 2,
+			    SCMP_A1(SCMP_CMP_EQ, ip_ok[i].level),
+			    SCMP_A2(SCMP_CMP_EQ, ip_ok[i].opt));
+	}
 
 	/* glibc's syslog() reconnects to /dev/log: refused, not fatal. */
 	r |= RULE_ADD(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket),
@@ -219,16 +257,6 @@ sandbox_rules(scmp_filter_ctx ctx, enum had_proc proc, pid_t self)
 		r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
 		    SCMP_A0(SCMP_CMP_EQ, AF_INET6),
 		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DGRAM));
-		/*
-		 * The raw ICMP sockets from had write ICMP, never an IP
-		 * header of checkd's making, nor IP options.
-		 */
-		r |= RULE_ADD(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(setsockopt),
-		    2, A_INT(1, IPPROTO_IP), A_INT(2, IP_HDRINCL));
-		r |= RULE_ADD(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(setsockopt),
-		    2, A_INT(1, IPPROTO_IP), A_INT(2, IP_OPTIONS));
-		r |= RULE_ADD(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(setsockopt),
-		    2, A_INT(1, IPPROTO_IPV6), A_INT(2, IPV6_HDRINCL));
 		break;
 	default:
 		return (-1);
@@ -292,7 +320,7 @@ sandbox_describe(const struct sandbox_report *r, char *buf, size_t len)
 	char	*name;
 
 	if (r->magic != SANDBOX_MAGIC) {
-		snprintf(buf, len, "a call with an argument it forbids");
+		snprintf(buf, len, "a call it kills outright");
 		return;
 	}
 	name = seccomp_syscall_resolve_num_arch(r->arch, r->nr);

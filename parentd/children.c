@@ -802,6 +802,9 @@ child_fill_ctl(enum had_proc p, struct msg_ctl_proc *row)
 	row->pid = pid;
 	if (pid != 0 && proc_read_status(pid, &ps) == 0) {
 		row->uid = ps.uid;
+		row->gid = ps.gid;
+		row->seccomp = ps.seccomp;
+		row->seccomp_filters = ps.seccomp_filters;
 		row->cap_eff = ps.cap_eff;
 		row->cap_prm = ps.cap_prm;
 		row->cap_bnd = ps.cap_bnd;
