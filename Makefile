@@ -23,17 +23,26 @@ BUILD		?= build
 SANFLAGS	 =
 endif
 
+# make SECCOMP=0: children without their seccomp filters, only to measure
+# what the filters cost (tests/bench/run.sh BENCH_SECCOMP=1).
+ifeq ($(SECCOMP),0)
+SECCOMP_DEFS	 = -DHAD_NO_SECCOMP
+else
+SECCOMP_DEFS	 =
+endif
+
 CFLAGS		?= -O2 -g
 WFLAGS		 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 		   -Wmissing-prototypes -Wstrict-prototypes -Wno-unused-parameter \
 		   -Wno-format-truncation
 DEFS		 = -D_GNU_SOURCE -DLIBEXECDIR=\"$(LIBEXECDIR)\" \
-		   -DRUNDIR=\"$(RUNDIR)\" -DSYSCONFDIR=\"$(SYSCONFDIR)\"
+		   -DRUNDIR=\"$(RUNDIR)\" -DSYSCONFDIR=\"$(SYSCONFDIR)\" \
+		   $(SECCOMP_DEFS)
 
 pc		 = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pl		 = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
-PC_BASE		 = libevent libbsd-overlay libcap
+PC_BASE		 = libevent libbsd-overlay libcap libseccomp
 PC_NL		 = libnl-3.0 libnl-route-3.0 libnl-genl-3.0
 PC_SSL		 = openssl
 PC_TEST		 = criterion

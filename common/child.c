@@ -29,6 +29,7 @@
 #include "log.h"
 #include "msg_contract.h"
 #include "proc.h"
+#include "sandbox.h"
 
 extern char		**environ;
 
@@ -443,6 +444,7 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 	struct stat		 st;
 	struct msg_ready	 ready;
 	struct event_config	*cfg;
+	static char	 user[64];
 	const char	*name = proc_name(ops->proc);
 	int		 ch;
 
@@ -450,7 +452,9 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 	setproctitle_init(argc, argv, environ);
 	parent_pid = getppid();
 	child->ops = ops;
-	child->user = HAD_USER;
+	if (proc_user_for(ops->proc, HAD_USER, user, sizeof(user)) == -1)
+		exit(1);
+	child->user = user;
 	while ((ch = getopt(argc, argv, "C:dRu:v")) != -1) {
 		switch (ch) {
 		case 'C':
@@ -526,6 +530,9 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 	ready.caps_ok = proc_check_privs(proc_caps_for(ops->proc)) == 0;
 	child_send_parent(IMSG_CHILD_READY, 0, -1, &ready, sizeof(ready));
 	log_debug("running as %s in %s", child->user, child->chroot);
+	/* Nothing from outside has been read yet: from here on, the filter. */
+	if (sandbox_enter(ops->proc) == -1)
+		fatal("%s: seccomp filter", name);
 	event_base_dispatch(child->base);
 	child_exit("event loop ended");
 }

@@ -156,7 +156,9 @@ struct msg_ctl_proc {
 	int32_t		no_new_privs;
 	int32_t		state;		/* 1 running, 0 waiting to respawn */
 	uint32_t	peer_complaints;	/* siblings' IMSG_PEER_BAD */
-	uint32_t	pad;
+	uint32_t	gid;
+	int32_t		seccomp;	/* /proc: 0 off, 1 strict, 2 filter */
+	int32_t		seccomp_filters;
 };
 
 struct msg_ctl_text {

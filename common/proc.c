@@ -1,7 +1,8 @@
 /*
  * Dropping privileges the way DESIGN.md asks: chroot to an empty
- * directory, become _had, keep exactly one capability in the effective,
- * permitted and bounding sets, no_new_privs, not dumpable.
+ * directory, become the child's own user (_had-vrrp, _had-lvs,
+ * _had-check), keep exactly one capability in the effective, permitted
+ * and bounding sets, no_new_privs, not dumpable.
  */
 #include <sys/types.h>
 #include <sys/capability.h>
@@ -53,6 +54,33 @@ proc_caps_for(int proc)
 	default:
 		return (0);
 	}
+}
+
+/*
+ * Each child its own user and group, named after had's user (-u): the
+ * children cannot signal, trace or limit one another.
+ */
+int
+proc_user_for(int proc, const char *base, char *buf, size_t len)
+{
+	const char	*suffix;
+	int		 n;
+
+	switch (proc) {
+	case PROC_VRRP:
+		suffix = "vrrp";
+		break;
+	case PROC_LVS:
+		suffix = "lvs";
+		break;
+	case PROC_CHECK:
+		suffix = "check";
+		break;
+	default:
+		return (-1);
+	}
+	n = snprintf(buf, len, "%s-%s", base, suffix);
+	return (n < 0 || (size_t)n >= len ? -1 : 0);
 }
 
 static int
@@ -178,6 +206,10 @@ proc_read_status(pid_t pid, struct proc_status *ps)
 			continue;
 		else if (sscanf(line, "NoNewPrivs:\t%u", &u1) == 1)
 			ps->no_new_privs = u1;
+		else if (sscanf(line, "Seccomp:\t%u", &u1) == 1)
+			ps->seccomp = u1;
+		else if (sscanf(line, "Seccomp_filters:\t%u", &u1) == 1)
+			ps->seccomp_filters = u1;
 	}
 	fclose(f);
 

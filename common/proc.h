@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#define HAD_USER		"_had"
+#define HAD_USER		"_had"	/* base: children run as _had-vrrp... */
 #define HAD_CHILD_FD		3	/* the child's socket to had */
 /*
  * had's order to a child to stop: a real-time signal, queued apart from
@@ -31,10 +31,13 @@ struct proc_status {
 	int		no_new_privs;
 	char		root[256];
 	int64_t		start_ticks;
+	int		seccomp;	/* 0 none, 1 strict, 2 filter */
+	int		seccomp_filters;
 };
 
 /* Capability sets each process keeps (bit masks of CAP_*). */
 uint64_t	proc_caps_for(int proc);
+int		proc_user_for(int, const char *, char *, size_t);
 void		proc_drop_privs(const char *, const char *, const char *,
 		    uint64_t);
 int		proc_check_privs(uint64_t);

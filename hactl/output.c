@@ -115,9 +115,9 @@ out_begin(struct hactl_out *o, uint32_t type)
 		return;
 	}
 	if (type == IMSG_CTL_SHOW_PROCS)
-		printf("%-7s %7s %-6s %-14s %-20s %8s %8s  %s\n", "NAME", "PID",
-		    "USER", "CAPABILITIES", "ROOT", "UPTIME", "RESTARTS",
-		    "LAST EXIT");
+		printf("%-7s %7s %-10s %-9s %-8s %-14s %-20s %8s %8s  %s\n",
+		    "NAME", "PID", "USER", "UID:GID", "SECCOMP",
+		    "CAPABILITIES", "ROOT", "UPTIME", "RESTARTS", "LAST EXIT");
 	else if (type == IMSG_CTL_SHOW_VRRP)
 		printf("%-16s %-10s %4s %2s %-7s %8s %-26s %6s %6s %8s %8s"
 		    "  %s\n", "NAME", "INTERFACE", "VRID", "V", "STATE", "PRIO",
@@ -133,10 +133,26 @@ out_begin(struct hactl_out *o, uint32_t type)
 		    "BYTES");
 }
 
+/* The Seccomp: line of /proc/PID/status in words. */
+static const char *
+seccomp_mode(int32_t mode)
+{
+	switch (mode) {
+	case 0:
+		return ("off");
+	case 1:
+		return ("strict");
+	case 2:
+		return ("filter");
+	default:
+		return ("unknown");
+	}
+}
+
 void
 out_proc(struct hactl_out *o, const struct msg_ctl_proc *r)
 {
-	char	 eff[256], prm[256], bnd[256], up[32];
+	char	 eff[256], prm[256], bnd[256], up[32], ids[32], sc[32];
 
 	caps_string(r->cap_eff, eff, sizeof(eff));
 	if (o->json) {
@@ -155,6 +171,9 @@ out_proc(struct hactl_out *o, const struct msg_ctl_proc *r)
 		json_string(stdout, eff);
 		printf(", \"bounding\": ");
 		json_string(stdout, bnd);
+		printf(", \"gid\": %u, \"seccomp\": \"%s\", "
+		    "\"seccomp_filters\": %d", r->gid,
+		    seccomp_mode(r->seccomp), r->seccomp_filters);
 		printf(", \"no_new_privs\": %d, \"root\": ", r->no_new_privs);
 		json_string(stdout, r->root);
 		printf(", \"started\": %lld, \"uptime\": %lld, "
@@ -167,10 +186,17 @@ out_proc(struct hactl_out *o, const struct msg_ctl_proc *r)
 			fmt_duration(r->uptime, up, sizeof(up));
 		else
 			strlcpy(up, "down", sizeof(up));
-		printf("%-7s %7d %-6s %-14s %-20s %8s %8u  %s", r->name,
-		    r->pid, r->state ? r->user : "-", r->state ? eff : "-",
-		    r->state ? r->root : "-", up, r->restarts,
-		    r->last_exit[0] ? r->last_exit : "-");
+		snprintf(ids, sizeof(ids), "%u:%u", r->uid, r->gid);
+		if (r->seccomp == 2)
+			snprintf(sc, sizeof(sc), "filter:%d",
+			    r->seccomp_filters);
+		else
+			strlcpy(sc, seccomp_mode(r->seccomp), sizeof(sc));
+		printf("%-7s %7d %-10s %-9s %-8s %-14s %-20s %8s %8u  %s",
+		    r->name, r->pid, r->state ? r->user : "-",
+		    r->state ? ids : "-", r->state ? sc : "-",
+		    r->state ? eff : "-", r->state ? r->root : "-", up,
+		    r->restarts, r->last_exit[0] ? r->last_exit : "-");
 		/* Siblings' complaints: counted, never acted upon alone. */
 		if (r->peer_complaints > 0)
 			printf(" (%u complaints from siblings)",

@@ -26,6 +26,7 @@
 #include "had.h"
 #include "log.h"
 #include "proc.h"
+#include "sandbox.h"
 
 static void	child_spawn(enum had_proc);
 static int	parent_dispatch_vrrpd(struct imsgev *, struct imsg *);
@@ -110,6 +111,33 @@ child_by_iev(struct imsgev *iev)
 	return (NULL);
 }
 
+/* Each child's own user, named after had's: all must exist, and differ. */
+void
+children_check_users(void)
+{
+	struct passwd	*pw;
+	enum had_proc	 p, q;
+	uid_t		 uids[PROC_MAX];
+	char		 user[64];
+
+	for (p = PROC_VRRP; p < PROC_MAX; p++) {
+		if (proc_user_for(p, env->user, user, sizeof(user)) == -1)
+			fatalx("user name %s too long", env->user);
+		if ((pw = getpwnam(user)) == NULL)
+			fatalx("user %s does not exist (scripts/setup-deps.sh "
+			    "or the package creates it)", user);
+		if (pw->pw_uid == 0 || pw->pw_gid == 0)
+			fatalx("user %s must not be root or in group root",
+			    user);
+		uids[p] = pw->pw_uid;
+		for (q = PROC_VRRP; q < p; q++)
+			if (uids[q] == uids[p])
+				fatalx("%s and %s must not share uid %u",
+				    proc_name(q), proc_name(p),
+				    (unsigned)uids[p]);
+	}
+}
+
 void
 children_init(void)
 {
@@ -120,6 +148,7 @@ children_init(void)
 	for (p = PROC_VRRP; p < PROC_MAX; p++) {
 		env->children[p].proc = p;
 		env->children[p].backoff_ms = RESPAWN_MIN_MS;
+		env->children[p].sandbox_fd = -1;
 		env->children[p].respawn_ev = evtimer_new(env->base,
 		    child_respawn_cb, &env->children[p]);
 		snprintf(path, sizeof(path), "%s/%s", env->libexec,
@@ -256,18 +285,27 @@ static void
 child_spawn(enum had_proc p)
 {
 	struct child_proc	*c = &env->children[p];
-	char			 path[HAD_PATHLEN];
+	char			 path[HAD_PATHLEN], user[64];
 	char			*argv[12];
 	struct msg_verbose	 verb;
 	enum had_proc		 q;
-	int			 sp[2], argc = 0;
+	int			 sp[2], sb[2], argc = 0, fd;
 	pid_t			 pid;
 
 	if (env->shutting_down)
 		return;
 	snprintf(path, sizeof(path), "%s/%s", env->libexec, proc_name(p));
+	if (proc_user_for(p, env->user, user, sizeof(user)) == -1)
+		fatalx("%s: user name too long", proc_name(p));
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
 		log_warn("%s: socketpair", proc_name(p));
+		goto retry;
+	}
+	/* The child's seccomp report, read when it is reaped. */
+	if (pipe2(sb, O_CLOEXEC | O_NONBLOCK) == -1) {
+		log_warn("%s: pipe", proc_name(p));
+		close(sp[0]);
+		close(sp[1]);
 		goto retry;
 	}
 
@@ -280,7 +318,7 @@ child_spawn(enum had_proc p)
 	if (c->restarts > 0)
 		argv[argc++] = "-R";
 	argv[argc++] = "-u";
-	argv[argc++] = (char *)env->user;
+	argv[argc++] = user;
 	argv[argc++] = "-C";
 	argv[argc++] = (char *)env->chroot;
 	argv[argc] = NULL;
@@ -290,15 +328,25 @@ child_spawn(enum had_proc p)
 		log_warn("%s: fork", proc_name(p));
 		close(sp[0]);
 		close(sp[1]);
+		close(sb[0]);
+		close(sb[1]);
 		goto retry;
 	case 0:
-		/* The child's end becomes fd 3; nothing else is inherited. */
+		/*
+		 * The child's end becomes fd 3, the report pipe fd 4;
+		 * nothing else is inherited.
+		 */
+		if ((fd = fcntl(sb[1], F_DUPFD_CLOEXEC, HAD_SANDBOX_FD + 1)) ==
+		    -1)
+			_exit(127);
 		if (sp[1] == HAD_CHILD_FD) {
 			if (fcntl(sp[1], F_SETFD, 0) == -1)
 				_exit(127);
 		} else if (dup2(sp[1], HAD_CHILD_FD) == -1)
 			_exit(127);
-		closefrom(HAD_CHILD_FD + 1);
+		if (dup2(fd, HAD_SANDBOX_FD) == -1)
+			_exit(127);
+		closefrom(HAD_SANDBOX_FD + 1);
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
@@ -320,6 +368,10 @@ child_spawn(enum had_proc p)
 	}
 
 	close(sp[1]);
+	close(sb[1]);
+	if (c->sandbox_fd != -1)
+		close(c->sandbox_fd);
+	c->sandbox_fd = sb[0];
 	c->pid = pid;
 	c->running = 1;
 	c->ready = 0;
@@ -370,6 +422,25 @@ child_respawn_cb(int fd, short ev, void *arg)
 		child_spawn(c->proc);
 }
 
+/*
+ * A child killed by SIGSYS broke its seccomp filter; its handler wrote
+ * the refused call to the report pipe first (see common/sandbox.c).
+ */
+static void
+child_sandbox_reason(struct child_proc *c, char *buf, size_t len)
+{
+	struct sandbox_report	 r;
+	char			 what[96];
+
+	memset(&r, 0, sizeof(r));
+	if (c->sandbox_fd == -1 ||
+	    read(c->sandbox_fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+		r.magic = 0;
+	sandbox_describe(&r, what, sizeof(what));
+	snprintf(buf, len, "killed by SIGSYS: seccomp violation, %s", what);
+	log_warnx("%s: seccomp filter refused %s", proc_name(c->proc), what);
+}
+
 static void
 child_exit_reason(int status, char *buf, size_t len)
 {
@@ -406,7 +477,14 @@ children_reap(void)
 			(void)script_reaped(pid, status);
 			continue;
 		}
-		child_exit_reason(status, why, sizeof(why));
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+			child_sandbox_reason(c, why, sizeof(why));
+		else
+			child_exit_reason(status, why, sizeof(why));
+		if (c->sandbox_fd != -1) {
+			close(c->sandbox_fd);
+			c->sandbox_fd = -1;
+		}
 		if (c->kill_reason[0] != '\0')
 			snprintf(c->last_exit, sizeof(c->last_exit), "%s (%s)",
 			    c->kill_reason, why);
@@ -820,6 +898,9 @@ child_fill_ctl(enum had_proc p, struct msg_ctl_proc *row)
 	row->pid = pid;
 	if (pid != 0 && proc_read_status(pid, &ps) == 0) {
 		row->uid = ps.uid;
+		row->gid = ps.gid;
+		row->seccomp = ps.seccomp;
+		row->seccomp_filters = ps.seccomp_filters;
 		row->cap_eff = ps.cap_eff;
 		row->cap_prm = ps.cap_prm;
 		row->cap_bnd = ps.cap_bnd;

@@ -51,6 +51,7 @@ struct child_proc {
 	uint64_t		 generation;	/* config sent */
 	uint64_t		 generation_done;
 	unsigned		 peer_complaints;	/* IMSG_PEER_BAD */
+	int			 sandbox_fd;	/* seccomp report pipe */
 };
 
 struct ctl_conn {
@@ -106,6 +107,7 @@ void	 children_shutdown(void);
 void	 children_shutdown_tick(int);
 int	 children_all_gone(void);
 void	 child_fill_ctl(enum had_proc, struct msg_ctl_proc *);
+void	 children_check_users(void);
 void	 child_send_config(enum had_proc);
 int	 child_is_up(enum had_proc);
 

@@ -301,6 +301,7 @@ main(int argc, char *argv[])
 		    "package creates it)", env->user);
 	env->had_gid = pw->pw_gid;
 	had_pidfile_lock();
+	children_check_users();
 	had_chroot_dir();
 
 	if (reload_load_initial() == -1)

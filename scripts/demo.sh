@@ -88,7 +88,7 @@ lab_wait_state lb1 VI_DEMO MASTER 5
 lab_wait_state lb2 VI_DEMO BACKUP 5
 sleep 3	# let a round of checks run
 
-say "hactl show procs (lb1): every child in a chroot as _had, one capability each"
+say "hactl show procs (lb1): every child in a chroot as its own user, seccomp filter, one capability each"
 lab_hactl lb1 show procs
 say "hactl show vrrp (lb1, lb2)"
 lab_hactl lb1 show vrrp

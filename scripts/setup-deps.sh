@@ -1,11 +1,11 @@
 #!/bin/sh
-# Install what had needs to build and test, and the _had user.
+# Install what had needs to build and test, and the _had users.
 # Idempotent; prints nothing when everything is already there.
 set -eu
 
 PKGS="gcc make pkg-config libc6-dev
 libevent-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libbsd-dev
-libcap-dev libcriterion-dev libssl-dev
+libcap-dev libcriterion-dev libssl-dev libseccomp-dev
 mandoc iproute2 iputils-ping procps util-linux python3 clang libclang-rt-14-dev
 keepalived tshark python3-scapy prometheus
 debhelper fakeroot dpkg-dev
@@ -69,13 +69,15 @@ case "$missing" in
 	;;
 esac
 
-# The unprivileged user of the children.
-if [ "$(id -u)" = 0 ] && ! getent passwd _had >/dev/null; then
-	echo "setup-deps: creating user and group _had"
-	if ! getent group _had >/dev/null; then
-		groupadd --system _had
-	fi
-	useradd --system --gid _had --no-create-home \
-	    --home-dir /nonexistent --shell /usr/sbin/nologin _had
+# Group _had may use the control socket; each child runs as its own user
+# and group, so that no child can signal, trace or limit another.
+if [ "$(id -u)" = 0 ]; then
+	for u in _had _had-vrrp _had-lvs _had-check; do
+		getent passwd "$u" >/dev/null && continue
+		echo "setup-deps: creating user and group $u"
+		getent group "$u" >/dev/null || groupadd --system "$u"
+		useradd --system --gid "$u" --no-create-home \
+		    --home-dir /nonexistent --shell /usr/sbin/nologin "$u"
+	done
 fi
 exit 0

@@ -54,6 +54,10 @@ else
 	fail "dpkg -i"; cat "$W/install.log"; summary; exit 1
 fi
 check "_had exists after install" getent passwd _had
+for u in _had-vrrp _had-lvs _had-check; do
+	check "$u exists after install, its own group" \
+	    sh -c "[ \"\$(id -gn $u)\" = $u ]"
+done
 check "installed had checks the example config" \
     sh -c "/usr/sbin/had -n -f /etc/had/had.conf.example >/dev/null"
 

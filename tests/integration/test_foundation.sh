@@ -105,18 +105,21 @@ check "control socket is 0660 root:_had ($mode)" [ "$mode" = "660 root _had" ]
 kids=$(ps -o pid= --ppid "$HADPID" | wc -l)
 check "had has exactly three children ($kids)" [ "$kids" -eq 3 ]
 
-HADUID=$(id -u _had)
-check_child() {	# name capmask
-	local pid st want=$2 root title
+check_child() {	# name capmask user
+	local pid st want=$2 root title u=$3 uid gid
 	pid=$(pid_of "$1")
 	st=/proc/$pid/status
+	uid=$(id -u "$u")
+	gid=$(id -g "$u")
 	[ -r "$st" ] || { fail "$1: /proc/$pid/status readable"; return; }
-	check "$1: uid _had (real, effective, saved, fs)" \
-	    grep -Eq "^Uid:[[:space:]]+$HADUID[[:space:]]+$HADUID[[:space:]]+$HADUID[[:space:]]+$HADUID\$" "$st"
-	check "$1: gid _had" \
-	    grep -Eq "^Gid:[[:space:]]+$(id -g _had)[[:space:]]" "$st"
-	check "$1: Groups only _had" \
-	    grep -Eq "^Groups:[[:space:]]*$(id -g _had)[[:space:]]*\$" "$st"
+	check "$1: uid $u (real, effective, saved, fs)" \
+	    grep -Eq "^Uid:[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid\$" "$st"
+	check "$1: gid $u (real, effective, saved, fs)" \
+	    grep -Eq "^Gid:[[:space:]]+$gid[[:space:]]+$gid[[:space:]]+$gid[[:space:]]+$gid\$" "$st"
+	check "$1: Groups only $u" \
+	    grep -Eq "^Groups:[[:space:]]*$gid[[:space:]]*\$" "$st"
+	check "$1: seccomp filter on (Seccomp: 2)" \
+	    grep -Eq "^Seccomp:[[:space:]]+2\$" "$st"
 	for set in CapEff CapPrm CapBnd; do
 		check "$1: $set = $want" grep -q "^$set:[[:space:]]*$want\$" "$st"
 	done
@@ -134,9 +137,13 @@ check_child() {	# name capmask
 	check "$1: parent is had" \
 	    [ "$(ps -o ppid= -p "$pid" | tr -d ' ')" = "$HADPID" ]
 }
-check_child vrrpd 0000000000002000	# CAP_NET_RAW
-check_child lvsd 0000000000001000	# CAP_NET_ADMIN
-check_child checkd 0000000000000000
+check_child vrrpd 0000000000002000 _had-vrrp	# CAP_NET_RAW
+check_child lvsd 0000000000001000 _had-lvs	# CAP_NET_ADMIN
+check_child checkd 0000000000000000 _had-check
+kuids=$(for k in vrrpd lvsd checkd; do
+	awk '/^Uid:/ { print $3 }' "/proc/$(pid_of $k)/status"; done |
+    sort -u | wc -l)
+check "each child its own uid ($kuids distinct)" [ "$kuids" -eq 3 ]
 
 # hactl show procs agrees with /proc.
 check "show procs reports vrrpd's capability as cap_net_raw" \

@@ -89,7 +89,7 @@ echo "Two directors (lb1, lb2) run had with $(basename "$CONF"),"
 echo "three web servers (web1-3) sit behind the virtual server"
 echo "$VIP:80 (IPVS, direct routing), a client sends requests to it."
 
-say "hactl show procs (lb1): each child chrooted as _had, with one capability at most"
+say "hactl show procs (lb1): each child chrooted as its own user, seccomp-filtered, with one capability at most"
 hactl_on lb1 show procs
 
 # A few requests, so the counters have something to show.

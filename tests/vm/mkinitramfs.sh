@@ -6,7 +6,8 @@
 #            bridge), ipvsadm, their shared libraries and the dynamic loader,
 #            the kernel modules below with everything they depend on
 #            (resolved from modules.dep) and a fresh modules.dep, /init,
-#            /etc/passwd and /etc/group (root, _had, nobody).  Depends only
+#            /etc/passwd and /etc/group (root, _had, _had-vrrp, _had-lvs,
+#            _had-check, nobody).  Depends only
 #            on the host's binaries, the kernel and this script, so run.sh
 #            caches it (see --key).
 #   overlay  the guest script (/vm/test.sh), tests/vm/lib.sh (/vm/lib.sh),
@@ -215,12 +216,18 @@ build_base() {
 
 	cat > "$root/etc/passwd" <<-'EOF'
 	root:x:0:0:root:/root:/bin/sh
-	_had:x:990:990:had privilege-separated children:/nonexistent:/sbin/nologin
+	_had:x:990:990:had control socket group:/nonexistent:/sbin/nologin
+	_had-vrrp:x:991:991:had vrrpd:/nonexistent:/sbin/nologin
+	_had-lvs:x:992:992:had lvsd:/nonexistent:/sbin/nologin
+	_had-check:x:993:993:had checkd:/nonexistent:/sbin/nologin
 	nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin
 	EOF
 	cat > "$root/etc/group" <<-'EOF'
 	root:x:0:
 	_had:x:990:
+	_had-vrrp:x:991:
+	_had-lvs:x:992:
+	_had-check:x:993:
 	nogroup:x:65534:
 	EOF
 	cat > "$root/etc/nsswitch.conf" <<-'EOF'

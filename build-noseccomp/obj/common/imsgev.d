@@ -1,0 +1,4 @@
+build-noseccomp/obj/common/imsgev.o: common/imsgev.c common/imsg.h \
+ common/log.h
+common/imsg.h:
+common/log.h:

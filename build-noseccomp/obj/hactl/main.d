@@ -1,0 +1,5 @@
+build-noseccomp/obj/hactl/main.o: hactl/main.c hactl/hactl.h common/msg.h \
+ common/imsg.h
+hactl/hactl.h:
+common/msg.h:
+common/imsg.h:
