@@ -91,8 +91,16 @@ check "VRRPv3 IPv6: a master, b backup" \
     wait_for 3 both_state VI_V6 MASTER BACKUP
 check "unicast: a master, b backup" \
     wait_for 3 both_state VI_UNI MASTER BACKUP
-check "preempt_delay 2: b still master $(( $(now_ms) - TA )) ms after a started" \
-    both_state VI_DELAY BACKUP MASTER
+# On a loaded machine the elections above can outlast the 2 s delay:
+# then "before the delay" cannot be sampled any more, and saying so is
+# the honest result.
+el=$(( $(now_ms) - TA ))
+if [ "$el" -lt 1700 ]; then
+	check "preempt_delay 2: b still master $el ms after a started" \
+	    both_state VI_DELAY BACKUP MASTER
+else
+	echo "SKIP preempt_delay 2: the elections before took $el ms, past the delay"
+fi
 check "nopreempt: b stays master" both_state VI_NOPRE BACKUP MASTER
 check "VIP 198.18.0.10 on a" lab_has_addr a 198.18.0.10
 check "VIP 198.18.0.10 gone from b" wait_for 2 sh -c "! ip -n $LAB-b -o addr show | grep -q ' 198.18.0.10/'"
