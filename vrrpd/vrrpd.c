@@ -162,8 +162,12 @@ inst_load_addrs(struct vrrp_inst *inst)
 			inst->rxc.auth_type = VRRP_AUTH_PASS;
 			memcpy(inst->rxc.auth_data, c->auth_pass,
 			    strnlen(c->auth_pass, VRRP_AUTH_LEN));
-		} else if (c->auth_type == CONF_AUTH_AH)
+		} else if (c->auth_type == CONF_AUTH_AH) {
+			/* The HMAC key: auth_pass zero-padded to 8 bytes. */
 			inst->rxc.auth_type = VRRP_AUTH_AH;
+			memcpy(inst->rxc.auth_data, c->auth_pass,
+			    strnlen(c->auth_pass, VRRP_AUTH_LEN));
+		}
 	} else
 		inst->rxc.adver_int = (uint16_t)c->advert_int_cs;
 	inst->rxc.vips = inst->vips;
@@ -285,6 +289,12 @@ inst_attach(struct vrrp_inst *inst)
 		}
 		inst->ifindex = inst->vif->ifindex;
 	}
+	if (inst->rxc.auth_type == VRRP_AUTH_AH &&
+	    vrrp_net_ah_open(inst->vif, err, sizeof(err)) == -1) {
+		snprintf(inst->own_reason, sizeof(inst->own_reason),
+		    "auth_type AH: %s", err);
+		return (-1);
+	}
 	if (!inst->src_ok) {
 		if (vrrp_net_source(inst) == -1) {
 			snprintf(inst->own_reason, sizeof(inst->own_reason),
@@ -395,7 +405,27 @@ report_state(struct vrrp_inst *inst, int notify)
 	strlcpy(s.instance, inst->name, sizeof(s.instance));
 	s.state = inst->sm.state;
 	s.priority = vrrp_sm_eff_prio(&inst->sm);
+	s.ah_seq = inst->ah_mark;
 	child_send_parent(IMSG_STATE_REPORT, 0, -1, &s, sizeof(s));
+}
+
+/*
+ * The AH sequence counter moved (sent or received).  had hears of it in
+ * steps of AH_SEQ_STEP, a mark no number used is above, so that a
+ * respawned vrrpd goes on above what its predecessor sent without a
+ * message per advert.
+ */
+#define AH_SEQ_STEP	1024
+
+void
+vrrpd_ah_seq(struct vrrp_inst *inst, uint32_t seq)
+{
+	inst->ah_seq = seq;
+	if (seq < inst->ah_mark)
+		return;
+	inst->ah_mark = seq > UINT32_MAX - AH_SEQ_STEP ? UINT32_MAX :
+	    seq + AH_SEQ_STEP;
+	report_state(inst, 0);
 }
 
 static void
@@ -955,6 +985,11 @@ resume(struct imsg *imsg)
 	s.instance[sizeof(s.instance) - 1] = '\0';
 	if ((inst = inst_find(s.instance)) == NULL)
 		return (0);
+	/* Above every AH sequence number the predecessor used. */
+	if (s.ah_seq > inst->ah_seq) {
+		inst->ah_seq = s.ah_seq;
+		inst->ah_mark = s.ah_seq;
+	}
 	if (s.state != VRRP_STATE_MASTER) {
 		/* Still report, so that had's copy is current. */
 		return (0);
@@ -1234,7 +1269,8 @@ ctl_row(struct vrrp_inst *inst, struct msg_ctl_vrrp *r)
 	r->adverts_rcvd = inst->sm.stats.adverts_rcvd;
 	r->prio0_sent = inst->sm.stats.prio0_sent;
 	r->prio0_rcvd = inst->sm.stats.prio0_rcvd;
-	for (i = 1, n = 0; i < VRRPD_DROP_NREASONS && n < 16; i++, n++) {
+	for (i = 1, n = 0; i < VRRPD_DROP_NREASONS &&
+	    n < MSG_VRRP_NDROPS; i++, n++) {
 		strlcpy(r->drop_names[n], i == VRRPD_DROP_PEER ? "peer" :
 		    vrrp_drop_name(i), sizeof(r->drop_names[n]));
 		r->drops[n] = inst->drops[i];
