@@ -299,7 +299,7 @@ struct msg_vrrp_state {
 	char		instance[HAD_NAMELEN];
 	uint32_t	state;
 	uint32_t	priority;
-	uint32_t	ah_seq;		/* no AH sequence number used above */
+	uint32_t	ah_seq;		/* AH sequence numbers used are below */
 };
 
 #define MSG_VRRP_NDROPS	24	/* room for vrrpd's drop reasons */

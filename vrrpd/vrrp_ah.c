@@ -114,7 +114,7 @@ vrrp_ah_build(const struct vrrp_ah_tx *t, const uint8_t *v, size_t vlen,
 	}
 	memset(buf, 0, VRRP_AH_IP_LEN + VRRP_AH_LEN);
 	buf[0] = 0x45;
-	buf[OFF_TOS] = 0xc0;		/* internetwork control, as keepalived */
+	buf[OFF_TOS] = 0xc0;		/* internetwork control */
 	buf[OFF_LEN] = (len >> 8) & 0xff;
 	buf[OFF_LEN + 1] = len & 0xff;
 	buf[OFF_ID] = t->ip_id >> 8;

@@ -17,7 +17,8 @@
 #define VRRP_AH_LEN		24	/* header with a 96-bit ICV */
 #define VRRP_AH_ICV_LEN		12
 #define VRRP_AH_IP_LEN		20	/* the IPv4 header we send */
-#define VRRP_AH_SEQ_MAX		0xfffffffeU	/* keepalived stops here */
+/* keepalived stops counting here. */
+#define VRRP_AH_SEQ_MAX		0xfffffffeU
 
 /* Largest packet: IPv4 header with options, AH, a v2 advert. */
 #define VRRP_AH_MAX_PKT		(60 + VRRP_AH_LEN + VRRP_MAX_PKT_LEN)
@@ -26,9 +27,9 @@
 struct vrrp_ah_tx {
 	uint8_t		 src[4];
 	uint8_t		 dst[4];
-	uint16_t	 ip_id;		/* never 0: the kernel would pick one */
+	uint16_t	 ip_id;		/* not 0: the kernel would pick */
 	uint32_t	 seq;
-	int		 unicast;	/* TTL is then mutable (keepalived) */
+	int		 unicast;	/* then TTL is mutable */
 	const uint8_t	*key;		/* VRRP_AUTH_LEN bytes */
 };
 

@@ -243,6 +243,19 @@ vrrp_net_source(struct vrrp_inst *inst)
 	return (found ? 0 : -1);
 }
 
+static int
+send_failed(struct vrrp_inst *inst)
+{
+	/* A link going down is tracking's business, not an error. */
+	if (errno == ENETDOWN || errno == ENXIO || errno == ENETUNREACH ||
+	    errno == EADDRNOTAVAIL)
+		log_debug("%s vrid %u: send: %s", inst->name,
+		    inst->ci->c.vrid, strerror(errno));
+	else
+		log_warn("%s vrid %u: send", inst->name, inst->ci->c.vrid);
+	return (-1);
+}
+
 /*
  * An advert inside AH, IPv4 header and all, as keepalived sends it: the
  * instance's counter goes up once per advert (to every unicast peer with
@@ -336,7 +349,7 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 	if (inst->rxc.auth_type == VRRP_AUTH_AH) {
 		if (net_send_ah(inst, inst->vmac_vif != NULL ? inst->vmac_vif :
 		    inst->vif, dst, pkt, (size_t)len, next) == -1)
-			goto fail;
+			return (send_failed(inst));
 		return (0);
 	}
 
@@ -381,17 +394,8 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 		memcpy(&pi6.ipi6_addr, inst->src.in.bytes, 16);
 		memcpy(CMSG_DATA(cmsg), &pi6, sizeof(pi6));
 	}
-	if (sendmsg(fd, &msg, 0) == -1) {
- fail:
-		/* A link going down is tracking's business, not an error. */
-		if (errno == ENETDOWN || errno == ENXIO ||
-		    errno == ENETUNREACH || errno == EADDRNOTAVAIL)
-			log_debug("%s vrid %u: send: %s", inst->name,
-			    c->vrid, strerror(errno));
-		else
-			log_warn("%s vrid %u: send", inst->name, c->vrid);
-		return (-1);
-	}
+	if (sendmsg(fd, &msg, 0) == -1)
+		return (send_failed(inst));
 	return (0);
 }
 

@@ -91,6 +91,14 @@ lab_hactl a show vrrp -j >"$LAB_DIR/a/vrrp.json" 2>/dev/null
 check "no other drop reason was counted ($(json_get "$LAB_DIR/a/vrrp.json" 'dict((k, v) for k, v in d[0]["drops"].items() if v)' 2>/dev/null))" \
     [ "$(json_get "$LAB_DIR/a/vrrp.json" 'sum(v for k, v in d[0]["drops"].items() if k not in ("no_ah", "ah_icv", "ah_seq", "ah_spi"))' 2>/dev/null)" = 0 ]
 
+# The metrics come from the same counters.
+lab_hactl a show metrics >"$LAB_DIR/metrics.txt" 2>/dev/null
+for why in no_ah ah_icv ah_seq ah_spi; do
+	m=$(grep -E "^had_vrrp_dropped_total\{.*reason=\"$why\"" "$LAB_DIR/metrics.txt" | awk '{print $NF}')
+	check "metrics: had_vrrp_dropped_total reason $why is ${m:-absent}" \
+	    [ "${m:-0}" -ge 3 ]
+done
+
 # The control: an advert made with the key is believed.
 out=$(attack good --count 5)
 check "control: a correct AH advert at priority 254 makes a backup ($out)" \

@@ -129,7 +129,7 @@ Test(vrrp_ah, every_covered_byte)
 		p[i] ^= 0x01;
 		r = check(p, sizeof(p), 0, 0, &seq);
 		switch (i) {
-		case 0: case 2: case 3:		/* version, IHL, length */
+		case 0: case 2: case 3:	/* version, IHL, length */
 			cr_assert_eq(r, VRRP_DROP_LENGTH, "byte %zu", i);
 			break;
 		case 9:				/* protocol */
