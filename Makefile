@@ -54,6 +54,8 @@ LIBS_test	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_SSL) $(PC_TEST)) -lm
 # program holds main() and everything else goes into an archive that the
 # unit tests link too.
 PROGS		 = had vrrpd lvsd checkd hactl
+# had writes its SIGUSR1 and SIGUSR2 dumps with hactl's printers.
+EXTRA_had	 = $(BUILD)/libhactl.a
 dir_had		 = parentd
 dir_vrrpd	 = vrrpd
 dir_lvsd	 = lvsd
@@ -95,7 +97,7 @@ $(BUILD)/lib$(1).a: $$($(1)_OBJS)
 	@rm -f $$@
 	@ar rcs $$@ $$^
 $(BUILD)/$(1): $(BUILD)/obj/$(dir_$(1))/main.o $(BUILD)/lib$(1).a \
-    $(BUILD)/libcommon.a
+    $$(EXTRA_$(1)) $(BUILD)/libcommon.a
 	@echo "  LD  $$@"
 	@$(CC) $(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS_$(1))
 endef

@@ -32,18 +32,24 @@ checkd_dispatch_parent(struct imsg *imsg)
 	}
 }
 
+/* The message contract (msg_contract.c) is checked before these. */
 static int
-checkd_dispatch_peer(enum had_proc from, struct imsg *imsg)
+checkd_dispatch_vrrpd(struct imsg *imsg)
 {
-	if (from == PROC_VRRP && imsg->hdr.type == IMSG_TRACK_QUERY &&
-	    imsg->datalen == 0 && imsg_check_nofd(imsg, "vrrpd") == 0) {
+	if (imsg->hdr.type == IMSG_TRACK_QUERY) {
 		check_script_send_all();
 		return (0);
 	}
-	if (from == PROC_LVS && imsg->hdr.type == IMSG_VS_PRESENCE)
+	log_warnx("vrrpd: unexpected message type %u", imsg->hdr.type);
+	return (-1);
+}
+
+static int
+checkd_dispatch_lvsd(struct imsg *imsg)
+{
+	if (imsg->hdr.type == IMSG_VS_PRESENCE)
 		return (check_suspend_msg(imsg));
-	log_warnx("unexpected message type %u from %s", imsg->hdr.type,
-	    proc_name(from));
+	log_warnx("lvsd: unexpected message type %u", imsg->hdr.type);
 	return (-1);
 }
 
@@ -85,7 +91,10 @@ static const struct child_ops check_ops = {
 	.init_privileged = check_init_privileged,
 	.init = checkd_init,
 	.dispatch_parent = checkd_dispatch_parent,
-	.dispatch_peer = checkd_dispatch_peer,
+	.dispatch_peer = {
+		[PROC_VRRP] = checkd_dispatch_vrrpd,
+		[PROC_LVS] = checkd_dispatch_lvsd,
+	},
 	.peer_up = checkd_peer_up,
 	.reconf = checkd_reconf,
 	.ctl = check_ctl,

@@ -7,10 +7,12 @@
  * control requests.  It exits when had's socket closes.
  */
 #include <sys/types.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,12 +27,21 @@
 #include "conf.h"
 #include "conf_diff.h"
 #include "log.h"
+#include "msg_contract.h"
 #include "proc.h"
 
 extern char		**environ;
 
 static struct child_env	 child_env;
 struct child_env	*child = &child_env;
+
+/* A signal as the handler saw it, passed to the event loop. */
+struct child_signal {
+	int	 sig;
+	pid_t	 from;
+};
+static pid_t	 parent_pid;
+static int	 sig_pipe[2] = { -1, -1 };
 
 /* A RECONF sequence being received. */
 static struct {
@@ -57,22 +68,84 @@ child_exit(const char *why)
 	exit(0);
 }
 
+/* Async-signal-safe: only write(2) of who sent what. */
 static void
-child_sig(int sig, short ev, void *arg)
+child_sig_handler(int sig, siginfo_t *si, void *ctx)
 {
-	switch (sig) {
-	case SIGTERM:
-	case SIGINT:
-		child_exit(sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	default:
-		break;
+	struct child_signal	 cs;
+	int			 saved = errno;
+
+	cs.sig = sig;
+	cs.from = si != NULL ? si->si_pid : 0;
+	(void)write(sig_pipe[1], &cs, sizeof(cs));
+	errno = saved;
+}
+
+/* had's order: the child may finish something first (vrrpd's handover). */
+static void
+child_stop_order(void)
+{
+	static int	 stopping;
+
+	if (stopping || child->ops->stop == NULL || child->ops->stop() == 0)
+		child_exit("had stops us");
+	stopping = 1;
+}
+
+void
+child_stop_done(void)
+{
+	child_exit("had stops us");
+}
+
+static void
+child_sig(int fd, short ev, void *arg)
+{
+	struct child_signal	 cs;
+	const char		*name;
+
+	while (read(fd, &cs, sizeof(cs)) == (ssize_t)sizeof(cs)) {
+		if (getppid() != parent_pid)
+			child_exit("had is gone");
+		if (cs.from == parent_pid) {
+			child_stop_order();
+			continue;
+		}
+		name = cs.sig == SIGTERM ? "SIGTERM" : cs.sig == SIGINT ?
+		    "SIGINT" : "stop signal";
+		log_info("%s from pid %d ignored: had stops us when it stops",
+		    name, (int)cs.from);
 	}
+}
+
+static void
+child_sig_init(void)
+{
+	struct sigaction	 sa;
+	struct event		*ev;
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatal("signal pipe");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = child_sig_handler;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(HAD_SIG_STOP, &sa, NULL) == -1)
+		fatal("sigaction");
+	/* kill -USR1 of the whole group is for had alone. */
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
+	if ((ev = event_new(child->base, sig_pipe[0], EV_READ | EV_PERSIST,
+	    child_sig, NULL)) == NULL || event_add(ev, NULL) == -1)
+		fatalx("signal events");
 }
 
 static __attribute__((__noreturn__)) void
 child_usage(const char *name)
 {
-	fprintf(stderr, "usage: %s [-dv] -u user -C chroot\n"
+	fprintf(stderr, "usage: %s [-dRv] -u user -C chroot\n"
 	    "%s is started by had(8), not by hand.\n", name, name);
 	exit(1);
 }
@@ -131,8 +204,6 @@ child_reconf_item(struct imsg *imsg)
 		log_warnx("config item outside a RECONF sequence");
 		return (-1);
 	}
-	if (imsg->datalen < sizeof(item) || imsg_check_nofd(imsg, "had"))
-		return (-1);
 	memcpy(&item, imsg->data, sizeof(item));
 	if (item.len != imsg->datalen - sizeof(item)) {
 		log_warnx("config item length %u does not match message",
@@ -162,8 +233,6 @@ child_reconf_end(struct imsg *imsg)
 	struct msg_reconf_done	 done;
 	struct had_conf		*old;
 
-	if (imsg_check_size(imsg, sizeof(r), "had") == -1)
-		return (-1);
 	memcpy(&r, imsg->data, sizeof(r));
 	if (!rx.active || r.generation != rx.generation ||
 	    r.nitems != rx.nitems || rx.got != rx.nitems) {
@@ -211,8 +280,6 @@ child_ctl(struct imsg *imsg)
 	struct msg_ctl_end	 end;
 	int			 r = 0;
 
-	if (imsg_check_size(imsg, sizeof(struct msg_ctl_req), "had") == -1)
-		return (-1);
 	memset(&end, 0, sizeof(end));
 	if (child->ops->ctl != NULL)
 		r = child->ops->ctl(imsg);
@@ -230,6 +297,7 @@ child_ctl(struct imsg *imsg)
 	    sizeof(end)));
 }
 
+/* imsgev has checked the message contract (msg_contract.c) already. */
 static int
 child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
@@ -242,19 +310,12 @@ child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 
 	switch (imsg->hdr.type) {
 	case IMSG_PING:
-		if (imsg_check_size(imsg, sizeof(ping), "had") == -1)
-			return (-1);
 		memcpy(&ping, imsg->data, sizeof(ping));
 		return (child_send_parent(IMSG_PONG, 0, -1, &ping,
 		    sizeof(ping)));
 	case IMSG_PEER_FD:
-		if (imsg->datalen != sizeof(peer) || imsg->fd == -1) {
-			log_warnx("bad sibling socket message from had");
-			return (-1);
-		}
 		memcpy(&peer, imsg->data, sizeof(peer));
-		if (peer.proc <= PROC_PARENT || peer.proc >= PROC_MAX ||
-		    peer.proc == child->ops->proc) {
+		if (peer.proc == child->ops->proc) {
 			log_warnx("sibling socket for bad process %u",
 			    peer.proc);
 			return (-1);
@@ -265,8 +326,8 @@ child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		imsg->fd = -1;	/* ours now */
 		snprintf(name, sizeof(name), "%s", proc_name(peer.proc));
 		if (imsgev_init(&child->peers[peer.proc], child->base, fd,
-		    name, child_dispatch_peer, child_peer_closed,
-		    NULL) == -1) {
+		    name, child->ops->proc, peer.proc, child_dispatch_peer,
+		    child_peer_closed, NULL) == -1) {
 			close(fd);
 			log_warn("channel to %s", name);
 			return (0);
@@ -276,15 +337,11 @@ child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			child->ops->peer_up(peer.proc);
 		return (0);
 	case IMSG_LOG_VERBOSE:
-		if (imsg_check_size(imsg, sizeof(verb), "had") == -1)
-			return (-1);
 		memcpy(&verb, imsg->data, sizeof(verb));
 		log_setverbose(verb.verbose != 0);
 		log_info("log level %s", verb.verbose ? "verbose" : "brief");
 		return (0);
 	case IMSG_RECONF_START:
-		if (imsg_check_size(imsg, sizeof(r), "had") == -1)
-			return (-1);
 		memcpy(&r, imsg->data, sizeof(r));
 		if (r.proc != (uint32_t)child->ops->proc || rx.active) {
 			log_warnx("RECONF sequence for the wrong process or "
@@ -325,12 +382,12 @@ child_dispatch_peer(struct imsgev *iev, struct imsg *imsg)
 			break;
 	if (p == PROC_MAX)
 		return (-1);
-	if (child->ops->dispatch_peer == NULL) {
-		log_warnx("unexpected message type %u from %s",
-		    imsg->hdr.type, proc_name(p));
+	if (child->ops->dispatch_peer[p] == NULL) {
+		log_warnx("%s: unexpected message type %u", proc_name(p),
+		    imsg->hdr.type);
 		return (-1);
 	}
-	return (child->ops->dispatch_peer(p, imsg));
+	return (child->ops->dispatch_peer[p](imsg));
 }
 
 static void
@@ -342,7 +399,9 @@ child_parent_closed(struct imsgev *iev, const char *why)
 /*
  * A sibling channel closed.  On EOF the sibling died and had will hand
  * over a new socket once it is respawned.  Anything else means the
- * sibling sent something we refuse: tell had, which replaces it.
+ * sibling sent something we refuse (logged with its name already): tell
+ * had, which counts the complaint and hands both of us a new channel
+ * later; it does not kill a sibling on our word.
  */
 static void
 child_peer_closed(struct imsgev *iev, const char *why)
@@ -368,7 +427,6 @@ int
 child_main(int argc, char **argv, const struct child_ops *ops)
 {
 	struct stat		 st;
-	struct event		*ev_term, *ev_int;
 	struct msg_ready	 ready;
 	struct event_config	*cfg;
 	const char	*name = proc_name(ops->proc);
@@ -376,9 +434,10 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 
 	/* Before getopt: the title may overwrite the original argv. */
 	setproctitle_init(argc, argv, environ);
+	parent_pid = getppid();
 	child->ops = ops;
 	child->user = HAD_USER;
-	while ((ch = getopt(argc, argv, "C:du:v")) != -1) {
+	while ((ch = getopt(argc, argv, "C:dRu:v")) != -1) {
 		switch (ch) {
 		case 'C':
 			if ((child->chroot = strdup(optarg)) == NULL)
@@ -386,6 +445,9 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 			break;
 		case 'd':
 			child->debug = 1;
+			break;
+		case 'R':
+			child->respawned = 1;
 			break;
 		case 'u':
 			if ((child->user = strdup(optarg)) == NULL)
@@ -418,6 +480,9 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 		ops->init_privileged();
 	proc_drop_privs(name, child->user, child->chroot,
 	    proc_caps_for(ops->proc));
+	/* After the drop: a change of credentials clears it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) == -1)
+		log_warn("PR_SET_PDEATHSIG");
 
 	/*
 	 * Timers to the microsecond: the coarse clock libevent uses by
@@ -430,18 +495,17 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 	event_config_free(cfg);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
-	ev_term = evsignal_new(child->base, SIGTERM, child_sig, NULL);
-	ev_int = evsignal_new(child->base, SIGINT, child_sig, NULL);
-	if (ev_term == NULL || ev_int == NULL ||
-	    evsignal_add(ev_term, NULL) == -1 ||
-	    evsignal_add(ev_int, NULL) == -1)
-		fatalx("signal events");
+	child_sig_init();
 
 	if (imsgev_init(&child->parent, child->base, HAD_CHILD_FD, "had",
-	    child_dispatch_parent, child_parent_closed, NULL) == -1)
+	    ops->proc, PROC_PARENT, child_dispatch_parent,
+	    child_parent_closed, NULL) == -1)
 		fatal("channel to had");
 	if (ops->init != NULL)
 		ops->init(child->base);
+	/* had died before PR_SET_PDEATHSIG was in place. */
+	if (getppid() != parent_pid)
+		child_exit("had is gone");
 
 	memset(&ready, 0, sizeof(ready));
 	ready.proc = ops->proc;

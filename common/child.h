@@ -20,8 +20,11 @@ struct child_ops {
 	void		(*init)(struct event_base *);
 	/* Messages from had that the framework does not handle itself. */
 	int		(*dispatch_parent)(struct imsg *);
-	/* Messages from a sibling. */
-	int		(*dispatch_peer)(enum had_proc, struct imsg *);
+	/*
+	 * Messages from each sibling (<proc>_dispatch_<sibling>), called
+	 * once the message contract has been checked.
+	 */
+	int		(*dispatch_peer[PROC_MAX])(struct imsg *);
 	/* A sibling channel was (re)connected. */
 	void		(*peer_up)(enum had_proc);
 	/*
@@ -32,6 +35,11 @@ struct child_ops {
 			    struct msg_reconf_done *);
 	/* A show request: answer with child_ctl_send(); END is sent after. */
 	int		(*ctl)(struct imsg *);
+	/*
+	 * had's order to stop: 0 to exit at once, 1 to finish something
+	 * first and call child_stop_done() (a second order does not wait).
+	 */
+	int		(*stop)(void);
 	/* Orderly shutdown (SIGTERM or had went away). */
 	void		(*shutdown)(void);
 };
@@ -44,6 +52,7 @@ struct child_env {
 	uint64_t		 generation;
 	const struct child_ops	*ops;
 	int			 debug;
+	int			 respawned;	/* -R: had restarts us */
 	const char		*user;
 	const char		*chroot;
 };
@@ -51,6 +60,7 @@ struct child_env {
 extern struct child_env	 *child;
 
 int	child_main(int, char **, const struct child_ops *);
+void	child_stop_done(void) __attribute__((__noreturn__));
 int	child_send_parent(uint32_t, uint32_t, int, const void *, size_t);
 int	child_send_peer(enum had_proc, uint32_t, const void *, size_t);
 int	child_ctl_send(uint32_t, uint32_t, const void *, size_t);

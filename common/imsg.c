@@ -56,6 +56,9 @@ imsgbuf_clear(struct imsgbuf *ibuf)
 			close(wb->fd);
 		free(wb);
 	}
+	if (ibuf->wqtotal != NULL)
+		*ibuf->wqtotal -= ibuf->wqbytes;
+	ibuf->wqbytes = 0;
 	ibuf->wqlen = 0;
 	for (i = 0; i < ibuf->nfdq; i++)
 		close(ibuf->fdq[i]);
@@ -224,6 +227,9 @@ imsg_compose(struct imsgbuf *ibuf, uint32_t type, uint32_t peerid,
 	wb->fd = fd;
 	TAILQ_INSERT_TAIL(&ibuf->wq, wb, entry);
 	ibuf->wqlen++;
+	ibuf->wqbytes += sizeof(*wb) + wb->len;
+	if (ibuf->wqtotal != NULL)
+		*ibuf->wqtotal += sizeof(*wb) + wb->len;
 	return (0);
 }
 
@@ -295,6 +301,9 @@ imsg_write(struct imsgbuf *ibuf)
 			n -= left;
 			TAILQ_REMOVE(&ibuf->wq, wb, entry);
 			ibuf->wqlen--;
+			ibuf->wqbytes -= sizeof(*wb) + wb->len;
+			if (ibuf->wqtotal != NULL)
+				*ibuf->wqtotal -= sizeof(*wb) + wb->len;
 			free(wb);
 		}
 	}

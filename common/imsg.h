@@ -54,6 +54,8 @@ struct imsgbuf {
 	int			 nfdq;
 	TAILQ_HEAD(, imsg_wbuf)	 wq;
 	size_t			 wqlen;		/* queued messages */
+	size_t			 wqbytes;	/* their bytes, overhead too */
+	size_t			*wqtotal;	/* optional: a shared sum */
 	int			 eof;
 };
 
@@ -88,17 +90,25 @@ struct imsgev {
 	void			(*on_error)(struct imsgev *, const char *);
 	void			*arg;
 	char			 name[32];
+	int			 self;		/* ends, for the contract */
+	int			 peer;
 	int			 active;
 	uint64_t		 nrecv;
 	uint64_t		 nsent;
 };
 
 int	 imsgev_init(struct imsgev *, struct event_base *, int, const char *,
-	    imsgev_dispatch_cb, imsgev_closed_cb, void *);
+	    int, int, imsgev_dispatch_cb, imsgev_closed_cb, void *);
 int	 imsgev_compose(struct imsgev *, uint32_t, uint32_t, int,
 	    const void *, size_t);
 void	 imsgev_close(struct imsgev *);
 void	 imsgev_flush_blocking(struct imsgev *);
+
+/*
+ * imsgev_init() takes the two ends (enum had_proc, or MSG_PEER_CTL):
+ * every message read is checked against the message contract
+ * (msg_contract.h) before the dispatch function sees it.
+ */
 
 /*
  * Payload checks for dispatchers: a message carries exactly one struct of

@@ -14,6 +14,7 @@
 
 #include "imsg.h"
 #include "log.h"
+#include "msg_contract.h"
 
 static void	imsgev_handler(int, short, void *);
 
@@ -41,8 +42,8 @@ imsgev_arm(struct imsgev *iev)
 
 int
 imsgev_init(struct imsgev *iev, struct event_base *base, int fd,
-    const char *name, imsgev_dispatch_cb dispatch, imsgev_closed_cb closed,
-    void *arg)
+    const char *name, int self, int peer, imsgev_dispatch_cb dispatch,
+    imsgev_closed_cb closed, void *arg)
 {
 	memset(iev, 0, sizeof(*iev));
 	if (imsgbuf_init(&iev->ibuf, fd) == -1)
@@ -51,6 +52,8 @@ imsgev_init(struct imsgev *iev, struct event_base *base, int fd,
 	iev->dispatch = dispatch;
 	iev->closed = closed;
 	iev->arg = arg;
+	iev->self = self;
+	iev->peer = peer;
 	iev->active = 1;
 	strlcpy(iev->name, name, sizeof(iev->name));
 	imsgev_arm(iev);
@@ -120,6 +123,7 @@ imsgev_handler(int fd, short events, void *arg)
 {
 	struct imsgev	*iev = arg;
 	struct imsg	 imsg;
+	char		 why[160];
 	ssize_t		 n;
 	int		 r;
 
@@ -151,6 +155,14 @@ imsgev_handler(int fd, short events, void *arg)
 				return;
 			}
 			iev->nrecv++;
+			/* The contract first: a violation is the sender's. */
+			if (msg_contract_check(&imsg, iev->peer, iev->self,
+			    why, sizeof(why)) == -1) {
+				log_warnx("%s: %s", iev->name, why);
+				imsg_free(&imsg);
+				imsgev_fail(iev, "invalid message");
+				return;
+			}
 			r = iev->dispatch(iev, &imsg);
 			imsg_free(&imsg);
 			if (!iev->active)

@@ -155,6 +155,8 @@ struct msg_ctl_proc {
 	char		last_exit[HAD_REASONLEN];
 	int32_t		no_new_privs;
 	int32_t		state;		/* 1 running, 0 waiting to respawn */
+	uint32_t	peer_complaints;	/* siblings' IMSG_PEER_BAD */
+	uint32_t	pad;
 };
 
 struct msg_ctl_text {

@@ -12,6 +12,13 @@
 
 #define HAD_USER		"_had"
 #define HAD_CHILD_FD		3	/* the child's socket to had */
+/*
+ * had's order to a child to stop: a real-time signal, queued apart from
+ * any SIGTERM someone else sends the whole process group at that moment.
+ */
+#define HAD_SIG_STOP		(SIGRTMIN + 1)
+/* How long a stopping Master keeps its VIPs waiting for a new Master. */
+#define HAD_HANDOVER_MAX_MS	2000
 
 struct proc_status {
 	uid_t		uid;

@@ -32,6 +32,7 @@ void	 metrics_add_vrrp(const struct msg_ctl_vrrp *);
 void	 metrics_add_lvs(const struct msg_ctl_lvs *);
 void	 metrics_add_check(const struct msg_ctl_check *);
 void	 metrics_failed(int);
+void	 metrics_reset(void);
 void	 metrics_print(FILE *);
 char	*caps_string(uint64_t, char *, size_t);
 void	 fmt_duration(int64_t, char *, size_t);

@@ -15,6 +15,7 @@
 #include "hactl.h"
 #include "imsg.h"
 #include "msg.h"
+#include "msg_contract.h"
 
 #define HACTL_TIMEOUT_MS	30000
 
@@ -78,6 +79,7 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json,
 	struct msg_ctl_text	 text;
 	struct msg_ctl_end	 end;
 	struct pollfd		 pfd;
+	char			 why[160];
 	ssize_t			 n;
 	int			 r, started = 0;
 
@@ -110,6 +112,12 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json,
 			return (1);
 		}
 		while ((r = imsg_get(&ibuf, &imsg)) == 1) {
+			if (msg_contract_check(&imsg, PROC_PARENT,
+			    MSG_PEER_CTL, why, sizeof(why)) == -1) {
+				imsg_free(&imsg);
+				fprintf(stderr, "hactl: had: %s\n", why);
+				return (1);
+			}
 			switch (imsg.hdr.type) {
 			case IMSG_CTL_PROC:
 				if (imsg.datalen != sizeof(row))

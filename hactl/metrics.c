@@ -66,6 +66,17 @@ metrics_add_check(const struct msg_ctl_check *r)
 	check_terminate(&mx.checks[mx.nchecks - 1]);
 }
 
+/* Forget every row: had writes the metrics more than once. */
+void
+metrics_reset(void)
+{
+	free(mx.procs);
+	free(mx.vrrps);
+	free(mx.lvs);
+	free(mx.checks);
+	memset(&mx, 0, sizeof(mx));
+}
+
 void
 metrics_failed(int part)
 {

@@ -161,16 +161,21 @@ out_proc(struct hactl_out *o, const struct msg_ctl_proc *r)
 		    "\"restarts\": %u, \"last_exit\": ",
 		    (long long)r->started, (long long)r->uptime, r->restarts);
 		json_string(stdout, r->last_exit);
-		printf("}");
+		printf(", \"peer_complaints\": %u}", r->peer_complaints);
 	} else {
 		if (r->state)
 			fmt_duration(r->uptime, up, sizeof(up));
 		else
 			strlcpy(up, "down", sizeof(up));
-		printf("%-7s %7d %-6s %-14s %-20s %8s %8u  %s\n", r->name,
+		printf("%-7s %7d %-6s %-14s %-20s %8s %8u  %s", r->name,
 		    r->pid, r->state ? r->user : "-", r->state ? eff : "-",
 		    r->state ? r->root : "-", up, r->restarts,
 		    r->last_exit[0] ? r->last_exit : "-");
+		/* Siblings' complaints: counted, never acted upon alone. */
+		if (r->peer_complaints > 0)
+			printf(" (%u complaints from siblings)",
+			    r->peer_complaints);
+		printf("\n");
 	}
 	o->nrows++;
 }

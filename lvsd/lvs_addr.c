@@ -406,12 +406,50 @@ lvs_adopt_addr(struct nlmsghdr *h, void *arg)
 	return (0);
 }
 
+/* Remove one VIP we hold; say why. */
+static void
+lvs_vip_remove(struct nl_sock *sk, struct lvs_vip *lv, const char *why)
+{
+	struct vrrp_vip_conf	 v;
+	char			 a[INET6_ADDRSTRLEN];
+	int			 r;
+
+	memset(&v, 0, sizeof(v));
+	v.addr.af = lv->af;
+	v.addr.prefix = lv->prefix;
+	memcpy(v.addr.u.raw, lv->addr, lvs_af_len(lv->af));
+	lvs_addr_str(lv->af, lv->addr, a, sizeof(a));
+	r = lvs_addr_apply(sk, LVS_VIP_DEL, lv->ifindex, &v);
+	if (r == 0)
+		log_info("%s: removed %s/%u from %s: %s", lv->instance, a,
+		    lv->prefix, lv->ifname, why);
+	else if (r != EADDRNOTAVAIL && r != ENODEV && r != ENOENT)
+		log_warnx("%s: cannot remove %s/%u from %s: %s", lv->instance,
+		    a, lv->prefix, lv->ifname, strerror(r));
+}
+
+/* Every VIP we added or adopted goes: had is stopping or gone. */
+void
+lvs_vip_remove_all(struct nl_sock *sk, const char *why)
+{
+	struct lvs_vip	*lv;
+
+	while ((lv = TAILQ_FIRST(&lvs_vips)) != NULL) {
+		lvs_vip_remove(sk, lv, why);
+		TAILQ_REMOVE(&lvs_vips, lv, entry);
+		free(lv);
+	}
+}
+
 /*
- * At start (a respawn, perhaps): configured VIPs already in place were
- * put there by an earlier lvsd; watch them as our own and change nothing.
+ * At start.  A respawned lvsd (keep) finds the configured VIPs its
+ * predecessor put in place: it watches them as its own and changes
+ * nothing.  A fresh had finds them left by an earlier had that could
+ * not clean up: they go, as keepalived's "removing VIPs" does, and vrrpd
+ * adds them again on the instances that become Master.
  */
 void
-lvs_vip_adopt(struct nl_sock *sk, const struct had_conf *conf)
+lvs_vip_adopt(struct nl_sock *sk, const struct had_conf *conf, int keep)
 {
 	struct lvs_adopt	 ad;
 	int			 r;
@@ -425,7 +463,13 @@ lvs_vip_adopt(struct nl_sock *sk, const struct had_conf *conf)
 		log_warnx("address dump: %s", strerror(r));
 		return;
 	}
-	if (ad.n > 0)
+	if (ad.n > 0 && keep)
 		log_info("%d configured VIP%s already in place, left as they "
 		    "are", ad.n, ad.n == 1 ? "" : "s");
+	else if (ad.n > 0) {
+		log_info("%d configured VIP%s left by an earlier had: removing "
+		    "VIPs", ad.n, ad.n == 1 ? "" : "s");
+		lvs_vip_remove_all(sk, "left by an earlier had; vrrpd adds "
+		    "it again when its instance becomes Master");
+	}
 }

@@ -316,3 +316,29 @@ lvs_vmac_dispatch(struct nl_sock *sk, struct imsg *imsg)
 		log_warn("%s: answer to vrrpd", m.instance);
 	return (0);
 }
+
+/* Every VMAC we created goes, and with it the VIPs on it: had stops. */
+void
+lvs_vmac_remove_all(struct nl_sock *sk)
+{
+	struct msg_vmac	 m;
+	int		 i, r;
+
+	for (i = 0; i < LVS_VMAC_MAX; i++) {
+		if (vmacs[i].ifname[0] == '\0')
+			continue;
+		memset(&m, 0, sizeof(m));
+		strlcpy(m.instance, vmacs[i].instance, sizeof(m.instance));
+		strlcpy(m.ifname, vmacs[i].ifname, sizeof(m.ifname));
+		strlcpy(m.parent, vmacs[i].parent, sizeof(m.parent));
+		vmacs[i].ifname[0] = '\0';
+		if ((r = lvs_vmac_apply(sk, 0, &m)) != 0)
+			log_warnx("%s: VMAC %s on %s: %s", m.instance,
+			    m.ifname, m.parent, strerror(r));
+		else
+			log_info("%s: VMAC %s removed from %s: had is "
+			    "stopping", m.instance, m.ifname, m.parent);
+		if (!lvs_vmac_on(m.parent))
+			lvs_devconf_parent_done(sk, m.parent);
+	}
+}

@@ -57,7 +57,8 @@ int	 lvs_addr_apply(struct nl_sock *, enum lvs_vip_op, int,
 	    const struct vrrp_vip_conf *);
 int	 lvs_addr_dispatch(struct nl_sock *, struct imsg *);
 struct lvs_vip *lvs_vip_find(int, const uint8_t *, int);
-void	 lvs_vip_adopt(struct nl_sock *, const struct had_conf *);
+void	 lvs_vip_adopt(struct nl_sock *, const struct had_conf *, int);
+void	 lvs_vip_remove_all(struct nl_sock *, const char *);
 void	 lvs_vip_clear(void);
 extern struct lvs_vip_list lvs_vips;
 
@@ -100,6 +101,7 @@ int	 lvs_vmac_check(const struct had_conf *, const struct msg_vmac *);
 void	 lvs_vmac_name(const struct vrrp_instance_conf *, char *, size_t);
 int	 lvs_vmac_apply(struct nl_sock *, int, const struct msg_vmac *);
 int	 lvs_vmac_dispatch(struct nl_sock *, struct imsg *);
+void	 lvs_vmac_remove_all(struct nl_sock *);
 
 /* The way messages go to vrrpd; the unit tests replace it. */
 extern int (*lvs_vrrp_send)(uint32_t, const void *, size_t);

@@ -91,7 +91,7 @@ lvs_init(struct event_base *base)
 }
 
 static int
-lvs_dispatch_vrrp(struct imsg *imsg)
+lvs_vrrp_request(struct imsg *imsg)
 {
 	struct msg_vip	 vip;
 	int		 r;
@@ -132,7 +132,7 @@ lvs_defer(struct imsg *imsg)
 		return (-1);
 	if ((pd = calloc(1, sizeof(*pd))) == NULL) {
 		log_warn("deferring a request of vrrpd");
-		return (lvs_dispatch_vrrp(imsg));
+		return (lvs_vrrp_request(imsg));
 	}
 	memcpy(&pd->u, imsg->data, len);
 	if (len == sizeof(pd->u.vip) ? !lvs_vip_wellformed(&pd->u.vip) :
@@ -161,40 +161,30 @@ lvs_replay(int fd, short ev, void *arg)
 	while ((pd = TAILQ_FIRST(&pending)) != NULL) {
 		TAILQ_REMOVE(&pending, pd, entry);
 		npending--;
-		(void)lvs_dispatch_vrrp(&pd->imsg);
+		(void)lvs_vrrp_request(&pd->imsg);
 		free(pd);
 	}
 }
 
+/* The message contract (msg_contract.c) has checked size and strings. */
 static int
-lvs_dispatch_check(struct imsg *imsg)
+lvsd_dispatch_checkd(struct imsg *imsg)
 {
 	struct msg_rs_state	 rs;
 
 	if (imsg->hdr.type != IMSG_RS_STATE) {
-		log_warnx("unexpected message type %u from checkd",
+		log_warnx("checkd: unexpected message type %u",
 		    imsg->hdr.type);
 		return (-1);
 	}
-	if (imsg_check_size(imsg, sizeof(rs), "checkd") == -1)
-		return (-1);
 	memcpy(&rs, imsg->data, sizeof(rs));
-	rs.id.vs_group[sizeof(rs.id.vs_group) - 1] = '\0';
-	rs.reason[sizeof(rs.reason) - 1] = '\0';
 	lvs_rs_health(&rs);
 	return (0);
 }
 
 static int
-lvs_dispatch_peer(enum had_proc p, struct imsg *imsg)
+lvsd_dispatch_vrrpd(struct imsg *imsg)
 {
-	if (p == PROC_CHECK)
-		return (lvs_dispatch_check(imsg));
-	if (p != PROC_VRRP) {
-		log_warnx("unexpected message type %u from %s",
-		    imsg->hdr.type, proc_name(p));
-		return (-1);
-	}
 	switch (imsg->hdr.type) {
 	case IMSG_VIP_ADD:
 	case IMSG_VIP_DEL:
@@ -206,7 +196,7 @@ lvs_dispatch_peer(enum had_proc p, struct imsg *imsg)
 	default:
 		break;
 	}
-	return (lvs_dispatch_vrrp(imsg));
+	return (lvs_vrrp_request(imsg));
 }
 
 static void
@@ -226,7 +216,7 @@ lvs_reconf_cb(struct had_conf *old, struct had_conf *new,
 
 	lvs_link_reconf(new);
 	if (old == NULL)
-		lvs_vip_adopt(nl_cmd, new);
+		lvs_vip_adopt(nl_cmd, new, child->respawned);
 	lvs_reconf(old, new);
 	lvs_suspend_reconf(new);
 	/* Held requests: once the framework has installed the new config. */
@@ -242,7 +232,13 @@ lvs_shutdown(void)
 {
 	struct lvs_pending	*pd;
 
-	/* Addresses and IPVS stay: a respawned lvsd takes them over. */
+	/*
+	 * Only had's order or had's death gets us here (a crash or the
+	 * watchdog's SIGKILL leaves everything to a respawned lvsd): no
+	 * virtual address may outlive had, whatever vrrpd managed to ask.
+	 */
+	lvs_vip_remove_all(nl_cmd, "had is stopping");
+	lvs_vmac_remove_all(nl_cmd);
 	lvs_link_shutdown();
 	lvs_suspend_shutdown();
 	lvs_ipvs_shutdown();
@@ -265,7 +261,10 @@ static const struct child_ops lvs_ops = {
 	.proc = PROC_LVS,
 	.init_privileged = lvs_init_privileged,
 	.init = lvs_init,
-	.dispatch_peer = lvs_dispatch_peer,
+	.dispatch_peer = {
+		[PROC_VRRP] = lvsd_dispatch_vrrpd,
+		[PROC_CHECK] = lvsd_dispatch_checkd,
+	},
 	.peer_up = lvs_peer_up,
 	.reconf = lvs_reconf_cb,
 	.ctl = lvs_ctl,

@@ -28,12 +28,37 @@
 #include "proc.h"
 
 static void	child_spawn(enum had_proc);
-static int	child_dispatch(struct imsgev *, struct imsg *);
+static int	parent_dispatch_vrrpd(struct imsgev *, struct imsg *);
+static int	parent_dispatch_lvsd(struct imsgev *, struct imsg *);
+static int	parent_dispatch_checkd(struct imsgev *, struct imsg *);
 static void	child_closed(struct imsgev *, const char *);
 static void	child_respawn_cb(int, short, void *);
 static void	children_ping(int, short, void *);
 
 static int	shutdown_round;
+
+static imsgev_dispatch_cb const parent_dispatch[PROC_MAX] = {
+	[PROC_VRRP] = parent_dispatch_vrrpd,
+	[PROC_LVS] = parent_dispatch_lvsd,
+	[PROC_CHECK] = parent_dispatch_checkd,
+};
+
+/*
+ * A sibling pair whose channel one of them closed (IMSG_PEER_BAD) gets a
+ * new one after a delay that doubles while the complaints go on.
+ */
+#define PAIR_DELAY_MIN_MS	500
+#define PAIR_DELAY_MAX_MS	30000
+#define PAIR_QUIET_S		60	/* this long without: back to min */
+struct pair_repair {
+	struct event	*ev;
+	enum had_proc	 a, b;
+	unsigned	 delay_ms;
+	uint64_t	 gen;		/* of the channel complained about */
+	struct timespec	 last;
+};
+static struct pair_repair	 pairs[PROC_MAX][PROC_MAX];
+static uint64_t			 pair_gen[PROC_MAX][PROC_MAX];
 
 /* The last state vrrpd reported for each instance, to resume from. */
 #define VRRP_STATES_MAX	4096
@@ -153,6 +178,8 @@ child_connect_pair(enum had_proc a, enum had_proc b)
 		    proc_name(b));
 		return;
 	}
+	pair_gen[a][b]++;
+	pair_gen[b][a]++;
 	peer.proc = b;
 	child_compose(a, IMSG_PEER_FD, 0, sp[0], &peer, sizeof(peer));
 	peer.proc = a;
@@ -249,6 +276,9 @@ child_spawn(enum had_proc p)
 		argv[argc++] = "-d";
 	if (env->verbose)
 		argv[argc++] = "-v";
+	/* A respawn takes over what its predecessor left in the kernel. */
+	if (c->restarts > 0)
+		argv[argc++] = "-R";
 	argv[argc++] = "-u";
 	argv[argc++] = (char *)env->user;
 	argv[argc++] = "-C";
@@ -274,6 +304,8 @@ child_spawn(enum had_proc p)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGCHLD, SIG_DFL);
+		signal(SIGUSR1, SIG_DFL);
+		signal(SIGUSR2, SIG_DFL);
 		{
 			sigset_t	 set;
 
@@ -295,8 +327,8 @@ child_spawn(enum had_proc p)
 	c->kill_reason[0] = '\0';
 	clock_gettime(CLOCK_MONOTONIC, &c->started);
 	c->started_wall = time(NULL);
-	if (imsgev_init(&c->iev, env->base, sp[0], proc_name(p),
-	    child_dispatch, child_closed, c) == -1) {
+	if (imsgev_init(&c->iev, env->base, sp[0], proc_name(p), PROC_PARENT,
+	    p, parent_dispatch[p], child_closed, c) == -1) {
 		log_warn("%s: channel", proc_name(p));
 		close(sp[0]);
 		kill(pid, SIGKILL);
@@ -313,9 +345,10 @@ child_spawn(enum had_proc p)
 			child_connect_pair(p, q);
 	if (p == PROC_CHECK)
 		child_send_icmp();
-	child_send_config(p);
+	/* Before the config: vrrpd starts those instances as Master. */
 	if (p == PROC_VRRP)
 		child_state_resume();
+	child_send_config(p);
 	return;
 
  retry:
@@ -385,6 +418,7 @@ children_reap(void)
 		c->pid = 0;
 		imsgev_close(&c->iev);
 		reload_child_gone(c->proc);
+		control_child_gone(c->proc);
 		if (env->shutting_down) {
 			log_info("%s (pid %d) %s", proc_name(c->proc),
 			    (int)pid, c->last_exit);
@@ -418,7 +452,8 @@ child_stop(struct child_proc *c, int sig)
 	/* vrrpd still has words for us on its way out (notify stop). */
 	if (sig == SIGTERM && c->proc != PROC_VRRP)
 		imsgev_close(&c->iev);
-	kill(c->pid, sig);
+	/* Not SIGTERM: the child ignores that one from anyone but had. */
+	kill(c->pid, sig == SIGTERM ? HAD_SIG_STOP : sig);
 }
 
 /*
@@ -443,19 +478,23 @@ children_shutdown(void)
 	}
 }
 
-/* Every 100 ms during shutdown. */
+/*
+ * Every 100 ms during shutdown.  vrrpd may take HAD_HANDOVER_MAX_MS to
+ * hand its Masters over; lvsd outlives it by a moment.
+ */
 void
 children_shutdown_tick(int ticks)
 {
 	static int	 vrrp_gone_ticks;
 	struct child_proc *lvs = &env->children[PROC_LVS];
+	int		 last = (HAD_HANDOVER_MAX_MS + 500) / 100;
 
 	if (!lvs->running || !lvs->iev.active)
 		return;
-	if (env->children[PROC_VRRP].running && ticks < 10)
+	if (env->children[PROC_VRRP].running && ticks < last)
 		return;
 	/* Give lvsd a moment to read vrrpd's last requests. */
-	if (vrrp_gone_ticks++ < 2 && ticks < 10)
+	if (vrrp_gone_ticks++ < 2 && ticks < last)
 		return;
 	child_stop(lvs, SIGTERM);
 }
@@ -511,22 +550,78 @@ children_ping(int fd, short ev, void *arg)
 	}
 }
 
-static int
-child_dispatch(struct imsgev *iev, struct imsg *imsg)
+static void
+pair_repair_cb(int fd, short ev, void *arg)
 {
-	struct child_proc	*c = child_by_iev(iev);
+	struct pair_repair	*pr = arg;
+
+	/* A respawn since has connected the pair afresh. */
+	if (env->shutting_down || pair_gen[pr->a][pr->b] != pr->gen)
+		return;
+	log_info("new channel between %s and %s", proc_name(pr->a),
+	    proc_name(pr->b));
+	child_connect_pair(pr->a, pr->b);
+}
+
+/*
+ * `from' says `bad' broke the message contract and closed its channel
+ * to it.  had cannot know who is right, so nobody is killed on a
+ * sibling's word: the complaint is counted against `bad' (show procs),
+ * and the pair gets a new channel after a delay.  A child that breaks
+ * the contract towards had itself is what had restarts.
+ */
+static void
+child_peer_bad(struct child_proc *from, enum had_proc bad)
+{
+	struct child_proc	*c = &env->children[bad];
+	struct pair_repair	*pr;
+	struct timeval		 tv;
+	enum had_proc		 a, b;
+
+	c->peer_complaints++;
+	log_warnx("%s says %s sent it invalid messages (complaint %u "
+	    "against %s); not restarting %s on a sibling's word",
+	    proc_name(from->proc), proc_name(bad), c->peer_complaints,
+	    proc_name(bad), proc_name(bad));
+	a = from->proc < bad ? from->proc : bad;
+	b = from->proc < bad ? bad : from->proc;
+	pr = &pairs[a][b];
+	if (pr->ev == NULL) {
+		pr->a = a;
+		pr->b = b;
+		if ((pr->ev = evtimer_new(env->base, pair_repair_cb,
+		    pr)) == NULL)
+			fatal("pair timer");
+	}
+	if (pr->delay_ms == 0 || (pr->last.tv_sec != 0 &&
+	    ts_ms_since(&pr->last) >= PAIR_QUIET_S * 1000))
+		pr->delay_ms = PAIR_DELAY_MIN_MS;
+	else if (evtimer_pending(pr->ev, NULL))
+		return;		/* one repair is on its way */
+	else if ((pr->delay_ms *= 2) > PAIR_DELAY_MAX_MS)
+		pr->delay_ms = PAIR_DELAY_MAX_MS;
+	clock_gettime(CLOCK_MONOTONIC, &pr->last);
+	pr->gen = pair_gen[a][b];
+	tv.tv_sec = pr->delay_ms / 1000;
+	tv.tv_usec = (pr->delay_ms % 1000) * 1000;
+	evtimer_add(pr->ev, &tv);
+}
+
+/*
+ * What had takes from any child.  imsgev has checked the message
+ * contract (size, sender, strings, ranges) before this is called.
+ */
+static int
+parent_dispatch_child(struct child_proc *c, struct imsg *imsg)
+{
 	struct msg_ping		 ping;
 	struct msg_ready	 ready;
 	struct msg_reconf_done	 done;
-	const char		*name;
+	struct msg_peer		 peer;
+	const char		*name = proc_name(c->proc);
 
-	if (c == NULL)
-		return (-1);
-	name = proc_name(c->proc);
 	switch (imsg->hdr.type) {
 	case IMSG_CHILD_READY:
-		if (imsg_check_size(imsg, sizeof(ready), name) == -1)
-			return (-1);
 		memcpy(&ready, imsg->data, sizeof(ready));
 		if (ready.proc != (uint32_t)c->proc || !ready.caps_ok) {
 			log_warnx("%s: bad ready message", name);
@@ -544,8 +639,6 @@ child_dispatch(struct imsgev *iev, struct imsg *imsg)
 		}
 		return (0);
 	case IMSG_PONG:
-		if (imsg_check_size(imsg, sizeof(ping), name) == -1)
-			return (-1);
 		memcpy(&ping, imsg->data, sizeof(ping));
 		if (ping.seq != c->ping_seq) {
 			log_warnx("%s: pong %llu for ping %llu", name,
@@ -557,87 +650,86 @@ child_dispatch(struct imsgev *iev, struct imsg *imsg)
 		c->pong_seq = ping.seq;
 		return (0);
 	case IMSG_RECONF_DONE:
-		if (imsg_check_size(imsg, sizeof(done), name) == -1)
-			return (-1);
 		memcpy(&done, imsg->data, sizeof(done));
 		if (done.proc != (uint32_t)c->proc) {
 			log_warnx("%s: RECONF_DONE for another process", name);
 			return (-1);
 		}
-		done.reason[sizeof(done.reason) - 1] = '\0';
 		c->generation_done = done.generation;
 		reload_child_done(c->proc, &done);
 		return (0);
-	case IMSG_PEER_BAD: {
-		struct msg_peer		 peer;
-		char			 why[HAD_REASONLEN];
-
-		if (imsg_check_size(imsg, sizeof(peer), name) == -1)
-			return (-1);
+	case IMSG_PEER_BAD:
 		memcpy(&peer, imsg->data, sizeof(peer));
-		if (peer.proc <= PROC_PARENT || peer.proc >= PROC_MAX ||
-		    peer.proc == (uint32_t)c->proc) {
-			log_warnx("%s: bad sibling complaint", name);
+		if (peer.proc == (uint32_t)c->proc) {
+			log_warnx("%s: complaint about itself", name);
 			return (-1);
 		}
-		snprintf(why, sizeof(why), "killed by had: sent invalid "
-		    "messages to %s", name);
-		log_warnx("%s says %s sent it invalid messages; replacing %s",
-		    name, proc_name(peer.proc), proc_name(peer.proc));
-		child_kill(&env->children[peer.proc], why);
+		child_peer_bad(c, peer.proc);
 		return (0);
-	}
-	case IMSG_STATE_REPORT: {
-		struct msg_vrrp_state	 st;
-
-		if (c->proc != PROC_VRRP ||
-		    imsg_check_size(imsg, sizeof(st), name) == -1)
-			return (-1);
-		memcpy(&st, imsg->data, sizeof(st));
-		return (child_state_report(&st));
-	}
-	case IMSG_SCRIPT_RUN: {
-		struct msg_script_run	 run;
-
-		if (imsg_check_size(imsg, sizeof(run), name) == -1)
-			return (-1);
-		memcpy(&run, imsg->data, sizeof(run));
-		return (script_request(c->proc, &run));
-	}
-	case IMSG_NOTIFY: {
-		struct msg_notify	 n;
-
-		if (c->proc != PROC_VRRP ||
-		    imsg_check_size(imsg, sizeof(n), name) == -1)
-			return (-1);
-		memcpy(&n, imsg->data, sizeof(n));
-		return (script_notify(&n));
-	}
-	case IMSG_LVS_NOTIFY: {
-		struct msg_lvs_notify	 ln;
-
-		if (c->proc != PROC_LVS ||
-		    imsg_check_size(imsg, sizeof(ln), name) == -1)
-			return (-1);
-		memcpy(&ln, imsg->data, sizeof(ln));
-		return (script_lvs_notify(&ln));
-	}
 	case IMSG_CTL_TEXT:
 	case IMSG_CTL_END:
-	case IMSG_CTL_PROC:
 	case IMSG_CTL_VRRP:
 	case IMSG_CTL_LVS:
 	case IMSG_CTL_CHECK:
-		/* Answers for an hactl client: passed on as they are. */
-		if (imsg_check_nofd(imsg, name) == -1)
-			return (-1);
-		control_reply(imsg->hdr.peerid, imsg->hdr.type, imsg->data,
-		    imsg->datalen);
-		return (0);
+		/* SIGUSR1/SIGUSR2 dumps: had itself asked (dump.c). */
+		if (imsg->hdr.peerid == HAD_DUMP_PEERID)
+			return (dump_reply(c->proc, imsg->hdr.type, imsg->data,
+			    imsg->datalen));
+		/* Only for a client that awaits this child's answer. */
+		return (control_child_reply(c->proc, imsg));
 	default:
 		log_warnx("%s: unexpected message type %u", name,
 		    imsg->hdr.type);
 		return (-1);
+	}
+}
+
+static int
+parent_dispatch_vrrpd(struct imsgev *iev, struct imsg *imsg)
+{
+	struct child_proc	*c = iev->arg;
+	struct msg_vrrp_state	 st;
+	struct msg_notify	 n;
+
+	switch (imsg->hdr.type) {
+	case IMSG_STATE_REPORT:
+		memcpy(&st, imsg->data, sizeof(st));
+		return (child_state_report(&st));
+	case IMSG_NOTIFY:
+		memcpy(&n, imsg->data, sizeof(n));
+		return (script_notify(&n));
+	default:
+		return (parent_dispatch_child(c, imsg));
+	}
+}
+
+static int
+parent_dispatch_lvsd(struct imsgev *iev, struct imsg *imsg)
+{
+	struct child_proc	*c = iev->arg;
+	struct msg_lvs_notify	 ln;
+
+	switch (imsg->hdr.type) {
+	case IMSG_LVS_NOTIFY:
+		memcpy(&ln, imsg->data, sizeof(ln));
+		return (script_lvs_notify(&ln));
+	default:
+		return (parent_dispatch_child(c, imsg));
+	}
+}
+
+static int
+parent_dispatch_checkd(struct imsgev *iev, struct imsg *imsg)
+{
+	struct child_proc	*c = iev->arg;
+	struct msg_script_run	 run;
+
+	switch (imsg->hdr.type) {
+	case IMSG_SCRIPT_RUN:
+		memcpy(&run, imsg->data, sizeof(run));
+		return (script_request(c->proc, &run));
+	default:
+		return (parent_dispatch_child(c, imsg));
 	}
 }
 
@@ -715,6 +807,7 @@ child_fill_ctl(enum had_proc p, struct msg_ctl_proc *row)
 		pid = c->running ? c->pid : 0;
 		row->state = c->running;
 		row->restarts = c->restarts;
+		row->peer_complaints = c->peer_complaints;
 		strlcpy(row->last_exit, c->last_exit, sizeof(row->last_exit));
 		if (c->running) {
 			row->started = c->started_wall;

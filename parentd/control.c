@@ -2,8 +2,11 @@
  * The control socket: hactl connects, sends one request at a time, and
  * gets rows and an END back.  had answers `show procs` itself, forwards
  * the other show requests to the child that knows (peer id = client id)
- * and passes the answers back.  Only root and members of group _had get
- * in; anything malformed closes the connection.
+ * and passes the answers back, from that child only and only until its
+ * END.  Only root and members of group _had get in; members may look,
+ * only root may change (MSGC_ROOT in the message contract).  Each
+ * client's output queue is bounded, and so is their sum; anything
+ * malformed closes the connection.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -23,13 +26,62 @@
 
 #include "had.h"
 #include "log.h"
+#include "msg_contract.h"
 
 static void	control_accept(int, short, void *);
 static int	control_dispatch(struct imsgev *, struct imsg *);
+static int	control_request(struct ctl_conn *, struct imsg *);
 static void	control_closed(struct imsgev *, const char *);
 static void	control_error(struct imsgev *, const char *);
 
 static uint32_t	 ctl_next_id = 1;
+
+/*
+ * Requests forwarded to a child whose client has gone: the answer may
+ * still come and is dropped.  Bounded; a child that leaves this many
+ * unanswered gets no more requests until it answers.
+ */
+#define CTL_ORPHANS_MAX		256
+static uint32_t	 ctl_orphans[PROC_MAX][CTL_ORPHANS_MAX];
+static int	 ctl_norphans[PROC_MAX];
+static size_t	 ctl_qbytes;	/* queued to all clients */
+
+/*
+ * The socket's directory must be root's and writable by nobody else:
+ * then nobody but root can put anything at the socket's path between
+ * our bind() and chown() below, so changing it by path is safe (a unix
+ * socket has no descriptor for its file: fchown() on the socket does
+ * not reach the inode bind() creates).
+ */
+static int
+control_check_dir(const char *path)
+{
+	struct stat	 st;
+	char		 dir[HAD_PATHLEN], *slash;
+
+	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir))
+		return (-1);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strlcpy(dir, ".", sizeof(dir));
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (lstat(dir, &st) == -1) {
+		log_warn("control socket directory %s", dir);
+		return (-1);
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		log_warnx("control socket directory %s must be a directory "
+		    "owned by root and writable only by root (it is %s%04o "
+		    "uid %u)", dir, S_ISDIR(st.st_mode) ? "" : "not a "
+		    "directory, ", (unsigned)(st.st_mode & 07777),
+		    (unsigned)st.st_uid);
+		return (-1);
+	}
+	return (0);
+}
 
 int
 control_init(void)
@@ -46,6 +98,8 @@ control_init(void)
 		log_warnx("control socket path %s is too long", env->sockpath);
 		return (-1);
 	}
+	if (control_check_dir(env->sockpath) == -1)
+		return (-1);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1) {
 		log_warn("control socket");
@@ -62,6 +116,7 @@ control_init(void)
 		close(fd);
 		return (-1);
 	}
+	/* Born 0660: never a moment with more. */
 	old_umask = umask(S_IXUSR | S_IXGRP | S_IRWXO);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		log_warn("bind %s", env->sockpath);
@@ -70,9 +125,8 @@ control_init(void)
 		return (-1);
 	}
 	umask(old_umask);
-	if (chown(env->sockpath, 0, env->had_gid) == -1 ||
-	    chmod(env->sockpath, 0660) == -1) {
-		log_warn("permissions of %s", env->sockpath);
+	if (chown(env->sockpath, 0, env->had_gid) == -1) {
+		log_warn("owner of %s", env->sockpath);
 		close(fd);
 		unlink(env->sockpath);
 		return (-1);
@@ -141,10 +195,8 @@ control_refuse(int fd, const char *why)
 static void
 control_accept(int lfd, short ev, void *arg)
 {
-	struct ctl_conn	*cc;
 	struct ucred	 cred;
 	socklen_t	 len = sizeof(cred);
-	char		 name[32];
 	int		 fd;
 
 	if ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) ==
@@ -166,28 +218,40 @@ control_accept(int lfd, short ev, void *arg)
 		return;
 	}
 	if (env->nctl >= CTL_MAX_CLIENTS) {
-		log_warnx("control: too many clients");
+		log_warnx("control: uid %u refused: too many clients (%d)",
+		    (unsigned)cred.uid, CTL_MAX_CLIENTS);
 		control_refuse(fd, "too many clients");
 		return;
 	}
-	if ((cc = calloc(1, sizeof(*cc))) == NULL) {
+	if (control_add(fd, cred.uid) == NULL)
 		close(fd);
-		return;
-	}
+}
+
+/* A client let in: its channel, checked against the contract. */
+struct ctl_conn *
+control_add(int fd, uid_t uid)
+{
+	struct ctl_conn	*cc;
+	char		 name[32];
+
+	if ((cc = calloc(1, sizeof(*cc))) == NULL)
+		return (NULL);
 	cc->id = ctl_next_id++;
 	if (ctl_next_id == 0)
 		ctl_next_id = 1;
-	cc->uid = cred.uid;
+	cc->uid = uid;
+	cc->owner = -1;
 	snprintf(name, sizeof(name), "control client %u", cc->id);
-	if (imsgev_init(&cc->iev, env->base, fd, name, control_dispatch,
-	    control_closed, cc) == -1) {
-		close(fd);
+	if (imsgev_init(&cc->iev, env->base, fd, name, PROC_PARENT,
+	    MSG_PEER_CTL, control_dispatch, control_closed, cc) == -1) {
 		free(cc);
-		return;
+		return (NULL);
 	}
+	cc->iev.ibuf.wqtotal = &ctl_qbytes;
 	cc->iev.on_error = control_error;
 	TAILQ_INSERT_TAIL(&env->ctl_conns, cc, entry);
 	env->nctl++;
+	return (cc);
 }
 
 static struct ctl_conn *
@@ -215,27 +279,162 @@ control_error(struct imsgev *iev, const char *why)
 }
 
 static void
-control_closed(struct imsgev *iev, const char *why)
+control_orphan_add(enum had_proc p, uint32_t id)
 {
-	struct ctl_conn	*cc = iev->arg;
+	if (ctl_norphans[p] < CTL_ORPHANS_MAX)
+		ctl_orphans[p][ctl_norphans[p]++] = id;
+}
 
-	if (strcmp(why, "EOF") != 0)
-		log_warnx("control client %u: %s", cc->id, why);
+/* 1 if `id' was forwarded to p and its client left: drop the answer. */
+static int
+control_orphan(enum had_proc p, uint32_t id, int end)
+{
+	int	 i;
+
+	for (i = 0; i < ctl_norphans[p]; i++)
+		if (ctl_orphans[p][i] == id) {
+			if (end)
+				ctl_orphans[p][i] =
+				    ctl_orphans[p][--ctl_norphans[p]];
+			return (1);
+		}
+	return (0);
+}
+
+/* Forget a client; a child's answer still owed to it is dropped. */
+static void
+control_forget(struct ctl_conn *cc)
+{
+	if (cc->waiting && cc->owner > PROC_PARENT && cc->owner < PROC_MAX)
+		control_orphan_add(cc->owner, cc->id);
 	TAILQ_REMOVE(&env->ctl_conns, cc, entry);
 	env->nctl--;
 	free(cc);
 }
 
+static void
+control_closed(struct imsgev *iev, const char *why)
+{
+	struct ctl_conn	*cc = iev->arg;
+
+	if (strcmp(why, "EOF") != 0 && !cc->closing)
+		log_warnx("control client %u: %s", cc->id, why);
+	control_forget(cc);
+}
+
+/*
+ * Drop a client that does not read what it asked for.  Within its own
+ * dispatch the channel is closed when that returns (imsgev still uses
+ * it); from anywhere else, at once.
+ */
+static void
+control_drop(struct ctl_conn *cc, const char *why)
+{
+	if (cc->closing)
+		return;
+	cc->closing = 1;
+	log_warnx("control client %u (uid %u): %s; dropping it", cc->id,
+	    (unsigned)cc->uid, why);
+	if (cc->dispatching)
+		return;
+	imsgev_close(&cc->iev);
+	control_forget(cc);
+}
+
+/* The client with the longest queue: the first to go when all is full. */
+static struct ctl_conn *
+control_hog(void)
+{
+	struct ctl_conn	*cc, *hog = NULL;
+
+	TAILQ_FOREACH(cc, &env->ctl_conns, entry)
+		if (!cc->closing && (hog == NULL ||
+		    cc->iev.ibuf.wqbytes > hog->iev.ibuf.wqbytes))
+			hog = cc;
+	return (hog);
+}
+
+static void
+control_queue(struct ctl_conn *cc, uint32_t type, const void *data,
+    size_t len)
+{
+	struct ctl_conn	*hog;
+	char		 why[96];
+
+	if (cc->iev.ibuf.wqbytes + len > CTL_QUEUE_MAX) {
+		snprintf(why, sizeof(why), "more than %d bytes of answers "
+		    "unread", CTL_QUEUE_MAX);
+		control_drop(cc, why);
+		return;
+	}
+	while (ctl_qbytes + len > CTL_QUEUE_TOTAL &&
+	    (hog = control_hog()) != NULL) {
+		snprintf(why, sizeof(why), "answers to all clients over "
+		    "%d bytes, its %zu the most", CTL_QUEUE_TOTAL,
+		    hog->iev.ibuf.wqbytes);
+		control_drop(hog, why);
+		if (hog == cc)
+			return;
+	}
+	imsgev_compose(&cc->iev, type, 0, -1, data, len);
+}
+
+/* had's own answers (show procs, reload, log). */
 void
 control_reply(uint32_t id, uint32_t type, const void *data, size_t len)
 {
 	struct ctl_conn	*cc;
 
-	if (id == 0 || (cc = control_by_id(id)) == NULL)
+	if (id == 0 || (cc = control_by_id(id)) == NULL || cc->closing)
 		return;		/* the client went away */
-	if (type == IMSG_CTL_END)
+	if (type == IMSG_CTL_END) {
 		cc->waiting = 0;
-	imsgev_compose(&cc->iev, type, 0, -1, data, len);
+		cc->owner = -1;
+	}
+	control_queue(cc, type, data, len);
+}
+
+/*
+ * An answer from child p: only for a client that awaits one from p,
+ * until its END.  Anything else is a violation by p (-1: had closes the
+ * channel and restarts p), such as text made up for another session.
+ */
+int
+control_child_reply(enum had_proc p, struct imsg *imsg)
+{
+	struct ctl_conn	*cc;
+	uint32_t	 id = imsg->hdr.peerid;
+	int		 end = imsg->hdr.type == IMSG_CTL_END;
+
+	cc = id != 0 ? control_by_id(id) : NULL;
+	if (cc == NULL || !cc->waiting || cc->owner != (int)p) {
+		if (control_orphan(p, id, end))
+			return (0);	/* its client left */
+		log_warnx("%s: answer (%s) for control client %u, which "
+		    "awaits none from %s", proc_name(p),
+		    msg_type_name(imsg->hdr.type), id, proc_name(p));
+		return (-1);
+	}
+	if (end) {
+		cc->waiting = 0;
+		cc->owner = -1;
+	}
+	if (!cc->closing)
+		control_queue(cc, imsg->hdr.type, imsg->data, imsg->datalen);
+	return (0);
+}
+
+/* Child p is gone: the clients waiting for it get an error now. */
+void
+control_child_gone(enum had_proc p)
+{
+	struct ctl_conn	*cc, *next;
+
+	ctl_norphans[p] = 0;
+	TAILQ_FOREACH_SAFE(cc, &env->ctl_conns, entry, next)
+		if (cc->waiting && cc->owner == (int)p)
+			control_end(cc->id, 1, "%s exited before it "
+			    "answered", proc_name(p));
 }
 
 void
@@ -284,21 +483,47 @@ control_set_verbose(int verbose)
 static int
 control_dispatch(struct imsgev *iev, struct imsg *imsg)
 {
-	struct ctl_conn		*cc = iev->arg;
-	struct msg_ctl_req	 req;
-	struct msg_ctl_proc	 row;
-	enum had_proc		 p;
+	struct ctl_conn	*cc = iev->arg;
+	int		 r;
 
-	if (imsg_check_size(imsg, sizeof(req), iev->name) == -1)
-		return (-1);
 	if (cc->waiting) {
 		log_warnx("control client %u: request while another is "
 		    "being answered", cc->id);
 		return (-1);
 	}
+	cc->dispatching = 1;
+	r = control_request(cc, imsg);
+	cc->dispatching = 0;
+	/* Dropped meanwhile (its queue is full): close it now. */
+	if (cc->closing)
+		return (-1);
+	return (r);
+}
+
+/* The contract has checked size, strings and ranges, and who may ask. */
+static int
+control_request(struct ctl_conn *cc, struct imsg *imsg)
+{
+	const struct msg_contract	*mc;
+	struct msg_ctl_req		 req;
+	struct msg_ctl_proc		 row;
+	enum had_proc			 p;
+
 	memcpy(&req, imsg->data, sizeof(req));
-	req.name[sizeof(req.name) - 1] = '\0';
 	cc->waiting = 1;
+	cc->owner = PROC_PARENT;
+	mc = msg_contract_find(imsg->hdr.type);
+	if (mc != NULL && (mc->flags & MSGC_ROOT) && cc->uid != 0) {
+		log_warnx("control client %u: uid %u may not %s: only root "
+		    "may change had's state", cc->id, (unsigned)cc->uid,
+		    imsg->hdr.type == IMSG_CTL_RELOAD ? "reload" :
+		    "change the log level");
+		control_end(cc->id, 1, "permission denied: only root may "
+		    "%s (group %s may only look)",
+		    imsg->hdr.type == IMSG_CTL_RELOAD ? "reload" :
+		    "change the log level", env->user);
+		return (0);
+	}
 
 	switch (imsg->hdr.type) {
 	case IMSG_CTL_SHOW_PROCS:
@@ -314,23 +539,21 @@ control_dispatch(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_CTL_SHOW_CHECKS:
 		p = imsg->hdr.type == IMSG_CTL_SHOW_VRRP ? PROC_VRRP :
 		    imsg->hdr.type == IMSG_CTL_SHOW_LVS ? PROC_LVS : PROC_CHECK;
+		if (ctl_norphans[p] >= CTL_ORPHANS_MAX) {
+			control_end(cc->id, 1, "%s leaves %d requests "
+			    "unanswered", proc_name(p), CTL_ORPHANS_MAX);
+			return (0);
+		}
+		cc->owner = p;
 		if (child_compose(p, imsg->hdr.type, cc->id, -1, &req,
 		    sizeof(req)) == -1)
 			control_end(cc->id, 1, "%s is not running (being "
 			    "restarted)", proc_name(p));
 		return (0);
 	case IMSG_CTL_RELOAD:
-		if (req.arg > CTL_RELOAD_CHECK) {
-			control_end(cc->id, 1, "unknown reload target");
-			return (0);
-		}
 		reload_request(cc->id, req.arg);
 		return (0);
 	case IMSG_CTL_LOG:
-		if (req.arg > 1) {
-			control_end(cc->id, 1, "unknown log level");
-			return (0);
-		}
 		control_set_verbose(req.arg);
 		control_end(cc->id, 0, "log level %s",
 		    req.arg ? "verbose" : "brief");

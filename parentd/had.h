@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 
+#include <limits.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -26,6 +27,8 @@
 #define RESPAWN_STABLE_S	10	/* up this long resets the backoff */
 #define SHUTDOWN_GRACE_MS	3000
 #define CTL_MAX_CLIENTS		512
+#define CTL_QUEUE_MAX		(1024 * 1024)	/* bytes unread, a client */
+#define CTL_QUEUE_TOTAL		(32 * 1024 * 1024)	/* all clients */
 #define RECONF_TIMEOUT_MS	10000
 
 struct child_proc {
@@ -47,6 +50,7 @@ struct child_proc {
 	int			 ping_pending;
 	uint64_t		 generation;	/* config sent */
 	uint64_t		 generation_done;
+	unsigned		 peer_complaints;	/* IMSG_PEER_BAD */
 };
 
 struct ctl_conn {
@@ -55,7 +59,9 @@ struct ctl_conn {
 	struct imsgev		 iev;
 	uid_t			 uid;
 	int			 waiting;	/* answers still to come */
-	int			 closing;
+	int			 owner;		/* from whom: had_proc, -1 */
+	int			 dispatching;	/* in its own dispatch */
+	int			 closing;	/* dropped */
 };
 TAILQ_HEAD(ctl_conns, ctl_conn);
 
@@ -80,6 +86,7 @@ struct had_env {
 	struct ctl_conns	 ctl_conns;
 	int			 nctl;
 	int			 ctl_fd;
+	int			 pid_fd;	/* locked for our life */
 	gid_t			 had_gid;
 	struct event		*ctl_ev;
 	struct event		*ping_ev;
@@ -103,9 +110,17 @@ void	 child_send_config(enum had_proc);
 int	 child_is_up(enum had_proc);
 
 /* control.c */
+/* dump.c: SIGUSR1 and SIGUSR2; the rows come back under peer id 0. */
+#define HAD_DUMP_PEERID	0
+void	 dump_request(int);
+int	 dump_reply(enum had_proc, uint32_t, const void *, size_t);
+
 int	 control_init(void);
 void	 control_cleanup(void);
+struct ctl_conn *control_add(int, uid_t);
 void	 control_reply(uint32_t, uint32_t, const void *, size_t);
+int	 control_child_reply(enum had_proc, struct imsg *);
+void	 control_child_gone(enum had_proc);
 void	 control_end(uint32_t, int, const char *, ...)
 	    __attribute__((__format__(printf, 3, 4)));
 void	 control_text(uint32_t, int, const char *, ...)
@@ -118,7 +133,22 @@ void	 reload_child_done(enum had_proc, const struct msg_reconf_done *);
 void	 reload_child_gone(enum had_proc);
 
 /* script_security.c */
-int	 script_security_check(const char *, char *, size_t);
+/* Where a program named without a slash is looked for; scripts' PATH. */
+#define SCRIPT_PATH	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:" \
+			"/sbin:/bin"
+#define SCRIPT_MAXARGS	64		/* words of a command */
+
+struct script_file {
+	int		 fd;		/* open for reading, close-on-exec */
+	dev_t		 dev;
+	ino_t		 ino;
+	int		 script;	/* starts with #! */
+	char		 path[PATH_MAX];	/* resolved, no symlink */
+};
+int	 script_split(const char *, char *, size_t, char **, int, char *,
+	    size_t);
+int	 script_resolve(const char *, int, uid_t, struct script_file *, char *,
+	    size_t);
 
 /* script.c */
 struct msg_script_run;

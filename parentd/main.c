@@ -2,6 +2,7 @@
  * had: the privileged parent of the had suite.
  */
 #include <sys/types.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -71,19 +72,55 @@ had_check_config(void)
 	return (0);
 }
 
+/*
+ * The pid file, opened without following a link and locked for the life
+ * of had (flock: the lock goes with the descriptor through daemon()'s
+ * fork).  A second had with the same file stops here, before it touches
+ * the first one's control socket or pid file.
+ */
+static void
+had_pidfile_lock(void)
+{
+	struct stat	 st;
+	char		 buf[32];
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(env->pidfile, O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) == -1)
+		fatal("pid file %s", env->pidfile);
+	if (fstat(fd, &st) == -1)
+		fatal("pid file %s", env->pidfile);
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0)
+		fatalx("pid file %s is not a regular file owned by root",
+		    env->pidfile);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK)
+			fatal("locking pid file %s", env->pidfile);
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		if (!env->debug)	/* else the log goes there */
+			fprintf(stderr, "had: already running as pid %s (pid "
+			    "file %s is locked)\n", buf[0] != '\0' ? buf : "?",
+			    env->pidfile);
+		fatalx("already running as pid %s (pid file %s is locked)",
+		    buf[0] != '\0' ? buf : "?", env->pidfile);
+	}
+	env->pid_fd = fd;
+}
+
+/* Once we are the daemon: our pid, in the file we hold locked. */
 static void
 had_pidfile(void)
 {
 	char	 buf[32];
-	int	 fd;
+	int	 len;
 
-	if ((fd = open(env->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1)
-		fatal("pidfile %s", env->pidfile);
-	snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf))
-		fatal("pidfile %s", env->pidfile);
-	close(fd);
+	len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(env->pid_fd, 0) == -1 ||
+	    pwrite(env->pid_fd, buf, len, 0) != len)
+		fatal("pid file %s", env->pidfile);
 }
 
 /* The chroot directory of the children: empty, root's, not writable. */
@@ -160,6 +197,11 @@ had_sig(int sig, short ev, void *arg)
 		log_info("SIGHUP: reloading %s", env->conffile);
 		reload_request(0, CTL_RELOAD_ALL);
 		break;
+	case SIGUSR1:
+	case SIGUSR2:
+		if (!env->shutting_down)
+			dump_request(sig == SIGUSR2);
+		break;
 	case SIGCHLD:
 		children_reap();
 		if (env->shutting_down && children_all_gone())
@@ -180,8 +222,9 @@ int
 main(int argc, char *argv[])
 {
 	struct passwd	*pw;
-	struct event	*ev_sig[4];
-	int		 sigs[4] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
+	struct event	*ev_sig[6];
+	int		 sigs[6] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGUSR1,
+			    SIGUSR2 };
 	struct conf_opts opts;
 	int		 ch, checkonly = 0, compat = 0, i;
 
@@ -192,6 +235,7 @@ main(int argc, char *argv[])
 	env->libexec = LIBEXECDIR;
 	env->user = HAD_USER;
 	env->ctl_fd = -1;
+	env->pid_fd = -1;
 
 	while ((ch = getopt_long(argc, argv, "C:df:i:np:s:u:vX:", longopts,
 	    NULL)) != -1) {
@@ -256,6 +300,7 @@ main(int argc, char *argv[])
 		fatalx("user %s does not exist (scripts/setup-deps.sh or the "
 		    "package creates it)", env->user);
 	env->had_gid = pw->pw_gid;
+	had_pidfile_lock();
 	had_chroot_dir();
 
 	if (reload_load_initial() == -1)
@@ -271,15 +316,15 @@ main(int argc, char *argv[])
 	if ((env->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	signal(SIGPIPE, SIG_IGN);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 6; i++) {
 		ev_sig[i] = evsignal_new(env->base, sigs[i], had_sig, NULL);
 		if (ev_sig[i] == NULL || evsignal_add(ev_sig[i], NULL) == -1)
 			fatalx("signal events");
 	}
 
+	had_pidfile();
 	if (control_init() == -1)
 		exit(1);
-	had_pidfile();
 	children_init();
 	children_start();
 	log_info("started (config %s, socket %s)", env->conffile,

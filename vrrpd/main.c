@@ -11,10 +11,14 @@ static const struct child_ops vrrp_ops = {
 	.proc = PROC_VRRP,
 	.init = vrrpd_init,
 	.dispatch_parent = vrrpd_dispatch_parent,
-	.dispatch_peer = vrrpd_dispatch_peer,
+	.dispatch_peer = {
+		[PROC_LVS] = vrrpd_dispatch_lvsd,
+		[PROC_CHECK] = vrrpd_dispatch_checkd,
+	},
 	.peer_up = vrrpd_peer_up,
 	.reconf = vrrpd_reconf,
 	.ctl = vrrpd_ctl,
+	.stop = vrrpd_stop,
 	.shutdown = vrrpd_shutdown,
 };
 

@@ -514,18 +514,31 @@ vrrp_sm_set_weight(struct vrrp_sm *sm, uint64_t now, int weight,
  * A respawned vrrpd resumes as Master when it was Master before (had
  * kept the report): RFC 5798 6.4.2 "become Master" without waiting for
  * Master_Down_Timer, so that the VIPs stay where they are.  Only from
- * Backup or Initialize, never out of Fault.
+ * Backup or Initialize, never out of Fault.  had sends the resume before
+ * the configuration, so an instance resumes out of Initialize without
+ * ever having been Backup.
  */
 void
 vrrp_sm_resume_master(struct vrrp_sm *sm, uint64_t now, const char *why,
     struct vrrp_actions *act)
 {
+	struct vrrp_sm_stats	 saved = sm->stats;
+	int			 fresh = sm->state == VRRP_STATE_INIT;
+
 	act_begin(sm, act);
-	if (!sm->fault && (sm->state == VRRP_STATE_BACKUP ||
-	    sm->state == VRRP_STATE_INIT)) {
-		if (sm->state == VRRP_STATE_INIT)
+	if (!sm->fault && (sm->state == VRRP_STATE_BACKUP || fresh)) {
+		if (fresh)
 			sm->started = now;
 		become_master(sm, now, act, why != NULL ? why : "resumed");
+	}
+	/*
+	 * Straight out of Initialize the predecessor's Master goes on:
+	 * no transition to count or to notify.
+	 */
+	if (fresh && act->transition) {
+		sm->stats.transitions = saved.transitions;
+		sm->stats.became_master = saved.became_master;
+		act->resumed = 1;
 	}
 	act_end(sm, act);
 }

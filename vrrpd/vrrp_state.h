@@ -46,6 +46,7 @@ struct vrrp_sm_config {
 struct vrrp_actions {
 	unsigned int		flags;		/* VRRP_ACT_* */
 	int			transition;	/* state changed */
+	int			resumed;	/* a respawn's, not counted */
 	enum vrrp_state		old_state;
 	enum vrrp_state		new_state;
 	uint8_t			priority;	/* for SEND_ADVERT */

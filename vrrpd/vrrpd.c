@@ -7,6 +7,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/tree.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -22,6 +23,7 @@
 #include "conf.h"
 #include "imsg.h"
 #include "log.h"
+#include "proc.h"
 #include "vrrpd.h"
 
 #define RETRY_USEC	1000000ULL	/* missing interfaces, sources */
@@ -34,18 +36,45 @@ struct link_state {
 };
 TAILQ_HEAD(link_list, link_state);
 
+/*
+ * The configured vrrp_scripts by name, with what checkd last said of
+ * each: only these names are taken from checkd, in O(log n).
+ */
 struct script_state {
-	TAILQ_ENTRY(script_state) entry;
+	RB_ENTRY(script_state)	 entry;
 	char			 name[HAD_NAMELEN];
-	int			 up;
+	int			 up;		/* -1: not heard of yet */
+	const struct vrrp_script_conf *sc;
 };
-TAILQ_HEAD(script_list, script_state);
+RB_HEAD(script_tree, script_state);
+
+#define TRACK_UNKNOWN_LOG_S	10	/* unknown names: one line per */
 
 static struct vrrpd_env	 vrrpd_env;
 struct vrrpd_env	*venv = &vrrpd_env;
 
 static struct link_list		links = TAILQ_HEAD_INITIALIZER(links);
-static struct script_list	scripts = TAILQ_HEAD_INITIALIZER(scripts);
+static struct script_tree	scripts = RB_INITIALIZER(&scripts);
+
+static int
+script_cmp(const struct script_state *a, const struct script_state *b)
+{
+	return (strcmp(a->name, b->name));
+}
+#ifndef __unused
+#define __unused	__attribute__((__unused__))	/* for sys/tree.h */
+#endif
+RB_GENERATE_STATIC(script_tree, script_state, entry, script_cmp)
+
+static struct script_state *
+script_find(const char *name)
+{
+	struct script_state	 key;
+
+	if (strlcpy(key.name, name, sizeof(key.name)) >= sizeof(key.name))
+		return (NULL);
+	return (RB_FIND(script_tree, &scripts, &key));
+}
 
 static void	inst_apply(struct vrrp_inst *, struct vrrp_actions *);
 static void	inst_timer(int, short, void *);
@@ -309,6 +338,66 @@ inst_attach(struct vrrp_inst *inst)
 	return (0);
 }
 
+/*
+ * What a respawned vrrpd resumes: had sends it before the configuration,
+ * it is taken when the instance starts.  Master state, and the AH
+ * sequence counter of any state.
+ */
+#define RESUME_MAX	4096
+static struct msg_vrrp_state	*resumes;
+static size_t			 nresumes;
+
+static void
+resume_keep(const struct msg_vrrp_state *s)
+{
+	if (s->state != VRRP_STATE_MASTER && s->ah_seq == 0)
+		return;
+	if (nresumes >= RESUME_MAX) {
+		log_warnx("%s: too many instances to resume", s->instance);
+		return;
+	}
+	if (resumes == NULL &&
+	    (resumes = calloc(RESUME_MAX, sizeof(*resumes))) == NULL)
+		fatal("resume table");
+	resumes[nresumes++] = *s;
+}
+
+/* Above every AH sequence number the predecessor used. */
+static void
+resume_ah_seq(struct vrrp_inst *inst, uint32_t seq)
+{
+	if (seq > inst->ah_seq) {
+		inst->ah_seq = seq;
+		inst->ah_mark = seq;
+	}
+}
+
+/* Returns 1 if the instance resumes as Master. */
+static int
+resume_take(struct vrrp_inst *inst)
+{
+	size_t	 i;
+	int	 master;
+
+	for (i = 0; i < nresumes; i++)
+		if (strcmp(resumes[i].instance, inst->name) == 0) {
+			resume_ah_seq(inst, resumes[i].ah_seq);
+			master = resumes[i].state == VRRP_STATE_MASTER;
+			resumes[i].instance[0] = '\0';
+			return (master);
+		}
+	return (0);
+}
+
+/* After the first configuration nothing is left to resume. */
+static void
+resume_done(void)
+{
+	free(resumes);
+	resumes = NULL;
+	nresumes = 0;
+}
+
 static void
 inst_start(struct vrrp_inst *inst)
 {
@@ -322,6 +411,14 @@ inst_start(struct vrrp_inst *inst)
 	inst_track_eval(inst);
 	if (inst->own_fault)
 		vrrp_sm_set_fault(&inst->sm, now, 1, inst->own_reason, &act);
+	if (resume_take(inst)) {
+		vrrp_sm_resume_master(&inst->sm, now,
+		    "resumed as MASTER after a restart", &act);
+		if (act.transition) {
+			inst_apply(inst, &act);
+			return;
+		}
+	}
 	vrrp_sm_startup(&inst->sm, now, &act);
 	if (act.transition && act.new_state == VRRP_STATE_FAULT)
 		snprintf(act.reason, sizeof(act.reason), "startup: %s",
@@ -498,12 +595,59 @@ inst_apply(struct vrrp_inst *inst, struct vrrp_actions *act)
 		log_info("%s vrid %u: %s -> %s: %s", inst->name,
 		    inst->ci->c.vrid, vrrp_state_name(act->old_state),
 		    vrrp_state_name(act->new_state), act->reason);
-		report_state(inst, 1);
+		/* A resume goes on where the predecessor notified. */
+		report_state(inst, !act->resumed);
 	}
 	inst_arm(inst, act->timer_at);
 	if (act->transition && act->old_state == VRRP_STATE_MASTER &&
 	    act->new_state == VRRP_STATE_BACKUP)
 		group_follow_backup(inst);
+}
+
+/*
+ * Make before break on had's order to stop: a Master sends priority 0
+ * and keeps its VIPs (and lvsd its IPVS forwarding) until it hears the
+ * new Master's advert, or Master_Down_Interval passes (at most
+ * HAD_HANDOVER_MAX_MS); only then does vrrpd_shutdown() let them go.
+ * Clients never find the address on neither box.
+ */
+static int	 handing_over;
+
+int
+vrrpd_stop(void)
+{
+	struct vrrp_inst	*inst;
+	uint64_t		 now = vrrpd_now(), wait;
+
+	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		if (inst->sm.state != VRRP_STATE_MASTER)
+			continue;
+		vrrp_arp_stop(inst);
+		vrrp_net_send(inst, VRRP_PRIO_STOP);
+		inst->sm.stats.adverts_sent++;
+		inst->sm.stats.prio0_sent++;
+		wait = vrrp_sm_master_down_interval(&inst->sm);
+		if (wait > HAD_HANDOVER_MAX_MS * 1000ULL)
+			wait = HAD_HANDOVER_MAX_MS * 1000ULL;
+		inst->handover = 1;
+		inst_arm(inst, now + wait);
+		handing_over++;
+		log_info("%s vrid %u: priority 0 sent; VIPs held until a new "
+		    "master is heard, %llu ms at most", inst->name,
+		    inst->ci->c.vrid, (unsigned long long)wait / 1000);
+	}
+	return (handing_over > 0);
+}
+
+static void
+handover_done(struct vrrp_inst *inst, const char *why)
+{
+	inst->handover = 0;
+	evtimer_del(inst->timer);
+	log_info("%s vrid %u: %s; VIPs go", inst->name, inst->ci->c.vrid,
+	    why);
+	if (--handing_over == 0)
+		child_stop_done();
 }
 
 static void
@@ -512,6 +656,10 @@ inst_timer(int fd, short ev, void *arg)
 	struct vrrp_inst	*inst = arg;
 	struct vrrp_actions	 act;
 
+	if (inst->handover) {
+		handover_done(inst, "no new master heard");
+		return;
+	}
 	vrrp_sm_timer(&inst->sm, vrrpd_now(), &act);
 	inst_apply(inst, &act);
 }
@@ -521,6 +669,12 @@ vrrpd_advert_in(struct vrrp_inst *inst, const struct vrrp_advert *adv)
 {
 	struct vrrp_actions	act;
 
+	if (inst->handover) {
+		/* Our own adverts stopped: nothing takes the VIPs back. */
+		if (adv->priority > 0)
+			handover_done(inst, "new master heard");
+		return;
+	}
 	vrrp_sm_advert(&inst->sm, vrrpd_now(), adv, &act);
 	inst_apply(inst, &act);
 }
@@ -588,25 +742,54 @@ link_down(const char *ifname)
 static const struct vrrp_script_conf *
 script_conf(const char *name)
 {
-	struct conf_script	*s;
+	struct script_state	*s = script_find(name);
 
-	if (child->conf == NULL)
-		return (NULL);
-	TAILQ_FOREACH(s, &child->conf->scripts, entry)
-		if (strcmp(s->c.name, name) == 0)
-			return (&s->c);
-	return (NULL);
+	return (s != NULL ? s->sc : NULL);
 }
 
 static int
 script_up(const struct vrrp_script_conf *sc)
 {
-	struct script_state	*s;
+	struct script_state	*s = script_find(sc->name);
 
-	TAILQ_FOREACH(s, &scripts, entry)
-		if (strcmp(s->name, sc->name) == 0)
-			return (s->up);
-	return (!sc->init_fail);
+	if (s == NULL || s->up == -1)
+		return (!sc->init_fail);
+	return (s->up);
+}
+
+/*
+ * The tree follows the configuration: states of scripts kept, of removed
+ * ones dropped.  Returns how many scripts are new, whose state checkd
+ * must send again (it may have sent it before we knew the name).
+ */
+static int
+scripts_reconf(struct had_conf *conf)
+{
+	struct script_tree	 fresh = RB_INITIALIZER(&fresh);
+	struct script_state	*s, *next;
+	struct conf_script	*cs;
+	int			 added = 0;
+
+	TAILQ_FOREACH(cs, &conf->scripts, entry) {
+		if ((s = script_find(cs->c.name)) != NULL)
+			RB_REMOVE(script_tree, &scripts, s);
+		else {
+			if ((s = calloc(1, sizeof(*s))) == NULL)
+				fatal("calloc");
+			strlcpy(s->name, cs->c.name, sizeof(s->name));
+			s->up = -1;
+			added++;
+		}
+		s->sc = &cs->c;
+		if (RB_INSERT(script_tree, &fresh, s) != NULL)
+			free(s);	/* the parser refuses duplicates */
+	}
+	RB_FOREACH_SAFE(s, script_tree, &scripts, next) {
+		RB_REMOVE(script_tree, &scripts, s);
+		free(s);
+	}
+	scripts = fresh;
+	return (added);
 }
 
 /*
@@ -919,6 +1102,8 @@ vrrpd_reconf(struct had_conf *old, struct had_conf *new,
 	    old->global.vrrp_skip_check_adv_addr !=
 	    new->global.vrrp_skip_check_adv_addr);
 	venv->global = new->global;
+	if (scripts_reconf(new) > 0 && child->peers[PROC_CHECK].active)
+		child_send_peer(PROC_CHECK, IMSG_TRACK_QUERY, NULL, 0);
 
 	/* Removed or changed beyond repair: stop and drop. */
 	TAILQ_FOREACH_SAFE(inst, &venv->insts, entry, next) {
@@ -966,6 +1151,7 @@ vrrpd_reconf(struct had_conf *old, struct had_conf *new,
 		track_all();
 		child->conf = save;
 	}
+	resume_done();
 	link_query_all();
 	return (0);
 }
@@ -983,17 +1169,15 @@ resume(struct imsg *imsg)
 		return (-1);
 	memcpy(&s, imsg->data, sizeof(s));
 	s.instance[sizeof(s.instance) - 1] = '\0';
-	if ((inst = inst_find(s.instance)) == NULL)
-		return (0);
-	/* Above every AH sequence number the predecessor used. */
-	if (s.ah_seq > inst->ah_seq) {
-		inst->ah_seq = s.ah_seq;
-		inst->ah_mark = s.ah_seq;
-	}
-	if (s.state != VRRP_STATE_MASTER) {
-		/* Still report, so that had's copy is current. */
+	if ((inst = inst_find(s.instance)) == NULL) {
+		/* Before the configuration: when the instance starts. */
+		if (child->conf == NULL)
+			resume_keep(&s);
 		return (0);
 	}
+	resume_ah_seq(inst, s.ah_seq);
+	if (s.state != VRRP_STATE_MASTER)
+		return (0);
 	vrrp_sm_resume_master(&inst->sm, vrrpd_now(),
 	    "resumed as MASTER after a restart", &act);
 	inst_apply(inst, &act);
@@ -1013,25 +1197,41 @@ vrrpd_dispatch_parent(struct imsg *imsg)
 	}
 }
 
+/*
+ * A name we do not have configured is refused, counted and logged at
+ * most every TRACK_UNKNOWN_LOG_S: during a reload checkd may still speak
+ * of a script just removed (or not yet known here), so it is not a
+ * protocol violation, but it costs no more than a lookup.
+ */
+static void
+track_unknown(const char *name)
+{
+	static uint64_t	 total, unlogged;
+	static time_t	 last;
+	time_t		 now = time(NULL);
+
+	total++;
+	if (last != 0 && now - last < TRACK_UNKNOWN_LOG_S) {
+		unlogged++;
+		return;
+	}
+	log_warnx("checkd: track state for %s, which is no vrrp_script of "
+	    "ours: refused (%llu refused so far, %llu not logged)", name,
+	    (unsigned long long)total, (unsigned long long)unlogged);
+	last = now;
+	unlogged = 0;
+}
+
 static int
 track_state(struct imsg *imsg)
 {
 	struct msg_track	 t;
 	struct script_state	*s;
 
-	if (imsg_check_size(imsg, sizeof(t), "checkd") == -1)
-		return (-1);
 	memcpy(&t, imsg->data, sizeof(t));
-	t.name[sizeof(t.name) - 1] = '\0';
-	TAILQ_FOREACH(s, &scripts, entry)
-		if (strcmp(s->name, t.name) == 0)
-			break;
-	if (s == NULL) {
-		if ((s = calloc(1, sizeof(*s))) == NULL)
-			fatal("calloc");
-		strlcpy(s->name, t.name, sizeof(s->name));
-		s->up = -1;
-		TAILQ_INSERT_TAIL(&scripts, s, entry);
+	if ((s = script_find(t.name)) == NULL) {
+		track_unknown(t.name);
+		return (0);
 	}
 	if (s->up != (t.up != 0))
 		log_info("track script %s %s", t.name, t.up ? "up" : "down");
@@ -1175,34 +1375,30 @@ vip_event(struct imsg *imsg)
 	return (0);
 }
 
+/* The message contract (msg_contract.c) is checked before these. */
 int
-vrrpd_dispatch_peer(enum had_proc from, struct imsg *imsg)
+vrrpd_dispatch_lvsd(struct imsg *imsg)
 {
-	if (imsg_check_nofd(imsg, proc_name(from)) == -1)
-		return (-1);
 	switch (imsg->hdr.type) {
-	case IMSG_TRACK_STATE:
-		if (from != PROC_CHECK)
-			break;
-		return (track_state(imsg));
 	case IMSG_LINK_STATE:
-		if (from != PROC_LVS)
-			break;
 		return (link_state(imsg));
 	case IMSG_VIP_RESULT:
 	case IMSG_ADDR_GONE:
-		if (from != PROC_LVS)
-			break;
 		return (vip_event(imsg));
 	case IMSG_VMAC_RESULT:
-		if (from != PROC_LVS)
-			break;
 		return (vmac_result(imsg));
 	default:
-		break;
+		log_warnx("lvsd: unexpected message type %u", imsg->hdr.type);
+		return (-1);
 	}
-	log_warnx("unexpected message type %u from %s", imsg->hdr.type,
-	    proc_name(from));
+}
+
+int
+vrrpd_dispatch_checkd(struct imsg *imsg)
+{
+	if (imsg->hdr.type == IMSG_TRACK_STATE)
+		return (track_state(imsg));
+	log_warnx("checkd: unexpected message type %u", imsg->hdr.type);
 	return (-1);
 }
 

@@ -83,6 +83,7 @@ struct vrrp_inst {
 	char			 last_reason[HAD_REASONLEN];
 	uint64_t		 drops[VRRPD_DROP_NREASONS];
 	int			 vips_held;	/* asked lvsd to add them */
+	int			 handover;	/* stopping, VIPs still held */
 
 	/* use_vmac: the macvlan lvsd made, adverts and GARP leave it. */
 	char			 vmac[IF_NAMESIZE];
@@ -114,9 +115,11 @@ void		 vrrpd_init(struct event_base *);
 int		 vrrpd_reconf(struct had_conf *, struct had_conf *,
 		    struct msg_reconf_done *);
 int		 vrrpd_dispatch_parent(struct imsg *);
-int		 vrrpd_dispatch_peer(enum had_proc, struct imsg *);
+int		 vrrpd_dispatch_lvsd(struct imsg *);
+int		 vrrpd_dispatch_checkd(struct imsg *);
 void		 vrrpd_peer_up(enum had_proc);
 int		 vrrpd_ctl(struct imsg *);
+int		 vrrpd_stop(void);
 void		 vrrpd_shutdown(void);
 void		 vrrpd_advert_in(struct vrrp_inst *,
 		    const struct vrrp_advert *);

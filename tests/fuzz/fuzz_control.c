@@ -129,25 +129,14 @@ client_read(struct imsgbuf *cb)
 	} while (n > 0);
 }
 
+/* What control_accept() does once the peer is allowed in (as root). */
 static struct ctl_conn *
 fuzz_accept(int fd)
 {
 	struct ctl_conn	*cc;
-	char		 name[32];
 
-	/* What control_accept() does once the peer is allowed in. */
-	if ((cc = calloc(1, sizeof(*cc))) == NULL)
+	if ((cc = control_add(fd, 0)) == NULL)
 		abort();
-	cc->id = ctl_next_id++;
-	if (ctl_next_id == 0)
-		ctl_next_id = 1;
-	snprintf(name, sizeof(name), "control client %u", cc->id);
-	if (imsgev_init(&cc->iev, env->base, fd, name, control_dispatch,
-	    control_closed, cc) == -1)
-		abort();
-	cc->iev.on_error = control_error;
-	TAILQ_INSERT_TAIL(&env->ctl_conns, cc, entry);
-	env->nctl++;
 	return (cc);
 }
 

@@ -20,8 +20,21 @@ to DIR/hostile.log:
   6 strayfd    a descriptor no message claims (or 20 of them at once)
   7 trunc_had  half a message to had, then shut down the writing side
                of fd 3 (the process stays until had kills it)
-  8 trunc_peer half a message to each sibling, then shut down those
+  8 trunc_peer half a message to each sibling, then shut down those;
+               the siblings complain to had (IMSG_PEER_BAD), which counts
+               it but kills nobody on a sibling's word: the stand-in exits
+               by itself once its helper is done
   9+ benign    answer pings, nothing else
+
+A file DIR/mode names an attack of test_contract.sh instead of the plan
+(each incarnation reads it; the attack starts once DIR/go exists):
+
+  peer_bad     IMSG_PEER_BAD against each innocent sibling, 20 times
+  ctl_inject   (checkd) CTL_TEXT and CTL_END for control client ids
+               1..1000, over and over for 10 s, text marked INJECTED, as
+               answers to nobody's request to us
+  track_flood  (checkd) 100,000 TRACK_STATE for names vrrpd never had,
+               once (DIR/flood_done), then benign
 
 had is attacked first.  had kills us at once for it, so the siblings are
 attacked by a forked helper that holds copies of the sibling sockets and
@@ -46,6 +59,8 @@ PROC = {"vrrpd": 1, "lvsd": 2, "checkd": 3}
 NAMES = {v: k for k, v in PROC.items()}
 
 CHILD_READY, PING, PONG, PEER_FD = 100, 101, 102, 103
+PEER_BAD = 105
+CTL_TEXT, CTL_END = 307, 308
 RECONF_START, RECONF_ITEM, RECONF_END, RECONF_DONE = 200, 201, 202, 203
 VIP_ADD, LINK_STATE, LINK_QUERY = 500, 505, 507
 RS_STATE, TRACK_STATE, TRACK_QUERY = 600, 601, 602
@@ -85,10 +100,10 @@ def step_number():
     return n
 
 
-def msg(mtype, payload=b"", flags=0, length=None):
+def msg(mtype, payload=b"", flags=0, length=None, peerid=0):
     if length is None:
         length = HDR.size + len(payload)
-    return HDR.pack(mtype, length, flags, 0, os.getpid()) + payload
+    return HDR.pack(mtype, length, flags, peerid, os.getpid()) + payload
 
 
 def send(sock, data, fds=()):
@@ -197,7 +212,7 @@ def attack_peers(kind, peers, go_fd, go_w):
     hang up."""
     pid = os.fork()
     if pid != 0:
-        return
+        return pid
     try:
         os.close(3)
         os.close(go_w)
@@ -209,10 +224,76 @@ def attack_peers(kind, peers, go_fd, go_w):
         os._exit(0)
 
 
+def extra_peer_bad(parent, peers):
+    for _ in range(20):
+        for p in sorted(peers):
+            parent.sendall(msg(PEER_BAD, struct.pack("<I", p)))
+    log("peer_bad: 20 complaints against each of %s" %
+        ", ".join(NAMES[p] for p in sorted(peers)))
+
+
+def extra_ctl_inject(parent, peers):
+    """Sweeps over ids 1..1000 for 10 s, as answers are awaited all the
+    time, from a helper: the main process goes on answering pings."""
+    text = struct.pack("<I", 0) + b"INJECTED by a hostile checkd".ljust(
+        512, b"\0")
+    end = struct.pack("<i", 0) + b"reload done (INJECTED)".ljust(128, b"\0")
+    data = b"".join(msg(CTL_TEXT, text, peerid=i) + msg(CTL_END, end, peerid=i)
+                    for i in range(1, 1001))
+    log("ctl_inject: CTL_TEXT and CTL_END for client ids 1..1000")
+    if os.fork() != 0:
+        return
+    try:
+        stop = time.monotonic() + 10
+        n = 0
+        while time.monotonic() < stop:
+            err = send(parent, data)
+            if err:
+                log("ctl_inject: %s after %d sweeps" % (err, n))
+                break
+            n += 1
+    finally:
+        os._exit(0)
+
+
+def extra_track_flood(parent, peers):
+    done = os.path.join(home, "flood_done")
+    if os.path.exists(done) or PROC["vrrpd"] not in peers:
+        return
+    s = peers[PROC["vrrpd"]]
+    t0 = time.monotonic()
+    for k in range(0, 100000, 1000):
+        data = b"".join(
+            msg(TRACK_STATE, (b"bogus_%06d" % i).ljust(64, b"\0") +
+                struct.pack("<Ii", i & 1, 0))
+            for i in range(k, k + 1000))
+        err = send(s, data)
+        if err:
+            log("track_flood: %s after %d" % (err, k))
+            return
+    open(done, "w").write("%.3f\n" % (time.monotonic() - t0))
+    log("track_flood: 100000 TRACK_STATE sent in %.2f s" %
+        (time.monotonic() - t0))
+
+
+EXTRA = {"peer_bad": extra_peer_bad, "ctl_inject": extra_ctl_inject,
+         "track_flood": extra_track_flood}
+
+
+def extra_mode():
+    try:
+        m = open(os.path.join(home, "mode")).read().strip()
+    except OSError:
+        return None
+    return m if m in EXTRA else None
+
+
 def main():
     step = step_number()
     kind = PLAN[step] if step < len(PLAN) else "benign"
+    kind = extra_mode() or kind
     log("step %d: %s" % (step, kind))
+    helper = None
     parent = socket.socket(fileno=3)
     peers = {}
     rbuf = b""
@@ -263,6 +344,16 @@ def main():
                     fd = -1
                 if fd != -1:
                     os.close(fd)
+        if kind == "trunc_peer" and helper is not None and \
+                os.waitpid(helper, os.WNOHANG)[0] == helper:
+            log("trunc_peer: siblings attacked; exiting for the next step")
+            return
+        if kind in EXTRA:
+            if not attacked and want.issubset(peers) and \
+                    os.path.exists(os.path.join(home, "go")):
+                attacked = True
+                EXTRA[kind](parent, {p: peers[p] for p in want})
+            continue
         if attacked or kind in ("watchdog", "benign"):
             continue
         if not want.issubset(peers):
@@ -270,7 +361,8 @@ def main():
         attacked = True
         go_r, go_w = os.pipe()
         if kind != "trunc_had":
-            attack_peers(kind, {p: peers[p] for p in want}, go_r, go_w)
+            helper = attack_peers(kind, {p: peers[p] for p in want}, go_r,
+                                  go_w)
         os.close(go_r)
         if kind == "trunc_peer":
             os.close(go_w)
@@ -282,5 +374,93 @@ def main():
     log("deadline reached, exiting")
 
 
+# A checkd that asks had for scripts (test_hostile_scripts.sh): run when
+# DIR/scripts-mode exists.  DIR/misc-name holds the name the real checkd
+# gives the MISC_CHECK.  Per incarnation:
+#   0 notown  a script that is not checkd's: the name of a VRRP instance
+#             (its notify scripts) as a vrrp_script
+#   1 flood   300 runs of the MISC_CHECK at once, an hour's timeout each
+#   2+ benign answer pings and configs, ask for nothing
+# Before it asks, it confirms the configuration as the real checkd does,
+# so that had knows the request is not an artefact of a reload.
+SCRIPT_RUN = 400
+SCRIPT_VRRP, SCRIPT_MISC = 1, 2
+SCRIPTS_PLAN = ["notown", "flood"]
+
+
+def script_run(kind, name, timeout_ms, rid):
+    return msg(SCRIPT_RUN, struct.pack("<II64sII", kind, rid,
+                                       name.encode(), timeout_ms, 0))
+
+
+def scripts_main():
+    step = step_number()
+    kind = SCRIPTS_PLAN[step] if step < len(SCRIPTS_PLAN) else "benign"
+    log("step %d: %s" % (step, kind))
+    with open(os.path.join(home, "misc-name")) as f:
+        misc = f.read().strip()
+    parent = socket.socket(fileno=3)
+    peers = []
+    rbuf = b""
+    fdq = []
+    attacked = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select(peers + [parent], [], [], 0.2)
+        for s in ready:
+            if s is not parent:
+                try:
+                    if not s.recv(65536):
+                        peers.remove(s)
+                except OSError:
+                    peers.remove(s)
+        if parent not in ready:
+            continue
+        try:
+            data, fds, _flags, _addr = socket.recv_fds(parent, 65536, 8)
+        except OSError as e:
+            log("read from had: %s" % e)
+            return
+        if data == b"":
+            log("had closed the channel")
+            return
+        fdq.extend(fds)
+        rbuf += data
+        out = b""
+        while len(rbuf) >= HDR.size:
+            mtype, length, flags, _peer, _pid = HDR.unpack_from(rbuf)
+            if length < HDR.size or len(rbuf) < length:
+                break
+            payload = rbuf[HDR.size:length]
+            rbuf = rbuf[length:]
+            fd = fdq.pop(0) if flags & HASFD and fdq else -1
+            if mtype == PING and len(payload) == SZ_PING:
+                out += msg(PONG, payload)
+            elif mtype == PEER_FD and fd != -1:
+                peers.append(socket.socket(fileno=fd))
+                fd = -1
+            elif mtype == RECONF_END and len(payload) == SZ_RECONF:
+                gen = struct.unpack("<IIQ", payload)[2]
+                out += msg(RECONF_DONE, struct.pack(
+                    "<IIIIIIQ", myproc, 0, 0, 0, 0, 0, gen) + b"\0" * 128)
+                if not attacked and kind == "notown":
+                    out += script_run(SCRIPT_VRRP, "VI_H", 1000, 1)
+                    log("asked for VI_H")
+                elif not attacked and kind == "flood":
+                    out += b"".join(script_run(SCRIPT_MISC, misc, 3600000,
+                                               i + 1) for i in range(300))
+                    log("asked for %s 300 times" % misc)
+                attacked = True
+            if fd != -1:
+                os.close(fd)
+        if out:
+            err = send(parent, out)
+            if err:
+                log("send to had: %s" % err)
+    log("deadline reached, exiting")
+
+
 if __name__ == "__main__":
-    main()
+    if os.path.exists(os.path.join(home, "scripts-mode")):
+        scripts_main()
+    else:
+        main()

@@ -691,7 +691,7 @@ Test(lvs_nl, start_takes_over_what_is_there)
 	    "ip addr add 198.18.0.200/24 dev d0 && "
 	    "ip addr add 198.18.0.99/24 dev d0");
 	monitor();
-	lvs_vip_adopt(cmd, conf);
+	lvs_vip_adopt(cmd, conf, 1);
 	cr_expect_not_null(lvs_vip_find(AF_INET,
 	    lookup("d0", "198.18.0.100").addr, if_nametoindex("d0")));
 	cr_expect_null(lvs_vip_find(AF_INET,
@@ -705,6 +705,23 @@ Test(lvs_nl, start_takes_over_what_is_there)
 	sh("ip addr del 198.18.0.200/24 dev d0");
 	lvs_link_read();
 	cr_expect_eq(count(IMSG_ADDR_GONE), 1);
+}
+
+Test(lvs_nl, fresh_start_removes_what_an_earlier_had_left)
+{
+	netns();
+	/* A had killed with SIGKILL left these. */
+	sh("ip addr add 198.18.0.100/24 dev d0 && "
+	    "ip addr add 198.18.1.99/24 dev d0");
+	monitor();
+	lvs_vip_adopt(cmd, conf, 0);
+	cr_expect_null(lvs_vip_find(AF_INET,
+	    lookup("d0", "198.18.0.100").addr, if_nametoindex("d0")),
+	    "removed, so no longer ours");
+	cr_expect_neq(system("ip -o addr show dev d0 | "
+	    "grep -q '198.18.0.100/'"), 0, "the configured VIP is gone");
+	cr_expect_eq(system("ip -o addr show dev d0 | "
+	    "grep -q '198.18.1.99/'"), 0, "not a VIP: left alone");
 }
 
 struct linkinfo {

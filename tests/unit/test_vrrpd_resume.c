@@ -50,6 +50,33 @@ Test(resume, backup_goes_master_at_once)
 	cr_assert_str_eq(act.reason, "resumed");
 }
 
+Test(resume, out_of_init_quietly)
+{
+	struct vrrp_sm		sm;
+	struct vrrp_actions	act;
+
+	setup(&sm);
+	vrrp_sm_resume_master(&sm, T0, "resumed", &act);
+	cr_assert_eq(sm.state, VRRP_STATE_MASTER);
+	cr_assert(act.transition, "vrrpd still applies the change");
+	cr_assert(act.resumed, "but runs no notify script for it");
+	cr_assert(act.flags & VRRP_ACT_BECOME_MASTER);
+	cr_assert_eq(sm.stats.transitions, 0, "not a transition");
+	cr_assert_eq(sm.stats.became_master, 0);
+}
+
+Test(resume, from_backup_is_a_transition)
+{
+	struct vrrp_sm		sm;
+	struct vrrp_actions	act;
+
+	setup(&sm);
+	vrrp_sm_startup(&sm, T0, &act);
+	vrrp_sm_resume_master(&sm, T0 + 1, "resumed", &act);
+	cr_assert(!act.resumed);
+	cr_assert_eq(sm.stats.transitions, 2);
+}
+
 Test(resume, not_out_of_fault)
 {
 	struct vrrp_sm		sm;

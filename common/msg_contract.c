@@ -1,0 +1,346 @@
+/*
+ * The message contract of had (DESIGN.md, Messages): one entry per message
+ * type, checked by imsgev before any dispatch function runs.  A message
+ * that breaks it is a violation by its sender: the receiver logs it with
+ * the sender's name and closes the channel.
+ *
+ * A new type in enum imsg_type needs an entry here (msg_type_name() has
+ * no default, so the build fails without its name, and
+ * tests/unit/test_msg_contract.c checks the table against msg.h).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "imsg.h"
+#include "msg_contract.h"
+
+#define P	PROC_PARENT
+#define V	PROC_VRRP
+#define L	PROC_LVS
+#define C	PROC_CHECK
+#define H	MSG_PEER_CTL
+#define R	MSG_ROUTE
+
+#define TO_PARENT	(R(V, P) | R(L, P) | R(C, P))
+#define TO_CHILDREN	(R(P, V) | R(P, L) | R(P, C))
+
+#define FSIZE(s, f)	sizeof(((struct s *)0)->f)
+#define EXACT(s)	.min = sizeof(struct s), .max = sizeof(struct s)
+#define STR(s, f)	{ #f, offsetof(struct s, f), FSIZE(s, f), 1 }
+#define STRS(s, f)	{ #f, offsetof(struct s, f), FSIZE(s, f[0]), \
+			    FSIZE(s, f) / FSIZE(s, f[0]) }
+#define ID(s, f, lo, hi) { #f, offsetof(struct s, f), FSIZE(s, f), lo, hi }
+
+/* Sorted by type: msg_contract_find() searches it. */
+static const struct msg_contract contract[] = {
+	{ IMSG_NONE, "NONE", .routes = 0 },
+
+	{ IMSG_CHILD_READY, "CHILD_READY", TO_PARENT, EXACT(msg_ready),
+	    .ids = { ID(msg_ready, proc, V, C),
+	    ID(msg_ready, caps_ok, 0, 1) } },
+	{ IMSG_PING, "PING", TO_CHILDREN, EXACT(msg_ping) },
+	{ IMSG_PONG, "PONG", TO_PARENT, EXACT(msg_ping) },
+	{ IMSG_PEER_FD, "PEER_FD", TO_CHILDREN, EXACT(msg_peer),
+	    .fd = MSGC_FD_ALWAYS, .ids = { ID(msg_peer, proc, V, C) } },
+	{ IMSG_LOG_VERBOSE, "LOG_VERBOSE", TO_CHILDREN, EXACT(msg_verbose),
+	    .ids = { ID(msg_verbose, verbose, 0, 1) } },
+	{ IMSG_PEER_BAD, "PEER_BAD", TO_PARENT, EXACT(msg_peer),
+	    .ids = { ID(msg_peer, proc, V, C) } },
+	{ IMSG_ICMP_FD, "ICMP_FD", R(P, C), EXACT(msg_icmp_fd),
+	    .fd = MSGC_FD_ALWAYS,
+	    .ids = { ID(msg_icmp_fd, af, AF_INET, AF_INET6) } },
+
+	{ IMSG_RECONF_START, "RECONF_START", TO_CHILDREN, EXACT(msg_reconf),
+	    .ids = { ID(msg_reconf, proc, V, C) } },
+	{ IMSG_RECONF_ITEM, "RECONF_ITEM", TO_CHILDREN,
+	    sizeof(struct msg_reconf_item), IMSG_MAX_PAYLOAD,
+	    .ids = { ID(msg_reconf_item, kind, 1, CONF_ITEM_MAX - 1) } },
+	{ IMSG_RECONF_END, "RECONF_END", TO_CHILDREN, EXACT(msg_reconf),
+	    .ids = { ID(msg_reconf, proc, V, C) } },
+	{ IMSG_RECONF_DONE, "RECONF_DONE", TO_PARENT, EXACT(msg_reconf_done),
+	    .strs = { STR(msg_reconf_done, reason) },
+	    .ids = { ID(msg_reconf_done, proc, V, C),
+	    ID(msg_reconf_done, error, 0, 1) } },
+
+	/* Requests: hactl -> had, and the shows had -> the child that knows. */
+	{ IMSG_CTL_SHOW_PROCS, "CTL_SHOW_PROCS", R(H, P), EXACT(msg_ctl_req),
+	    .strs = { STR(msg_ctl_req, name) } },
+	{ IMSG_CTL_SHOW_VRRP, "CTL_SHOW_VRRP", R(H, P) | R(P, V),
+	    EXACT(msg_ctl_req), .strs = { STR(msg_ctl_req, name) } },
+	{ IMSG_CTL_SHOW_LVS, "CTL_SHOW_LVS", R(H, P) | R(P, L),
+	    EXACT(msg_ctl_req), .strs = { STR(msg_ctl_req, name) } },
+	{ IMSG_CTL_SHOW_CHECKS, "CTL_SHOW_CHECKS", R(H, P) | R(P, C),
+	    EXACT(msg_ctl_req), .strs = { STR(msg_ctl_req, name) } },
+	{ IMSG_CTL_RELOAD, "CTL_RELOAD", R(H, P), EXACT(msg_ctl_req),
+	    .flags = MSGC_ROOT, .strs = { STR(msg_ctl_req, name) },
+	    .ids = { ID(msg_ctl_req, arg, CTL_RELOAD_ALL,
+	    CTL_RELOAD_CHECK) } },
+	{ IMSG_CTL_LOG, "CTL_LOG", R(H, P), EXACT(msg_ctl_req),
+	    .flags = MSGC_ROOT, .strs = { STR(msg_ctl_req, name) },
+	    .ids = { ID(msg_ctl_req, arg, 0, 1) } },
+	/* Answers: had's own, or a child's through had. */
+	{ IMSG_CTL_PROC, "CTL_PROC", R(P, H), EXACT(msg_ctl_proc),
+	    .strs = { STR(msg_ctl_proc, name), STR(msg_ctl_proc, user),
+	    STR(msg_ctl_proc, root), STR(msg_ctl_proc, last_exit) } },
+	{ IMSG_CTL_TEXT, "CTL_TEXT", TO_PARENT | R(P, H), EXACT(msg_ctl_text),
+	    .strs = { STR(msg_ctl_text, text) },
+	    .ids = { ID(msg_ctl_text, level, 0, 2) } },
+	{ IMSG_CTL_END, "CTL_END", TO_PARENT | R(P, H), EXACT(msg_ctl_end),
+	    .strs = { STR(msg_ctl_end, message) } },
+	{ IMSG_CTL_VRRP, "CTL_VRRP", R(V, P) | R(P, H), EXACT(msg_ctl_vrrp),
+	    .strs = { STR(msg_ctl_vrrp, name), STR(msg_ctl_vrrp, ifname),
+	    STR(msg_ctl_vrrp, state_name), STR(msg_ctl_vrrp, master),
+	    STR(msg_ctl_vrrp, vips), STR(msg_ctl_vrrp, last_reason),
+	    STRS(msg_ctl_vrrp, drop_names) },
+	    .ids = { ID(msg_ctl_vrrp, ndrops, 0, 16) } },
+	{ IMSG_CTL_CHECK, "CTL_CHECK", R(C, P) | R(P, H), EXACT(msg_ctl_check),
+	    .strs = { STR(msg_ctl_check, vs), STR(msg_ctl_check, rs),
+	    STR(msg_ctl_check, target), STR(msg_ctl_check, type),
+	    STR(msg_ctl_check, reason) } },
+	{ IMSG_CTL_LVS, "CTL_LVS", R(L, P) | R(P, H), EXACT(msg_ctl_lvs),
+	    .strs = { STR(msg_ctl_lvs, service), STR(msg_ctl_lvs, sched),
+	    STR(msg_ctl_lvs, method), STR(msg_ctl_lvs, real),
+	    STR(msg_ctl_lvs, health) },
+	    .ids = { ID(msg_ctl_lvs, kind, LVS_ROW_SERVICE, LVS_ROW_REAL) } },
+
+	/* Which script ids a child may ask for is script.c's business. */
+	{ IMSG_SCRIPT_RUN, "SCRIPT_RUN", R(C, P), EXACT(msg_script_run),
+	    .strs = { STR(msg_script_run, name) },
+	    .ids = { ID(msg_script_run, kind, SCRIPT_VRRP, SCRIPT_MISC) } },
+	{ IMSG_SCRIPT_RESULT, "SCRIPT_RESULT", R(P, C),
+	    EXACT(msg_script_result), .strs = { STR(msg_script_result, name) },
+	    .ids = { ID(msg_script_result, kind, SCRIPT_VRRP, SCRIPT_MISC) } },
+	{ IMSG_NOTIFY, "NOTIFY", R(V, P), EXACT(msg_notify),
+	    .strs = { STR(msg_notify, instance), STR(msg_notify, group) },
+	    .ids = { ID(msg_notify, state, 1, 4) } },
+	{ IMSG_LVS_NOTIFY, "LVS_NOTIFY", R(L, P), EXACT(msg_lvs_notify),
+	    .strs = { STR(msg_lvs_notify, id.vs_group) },
+	    .ids = { ID(msg_lvs_notify, event, LVS_NOTIFY_QUORUM_UP,
+	    LVS_NOTIFY_MAX - 1),
+	    ID(msg_lvs_notify, id.vs_type, 0, VS_TYPE_MAX - 1) } },
+
+	{ IMSG_VIP_ADD, "VIP_ADD", R(V, L), EXACT(msg_vip),
+	    .strs = { STR(msg_vip, instance), STR(msg_vip, ifname),
+	    STR(msg_vip, label) } },
+	{ IMSG_VIP_DEL, "VIP_DEL", R(V, L), EXACT(msg_vip),
+	    .strs = { STR(msg_vip, instance), STR(msg_vip, ifname),
+	    STR(msg_vip, label) } },
+	{ IMSG_VIP_RESULT, "VIP_RESULT", R(L, V), EXACT(msg_vip),
+	    .strs = { STR(msg_vip, instance), STR(msg_vip, ifname),
+	    STR(msg_vip, label) } },
+	{ IMSG_VMAC_UP, "VMAC_UP", R(V, L), EXACT(msg_vmac),
+	    .strs = { STR(msg_vmac, instance), STR(msg_vmac, ifname),
+	    STR(msg_vmac, parent) } },
+	{ IMSG_VMAC_DOWN, "VMAC_DOWN", R(V, L), EXACT(msg_vmac),
+	    .strs = { STR(msg_vmac, instance), STR(msg_vmac, ifname),
+	    STR(msg_vmac, parent) } },
+	{ IMSG_LINK_STATE, "LINK_STATE", R(L, V), EXACT(msg_link),
+	    .strs = { STR(msg_link, ifname) } },
+	{ IMSG_ADDR_GONE, "ADDR_GONE", R(L, V), EXACT(msg_vip),
+	    .strs = { STR(msg_vip, instance), STR(msg_vip, ifname),
+	    STR(msg_vip, label) } },
+	{ IMSG_LINK_QUERY, "LINK_QUERY", R(V, L), EXACT(msg_link),
+	    .strs = { STR(msg_link, ifname) } },
+	{ IMSG_VMAC_RESULT, "VMAC_RESULT", R(L, V), EXACT(msg_vmac),
+	    .strs = { STR(msg_vmac, instance), STR(msg_vmac, ifname),
+	    STR(msg_vmac, parent) } },
+
+	{ IMSG_RS_STATE, "RS_STATE", R(C, L), EXACT(msg_rs_state),
+	    .strs = { STR(msg_rs_state, id.vs_group),
+	    STR(msg_rs_state, reason) },
+	    .ids = { ID(msg_rs_state, id.vs_type, 0, VS_TYPE_MAX - 1) } },
+	{ IMSG_TRACK_STATE, "TRACK_STATE", R(C, V), EXACT(msg_track),
+	    .strs = { STR(msg_track, name) } },
+	{ IMSG_TRACK_QUERY, "TRACK_QUERY", R(V, C), .min = 0, .max = 0 },
+	{ IMSG_VS_PRESENCE, "VS_PRESENCE", R(L, C), EXACT(msg_vs_presence),
+	    .ids = { ID(msg_vs_presence, present, 0, 1) } },
+
+	{ IMSG_STATE_REPORT, "STATE_REPORT", R(V, P), EXACT(msg_vrrp_state),
+	    .strs = { STR(msg_vrrp_state, instance) },
+	    .ids = { ID(msg_vrrp_state, state, 0, 3) } },
+	{ IMSG_STATE_RESUME, "STATE_RESUME", R(P, V), EXACT(msg_vrrp_state),
+	    .strs = { STR(msg_vrrp_state, instance) },
+	    .ids = { ID(msg_vrrp_state, state, 0, 3) } },
+};
+
+#define NCONTRACT	(sizeof(contract) / sizeof(contract[0]))
+
+const struct msg_contract *
+msg_contract_table(size_t *n)
+{
+	*n = NCONTRACT;
+	return (contract);
+}
+
+static int
+contract_cmp(const void *key, const void *elem)
+{
+	uint32_t			 t = *(const uint32_t *)key;
+	const struct msg_contract	*c = elem;
+
+	return (t < c->type ? -1 : t > c->type);
+}
+
+const struct msg_contract *
+msg_contract_find(uint32_t type)
+{
+	return (bsearch(&type, contract, NCONTRACT, sizeof(contract[0]),
+	    contract_cmp));
+}
+
+/* Without a default: a type missing here fails the build (-Wswitch). */
+const char *
+msg_type_name(uint32_t type)
+{
+	switch ((enum imsg_type)type) {
+	case IMSG_NONE:			return ("NONE");
+	case IMSG_CHILD_READY:		return ("CHILD_READY");
+	case IMSG_PING:			return ("PING");
+	case IMSG_PONG:			return ("PONG");
+	case IMSG_PEER_FD:		return ("PEER_FD");
+	case IMSG_LOG_VERBOSE:		return ("LOG_VERBOSE");
+	case IMSG_PEER_BAD:		return ("PEER_BAD");
+	case IMSG_ICMP_FD:		return ("ICMP_FD");
+	case IMSG_RECONF_START:		return ("RECONF_START");
+	case IMSG_RECONF_ITEM:		return ("RECONF_ITEM");
+	case IMSG_RECONF_END:		return ("RECONF_END");
+	case IMSG_RECONF_DONE:		return ("RECONF_DONE");
+	case IMSG_CTL_SHOW_PROCS:	return ("CTL_SHOW_PROCS");
+	case IMSG_CTL_SHOW_VRRP:	return ("CTL_SHOW_VRRP");
+	case IMSG_CTL_SHOW_LVS:		return ("CTL_SHOW_LVS");
+	case IMSG_CTL_SHOW_CHECKS:	return ("CTL_SHOW_CHECKS");
+	case IMSG_CTL_RELOAD:		return ("CTL_RELOAD");
+	case IMSG_CTL_LOG:		return ("CTL_LOG");
+	case IMSG_CTL_PROC:		return ("CTL_PROC");
+	case IMSG_CTL_TEXT:		return ("CTL_TEXT");
+	case IMSG_CTL_END:		return ("CTL_END");
+	case IMSG_CTL_VRRP:		return ("CTL_VRRP");
+	case IMSG_CTL_CHECK:		return ("CTL_CHECK");
+	case IMSG_CTL_LVS:		return ("CTL_LVS");
+	case IMSG_SCRIPT_RUN:		return ("SCRIPT_RUN");
+	case IMSG_SCRIPT_RESULT:	return ("SCRIPT_RESULT");
+	case IMSG_NOTIFY:		return ("NOTIFY");
+	case IMSG_LVS_NOTIFY:		return ("LVS_NOTIFY");
+	case IMSG_VIP_ADD:		return ("VIP_ADD");
+	case IMSG_VIP_DEL:		return ("VIP_DEL");
+	case IMSG_VIP_RESULT:		return ("VIP_RESULT");
+	case IMSG_VMAC_UP:		return ("VMAC_UP");
+	case IMSG_VMAC_DOWN:		return ("VMAC_DOWN");
+	case IMSG_LINK_STATE:		return ("LINK_STATE");
+	case IMSG_ADDR_GONE:		return ("ADDR_GONE");
+	case IMSG_LINK_QUERY:		return ("LINK_QUERY");
+	case IMSG_VMAC_RESULT:		return ("VMAC_RESULT");
+	case IMSG_RS_STATE:		return ("RS_STATE");
+	case IMSG_TRACK_STATE:		return ("TRACK_STATE");
+	case IMSG_TRACK_QUERY:		return ("TRACK_QUERY");
+	case IMSG_VS_PRESENCE:		return ("VS_PRESENCE");
+	case IMSG_STATE_REPORT:		return ("STATE_REPORT");
+	case IMSG_STATE_RESUME:		return ("STATE_RESUME");
+	}
+	return (NULL);
+}
+
+const char *
+msg_peer_name(int p)
+{
+	if (p == MSG_PEER_CTL)
+		return ("a control client");
+	if (p < PROC_PARENT || p >= PROC_MAX)
+		return ("nobody");
+	return (proc_name(p));
+}
+
+static uint32_t
+field_value(const uint8_t *data, const struct msgc_id *id)
+{
+	uint16_t	 v16;
+	uint32_t	 v32;
+
+	switch (id->size) {
+	case 1:
+		return (data[id->off]);
+	case 2:
+		memcpy(&v16, data + id->off, sizeof(v16));
+		return (v16);
+	default:
+		memcpy(&v32, data + id->off, sizeof(v32));
+		return (v32);
+	}
+}
+
+/*
+ * Check one message that `from' sent to `to'.  Returns 0 if it keeps the
+ * contract, else -1 with the reason in why (the caller names the sender).
+ * The order matters for the logs: type, route, descriptor, size, fields.
+ */
+int
+msg_contract_check(const struct imsg *imsg, int from, int to, char *why,
+    size_t len)
+{
+	const struct msg_contract	*c;
+	const struct msgc_str		*s;
+	const struct msgc_id		*id;
+	const uint8_t			*data = imsg->data;
+	uint32_t			 type = imsg->hdr.type, v;
+	size_t				 i, k;
+
+	if ((c = msg_contract_find(type)) == NULL || c->routes == 0) {
+		snprintf(why, len, "unexpected message type %u", type);
+		return (-1);
+	}
+	if (from < 0 || from >= MSG_NPEERS || to < 0 || to >= MSG_NPEERS ||
+	    (c->routes & MSG_ROUTE(from, to)) == 0) {
+		snprintf(why, len, "unexpected message type %u (%s) from %s "
+		    "to %s", type, c->name, msg_peer_name(from),
+		    msg_peer_name(to));
+		return (-1);
+	}
+	if (c->fd == MSGC_FD_NEVER && imsg->fd != -1) {
+		snprintf(why, len, "message type %u carries an unexpected "
+		    "descriptor (%s)", type, c->name);
+		return (-1);
+	}
+	if (c->fd == MSGC_FD_ALWAYS && imsg->fd == -1) {
+		snprintf(why, len, "message type %u lacks its descriptor "
+		    "(%s)", type, c->name);
+		return (-1);
+	}
+	if (imsg->datalen < c->min || imsg->datalen > c->max) {
+		if (c->min == c->max)
+			snprintf(why, len, "message type %u has %zu bytes, "
+			    "expected %u (%s)", type, imsg->datalen, c->min,
+			    c->name);
+		else
+			snprintf(why, len, "message type %u has %zu bytes, "
+			    "expected %u to %u (%s)", type, imsg->datalen,
+			    c->min, c->max, c->name);
+		return (-1);
+	}
+	for (i = 0; i < MSGC_MAXSTR && c->strs[i].name != NULL; i++) {
+		s = &c->strs[i];
+		for (k = 0; k < s->count; k++)
+			if (memchr(data + s->off + k * s->len, '\0',
+			    s->len) == NULL) {
+				snprintf(why, len, "%s of message type %u (%s) "
+				    "is not NUL-terminated", s->name, type,
+				    c->name);
+				return (-1);
+			}
+	}
+	for (i = 0; i < MSGC_MAXID && c->ids[i].name != NULL; i++) {
+		id = &c->ids[i];
+		v = field_value(data, id);
+		if (v < id->min || v > id->max) {
+			snprintf(why, len, "%s of message type %u (%s) is %u, "
+			    "not %u to %u", id->name, type, c->name, v,
+			    id->min, id->max);
+			return (-1);
+		}
+	}
+	return (0);
+}
