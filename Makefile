@@ -53,7 +53,7 @@ ALL_CFLAGS	 = -std=gnu11 $(CFLAGS) $(WFLAGS) $(DEFS) $(SANFLAGS) \
 ALL_LDFLAGS	 = $(LDFLAGS) $(SANFLAGS)
 
 LIBS_had	:= $(call pl,$(PC_BASE))
-LIBS_vrrpd	:= $(call pl,$(PC_BASE))
+LIBS_vrrpd	:= $(call pl,$(PC_BASE) $(PC_SSL))
 LIBS_lvsd	:= $(call pl,$(PC_BASE) $(PC_NL))
 LIBS_checkd	:= $(call pl,$(PC_BASE) $(PC_SSL))
 LIBS_hactl	:= $(call pl,libbsd-overlay libcap)

@@ -2301,6 +2301,22 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 		    "advert_int %u.%02u is sent as %u", in->c.name,
 		    in->c.advert_int_cs / 100, in->c.advert_int_cs % 100,
 		    in->c.advert_int_cs < 100 ? 1 : in->c.advert_int_cs / 100);
+	/* RFC 5798 has no authentication; keepalived does not do it. */
+	if (in->c.version == 3 && in->c.auth_type != CONF_AUTH_NONE)
+		err_at(p, &n->pos, "use vrrp_version 2, or remove the "
+		    "authentication block", "vrrp_instance '%s': VRRPv3 "
+		    "has no authentication, auth_type %s would do nothing",
+		    in->c.name, conf_enum_name(conf_auth_names,
+		    in->c.auth_type));
+	else if (in->c.auth_type == CONF_AUTH_PASS)
+		warn_at(p, &n->pos, "auth_type AH authenticates adverts",
+		    "vrrp_instance '%s': auth_type PASS sends auth_pass in "
+		    "clear text in every advert: it stops mistakes, not "
+		    "attackers", in->c.name);
+	else if (in->c.auth_type == CONF_AUTH_AH && in->c.auth_pass[0] == '\0')
+		warn_at(p, &n->pos, "set auth_pass", "vrrp_instance '%s': "
+		    "auth_type AH without auth_pass: the HMAC key is empty",
+		    in->c.name);
 	TAILQ_FOREACH(o, &conf->instances, entry) {
 		if (o != in && o->c.vrid == in->c.vrid && in->c.vrid != 0 &&
 		    strcmp(o->c.interface, in->c.interface) == 0) {

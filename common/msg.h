@@ -303,7 +303,10 @@ struct msg_vrrp_state {
 	char		instance[HAD_NAMELEN];
 	uint32_t	state;
 	uint32_t	priority;
+	uint32_t	ah_seq;		/* AH sequence numbers used are below */
 };
+
+#define MSG_VRRP_NDROPS	24	/* room for vrrpd's drop reasons */
 
 struct msg_ctl_vrrp {
 	char		name[HAD_NAMELEN];
@@ -326,8 +329,8 @@ struct msg_ctl_vrrp {
 	uint64_t	adverts_rcvd;
 	uint64_t	prio0_sent;
 	uint64_t	prio0_rcvd;
-	uint64_t	drops[16];	/* by enum vrrp_drop_reason */
-	char		drop_names[16][16];
+	uint64_t	drops[MSG_VRRP_NDROPS];	/* by drop reason */
+	char		drop_names[MSG_VRRP_NDROPS][16];
 	uint32_t	ndrops;
 };
 

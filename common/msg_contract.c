@@ -97,7 +97,7 @@ static const struct msg_contract contract[] = {
 	    STR(msg_ctl_vrrp, state_name), STR(msg_ctl_vrrp, master),
 	    STR(msg_ctl_vrrp, vips), STR(msg_ctl_vrrp, last_reason),
 	    STRS(msg_ctl_vrrp, drop_names) },
-	    .ids = { ID(msg_ctl_vrrp, ndrops, 0, 16) } },
+	    .ids = { ID(msg_ctl_vrrp, ndrops, 0, MSG_VRRP_NDROPS) } },
 	{ IMSG_CTL_CHECK, "CTL_CHECK", R(C, P) | R(P, H), EXACT(msg_ctl_check),
 	    .strs = { STR(msg_ctl_check, vs), STR(msg_ctl_check, rs),
 	    STR(msg_ctl_check, target), STR(msg_ctl_check, type),

@@ -119,10 +119,10 @@ safe_strings(void)
 		v->name[sizeof(v->name) - 1] = '\0';
 		v->ifname[sizeof(v->ifname) - 1] = '\0';
 		v->state_name[sizeof(v->state_name) - 1] = '\0';
-		for (j = 0; j < 16; j++)
+		for (j = 0; j < MSG_VRRP_NDROPS; j++)
 			v->drop_names[j][sizeof(v->drop_names[j]) - 1] = '\0';
-		if (v->ndrops > 16)
-			v->ndrops = 16;
+		if (v->ndrops > MSG_VRRP_NDROPS)
+			v->ndrops = MSG_VRRP_NDROPS;
 	}
 	for (i = 0; i < mx.nlvs; i++) {
 		mx.lvs[i].service[sizeof(mx.lvs[i].service) - 1] = '\0';

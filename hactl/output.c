@@ -230,8 +230,8 @@ vrrp_terminate(struct msg_ctl_vrrp *r)
 	r->master[sizeof(r->master) - 1] = '\0';
 	r->vips[sizeof(r->vips) - 1] = '\0';
 	r->last_reason[sizeof(r->last_reason) - 1] = '\0';
-	if (r->ndrops > 16)
-		r->ndrops = 16;
+	if (r->ndrops > MSG_VRRP_NDROPS)
+		r->ndrops = MSG_VRRP_NDROPS;
 	for (i = 0; i < r->ndrops; i++)
 		r->drop_names[i][sizeof(r->drop_names[i]) - 1] = '\0';
 }

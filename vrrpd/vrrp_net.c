@@ -25,24 +25,33 @@
 #include <event.h>
 
 #include "log.h"
+#include "vrrp_ah.h"
 #include "vrrpd.h"
 
 #define RX_BUFLEN	(60 + VRRP_MAX_PKT_LEN)
 
 static void	vrrp_net_recv(int, short, void *);
+static void	vrrp_net_recv_ah(int, short, void *);
 
+/* A raw socket of protocol proto on the interface, in the VRRP group. */
 static int
-net_open(struct vrrp_if *vif, const struct conf_addr *group, char *err,
-    size_t errlen)
+net_open(struct vrrp_if *vif, const struct conf_addr *group, int proto,
+    char *err, size_t errlen)
 {
 	struct ip_mreqn		 mr4;
 	struct ipv6_mreq	 mr6;
 	int			 fd, on = 1, off = 0, ttl = 255, tos = 0xc0;
 
 	if ((fd = socket(vif->af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    VRRP_PROTO)) == -1) {
+	    proto)) == -1) {
 		snprintf(err, errlen, "raw socket: %s", strerror(errno));
 		return (-1);
+	}
+	/* AH adverts carry their own IPv4 header: the ICV covers its ID. */
+	if (proto == VRRP_AH_PROTO && setsockopt(fd, IPPROTO_IP, IP_HDRINCL,
+	    &on, sizeof(on)) == -1) {
+		snprintf(err, errlen, "IP_HDRINCL: %s", strerror(errno));
+		goto fail;
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, vif->ifname,
 	    strlen(vif->ifname)) == -1) {
@@ -95,8 +104,7 @@ net_open(struct vrrp_if *vif, const struct conf_addr *group, char *err,
 			goto fail;
 		}
 	}
-	vif->fd = fd;
-	return (0);
+	return (fd);
  fail:
 	close(fd);
 	return (-1);
@@ -123,8 +131,10 @@ vrrp_net_get(const char *ifname, sa_family_t af, char *err, size_t errlen)
 	strlcpy(vif->ifname, ifname, sizeof(vif->ifname));
 	vif->ifindex = (int)idx;
 	vif->af = af;
-	if (net_open(vif, af == AF_INET ? &venv->global.vrrp_mcast_group4 :
-	    &venv->global.vrrp_mcast_group6, err, errlen) == -1) {
+	vif->ah_fd = -1;
+	if ((vif->fd = net_open(vif, af == AF_INET ?
+	    &venv->global.vrrp_mcast_group4 : &venv->global.vrrp_mcast_group6,
+	    VRRP_PROTO, err, errlen)) == -1) {
 		free(vif);
 		return (NULL);
 	}
@@ -146,7 +156,37 @@ vrrp_net_put(struct vrrp_if *vif)
 	TAILQ_REMOVE(&venv->ifs, vif, entry);
 	event_free(vif->ev);
 	close(vif->fd);
+	if (vif->ah_fd != -1) {
+		event_free(vif->ah_ev);
+		close(vif->ah_fd);
+	}
 	free(vif);
+}
+
+/*
+ * auth_type AH: a raw IPPROTO_AH socket beside the VRRP one (IPv4 only,
+ * as in keepalived), opened when the first AH instance uses the
+ * interface; the kernel hands raw sockets AH packets whether or not it
+ * has an IPsec SA for them.
+ */
+int
+vrrp_net_ah_open(struct vrrp_if *vif, char *err, size_t errlen)
+{
+	if (vif->ah_fd != -1)
+		return (0);
+	if (vif->af != AF_INET) {
+		snprintf(err, errlen, "auth_type AH is IPv4 only");
+		return (-1);
+	}
+	if ((vif->ah_fd = net_open(vif, &venv->global.vrrp_mcast_group4,
+	    VRRP_AH_PROTO, err, errlen)) == -1)
+		return (-1);
+	if ((vif->ah_ev = event_new(venv->base, vif->ah_fd,
+	    EV_READ | EV_PERSIST, vrrp_net_recv_ah, vif)) == NULL ||
+	    event_add(vif->ah_ev, NULL) == -1)
+		fatalx("event_new");
+	log_debug("VRRP AH socket on %s", vif->ifname);
+	return (0);
 }
 
 /*
@@ -204,8 +244,66 @@ vrrp_net_source(struct vrrp_inst *inst)
 }
 
 static int
+send_failed(struct vrrp_inst *inst)
+{
+	/* A link going down is tracking's business, not an error. */
+	if (errno == ENETDOWN || errno == ENXIO || errno == ENETUNREACH ||
+	    errno == EADDRNOTAVAIL)
+		log_debug("%s vrid %u: send: %s", inst->name,
+		    inst->ci->c.vrid, strerror(errno));
+	else
+		log_warn("%s vrid %u: send", inst->name, inst->ci->c.vrid);
+	return (-1);
+}
+
+/*
+ * An advert inside AH, IPv4 header and all, as keepalived sends it: the
+ * instance's counter goes up once per advert (to every unicast peer with
+ * the same number) and stops short of wrapping.
+ */
+static int
+net_send_ah(struct vrrp_inst *inst, struct vrrp_if *vif,
+    const struct vrrp_addr *dst, const uint8_t *v, size_t vlen, int next)
+{
+	struct vrrp_ah_tx	 t;
+	struct sockaddr_in	 sin;
+	uint8_t			 pkt[VRRP_AH_MAX_PKT];
+	ssize_t			 len;
+
+	if (vif->ah_fd == -1) {
+		errno = EBADF;
+		return (-1);
+	}
+	if (next) {
+		if (++inst->ip_id == 0)
+			inst->ip_id = 1;
+		if (inst->ah_seq < VRRP_AH_SEQ_MAX)
+			vrrpd_ah_seq(inst, inst->ah_seq + 1);
+		else
+			log_warnx("%s vrid %u: AH sequence number exhausted",
+			    inst->name, inst->ci->c.vrid);
+	}
+	memset(&t, 0, sizeof(t));
+	memcpy(t.src, inst->src.in.bytes, 4);
+	memcpy(t.dst, dst->in.bytes, 4);
+	t.ip_id = inst->ip_id == 0 ? 1 : inst->ip_id;
+	t.seq = inst->ah_seq;
+	t.unicast = inst->npeer > 0;
+	t.key = inst->rxc.auth_data;
+	if ((len = vrrp_ah_build(&t, v, vlen, pkt, sizeof(pkt))) == -1)
+		return (-1);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	memcpy(&sin.sin_addr, dst->in.bytes, 4);
+	if (sendto(vif->ah_fd, pkt, (size_t)len, 0, (struct sockaddr *)&sin,
+	    sizeof(sin)) == -1)
+		return (-1);
+	return (0);
+}
+
+static int
 net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
-    uint8_t prio)
+    uint8_t prio, int next)
 {
 	const struct vrrp_instance_conf	*c = &inst->ci->c;
 	struct vrrp_build		 b;
@@ -247,6 +345,12 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 		log_warn("%s vrid %u: building an advert", inst->name,
 		    c->vrid);
 		return (-1);
+	}
+	if (inst->rxc.auth_type == VRRP_AUTH_AH) {
+		if (net_send_ah(inst, inst->vmac_vif != NULL ? inst->vmac_vif :
+		    inst->vif, dst, pkt, (size_t)len, next) == -1)
+			return (send_failed(inst));
+		return (0);
 	}
 
 	memset(&msg, 0, sizeof(msg));
@@ -290,16 +394,8 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 		memcpy(&pi6.ipi6_addr, inst->src.in.bytes, 16);
 		memcpy(CMSG_DATA(cmsg), &pi6, sizeof(pi6));
 	}
-	if (sendmsg(fd, &msg, 0) == -1) {
-		/* A link going down is tracking's business, not an error. */
-		if (errno == ENETDOWN || errno == ENXIO ||
-		    errno == ENETUNREACH || errno == EADDRNOTAVAIL)
-			log_debug("%s vrid %u: send: %s", inst->name,
-			    c->vrid, strerror(errno));
-		else
-			log_warn("%s vrid %u: send", inst->name, c->vrid);
-		return (-1);
-	}
+	if (sendmsg(fd, &msg, 0) == -1)
+		return (send_failed(inst));
 	return (0);
 }
 
@@ -310,15 +406,18 @@ vrrp_net_send(struct vrrp_inst *inst, uint8_t prio)
 	struct vrrp_addr	 grp;
 	const struct conf_addr	*g;
 	size_t			 i;
-	int			 r = 0;
+	int			 r = 0, next = 1;
 
 	if (inst->vif == NULL || !inst->src_ok)
 		return (-1);
 	if (inst->npeer > 0) {
-		for (i = 0; i < inst->npeer; i++)
-			if (inst->peers[i].af == inst->af &&
-			    net_sendto(inst, &inst->peers[i], prio) == -1)
+		for (i = 0; i < inst->npeer; i++) {
+			if (inst->peers[i].af != inst->af)
+				continue;
+			if (net_sendto(inst, &inst->peers[i], prio, next) == -1)
 				r = -1;
+			next = 0;
+		}
 		return (r);
 	}
 	g = inst->af == AF_INET ? &venv->global.vrrp_mcast_group4 :
@@ -326,7 +425,7 @@ vrrp_net_send(struct vrrp_inst *inst, uint8_t prio)
 	memset(&grp, 0, sizeof(grp));
 	grp.af = inst->af;
 	memcpy(grp.in.bytes, g->u.raw, vrrp_addr_len(inst->af));
-	return (net_sendto(inst, &grp, prio));
+	return (net_sendto(inst, &grp, prio, 1));
 }
 
 /*
@@ -353,6 +452,13 @@ vrrp_net_vmac_open(struct vrrp_inst *inst)
 	    sizeof(err))) == NULL) {
 		log_warnx("%s vrid %u: VMAC %s: %s", inst->name,
 		    inst->ci->c.vrid, inst->vmac, err);
+		return (-1);
+	}
+	if (inst->rxc.auth_type == VRRP_AUTH_AH &&
+	    vrrp_net_ah_open(inst->vmac_vif, err, sizeof(err)) == -1) {
+		log_warnx("%s vrid %u: VMAC %s: %s", inst->name,
+		    inst->ci->c.vrid, inst->vmac, err);
+		vrrp_net_vmac_close(inst);
 		return (-1);
 	}
 	log_debug("%s vrid %u: adverts on VMAC %s (index %d)", inst->name,
@@ -425,6 +531,111 @@ rx_count(struct vrrp_if *vif, uint8_t vrid, enum vrrp_drop_reason why,
 	}
 }
 
+/* A VRRP message whose IP (and AH, if meta says so) layer was checked. */
+static void
+rx_advert(struct vrrp_if *vif, const uint8_t *p, size_t len,
+    const struct vrrp_rx_meta *meta)
+{
+	struct vrrp_advert		 adv;
+	const struct vrrp_rx_config	*cfg;
+	struct vrrp_inst		*inst;
+	enum vrrp_drop_reason		 why;
+
+	why = vrrp_packet_parse(p, len, meta, rx_lookup, vif, &adv, &cfg);
+	if (why != VRRP_DROP_NONE) {
+		rx_count(vif, len >= 2 ? p[1] : 0, why, meta);
+		return;
+	}
+	if ((inst = vrrpd_find_vrid(vif, adv.vrid)) == NULL ||
+	    !vrrp_net_listens(inst, vif))
+		return;
+	if (inst->npeer > 0 && !is_peer(inst, &adv.src)) {
+		rx_count(vif, adv.vrid, VRRPD_DROP_PEER, meta);
+		return;
+	}
+	/* Our own advert, looped back by some bridge setups. */
+	if (inst->src_ok && vrrp_addr_cmp(&adv.src, &inst->src) == 0)
+		return;
+	if (adv.addr_mismatch)
+		log_warnx("%s vrid %u: the owner advertises other "
+		    "addresses than ours", inst->name, adv.vrid);
+	vrrpd_advert_in(inst, &adv);
+}
+
+/* The IPv4 facts of a received packet, its header checked; -1 if bad. */
+static int
+rx_ip4(const uint8_t *buf, size_t n, struct vrrp_rx_meta *meta, size_t *hl)
+{
+	if (n < 20 || (buf[0] >> 4) != 4 ||
+	    (*hl = (size_t)(buf[0] & 0x0f) * 4) < 20 || n < *hl)
+		return (-1);
+	memset(meta, 0, sizeof(*meta));
+	meta->af = AF_INET;
+	meta->ttl = buf[8];
+	meta->src.af = meta->dst.af = AF_INET;
+	memcpy(meta->src.in.bytes, buf + 12, 4);
+	memcpy(meta->dst.in.bytes, buf + 16, 4);
+	return (0);
+}
+
+/*
+ * auth_type AH: the VRID picks the instance and so the key; the ICV is
+ * checked before anything else the packet says is used.
+ */
+static void
+vrrp_net_recv_ah(int fd, short ev, void *arg)
+{
+	struct vrrp_if		*vif = arg;
+	uint8_t			 buf[VRRP_AH_MAX_PKT];
+	struct vrrp_rx_meta	 meta;
+	struct vrrp_inst	*inst;
+	enum vrrp_drop_reason	 why;
+	ssize_t			 n;
+	size_t			 hl, voff;
+	uint32_t		 seq;
+	uint8_t			 vrid;
+	int			 i;
+
+	for (i = 0; i < 64; i++) {
+		if ((n = recv(fd, buf, sizeof(buf), MSG_TRUNC)) == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("%s: recv (AH)", vif->ifname);
+			return;
+		}
+		if ((size_t)n > sizeof(buf) ||
+		    rx_ip4(buf, (size_t)n, &meta, &hl) == -1)
+			continue;
+		if ((why = vrrp_ah_locate(buf, (size_t)n, &voff)) !=
+		    VRRP_DROP_NONE) {
+			/* Counted for the VRID it seems to be for. */
+			rx_count(vif, (size_t)n > hl + VRRP_AH_LEN + 1 ?
+			    buf[hl + VRRP_AH_LEN + 1] : 0, why, &meta);
+			continue;
+		}
+		vrid = buf[voff + 1];
+		if ((inst = vrrpd_find_vrid(vif, vrid)) == NULL ||
+		    inst->af != AF_INET) {
+			rx_count(vif, vrid, VRRP_DROP_VRID, &meta);
+			continue;
+		}
+		if (inst->rxc.auth_type != VRRP_AUTH_AH) {
+			rx_count(vif, vrid, VRRP_DROP_AUTH_TYPE, &meta);
+			continue;
+		}
+		if ((why = vrrp_ah_check(buf, (size_t)n, voff,
+		    inst->rxc.auth_data, inst->npeer > 0, inst->ah_seq,
+		    &seq)) != VRRP_DROP_NONE) {
+			rx_count(vif, vrid, why, &meta);
+			continue;
+		}
+		/* Genuine: a replay of it from now on is old. */
+		if (vrrp_net_listens(inst, vif))
+			vrrpd_ah_seq(inst, seq);
+		meta.ah = 1;
+		rx_advert(vif, buf + voff, (size_t)n - voff, &meta);
+	}
+}
+
 static void
 vrrp_net_recv(int fd, short ev, void *arg)
 {
@@ -439,10 +650,6 @@ vrrp_net_recv(int fd, short ev, void *arg)
 	struct iovec			 iov;
 	struct cmsghdr			*cmsg;
 	struct vrrp_rx_meta		 meta;
-	struct vrrp_advert		 adv;
-	const struct vrrp_rx_config	*cfg;
-	struct vrrp_inst		*inst;
-	enum vrrp_drop_reason		 why;
 	const uint8_t			*p;
 	ssize_t				 n;
 	size_t				 hl, len;
@@ -467,14 +674,8 @@ vrrp_net_recv(int fd, short ev, void *arg)
 		meta.af = vif->af;
 		if (vif->af == AF_INET) {
 			/* The kernel hands raw IPv4 sockets the header. */
-			if (n < 20 || (buf[0] >> 4) != 4 ||
-			    (hl = (size_t)(buf[0] & 0x0f) * 4) < 20 ||
-			    (size_t)n < hl)
+			if (rx_ip4(buf, (size_t)n, &meta, &hl) == -1)
 				continue;
-			meta.ttl = buf[8];
-			meta.src.af = meta.dst.af = AF_INET;
-			memcpy(meta.src.in.bytes, buf + 12, 4);
-			memcpy(meta.dst.in.bytes, buf + 16, 4);
 			p = buf + hl;
 			len = (size_t)n - hl;
 		} else {
@@ -503,25 +704,7 @@ vrrp_net_recv(int fd, short ev, void *arg)
 			p = buf;
 			len = (size_t)n;
 		}
-		why = vrrp_packet_parse(p, len, &meta, rx_lookup, vif, &adv,
-		    &cfg);
-		if (why != VRRP_DROP_NONE) {
-			rx_count(vif, len >= 2 ? p[1] : 0, why, &meta);
-			continue;
-		}
-		if ((inst = vrrpd_find_vrid(vif, adv.vrid)) == NULL ||
-		    !vrrp_net_listens(inst, vif))
-			continue;
-		if (inst->npeer > 0 && !is_peer(inst, &adv.src)) {
-			rx_count(vif, adv.vrid, VRRPD_DROP_PEER, &meta);
-			continue;
-		}
-		/* Our own advert, looped back by some bridge setups. */
-		if (inst->src_ok && vrrp_addr_cmp(&adv.src, &inst->src) == 0)
-			continue;
-		if (adv.addr_mismatch)
-			log_warnx("%s vrid %u: the owner advertises other "
-			    "addresses than ours", inst->name, adv.vrid);
-		vrrpd_advert_in(inst, &adv);
+		rx_advert(vif, p, len, &meta);
 	}
 }
+

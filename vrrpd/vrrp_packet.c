@@ -45,6 +45,11 @@ const char *const vrrp_drop_names[VRRP_DROP_MAX] = {
 	[VRRP_DROP_AUTH] = "auth",
 	[VRRP_DROP_INTERVAL] = "interval",
 	[VRRP_DROP_FAMILY] = "family",
+	[VRRP_DROP_AH_MISSING] = "no_ah",
+	[VRRP_DROP_AH_HEADER] = "ah_header",
+	[VRRP_DROP_AH_ICV] = "ah_icv",
+	[VRRP_DROP_AH_SPI] = "ah_spi",
+	[VRRP_DROP_AH_SEQ] = "ah_seq",
 };
 
 static uint32_t	cksum_add(uint32_t, const uint8_t *, size_t);
@@ -341,6 +346,10 @@ vrrp_packet_parse(const uint8_t *pkt, size_t len,
 		return (VRRP_DROP_OWNER);
 
 	if (out->version == VRRP_VERSION_2) {
+		/* Whatever its auth type byte says: AH is the header. */
+		if ((cfg->auth_type == VRRP_AUTH_AH) != (meta->ah != 0))
+			return (cfg->auth_type == VRRP_AUTH_AH ?
+			    VRRP_DROP_AH_MISSING : VRRP_DROP_AUTH_TYPE);
 		/* RFC 3768 7.1: auth type, then interval, must match. */
 		if (out->auth_type != cfg->auth_type)
 			return (VRRP_DROP_AUTH_TYPE);

@@ -68,6 +68,7 @@ struct vrrp_rx_meta {
 	uint8_t			 ttl;		/* TTL or hop limit */
 	struct vrrp_addr	 src;
 	struct vrrp_addr	 dst;
+	int			 ah;		/* came inside a checked AH */
 };
 
 /* What we expect from the virtual router a packet claims to be for. */
@@ -118,6 +119,11 @@ enum vrrp_drop_reason {
 	VRRP_DROP_AUTH,		/* PASS data does not match */
 	VRRP_DROP_INTERVAL,	/* v2 interval differs, or v3 zero */
 	VRRP_DROP_FAMILY,	/* meta or config inconsistent */
+	VRRP_DROP_AH_MISSING,	/* AH configured, advert came without */
+	VRRP_DROP_AH_HEADER,	/* AH not next header 112 or not 96 bits */
+	VRRP_DROP_AH_ICV,	/* HMAC does not match: wrong key or forged */
+	VRRP_DROP_AH_SPI,	/* SPI is not the sender's address */
+	VRRP_DROP_AH_SEQ,	/* sequence number not above the last one */
 	VRRP_DROP_MAX
 };
 

@@ -191,8 +191,12 @@ inst_load_addrs(struct vrrp_inst *inst)
 			inst->rxc.auth_type = VRRP_AUTH_PASS;
 			memcpy(inst->rxc.auth_data, c->auth_pass,
 			    strnlen(c->auth_pass, VRRP_AUTH_LEN));
-		} else if (c->auth_type == CONF_AUTH_AH)
+		} else if (c->auth_type == CONF_AUTH_AH) {
+			/* The HMAC key: auth_pass zero-padded to 8 bytes. */
 			inst->rxc.auth_type = VRRP_AUTH_AH;
+			memcpy(inst->rxc.auth_data, c->auth_pass,
+			    strnlen(c->auth_pass, VRRP_AUTH_LEN));
+		}
 	} else
 		inst->rxc.adver_int = (uint16_t)c->advert_int_cs;
 	inst->rxc.vips = inst->vips;
@@ -314,6 +318,12 @@ inst_attach(struct vrrp_inst *inst)
 		}
 		inst->ifindex = inst->vif->ifindex;
 	}
+	if (inst->rxc.auth_type == VRRP_AUTH_AH &&
+	    vrrp_net_ah_open(inst->vif, err, sizeof(err)) == -1) {
+		snprintf(inst->own_reason, sizeof(inst->own_reason),
+		    "auth_type AH: %s", err);
+		return (-1);
+	}
 	if (!inst->src_ok) {
 		if (vrrp_net_source(inst) == -1) {
 			snprintf(inst->own_reason, sizeof(inst->own_reason),
@@ -329,35 +339,52 @@ inst_attach(struct vrrp_inst *inst)
 }
 
 /*
- * Instances a respawned vrrpd resumes as Master: had sends them before
- * the configuration, they are taken when the instance starts.
+ * What a respawned vrrpd resumes: had sends it before the configuration,
+ * it is taken when the instance starts.  Master state, and the AH
+ * sequence counter of any state.
  */
 #define RESUME_MAX	4096
-static char	(*resumes)[HAD_NAMELEN];
-static size_t	 nresumes;
+static struct msg_vrrp_state	*resumes;
+static size_t			 nresumes;
 
 static void
-resume_keep(const char *name)
+resume_keep(const struct msg_vrrp_state *s)
 {
+	if (s->state != VRRP_STATE_MASTER && s->ah_seq == 0)
+		return;
 	if (nresumes >= RESUME_MAX) {
-		log_warnx("%s: too many instances to resume", name);
+		log_warnx("%s: too many instances to resume", s->instance);
 		return;
 	}
 	if (resumes == NULL &&
 	    (resumes = calloc(RESUME_MAX, sizeof(*resumes))) == NULL)
 		fatal("resume table");
-	strlcpy(resumes[nresumes++], name, sizeof(resumes[0]));
+	resumes[nresumes++] = *s;
 }
 
+/* Above every AH sequence number the predecessor used. */
+static void
+resume_ah_seq(struct vrrp_inst *inst, uint32_t seq)
+{
+	if (seq > inst->ah_seq) {
+		inst->ah_seq = seq;
+		inst->ah_mark = seq;
+	}
+}
+
+/* Returns 1 if the instance resumes as Master. */
 static int
-resume_take(const char *name)
+resume_take(struct vrrp_inst *inst)
 {
 	size_t	 i;
+	int	 master;
 
 	for (i = 0; i < nresumes; i++)
-		if (strcmp(resumes[i], name) == 0) {
-			resumes[i][0] = '\0';
-			return (1);
+		if (strcmp(resumes[i].instance, inst->name) == 0) {
+			resume_ah_seq(inst, resumes[i].ah_seq);
+			master = resumes[i].state == VRRP_STATE_MASTER;
+			resumes[i].instance[0] = '\0';
+			return (master);
 		}
 	return (0);
 }
@@ -384,7 +411,7 @@ inst_start(struct vrrp_inst *inst)
 	inst_track_eval(inst);
 	if (inst->own_fault)
 		vrrp_sm_set_fault(&inst->sm, now, 1, inst->own_reason, &act);
-	if (resume_take(inst->name)) {
+	if (resume_take(inst)) {
 		vrrp_sm_resume_master(&inst->sm, now,
 		    "resumed as MASTER after a restart", &act);
 		if (act.transition) {
@@ -475,7 +502,27 @@ report_state(struct vrrp_inst *inst, int notify)
 	strlcpy(s.instance, inst->name, sizeof(s.instance));
 	s.state = inst->sm.state;
 	s.priority = vrrp_sm_eff_prio(&inst->sm);
+	s.ah_seq = inst->ah_mark;
 	child_send_parent(IMSG_STATE_REPORT, 0, -1, &s, sizeof(s));
+}
+
+/*
+ * The AH sequence counter moved (sent or received).  had hears of it in
+ * steps of AH_SEQ_STEP, a mark no number used is above, so that a
+ * respawned vrrpd goes on above what its predecessor sent without a
+ * message per advert.
+ */
+#define AH_SEQ_STEP	1024
+
+void
+vrrpd_ah_seq(struct vrrp_inst *inst, uint32_t seq)
+{
+	inst->ah_seq = seq;
+	if (seq < inst->ah_mark)
+		return;
+	inst->ah_mark = seq > UINT32_MAX - AH_SEQ_STEP ? UINT32_MAX :
+	    seq + AH_SEQ_STEP;
+	report_state(inst, 0);
 }
 
 static void
@@ -1122,14 +1169,15 @@ resume(struct imsg *imsg)
 		return (-1);
 	memcpy(&s, imsg->data, sizeof(s));
 	s.instance[sizeof(s.instance) - 1] = '\0';
-	if (s.state != VRRP_STATE_MASTER)
-		return (0);
 	if ((inst = inst_find(s.instance)) == NULL) {
 		/* Before the configuration: when the instance starts. */
 		if (child->conf == NULL)
-			resume_keep(s.instance);
+			resume_keep(&s);
 		return (0);
 	}
+	resume_ah_seq(inst, s.ah_seq);
+	if (s.state != VRRP_STATE_MASTER)
+		return (0);
 	vrrp_sm_resume_master(&inst->sm, vrrpd_now(),
 	    "resumed as MASTER after a restart", &act);
 	inst_apply(inst, &act);
@@ -1417,7 +1465,8 @@ ctl_row(struct vrrp_inst *inst, struct msg_ctl_vrrp *r)
 	r->adverts_rcvd = inst->sm.stats.adverts_rcvd;
 	r->prio0_sent = inst->sm.stats.prio0_sent;
 	r->prio0_rcvd = inst->sm.stats.prio0_rcvd;
-	for (i = 1, n = 0; i < VRRPD_DROP_NREASONS && n < 16; i++, n++) {
+	for (i = 1, n = 0; i < VRRPD_DROP_NREASONS &&
+	    n < MSG_VRRP_NDROPS; i++, n++) {
 		strlcpy(r->drop_names[n], i == VRRPD_DROP_PEER ? "peer" :
 		    vrrp_drop_name(i), sizeof(r->drop_names[n]));
 		r->drops[n] = inst->drops[i];

@@ -31,6 +31,8 @@ struct vrrp_if {
 	sa_family_t		 af;
 	int			 fd;
 	struct event		*ev;
+	int			 ah_fd;		/* IPv4 IPPROTO_AH, or -1 */
+	struct event		*ah_ev;
 	int			 refs;
 	int			 vmac;		/* a use_vmac macvlan */
 	struct vrrp_addr	 primary;	/* first address, for source */
@@ -59,6 +61,11 @@ struct vrrp_inst {
 	struct vrrp_addr	*peers;
 	size_t			 npeer;
 	struct vrrp_rx_config	 rxc;
+
+	/* auth_type AH: one sequence counter, sent and received. */
+	uint32_t		 ah_seq;
+	uint32_t		 ah_mark;	/* reported to had: seq below */
+	uint16_t		 ip_id;
 
 	/* Tracking. */
 	int			 own_fault;
@@ -117,6 +124,7 @@ void		 vrrpd_shutdown(void);
 void		 vrrpd_advert_in(struct vrrp_inst *,
 		    const struct vrrp_advert *);
 struct vrrp_inst *vrrpd_find_vrid(struct vrrp_if *, uint8_t);
+void		 vrrpd_ah_seq(struct vrrp_inst *, uint32_t);
 
 /* vrrp_net.c */
 struct vrrp_if	*vrrp_net_get(const char *, sa_family_t, char *, size_t);
@@ -127,6 +135,7 @@ int		 vrrp_net_vmac_open(struct vrrp_inst *);
 void		 vrrp_net_vmac_close(struct vrrp_inst *);
 int		 vrrp_net_listens(const struct vrrp_inst *,
 		    const struct vrrp_if *);
+int		 vrrp_net_ah_open(struct vrrp_if *, char *, size_t);
 
 /* vrrp_arp.c */
 void		 vrrp_arp_init(void);

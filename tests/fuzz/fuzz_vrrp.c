@@ -9,11 +9,15 @@
  *        version 2 (else 3), 0x40 destination of the other family,
  *        0x80 configured VIPs are the packet's own addresses
  *   [1]  TTL   [2] configured priority   [3] configured interval
- *   [4]  configured auth type   [5] number of configured VIPs (mod 5)
+ *   [4]  configured auth type (low 4 bits, mod 3); 0x80: the payload is
+ *        an IPv4 packet with AH around the advert (vrrp_ah.c), 0x40 AH
+ *        over unicast, 0x20 build its ICV again with the key
+ *   [5] number of configured VIPs (mod 5)
  *   [6..13]  configured auth data   [14..29] source   [30..45] destination
  *
  * A packet that passes is built again with vrrp_packet_build() and must
- * parse to the same advertisement.
+ * parse to the same advertisement; an AH packet rebuilt with
+ * vrrp_ah_build() must pass vrrp_ah_check().
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -24,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vrrp_ah.h"
 #include "vrrp_packet.h"
 
 #define OPT_LEN		46
@@ -55,10 +60,60 @@ check_same(const struct vrrp_advert *a, const struct vrrp_advert *b)
 	}
 }
 
+/*
+ * The AH layer of p: locate, and (0x20) build the packet again around
+ * its advert with the key, which must then pass the check.  Returns the
+ * advert's offset, or -1 if the packet is dropped here.
+ */
+static int
+ah_input(uint8_t how, const struct vrrp_rx_config *cfg, uint8_t *p,
+    size_t len, size_t *voff)
+{
+	static uint8_t		 again[VRRP_AH_MAX_PKT];
+	struct vrrp_ah_tx	 t;
+	enum vrrp_drop_reason	 r;
+	uint32_t		 seq;
+	ssize_t			 n;
+
+	if (vrrp_ah_locate(p, len, voff) != VRRP_DROP_NONE)
+		return (-1);
+	if ((how & 0x20) && *voff == VRRP_AH_IP_LEN + VRRP_AH_LEN) {
+		memset(&t, 0, sizeof(t));
+		memcpy(t.src, p + 12, 4);
+		memcpy(t.dst, p + 16, 4);
+		t.ip_id = (uint16_t)(p[4] << 8 | p[5]);
+		t.ip_id = t.ip_id ? t.ip_id : 1;
+		t.seq = (uint32_t)p[28] << 24 | (uint32_t)p[29] << 16 |
+		    (uint32_t)p[30] << 8 | p[31];
+		t.unicast = !!(how & 0x40);
+		t.key = cfg->auth_data;
+		n = vrrp_ah_build(&t, p + *voff, len - *voff, again,
+		    sizeof(again));
+		if (n != (ssize_t)len) {
+			fprintf(stderr, "fuzz_vrrp: AH rebuilt %zd bytes of "
+			    "%zu\n", n, len);
+			abort();
+		}
+		memcpy(p, again, len);
+		r = vrrp_ah_check(p, len, *voff, cfg->auth_data,
+		    !!(how & 0x40), 0, &seq);
+		if (r != VRRP_DROP_NONE && !(r == VRRP_DROP_AH_SEQ &&
+		    t.seq == 0)) {
+			fprintf(stderr, "fuzz_vrrp: rebuilt AH packet "
+			    "dropped: %s\n", vrrp_drop_name(r));
+			abort();
+		}
+	}
+	if (vrrp_ah_check(p, len, *voff, cfg->auth_data, !!(how & 0x40), 0,
+	    &seq) != VRRP_DROP_NONE)
+		return (-1);
+	return (0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t			 pkt[VRRP_MAX_PKT_LEN + 64];
+	static uint8_t			 pkt[VRRP_AH_MAX_PKT + 64];
 	static uint8_t			 again[VRRP_MAX_PKT_LEN];
 	static struct vrrp_advert	 adv, adv2;
 	struct vrrp_rx_meta		 meta;
@@ -67,7 +122,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vrrp_addr		 vips[4];
 	struct vrrp_build		 b;
 	enum vrrp_drop_reason		 r;
-	size_t				 len, alen, i, nvip;
+	const uint8_t			*v;
+	size_t				 len, alen, i, nvip, voff;
 	ssize_t				 n;
 	uint16_t			 ck;
 	uint8_t				 fl;
@@ -99,7 +155,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.version = fl & 0x20 ? VRRP_VERSION_2 : VRRP_VERSION_3;
 	cfg.priority = data[2];
 	cfg.adver_int = data[3] ? data[3] : 1;	/* the config's minimum */
-	cfg.auth_type = data[4] % 3;
+	cfg.auth_type = (data[4] & 0x0f) % 3;
 	memcpy(cfg.auth_data, data + 6, VRRP_AUTH_LEN);
 	cfg.skip_check = !!(fl & 0x08);
 	nvip = data[5] % 5;
@@ -116,14 +172,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.nvip = nvip;
 
 	/* Let the fuzzer past the checksum when it asks to. */
-	if ((fl & 0x02) && len >= VRRP_HDR_LEN) {
+	if ((fl & 0x02) && !(data[4] & 0x80) && len >= VRRP_HDR_LEN) {
 		p[6] = p[7] = 0;
 		ck = vrrp_packet_cksum(p[0] >> 4, &meta.src, &meta.dst, p, len);
 		p[6] = ck >> 8;
 		p[7] = ck & 0xff;
 	}
 
-	r = vrrp_packet_parse(p, len, &meta, lookup,
+	/* AH: the advert starts after the IPv4 and AH headers. */
+	v = p;
+	if ((data[4] & 0x80) && meta.af == AF_INET) {
+		if (ah_input(data[4], &cfg, p, len, &voff) == -1) {
+			free(p);
+			return (0);
+		}
+		v = p + voff;
+		len -= voff;
+		meta.ah = 1;
+	}
+
+	r = vrrp_packet_parse(v, len, &meta, lookup,
 	    fl & 0x04 ? NULL : &cfg, &adv, &cfgp);
 	(void)vrrp_drop_name(r);
 	(void)vrrp_addr_ntop(&adv.src, abuf, sizeof(abuf));

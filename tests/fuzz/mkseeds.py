@@ -63,6 +63,20 @@ def vrrp_pkt(ver, af, vrid, prio, intv, addrs, src, dst, auth=0,
     return pkt[:6] + struct.pack('!H', ck) + pkt[8:]
 
 
+def ah_pkt(src, dst, vrrp, key, seq, unicast=False, icv=True):
+    """IPv4 and AH around a VRRPv2 advert, as vrrpd/vrrp_ah.c builds it."""
+    import hmac
+    tot = 20 + 24 + len(vrrp)
+    ah = struct.pack('!BBH4sI', 112, 4, 0, src, seq) + b'\0' * 12
+
+    def iph(tos, ttl, ck):
+        return struct.pack('!BBHHHBBH4s4s', 0x45, tos, tot, 0x1234, 0, ttl,
+                           51, ck, src, dst)
+    mac = hmac.new(key.ljust(8, b'\0'), iph(0, 0 if unicast else 255, 0) +
+                   ah + vrrp, 'md5').digest()[:12] if icv else b'\xee' * 12
+    return iph(0xc0, 255, cksum(iph(0xc0, 255, 0))) + ah[:12] + mac + vrrp
+
+
 def vrrp_seeds():
     seeds = []
     v4 = [socket.inet_pton(socket.AF_INET, '198.18.0.%d' % i)
@@ -100,6 +114,20 @@ def vrrp_seeds():
     p = vrrp_pkt(3, 6, 57, 100, 100, v6[:4], s6, d6)
     seeds.append(('v3v6-fix', opts(0x01 | 0x02 | 0x08, 90, 100, 0, 0,
                                    b'', s6, d6) + p))
+    # auth_type AH: a correct packet, one to unicast, one whose ICV the
+    # harness makes again (0x20), one with an old sequence number.
+    p = vrrp_pkt(2, 4, 58, 100, 1, v4[:2], s4, d4, 2)
+    seeds.append(('v2-ah', opts(0x20 | 0x80, 90, 1, 0x80 | 2, 2, b'secret',
+                                s4, d4) + ah_pkt(s4, d4, p, b'secret', 7)))
+    seeds.append(('v2-ah-uc', opts(0x20 | 0x80, 90, 1, 0xc0 | 2, 2,
+                                   b'secret', s4, v4[1]) +
+                  ah_pkt(s4, v4[1], p, b'secret', 9, unicast=True)))
+    seeds.append(('v2-ah-fix', opts(0x20 | 0x80, 90, 1, 0xa0 | 2, 2,
+                                    b'secret', s4, d4) +
+                  ah_pkt(s4, d4, p, b'secret', 3, icv=False)))
+    seeds.append(('v2-ah-seq0', opts(0x20 | 0x80, 90, 1, 0x80 | 2, 2,
+                                     b'secret', s4, d4) +
+                  ah_pkt(s4, d4, p, b'secret', 0)))
     return seeds
 
 

@@ -194,7 +194,8 @@ Test(contract, unterminated_string_refused)
 	    PROC_VRRP), 0);
 	/* The last of an array of strings. */
 	memset(&v, 0, sizeof(v));
-	memset(v.drop_names[15], 'x', sizeof(v.drop_names[15]));
+	memset(v.drop_names[MSG_VRRP_NDROPS - 1], 'x',
+	    sizeof(v.drop_names[0]));
 	cr_assert_eq(check(IMSG_CTL_VRRP, &v, sizeof(v), -1, PROC_VRRP,
 	    PROC_PARENT), -1);
 	cr_assert(strstr(why, "drop_names") != NULL, "%s", why);

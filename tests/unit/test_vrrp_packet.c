@@ -789,7 +789,13 @@ Test(vrrp_packet, drop_auth_type)
 	c.auth_type = VRRP_AUTH_NONE;
 	cr_assert_eq(parse(kat_v2, sizeof(kat_v2), &m, &c, &adv),
 	    VRRP_DROP_AUTH_TYPE);
+	/* AH configured: an advert that came without the header. */
 	c.auth_type = VRRP_AUTH_AH;
+	cr_assert_eq(parse(kat_v2, sizeof(kat_v2), &m, &c, &adv),
+	    VRRP_DROP_AH_MISSING);
+	/* One that came inside AH for an instance without it. */
+	c.auth_type = VRRP_AUTH_PASS;
+	m.ah = 1;
 	cr_assert_eq(parse(kat_v2, sizeof(kat_v2), &m, &c, &adv),
 	    VRRP_DROP_AUTH_TYPE);
 }
@@ -872,7 +878,8 @@ Test(vrrp_packet, drop_names)
 	static const char *const want[] = {
 		"none", "ttl", "version", "type", "length", "checksum",
 		"vrid", "owner", "addr_count", "addr_list", "auth_type",
-		"auth", "interval", "family",
+		"auth", "interval", "family", "no_ah", "ah_header",
+		"ah_icv", "ah_spi", "ah_seq",
 	};
 	int	i, j;
 

@@ -1,0 +1,112 @@
+#!/bin/bash
+# An attacker without the key against auth_type AH (test_vrrp_ah.sh has
+# the interop).  Nodes a (had, priority 200) and b (had, priority 250)
+# run one AH instance; node c, on the same link, has scapy and no key.
+#
+# c captures one of b's genuine adverts (priority 250), b stops and a is
+# master.  Then c sends, three of each, priority-254 adverts: plain VRRP
+# with no AH, AH with a wrong ICV, the captured advert replayed, and (as a
+# peer that has the key would) AH with a wrong SPI.  None may move a: it
+# stays master with the VIP, no transition, and each is counted under its
+# own drop reason.  The control: c sends a correct AH advert made with the
+# key, and a must then give the address up (so the attack would show).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+. tests/lab.sh
+need_root
+# The children run chrooted, where LeakSanitizer cannot read /proc.
+if [ "$(basename "$BUILD")" = build-san ]; then
+	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+fi
+
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+HERE=tests/integration
+if ! "$PY" -c 'import scapy' 2>/dev/null; then
+	fail "python3-scapy is installed (scripts/setup-deps.sh installs it)"
+	summary
+	exit 1
+fi
+VIP4=198.18.0.100
+PASS=hadtest1
+
+lab_init || { fail "lab_init"; summary; exit 1; }
+trap lab_cleanup EXIT
+lab_node a 198.18.0.1/24
+lab_node b 198.18.0.2/24
+lab_node c 198.18.0.3/24
+
+mkconf() {	# node prio
+	local f=$LAB_DIR/$1/had.conf
+	sed -e "s/@NODE@/lab-$1/g" -e "s/@PRIO@/$2/g" -e "s/@PASS@/$PASS/g" \
+	    -e "s/@VRID4@/51/g" -e "s/@VIP4@/$VIP4/g" \
+	    "$HERE/had-v2ah.conf.in" >"$f"
+	echo "$f"
+}
+attack() {	# action [file]
+	lab_exec c "$PY" "$HERE/vrrp_ah_attack.py" --src 198.18.0.3 \
+	    --peer 198.18.0.2 --vrid 51 --vip "$VIP4" --key "$PASS" "$@" \
+	    2>&1 | tail -1
+}
+drops_of() {
+	lab_hactl a show vrrp -j >"$LAB_DIR/a/vrrp.json" 2>/dev/null &&
+	    json_get "$LAB_DIR/a/vrrp.json" "d[0]['drops'].get('$1', -1)"
+}
+
+lab_start_had b "$(mkconf b 250)" || fail "had starts on b"
+lab_start_had a "$(mkconf a 200)" || fail "had starts on a"
+b_master() { lab_wait_state b VI_V2 MASTER 8 && lab_wait_state a VI_V2 BACKUP 2; }
+check "b master, a backup" b_master
+
+CAP=$LAB_DIR/c/genuine.bin
+out=$(attack capture "$CAP")
+check "c captured one of b's genuine AH adverts ($out)" [ -s "$CAP" ]
+
+lab_stop_had b
+a_master() { lab_wait_state a VI_V2 MASTER 5 && wait_for 2 lab_has_addr a "$VIP4"; }
+check "b stopped: a master with the VIP" a_master
+sleep 1.5
+t0=$(lab_vrrp_field a VI_V2 transitions)
+
+for k in noah:no_ah badicv:ah_icv replay:ah_seq badspi:ah_spi; do
+	act=${k%%:*}
+	why=${k#*:}
+	d0=$(drops_of "$why")
+	if [ "$act" = replay ]; then out=$(attack replay "$CAP"); else out=$(attack "$act"); fi
+	sleep 0.3
+	d1=$(drops_of "$why")
+	check "$act: counted as $why ($d0 -> $d1; $out)" \
+	    [ "${d1:-0}" -ge $(( ${d0:-0} + 3 )) ]
+done
+# Longer than the master-down interval (3 s and skew), had a backup seen
+# one of them.
+sleep 3.5
+t1=$(lab_vrrp_field a VI_V2 transitions)
+st=$(lab_vrrp_field a VI_V2 state)
+check "a stayed master through all of it (state $st, transitions $t0 -> $t1)" \
+    [ "$st" = MASTER ] && [ -n "$t1" ] && [ "$t1" = "$t0" ]
+check "the VIP $VIP4 never left a" lab_has_addr a "$VIP4"
+lab_hactl a show vrrp -j >"$LAB_DIR/a/vrrp.json" 2>/dev/null
+check "no other drop reason was counted ($(json_get "$LAB_DIR/a/vrrp.json" 'dict((k, v) for k, v in d[0]["drops"].items() if v)' 2>/dev/null))" \
+    [ "$(json_get "$LAB_DIR/a/vrrp.json" 'sum(v for k, v in d[0]["drops"].items() if k not in ("no_ah", "ah_icv", "ah_seq", "ah_spi"))' 2>/dev/null)" = 0 ]
+
+# The metrics come from the same counters.
+lab_hactl a show metrics >"$LAB_DIR/metrics.txt" 2>/dev/null
+for why in no_ah ah_icv ah_seq ah_spi; do
+	m=$(grep -E "^had_vrrp_dropped_total\{.*reason=\"$why\"" "$LAB_DIR/metrics.txt" | awk '{print $NF}')
+	check "metrics: had_vrrp_dropped_total reason $why is ${m:-absent}" \
+	    [ "${m:-0}" -ge 3 ]
+done
+
+# The control: an advert made with the key is believed.
+out=$(attack good --count 5)
+check "control: a correct AH advert at priority 254 makes a backup ($out)" \
+    lab_wait_state a VI_V2 BACKUP 2
+
+if grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' \
+    "$LAB_DIR/a/had.log" 2>/dev/null; then
+	fail "sanitizer report in a's had log"
+	grep -E -A20 'AddressSanitizer|runtime error:|LeakSanitizer' "$LAB_DIR/a/had.log" | head -40
+fi
+summary
