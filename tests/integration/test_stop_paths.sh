@@ -81,6 +81,8 @@ start_a() {
 		    -c "$d/ka-checkers.pid" >>"$d/keepalived.log" 2>&1 &
 	fi
 	A_PID=$!
+	# Its SIGKILL is the test's doing: no "Killed" notice from bash.
+	disown "$A_PID"
 	# setsid did not fork (a background job is no group leader): the
 	# daemon is A_PID and leads group A_PID.
 	if [ "$(ps -o pgid= -p "$A_PID" | tr -d ' ')" != "$A_PID" ]; then
