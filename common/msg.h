@@ -53,6 +53,7 @@ enum imsg_type {
 	IMSG_CTL_VRRP,			/* struct msg_ctl_vrrp, one row */
 	IMSG_CTL_CHECK,			/* struct msg_ctl_check, one row */
 	IMSG_CTL_LVS,			/* struct msg_ctl_lvs, one row */
+	IMSG_CTL_DRAIN,			/* struct msg_ctl_drain */
 
 	/* Scripts: child -> had -> child, by config name, never by text. */
 	IMSG_SCRIPT_RUN = 400,		/* struct msg_script_run */
@@ -80,6 +81,7 @@ enum imsg_type {
 	/* child -> had: state to keep across a respawn; had -> child. */
 	IMSG_STATE_REPORT = 700,	/* struct msg_vrrp_state */
 	IMSG_STATE_RESUME,		/* struct msg_vrrp_state */
+	IMSG_LVS_DRAIN,			/* struct msg_lvs_drain, had -> lvsd */
 };
 
 struct msg_ready {
@@ -138,6 +140,15 @@ struct msg_ctl_req {
 	uint32_t	arg;		/* reload target, verbosity, ... */
 	uint32_t	flags;
 	char		name[HAD_NAMELEN];	/* optional object name */
+};
+
+/*
+ * hactl drain/undrain: req.arg 1 drain, 0 undrain; req.name the virtual
+ * server (ADDR:PORT, fwmark:N or a group name), rs the real server.
+ */
+struct msg_ctl_drain {
+	struct msg_ctl_req req;
+	char		rs[64];
 };
 
 struct msg_ctl_proc {
@@ -297,6 +308,17 @@ struct msg_lvs_notify {
 	struct msg_lvs_id	id;
 };
 
+/*
+ * A real server had keeps drained (weight 0), had -> lvsd: on a drain or
+ * undrain, and each one before the config to a respawned lvsd.  vs_proto
+ * LVS_PROTO_MAX: every protocol of that address and port.
+ */
+struct msg_lvs_drain {
+	struct msg_lvs_id id;
+	uint32_t	on;
+	uint32_t	pad;
+};
+
 struct msg_vrrp_state {
 	char		instance[HAD_NAMELEN];
 	uint32_t	state;
@@ -372,6 +394,8 @@ struct msg_ctl_lvs {
 	uint64_t	conns;
 	uint64_t	in_pkts, out_pkts;
 	uint64_t	in_bytes, out_bytes;
+	uint32_t	drained;	/* hactl drain: weight 0 kept */
+	uint32_t	pad;
 };
 
 

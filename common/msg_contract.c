@@ -106,7 +106,12 @@ static const struct msg_contract contract[] = {
 	    .strs = { STR(msg_ctl_lvs, service), STR(msg_ctl_lvs, sched),
 	    STR(msg_ctl_lvs, method), STR(msg_ctl_lvs, real),
 	    STR(msg_ctl_lvs, health) },
-	    .ids = { ID(msg_ctl_lvs, kind, LVS_ROW_SERVICE, LVS_ROW_REAL) } },
+	    .ids = { ID(msg_ctl_lvs, kind, LVS_ROW_SERVICE, LVS_ROW_REAL),
+	    ID(msg_ctl_lvs, drained, 0, 1) } },
+	{ IMSG_CTL_DRAIN, "CTL_DRAIN", R(H, P), EXACT(msg_ctl_drain),
+	    .flags = MSGC_ROOT, .strs = { STR(msg_ctl_drain, req.name),
+	    STR(msg_ctl_drain, rs) },
+	    .ids = { ID(msg_ctl_drain, req.arg, 0, 1) } },
 
 	/* Which script ids a child may ask for is script.c's business. */
 	{ IMSG_SCRIPT_RUN, "SCRIPT_RUN", R(C, P), EXACT(msg_script_run),
@@ -166,6 +171,11 @@ static const struct msg_contract contract[] = {
 	{ IMSG_STATE_RESUME, "STATE_RESUME", R(P, V), EXACT(msg_vrrp_state),
 	    .strs = { STR(msg_vrrp_state, instance) },
 	    .ids = { ID(msg_vrrp_state, state, 0, 3) } },
+	{ IMSG_LVS_DRAIN, "LVS_DRAIN", R(P, L), EXACT(msg_lvs_drain),
+	    .strs = { STR(msg_lvs_drain, id.vs_group) },
+	    .ids = { ID(msg_lvs_drain, on, 0, 1),
+	    ID(msg_lvs_drain, id.vs_type, 0, VS_TYPE_MAX - 1),
+	    ID(msg_lvs_drain, id.vs_proto, 0, LVS_PROTO_MAX) } },
 };
 
 #define NCONTRACT	(sizeof(contract) / sizeof(contract[0]))
@@ -222,6 +232,7 @@ msg_type_name(uint32_t type)
 	case IMSG_CTL_VRRP:		return ("CTL_VRRP");
 	case IMSG_CTL_CHECK:		return ("CTL_CHECK");
 	case IMSG_CTL_LVS:		return ("CTL_LVS");
+	case IMSG_CTL_DRAIN:		return ("CTL_DRAIN");
 	case IMSG_SCRIPT_RUN:		return ("SCRIPT_RUN");
 	case IMSG_SCRIPT_RESULT:	return ("SCRIPT_RESULT");
 	case IMSG_NOTIFY:		return ("NOTIFY");
@@ -241,6 +252,7 @@ msg_type_name(uint32_t type)
 	case IMSG_VS_PRESENCE:		return ("VS_PRESENCE");
 	case IMSG_STATE_REPORT:		return ("STATE_REPORT");
 	case IMSG_STATE_RESUME:		return ("STATE_RESUME");
+	case IMSG_LVS_DRAIN:		return ("LVS_DRAIN");
 	}
 	return (NULL);
 }

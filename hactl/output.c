@@ -405,10 +405,10 @@ out_lvs(struct hactl_out *o, const struct msg_ctl_lvs *row)
 			return;		/* a real server without its service */
 		printf("%s\n    {\"real\": ", o->nreals++ ? "," : "");
 		json_string(stdout, r.real);
-		printf(", \"sorry\": %s, \"weight\": %u, "
+		printf(", \"sorry\": %s, \"drained\": %s, \"weight\": %u, "
 		    "\"kernel_weight\": %d, \"health\": ",
-		    r.sorry ? "true" : "false", r.conf_weight,
-		    r.kernel_weight);
+		    r.sorry ? "true" : "false", r.drained ? "true" : "false",
+		    r.conf_weight, r.kernel_weight);
 		json_string(stdout, r.health);
 		printf(", \"active_conns\": %u, \"inactive_conns\": %u, "
 		    "\"conns\": %llu, \"in_packets\": %llu, "
@@ -438,7 +438,8 @@ out_lvs(struct hactl_out *o, const struct msg_ctl_lvs *row)
 	else
 		snprintf(w, sizeof(w), "%d", r.kernel_weight);
 	printf("  -> %-25s %-6s %-6s %6u %6s %-7s %8u %8u %12llu %12llu\n",
-	    r.real, "", r.sorry ? "sorry" : "", r.conf_weight, w, r.health,
+	    r.real, r.drained ? "drain" : "", r.sorry ? "sorry" : "",
+	    r.conf_weight, w, r.health,
 	    r.active_conns, r.inactive_conns,
 	    (unsigned long long)(r.in_pkts + r.out_pkts),
 	    (unsigned long long)(r.in_bytes + r.out_bytes));

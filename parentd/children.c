@@ -348,6 +348,8 @@ child_spawn(enum had_proc p)
 	/* Before the config: vrrpd starts those instances as Master. */
 	if (p == PROC_VRRP)
 		child_state_resume();
+	else if (p == PROC_LVS)
+		drain_resume();
 	child_send_config(p);
 	return;
 

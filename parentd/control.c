@@ -507,6 +507,8 @@ control_request(struct ctl_conn *cc, struct imsg *imsg)
 	const struct msg_contract	*mc;
 	struct msg_ctl_req		 req;
 	struct msg_ctl_proc		 row;
+	struct msg_ctl_drain		 drain;
+	const char			*what;
 	enum had_proc			 p;
 
 	memcpy(&req, imsg->data, sizeof(req));
@@ -514,14 +516,13 @@ control_request(struct ctl_conn *cc, struct imsg *imsg)
 	cc->owner = PROC_PARENT;
 	mc = msg_contract_find(imsg->hdr.type);
 	if (mc != NULL && (mc->flags & MSGC_ROOT) && cc->uid != 0) {
+		what = imsg->hdr.type == IMSG_CTL_RELOAD ? "reload" :
+		    imsg->hdr.type == IMSG_CTL_DRAIN ? "drain or undrain" :
+		    "change the log level";
 		log_warnx("control client %u: uid %u may not %s: only root "
-		    "may change had's state", cc->id, (unsigned)cc->uid,
-		    imsg->hdr.type == IMSG_CTL_RELOAD ? "reload" :
-		    "change the log level");
+		    "may change had's state", cc->id, (unsigned)cc->uid, what);
 		control_end(cc->id, 1, "permission denied: only root may "
-		    "%s (group %s may only look)",
-		    imsg->hdr.type == IMSG_CTL_RELOAD ? "reload" :
-		    "change the log level", env->user);
+		    "%s (group %s may only look)", what, env->user);
 		return (0);
 	}
 
@@ -552,6 +553,10 @@ control_request(struct ctl_conn *cc, struct imsg *imsg)
 		return (0);
 	case IMSG_CTL_RELOAD:
 		reload_request(cc->id, req.arg);
+		return (0);
+	case IMSG_CTL_DRAIN:
+		memcpy(&drain, imsg->data, sizeof(drain));
+		drain_request(cc->id, cc->uid, &drain);
 		return (0);
 	case IMSG_CTL_LOG:
 		control_set_verbose(req.arg);

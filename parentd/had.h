@@ -127,6 +127,9 @@ void	 control_text(uint32_t, int, const char *, ...)
 	    __attribute__((__format__(printf, 3, 4)));
 
 /* reload.c */
+void	 drain_request(uint32_t, uid_t, const struct msg_ctl_drain *);
+void	 drain_resume(void);
+
 int	 reload_load_initial(void);
 void	 reload_request(uint32_t, enum ctl_reload_target);
 void	 reload_child_done(enum had_proc, const struct msg_reconf_done *);
