@@ -194,7 +194,7 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 					goto bad;
 				memcpy(&text, imsg.data, sizeof(text));
 				text.text[sizeof(text.text) - 1] = '\0';
-				if (metrics)
+				if (metrics || wait_rs != NULL)
 					break;
 				/* Notes go aside when the output is JSON. */
 				fprintf(text.level || json ? stderr : stdout,
