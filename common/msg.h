@@ -54,6 +54,7 @@ enum imsg_type {
 	IMSG_CTL_CHECK,			/* struct msg_ctl_check, one row */
 	IMSG_CTL_LVS,			/* struct msg_ctl_lvs, one row */
 	IMSG_CTL_DRAIN,			/* struct msg_ctl_drain */
+	IMSG_CTL_MAINT,			/* struct msg_ctl_req */
 
 	/* Scripts: child -> had -> child, by config name, never by text. */
 	IMSG_SCRIPT_RUN = 400,		/* struct msg_script_run */
@@ -82,6 +83,7 @@ enum imsg_type {
 	IMSG_STATE_REPORT = 700,	/* struct msg_vrrp_state */
 	IMSG_STATE_RESUME,		/* struct msg_vrrp_state */
 	IMSG_LVS_DRAIN,			/* struct msg_lvs_drain, had -> lvsd */
+	IMSG_VRRP_MAINT,		/* struct msg_vrrp_maint, had -> vrrpd */
 };
 
 struct msg_ready {
@@ -319,6 +321,17 @@ struct msg_lvs_drain {
 	uint32_t	pad;
 };
 
+/*
+ * hactl maintenance, had -> vrrpd, one per instance: on a change, and
+ * each one on before the config to a respawned vrrpd.
+ */
+struct msg_vrrp_maint {
+	char		instance[HAD_NAMELEN];
+	uint32_t	on;
+	uint32_t	uid;		/* who asked */
+	int64_t		since;		/* unix time */
+};
+
 struct msg_vrrp_state {
 	char		instance[HAD_NAMELEN];
 	uint32_t	state;
@@ -349,6 +362,9 @@ struct msg_ctl_vrrp {
 	uint64_t	drops[16];	/* by enum vrrp_drop_reason */
 	char		drop_names[16][16];
 	uint32_t	ndrops;
+	uint32_t	maint;		/* hactl maintenance on */
+	uint32_t	maint_uid;
+	int64_t		maint_since;
 };
 
 /* One health check, checkd -> had -> hactl (show checks). */

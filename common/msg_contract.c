@@ -97,7 +97,8 @@ static const struct msg_contract contract[] = {
 	    STR(msg_ctl_vrrp, state_name), STR(msg_ctl_vrrp, master),
 	    STR(msg_ctl_vrrp, vips), STR(msg_ctl_vrrp, last_reason),
 	    STRS(msg_ctl_vrrp, drop_names) },
-	    .ids = { ID(msg_ctl_vrrp, ndrops, 0, 16) } },
+	    .ids = { ID(msg_ctl_vrrp, ndrops, 0, 16),
+	    ID(msg_ctl_vrrp, maint, 0, 1) } },
 	{ IMSG_CTL_CHECK, "CTL_CHECK", R(C, P) | R(P, H), EXACT(msg_ctl_check),
 	    .strs = { STR(msg_ctl_check, vs), STR(msg_ctl_check, rs),
 	    STR(msg_ctl_check, target), STR(msg_ctl_check, type),
@@ -112,6 +113,9 @@ static const struct msg_contract contract[] = {
 	    .flags = MSGC_ROOT, .strs = { STR(msg_ctl_drain, req.name),
 	    STR(msg_ctl_drain, rs) },
 	    .ids = { ID(msg_ctl_drain, req.arg, 0, 1) } },
+	{ IMSG_CTL_MAINT, "CTL_MAINT", R(H, P), EXACT(msg_ctl_req),
+	    .flags = MSGC_ROOT, .strs = { STR(msg_ctl_req, name) },
+	    .ids = { ID(msg_ctl_req, arg, 0, 1) } },
 
 	/* Which script ids a child may ask for is script.c's business. */
 	{ IMSG_SCRIPT_RUN, "SCRIPT_RUN", R(C, P), EXACT(msg_script_run),
@@ -176,6 +180,9 @@ static const struct msg_contract contract[] = {
 	    .ids = { ID(msg_lvs_drain, on, 0, 1),
 	    ID(msg_lvs_drain, id.vs_type, 0, VS_TYPE_MAX - 1),
 	    ID(msg_lvs_drain, id.vs_proto, 0, LVS_PROTO_MAX) } },
+	{ IMSG_VRRP_MAINT, "VRRP_MAINT", R(P, V), EXACT(msg_vrrp_maint),
+	    .strs = { STR(msg_vrrp_maint, instance) },
+	    .ids = { ID(msg_vrrp_maint, on, 0, 1) } },
 };
 
 #define NCONTRACT	(sizeof(contract) / sizeof(contract[0]))
@@ -233,6 +240,7 @@ msg_type_name(uint32_t type)
 	case IMSG_CTL_CHECK:		return ("CTL_CHECK");
 	case IMSG_CTL_LVS:		return ("CTL_LVS");
 	case IMSG_CTL_DRAIN:		return ("CTL_DRAIN");
+	case IMSG_CTL_MAINT:		return ("CTL_MAINT");
 	case IMSG_SCRIPT_RUN:		return ("SCRIPT_RUN");
 	case IMSG_SCRIPT_RESULT:	return ("SCRIPT_RESULT");
 	case IMSG_NOTIFY:		return ("NOTIFY");
@@ -253,6 +261,7 @@ msg_type_name(uint32_t type)
 	case IMSG_STATE_REPORT:		return ("STATE_REPORT");
 	case IMSG_STATE_RESUME:		return ("STATE_RESUME");
 	case IMSG_LVS_DRAIN:		return ("LVS_DRAIN");
+	case IMSG_VRRP_MAINT:		return ("VRRP_MAINT");
 	}
 	return (NULL);
 }

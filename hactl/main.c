@@ -42,7 +42,9 @@ usage(void)
 	    "  log verbose|brief       change the log level of every process\n"
 	    "  drain VS RS [--wait [SECONDS]]\n"
 	    "                          weight 0 for real server RS of VS\n"
-	    "  undrain VS RS           its weight back\n");
+	    "  undrain VS RS           its weight back\n"
+	    "  maintenance on|off [instance|group]\n"
+	    "                          hand over and stay backup, or come back\n");
 	exit(2);
 }
 
@@ -220,7 +222,8 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 					return (0);
 				if (type == IMSG_CTL_RELOAD ||
 				    type == IMSG_CTL_LOG ||
-				    type == IMSG_CTL_DRAIN) {
+				    type == IMSG_CTL_DRAIN ||
+				    type == IMSG_CTL_MAINT) {
 					if (end.message[0])
 						printf("%s\n", end.message);
 				} else {
@@ -391,6 +394,20 @@ main(int argc, char *argv[])
 			req.arg = 0;
 		else
 			usage();
+	} else if (strcmp(argv[0], "maintenance") == 0 && argc >= 2 &&
+	    argc <= 3) {
+		type = IMSG_CTL_MAINT;
+		if (strcmp(argv[1], "on") == 0)
+			req.arg = 1;
+		else if (strcmp(argv[1], "off") == 0)
+			req.arg = 0;
+		else
+			usage();
+		if (argc == 3 && strlcpy(req.name, argv[2],
+		    sizeof(req.name)) >= sizeof(req.name)) {
+			fprintf(stderr, "hactl: name too long\n");
+			return (2);
+		}
 	} else if ((strcmp(argv[0], "drain") == 0 && argc >= 3 &&
 	    argc <= 5) || (strcmp(argv[0], "undrain") == 0 && argc == 3)) {
 		memset(&drain, 0, sizeof(drain));

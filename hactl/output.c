@@ -253,7 +253,11 @@ vrrp_json(const struct msg_ctl_vrrp *r, const char *adv, const char *madv)
 		json_string(stdout, r->drop_names[i]);
 		printf(": %llu", (unsigned long long)r->drops[i]);
 	}
-	printf("}}");
+	printf("}, \"maintenance\": %s", r->maint ? "true" : "false");
+	if (r->maint)
+		printf(", \"maintenance_uid\": %u, \"maintenance_since\": "
+		    "%lld", r->maint_uid, (long long)r->maint_since);
+	printf("}");
 }
 
 void
@@ -286,6 +290,13 @@ out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row)
 	    (unsigned long long)r.adverts_sent,
 	    (unsigned long long)r.adverts_rcvd, r.vips[0] ? r.vips : "-");
 	now = time(NULL);
+	if (r.maint) {
+		fmt_duration(now > r.maint_since ? now - r.maint_since : 0,
+		    ago, sizeof(ago));
+		printf("    MAINTENANCE for %s, asked by uid %u: priority 0, "
+		    "never master until `hactl maintenance off'\n", ago,
+		    r.maint_uid);
+	}
 	if (r.last_transition > 0) {
 		fmt_duration(now > r.last_transition ?
 		    now - r.last_transition : 0, ago, sizeof(ago));

@@ -346,9 +346,10 @@ child_spawn(enum had_proc p)
 	if (p == PROC_CHECK)
 		child_send_icmp();
 	/* Before the config: vrrpd starts those instances as Master. */
-	if (p == PROC_VRRP)
+	if (p == PROC_VRRP) {
+		maint_resume();
 		child_state_resume();
-	else if (p == PROC_LVS)
+	} else if (p == PROC_LVS)
 		drain_resume();
 	child_send_config(p);
 	return;

@@ -518,6 +518,7 @@ control_request(struct ctl_conn *cc, struct imsg *imsg)
 	if (mc != NULL && (mc->flags & MSGC_ROOT) && cc->uid != 0) {
 		what = imsg->hdr.type == IMSG_CTL_RELOAD ? "reload" :
 		    imsg->hdr.type == IMSG_CTL_DRAIN ? "drain or undrain" :
+		    imsg->hdr.type == IMSG_CTL_MAINT ? "change maintenance" :
 		    "change the log level";
 		log_warnx("control client %u: uid %u may not %s: only root "
 		    "may change had's state", cc->id, (unsigned)cc->uid, what);
@@ -557,6 +558,9 @@ control_request(struct ctl_conn *cc, struct imsg *imsg)
 	case IMSG_CTL_DRAIN:
 		memcpy(&drain, imsg->data, sizeof(drain));
 		drain_request(cc->id, cc->uid, &drain);
+		return (0);
+	case IMSG_CTL_MAINT:
+		maint_request(cc->id, cc->uid, &req);
 		return (0);
 	case IMSG_CTL_LOG:
 		control_set_verbose(req.arg);

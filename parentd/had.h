@@ -129,6 +129,8 @@ void	 control_text(uint32_t, int, const char *, ...)
 /* reload.c */
 void	 drain_request(uint32_t, uid_t, const struct msg_ctl_drain *);
 void	 drain_resume(void);
+void	 maint_request(uint32_t, uid_t, const struct msg_ctl_req *);
+void	 maint_resume(void);
 
 int	 reload_load_initial(void);
 void	 reload_request(uint32_t, enum ctl_reload_target);
