@@ -55,6 +55,9 @@ enum imsg_type {
 	IMSG_CTL_LVS,			/* struct msg_ctl_lvs, one row */
 	IMSG_CTL_DRAIN,			/* struct msg_ctl_drain */
 	IMSG_CTL_MAINT,			/* struct msg_ctl_req */
+	IMSG_CTL_SHOW_HISTORY,		/* struct msg_ctl_req, arg: N or 0 */
+	IMSG_CTL_EVENTS,		/* struct msg_ctl_req: stream events */
+	IMSG_CTL_EVENT,			/* struct msg_ctl_event, one event */
 
 	/* Scripts: child -> had -> child, by config name, never by text. */
 	IMSG_SCRIPT_RUN = 400,		/* struct msg_script_run */
@@ -177,6 +180,15 @@ struct msg_ctl_text {
 	char		text[512];
 };
 
+/* One entry of had's event history (show history, events). */
+struct msg_ctl_event {
+	uint64_t	seq;		/* 1, 2, ... since had started */
+	int64_t		time_ms;	/* unix time, milliseconds */
+	char		kind[16];	/* vrrp rs drain maint reload child */
+	char		object[80];	/* instance, "VS RS", process */
+	char		text[256];
+};
+
 struct msg_ctl_end {
 	int32_t		status;		/* 0 ok, else error */
 	char		message[HAD_REASONLEN];
@@ -292,6 +304,7 @@ struct msg_notify {
 	char		group[HAD_NAMELEN];	/* sync group, or "" */
 	uint32_t	state;		/* 1 backup, 2 master, 3 fault, 4 stop */
 	uint32_t	priority;
+	char		reason[HAD_REASONLEN];	/* of the transition */
 };
 
 

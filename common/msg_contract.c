@@ -116,6 +116,13 @@ static const struct msg_contract contract[] = {
 	{ IMSG_CTL_MAINT, "CTL_MAINT", R(H, P), EXACT(msg_ctl_req),
 	    .flags = MSGC_ROOT, .strs = { STR(msg_ctl_req, name) },
 	    .ids = { ID(msg_ctl_req, arg, 0, 1) } },
+	{ IMSG_CTL_SHOW_HISTORY, "CTL_SHOW_HISTORY", R(H, P),
+	    EXACT(msg_ctl_req), .strs = { STR(msg_ctl_req, name) } },
+	{ IMSG_CTL_EVENTS, "CTL_EVENTS", R(H, P), EXACT(msg_ctl_req),
+	    .strs = { STR(msg_ctl_req, name) } },
+	{ IMSG_CTL_EVENT, "CTL_EVENT", R(P, H), EXACT(msg_ctl_event),
+	    .strs = { STR(msg_ctl_event, kind), STR(msg_ctl_event, object),
+	    STR(msg_ctl_event, text) } },
 
 	/* Which script ids a child may ask for is script.c's business. */
 	{ IMSG_SCRIPT_RUN, "SCRIPT_RUN", R(C, P), EXACT(msg_script_run),
@@ -125,7 +132,8 @@ static const struct msg_contract contract[] = {
 	    EXACT(msg_script_result), .strs = { STR(msg_script_result, name) },
 	    .ids = { ID(msg_script_result, kind, SCRIPT_VRRP, SCRIPT_MISC) } },
 	{ IMSG_NOTIFY, "NOTIFY", R(V, P), EXACT(msg_notify),
-	    .strs = { STR(msg_notify, instance), STR(msg_notify, group) },
+	    .strs = { STR(msg_notify, instance), STR(msg_notify, group),
+	    STR(msg_notify, reason) },
 	    .ids = { ID(msg_notify, state, 1, 4) } },
 	{ IMSG_LVS_NOTIFY, "LVS_NOTIFY", R(L, P), EXACT(msg_lvs_notify),
 	    .strs = { STR(msg_lvs_notify, id.vs_group) },
@@ -241,6 +249,9 @@ msg_type_name(uint32_t type)
 	case IMSG_CTL_LVS:		return ("CTL_LVS");
 	case IMSG_CTL_DRAIN:		return ("CTL_DRAIN");
 	case IMSG_CTL_MAINT:		return ("CTL_MAINT");
+	case IMSG_CTL_SHOW_HISTORY:	return ("CTL_SHOW_HISTORY");
+	case IMSG_CTL_EVENTS:		return ("CTL_EVENTS");
+	case IMSG_CTL_EVENT:		return ("CTL_EVENT");
 	case IMSG_SCRIPT_RUN:		return ("SCRIPT_RUN");
 	case IMSG_SCRIPT_RESULT:	return ("SCRIPT_RESULT");
 	case IMSG_NOTIFY:		return ("NOTIFY");

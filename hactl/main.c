@@ -43,6 +43,8 @@ usage(void)
 	    "  drain VS RS [--wait [SECONDS]]\n"
 	    "                          weight 0 for real server RS of VS\n"
 	    "  undrain VS RS           its weight back\n"
+	    "  show history [N]        the last N events (1000 kept)\n"
+	    "  events                  new events as they come, until ^C\n"
 	    "  maintenance on|off [instance|group]\n"
 	    "                          hand over and stay backup, or come back\n");
 	exit(2);
@@ -87,6 +89,7 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 	struct msg_ctl_vrrp	 vrow;
 	struct msg_ctl_lvs	 lrow;
 	struct msg_ctl_check	 crow;
+	struct msg_ctl_event	 erow;
 	struct msg_ctl_text	 text;
 	struct msg_ctl_end	 end;
 	struct pollfd		 pfd;
@@ -104,10 +107,12 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 	memset(&out, 0, sizeof(out));
 	out.json = json;
 	out.metrics = metrics;
+	out.stream = type == IMSG_CTL_EVENTS;
 	for (;;) {
 		pfd.fd = fd;
 		pfd.events = POLLIN;
-		if ((r = poll(&pfd, 1, HACTL_TIMEOUT_MS)) == -1) {
+		if ((r = poll(&pfd, 1, out.stream ? -1 :
+		    HACTL_TIMEOUT_MS)) == -1) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "hactl: poll: %s\n", strerror(errno));
@@ -190,6 +195,12 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 				if (!started++)
 					out_begin(&out, type);
 				out_lvs(&out, &lrow);
+				break;
+			case IMSG_CTL_EVENT:
+				memcpy(&erow, imsg.data, sizeof(erow));
+				if (!started++ && !out.stream)
+					out_begin(&out, type);
+				out_event(&out, &erow);
 				break;
 			case IMSG_CTL_TEXT:
 				if (imsg.datalen != sizeof(text))
@@ -322,7 +333,7 @@ main(int argc, char *argv[])
 	struct msg_ctl_req	 req;
 	const char		*sock = RUNDIR "/had.sock";
 	uint32_t		 type;
-	long			 wait_secs = 300;
+	long			 wait_secs = 300, n;
 	char			*end;
 	int			 ch, json = 0, i, j, fd, r;
 
@@ -372,6 +383,13 @@ main(int argc, char *argv[])
 			type = IMSG_CTL_SHOW_CHECKS;
 		else if (strcmp(argv[1], "metrics") == 0 && argc == 2)
 			return (hactl_metrics(sock));
+		else if (strcmp(argv[1], "history") == 0 && argc <= 3) {
+			type = IMSG_CTL_SHOW_HISTORY;
+			if (argc == 3 && ((n = strtol(argv[2], &end, 10)) <= 0 ||
+			    *end != '\0' || n > 1000))
+				usage();
+			req.arg = argc == 3 ? n : 0;
+		}
 		else
 			usage();
 	} else if (strcmp(argv[0], "reload") == 0) {
@@ -394,6 +412,8 @@ main(int argc, char *argv[])
 			req.arg = 0;
 		else
 			usage();
+	} else if (strcmp(argv[0], "events") == 0 && argc == 1) {
+		type = IMSG_CTL_EVENTS;
 	} else if (strcmp(argv[0], "maintenance") == 0 && argc >= 2 &&
 	    argc <= 3) {
 		type = IMSG_CTL_MAINT;

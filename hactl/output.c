@@ -456,6 +456,44 @@ out_lvs(struct hactl_out *o, const struct msg_ctl_lvs *row)
 	    (unsigned long long)(r.in_bytes + r.out_bytes));
 }
 
+/*
+ * One event of show history (a JSON array with -j) or of events (JSON
+ * lines with -j: o->stream), flushed at once for a pipe.
+ */
+void
+out_event(struct hactl_out *o, const struct msg_ctl_event *row)
+{
+	struct msg_ctl_event	 e = *row;
+	struct tm		 tm;
+	time_t			 t;
+	char			 when[32];
+
+	e.kind[sizeof(e.kind) - 1] = '\0';
+	e.object[sizeof(e.object) - 1] = '\0';
+	e.text[sizeof(e.text) - 1] = '\0';
+	if (o->json) {
+		if (!o->stream)
+			printf("%s\n  ", o->nrows ? "," : "");
+		printf("{\"seq\": %llu, \"time_ms\": %lld, \"kind\": ",
+		    (unsigned long long)e.seq, (long long)e.time_ms);
+		json_string(stdout, e.kind);
+		printf(", \"object\": ");
+		json_string(stdout, e.object);
+		printf(", \"text\": ");
+		json_string(stdout, e.text);
+		printf("}%s", o->stream ? "\n" : "");
+	} else {
+		t = e.time_ms / 1000;
+		if (localtime_r(&t, &tm) == NULL ||
+		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+			strlcpy(when, "?", sizeof(when));
+		printf("%s.%03lld %-7s %s: %s\n", when,
+		    (long long)(e.time_ms % 1000), e.kind, e.object, e.text);
+	}
+	o->nrows++;
+	fflush(stdout);
+}
+
 void
 out_finish(struct hactl_out *o, uint32_t type)
 {

@@ -438,6 +438,8 @@ children_reap(void)
 		log_warnx("%s (pid %d) %s after %lld ms; restart %u in %u ms",
 		    proc_name(c->proc), (int)pid, c->last_exit,
 		    (long long)lived_ms, c->restarts, c->backoff_ms);
+		event_record("child", proc_name(c->proc), "pid %d %s; "
+		    "restart %u", (int)pid, c->last_exit, c->restarts);
 		tv.tv_sec = c->backoff_ms / 1000;
 		tv.tv_usec = (c->backoff_ms % 1000) * 1000;
 		evtimer_add(c->respawn_ev, &tv);

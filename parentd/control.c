@@ -379,6 +379,23 @@ control_queue(struct ctl_conn *cc, uint32_t type, const void *data,
 	imsgev_compose(&cc->iev, type, 0, -1, data, len);
 }
 
+/* A new event, to each `hactl events' client. */
+void
+control_broadcast_event(const struct msg_ctl_event *e)
+{
+	struct ctl_conn	*cc;
+	uint32_t	 ids[CTL_MAX_CLIENTS];
+	size_t		 i, n = 0;
+
+	/* By id: queueing to one may drop another (control_hog). */
+	TAILQ_FOREACH(cc, &env->ctl_conns, entry)
+		if (cc->events && !cc->closing && n < CTL_MAX_CLIENTS)
+			ids[n++] = cc->id;
+	for (i = 0; i < n; i++)
+		if ((cc = control_by_id(ids[i])) != NULL && !cc->closing)
+			control_queue(cc, IMSG_CTL_EVENT, e, sizeof(*e));
+}
+
 /* had's own answers (show procs, reload, log). */
 void
 control_reply(uint32_t id, uint32_t type, const void *data, size_t len)
@@ -561,6 +578,14 @@ control_request(struct ctl_conn *cc, struct imsg *imsg)
 		return (0);
 	case IMSG_CTL_MAINT:
 		maint_request(cc->id, cc->uid, &req);
+		return (0);
+	case IMSG_CTL_SHOW_HISTORY:
+		events_show(cc->id, req.arg);
+		return (0);
+	case IMSG_CTL_EVENTS:
+		/* Waiting for good: no END, no other request. */
+		cc->events = 1;
+		control_text(cc->id, 0, "streaming events");
 		return (0);
 	case IMSG_CTL_LOG:
 		control_set_verbose(req.arg);

@@ -90,6 +90,8 @@ drain_request(uint32_t client, uid_t uid, const struct msg_ctl_drain *req)
 	    on ? "drained: weight 0 until undrained" : "undrained",
 	    (unsigned)uid);
 	drain_send(&id, on);
+	event_record("drain", vn, "real server %s %s by uid %u", rn,
+	    on ? "drained" : "undrained", (unsigned)uid);
 	control_end(client, 0, "%s of %s %s", rn, vn,
 	    on ? "drained" : "undrained");
 }

@@ -132,6 +132,10 @@ maint_request(uint32_t client, uid_t uid, const struct msg_ctl_req *req)
 	}
 	log_info("maintenance %s for %s by uid %u: %d instance%s changed",
 	    on ? "on" : "off", what, (unsigned)uid, n, n == 1 ? "" : "s");
+	if (n > 0)
+		event_record("maint", what, "maintenance %s by uid %u (%d "
+		    "instance%s)", on ? "on" : "off", (unsigned)uid, n,
+		    n == 1 ? "" : "s");
 	control_end(client, 0, "maintenance %s: %s (%d instance%s changed)",
 	    on ? "on" : "off", what, n, n == 1 ? "" : "s");
 }

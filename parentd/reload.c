@@ -86,12 +86,18 @@ reload_finish(void)
 	enum had_proc	 p;
 	uint32_t	 client = rl.client;
 	int		 failed = rl.failed;
+	char		 all[256];
+
+	all[0] = '\0';
 
 	for (p = PROC_VRRP; p < PROC_MAX; p++) {
 		if (rl.summary[p][0] == '\0')
 			continue;
 		log_info("reload: %s: %s", short_name[p], rl.summary[p]);
 		control_text(client, 0, "%s: %s", short_name[p],
+		    rl.summary[p]);
+		snprintf(all + strlen(all), sizeof(all) - strlen(all),
+		    "%s%s: %s", all[0] ? "; " : "", short_name[p],
 		    rl.summary[p]);
 		conf_blob_free(&rl.old[p]);
 	}
@@ -100,6 +106,8 @@ reload_finish(void)
 	rl.active = 0;
 	sd_notifyf("READY=1\nSTATUS=reload %s", failed ? "incomplete" :
 	    "done");
+	event_record("reload", env->conffile, "%s%s%s",
+	    failed ? "incomplete" : "done", all[0] ? ": " : "", all);
 	if (failed)
 		control_end(client, 1, "reload incomplete");
 	else

@@ -540,6 +540,7 @@ report_state(struct vrrp_inst *inst, int notify)
 		strlcpy(n.group, inst->group, sizeof(n.group));
 		n.state = notify_state(inst->sm.state);
 		n.priority = vrrp_sm_eff_prio(&inst->sm);
+		strlcpy(n.reason, inst->sm.last_reason, sizeof(n.reason));
 		child_send_parent(IMSG_NOTIFY, 0, -1, &n, sizeof(n));
 	}
 	memset(&s, 0, sizeof(s));
