@@ -26,6 +26,7 @@ static struct {
 	int			 pending[PROC_MAX];
 	struct conf_blob	 old[PROC_MAX];		/* to restore */
 	char			 summary[PROC_MAX][HAD_REASONLEN];
+	char			 names[PROC_MAX][400];	/* by name */
 	int			 failed;
 	struct event		*timeout_ev;
 } rl;
@@ -96,6 +97,14 @@ reload_finish(void)
 		log_info("reload: %s: %s", short_name[p], rl.summary[p]);
 		control_text(client, 0, "%s: %s", short_name[p],
 		    rl.summary[p]);
+		/* What changed by name, unless the child refused it. */
+		if (rl.names[p][0] != '\0' && strncmp(rl.summary[p],
+		    "refused", 7) != 0) {
+			log_info("reload: %s: %s", short_name[p],
+			    rl.names[p]);
+			control_text(client, 0, "%s: %s", short_name[p],
+			    rl.names[p]);
+		}
 		snprintf(all + strlen(all), sizeof(all) - strlen(all),
 		    "%s%s: %s", all[0] ? "; " : "", short_name[p],
 		    rl.summary[p]);
@@ -162,6 +171,7 @@ reload_request(uint32_t client, enum ctl_reload_target target)
 	}
 	sd_notifyf("RELOADING=1");
 	memset(rl.summary, 0, sizeof(rl.summary));
+	memset(rl.names, 0, sizeof(rl.names));
 	memset(rl.pending, 0, sizeof(rl.pending));
 	rl.client = client;
 	rl.failed = 0;
@@ -182,6 +192,8 @@ reload_request(uint32_t client, enum ctl_reload_target target)
 		}
 		rl.old[p] = env->blobs[p];
 		env->blobs[p] = nb;
+		conf_diff_names(env->conf, conf, p, rl.names[p],
+		    sizeof(rl.names[p]));
 		if (!child_is_up(p)) {
 			strlcpy(rl.summary[p], "not running; it gets the new "
 			    "configuration when it restarts",

@@ -100,5 +100,13 @@ sys.exit(not (s and all(h.get(e["seq"]) == e for e in s)))' "$H" "$EV"
 n=$(lab_hactl a show history 2 | wc -l)
 check "show history 2: two lines ($n)" [ "$n" = 2 ]
 check "show history 0 refused" sh -c "! '$BUILD/hactl' -s '$LAB_DIR/a/had.sock' show history 0 2>/dev/null"
+
+# hactl reload names what changed.
+sed -i 's/weight 3/weight 4/' "$LAB_DIR/a.conf"
+out=$(lab_hactl a reload 2>&1); rc=$?
+echo "$out"
+check "reload names the changed virtual server (rc $rc)" \
+    sh -c "echo '$out' | grep -qx 'lvs: changed virtual_server TCP 198.18.0.51:80'"
+check "and says vrrp is unchanged" sh -c "echo '$out' | grep -qx 'vrrp: unchanged'"
 kill_pid TERM "$EPID"
 summary
