@@ -46,10 +46,6 @@ r = [x for s in d for x in s["reals"] if x["real"] == sys.argv[2] and
 print(str(r[0]["drained"]).lower() if r else "")' "$LAB_DIR/lvs.json" "$1" "$2"
 }
 is_drained() { [ "$(drained "$1" "$2")" = "$3" ]; }
-lvsd_pid() {
-	lab_hactl a show procs -j | python3 -c 'import json,sys
-print([r["pid"] for r in json.load(sys.stdin) if r["name"] == "lvsd"][0])'
-}
 
 check "nothing drained at start" is_drained 198.18.0.70:80 "TCP 198.18.0.61:80" false
 out=$(lab_hactl a drain 198.18.0.61:80 198.18.0.70:80 2>&1); rc=$?
@@ -84,10 +80,7 @@ out=$(lab_hactl a reload 2>&1); rc=$?
 check "reload (rc $rc)" [ $rc -eq 0 ]
 check "drain kept across the reload" is_drained 198.18.0.70:80 "TCP 198.18.0.61:80" true
 
-P0=$(lvsd_pid)
-kill_pid KILL "$P0"
-newpid() { p=$(lvsd_pid 2>/dev/null) && [ -n "$p" ] && [ "$p" != "$P0" ] && [ "$p" -gt 0 ]; }
-check "lvsd respawned after kill -9" wait_for 10 newpid
+check "lvsd respawned after kill -9" lab_kill_child a lvsd
 check "drain kept across the respawn" wait_for 5 is_drained 198.18.0.70:80 "TCP 198.18.0.61:80" true
 check "fwmark drain kept too" is_drained 198.18.0.72:80 "FWM 7" true
 

@@ -133,14 +133,7 @@ check "show vrrp says MAINTENANCE" sh -c "'$BUILD/hactl' -s '$LAB_DIR/a/had.sock
 sleep 2
 check "a, the better router, still BACKUP 2 s later" lab_state_is a VI_M BACKUP
 
-vpid() {
-	lab_hactl a show procs -j | python3 -c 'import json,sys
-print([r["pid"] for r in json.load(sys.stdin) if r["name"] == "vrrpd"][0])'
-}
-P0=$(vpid)
-kill_pid KILL "$P0"
-newpid() { p=$(vpid 2>/dev/null) && [ -n "$p" ] && [ "$p" != "$P0" ] && [ "$p" -gt 0 ]; }
-check "vrrpd on a respawned after kill -9" wait_for 10 newpid
+check "vrrpd on a respawned after kill -9" lab_kill_child a vrrpd
 sleep 2
 check "after the respawn a is still BACKUP of VI_M" lab_state_is a VI_M BACKUP
 check "and b still MASTER" lab_state_is b VI_M MASTER
