@@ -2,11 +2,13 @@
  * Counting what a new configuration changes for one process, from the
  * items conf_emit() produces, object by object.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
 #include "conf_diff.h"
+#include "conf_misc.h"
 
 static int
 conf_blob_add(uint32_t kind, const void *body, size_t len, void *arg)
@@ -229,19 +231,21 @@ obj_same(const struct conf_blob *ba, const struct conf_obj *a,
 /*
  * What a new configuration does to one process's objects: an object
  * whose identity is new is added, one whose identity is gone is removed,
- * and one that kept its identity is changed or unchanged.
+ * and one that kept its identity is changed or unchanged.  cb gets each
+ * object with DIFF_ADDED, DIFF_CHANGED, DIFF_REMOVED or DIFF_UNCHANGED.
  */
-void
-conf_diff_count(const struct had_conf *old, const struct had_conf *new,
-    enum had_proc proc, uint32_t *added, uint32_t *changed,
-    uint32_t *removed, uint32_t *unchanged)
+enum { DIFF_ADDED = 0, DIFF_CHANGED, DIFF_REMOVED, DIFF_UNCHANGED };
+
+static void
+diff_walk(const struct had_conf *old, const struct had_conf *new,
+    enum had_proc proc, void (*cb)(void *, int, const struct conf_okey *),
+    void *arg)
 {
 	struct conf_blob	 a, b;
 	struct conf_obj		*oa = NULL, *ob = NULL;
 	size_t			 na = 0, nb = 0, i = 0, j = 0;
 	int			 c;
 
-	*added = *changed = *removed = *unchanged = 0;
 	if (conf_blob_build(&a, old, proc) == -1)
 		return;
 	if (conf_blob_build(&b, new, proc) == -1) {
@@ -262,23 +266,128 @@ conf_diff_count(const struct had_conf *old, const struct had_conf *new,
 		else
 			c = memcmp(&oa[i].key, &ob[j].key, sizeof(oa[i].key));
 		if (c == 0) {
-			if (obj_same(&a, &oa[i], &b, &ob[j]))
-				(*unchanged)++;
-			else
-				(*changed)++;
+			cb(arg, obj_same(&a, &oa[i], &b, &ob[j]) ?
+			    DIFF_UNCHANGED : DIFF_CHANGED, &ob[j].key);
 			i++;
 			j++;
-		} else if (c < 0) {
-			(*removed)++;
-			i++;
-		} else {
-			(*added)++;
-			j++;
-		}
+		} else if (c < 0)
+			cb(arg, DIFF_REMOVED, &oa[i++].key);
+		else
+			cb(arg, DIFF_ADDED, &ob[j++].key);
 	}
  done:
 	free(oa);
 	free(ob);
 	conf_blob_free(&a);
 	conf_blob_free(&b);
+}
+
+static void
+count_cb(void *arg, int what, const struct conf_okey *k)
+{
+	uint32_t	*n = arg;
+
+	(void)k;
+	n[what]++;
+}
+
+void
+conf_diff_count(const struct had_conf *old, const struct had_conf *new,
+    enum had_proc proc, uint32_t *added, uint32_t *changed,
+    uint32_t *removed, uint32_t *unchanged)
+{
+	uint32_t	 n[4] = { 0, 0, 0, 0 };
+
+	diff_walk(old, new, proc, count_cb, n);
+	*added = n[DIFF_ADDED];
+	*changed = n[DIFF_CHANGED];
+	*removed = n[DIFF_REMOVED];
+	*unchanged = n[DIFF_UNCHANGED];
+}
+
+/* An object as an operator names it: "vrrp_instance VI_1", ... */
+static void
+obj_name(const struct conf_okey *k, char *buf, size_t len)
+{
+	char	 a[CONF_RSNAMELEN];
+
+	switch (k->kind) {
+	case CONF_ITEM_GLOBAL:
+		snprintf(buf, len, "global_defs");
+		break;
+	case CONF_ITEM_VRRP_SCRIPT:
+		snprintf(buf, len, "vrrp_script %s", k->name);
+		break;
+	case CONF_ITEM_VRRP_INSTANCE:
+		snprintf(buf, len, "vrrp_instance %s", k->name);
+		break;
+	case CONF_ITEM_VRRP_SYNC_GROUP:
+		snprintf(buf, len, "vrrp_sync_group %s", k->name);
+		break;
+	case CONF_ITEM_VSG:
+		snprintf(buf, len, "virtual_server_group %s", k->name);
+		break;
+	case CONF_ITEM_VIRTUAL_SERVER:
+		if (k->type == VS_TYPE_FWMARK)
+			snprintf(buf, len, "virtual_server fwmark %u",
+			    k->fwmark);
+		else if (k->type == VS_TYPE_GROUP)
+			snprintf(buf, len, "virtual_server group %s",
+			    k->name);
+		else {
+			conf_addr_port(k->addr.af, k->addr.u.raw, k->port, a,
+			    sizeof(a));
+			snprintf(buf, len, "virtual_server %s %s",
+			    conf_enum_name(conf_proto_names, k->protocol), a);
+		}
+		break;
+	default:
+		snprintf(buf, len, "item %u", k->kind);
+		break;
+	}
+}
+
+struct names_ctx {
+	char	 part[3][512];
+};
+
+static void
+names_cb(void *arg, int what, const struct conf_okey *k)
+{
+	struct names_ctx	*x = arg;
+	char			*p, name[128];
+	size_t			 n;
+
+	if (what == DIFF_UNCHANGED)
+		return;
+	p = x->part[what];
+	n = strlen(p);
+	obj_name(k, name, sizeof(name));
+	snprintf(p + n, sizeof(x->part[0]) - n, "%s%s", n ? ", " : "", name);
+}
+
+/*
+ * The objects a new configuration adds, changes and removes, by name:
+ * "added vrrp_instance VI_2; changed virtual_server TCP 198.18.0.1:80".
+ * Cut at len.
+ */
+void
+conf_diff_names(const struct had_conf *old, const struct had_conf *new,
+    enum had_proc proc, char *buf, size_t len)
+{
+	static const char	*verb[3] = { "added", "changed", "removed" };
+	struct names_ctx	 x;
+	size_t			 n;
+	int			 i;
+
+	memset(&x, 0, sizeof(x));
+	diff_walk(old, new, proc, names_cb, &x);
+	buf[0] = '\0';
+	for (i = 0; i < 3; i++) {
+		if (x.part[i][0] == '\0')
+			continue;
+		n = strlen(buf);
+		snprintf(buf + n, len - n, "%s%s %s", n ? "; " : "", verb[i],
+		    x.part[i]);
+	}
 }

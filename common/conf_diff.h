@@ -38,5 +38,8 @@ int		 conf_blob_equal(const struct conf_blob *,
 void		 conf_diff_count(const struct had_conf *,
 		    const struct had_conf *, enum had_proc, uint32_t *,
 		    uint32_t *, uint32_t *, uint32_t *);
+/* The same by name, for hactl reload. */
+void		 conf_diff_names(const struct had_conf *,
+		    const struct had_conf *, enum had_proc, char *, size_t);
 
 #endif /* HAD_CONF_DIFF_H */

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
@@ -241,4 +242,116 @@ conf_lvs_notify_check(const struct had_conf *conf,
 		return (-1);
 	}
 	return (conf_lvs_find(conf, &n->id, vsp, rsp));
+}
+
+/* "198.18.0.10:80" or "[2001:db8::10]:80"; port 1..65535. */
+static int
+parse_addr_port(const char *s, uint8_t *af, uint8_t *addr, uint16_t *port)
+{
+	char		 buf[INET6_ADDRSTRLEN + 2];
+	const char	*p, *a;
+	char		*end;
+	unsigned long	 v;
+
+	if ((p = strrchr(s, ':')) == NULL || (size_t)(p - s) >= sizeof(buf))
+		return (-1);
+	memcpy(buf, s, p - s);
+	buf[p - s] = '\0';
+	a = buf;
+	if (buf[0] == '[') {
+		if (p - s < 3 || buf[p - s - 1] != ']')
+			return (-1);
+		buf[p - s - 1] = '\0';
+		a = buf + 1;
+	}
+	memset(addr, 0, 16);
+	if (a == buf && inet_pton(AF_INET, a, addr) == 1)
+		*af = AF_INET;
+	else if (a != buf && inet_pton(AF_INET6, a, addr) == 1)
+		*af = AF_INET6;
+	else
+		return (-1);
+	if (p[1] < '0' || p[1] > '9')
+		return (-1);
+	v = strtoul(p + 1, &end, 10);
+	if (*end != '\0' || v == 0 || v > 65535)
+		return (-1);
+	*port = v;
+	return (0);
+}
+
+/*
+ * hactl drain VS RS: VS as ADDR:PORT (every protocol of it: vs_proto
+ * LVS_PROTO_MAX), fwmark:N or a group name; RS as ADDR:PORT.  -1 with
+ * the reason in why if either is malformed.
+ */
+int
+conf_drain_parse(const char *vs, const char *rs, struct msg_lvs_id *id,
+    char *why, size_t len)
+{
+	char		*end;
+	unsigned long	 v;
+
+	memset(id, 0, sizeof(*id));
+	if (strncmp(vs, "fwmark:", 7) == 0) {
+		v = strtoul(vs + 7, &end, 10);
+		if (vs[7] < '0' || vs[7] > '9' || *end != '\0' || v == 0 ||
+		    v > UINT32_MAX) {
+			snprintf(why, len, "%s: bad fwmark", vs);
+			return (-1);
+		}
+		id->vs_type = VS_TYPE_FWMARK;
+		id->vs_fwmark = v;
+	} else if (strchr(vs, ':') != NULL) {
+		if (parse_addr_port(vs, &id->vs_af, id->vs_addr,
+		    &id->vs_port) == -1) {
+			snprintf(why, len, "%s: not ADDR:PORT, fwmark:N or a "
+			    "group name", vs);
+			return (-1);
+		}
+		id->vs_type = VS_TYPE_ADDR;
+		id->vs_proto = LVS_PROTO_MAX;
+	} else {
+		if (vs[0] == '\0' ||
+		    strlcpy(id->vs_group, vs, sizeof(id->vs_group)) >=
+		    sizeof(id->vs_group)) {
+			snprintf(why, len, "bad virtual server group name");
+			return (-1);
+		}
+		id->vs_type = VS_TYPE_GROUP;
+	}
+	if (parse_addr_port(rs, &id->rs_af, id->rs_addr, &id->rs_port) ==
+	    -1) {
+		snprintf(why, len, "%s: real server not ADDR:PORT", rs);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Whether a drain identity names real server rs of virtual server vs. */
+int
+conf_drain_match(const struct msg_lvs_id *id, const struct vs_conf *vs,
+    const struct rs_conf *rs)
+{
+	struct msg_lvs_id	 k = *id;
+
+	if (k.vs_type == VS_TYPE_ADDR && k.vs_proto == LVS_PROTO_MAX)
+		k.vs_proto = vs->protocol;
+	return (conf_lvs_id_is_vs(&k, vs) && rs->addr.af == id->rs_af &&
+	    rs->port == id->rs_port &&
+	    memcmp(rs->addr.u.raw, id->rs_addr, addr_len(id->rs_af)) == 0);
+}
+
+/* Whether a drain identity names anything in conf. */
+int
+conf_drain_find(const struct had_conf *conf, const struct msg_lvs_id *id)
+{
+	const struct conf_vs	*vs;
+	const struct conf_rs	*rs;
+
+	TAILQ_FOREACH(vs, &conf->vss, entry)
+		TAILQ_FOREACH(rs, &vs->rss, entry)
+			if (conf_drain_match(id, &vs->c, &rs->c))
+				return (1);
+	return (0);
 }

@@ -47,5 +47,11 @@ int		 conf_lvs_find(const struct had_conf *,
 int		 conf_lvs_notify_check(const struct had_conf *,
 		    const struct msg_lvs_notify *, const struct conf_vs **,
 		    const struct conf_rs **);
+int		 conf_drain_parse(const char *, const char *,
+		    struct msg_lvs_id *, char *, size_t);
+int		 conf_drain_match(const struct msg_lvs_id *,
+		    const struct vs_conf *, const struct rs_conf *);
+int		 conf_drain_find(const struct had_conf *,
+		    const struct msg_lvs_id *);
 
 #endif /* HAD_CONF_MISC_H */

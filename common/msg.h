@@ -53,6 +53,11 @@ enum imsg_type {
 	IMSG_CTL_VRRP,			/* struct msg_ctl_vrrp, one row */
 	IMSG_CTL_CHECK,			/* struct msg_ctl_check, one row */
 	IMSG_CTL_LVS,			/* struct msg_ctl_lvs, one row */
+	IMSG_CTL_DRAIN,			/* struct msg_ctl_drain */
+	IMSG_CTL_MAINT,			/* struct msg_ctl_req */
+	IMSG_CTL_SHOW_HISTORY,		/* struct msg_ctl_req, arg: N or 0 */
+	IMSG_CTL_EVENTS,		/* struct msg_ctl_req: stream events */
+	IMSG_CTL_EVENT,			/* struct msg_ctl_event, one event */
 
 	/* Scripts: child -> had -> child, by config name, never by text. */
 	IMSG_SCRIPT_RUN = 400,		/* struct msg_script_run */
@@ -80,6 +85,8 @@ enum imsg_type {
 	/* child -> had: state to keep across a respawn; had -> child. */
 	IMSG_STATE_REPORT = 700,	/* struct msg_vrrp_state */
 	IMSG_STATE_RESUME,		/* struct msg_vrrp_state */
+	IMSG_LVS_DRAIN,			/* struct msg_lvs_drain, had -> lvsd */
+	IMSG_VRRP_MAINT,		/* struct msg_vrrp_maint, had -> vrrpd */
 };
 
 struct msg_ready {
@@ -140,6 +147,15 @@ struct msg_ctl_req {
 	char		name[HAD_NAMELEN];	/* optional object name */
 };
 
+/*
+ * hactl drain/undrain: req.arg 1 drain, 0 undrain; req.name the virtual
+ * server (ADDR:PORT, fwmark:N or a group name), rs the real server.
+ */
+struct msg_ctl_drain {
+	struct msg_ctl_req req;
+	char		rs[64];
+};
+
 struct msg_ctl_proc {
 	char		name[16];
 	int32_t		pid;
@@ -164,6 +180,15 @@ struct msg_ctl_proc {
 struct msg_ctl_text {
 	uint32_t	level;		/* 0 info, 1 warning, 2 error */
 	char		text[512];
+};
+
+/* One entry of had's event history (show history, events). */
+struct msg_ctl_event {
+	uint64_t	seq;		/* 1, 2, ... since had started */
+	int64_t		time_ms;	/* unix time, milliseconds */
+	char		kind[16];	/* vrrp rs drain maint reload child */
+	char		object[80];	/* instance, "VS RS", process */
+	char		text[256];
 };
 
 struct msg_ctl_end {
@@ -281,6 +306,7 @@ struct msg_notify {
 	char		group[HAD_NAMELEN];	/* sync group, or "" */
 	uint32_t	state;		/* 1 backup, 2 master, 3 fault, 4 stop */
 	uint32_t	priority;
+	char		reason[HAD_REASONLEN];	/* of the transition */
 };
 
 
@@ -297,6 +323,28 @@ struct msg_lvs_notify {
 	uint32_t		event;		/* enum lvs_notify_event */
 	uint32_t		pad;
 	struct msg_lvs_id	id;
+};
+
+/*
+ * A real server had keeps drained (weight 0), had -> lvsd: on a drain or
+ * undrain, and each one before the config to a respawned lvsd.  vs_proto
+ * LVS_PROTO_MAX: every protocol of that address and port.
+ */
+struct msg_lvs_drain {
+	struct msg_lvs_id id;
+	uint32_t	on;
+	uint32_t	pad;
+};
+
+/*
+ * hactl maintenance, had -> vrrpd, one per instance: on a change, and
+ * each one on before the config to a respawned vrrpd.
+ */
+struct msg_vrrp_maint {
+	char		instance[HAD_NAMELEN];
+	uint32_t	on;
+	uint32_t	uid;		/* who asked */
+	int64_t		since;		/* unix time */
 };
 
 struct msg_vrrp_state {
@@ -332,6 +380,9 @@ struct msg_ctl_vrrp {
 	uint64_t	drops[MSG_VRRP_NDROPS];	/* by drop reason */
 	char		drop_names[MSG_VRRP_NDROPS][16];
 	uint32_t	ndrops;
+	uint32_t	maint;		/* hactl maintenance on */
+	uint32_t	maint_uid;
+	int64_t		maint_since;
 };
 
 /* One health check, checkd -> had -> hactl (show checks). */
@@ -377,6 +428,8 @@ struct msg_ctl_lvs {
 	uint64_t	conns;
 	uint64_t	in_pkts, out_pkts;
 	uint64_t	in_bytes, out_bytes;
+	uint32_t	drained;	/* hactl drain: weight 0 kept */
+	uint32_t	pad;
 };
 
 

@@ -97,7 +97,8 @@ static const struct msg_contract contract[] = {
 	    STR(msg_ctl_vrrp, state_name), STR(msg_ctl_vrrp, master),
 	    STR(msg_ctl_vrrp, vips), STR(msg_ctl_vrrp, last_reason),
 	    STRS(msg_ctl_vrrp, drop_names) },
-	    .ids = { ID(msg_ctl_vrrp, ndrops, 0, MSG_VRRP_NDROPS) } },
+	    .ids = { ID(msg_ctl_vrrp, ndrops, 0, MSG_VRRP_NDROPS),
+	    ID(msg_ctl_vrrp, maint, 0, 1) } },
 	{ IMSG_CTL_CHECK, "CTL_CHECK", R(C, P) | R(P, H), EXACT(msg_ctl_check),
 	    .strs = { STR(msg_ctl_check, vs), STR(msg_ctl_check, rs),
 	    STR(msg_ctl_check, target), STR(msg_ctl_check, type),
@@ -106,7 +107,22 @@ static const struct msg_contract contract[] = {
 	    .strs = { STR(msg_ctl_lvs, service), STR(msg_ctl_lvs, sched),
 	    STR(msg_ctl_lvs, method), STR(msg_ctl_lvs, real),
 	    STR(msg_ctl_lvs, health) },
-	    .ids = { ID(msg_ctl_lvs, kind, LVS_ROW_SERVICE, LVS_ROW_REAL) } },
+	    .ids = { ID(msg_ctl_lvs, kind, LVS_ROW_SERVICE, LVS_ROW_REAL),
+	    ID(msg_ctl_lvs, drained, 0, 1) } },
+	{ IMSG_CTL_DRAIN, "CTL_DRAIN", R(H, P), EXACT(msg_ctl_drain),
+	    .flags = MSGC_ROOT, .strs = { STR(msg_ctl_drain, req.name),
+	    STR(msg_ctl_drain, rs) },
+	    .ids = { ID(msg_ctl_drain, req.arg, 0, 1) } },
+	{ IMSG_CTL_MAINT, "CTL_MAINT", R(H, P), EXACT(msg_ctl_req),
+	    .flags = MSGC_ROOT, .strs = { STR(msg_ctl_req, name) },
+	    .ids = { ID(msg_ctl_req, arg, 0, 1) } },
+	{ IMSG_CTL_SHOW_HISTORY, "CTL_SHOW_HISTORY", R(H, P),
+	    EXACT(msg_ctl_req), .strs = { STR(msg_ctl_req, name) } },
+	{ IMSG_CTL_EVENTS, "CTL_EVENTS", R(H, P), EXACT(msg_ctl_req),
+	    .strs = { STR(msg_ctl_req, name) } },
+	{ IMSG_CTL_EVENT, "CTL_EVENT", R(P, H), EXACT(msg_ctl_event),
+	    .strs = { STR(msg_ctl_event, kind), STR(msg_ctl_event, object),
+	    STR(msg_ctl_event, text) } },
 
 	/* Which script ids a child may ask for is script.c's business. */
 	{ IMSG_SCRIPT_RUN, "SCRIPT_RUN", R(C, P), EXACT(msg_script_run),
@@ -116,7 +132,8 @@ static const struct msg_contract contract[] = {
 	    EXACT(msg_script_result), .strs = { STR(msg_script_result, name) },
 	    .ids = { ID(msg_script_result, kind, SCRIPT_VRRP, SCRIPT_MISC) } },
 	{ IMSG_NOTIFY, "NOTIFY", R(V, P), EXACT(msg_notify),
-	    .strs = { STR(msg_notify, instance), STR(msg_notify, group) },
+	    .strs = { STR(msg_notify, instance), STR(msg_notify, group),
+	    STR(msg_notify, reason) },
 	    .ids = { ID(msg_notify, state, 1, 4) } },
 	{ IMSG_LVS_NOTIFY, "LVS_NOTIFY", R(L, P), EXACT(msg_lvs_notify),
 	    .strs = { STR(msg_lvs_notify, id.vs_group) },
@@ -166,6 +183,14 @@ static const struct msg_contract contract[] = {
 	{ IMSG_STATE_RESUME, "STATE_RESUME", R(P, V), EXACT(msg_vrrp_state),
 	    .strs = { STR(msg_vrrp_state, instance) },
 	    .ids = { ID(msg_vrrp_state, state, 0, 3) } },
+	{ IMSG_LVS_DRAIN, "LVS_DRAIN", R(P, L), EXACT(msg_lvs_drain),
+	    .strs = { STR(msg_lvs_drain, id.vs_group) },
+	    .ids = { ID(msg_lvs_drain, on, 0, 1),
+	    ID(msg_lvs_drain, id.vs_type, 0, VS_TYPE_MAX - 1),
+	    ID(msg_lvs_drain, id.vs_proto, 0, LVS_PROTO_MAX) } },
+	{ IMSG_VRRP_MAINT, "VRRP_MAINT", R(P, V), EXACT(msg_vrrp_maint),
+	    .strs = { STR(msg_vrrp_maint, instance) },
+	    .ids = { ID(msg_vrrp_maint, on, 0, 1) } },
 };
 
 #define NCONTRACT	(sizeof(contract) / sizeof(contract[0]))
@@ -222,6 +247,11 @@ msg_type_name(uint32_t type)
 	case IMSG_CTL_VRRP:		return ("CTL_VRRP");
 	case IMSG_CTL_CHECK:		return ("CTL_CHECK");
 	case IMSG_CTL_LVS:		return ("CTL_LVS");
+	case IMSG_CTL_DRAIN:		return ("CTL_DRAIN");
+	case IMSG_CTL_MAINT:		return ("CTL_MAINT");
+	case IMSG_CTL_SHOW_HISTORY:	return ("CTL_SHOW_HISTORY");
+	case IMSG_CTL_EVENTS:		return ("CTL_EVENTS");
+	case IMSG_CTL_EVENT:		return ("CTL_EVENT");
 	case IMSG_SCRIPT_RUN:		return ("SCRIPT_RUN");
 	case IMSG_SCRIPT_RESULT:	return ("SCRIPT_RESULT");
 	case IMSG_NOTIFY:		return ("NOTIFY");
@@ -241,6 +271,8 @@ msg_type_name(uint32_t type)
 	case IMSG_VS_PRESENCE:		return ("VS_PRESENCE");
 	case IMSG_STATE_REPORT:		return ("STATE_REPORT");
 	case IMSG_STATE_RESUME:		return ("STATE_RESUME");
+	case IMSG_LVS_DRAIN:		return ("LVS_DRAIN");
+	case IMSG_VRRP_MAINT:		return ("VRRP_MAINT");
 	}
 	return (NULL);
 }

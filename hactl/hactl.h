@@ -14,6 +14,7 @@ struct hactl_out {
 	int	 nrows;
 	int	 svc_open;	/* show lvs -j: a service's reals open */
 	int	 nreals;
+	int	 stream;	/* hactl events: JSON lines, no end */
 };
 
 /* output.c */
@@ -22,6 +23,7 @@ void	 out_proc(struct hactl_out *, const struct msg_ctl_proc *);
 void	 out_vrrp(struct hactl_out *, const struct msg_ctl_vrrp *);
 void	 out_lvs(struct hactl_out *, const struct msg_ctl_lvs *);
 void	 out_check(struct hactl_out *, const struct msg_ctl_check *);
+void	 out_event(struct hactl_out *, const struct msg_ctl_event *);
 void	 check_terminate(struct msg_ctl_check *);
 void	 out_finish(struct hactl_out *, uint32_t);
 void	 json_string(FILE *, const char *);

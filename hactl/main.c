@@ -4,6 +4,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf_misc.h"
 #include "hactl.h"
 #include "imsg.h"
 #include "msg.h"
@@ -20,6 +22,10 @@
 #define HACTL_TIMEOUT_MS	30000
 
 static struct imsgbuf	 ibuf;
+
+/* drain --wait: the real server whose active connections are counted. */
+static const char	*wait_rs;
+static uint64_t		 wait_active;
 
 static __attribute__((__noreturn__)) void
 usage(void)
@@ -33,7 +39,14 @@ usage(void)
 	    "  show checks             health checks\n"
 	    "  show metrics            Prometheus text format\n"
 	    "  reload [vrrp|lvs|check] re-read the configuration\n"
-	    "  log verbose|brief       change the log level of every process\n");
+	    "  log verbose|brief       change the log level of every process\n"
+	    "  drain VS RS [--wait [SECONDS]]\n"
+	    "                          weight 0 for real server RS of VS\n"
+	    "  undrain VS RS           its weight back\n"
+	    "  show history [N]        the last N events (1000 kept)\n"
+	    "  events                  new events as they come, until ^C\n"
+	    "  maintenance on|off [instance|group]\n"
+	    "                          hand over and stay backup, or come back\n");
 	exit(2);
 }
 
@@ -67,7 +80,7 @@ hactl_connect(const char *path)
 }
 
 static int
-hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json,
+hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
     int metrics)
 {
 	struct imsg		 imsg;
@@ -76,6 +89,7 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json,
 	struct msg_ctl_vrrp	 vrow;
 	struct msg_ctl_lvs	 lrow;
 	struct msg_ctl_check	 crow;
+	struct msg_ctl_event	 erow;
 	struct msg_ctl_text	 text;
 	struct msg_ctl_end	 end;
 	struct pollfd		 pfd;
@@ -84,7 +98,7 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json,
 	int			 r, started = 0;
 
 	if (imsgbuf_init(&ibuf, fd) == -1 ||
-	    imsg_compose(&ibuf, type, 0, 0, -1, req, sizeof(*req)) == -1 ||
+	    imsg_compose(&ibuf, type, 0, 0, -1, req, reqlen) == -1 ||
 	    imsg_flush_blocking(&ibuf) == -1) {
 		fprintf(stderr, "hactl: sending the request: %s\n",
 		    strerror(errno));
@@ -93,10 +107,12 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json,
 	memset(&out, 0, sizeof(out));
 	out.json = json;
 	out.metrics = metrics;
+	out.stream = type == IMSG_CTL_EVENTS;
 	for (;;) {
 		pfd.fd = fd;
 		pfd.events = POLLIN;
-		if ((r = poll(&pfd, 1, HACTL_TIMEOUT_MS)) == -1) {
+		if ((r = poll(&pfd, 1, out.stream ? -1 :
+		    HACTL_TIMEOUT_MS)) == -1) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "hactl: poll: %s\n", strerror(errno));
@@ -163,6 +179,15 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json,
 				if (imsg.datalen != sizeof(lrow))
 					goto bad;
 				memcpy(&lrow, imsg.data, sizeof(lrow));
+				if (wait_rs != NULL) {
+					lrow.real[sizeof(lrow.real) - 1] = '\0';
+					if (lrow.kind == LVS_ROW_REAL &&
+					    lrow.drained &&
+					    strcmp(lrow.real, wait_rs) == 0)
+						wait_active +=
+						    lrow.active_conns;
+					break;
+				}
 				if (metrics) {
 					metrics_add_lvs(&lrow);
 					break;
@@ -171,12 +196,18 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json,
 					out_begin(&out, type);
 				out_lvs(&out, &lrow);
 				break;
+			case IMSG_CTL_EVENT:
+				memcpy(&erow, imsg.data, sizeof(erow));
+				if (!started++ && !out.stream)
+					out_begin(&out, type);
+				out_event(&out, &erow);
+				break;
 			case IMSG_CTL_TEXT:
 				if (imsg.datalen != sizeof(text))
 					goto bad;
 				memcpy(&text, imsg.data, sizeof(text));
 				text.text[sizeof(text.text) - 1] = '\0';
-				if (metrics)
+				if (metrics || wait_rs != NULL)
 					break;
 				/* Notes go aside when the output is JSON. */
 				fprintf(text.level || json ? stderr : stdout,
@@ -198,8 +229,12 @@ hactl_run(int fd, uint32_t type, const struct msg_ctl_req *req, int json,
 					    "request failed");
 					return (1);
 				}
+				if (wait_rs != NULL)
+					return (0);
 				if (type == IMSG_CTL_RELOAD ||
-				    type == IMSG_CTL_LOG) {
+				    type == IMSG_CTL_LOG ||
+				    type == IMSG_CTL_DRAIN ||
+				    type == IMSG_CTL_MAINT) {
 					if (end.message[0])
 						printf("%s\n", end.message);
 				} else {
@@ -242,7 +277,7 @@ hactl_metrics(const char *sock)
 	memset(&req, 0, sizeof(req));
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		fd = hactl_connect(sock);
-		if (hactl_run(fd, types[i], &req, 0, 1) != 0)
+		if (hactl_run(fd, types[i], &req, sizeof(req), 0, 1) != 0)
 			metrics_failed(i);
 		imsgbuf_clear(&ibuf);
 		close(fd);
@@ -251,12 +286,55 @@ hactl_metrics(const char *sock)
 	return (0);
 }
 
+/*
+ * drain --wait: the active connections left on the drained real server,
+ * polled once a second until none or `secs' have passed.
+ */
+static int
+hactl_drain_wait(const char *sock, const char *rs, long secs)
+{
+	struct msg_ctl_req	 req;
+	struct msg_lvs_id	 id;
+	struct timespec		 t0, now;
+	char			 name[64], why[160];
+	int			 fd;
+
+	if (conf_drain_parse("0.0.0.0:1", rs, &id, why, sizeof(why)) == -1)
+		return (1);
+	conf_addr_port(id.rs_af, id.rs_addr, id.rs_port, name, sizeof(name));
+	wait_rs = name;
+	memset(&req, 0, sizeof(req));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		wait_active = 0;
+		fd = hactl_connect(sock);
+		if (hactl_run(fd, IMSG_CTL_SHOW_LVS, &req, sizeof(req), 0,
+		    0) != 0) {
+			imsgbuf_clear(&ibuf);
+			close(fd);
+			return (1);
+		}
+		imsgbuf_clear(&ibuf);
+		close(fd);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (wait_active == 0 || now.tv_sec - t0.tv_sec >= secs)
+			break;
+		sleep(1);
+	}
+	printf("%llu active connections left on %s\n",
+	    (unsigned long long)wait_active, name);
+	return (wait_active != 0);
+}
+
 int
 main(int argc, char *argv[])
 {
+	struct msg_ctl_drain	 drain;
 	struct msg_ctl_req	 req;
 	const char		*sock = RUNDIR "/had.sock";
 	uint32_t		 type;
+	long			 wait_secs = 300, n;
+	char			*end;
 	int			 ch, json = 0, i, j, fd, r;
 
 	/* -j may also come after the command, as in `hactl show vrrp -j`. */
@@ -269,7 +347,7 @@ main(int argc, char *argv[])
 	}
 	argc = j;
 	argv[argc] = NULL;
-	while ((ch = getopt(argc, argv, "js:")) != -1) {
+	while ((ch = getopt(argc, argv, "+js:")) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;
@@ -305,6 +383,13 @@ main(int argc, char *argv[])
 			type = IMSG_CTL_SHOW_CHECKS;
 		else if (strcmp(argv[1], "metrics") == 0 && argc == 2)
 			return (hactl_metrics(sock));
+		else if (strcmp(argv[1], "history") == 0 && argc <= 3) {
+			type = IMSG_CTL_SHOW_HISTORY;
+			if (argc == 3 && ((n = strtol(argv[2], &end, 10)) <= 0 ||
+			    *end != '\0' || n > 1000))
+				usage();
+			req.arg = argc == 3 ? n : 0;
+		}
 		else
 			usage();
 	} else if (strcmp(argv[0], "reload") == 0) {
@@ -327,11 +412,50 @@ main(int argc, char *argv[])
 			req.arg = 0;
 		else
 			usage();
+	} else if (strcmp(argv[0], "events") == 0 && argc == 1) {
+		type = IMSG_CTL_EVENTS;
+	} else if (strcmp(argv[0], "maintenance") == 0 && argc >= 2 &&
+	    argc <= 3) {
+		type = IMSG_CTL_MAINT;
+		if (strcmp(argv[1], "on") == 0)
+			req.arg = 1;
+		else if (strcmp(argv[1], "off") == 0)
+			req.arg = 0;
+		else
+			usage();
+		if (argc == 3 && strlcpy(req.name, argv[2],
+		    sizeof(req.name)) >= sizeof(req.name)) {
+			fprintf(stderr, "hactl: name too long\n");
+			return (2);
+		}
+	} else if ((strcmp(argv[0], "drain") == 0 && argc >= 3 &&
+	    argc <= 5) || (strcmp(argv[0], "undrain") == 0 && argc == 3)) {
+		memset(&drain, 0, sizeof(drain));
+		drain.req.arg = argv[0][0] == 'd';
+		if (argc >= 4 && strcmp(argv[3], "--wait") != 0)
+			usage();
+		if (argc == 5 && ((wait_secs = strtol(argv[4], &end, 10)) <= 0 ||
+		    *end != '\0' || wait_secs > 86400))
+			usage();
+		if (strlcpy(drain.req.name, argv[1], sizeof(drain.req.name)) >=
+		    sizeof(drain.req.name) || strlcpy(drain.rs, argv[2],
+		    sizeof(drain.rs)) >= sizeof(drain.rs)) {
+			fprintf(stderr, "hactl: name too long\n");
+			return (2);
+		}
+		fd = hactl_connect(sock);
+		r = hactl_run(fd, IMSG_CTL_DRAIN, &drain, sizeof(drain), json,
+		    0);
+		imsgbuf_clear(&ibuf);
+		close(fd);
+		if (r == 0 && argc >= 4)
+			r = hactl_drain_wait(sock, argv[2], wait_secs);
+		return (r);
 	} else
 		usage();
 
 	fd = hactl_connect(sock);
-	r = hactl_run(fd, type, &req, json, 0);
+	r = hactl_run(fd, type, &req, sizeof(req), json, 0);
 	imsgbuf_clear(&ibuf);
 	close(fd);
 	return (r);

@@ -302,6 +302,7 @@ print_lvs_vs(FILE *f)
 		"Connections scheduled by the virtual server (kernel).",
 		"Packets, by direction (kernel).",
 		"Bytes, by direction (kernel).",
+		"1 if hactl drain keeps the real server at weight 0.",
 	};
 
 	for (pass = 0; pass < 8; pass++) {
@@ -360,9 +361,10 @@ print_lvs(FILE *f)
 		"had_lvs_real_server_connections_total",
 		"had_lvs_real_server_packets_total",
 		"had_lvs_real_server_bytes_total",
+		"had_lvs_real_server_drained",
 	};
 	static const char *types[] = { "gauge", "gauge", "gauge", "gauge",
-	    "gauge", "counter", "counter", "counter" };
+	    "gauge", "counter", "counter", "counter", "gauge" };
 	static const char *helps[] = {
 		"1 if the real server's checks pass.",
 		"Configured weight.",
@@ -372,10 +374,11 @@ print_lvs(FILE *f)
 		"Connections scheduled to the real server (kernel).",
 		"Packets, by direction (kernel).",
 		"Bytes, by direction (kernel).",
+		"1 if hactl drain keeps the real server at weight 0.",
 	};
 
 	print_lvs_vs(f);
-	for (pass = 0; pass < 8; pass++) {
+	for (pass = 0; pass < 9; pass++) {
 		head(f, names[pass], types[pass], helps[pass]);
 		for (i = 0; i < mx.nlvs; i++) {
 			r = &mx.lvs[i];
@@ -383,7 +386,7 @@ print_lvs(FILE *f)
 				svc = r->service;
 				continue;
 			}
-			if (pass >= 6) {
+			if (pass == 6 || pass == 7) {
 				fprintf(f, "%s{", names[pass]);
 				label(f, "service", svc, 1);
 				label(f, "real", r->real, 0);
@@ -418,6 +421,9 @@ print_lvs(FILE *f)
 				break;
 			case 4:
 				fprintf(f, "%u\n", r->inactive_conns);
+				break;
+			case 8:
+				fprintf(f, "%u\n", r->drained);
 				break;
 			default:
 				fprintf(f, "%llu\n",

@@ -279,7 +279,11 @@ vrrp_json(const struct msg_ctl_vrrp *r, const char *adv, const char *madv)
 		json_string(stdout, r->drop_names[i]);
 		printf(": %llu", (unsigned long long)r->drops[i]);
 	}
-	printf("}}");
+	printf("}, \"maintenance\": %s", r->maint ? "true" : "false");
+	if (r->maint)
+		printf(", \"maintenance_uid\": %u, \"maintenance_since\": "
+		    "%lld", r->maint_uid, (long long)r->maint_since);
+	printf("}");
 }
 
 void
@@ -312,6 +316,13 @@ out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row)
 	    (unsigned long long)r.adverts_sent,
 	    (unsigned long long)r.adverts_rcvd, r.vips[0] ? r.vips : "-");
 	now = time(NULL);
+	if (r.maint) {
+		fmt_duration(now > r.maint_since ? now - r.maint_since : 0,
+		    ago, sizeof(ago));
+		printf("    MAINTENANCE for %s, asked by uid %u: priority 0, "
+		    "never master until `hactl maintenance off'\n", ago,
+		    r.maint_uid);
+	}
 	if (r.last_transition > 0) {
 		fmt_duration(now > r.last_transition ?
 		    now - r.last_transition : 0, ago, sizeof(ago));
@@ -431,10 +442,10 @@ out_lvs(struct hactl_out *o, const struct msg_ctl_lvs *row)
 			return;		/* a real server without its service */
 		printf("%s\n    {\"real\": ", o->nreals++ ? "," : "");
 		json_string(stdout, r.real);
-		printf(", \"sorry\": %s, \"weight\": %u, "
+		printf(", \"sorry\": %s, \"drained\": %s, \"weight\": %u, "
 		    "\"kernel_weight\": %d, \"health\": ",
-		    r.sorry ? "true" : "false", r.conf_weight,
-		    r.kernel_weight);
+		    r.sorry ? "true" : "false", r.drained ? "true" : "false",
+		    r.conf_weight, r.kernel_weight);
 		json_string(stdout, r.health);
 		printf(", \"active_conns\": %u, \"inactive_conns\": %u, "
 		    "\"conns\": %llu, \"in_packets\": %llu, "
@@ -464,10 +475,49 @@ out_lvs(struct hactl_out *o, const struct msg_ctl_lvs *row)
 	else
 		snprintf(w, sizeof(w), "%d", r.kernel_weight);
 	printf("  -> %-25s %-6s %-6s %6u %6s %-7s %8u %8u %12llu %12llu\n",
-	    r.real, "", r.sorry ? "sorry" : "", r.conf_weight, w, r.health,
+	    r.real, r.drained ? "drain" : "", r.sorry ? "sorry" : "",
+	    r.conf_weight, w, r.health,
 	    r.active_conns, r.inactive_conns,
 	    (unsigned long long)(r.in_pkts + r.out_pkts),
 	    (unsigned long long)(r.in_bytes + r.out_bytes));
+}
+
+/*
+ * One event of show history (a JSON array with -j) or of events (JSON
+ * lines with -j: o->stream), flushed at once for a pipe.
+ */
+void
+out_event(struct hactl_out *o, const struct msg_ctl_event *row)
+{
+	struct msg_ctl_event	 e = *row;
+	struct tm		 tm;
+	time_t			 t;
+	char			 when[32];
+
+	e.kind[sizeof(e.kind) - 1] = '\0';
+	e.object[sizeof(e.object) - 1] = '\0';
+	e.text[sizeof(e.text) - 1] = '\0';
+	if (o->json) {
+		if (!o->stream)
+			printf("%s\n  ", o->nrows ? "," : "");
+		printf("{\"seq\": %llu, \"time_ms\": %lld, \"kind\": ",
+		    (unsigned long long)e.seq, (long long)e.time_ms);
+		json_string(stdout, e.kind);
+		printf(", \"object\": ");
+		json_string(stdout, e.object);
+		printf(", \"text\": ");
+		json_string(stdout, e.text);
+		printf("}%s", o->stream ? "\n" : "");
+	} else {
+		t = e.time_ms / 1000;
+		if (localtime_r(&t, &tm) == NULL ||
+		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+			strlcpy(when, "?", sizeof(when));
+		printf("%s.%03lld %-7s %s: %s\n", when,
+		    (long long)(e.time_ms % 1000), e.kind, e.object, e.text);
+	}
+	o->nrows++;
+	fflush(stdout);
 }
 
 void

@@ -137,6 +137,7 @@ struct lvs_counters *lvs_counters(void);
 void		 lvs_reconf(const struct had_conf *, const struct had_conf *);
 void		 lvs_reconcile(void);
 void		 lvs_rs_health(const struct msg_rs_state *);
+void		 lvs_hold(const struct msg_lvs_drain *);
 void		 lvs_ctl_show(uint32_t);
 void		 lvs_drain_tick(void);
 void		 lvs_sync_vip(const char *);

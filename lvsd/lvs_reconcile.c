@@ -82,6 +82,7 @@ static int			 sync_master = -1;
 static int			 sync_owned;	/* we started daemons */
 static struct lvs_daemon	 sync_last;	/* what we run, if owned */
 
+static int	rs_held(const struct vs_conf *, const struct rs_conf *);
 static void	sync_apply(void);
 static void	reconcile(int, int);
 static void	reconcile_sel(const uint8_t *, int);
@@ -772,7 +773,7 @@ vs_dests(const struct conf_vs *vs, struct lvs_vs_st *st,
 		d.u_thresh = rs->c.uthreshold;
 		d.l_thresh = rs->c.lthreshold;
 		if (up && !sorry_active)
-			d.weight = w;
+			d.weight = rs_held(&vs->c, &rs->c) ? 0 : w;
 		else if (inhibit)
 			d.weight = 0;
 		else
@@ -1656,6 +1657,57 @@ health_changed(size_t i)
 	any_dirty = 1;
 }
 
+/*
+ * hactl drain: real servers had keeps at weight 0 whatever their health
+ * and the config say (checks go on), until undrained.  had holds the set
+ * and gives it again to a respawned lvsd; a reload keeps it here.
+ */
+#define HELD_MAX	1024
+static struct msg_lvs_id	 held[HELD_MAX];
+static size_t			 nheld;
+
+static int
+rs_held(const struct vs_conf *vs, const struct rs_conf *rs)
+{
+	size_t	 i;
+
+	for (i = 0; i < nheld; i++)
+		if (conf_drain_match(&held[i], vs, rs))
+			return (1);
+	return (0);
+}
+
+void
+lvs_hold(const struct msg_lvs_drain *m)
+{
+	char	 vn[CONF_VSNAMELEN], rn[CONF_RSNAMELEN];
+	size_t	 i;
+
+	for (i = 0; i < nheld; i++)
+		if (memcmp(&held[i], &m->id, sizeof(m->id)) == 0)
+			break;
+	if (m->on && i == nheld) {
+		if (nheld >= HELD_MAX) {
+			log_warnx("ipvs: more than %d real servers drained",
+			    HELD_MAX);
+			return;
+		}
+		held[nheld++] = m->id;
+	} else if (!m->on && i < nheld)
+		held[i] = held[--nheld];
+	else
+		return;
+	conf_lvs_id_vs(&m->id, vn, sizeof(vn));
+	if (m->id.vs_type == VS_TYPE_ADDR && m->id.vs_proto == LVS_PROTO_MAX)
+		conf_addr_port(m->id.vs_af, m->id.vs_addr, m->id.vs_port, vn,
+		    sizeof(vn));
+	conf_lvs_id_rs(&m->id, rn, sizeof(rn));
+	log_info("%s: real server %s %s", vn, rn,
+	    m->on ? "drained (weight 0)" : "undrained");
+	if (cur != NULL && lvs_ipvs_available())
+		reconcile(-1, 0);
+}
+
 void
 lvs_reconcile(void)
 {
@@ -2139,6 +2191,7 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 			d.port = rs->c.port;
 			lvs_dest_name(&d, row.real, sizeof(row.real));
 			row.conf_weight = rs->c.weight;
+			row.drained = rs_held(&vs->c, &rs->c);
 			strlcpy(row.health, r == NULL ||
 			    r->health == LVS_HEALTH_UNKNOWN ? "unknown" :
 			    r->health == LVS_HEALTH_UP ? "up" : "down",
@@ -2165,6 +2218,7 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 			    vs->c.port;
 			row.kind = LVS_ROW_REAL;
 			row.sorry = 1;
+			row.drained = 0;
 			lvs_dest_name(&d, row.real, sizeof(row.real));
 			row.conf_weight = 1;
 			strlcpy(row.health, "-", sizeof(row.health));

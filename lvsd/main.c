@@ -260,10 +260,23 @@ lvs_ctl(struct imsg *imsg)
 	return (0);
 }
 
+static int
+lvsd_dispatch_parent(struct imsg *imsg)
+{
+	struct msg_lvs_drain	 m;
+
+	if (imsg->hdr.type != IMSG_LVS_DRAIN)
+		return (-1);
+	memcpy(&m, imsg->data, sizeof(m));
+	lvs_hold(&m);
+	return (0);
+}
+
 static const struct child_ops lvs_ops = {
 	.proc = PROC_LVS,
 	.init_privileged = lvs_init_privileged,
 	.init = lvs_init,
+	.dispatch_parent = lvsd_dispatch_parent,
 	.dispatch_peer = {
 		[PROC_VRRP] = lvsd_dispatch_vrrpd,
 		[PROC_CHECK] = lvsd_dispatch_checkd,

@@ -398,8 +398,11 @@ child_spawn(enum had_proc p)
 	if (p == PROC_CHECK)
 		child_send_icmp();
 	/* Before the config: vrrpd starts those instances as Master. */
-	if (p == PROC_VRRP)
+	if (p == PROC_VRRP) {
+		maint_resume();
 		child_state_resume();
+	} else if (p == PROC_LVS)
+		drain_resume();
 	child_send_config(p);
 	return;
 
@@ -513,6 +516,8 @@ children_reap(void)
 		log_warnx("%s (pid %d) %s after %lld ms; restart %u in %u ms",
 		    proc_name(c->proc), (int)pid, c->last_exit,
 		    (long long)lived_ms, c->restarts, c->backoff_ms);
+		event_record("child", proc_name(c->proc), "pid %d %s; "
+		    "restart %u", (int)pid, c->last_exit, c->restarts);
 		tv.tv_sec = c->backoff_ms / 1000;
 		tv.tv_usec = (c->backoff_ms % 1000) * 1000;
 		evtimer_add(c->respawn_ev, &tv);

@@ -379,6 +379,23 @@ control_queue(struct ctl_conn *cc, uint32_t type, const void *data,
 	imsgev_compose(&cc->iev, type, 0, -1, data, len);
 }
 
+/* A new event, to each `hactl events' client. */
+void
+control_broadcast_event(const struct msg_ctl_event *e)
+{
+	struct ctl_conn	*cc;
+	uint32_t	 ids[CTL_MAX_CLIENTS];
+	size_t		 i, n = 0;
+
+	/* By id: queueing to one may drop another (control_hog). */
+	TAILQ_FOREACH(cc, &env->ctl_conns, entry)
+		if (cc->events && !cc->closing && n < CTL_MAX_CLIENTS)
+			ids[n++] = cc->id;
+	for (i = 0; i < n; i++)
+		if ((cc = control_by_id(ids[i])) != NULL && !cc->closing)
+			control_queue(cc, IMSG_CTL_EVENT, e, sizeof(*e));
+}
+
 /* had's own answers (show procs, reload, log). */
 void
 control_reply(uint32_t id, uint32_t type, const void *data, size_t len)
@@ -507,6 +524,8 @@ control_request(struct ctl_conn *cc, struct imsg *imsg)
 	const struct msg_contract	*mc;
 	struct msg_ctl_req		 req;
 	struct msg_ctl_proc		 row;
+	struct msg_ctl_drain		 drain;
+	const char			*what;
 	enum had_proc			 p;
 
 	memcpy(&req, imsg->data, sizeof(req));
@@ -514,14 +533,14 @@ control_request(struct ctl_conn *cc, struct imsg *imsg)
 	cc->owner = PROC_PARENT;
 	mc = msg_contract_find(imsg->hdr.type);
 	if (mc != NULL && (mc->flags & MSGC_ROOT) && cc->uid != 0) {
+		what = imsg->hdr.type == IMSG_CTL_RELOAD ? "reload" :
+		    imsg->hdr.type == IMSG_CTL_DRAIN ? "drain or undrain" :
+		    imsg->hdr.type == IMSG_CTL_MAINT ? "change maintenance" :
+		    "change the log level";
 		log_warnx("control client %u: uid %u may not %s: only root "
-		    "may change had's state", cc->id, (unsigned)cc->uid,
-		    imsg->hdr.type == IMSG_CTL_RELOAD ? "reload" :
-		    "change the log level");
+		    "may change had's state", cc->id, (unsigned)cc->uid, what);
 		control_end(cc->id, 1, "permission denied: only root may "
-		    "%s (group %s may only look)",
-		    imsg->hdr.type == IMSG_CTL_RELOAD ? "reload" :
-		    "change the log level", env->user);
+		    "%s (group %s may only look)", what, env->user);
 		return (0);
 	}
 
@@ -552,6 +571,21 @@ control_request(struct ctl_conn *cc, struct imsg *imsg)
 		return (0);
 	case IMSG_CTL_RELOAD:
 		reload_request(cc->id, req.arg);
+		return (0);
+	case IMSG_CTL_DRAIN:
+		memcpy(&drain, imsg->data, sizeof(drain));
+		drain_request(cc->id, cc->uid, &drain);
+		return (0);
+	case IMSG_CTL_MAINT:
+		maint_request(cc->id, cc->uid, &req);
+		return (0);
+	case IMSG_CTL_SHOW_HISTORY:
+		events_show(cc->id, req.arg);
+		return (0);
+	case IMSG_CTL_EVENTS:
+		/* Waiting for good: no END, no other request. */
+		cc->events = 1;
+		control_text(cc->id, 0, "streaming events");
 		return (0);
 	case IMSG_CTL_LOG:
 		control_set_verbose(req.arg);

@@ -63,6 +63,7 @@ struct ctl_conn {
 	int			 owner;		/* from whom: had_proc, -1 */
 	int			 dispatching;	/* in its own dispatch */
 	int			 closing;	/* dropped */
+	int			 events;	/* hactl events: streamed */
 };
 TAILQ_HEAD(ctl_conns, ctl_conn);
 
@@ -129,6 +130,16 @@ void	 control_text(uint32_t, int, const char *, ...)
 	    __attribute__((__format__(printf, 3, 4)));
 
 /* reload.c */
+void	 drain_request(uint32_t, uid_t, const struct msg_ctl_drain *);
+void	 drain_resume(void);
+void	 maint_request(uint32_t, uid_t, const struct msg_ctl_req *);
+void	 maint_resume(void);
+
+void	 event_record(const char *, const char *, const char *, ...)
+	    __attribute__((__format__ (printf, 3, 4)));
+void	 events_show(uint32_t, uint32_t);
+void	 control_broadcast_event(const struct msg_ctl_event *);
+
 int	 reload_load_initial(void);
 void	 reload_request(uint32_t, enum ctl_reload_target);
 void	 reload_child_done(enum had_proc, const struct msg_reconf_done *);

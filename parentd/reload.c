@@ -26,6 +26,7 @@ static struct {
 	int			 pending[PROC_MAX];
 	struct conf_blob	 old[PROC_MAX];		/* to restore */
 	char			 summary[PROC_MAX][HAD_REASONLEN];
+	char			 names[PROC_MAX][400];	/* by name */
 	int			 failed;
 	struct event		*timeout_ev;
 } rl;
@@ -86,12 +87,26 @@ reload_finish(void)
 	enum had_proc	 p;
 	uint32_t	 client = rl.client;
 	int		 failed = rl.failed;
+	char		 all[256];
+
+	all[0] = '\0';
 
 	for (p = PROC_VRRP; p < PROC_MAX; p++) {
 		if (rl.summary[p][0] == '\0')
 			continue;
 		log_info("reload: %s: %s", short_name[p], rl.summary[p]);
 		control_text(client, 0, "%s: %s", short_name[p],
+		    rl.summary[p]);
+		/* What changed by name, unless the child refused it. */
+		if (rl.names[p][0] != '\0' && strncmp(rl.summary[p],
+		    "refused", 7) != 0) {
+			log_info("reload: %s: %s", short_name[p],
+			    rl.names[p]);
+			control_text(client, 0, "%s: %s", short_name[p],
+			    rl.names[p]);
+		}
+		snprintf(all + strlen(all), sizeof(all) - strlen(all),
+		    "%s%s: %s", all[0] ? "; " : "", short_name[p],
 		    rl.summary[p]);
 		conf_blob_free(&rl.old[p]);
 	}
@@ -100,6 +115,8 @@ reload_finish(void)
 	rl.active = 0;
 	sd_notifyf("READY=1\nSTATUS=reload %s", failed ? "incomplete" :
 	    "done");
+	event_record("reload", env->conffile, "%s%s%s",
+	    failed ? "incomplete" : "done", all[0] ? ": " : "", all);
 	if (failed)
 		control_end(client, 1, "reload incomplete");
 	else
@@ -154,6 +171,7 @@ reload_request(uint32_t client, enum ctl_reload_target target)
 	}
 	sd_notifyf("RELOADING=1");
 	memset(rl.summary, 0, sizeof(rl.summary));
+	memset(rl.names, 0, sizeof(rl.names));
 	memset(rl.pending, 0, sizeof(rl.pending));
 	rl.client = client;
 	rl.failed = 0;
@@ -174,6 +192,8 @@ reload_request(uint32_t client, enum ctl_reload_target target)
 		}
 		rl.old[p] = env->blobs[p];
 		env->blobs[p] = nb;
+		conf_diff_names(env->conf, conf, p, rl.names[p],
+		    sizeof(rl.names[p]));
 		if (!child_is_up(p)) {
 			strlcpy(rl.summary[p], "not running; it gets the new "
 			    "configuration when it restarts",

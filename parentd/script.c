@@ -803,6 +803,9 @@ script_notify(const struct msg_notify *n)
 		return (0);
 	}
 	c = &ci->c;
+	event_record("vrrp", name, "%s, priority %u: %.*s", state,
+	    n->priority, (int)strnlen(n->reason, sizeof(n->reason)),
+	    n->reason);
 	/* Had's config says which group, not vrrpd. */
 	if ((g = notify_group_of(name)) != NULL)
 		snprintf(key, sizeof(key), "vrrp_sync_group %s", g->c.name);
@@ -1008,6 +1011,14 @@ script_lvs_notify(const struct msg_lvs_notify *n)
 	}
 	/* Keyed as the config has it: the message's spare fields vary. */
 	conf_lvs_id(&vs->c, rs != NULL ? &rs->c : NULL, &id);
+	conf_vs_name(&vs->c, vn, sizeof(vn));
+	if (rs != NULL)
+		event_record("rs", vn, "real server %s %s",
+		    conf_rs_name(&rs->c, rn, sizeof(rn)),
+		    n->event == LVS_NOTIFY_RS_UP ? "up" : "down");
+	else
+		event_record("quorum", vn, "quorum %s",
+		    n->event == LVS_NOTIFY_QUORUM_UP ? "met" : "lost");
 	if (lvs_state_set(&id, n->event) == 0) {
 		log_debug("lvsd: %s for virtual server %s again: not run "
 		    "twice", lvs_event_kw[n->event],
@@ -1124,6 +1135,14 @@ script_reaped(pid_t pid, int status)
 	    sr->res.signal ? "signal " : "status ",
 	    sr->res.signal ? sr->res.signal : sr->res.status,
 	    sr->res.duration_ms);
+	/* Checks fail as checks; had's own scripts fail as events. */
+	if (sr->from == PROC_PARENT && (sr->res.status != 0 ||
+	    sr->res.signal != 0 || sr->res.timed_out))
+		event_record("script", sr->what, "%s%s %d after %u ms",
+		    sr->res.timed_out ? "timed out, " : "",
+		    sr->res.signal ? "signal" : "exit status",
+		    sr->res.signal ? sr->res.signal : sr->res.status,
+		    sr->res.duration_ms);
 	if (sr->slot != NULL)
 		sr->slot->run = NULL;
 	if (sr->from != PROC_PARENT && !sr->stale)

@@ -6,6 +6,8 @@
 #   lab_exec NAME CMD...     run a command in a node
 #   lab_start_had NAME CONF [ARGS...]  had in a node, its own paths
 #   lab_hactl NAME ARGS...   hactl against that node's had
+#   lab_child_pid NAME PROCESS   pid of a child, from `hactl show procs -j`
+#   lab_kill_child NAME PROCESS  kill -9 a child, wait for its respawn
 #   lab_vrrp_field NAME INSTANCE FIELD   from `hactl show vrrp -j`
 #   lab_wait_state NAME INSTANCE STATE SECONDS
 #   lab_has_addr NAME ADDR   the address is on the node's interfaces
@@ -87,6 +89,24 @@ lab_hactl() {	# name args
 	local n=$1
 	shift
 	"$BUILD/hactl" -s "$LAB_DIR/$n/had.sock" "$@"
+}
+
+lab_child_pid() {	# name process: pid of had's vrrpd, lvsd or checkd
+	lab_hactl "$1" show procs -j | python3 -c 'import json,sys
+print([r["pid"] for r in json.load(sys.stdin) if r["name"] == sys.argv[1]][0])' "$2"
+}
+
+# lab_kill_child NAME PROCESS: kill -9 it and wait (10 s) for a new pid.
+lab_kill_child() {
+	local p0 p
+	p0=$(lab_child_pid "$1" "$2") || return 1
+	kill_pid KILL "$p0" || return 1
+	for _ in $(seq 200); do
+		p=$(lab_child_pid "$1" "$2" 2>/dev/null)
+		[ -n "$p" ] && [ "$p" != "$p0" ] && [ "$p" -gt 0 ] && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 lab_vrrp_field() {	# name instance field

@@ -277,7 +277,7 @@ start(struct vrrp_sm *sm, uint64_t now, struct vrrp_actions *act,
 	sm->master_adver_int = sm->cfg.adver_int;
 	sm->eff_prio = compute_prio(sm);
 
-	if (sm->eff_prio == VRRP_PRIO_OWNER) {
+	if (sm->eff_prio == VRRP_PRIO_OWNER && !sm->maint) {
 		snprintf(buf, sizeof(buf), "%s: address owner (priority 255)",
 		    why);
 		become_master(sm, now, act, buf);
@@ -344,10 +344,21 @@ vrrp_sm_timer(struct vrrp_sm *sm, uint64_t now, struct vrrp_actions *act)
 	act_begin(sm, act);
 	switch (sm->state) {
 	case VRRP_STATE_MASTER:
-		if (now >= sm->adver_at)
+		if (sm->maint && now >= sm->adver_at)
+			enter_backup(sm, now, act, "maintenance: no new "
+			    "master heard");
+		else if (now >= sm->adver_at)
 			send_advert(sm, now, act);
 		break;
 	case VRRP_STATE_BACKUP:
+		if (sm->maint) {
+			/* Never Master in maintenance: wait on. */
+			sm->preempt_held = 0;
+			if (now >= sm->down_at)
+				arm_down_timer(sm, now,
+				    vrrp_sm_master_down_interval(sm));
+			break;
+		}
 		if (sm->preempt_held && now >= sm->preempt_at) {
 			sm->preempt_held = 0;
 			if (sm->cfg.preempt && sm->master_known &&
@@ -429,6 +440,17 @@ vrrp_sm_advert(struct vrrp_sm *sm, uint64_t now, const struct vrrp_advert *adv,
 		}
 		break;
 	case VRRP_STATE_MASTER:
+		if (sm->maint) {
+			/* Handing over: the VIPs go once the new one speaks. */
+			if (adv->priority == VRRP_PRIO_STOP)
+				break;
+			note_master(sm, adv);
+			snprintf(buf, sizeof(buf), "maintenance: new master "
+			    "%s heard", vrrp_addr_ntop(&adv->src, ip,
+			    sizeof(ip)));
+			enter_backup(sm, now, act, buf);
+			break;
+		}
 		if (adv->priority == VRRP_PRIO_STOP) {
 			send_advert(sm, now, act);
 			break;
@@ -526,7 +548,8 @@ vrrp_sm_resume_master(struct vrrp_sm *sm, uint64_t now, const char *why,
 	int			 fresh = sm->state == VRRP_STATE_INIT;
 
 	act_begin(sm, act);
-	if (!sm->fault && (sm->state == VRRP_STATE_BACKUP || fresh)) {
+	if (!sm->fault && !sm->maint &&
+	    (sm->state == VRRP_STATE_BACKUP || fresh)) {
 		if (fresh)
 			sm->started = now;
 		become_master(sm, now, act, why != NULL ? why : "resumed");
@@ -540,6 +563,41 @@ vrrp_sm_resume_master(struct vrrp_sm *sm, uint64_t now, const char *why,
 		sm->stats.became_master = saved.became_master;
 		act->resumed = 1;
 	}
+	act_end(sm, act);
+}
+
+/*
+ * hactl maintenance (no RFC section): on, a Master hands over as on an
+ * orderly stop, make before break: it sends priority 0 and stops
+ * advertising but keeps its VIPs until it hears the new Master, or
+ * Master_Down_Interval passes (2 s at most); then it goes Backup.  A
+ * Backup in maintenance never becomes Master.  Off, a Backup runs its
+ * Master_Down_Timer again, so that preemption brings it back.
+ */
+#define MAINT_HANDOVER_MAX	(2 * USEC_PER_SEC)
+
+void
+vrrp_sm_set_maint(struct vrrp_sm *sm, uint64_t now, int on,
+    struct vrrp_actions *act)
+{
+	uint64_t	wait;
+
+	act_begin(sm, act);
+	on = on != 0;
+	if (on == sm->maint) {
+		act_end(sm, act);
+		return;
+	}
+	sm->maint = on;
+	if (on && sm->state == VRRP_STATE_MASTER) {
+		send_prio0(sm, act);
+		wait = vrrp_sm_master_down_interval(sm);
+		sm->adver_at = now + (wait < MAINT_HANDOVER_MAX ? wait :
+		    MAINT_HANDOVER_MAX);
+	} else if (on && sm->state == VRRP_STATE_BACKUP)
+		sm->preempt_held = 0;
+	else if (!on && sm->state == VRRP_STATE_BACKUP)
+		arm_down_timer(sm, now, vrrp_sm_master_down_interval(sm));
 	act_end(sm, act);
 }
 

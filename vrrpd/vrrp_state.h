@@ -81,6 +81,7 @@ struct vrrp_sm {
 	uint8_t			master_prio;
 	int			master_known;
 	char			last_reason[VRRP_SM_REASONLEN];
+	int			maint;		/* hactl maintenance on */
 	struct vrrp_sm_stats	stats;
 };
 
@@ -103,6 +104,8 @@ void		 vrrp_sm_set_weight(struct vrrp_sm *, uint64_t, int,
 		    struct vrrp_actions *);
 void		 vrrp_sm_resume_master(struct vrrp_sm *, uint64_t,
 		    const char *, struct vrrp_actions *);
+void		 vrrp_sm_set_maint(struct vrrp_sm *, uint64_t, int,
+		    struct vrrp_actions *);
 void		 vrrp_sm_force_backup(struct vrrp_sm *, uint64_t,
 		    const char *, struct vrrp_actions *);
 

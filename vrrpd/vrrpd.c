@@ -398,6 +398,74 @@ resume_done(void)
 	nresumes = 0;
 }
 
+/*
+ * hactl maintenance: the instances had says are in it, kept whatever the
+ * config does, so that an instance (re)created by a reload stays in it.
+ */
+#define MAINT_MAX	4096
+static struct msg_vrrp_maint	*maints;
+static size_t			 nmaints;
+
+static const struct msg_vrrp_maint *
+maint_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nmaints; i++)
+		if (strcmp(maints[i].instance, name) == 0)
+			return (&maints[i]);
+	return (NULL);
+}
+
+static void
+maint_apply(struct vrrp_inst *inst, int on)
+{
+	struct vrrp_actions	act;
+
+	vrrp_sm_set_maint(&inst->sm, vrrpd_now(), on, &act);
+	if (act.flags & VRRP_ACT_SEND_PRIO0) {
+		vrrp_arp_stop(inst);
+		log_info("%s vrid %u: maintenance: priority 0 sent; VIPs held "
+		    "until a new master is heard", inst->name,
+		    inst->ci->c.vrid);
+	}
+	inst_apply(inst, &act);
+}
+
+static int
+maint_set(struct imsg *imsg)
+{
+	struct msg_vrrp_maint	 m;
+	struct vrrp_inst	*inst;
+	size_t			 i;
+
+	memcpy(&m, imsg->data, sizeof(m));
+	for (i = 0; i < nmaints; i++)
+		if (strcmp(maints[i].instance, m.instance) == 0)
+			break;
+	if (m.on && i == nmaints) {
+		if (nmaints >= MAINT_MAX) {
+			log_warnx("%s: too many instances in maintenance",
+			    m.instance);
+			return (0);
+		}
+		if (maints == NULL &&
+		    (maints = calloc(MAINT_MAX, sizeof(*maints))) == NULL)
+			fatal("maintenance table");
+		nmaints++;
+	} else if (!m.on && i < nmaints) {
+		maints[i] = maints[--nmaints];
+	} else if (!m.on)
+		return (0);
+	if (m.on)
+		maints[i] = m;
+	log_info("%s: maintenance %s (uid %u)", m.instance,
+	    m.on ? "on" : "off", (unsigned)m.uid);
+	if ((inst = inst_find(m.instance)) != NULL)
+		maint_apply(inst, m.on);
+	return (0);
+}
+
 static void
 inst_start(struct vrrp_inst *inst)
 {
@@ -411,6 +479,9 @@ inst_start(struct vrrp_inst *inst)
 	inst_track_eval(inst);
 	if (inst->own_fault)
 		vrrp_sm_set_fault(&inst->sm, now, 1, inst->own_reason, &act);
+	/* Out of Initialize: nothing to hand over, only the flag. */
+	if (maint_find(inst->name) != NULL)
+		vrrp_sm_set_maint(&inst->sm, now, 1, &act);
 	if (resume_take(inst)) {
 		vrrp_sm_resume_master(&inst->sm, now,
 		    "resumed as MASTER after a restart", &act);
@@ -496,6 +567,7 @@ report_state(struct vrrp_inst *inst, int notify)
 		strlcpy(n.group, inst->group, sizeof(n.group));
 		n.state = notify_state(inst->sm.state);
 		n.priority = vrrp_sm_eff_prio(&inst->sm);
+		strlcpy(n.reason, inst->sm.last_reason, sizeof(n.reason));
 		child_send_parent(IMSG_NOTIFY, 0, -1, &n, sizeof(n));
 	}
 	memset(&s, 0, sizeof(s));
@@ -556,8 +628,9 @@ group_follow_backup(struct vrrp_inst *from)
 	snprintf(why, sizeof(why), "sync group %s: %s went BACKUP",
 	    from->group, from->name);
 	TAILQ_FOREACH(inst, &venv->insts, entry) {
+		/* One in maintenance hands over by itself. */
 		if (inst == from || strcmp(inst->group, from->group) != 0 ||
-		    inst->sm.state != VRRP_STATE_MASTER)
+		    inst->sm.state != VRRP_STATE_MASTER || inst->sm.maint)
 			continue;
 		vrrp_sm_force_backup(&inst->sm, vrrpd_now(), why, &act);
 		inst_apply(inst, &act);
@@ -1190,6 +1263,8 @@ vrrpd_dispatch_parent(struct imsg *imsg)
 	switch (imsg->hdr.type) {
 	case IMSG_STATE_RESUME:
 		return (resume(imsg));
+	case IMSG_VRRP_MAINT:
+		return (maint_set(imsg));
 	default:
 		log_warnx("unexpected message type %u from had",
 		    imsg->hdr.type);
@@ -1424,10 +1499,11 @@ vrrpd_peer_up(enum had_proc p)
 static void
 ctl_row(struct vrrp_inst *inst, struct msg_ctl_vrrp *r)
 {
-	struct conf_vip	*v;
-	char		 ip[INET6_ADDRSTRLEN];
-	size_t		 off = 0;
-	int		 i, n;
+	const struct msg_vrrp_maint	*mt;
+	struct conf_vip			*v;
+	char				 ip[INET6_ADDRSTRLEN];
+	size_t				 off = 0;
+	int				 i, n;
 
 	memset(r, 0, sizeof(*r));
 	strlcpy(r->name, inst->name, sizeof(r->name));
@@ -1439,6 +1515,12 @@ ctl_row(struct vrrp_inst *inst, struct msg_ctl_vrrp *r)
 	    sizeof(r->state_name));
 	r->base_priority = inst->sm.cfg.priority;
 	r->eff_priority = vrrp_sm_eff_prio(&inst->sm);
+	if ((mt = maint_find(inst->name)) != NULL) {
+		r->maint = 1;
+		r->maint_uid = mt->uid;
+		r->maint_since = mt->since;
+		r->eff_priority = 0;
+	}
 	if (inst->sm.state == VRRP_STATE_MASTER && inst->src_ok)
 		vrrp_addr_ntop(&inst->src, r->master, sizeof(r->master));
 	else if (inst->sm.state == VRRP_STATE_BACKUP &&

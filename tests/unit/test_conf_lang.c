@@ -406,3 +406,31 @@ Test(lang, diff_global_is_one_object)
 	counts("global_defs {\n router_id a\n}\n",
 	    "global_defs {\n router_id b\n}\n", PROC_VRRP, 0, 1, 0, 0);
 }
+
+/* hactl reload: what changed, by name. */
+Test(lang, diff_names)
+{
+	const char	*a = I2("100")
+	    "virtual_server 198.18.0.100 80 {\n real_server 198.18.1.1 80 {}\n}\n"
+	    "virtual_server fwmark 7 {\n real_server 198.18.1.2 80 {}\n}\n";
+	const char	*b = "vrrp_instance A {\n interface eth0\n"
+	    " virtual_router_id 1\n priority 150\n virtual_ipaddress {\n"
+	    "  198.18.0.1\n }\n}\n"
+	    "vrrp_instance C {\n interface eth0\n virtual_router_id 3\n}\n"
+	    "virtual_server 198.18.0.100 80 {\n real_server 198.18.1.3 80 {}\n}\n";
+	struct had_conf	*ca = load_ok(a, NULL), *cb = load_ok(b, NULL);
+	char		 buf[400];
+
+	conf_diff_names(ca, cb, PROC_VRRP, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "added vrrp_instance C; changed vrrp_instance A; "
+	    "removed vrrp_instance B");
+	conf_diff_names(ca, cb, PROC_LVS, buf, sizeof(buf));
+	/* lvsd has the instances too: it adds and removes their VIPs. */
+	cr_expect_str_eq(buf, "added vrrp_instance C; changed vrrp_instance "
+	    "A, virtual_server TCP 198.18.0.100:80; removed vrrp_instance B, "
+	    "virtual_server fwmark 7");
+	conf_diff_names(ca, ca, PROC_LVS, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "");
+	conf_free(ca);
+	conf_free(cb);
+}

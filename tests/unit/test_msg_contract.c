@@ -261,6 +261,8 @@ Test(contract, state_changing_requests_are_root_only)
 {
 	cr_assert(msg_contract_find(IMSG_CTL_RELOAD)->flags & MSGC_ROOT);
 	cr_assert(msg_contract_find(IMSG_CTL_LOG)->flags & MSGC_ROOT);
+	cr_assert(msg_contract_find(IMSG_CTL_DRAIN)->flags & MSGC_ROOT);
+	cr_assert(msg_contract_find(IMSG_CTL_MAINT)->flags & MSGC_ROOT);
 	cr_assert_not(msg_contract_find(IMSG_CTL_SHOW_PROCS)->flags &
 	    MSGC_ROOT);
 	cr_assert_not(msg_contract_find(IMSG_CTL_SHOW_VRRP)->flags &

@@ -800,3 +800,87 @@ Test(vrrp_state, two_equal_routers_settle_on_higher_address)
 	cr_assert_str_eq(p[0].sm.last_reason,
 	    "equal priority 100 from higher address 198.18.0.2");
 }
+
+/*
+ * hactl maintenance: a Master sends priority 0, keeps its VIPs (stays
+ * Master, no advert) until it hears the new Master, then goes Backup; a
+ * Backup in maintenance never becomes Master, even as the better one;
+ * off, preemption brings it back after Master_Down_Interval.
+ */
+Test(vrrp_state, maintenance_hands_over_and_stays_backup)
+{
+	struct vrrp_sm		sm;
+	struct vrrp_sm_config	c = mkcfg(3, 200, 10, "198.18.0.1");
+	struct vrrp_actions	act;
+	uint64_t		now = T0;
+	int			i;
+
+	vrrp_sm_init(&sm, &c);
+	vrrp_sm_startup(&sm, now, &act);
+	now += v3_mdi(200, 10);
+	vrrp_sm_timer(&sm, now, &act);
+	cr_assert_eq(sm.state, VRRP_STATE_MASTER);
+
+	vrrp_sm_set_maint(&sm, now, 1, &act);
+	cr_assert_eq(act.flags, VRRP_ACT_SEND_PRIO0);
+	cr_assert_eq(act.transition, 0);
+	cr_assert_eq(sm.state, VRRP_STATE_MASTER);
+	/* No advert while handing over; our own priority 0 is no master. */
+	now += 5 * CS;
+	vrrp_sm_timer(&sm, now, &act);
+	cr_assert_eq(act.flags, 0);
+	vrrp_sm_advert(&sm, now, adv(0, 10, "198.18.0.3"), &act);
+	cr_assert_eq(sm.state, VRRP_STATE_MASTER);
+	vrrp_sm_advert(&sm, now, adv(100, 10, "198.18.0.2"), &act);
+	cr_assert(act.transition);
+	cr_assert_eq(act.new_state, VRRP_STATE_BACKUP);
+	cr_assert_eq(act.flags, VRRP_ACT_LEAVE_MASTER);
+	cr_assert_str_eq(act.reason, "maintenance: new master 198.18.0.2 "
+	    "heard");
+
+	/* The better router, yet Backup for 100 s of a lower Master. */
+	for (i = 0; i < 100; i++) {
+		now += SEC;
+		vrrp_sm_timer(&sm, now, &act);
+		cr_assert_eq(act.new_state, VRRP_STATE_BACKUP);
+		cr_assert_eq(act.flags, 0);
+		if (i < 50)
+			vrrp_sm_advert(&sm, now, adv(100, 10, "198.18.0.2"),
+			    &act);
+		cr_assert_eq(act.new_state, VRRP_STATE_BACKUP);
+	}
+	/* A restart of the instance keeps it Backup too. */
+	vrrp_sm_resume_master(&sm, now, "resumed", &act);
+	cr_assert_eq(sm.state, VRRP_STATE_BACKUP);
+
+	vrrp_sm_set_maint(&sm, now, 0, &act);
+	cr_assert_eq(act.timer_at, now + v3_mdi(200, 10));
+	vrrp_sm_advert(&sm, now, adv(100, 10, "198.18.0.2"), &act);
+	vrrp_sm_timer(&sm, now + v3_mdi(200, 10), &act);
+	cr_assert(act.transition);
+	cr_assert_eq(act.new_state, VRRP_STATE_MASTER);
+}
+
+/* Nobody else: the handover ends with Master_Down_Interval. */
+Test(vrrp_state, maintenance_without_a_peer)
+{
+	struct vrrp_sm		sm;
+	struct vrrp_sm_config	c = mkcfg(3, 100, 100, "198.18.0.1");
+	struct vrrp_actions	act;
+	uint64_t		now = T0;
+
+	vrrp_sm_init(&sm, &c);
+	vrrp_sm_startup(&sm, now, &act);
+	now += v3_mdi(100, 100);
+	vrrp_sm_timer(&sm, now, &act);
+	cr_assert_eq(sm.state, VRRP_STATE_MASTER);
+	vrrp_sm_set_maint(&sm, now, 1, &act);
+	/* 3.6 s of down interval, capped at 2 s. */
+	cr_assert_eq(act.timer_at, now + 2 * SEC);
+	vrrp_sm_timer(&sm, now + 2 * SEC - 1, &act);
+	cr_assert_eq(sm.state, VRRP_STATE_MASTER);
+	vrrp_sm_timer(&sm, now + 2 * SEC, &act);
+	cr_assert_eq(act.new_state, VRRP_STATE_BACKUP);
+	cr_assert_eq(act.flags, VRRP_ACT_LEAVE_MASTER);
+	cr_assert_str_eq(act.reason, "maintenance: no new master heard");
+}
