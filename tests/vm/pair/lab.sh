@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The demo's lab (tests/vm/pair), sourced after /vm/lib.sh by
 # tests/vm/demo.sh and tests/vm/failover.sh: two directors, three web
 # servers behind a direct-routing virtual server, a client, each in its
