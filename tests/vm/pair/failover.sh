@@ -139,18 +139,21 @@ run() {	# impl mode n
 	reset
 }
 
+# Interleaved (run, mode, implementation): load on the machine falls on
+# all alike.
 for impl in $IMPLS; do
-	if ! command -v "$impl" >/dev/null; then
-		echo "FAILOVER impl=$impl mode=- run=0 ready=no note=not-in-the-guest"
-		continue
-	fi
+	command -v "$impl" >/dev/null && continue
+	echo "FAILOVER impl=$impl mode=- run=0 ready=no note=not-in-the-guest"
+	IMPLS=$(echo " $IMPLS " | sed "s/ $impl / /")
+done
+r=1
+while [ "$r" -le "$RUNS" ]; do
 	for mode in $MODES; do
-		r=1
-		while [ "$r" -le "$RUNS" ]; do
+		for impl in $IMPLS; do
 			run "$impl" "$mode" "$r"
-			r=$((r + 1))
 		done
 	done
+	r=$((r + 1))
 done
 lab_cleanup
 echo "failover: done"
