@@ -130,9 +130,8 @@ if pair_client_end; then
 	echo "   longest time without an answer: $C_GAP ms"
 	grep 'failed after' /tmp/lab-client.log | head -5 | sed 's/^/   /'
 	if [ "$C_FAILED" -gt 0 ]; then
-		echo "   (a request in flight when the address moves can be lost: a SYN"
-		echo "   that reached neither director is sent again after 1 s, and"
-		echo "   lb2 resets a connection lb1's sync daemon had not told it of)"
+		echo "   (a SYN that reached neither director is sent again after 1 s,"
+		echo "   and lb2 resets a connection lb1's sync daemon had not told it of)"
 	fi
 	echo "   answered by: $C_BY"
 else
