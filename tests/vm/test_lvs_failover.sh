@@ -11,7 +11,7 @@
 # runs measured gave 0 since vrrpd holds the VIPs an advert interval
 # after hearing the new master; the bound of 1 leaves room for one
 # request reset while the guest is starved (TCG on a loaded machine: one
-# was seen before any stop, with the checks timing out).
+# was seen before the stop, cause not found).
 set -u
 . /vm/lib.sh
 
