@@ -40,7 +40,7 @@ if [ "$vm" = yes ]; then
 	# Progress lines of the harness (vm: ...) go to stderr; the guest's
 	# kernel stays quiet below errors.
 	VM_TIMEOUT=${VM_TIMEOUT:-300} tests/vm/run.sh tests/vm/demo.sh \
-	    "$BUILD:/opt/build" etc/demo:/opt/demo
+	    "$BUILD:/opt/build" etc/demo:/opt/demo tests/vm/pair:/opt/pair
 	rc=$?
 	case $rc in
 	0) ;;

@@ -730,7 +730,8 @@ inst_timer(int fd, short ev, void *arg)
 	struct vrrp_actions	 act;
 
 	if (inst->handover) {
-		handover_done(inst, "no new master heard");
+		handover_done(inst, inst->handover == 2 ? "new master heard" :
+		    "no new master heard");
 		return;
 	}
 	vrrp_sm_timer(&inst->sm, vrrpd_now(), &act);
@@ -741,11 +742,23 @@ void
 vrrpd_advert_in(struct vrrp_inst *inst, const struct vrrp_advert *adv)
 {
 	struct vrrp_actions	act;
+	uint64_t		hold;
 
 	if (inst->handover) {
-		/* Our own adverts stopped: nothing takes the VIPs back. */
-		if (adv->priority > 0)
-			handover_done(inst, "new master heard");
+		/*
+		 * Our own adverts stopped: nothing takes the VIPs back.  The
+		 * new Master's gratuitous ARPs follow its first advert: the
+		 * VIPs stay one advert interval more (1 s at most), or a
+		 * client that has not heard them yet finds the address on
+		 * neither box and loses a SYN (measured in the VM).
+		 */
+		if (adv->priority > 0 && inst->handover == 1) {
+			hold = (uint64_t)inst->sm.cfg.adver_int * 10000;
+			if (hold > 1000000)
+				hold = 1000000;
+			inst->handover = 2;
+			inst_arm(inst, vrrpd_now() + hold);
+		}
 		return;
 	}
 	vrrp_sm_advert(&inst->sm, vrrpd_now(), adv, &act);

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The demo, in the VM (scripts/demo.sh boots it when the host kernel has
-# no IPVS):  tests/vm/run.sh tests/vm/demo.sh build etc/demo
+# no IPVS):
+#   tests/vm/run.sh tests/vm/demo.sh build etc/demo tests/vm/pair
 #
 # Two LVS directors running had with etc/demo/lvs-director.conf (lb1 the
 # VRRP master, lb2 the backup), three busybox httpd web servers behind a
@@ -14,13 +15,15 @@
 # Prints the process tree, VRRP, IPVS as the kernel has it, the checks; a
 # web server going down and coming back; then stops lb1's had while the
 # client sends a request every 50 ms, and prints how many failed and how
-# long the gap was.  Everything is torn down at the end.
+# long the gap was: lb1 hands over (priority 0, its VIP kept until lb2 is
+# Master) and IPVS connection sync (lvs_sync_daemon) has told lb2 of the
+# connections lb1 forwards.  Everything is torn down at the end.
+# The lab and the client are tests/vm/pair's (shared with failover.sh).
 set -u
 . /vm/lib.sh
 
 BUILD=${HAD_BUILD:-/opt/build}
 CONF=${DEMO_CONF:-/opt/demo/lvs-director.conf}
-VIP=198.18.0.100
 export PATH="$BUILD:$PATH"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -34,32 +37,8 @@ modprobe ip_vs 2>/dev/null
 [ -e /proc/net/ip_vs ] || die "this kernel has no IPVS"
 
 # --- the lab -------------------------------------------------------------
-lab_bridge lan
-lab_ns client
-lab_attach client eth0 lan 198.18.0.50/24
-for n in 1 2; do
-	lab_ns "lb$n"
-	lab_attach "lb$n" eth0 lan "198.18.0.$n/24"
-done
-start_web() {
-	lab_bg "web$1" "web$1" httpd -f -p 80 -h "/tmp/www-web$1"
-	eval "WEB_$1=\$!"
-}
-for n in 1 2 3; do
-	lab_ns "web$n"
-	# Direct routing: the VIP on lo, no ARP answers for it.
-	in_ns "web$n" sh -c 'for i in all default; do
-		echo 1 > /proc/sys/net/ipv4/conf/$i/arp_ignore
-		echo 2 > /proc/sys/net/ipv4/conf/$i/arp_announce; done'
-	lab_attach "web$n" eth0 lan "198.18.0.1$n/24"
-	lab_addr "web$n" lo "$VIP/32"
-	mkdir -p "/tmp/www-web$n"
-	echo "web$n" > "/tmp/www-web$n/index.html"
-	start_web "$n"
-done
-for n in 1 2 3; do
-	wait_tcp client "198.18.0.1$n" 80 10 || die "web$n's httpd is not listening"
-done
+. "${PAIR_DIR:-/opt/pair}/lab.sh"
+pair_lab || die "a web server's httpd is not listening"
 
 mkdir -p /run/had
 for n in lb1 lb2; do
@@ -129,51 +108,13 @@ if wait_until 15 "web3 back in IPVS" web3_in; then
 fi
 
 # --- failover -----------------------------------------------------------------
-# The client: a request every 50 ms (busybox wget, 1 s timeout), at most
-# 200 of them and 20 s, until /tmp/demo-stop appears; prints a summary.
-cat > /tmp/demo-client.sh <<'EOF'
-vip=$1
-ms() { MS=${EPOCHREALTIME/./}; MS=$((MS / 1000)); }
-# nap SECS: sleep without a fork (a read that times out on a fifo).
-mkfifo "/tmp/nap.$$" && exec 9<>"/tmp/nap.$$" && rm -f "/tmp/nap.$$"
-nap() { read -r -t "$1" -u 9 _; }
-ms; start=$MS
-n=0 ok=0 bad=0 last=0 gap=0
-declare -A who
-while [ "$n" -lt 200 ] && [ $((MS - start)) -lt 20000 ] &&
-    [ ! -e /tmp/demo-stop ]; do
-	n=$((n + 1))
-	ms; t=$MS
-	if body=$(timeout 1 wget -q -O - "http://$vip/" 2>/tmp/demo-wget.err) &&
-	    [ -n "$body" ]; then
-		ok=$((ok + 1))
-		who[$body]=$(( ${who[$body]:-0} + 1 ))
-		ms
-		if [ "$last" -gt 0 ] && [ $((MS - last)) -gt "$gap" ]; then
-			gap=$((MS - last))
-		fi
-		last=$MS
-	else
-		rc=$?
-		bad=$((bad + 1))
-		ms
-		why=$(tr '\n' ' ' < /tmp/demo-wget.err)
-		case $rc in 124|143) why="no answer within 1 s" ;; esac
-		echo "request $n failed after $((MS - t)) ms: ${why:-exit $rc}"
-	fi
-	ms; d=$((50 - (MS - t)))
-	[ "$d" -gt 0 ] && { printf -v d '0.%03d' "$d"; nap "$d"; }
-	ms
-done
-by=""
-for k in $(printf '%s\n' "${!who[@]}" | sort); do by="$by $k=${who[$k]}"; done
-echo "RESULT $n $ok $bad $gap $((MS - start)) $by"
-EOF
-rm -f /tmp/demo-stop
 say "failover: the client requests http://$VIP/ every 50 ms; lb1's had is stopped"
-lab_bg client client bash /tmp/demo-client.sh "$VIP"
-CLIENT=$!
+# The client (tests/vm/pair/client.sh): a request every 50 ms (busybox
+# wget, 1 s timeout), at most 400 of them and 40 s.
+pair_client 50 400 40000
 sleep 2
+echo "   lb2 knows $(in_ns lb2 ipvsadm -Lnc | grep -c ' 198.18.0.50:')" \
+    "connections of the client through lb1 (IPVS connection sync)"
 t0=$(now_ms)
 echo "   stopping lb1's had (SIGTERM)"
 kill "$HAD_lb1"
@@ -184,20 +125,15 @@ else
 fi
 wait_until 10 "lb1's had to exit" sh -c "! kill -0 $HAD_lb1"
 sleep 3
-touch /tmp/demo-stop
-wait_until 25 "the client to finish" sh -c "! kill -0 $CLIENT"
-grep 'failed after' /tmp/lab-client.log | head -5 | sed 's/^/   /'
-res=$(grep '^RESULT' /tmp/lab-client.log)
-if [ -n "$res" ]; then
-	read -r _ n ok bad gap el by <<<"$res"
-	echo "   $n requests in $((el / 1000)).$((el % 1000 / 100)) s: $ok answered, $bad failed"
-	echo "   longest time without an answer: $gap ms"
-	if [ "$bad" -gt 0 ] || [ "$gap" -gt 900 ]; then
-		echo "   (between lb1 letting the address go and lb2 announcing it, packets"
-		echo "   to it are lost: TCP sends a lost SYN again after 1 s, and lb2 resets"
-		echo "   a connection that began through lb1)"
+if pair_client_end; then
+	echo "   $C_SENT requests in $((C_MS / 1000)).$((C_MS % 1000 / 100)) s: $C_OK answered, $C_FAILED failed"
+	echo "   longest time without an answer: $C_GAP ms"
+	grep 'failed after' /tmp/lab-client.log | head -5 | sed 's/^/   /'
+	if [ "$C_FAILED" -gt 0 ]; then
+		echo "   (a SYN that reached neither director is sent again after 1 s,"
+		echo "   and lb2 resets a connection lb1's sync daemon had not told it of)"
 	fi
-	echo "   answered by:$([ -n "$by" ] && echo " $by")"
+	echo "   answered by: $C_BY"
 else
 	echo "   the client gave no result:"
 	cat /tmp/lab-client.log

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Host side of the LVS tests in the VM: boots the guest once per
-# tests/vm/test_lvs_*.sh with the build directory as /opt/build and
-# reports PASS, FAIL or SKIP for each.
+# tests/vm/test_lvs_*.sh with the build directory as /opt/build (and
+# etc/demo, tests/vm/pair as /opt/demo, /opt/pair) and reports PASS,
+# FAIL or SKIP for each.
 # Usage: tests/vm/run-lvs.sh [BUILD_DIR] [TEST...]   (default: build)
 # Exit: 0 all passed, 1 a failure, 77 skipped (qemu or kernel missing:
 # run scripts/vm-deps.sh first).
@@ -39,7 +40,8 @@ for t in $tests; do
 	while :; do
 		set +e
 		VM_PREFIX="${VM_PREFIX:-}" "$here/run.sh" "$t" \
-		    "$build:/opt/build" >"$out" 2>&1
+		    "$build:/opt/build" "$top/etc/demo:/opt/demo" \
+		    "$here/pair:/opt/pair" >"$out" 2>&1
 		rc=$?
 		set -e
 		case $rc in 0|77) cat "$out"; break ;; esac
