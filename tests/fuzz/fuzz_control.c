@@ -70,6 +70,25 @@ reload_request(uint32_t client, enum ctl_reload_target target)
 	control_end(client, 0, NULL);
 }
 
+/* drain.c, maint.c and events.c answer at once, as reload does here. */
+void
+drain_request(uint32_t client, uid_t uid, const struct msg_ctl_drain *req)
+{
+	control_end(client, 0, NULL);
+}
+
+void
+maint_request(uint32_t client, uid_t uid, const struct msg_ctl_req *req)
+{
+	control_end(client, 0, NULL);
+}
+
+void
+events_show(uint32_t client, uint32_t n)
+{
+	control_end(client, 0, NULL);
+}
+
 static void
 answer_children(void)
 {
