@@ -1,6 +1,6 @@
 #!/bin/bash
 # Golden tests of the configuration language.  For each config in
-# tests/conf/golden/*.conf and the seed configs (../shared/seed-configs),
+# tests/conf/golden/*.conf and the seed configs (tests/conf/seed-configs, a copy of shared/),
 # run "had -n -i golden" and "had -n --compat -i golden" and compare with
 # the files next to the expected output:
 #   NAME.out     what had -n prints (the normalised config)
@@ -76,7 +76,7 @@ golden() {	# config expected-prefix
 for c in "$GOLD"/*.conf; do
 	golden "$c" "${c%.conf}"
 done
-SEED=../shared/seed-configs
+SEED=tests/conf/seed-configs
 if [ -d "$SEED" ]; then
 	mkdir -p "$GOLD/seed"
 	for c in "$SEED"/*.conf; do

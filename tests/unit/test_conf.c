@@ -11,7 +11,7 @@
 
 #include "conf.h"
 
-#define SEED	"../shared/seed-configs"
+#define SEED	"tests/conf/seed-configs"
 
 static struct conf_diags	diags;
 
