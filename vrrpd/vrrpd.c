@@ -748,14 +748,16 @@ vrrpd_advert_in(struct vrrp_inst *inst, const struct vrrp_advert *adv)
 		/*
 		 * Our own adverts stopped: nothing takes the VIPs back.  The
 		 * new Master's gratuitous ARPs follow its first advert: the
-		 * VIPs stay one advert interval more (1 s at most), or a
-		 * client that has not heard them yet finds the address on
-		 * neither box and loses a SYN (measured in the VM).
+		 * VIPs stay half an advert interval more (500 ms at most),
+		 * or a client that has not heard them yet finds the address
+		 * on neither box and loses a SYN (measured in the VM).  Not
+		 * a whole interval: the two boxes then hold the VIPs for
+		 * less than one advert interval, as the RFC allows.
 		 */
 		if (adv->priority > 0 && inst->handover == 1) {
-			hold = (uint64_t)inst->sm.cfg.adver_int * 10000;
-			if (hold > 1000000)
-				hold = 1000000;
+			hold = (uint64_t)inst->sm.cfg.adver_int * 5000;
+			if (hold > 500000)
+				hold = 500000;
 			inst->handover = 2;
 			inst_arm(inst, vrrpd_now() + hold);
 		}
