@@ -80,7 +80,7 @@ objs_of		 = $(call srcs_of,$(1):%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS	 = $(wildcard tests/unit/test_*.c)
 UNIT_BINS	 = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean install test unit integration check-deps bench fuzz demo \
+.PHONY: all clean install test unit unit-build integration check-deps bench fuzz demo \
 	lint-man
 
 all: $(PROGS:%=$(BUILD)/%)
@@ -122,7 +122,24 @@ $(BUILD)/tests/%: tests/unit/%.c $(PROC_LIBS) $(BUILD)/libcommon.a
 	    -Wl,--start-group $(PROC_LIBS) $(BUILD)/libcommon.a -Wl,--end-group \
 	    $(ALL_LDFLAGS) $(LIBS_test)
 
+unit-build: $(UNIT_BINS)
+
+# make unit [T=name]: build and run the Criterion tests (all, or test_T).
 unit: $(UNIT_BINS)
+	@rc=0; for t in $(if $(T),$(BUILD)/tests/test_$(T:test_%=%), \
+	    $(UNIT_BINS)); do \
+		[ -x "$$t" ] || { echo "no unit test $$t"; rc=1; continue; }; \
+		"$$t" --jobs 2 || rc=1; \
+	done; exit $$rc
+
+# make integration [T=name]: the namespace tests (all, or test_T.sh) on
+# $(BUILD), as root; `make check-deps` installs what they need.
+integration: all
+	@rc=0; for t in $(if $(T),tests/integration/test_$(T:test_%=%).sh, \
+	    tests/integration/test_*.sh); do \
+		[ -f "$$t" ] || { echo "no integration test $$t"; rc=1; continue; }; \
+		BUILD=$(BUILD) bash "$$t" || rc=1; \
+	done; exit $$rc
 
 # The whole suite: dependencies, both builds, unit and integration tests.
 test:

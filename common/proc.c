@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -278,4 +279,33 @@ proc_set_title(const char *name)
 	/* A leading '-' keeps libbsd from prepending the program name. */
 	setproctitle("-had: %s", name);
 	(void)prctl(PR_SET_NAME, name, 0, 0, 0);
+}
+
+/*
+ * Create the missing directories of path, each root's with mode (had's
+ * runtime directories on a fresh machine, /run/had/empty).  What exists
+ * is left as it is: the callers check the directory they use.
+ */
+int
+proc_mkdirs(const char *path, mode_t mode)
+{
+	char	 buf[PATH_MAX], *p;
+
+	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	for (p = buf + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(buf, mode) == 0) {
+			if (chmod(buf, mode) == -1)
+				return (-1);
+		} else if (errno != EEXIST)
+			return (-1);
+		*p = '/';
+	}
+	/* umask does not decide who may reach had's socket. */
+	if (mkdir(buf, mode) == 0)
+		return (chmod(buf, mode));
+	return (errno == EEXIST ? 0 : -1);
 }

@@ -35,6 +35,8 @@ struct proc_status {
 	int		seccomp_filters;
 };
 
+int		proc_mkdirs(const char *, mode_t);
+
 /* Capability sets each process keeps (bit masks of CAP_*). */
 uint64_t	proc_caps_for(int proc);
 int		proc_user_for(int, const char *, char *, size_t);

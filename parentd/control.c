@@ -27,6 +27,7 @@
 #include "had.h"
 #include "log.h"
 #include "msg_contract.h"
+#include "proc.h"
 
 static void	control_accept(int, short, void *);
 static int	control_dispatch(struct imsgev *, struct imsg *);
@@ -67,6 +68,13 @@ control_check_dir(const char *path)
 		dir[1] = '\0';
 	else
 		*slash = '\0';
+	if (lstat(dir, &st) == -1 && errno == ENOENT) {
+		if (proc_mkdirs(dir, 0755) == -1) {
+			log_warn("creating control socket directory %s", dir);
+			return (-1);
+		}
+		log_info("created control socket directory %s", dir);
+	}
 	if (lstat(dir, &st) == -1) {
 		log_warn("control socket directory %s", dir);
 		return (-1);

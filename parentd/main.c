@@ -132,8 +132,9 @@ had_chroot_dir(void)
 	if (stat(env->chroot, &st) == -1) {
 		if (errno != ENOENT)
 			fatal("chroot directory %s", env->chroot);
-		if (mkdir(env->chroot, 0755) == -1)
+		if (proc_mkdirs(env->chroot, 0755) == -1)
 			fatal("creating chroot directory %s", env->chroot);
+		log_info("created chroot directory %s", env->chroot);
 		return;
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||

@@ -25,7 +25,7 @@ $(echo "$2" | grep -E -B3 -A12 '^FAIL|\[FAIL\]|runtime error|ERROR' |
 
 build() {
 	echo "== build ${1:-plain}"
-	if ! make -j"$JOBS" ${1:+$1} all unit >"$LOGDIR/build$1.log" 2>&1; then
+	if ! make -j"$JOBS" ${1:+$1} all unit-build >"$LOGDIR/build$1.log" 2>&1; then
 		grep -E 'error|Error' "$LOGDIR/build$1.log" | head -40
 		echo "build ${1:-plain} failed"
 		echo "0 passed, 1 failed"

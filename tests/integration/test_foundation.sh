@@ -270,15 +270,18 @@ PY
 check "had survives garbage on the control socket" kill -0 "$HADPID"
 check "had still answers after garbage" "$HACTL" -s "$SOCK" show procs
 
-# A second had in another namespace, every path its own.
-SOCK2=$T/had2.sock
-HADPID2=$(start_had "$NS2" "$SOCK2" "$T/had2.pid" "$T/empty2" "$T/had.conf" "$T/had2.log")
+# A second had in another namespace, every path its own, and the
+# directories of its socket and chroot missing as on a fresh machine.
+SOCK2=$T/run2/had/had2.sock
+HADPID2=$(umask 077; start_had "$NS2" "$SOCK2" "$T/had2.pid" "$T/run2/had/empty" "$T/had.conf" "$T/had2.log")
 if wait_for 10 all_up "$SOCK2"; then
-	pass "a second had runs beside the first"
+	pass "a second had runs beside the first, its missing runtime directories created"
 	check "the second had's children are its own" \
 	    [ "$(pid_of vrrpd "$SOCK2")" != "$(pid_of vrrpd)" ]
 	check "the second had's chroot is its own" \
-	    [ "$(field_of vrrpd root "$SOCK2")" = "$T/empty2" ]
+	    [ "$(field_of vrrpd root "$SOCK2")" = "$T/run2/had/empty" ]
+	check "the created directories are root's, mode 755 whatever the umask ($(stat -c '%U %a' "$T/run2" "$T/run2/had" "$T/run2/had/empty" | tr '\n' ' '))" \
+	    [ "$(stat -c '%U %a' "$T/run2" "$T/run2/had" "$T/run2/had/empty" | sort -u)" = "root 755" ]
 else
 	fail "second had up"
 	cat "$T/had2.log"
