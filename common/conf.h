@@ -244,7 +244,11 @@ struct vs_conf {
 	uint8_t		alpha;
 	uint8_t		omega;
 	uint8_t		ha_suspend;
-	uint8_t		pad[2];
+	uint8_t		ops;			/* one-packet scheduling */
+	uint8_t		sched_flag1;		/* sh-/mh-fallback */
+	uint8_t		sched_flag2;		/* sh-/mh-port */
+	uint8_t		sched_flag3;
+	uint8_t		pad[3];
 	uint32_t	quorum;
 	uint32_t	hysteresis;
 	char		quorum_up[CONF_CMDLEN];

@@ -2119,6 +2119,15 @@ const struct conf_kw conf_kw_vs[] = {
 	ENUM("protocol", protocol, conf_proto_names),
 	UINT("persistence_timeout", persistence_timeout, 0, 2678400),
 	ADDR("persistence_granularity", persistence_granularity, 0),
+	FLAG("ops", ops, 1),
+	FLAGA("one_packet_scheduler", ops, 1),
+	FLAG("flag-1", sched_flag1, 1),
+	FLAGA("sh-fallback", sched_flag1, 1),
+	FLAGA("mh-fallback", sched_flag1, 1),
+	FLAG("flag-2", sched_flag2, 1),
+	FLAGA("sh-port", sched_flag2, 1),
+	FLAGA("mh-port", sched_flag2, 1),
+	FLAG("flag-3", sched_flag3, 1),
 	STR("virtualhost", virtualhost),
 	CUSTOM("sorry_server", 1, 2, 0, conv_sorry, print_sorry),
 	FLAG("sorry_server_inhibit", sorry_server_inhibit, 1),
@@ -2134,18 +2143,9 @@ const struct conf_kw conf_kw_vs[] = {
 	DEC("delay_before_retry", delay_before_retry_ms, 1000, 0, 86400000),
 	DEC("warmup", warmup_ms, 1000, 0, 86400000),
 	CUSTOM("real_server", 1, 2, KF_BLOCK | KF_OBJ, conv_rs, print_rss),
-	UNSUPP("ops"),
-	UNSUPP("one_packet_scheduler"),
 	UNSUPP("smtp_alert"),
 	UNSUPP("ip_family"),
 	UNSUPP("lb_flags"),
-	UNSUPP("sh-port"),
-	UNSUPP("sh-fallback"),
-	UNSUPP("mh-port"),
-	UNSUPP("mh-fallback"),
-	UNSUPP("flag-1"),
-	UNSUPP("flag-2"),
-	UNSUPP("flag-3"),
 	UNSUPP("persistence_engine"),
 	UNSUPP("sorry_server_lvs_method"),
 	UNSUPP("nb_sock_retry"),
@@ -2518,6 +2518,33 @@ print_vsgs(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 	}
 }
 
+/*
+ * Scheduler flags only the schedulers that read them act on (Linux 6.1:
+ * sh and mh read flag-1, fallback, and flag-2, port; none reads
+ * flag-3), and one-packet scheduling only for UDP: said, not ignored.
+ */
+static void
+vs_sched_flags_check(struct conf_pctx *p, const struct conf_node *n,
+    const struct vs_conf *vs)
+{
+	const char	*algo = conf_enum_name(conf_sched_names, vs->lb_algo);
+	int		 shmh;
+
+	shmh = vs->lb_algo == LVS_SCHED_SH || vs->lb_algo == LVS_SCHED_MH;
+	if (vs->sched_flag1 && !shmh)
+		warn_at(p, &n->pos, "lb_algo sh or mh", "flag-1 (sh-fallback, "
+		    "mh-fallback) has no effect with lb_algo %s", algo);
+	if (vs->sched_flag2 && !shmh)
+		warn_at(p, &n->pos, "lb_algo sh or mh", "flag-2 (sh-port, "
+		    "mh-port) has no effect with lb_algo %s", algo);
+	if (vs->sched_flag3)
+		warn_at(p, &n->pos, NULL, "flag-3 has no effect: no IPVS "
+		    "scheduler of Linux reads it");
+	if (vs->ops && vs->protocol != LVS_PROTO_UDP)
+		warn_at(p, &n->pos, "protocol UDP", "ops (one-packet "
+		    "scheduling) has no effect on a protocol other than UDP");
+}
+
 static int
 conv_vs(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
@@ -2557,6 +2584,7 @@ conv_vs(struct conf_pctx *p, const struct conf_node *n,
 	p->cur_vs = &vs->c;
 	walk(p, &n->children, conf_kw_vs, &vs->c, kw->name);
 	p->cur_vs = NULL;
+	vs_sched_flags_check(p, n, &vs->c);
 	TAILQ_INSERT_TAIL(&conf->vss, vs, entry);
 	return 0;
  bad:

@@ -192,7 +192,14 @@ struct lvs_vs_st {
 	size_t		nrs;
 	struct lvs_rs_st *rs;
 };
-int		 lvs_desired(const struct had_conf *, struct lvs_vs_st *,
+int		 lvs_desired(const struct had_conf *, const struct lvs_vs_st *,
 		    struct lvs_table *);
+void		 lvs_quorum_update(const struct had_conf *, struct lvs_vs_st *,
+		    size_t);
+#define LVS_RS_OUT	(-1)	/* lvs_rs_weight(): not in the kernel */
+struct vs_conf;
+struct rs_conf;
+int32_t		 lvs_rs_weight(const struct vs_conf *, const struct rs_conf *,
+		    const struct lvs_rs_st *, int, int);
 
 #endif /* HAD_LVS_IPVS_H */

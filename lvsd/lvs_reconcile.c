@@ -641,6 +641,14 @@ svc_common(struct lvs_svc *s, const struct vs_conf *c, uint32_t index)
 		s->flags = IP_VS_SVC_F_PERSISTENT;
 		s->timeout = c->persistence_timeout;
 	}
+	if (c->ops)
+		s->flags |= IP_VS_SVC_F_ONEPACKET;
+	if (c->sched_flag1)
+		s->flags |= IP_VS_SVC_F_SCHED1;
+	if (c->sched_flag2)
+		s->flags |= IP_VS_SVC_F_SCHED2;
+	if (c->sched_flag3)
+		s->flags |= IP_VS_SVC_F_SCHED3;
 	s->netmask = vs_netmask(c, s->af);
 	s->vs_index = index;
 }
@@ -691,40 +699,90 @@ vs_quorum_changed(const struct conf_vs *vs, int up, uint64_t sum,
 	    LVS_NOTIFY_QUORUM_DOWN);
 }
 
-/*
- * The sum of the weights of the real servers that are up against the
- * quorum, with hysteresis: updates the quorum state kept in `st' (NULL:
- * nothing known) and says whether the sorry server takes the traffic.
- * Evaluating it again with the same health changes nothing.  A change
- * after the first evaluation is a transition (logged, told to had).
- */
+/* Health; before checkd's first word, keepalived's alpha decides. */
 static int
-vs_quorum(const struct conf_vs *vs, struct lvs_vs_st *st, size_t *nrsp)
+rs_is_up(const struct vs_conf *vs, const struct lvs_rs_st *r)
+{
+	if (r == NULL || r->health == LVS_HEALTH_UNKNOWN)
+		return (!vs->alpha);
+	return (r->health == LVS_HEALTH_UP);
+}
+
+/*
+ * The one rule that turns a real server's config and state into its
+ * weight in the kernel: health (unknown counts as keepalived's alpha
+ * says), the weight checkd reported (misc_dynamic) over the configured
+ * one, a drain, inhibit_on_failure, and the sorry server taking the
+ * traffic.  LVS_RS_OUT: not in the kernel at all.
+ */
+int32_t
+lvs_rs_weight(const struct vs_conf *vs, const struct rs_conf *rs,
+    const struct lvs_rs_st *r, int held, int sorry_active)
+{
+	int32_t	 w;
+
+	w = r != NULL && r->weight >= 0 ? r->weight : (int32_t)rs->weight;
+	if (rs_is_up(vs, r) && !sorry_active)
+		return (held ? 0 : w);
+	if (rs->inhibit_on_failure || vs->inhibit_on_failure)
+		return (0);
+	return (LVS_RS_OUT);
+}
+
+/* The weight of the real servers that are up, which quorum weighs. */
+static uint64_t
+vs_up_weight(const struct conf_vs *vs, const struct lvs_vs_st *st,
+    size_t *nrsp)
 {
 	const struct conf_rs	*rs;
-	uint64_t		 sum = 0, q, h;
-	size_t			 j;
-	int			 up;
-	int32_t			 w;
+	const struct lvs_rs_st	*r;
+	uint64_t		 sum = 0;
+	size_t			 j = 0;
 
-	j = 0;
 	TAILQ_FOREACH(rs, &vs->rss, entry) {
-		const struct lvs_rs_st *r = st != NULL && j < st->nrs ?
-		    &st->rs[j] : NULL;
+		r = st != NULL && j < st->nrs ? &st->rs[j] : NULL;
 		j++;
-		up = r == NULL || r->health == LVS_HEALTH_UNKNOWN ?
-		    !vs->c.alpha : r->health == LVS_HEALTH_UP;
-		w = r != NULL && r->weight >= 0 ? r->weight :
-		    (int32_t)rs->c.weight;
-		if (up)
-			sum += w;
+		/* Drained servers still count: they are healthy. */
+		if (rs_is_up(&vs->c, r))
+			sum += lvs_rs_weight(&vs->c, &rs->c, r, 0, 0);
 	}
 	if (nrsp != NULL)
 		*nrsp = j;
+	return (sum);
+}
+
+/*
+ * Whether the sorry server takes the traffic: quorum as last updated by
+ * lvs_quorum_update(), or, before the first update, as the health says.
+ * Pure: showing or computing the desired table changes nothing.
+ */
+static int
+vs_sorry_active(const struct conf_vs *vs, const struct lvs_vs_st *st)
+{
+	uint64_t	 q = vs->c.quorum ? vs->c.quorum : 1;
+
+	if (!vs->c.has_sorry)
+		return (0);
+	if (st == NULL || st->quorum_up < 0)
+		return (vs_up_weight(vs, st, NULL) < q);
+	return (!st->quorum_up);
+}
+
+/*
+ * The one owner of quorum transitions: the sum of the weights of the
+ * real servers that are up against the quorum, with hysteresis.  The
+ * first evaluation sets the state silently; a change after it is a
+ * transition, logged and told to had (quorum_up, quorum_down).
+ * Evaluating again with the same health changes nothing.
+ */
+static void
+vs_quorum_update(const struct conf_vs *vs, struct lvs_vs_st *st)
+{
+	uint64_t	 sum, q, h;
+
+	sum = vs_up_weight(vs, st, NULL);
 	q = vs->c.quorum ? vs->c.quorum : 1;
 	h = vs->c.hysteresis;
-	if (st == NULL)
-		return (sum < q && vs->c.has_sorry);
 	if (st->quorum_up < 0)
 		st->quorum_up = sum >= q;
 	else if (st->quorum_up && sum + h < q) {
@@ -734,22 +792,38 @@ vs_quorum(const struct conf_vs *vs, struct lvs_vs_st *st, size_t *nrsp)
 		st->quorum_up = 1;
 		vs_quorum_changed(vs, 1, sum, q, h);
 	}
-	return (!st->quorum_up && vs->c.has_sorry);
+}
+
+/* Quorum of every virtual server of conf, after health or a reload. */
+void
+lvs_quorum_update(const struct had_conf *conf, struct lvs_vs_st *st,
+    size_t nst)
+{
+	const struct conf_vs	*vs;
+	size_t			 i = 0;
+
+	TAILQ_FOREACH(vs, &conf->vss, entry) {
+		if (i >= nst)
+			break;
+		vs_quorum_update(vs, &st[i++]);
+	}
 }
 
 /* The real servers one virtual server asks for. */
 static int
-vs_dests(const struct conf_vs *vs, struct lvs_vs_st *st,
+vs_dests(const struct conf_vs *vs, const struct lvs_vs_st *st,
     struct lvs_svc *proto)
 {
 	const struct conf_rs	*rs;
+	const struct lvs_rs_st	*r;
 	struct lvs_dest		 d;
 	struct keyidx		 dx;
 	size_t			 j, nrs;
-	int			 up, sorry_active, inhibit;
+	int			 sorry_active;
 	int32_t			 w;
 
-	sorry_active = vs_quorum(vs, st, &nrs);
+	sorry_active = vs_sorry_active(vs, st);
+	(void)vs_up_weight(vs, st, &nrs);
 
 	/* The duplicate check below: an index past a few servers. */
 	dx.slot = NULL;
@@ -757,14 +831,12 @@ vs_dests(const struct conf_vs *vs, struct lvs_vs_st *st,
 		(void)idx_init(&dx, nrs + 1);
 	j = 0;
 	TAILQ_FOREACH(rs, &vs->rss, entry) {
-		const struct lvs_rs_st *r = st != NULL && j < st->nrs ?
-		    &st->rs[j] : NULL;
+		r = st != NULL && j < st->nrs ? &st->rs[j] : NULL;
 		j++;
-		up = r == NULL || r->health == LVS_HEALTH_UNKNOWN ?
-		    !vs->c.alpha : r->health == LVS_HEALTH_UP;
-		w = r != NULL && r->weight >= 0 ? r->weight :
-		    (int32_t)rs->c.weight;
-		inhibit = rs->c.inhibit_on_failure || vs->c.inhibit_on_failure;
+		w = lvs_rs_weight(&vs->c, &rs->c, r, rs_held(&vs->c, &rs->c),
+		    sorry_active);
+		if (w == LVS_RS_OUT)
+			continue;
 		memset(&d, 0, sizeof(d));
 		d.af = rs->c.addr.af;
 		conf_to_addr(&rs->c.addr, d.addr);
@@ -772,12 +844,7 @@ vs_dests(const struct conf_vs *vs, struct lvs_vs_st *st,
 		d.fwd = kind_fwd(vs->c.lb_kind);
 		d.u_thresh = rs->c.uthreshold;
 		d.l_thresh = rs->c.lthreshold;
-		if (up && !sorry_active)
-			d.weight = rs_held(&vs->c, &rs->c) ? 0 : w;
-		else if (inhibit)
-			d.weight = 0;
-		else
-			continue;
+		d.weight = w;
 		if (idx_find_dest(&dx, proto, &d) != NULL) {
 			log_debug("%s: real server listed twice",
 			    vs->c.group);
@@ -941,11 +1008,12 @@ vs_services(const struct had_conf *conf, const struct conf_vs *vs,
 
 /*
  * What the kernel should hold for `conf' with the health in `st' (one
- * per virtual server, in order; NULL: nothing known).  Updates the
- * quorum state kept in `st'.  0, or -1 when out of memory.
+ * per virtual server, in order; NULL: nothing known).  Pure: quorum is
+ * read, never changed (lvs_quorum_update() owns it), nothing is logged
+ * or sent.  0, or -1 when out of memory.
  */
 int
-lvs_desired(const struct had_conf *conf, struct lvs_vs_st *st,
+lvs_desired(const struct had_conf *conf, const struct lvs_vs_st *st,
     struct lvs_table *t)
 {
 	const struct conf_vs	*vs;
@@ -1493,6 +1561,7 @@ reconcile_sel(const uint8_t *sel, int repair)
 		return;
 	}
 	lvs_table_init(&want);
+	lvs_quorum_update(cur, vst, nvst);
 	if (lvs_desired(cur, vst, &want) == -1) {
 		log_warnx("ipvs: reconcile: out of memory");
 		synced = 0;
@@ -1811,6 +1880,8 @@ lvs_reconf(const struct had_conf *old, const struct had_conf *new)
 	/* Writes cut short below, or health not written yet: all. */
 	full = old == NULL || !synced || pend_next < pend.nops ||
 	    pend_redo || any_dirty;
+	/* A new quorum or new servers can change it: a transition. */
+	lvs_quorum_update(new, nv, nn);
 	/* nt is what reconcile_sel() would build: it serves there. */
 	lvs_table_init(&nt);
 	if (old != NULL) {
@@ -2118,17 +2189,16 @@ lvs_rs_health(const struct msg_rs_state *m)
 		    m->up ? "up" : "down", m->reason[0] ? " (" : "",
 		    m->reason, m->reason[0] ? ")" : "");
 	/* Before checkd's first word: what is assumed (keepalived's alpha). */
-	was = r->health != LVS_HEALTH_UNKNOWN ? r->health :
-	    vs->c.alpha ? LVS_HEALTH_DOWN : LVS_HEALTH_UP;
+	was = rs_is_up(&vs->c, r) ? LVS_HEALTH_UP : LVS_HEALTH_DOWN;
 	r->health = h;
 	r->weight = m->weight;
 	if (was != h)
 		lvs_notify(&vs->c, &rs->c, h == LVS_HEALTH_UP ?
 		    LVS_NOTIFY_RS_UP : LVS_NOTIFY_RS_DOWN);
-	/* As reconcile would: nothing is computed without IPVS. */
+	/* Quorum follows health with or without IPVS in the kernel. */
+	vs_quorum_update(vs, &vst[i]);
 	if (!lvs_ipvs_available())
 		return;
-	(void)vs_quorum(vs, &vst[i], NULL);
 	health_changed(i);
 }
 

@@ -62,6 +62,25 @@ virtual_server 198.18.0.80 80 {
 		}
 	}
 }
+# Quorum without IPVS in the kernel (this machine): it follows health,
+# not the next `hactl show lvs`.
+virtual_server 198.18.0.90 80 {
+	delay_loop 1
+	lb_algo rr
+	lb_kind NAT
+	quorum 2
+	quorum_down "/bin/true"
+	real_server 198.18.0.91 80 {
+		MISC_CHECK {
+			misc_path "/bin/true"
+		}
+	}
+	real_server 198.18.0.92 80 {
+		MISC_CHECK {
+			misc_path "/bin/false"
+		}
+	}
+}
 CONF
 sed -i "s|@UNSAFE@|$LAB_DIR/unsafe.sh|" "$LAB_DIR/a.conf"
 lab_start_had a "$LAB_DIR/a.conf" || { fail "had up"; summary; exit 1; }
@@ -94,6 +113,11 @@ check "enable_script_security: a world-writable script is not run as root" \
 check "enable_script_security: the log says why" \
     grep -q "refused to run as root: .*unsafe.sh may be changed by a user other than root" \
     "$LAB_DIR/a/had.log"
+qlost() { grep -q "TCP 198.18.0.90:80: quorum lost" "$LAB_DIR/a/had.log"; }
+check "quorum lost when a real server goes down, no show lvs asked" \
+    wait_for 5 qlost
+check "quorum_down runs" wait_for 5 grep -q \
+    "virtual server TCP 198.18.0.90:80: running quorum_down" "$LAB_DIR/a/had.log"
 check "checkd was never replaced" \
     [ "$(lab_hactl a show procs -j | python3 -c 'import json,sys; print([r["restarts"] for r in json.load(sys.stdin) if r["name"]=="checkd"][0])')" = 0 ]
 summary

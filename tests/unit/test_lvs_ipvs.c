@@ -704,6 +704,7 @@ Test(desired, health_inhibit_sorry_quorum)
 
 	/* Unknown health counts as up: both in, no sorry server. */
 	lvs_table_init(&t);
+	lvs_quorum_update(c, st, 1);
 	cr_assert_eq(lvs_desired(c, st, &t), 0);
 	cr_assert_eq(t.svcs[0].ndests, 2);
 	cr_assert_eq(t.svcs[0].dests[0].fwd, IP_VS_CONN_F_DROUTE);
@@ -713,6 +714,7 @@ Test(desired, health_inhibit_sorry_quorum)
 	/* rs2 down: removed; rs1 down: weight 0 (inhibit). */
 	st->rs[1].health = LVS_HEALTH_DOWN;
 	lvs_table_init(&t);
+	lvs_quorum_update(c, st, 1);
 	lvs_desired(c, st, &t);
 	cr_assert_eq(t.svcs[0].ndests, 1);
 	cr_assert_eq(t.svcs[0].dests[0].weight, 2);
@@ -720,6 +722,7 @@ Test(desired, health_inhibit_sorry_quorum)
 
 	st->rs[0].health = LVS_HEALTH_DOWN;
 	lvs_table_init(&t);
+	lvs_quorum_update(c, st, 1);
 	lvs_desired(c, st, &t);
 	cr_assert_eq(st->quorum_up, 0);
 	cr_assert_eq(t.svcs[0].ndests, 2);
@@ -734,6 +737,7 @@ Test(desired, health_inhibit_sorry_quorum)
 	st->rs[1].health = LVS_HEALTH_UP;
 	st->rs[1].weight = 7;
 	lvs_table_init(&t);
+	lvs_quorum_update(c, st, 1);
 	lvs_desired(c, st, &t);
 	cr_assert_eq(st->quorum_up, 1);
 	cr_assert_eq(t.svcs[0].ndests, 2);
@@ -758,6 +762,7 @@ Test(desired, quorum_hysteresis_and_alpha)
 
 	/* alpha: unknown is down; quorum lost from the start. */
 	lvs_table_init(&t);
+	lvs_quorum_update(c, st, 1);
 	lvs_desired(c, st, &t);
 	cr_assert_eq(st->quorum_up, 0);
 	cr_assert_eq(t.svcs[0].ndests, 1);
@@ -767,11 +772,13 @@ Test(desired, quorum_hysteresis_and_alpha)
 	/* 2 < 3 + 1: still lost; 4 >= 4: regained. */
 	st->rs[0].health = LVS_HEALTH_UP;
 	lvs_table_init(&t);
+	lvs_quorum_update(c, st, 1);
 	lvs_desired(c, st, &t);
 	cr_assert_eq(st->quorum_up, 0);
 	lvs_table_free(&t);
 	st->rs[1].health = LVS_HEALTH_UP;
 	lvs_table_init(&t);
+	lvs_quorum_update(c, st, 1);
 	lvs_desired(c, st, &t);
 	cr_assert_eq(st->quorum_up, 1);
 	cr_assert_eq(t.svcs[0].ndests, 2);
@@ -779,11 +786,100 @@ Test(desired, quorum_hysteresis_and_alpha)
 	/* 2 is not below 3 - 1: kept. */
 	st->rs[1].health = LVS_HEALTH_DOWN;
 	lvs_table_init(&t);
+	lvs_quorum_update(c, st, 1);
 	lvs_desired(c, st, &t);
 	cr_assert_eq(st->quorum_up, 1);
 	cr_assert_eq(t.svcs[0].ndests, 1);
 	lvs_table_free(&t);
 	st_free(st);
+	conf_free(c);
+}
+
+/* lvs_desired() is pure: a show or a reconcile never moves quorum. */
+Test(desired, quorum_only_by_its_owner)
+{
+	struct had_conf		*c;
+	struct lvs_vs_st	*st;
+	struct lvs_table	 t;
+
+	c = load("virtual_server 198.18.0.100 80 {\n quorum 2\n"
+	    " sorry_server 198.18.1.99 80\n"
+	    " real_server 198.18.1.11 80 { weight 1 }\n"
+	    " real_server 198.18.1.12 80 { weight 1 }\n}\n");
+	st = st_new(2);
+	lvs_quorum_update(c, st, 1);
+	cr_assert_eq(st->quorum_up, 1);
+	st->rs[0].health = LVS_HEALTH_DOWN;
+	lvs_table_init(&t);
+	cr_assert_eq(lvs_desired(c, st, &t), 0);
+	cr_assert_eq(st->quorum_up, 1, "lvs_desired changed quorum");
+	/* Still up as far as the table goes: no sorry server. */
+	cr_assert_eq(t.svcs[0].ndests, 1);
+	cr_assert(!t.svcs[0].dests[0].sorry);
+	lvs_table_free(&t);
+	lvs_quorum_update(c, st, 1);
+	cr_assert_eq(st->quorum_up, 0);
+	lvs_table_init(&t);
+	lvs_desired(c, st, &t);
+	cr_assert_eq(t.svcs[0].ndests, 1);
+	cr_assert(t.svcs[0].dests[0].sorry);
+	lvs_table_free(&t);
+	st_free(st);
+	conf_free(c);
+}
+
+/* The one weight rule: health, misc_dynamic, drain, inhibit, sorry. */
+Test(desired, rs_weight_rule)
+{
+	struct had_conf		*c;
+	const struct conf_vs	*vs;
+	const struct conf_rs	*a, *b;
+	struct lvs_rs_st	 r = { LVS_HEALTH_UNKNOWN, -1 };
+
+	c = load("virtual_server 198.18.0.100 80 {\n"
+	    " real_server 198.18.1.11 80 { weight 5\n inhibit_on_failure\n }\n"
+	    " real_server 198.18.1.12 80 { weight 3 }\n}\n");
+	vs = TAILQ_FIRST(&c->vss);
+	a = TAILQ_FIRST(&vs->rss);
+	b = TAILQ_NEXT(a, entry);
+	/* Unknown without alpha counts as up, configured weight. */
+	cr_assert_eq(lvs_rs_weight(&vs->c, &a->c, NULL, 0, 0), 5);
+	cr_assert_eq(lvs_rs_weight(&vs->c, &a->c, &r, 0, 0), 5);
+	/* misc_dynamic's weight wins over the configured one. */
+	r.health = LVS_HEALTH_UP;
+	r.weight = 9;
+	cr_assert_eq(lvs_rs_weight(&vs->c, &a->c, &r, 0, 0), 9);
+	/* Drained: in the kernel at weight 0. */
+	cr_assert_eq(lvs_rs_weight(&vs->c, &a->c, &r, 1, 0), 0);
+	/* Down: inhibit keeps it at 0, else it leaves the kernel. */
+	r.health = LVS_HEALTH_DOWN;
+	cr_assert_eq(lvs_rs_weight(&vs->c, &a->c, &r, 0, 0), 0);
+	cr_assert_eq(lvs_rs_weight(&vs->c, &b->c, &r, 0, 0), LVS_RS_OUT);
+	/* The sorry server has the traffic: the same as down. */
+	r.health = LVS_HEALTH_UP;
+	cr_assert_eq(lvs_rs_weight(&vs->c, &b->c, &r, 0, 1), LVS_RS_OUT);
+	cr_assert_eq(lvs_rs_weight(&vs->c, &a->c, &r, 0, 1), 0);
+	conf_free(c);
+}
+
+/* keepalived's scheduler flags and ops reach the service's flags. */
+Test(desired, sched_flags)
+{
+	struct had_conf	*c;
+	struct lvs_table t;
+
+	c = load("virtual_server 198.18.0.100 80 {\n lb_algo mh\n"
+	    " mh-port\n mh-fallback\n"
+	    " real_server 198.18.1.11 80 { }\n}\n"
+	    "virtual_server 198.18.0.100 53 {\n protocol UDP\n ops\n"
+	    " lb_algo sh\n sh-port\n real_server 198.18.1.11 53 { }\n}\n");
+	lvs_table_init(&t);
+	cr_assert_eq(lvs_desired(c, NULL, &t), 0);
+	cr_assert_eq(t.nsvcs, 2);
+	cr_assert_eq(t.svcs[0].flags, IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2);
+	cr_assert_eq(t.svcs[1].flags, IP_VS_SVC_F_ONEPACKET |
+	    IP_VS_SVC_F_SCHED2);
+	lvs_table_free(&t);
 	conf_free(c);
 }
 
