@@ -85,6 +85,14 @@ rs_block() {
 	echo "  lb_kind DR"
 	for i in 1 2; do rs_block "$i" "$i"; done
 	echo "}"
+	# keepalived's scheduler flags reach the kernel (no check: up).
+	echo "virtual_server $VIP 443 {"
+	echo "  lb_algo mh"
+	echo "  mh-port"
+	echo "  mh-fallback"
+	echo "  lb_kind DR"
+	echo "  real_server 198.18.0.11 443 { weight 1 }"
+	echo "}"
 } > "$CONF"
 
 # run_requests URL: N requests from cl; sets n1 n2 n3 ns bad.
@@ -129,6 +137,9 @@ out=$(ipvsadm -Ln)
 echo "$out"
 assert_contains "ipvsadm -Ln: DR service, rr" "$out" "TCP  $VIP:80 rr"
 assert_contains "ipvsadm -Ln: fwmark service, wrr" "$out" "FWM  1 wrr"
+mhline=$(echo "$out" | grep "TCP  $VIP:443 ")
+check "ipvsadm -Ln: mh service with its fallback and port flags ($mhline)" \
+    sh -c "echo '$mhline' | grep -E ' mh ' | grep -E '(fallback|flag-1)' | grep -qE '(port|flag-2)'"
 for i in 1 2 3; do
 	check "DR service: rs$i Route 1" line_is "-t $VIP:80" "198.18.0.1$i" "Route 1"
 done
