@@ -1163,87 +1163,117 @@ const struct conf_kw conf_kw_script[] = {
 };
 #undef S
 
-/* Lines "IP[/N] [dev IF] [label L] [scope S] [brd B]". */
+/* global, site, link, host, nowhere or a number, as ip takes them. */
+static int
+parse_scope(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
+    uint8_t *out)
+{
+	long long	 sc;
+
+	if (strcmp(s, "global") == 0 || strcmp(s, "universe") == 0)
+		sc = 0;
+	else if (strcmp(s, "site") == 0)
+		sc = 200;
+	else if (strcmp(s, "link") == 0)
+		sc = 253;
+	else if (strcmp(s, "host") == 0)
+		sc = 254;
+	else if (strcmp(s, "nowhere") == 0)
+		sc = 255;
+	else if (parse_ll(p, s, pos, "scope", 0, 255, &sc) == -1)
+		return -1;
+	*out = sc;
+	return 0;
+}
+
+/*
+ * Lines "IP[/N] [dev IF] [label L] [scope S] [brd B]": one into v; -1
+ * when it is bad (said).
+ */
+static int
+conv_vip_line(struct conf_pctx *p, const struct conf_node *l,
+    const char *what, struct conf_vip *v)
+{
+	uint32_t		 e;
+	int			 i;
+
+	if (parse_addr(p, l->kw, &l->pos, what, 1, 0, &v->c.addr) == -1)
+		return -1;
+	for (i = 0; i < l->argc; i += 2) {
+		if (parse_enum(p, l->argv[i], &l->argpos[i],
+		    "address option", vip_opt_names, &e) == -1)
+			break;
+		if (i + 1 >= l->argc) {
+			err_at(p, &l->argpos[i], NULL, "'%s' needs a "
+			    "value", l->argv[i]);
+			break;
+		}
+		switch (e) {
+		case 0:
+			if (copy_str(p, l->argv[i + 1],
+			    &l->argpos[i + 1], "dev", v->c.dev,
+			    sizeof(v->c.dev)) == -1)
+				goto bad;
+			break;
+		case 1:
+			if (copy_str(p, l->argv[i + 1],
+			    &l->argpos[i + 1], "label", v->c.label,
+			    sizeof(v->c.label)) == -1)
+				goto bad;
+			break;
+		case 2:
+			if (parse_scope(p, l->argv[i + 1],
+			    &l->argpos[i + 1], &v->c.scope) == -1)
+				goto bad;
+			break;
+		case 3:
+			if (parse_addr(p, l->argv[i + 1],
+			    &l->argpos[i + 1], "brd", 0,
+			    v->c.addr.af, &v->c.brd) == -1)
+				goto bad;
+			break;
+		}
+	}
+	if (i < l->argc)
+		return -1;
+	return 0;
+ bad:
+	return -1;
+}
+
+static int
+conv_vip_lines(struct conf_pctx *p, const struct conf_node *n,
+    const char *what, int excluded, struct conf_vip_list *list)
+{
+	const struct conf_node	*l;
+	struct conf_vip		*v;
+
+	TAILQ_FOREACH(l, &n->children, entry) {
+		if (l->block) {
+			err_at(p, &l->bpos, NULL, "no block expected in %s",
+			    what);
+			continue;
+		}
+		if ((v = xcalloc(p, sizeof(*v))) == NULL)
+			return -1;
+		v->c.excluded = excluded;
+		if (conv_vip_line(p, l, what, v) == -1) {
+			free(v);
+			continue;
+		}
+		TAILQ_INSERT_TAIL(list, v, entry);
+	}
+	return 0;
+}
+
 static int
 conv_vips(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	struct conf_instance	*in = NODE_OF(struct conf_instance, obj);
-	const struct conf_node	*l;
-	struct conf_vip		*v;
-	long long		 sc;
-	uint32_t		 e;
-	int			 i;
 
-	TAILQ_FOREACH(l, &n->children, entry) {
-		if (l->block) {
-			err_at(p, &l->bpos, NULL, "no block expected in %s",
-			    kw->name);
-			continue;
-		}
-		if ((v = xcalloc(p, sizeof(*v))) == NULL)
-			return -1;
-		v->c.excluded = strcmp(kw->name, "virtual_ipaddress") != 0;
-		if (parse_addr(p, l->kw, &l->pos, kw->name, 1, 0,
-		    &v->c.addr) == -1) {
-			free(v);
-			continue;
-		}
-		for (i = 0; i < l->argc; i += 2) {
-			if (parse_enum(p, l->argv[i], &l->argpos[i],
-			    "address option", vip_opt_names, &e) == -1)
-				break;
-			if (i + 1 >= l->argc) {
-				err_at(p, &l->argpos[i], NULL, "'%s' needs a "
-				    "value", l->argv[i]);
-				break;
-			}
-			switch (e) {
-			case 0:
-				if (copy_str(p, l->argv[i + 1],
-				    &l->argpos[i + 1], "dev", v->c.dev,
-				    sizeof(v->c.dev)) == -1)
-					goto bad;
-				break;
-			case 1:
-				if (copy_str(p, l->argv[i + 1],
-				    &l->argpos[i + 1], "label", v->c.label,
-				    sizeof(v->c.label)) == -1)
-					goto bad;
-				break;
-			case 2:
-				if (strcmp(l->argv[i + 1], "global") == 0)
-					sc = 0;
-				else if (strcmp(l->argv[i + 1], "site") == 0)
-					sc = 200;
-				else if (strcmp(l->argv[i + 1], "link") == 0)
-					sc = 253;
-				else if (strcmp(l->argv[i + 1], "host") == 0)
-					sc = 254;
-				else if (strcmp(l->argv[i + 1], "nowhere") == 0)
-					sc = 255;
-				else if (parse_ll(p, l->argv[i + 1],
-				    &l->argpos[i + 1], "scope", 0, 255,
-				    &sc) == -1)
-					goto bad;
-				v->c.scope = sc;
-				break;
-			case 3:
-				if (parse_addr(p, l->argv[i + 1],
-				    &l->argpos[i + 1], "brd", 0,
-				    v->c.addr.af, &v->c.brd) == -1)
-					goto bad;
-				break;
-			}
-		}
-		if (i < l->argc) {
- bad:
-			free(v);
-			continue;
-		}
-		TAILQ_INSERT_TAIL(&in->vips, v, entry);
-	}
-	return 0;
+	return conv_vip_lines(p, n, kw->name,
+	    strcmp(kw->name, "virtual_ipaddress") != 0, &in->vips);
 }
 
 static const char *
@@ -1264,13 +1294,37 @@ scope_name(uint8_t s, char *buf, size_t len)
 }
 
 static void
+print_vip_line(struct conf_pr *pr, const struct vrrp_vip_conf *v)
+{
+	char	 buf[16];
+
+	conf_pr_indent(pr);
+	conf_pr_addr(pr, &v->addr);
+	if (v->dev[0]) {
+		fputs(" dev", pr->fp);
+		conf_pr_arg(pr, v->dev);
+	}
+	if (v->label[0]) {
+		fputs(" label", pr->fp);
+		conf_pr_arg(pr, v->label);
+	}
+	if (v->scope)
+		fprintf(pr->fp, " scope %s",
+		    scope_name(v->scope, buf, sizeof(buf)));
+	if (v->brd.af) {
+		fputs(" brd ", pr->fp);
+		conf_pr_addr(pr, &v->brd);
+	}
+	fputc('\n', pr->fp);
+}
+
+static void
 print_vips(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
     const void *def)
 {
 	const struct conf_instance	*in = CNODE_OF(struct conf_instance,
 					    obj);
 	const struct conf_vip		*v;
-	char				 buf[16];
 	int				 ex, any = 0;
 
 	ex = strcmp(kw->name, "virtual_ipaddress") != 0;
@@ -1281,24 +1335,7 @@ print_vips(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 			conf_pr_open(pr, kw->name);
 			conf_pr_begin(pr);
 		}
-		conf_pr_indent(pr);
-		conf_pr_addr(pr, &v->c.addr);
-		if (v->c.dev[0]) {
-			fputs(" dev", pr->fp);
-			conf_pr_arg(pr, v->c.dev);
-		}
-		if (v->c.label[0]) {
-			fputs(" label", pr->fp);
-			conf_pr_arg(pr, v->c.label);
-		}
-		if (v->c.scope)
-			fprintf(pr->fp, " scope %s",
-			    scope_name(v->c.scope, buf, sizeof(buf)));
-		if (v->c.brd.af) {
-			fputs(" brd ", pr->fp);
-			conf_pr_addr(pr, &v->c.brd);
-		}
-		fputc('\n', pr->fp);
+		print_vip_line(pr, &v->c);
 	}
 	if (any)
 		conf_pr_end(pr);
@@ -1348,6 +1385,629 @@ print_peers(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 		fputc('\n', pr->fp);
 	}
 	conf_pr_end(pr);
+}
+
+/*
+ * virtual_routes, virtual_rules, static_routes and static_rules: lines
+ * as ip route add and ip rule add take them (keepalived's syntax), the
+ * common options; the others are refused by name.
+ */
+#define RT_TYPE_UNICAST		1	/* RTN_UNICAST ... */
+#define RT_TYPE_BLACKHOLE	6
+#define RT_TYPE_UNREACHABLE	7
+#define RT_TYPE_PROHIBIT	8
+#define RULE_ACT_TABLE		1	/* FR_ACT_TO_TBL ... */
+#define RULE_ACT_BLACKHOLE	6
+#define RULE_ACT_UNREACHABLE	7
+#define RULE_ACT_PROHIBIT	8
+#define RT_PROTO_KEEPALIVED	18
+#define NITEMS(a)		(sizeof(a) / sizeof((a)[0]))
+
+static const struct {
+	const char	*name;
+	uint8_t		 v;
+} route_types[] = {
+	{ "blackhole", RT_TYPE_BLACKHOLE },
+	{ "unreachable", RT_TYPE_UNREACHABLE },
+	{ "prohibit", RT_TYPE_PROHIBIT },
+}, route_protos[] = {
+	{ "redirect", 1 }, { "kernel", 2 }, { "boot", 3 }, { "static", 4 },
+	{ "ra", 9 }, { "zebra", 11 }, { "bird", 12 }, { "dhcp", 16 },
+	{ "keepalived", RT_PROTO_KEEPALIVED },
+};
+/* keepalived's options that had does not implement. */
+static const char *const route_unimpl[] = { "or", "nexthop", "tos",
+    "dsfield", "mtu", "hoplimit", "advmss", "rtt", "rttvar", "reordering",
+    "window", "cwnd", "ssthresh", "realms", "rto_min", "initcwnd",
+    "initrwnd", "features", "vrf", "append", "track_group", "quickack",
+    "pref", "congctl", "fastopen_no_cookie", "encap", "expires", "nhid",
+    "throw", "lock", "weight", "ttl-propagate", "mpls", "local",
+    "broadcast", "anycast", "multicast", "nat", "unicast", NULL };
+static const char *const rule_unimpl[] = { "tos", "dsfield", "realms",
+    "goto", "uidrange", "l3mdev", "protocol", "ip_proto", "ipproto",
+    "sport", "dport", "suppress_prefixlength", "suppress_ifgroup", "nat",
+    "map-to", "track_group", "type", "nop", NULL };
+
+static int
+find_name(const char *const *names, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+parse_u32(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
+    const char *what, uint32_t lo, uint32_t *out)
+{
+	char			*ep;
+	unsigned long long	 v;
+
+	errno = 0;
+	v = strtoull(s, &ep, 0);
+	if (s[0] == '\0' || s[0] == '-' || *ep != '\0' || errno == ERANGE ||
+	    v > UINT32_MAX || v < lo) {
+		err_at(p, pos, NULL, "%s: '%s' is not a number in %u..%u",
+		    what, s, lo, UINT32_MAX);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* main, local, default or a number. */
+static int
+parse_table(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
+    uint32_t *out)
+{
+	if (strcmp(s, "main") == 0)
+		*out = 254;
+	else if (strcmp(s, "local") == 0)
+		*out = 255;
+	else if (strcmp(s, "default") == 0)
+		*out = 253;
+	else {
+		if (!isdigit((unsigned char)s[0])) {
+			err_at(p, pos, "give the table's number",
+			    "table '%s': had knows main, local, default and "
+			    "numbers, not the names of rt_tables", s);
+			return -1;
+		}
+		return parse_u32(p, s, pos, "table", 1, out);
+	}
+	return 0;
+}
+
+static const char *
+table_name(uint32_t t, char *buf, size_t len)
+{
+	switch (t) {
+	case 253:
+		return "default";
+	case 254:
+		return "main";
+	case 255:
+		return "local";
+	}
+	snprintf(buf, len, "%u", t);
+	return buf;
+}
+
+/* The word i of a line: its keyword, then its arguments. */
+#define LW(l, i)	((i) == 0 ? (l)->kw : (l)->argv[(i) - 1])
+#define LP(l, i)	((i) == 0 ? &(l)->pos : &(l)->argpos[(i) - 1])
+
+/* An option's value; NULL (said) when the line ends. */
+static const char *
+line_val(struct conf_pctx *p, const struct conf_node *l, int *i)
+{
+	if (*i + 1 > l->argc) {
+		err_at(p, LP(l, *i), NULL, "'%s' needs a value", LW(l, *i));
+		return NULL;
+	}
+	++*i;
+	return LW(l, *i);
+}
+
+static int
+line_unknown(struct conf_pctx *p, const struct conf_node *l, int i,
+    const char *what, const char *const *unimpl)
+{
+	if (find_name(unimpl, LW(l, i)))
+		err_at(p, LP(l, i), "remove it, or keep this line in "
+		    "keepalived", "%s: option '%s' is keepalived's, not "
+		    "implemented by had", what, LW(l, i));
+	else
+		err_at(p, LP(l, i), NULL, "%s: unknown option '%s'", what,
+		    LW(l, i));
+	return -1;
+}
+
+static int
+conv_route_line(struct conf_pctx *p, const struct conf_node *l,
+    const char *what, struct route_conf *r)
+{
+	const char	*w, *v;
+	size_t		 k;
+	uint32_t	 u;
+	int		 i, af = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->type = RT_TYPE_UNICAST;
+	r->proto = RT_PROTO_KEEPALIVED;
+	for (i = 0; i <= l->argc; i++) {
+		w = LW(l, i);
+		for (k = 0; k < NITEMS(route_types); k++)
+			if (strcmp(w, route_types[k].name) == 0)
+				break;
+		if (k < NITEMS(route_types)) {
+			r->type = route_types[k].v;
+			continue;
+		}
+		if (strcmp(w, "inet6") == 0 || strcmp(w, "inet") == 0) {
+			af = w[4] == '6' ? AF_INET6 : AF_INET;
+			continue;
+		}
+		if (strcmp(w, "onlink") == 0) {
+			r->onlink = 1;
+			continue;
+		}
+		/* had does not watch its routes: each is as no_track. */
+		if (strcmp(w, "no_track") == 0)
+			continue;
+		if (strcmp(w, "default") == 0) {
+			r->dst.af = af == AF_INET6 ? AF_INET6 : AF_INET;
+			r->dst.prefix = 0;
+			continue;
+		}
+		if (strcmp(w, "src") == 0 || strcmp(w, "via") == 0 ||
+		    strcmp(w, "gw") == 0 || strcmp(w, "to") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL)
+				return -1;
+			if (parse_addr(p, v, LP(l, i), w, w[0] == 't', 0,
+			    w[0] == 's' ? &r->src : w[0] == 't' ? &r->dst :
+			    &r->via) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "dev") == 0 || strcmp(w, "oif") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    copy_str(p, v, LP(l, i), "dev", r->dev,
+			    sizeof(r->dev)) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "table") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    parse_table(p, v, LP(l, i), &r->table) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "metric") == 0 || strcmp(w, "priority") == 0 ||
+		    strcmp(w, "preference") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    parse_u32(p, v, LP(l, i), w, 0, &r->metric) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "scope") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    parse_scope(p, v, LP(l, i), &r->scope) == -1)
+				return -1;
+			r->has_scope = 1;
+			continue;
+		}
+		if (strcmp(w, "proto") == 0 || strcmp(w, "protocol") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL)
+				return -1;
+			for (k = 0; k < NITEMS(route_protos); k++)
+				if (strcmp(v, route_protos[k].name) == 0)
+					break;
+			if (k < NITEMS(route_protos))
+				r->proto = route_protos[k].v;
+			else if (parse_u32(p, v, LP(l, i), "proto", 1, &u) ==
+			    -1)
+				return -1;
+			else if (u > 255) {
+				err_at(p, LP(l, i), NULL, "proto %u is out of "
+				    "range 1..255", u);
+				return -1;
+			} else
+				r->proto = u;
+			continue;
+		}
+		if (isdigit((unsigned char)w[0]) || strchr(w, ':') != NULL) {
+			if (parse_addr(p, w, LP(l, i), what, 1, 0,
+			    &r->dst) == -1)
+				return -1;
+			continue;
+		}
+		return line_unknown(p, l, i, what, route_unimpl);
+	}
+	if (r->dst.af == 0) {
+		err_at(p, &l->pos, "e.g. 198.18.5.0/24 via 198.18.0.1",
+		    "%s: a route needs its destination", what);
+		return -1;
+	}
+	if (af != 0 && r->dst.af != af) {
+		err_at(p, &l->pos, NULL, "%s: the destination is not %s", what,
+		    af == AF_INET ? "IPv4" : "IPv6");
+		return -1;
+	}
+	if ((r->src.af != 0 && r->src.af != r->dst.af) ||
+	    (r->via.af != 0 && r->via.af != r->dst.af)) {
+		err_at(p, &l->pos, NULL, "%s: src and via must be of the "
+		    "destination's family", what);
+		return -1;
+	}
+	if (r->type == RT_TYPE_UNICAST && r->dev[0] == '\0' &&
+	    r->via.af == 0) {
+		err_at(p, &l->pos, "add dev IF or via ADDR", "%s: route to "
+		    "%s has neither dev nor via", what, LW(l, 0));
+		return -1;
+	}
+	if (r->type != RT_TYPE_UNICAST && (r->via.af != 0 || r->onlink)) {
+		err_at(p, &l->pos, NULL, "%s: a %s route has no gateway",
+		    what, conf_route_type_name(r->type));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+conv_rule_line(struct conf_pctx *p, const struct conf_node *l,
+    const char *what, struct rule_conf *r)
+{
+	const char	*w, *v;
+	char		 buf[32], *sl;
+	size_t		 k;
+	int		 i;
+
+	memset(r, 0, sizeof(*r));
+	r->action = RULE_ACT_TABLE;
+	for (i = 0; i <= l->argc; i++) {
+		w = LW(l, i);
+		for (k = 0; k < NITEMS(route_types); k++)
+			if (strcmp(w, route_types[k].name) == 0)
+				break;
+		if (k < NITEMS(route_types)) {
+			r->action = route_types[k].v;
+			continue;
+		}
+		if (strcmp(w, "inet6") == 0 || strcmp(w, "inet") == 0) {
+			r->af = w[4] == '6' ? AF_INET6 : AF_INET;
+			continue;
+		}
+		if (strcmp(w, "not") == 0) {
+			r->invert = 1;
+			continue;
+		}
+		if (strcmp(w, "no_track") == 0)
+			continue;
+		if (strcmp(w, "from") == 0 || strcmp(w, "to") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL)
+				return -1;
+			if (strcmp(v, "all") == 0)
+				continue;
+			if (parse_addr(p, v, LP(l, i), w, 1, 0,
+			    w[0] == 'f' ? &r->from : &r->to) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "table") == 0 || strcmp(w, "lookup") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    parse_table(p, v, LP(l, i), &r->table) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "priority") == 0 ||
+		    strcmp(w, "preference") == 0 || strcmp(w, "pref") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    parse_u32(p, v, LP(l, i), w, 0, &r->priority) ==
+			    -1)
+				return -1;
+			r->has_priority = 1;
+			continue;
+		}
+		if (strcmp(w, "fwmark") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL)
+				return -1;
+			if (strlcpy(buf, v, sizeof(buf)) >= sizeof(buf)) {
+				err_at(p, LP(l, i), NULL, "fwmark '%.32s' is "
+				    "too long", v);
+				return -1;
+			}
+			if ((sl = strchr(buf, '/')) != NULL)
+				*sl++ = '\0';
+			if (parse_u32(p, buf, LP(l, i), "fwmark", 0,
+			    &r->fwmark) == -1 || (sl != NULL &&
+			    parse_u32(p, sl, LP(l, i), "fwmark mask", 1,
+			    &r->fwmask) == -1))
+				return -1;
+			if (r->fwmark == 0 && sl == NULL) {
+				err_at(p, LP(l, i), NULL, "fwmark 0 matches "
+				    "every packet: give a mask");
+				return -1;
+			}
+			continue;
+		}
+		if (strcmp(w, "iif") == 0 || strcmp(w, "iifname") == 0 ||
+		    strcmp(w, "dev") == 0 || strcmp(w, "oif") == 0 ||
+		    strcmp(w, "oifname") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    copy_str(p, v, LP(l, i), w, w[0] == 'o' ?
+			    r->oif : r->iif, sizeof(r->iif)) == -1)
+				return -1;
+			continue;
+		}
+		return line_unknown(p, l, i, what, rule_unimpl);
+	}
+	if (r->from.af != 0 && r->to.af != 0 && r->from.af != r->to.af) {
+		err_at(p, &l->pos, NULL, "%s: from and to are of different "
+		    "families", what);
+		return -1;
+	}
+	if (r->from.af != 0 || r->to.af != 0) {
+		k = r->from.af != 0 ? r->from.af : r->to.af;
+		if (r->af != 0 && r->af != k) {
+			err_at(p, &l->pos, NULL, "%s: the addresses are not "
+			    "%s", what, r->af == AF_INET ? "IPv4" : "IPv6");
+			return -1;
+		}
+		r->af = k;
+	} else if (r->af == 0)
+		r->af = AF_INET;
+	if (r->action == RULE_ACT_TABLE && r->table == 0) {
+		err_at(p, &l->pos, "add table N", "%s: a rule needs a table "
+		    "or blackhole, unreachable, prohibit", what);
+		return -1;
+	}
+	if (r->action != RULE_ACT_TABLE && r->table != 0) {
+		err_at(p, &l->pos, NULL, "%s: a %s rule has no table", what,
+		    conf_route_type_name(r->action));
+		return -1;
+	}
+	if (!r->has_priority)
+		warn_at(p, &l->pos, "add priority N", "%s: a rule without "
+		    "priority goes where the kernel puts it", what);
+	return 0;
+}
+
+const char *
+conf_route_type_name(uint8_t t)
+{
+	size_t	 k;
+
+	for (k = 0; k < NITEMS(route_types); k++)
+		if (route_types[k].v == t)
+			return route_types[k].name;
+	return "unicast";
+}
+
+/* Lines of a routes or rules block into list (conf_route or conf_rule). */
+static int
+conv_rt_lines(struct conf_pctx *p, const struct conf_node *n,
+    const char *what, int rules, void *list)
+{
+	const struct conf_node	*l;
+	struct conf_route	*r;
+	struct conf_rule	*u;
+	int			 bad;
+
+	TAILQ_FOREACH(l, &n->children, entry) {
+		if (l->block) {
+			err_at(p, &l->bpos, NULL, "no block expected in %s",
+			    what);
+			continue;
+		}
+		if (rules) {
+			if ((u = xcalloc(p, sizeof(*u))) == NULL)
+				return -1;
+			if ((bad = conv_rule_line(p, l, what, &u->c)) == 0)
+				TAILQ_INSERT_TAIL((struct conf_rule_list *)
+				    list, u, entry);
+			else
+				free(u);
+		} else {
+			if ((r = xcalloc(p, sizeof(*r))) == NULL)
+				return -1;
+			if ((bad = conv_route_line(p, l, what, &r->c)) == 0)
+				TAILQ_INSERT_TAIL((struct conf_route_list *)
+				    list, r, entry);
+			else
+				free(r);
+		}
+	}
+	return 0;
+}
+
+void
+conf_route_str(const struct route_conf *r, char *buf, size_t len)
+{
+	char	 a[INET6_ADDRSTRLEN + 8], t[16];
+	size_t	 k;
+
+	buf[0] = '\0';
+	if (r->type != RT_TYPE_UNICAST) {
+		strlcat(buf, conf_route_type_name(r->type), len);
+		strlcat(buf, " ", len);
+	}
+	strlcat(buf, conf_addr_str(&r->dst, a, sizeof(a)), len);
+	if (r->src.af != 0) {
+		strlcat(buf, " src ", len);
+		strlcat(buf, conf_addr_str(&r->src, a, sizeof(a)), len);
+	}
+	if (r->via.af != 0) {
+		strlcat(buf, " via ", len);
+		strlcat(buf, conf_addr_str(&r->via, a, sizeof(a)), len);
+	}
+	if (r->dev[0] != '\0') {
+		strlcat(buf, " dev ", len);
+		strlcat(buf, r->dev, len);
+	}
+	if (r->onlink)
+		strlcat(buf, " onlink", len);
+	if (r->table != 0) {
+		strlcat(buf, " table ", len);
+		strlcat(buf, table_name(r->table, t, sizeof(t)), len);
+	}
+	if (r->metric != 0) {
+		snprintf(t, sizeof(t), " metric %u", r->metric);
+		strlcat(buf, t, len);
+	}
+	if (r->has_scope) {
+		strlcat(buf, " scope ", len);
+		strlcat(buf, r->scope == 0 ? "global" :
+		    scope_name(r->scope, t, sizeof(t)), len);
+	}
+	if (r->proto != RT_PROTO_KEEPALIVED) {
+		for (k = 0; k < NITEMS(route_protos); k++)
+			if (route_protos[k].v == r->proto)
+				break;
+		strlcat(buf, " proto ", len);
+		if (k < NITEMS(route_protos))
+			strlcat(buf, route_protos[k].name, len);
+		else {
+			snprintf(t, sizeof(t), "%u", r->proto);
+			strlcat(buf, t, len);
+		}
+	}
+}
+
+void
+conf_rule_str(const struct rule_conf *r, char *buf, size_t len)
+{
+	char	 a[INET6_ADDRSTRLEN + 8], t[40];
+
+	buf[0] = '\0';
+	if (r->af == AF_INET6 && r->from.af == 0 && r->to.af == 0)
+		strlcat(buf, "inet6 ", len);
+	if (r->invert)
+		strlcat(buf, "not ", len);
+	strlcat(buf, "from ", len);
+	strlcat(buf, r->from.af != 0 ? conf_addr_str(&r->from, a,
+	    sizeof(a)) : "all", len);
+	if (r->to.af != 0) {
+		strlcat(buf, " to ", len);
+		strlcat(buf, conf_addr_str(&r->to, a, sizeof(a)), len);
+	}
+	if (r->fwmark != 0 || r->fwmask != 0) {
+		if (r->fwmask != 0)
+			snprintf(t, sizeof(t), " fwmark %#x/%#x", r->fwmark,
+			    r->fwmask);
+		else
+			snprintf(t, sizeof(t), " fwmark %#x", r->fwmark);
+		strlcat(buf, t, len);
+	}
+	if (r->iif[0] != '\0') {
+		strlcat(buf, " iif ", len);
+		strlcat(buf, r->iif, len);
+	}
+	if (r->oif[0] != '\0') {
+		strlcat(buf, " oif ", len);
+		strlcat(buf, r->oif, len);
+	}
+	if (r->has_priority) {
+		snprintf(t, sizeof(t), " priority %u", r->priority);
+		strlcat(buf, t, len);
+	}
+	if (r->action == RULE_ACT_TABLE) {
+		strlcat(buf, " table ", len);
+		strlcat(buf, table_name(r->table, t, sizeof(t)), len);
+	} else {
+		strlcat(buf, " ", len);
+		strlcat(buf, conf_route_type_name(r->action), len);
+	}
+}
+
+static void
+print_rt_lines(struct conf_pr *pr, const char *name, int rules,
+    const void *list)
+{
+	const struct conf_route	*r;
+	const struct conf_rule	*u;
+	char			 buf[512];
+
+	if (rules ? TAILQ_EMPTY((const struct conf_rule_list *)list) :
+	    TAILQ_EMPTY((const struct conf_route_list *)list))
+		return;
+	conf_pr_open(pr, name);
+	conf_pr_begin(pr);
+	if (rules) {
+		TAILQ_FOREACH(u, (const struct conf_rule_list *)list, entry) {
+			conf_rule_str(&u->c, buf, sizeof(buf));
+			conf_pr_indent(pr);
+			fprintf(pr->fp, "%s\n", buf);
+		}
+	} else {
+		TAILQ_FOREACH(r, (const struct conf_route_list *)list, entry) {
+			conf_route_str(&r->c, buf, sizeof(buf));
+			conf_pr_indent(pr);
+			fprintf(pr->fp, "%s\n", buf);
+		}
+	}
+	conf_pr_end(pr);
+}
+
+static int
+conv_inst_rt(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct conf_instance	*in = NODE_OF(struct conf_instance, obj);
+	int			 rules = strcmp(kw->name, "virtual_rules") == 0;
+
+	return conv_rt_lines(p, n, kw->name, rules,
+	    rules ? (void *)&in->rules : (void *)&in->routes);
+}
+
+static void
+print_inst_rt(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct conf_instance	*in = CNODE_OF(struct conf_instance,
+					    obj);
+	int				 rules;
+
+	rules = strcmp(kw->name, "virtual_rules") == 0;
+	print_rt_lines(pr, kw->name, rules,
+	    rules ? (const void *)&in->rules : (const void *)&in->routes);
+}
+
+static int
+conv_static(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct had_conf	*conf = obj;
+
+	if (strcmp(kw->name, "static_ipaddress") == 0)
+		return conv_vip_lines(p, n, kw->name, 0, &conf->static_addrs);
+	if (strcmp(kw->name, "static_rules") == 0)
+		return conv_rt_lines(p, n, kw->name, 1, &conf->static_rules);
+	return conv_rt_lines(p, n, kw->name, 0, &conf->static_routes);
+}
+
+static void
+print_static(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct had_conf	*conf = obj;
+	const struct conf_vip	*v;
+
+	if (strcmp(kw->name, "static_ipaddress") == 0) {
+		if (TAILQ_EMPTY(&conf->static_addrs))
+			return;
+		conf_pr_open(pr, kw->name);
+		conf_pr_begin(pr);
+		TAILQ_FOREACH(v, &conf->static_addrs, entry)
+			print_vip_line(pr, &v->c);
+		conf_pr_end(pr);
+	} else if (strcmp(kw->name, "static_rules") == 0)
+		print_rt_lines(pr, kw->name, 1, &conf->static_rules);
+	else
+		print_rt_lines(pr, kw->name, 0, &conf->static_routes);
 }
 
 /* Lines "NAME [weight N [reverse]]"; shared by instances and groups. */
@@ -1596,6 +2256,10 @@ const struct conf_kw conf_kw_instance[] = {
 	UINT("garp_master_refresh_repeat", garp_master_refresh_repeat, 0,
 	    255),
 	FLAG("dont_track_primary", dont_track_primary, 1),
+	CUSTOM("virtual_routes", 0, 0, KF_BLOCK | KF_LIST, conv_inst_rt,
+	    print_inst_rt),
+	CUSTOM("virtual_rules", 0, 0, KF_BLOCK | KF_LIST, conv_inst_rt,
+	    print_inst_rt),
 	UNSUPP("smtp_alert"),
 	UNSUPP("debug"),
 	UNSUPP("notify_master_rx_lower_pri"),
@@ -1606,8 +2270,6 @@ const struct conf_kw conf_kw_instance[] = {
 	UNSUPP("track_bfd"),
 	UNSUPP("strict_mode"),
 	UNSUPP("promote_secondaries"),
-	UNSUPP("virtual_routes"),
-	UNSUPP("virtual_rules"),
 	UNSUPP("kernel_rx_buf_size"),
 	UNSUPP("unicast_ttl"),
 	UNSUPP("old_unicast_checksum"),
@@ -2274,6 +2936,8 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 	TAILQ_INIT(&in->peers);
 	TAILQ_INIT(&in->track_scripts);
 	TAILQ_INIT(&in->track_ifs);
+	TAILQ_INIT(&in->routes);
+	TAILQ_INIT(&in->rules);
 	conf_instance_defaults(&in->c, &conf->global);
 	strlcpy(in->c.name, n->argv[0], sizeof(in->c.name));
 	TAILQ_INSERT_TAIL(&conf->instances, in, entry);
@@ -2607,9 +3271,12 @@ const struct conf_kw conf_kw_top[] = {
 	    conv_vsg, print_vsgs),
 	CUSTOM("virtual_server", 1, 2, KF_BLOCK | KF_OBJ, conv_vs,
 	    print_vss),
-	UNSUPP("static_ipaddress"),
-	UNSUPP("static_routes"),
-	UNSUPP("static_rules"),
+	CUSTOM("static_ipaddress", 0, 0, KF_BLOCK | KF_LIST, conv_static,
+	    print_static),
+	CUSTOM("static_routes", 0, 0, KF_BLOCK | KF_LIST, conv_static,
+	    print_static),
+	CUSTOM("static_rules", 0, 0, KF_BLOCK | KF_LIST, conv_static,
+	    print_static),
 	UNSUPP("linkbeat_interfaces"),
 	UNSUPP("vrrp_track_file"),
 	UNSUPP("track_file"),
@@ -2696,6 +3363,9 @@ conf_new(void)
 	TAILQ_INIT(&conf->sync_groups);
 	TAILQ_INIT(&conf->vsgs);
 	TAILQ_INIT(&conf->vss);
+	TAILQ_INIT(&conf->static_addrs);
+	TAILQ_INIT(&conf->static_routes);
+	TAILQ_INIT(&conf->static_rules);
 	return conf;
 }
 
@@ -2720,11 +3390,16 @@ conf_free(struct had_conf *conf)
 	if (conf == NULL)
 		return;
 	FREE_LIST(&conf->scripts, struct conf_script);
+	FREE_LIST(&conf->static_addrs, struct conf_vip);
+	FREE_LIST(&conf->static_routes, struct conf_route);
+	FREE_LIST(&conf->static_rules, struct conf_rule);
 	TAILQ_FOREACH_SAFE(in, &conf->instances, entry, tin) {
 		FREE_LIST(&in->vips, struct conf_vip);
 		FREE_LIST(&in->peers, struct conf_peer);
 		FREE_LIST(&in->track_scripts, struct conf_track_script);
 		FREE_LIST(&in->track_ifs, struct conf_track_if);
+		FREE_LIST(&in->routes, struct conf_route);
+		FREE_LIST(&in->rules, struct conf_rule);
 		free(in);
 	}
 	TAILQ_FOREACH_SAFE(sg, &conf->sync_groups, entry, tsg) {
