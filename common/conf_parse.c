@@ -1035,9 +1035,7 @@ const struct conf_kw conf_kw_global[] = {
 	    .conv = conv_user, .print = print_user },
 	FLAG("enable_script_security", enable_script_security, 1),
 	FLAG("vrrp_skip_check_adv_addr", vrrp_skip_check_adv_addr, 1),
-	FLAGN("vrrp_strict", vrrp_strict, 1,
-	    "had applies none of keepalived's extra strictness and adds no "
-	    "iptables rules"),
+	FLAG("vrrp_strict", vrrp_strict, 1),
 	DEC("vrrp_garp_interval", vrrp_garp_interval_us, 1000000, 0,
 	    1000000000),
 	DEC("vrrp_gna_interval", vrrp_gna_interval_us, 1000000, 0,
@@ -2247,9 +2245,7 @@ const struct conf_kw conf_kw_instance[] = {
 	CUSTOM("use_vmac", 0, 1, 0, conv_use_vmac, print_use_vmac),
 	FLAG("vmac_xmit_base", vmac_xmit_base, 1),
 	FLAG("accept", accept, 1),
-	FLAGN("no_accept", accept, 0,
-	    "had does not filter traffic to the virtual addresses: a "
-	    "master accepts it, as with accept"),
+	FLAG("no_accept", accept, 0),
 	UINT("garp_master_delay", garp_master_delay, 0, 255),
 	UINT("garp_master_repeat", garp_master_repeat, 0, 255),
 	UINT("garp_master_refresh", garp_master_refresh, 0, 86400),
@@ -2914,6 +2910,49 @@ print_scripts(struct conf_pr *pr, const struct conf_kw *kw,
 	}
 }
 
+/* vrrp_strict: RFC 5798 to the letter, as keepalived's strict mode. */
+static void
+check_strict(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_instance *in)
+{
+	const struct conf_vip	*v;
+	const char		*why = NULL;
+	int			 v6 = 0, first6 = 1;
+
+	TAILQ_FOREACH(v, &in->vips, entry) {
+		if (v->c.addr.af != AF_INET6)
+			continue;
+		/* RFC 5798 5.2.9: the first IPv6 address is link-local. */
+		if (!v6 && !IN6_IS_ADDR_LINKLOCAL(&v->c.addr.u.v6))
+			first6 = 0;
+		v6 = 1;
+	}
+	if (TAILQ_EMPTY(&in->vips))
+		why = "has no virtual_ipaddress";
+	else if (!TAILQ_EMPTY(&in->peers))
+		why = "uses unicast_peer";
+	else if (v6 && in->c.version == 2)
+		why = "has IPv6 addresses with VRRPv2";
+	else if (v6 && !first6)
+		why = "has a first IPv6 address that is not link-local";
+	else if (in->c.state == CONF_STATE_MASTER && in->c.priority != 255)
+		why = "has state MASTER without priority 255";
+	else if (in->c.auth_type != CONF_AUTH_NONE)
+		why = "uses authentication";
+	else if (in->c.preempt_delay != 0)
+		why = "uses preempt_delay";
+	else if (in->c.accept != -1 && in->c.version == 2)
+		why = "sets accept or no_accept with VRRPv2";
+	else if (in->c.garp_master_refresh != 0)
+		why = "repeats gratuitous ARP (garp_master_refresh)";
+	else if (in->c.vmac_xmit_base)
+		why = "uses vmac_xmit_base";
+	if (why != NULL)
+		err_at(p, &n->pos, "remove vrrp_strict, or the option",
+		    "vrrp_instance '%s' %s: vrrp_strict forbids it",
+		    in->c.name, why);
+}
+
 static int
 conv_instance(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
@@ -2981,6 +3020,8 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 		warn_at(p, &n->pos, "set auth_pass", "vrrp_instance '%s': "
 		    "auth_type AH without auth_pass: the HMAC key is empty",
 		    in->c.name);
+	if (conf->global.vrrp_strict)
+		check_strict(p, n, in);
 	TAILQ_FOREACH(o, &conf->instances, entry) {
 		if (o != in && o->c.vrid == in->c.vrid && in->c.vrid != 0 &&
 		    strcmp(o->c.interface, in->c.interface) == 0) {

@@ -530,13 +530,32 @@ vip_send(struct vrrp_inst *inst, const struct conf_vip *v, uint32_t type)
 		    ip);
 }
 
+/* The instance's virtual_routes and virtual_rules follow its VIPs. */
+static void
+vroutes_send(struct vrrp_inst *inst, int up)
+{
+	struct msg_vroutes	 m;
+
+	/* Always: a reload may give the instance routes later. */
+	memset(&m, 0, sizeof(m));
+	strlcpy(m.instance, inst->name, sizeof(m.instance));
+	m.up = up;
+	if (child_send_peer(PROC_LVS, IMSG_VROUTES, &m, sizeof(m)) == -1)
+		log_warnx("%s vrid %u: cannot ask lvsd for its routes: %s",
+		    inst->name, inst->ci->c.vrid, strerror(errno));
+}
+
 static void
 vips_all(struct vrrp_inst *inst, uint32_t type)
 {
 	struct conf_vip	*v;
 
+	if (type != IMSG_VIP_ADD)
+		vroutes_send(inst, 0);
 	TAILQ_FOREACH(v, &inst->ci->vips, entry)
 		vip_send(inst, v, type);
+	if (type == IMSG_VIP_ADD)
+		vroutes_send(inst, 1);
 	inst->vips_held = type == IMSG_VIP_ADD;
 }
 
