@@ -99,7 +99,7 @@ struct global_conf {
 	uint8_t		enable_script_security;
 	uint8_t		vrrp_skip_check_adv_addr;
 	uint8_t		vrrp_strict;
-	uint8_t		pad;
+	uint8_t		vrrp_nofilter;	/* vrrp_iptables alone: no_accept off */
 	uint32_t	vrrp_garp_interval_us;
 	uint32_t	vrrp_gna_interval_us;
 	struct conf_addr vrrp_mcast_group4;

@@ -881,6 +881,40 @@ print_user(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 	fputc('\n', pr->fp);
 }
 
+/*
+ * keepalived's firewall keywords.  vrrp_iptables alone: no rules at all
+ * (no_accept drops nothing); with chains, or vrrp_nftables: had drops
+ * with nftables in its table inet had.
+ */
+static int
+conv_firewall(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct global_conf	*g = obj;
+
+	if (strcmp(kw->name, "vrrp_iptables") == 0 && n->argc == 0) {
+		g->vrrp_nofilter = 1;
+		return 0;
+	}
+	warn_at(p, &n->pos, NULL, "'%s': had drops traffic to the VIPs of a "
+	    "no_accept Master with nftables, in its table inet had",
+	    kw->name);
+	conf_diag_kind(p->diags, CONF_DK_DIFF);
+	return 0;
+}
+
+static void
+print_firewall(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct global_conf	*g = obj;
+
+	if (!g->vrrp_nofilter)
+		return;
+	conf_pr_indent(pr);
+	fprintf(pr->fp, "%s\n", kw->name);
+}
+
 /* had recognises the old spelling so the seed configurations load. */
 static int
 conv_mcast_group(struct conf_pctx *p, const struct conf_node *n,
@@ -1051,9 +1085,9 @@ const struct conf_kw conf_kw_global[] = {
 	CUSTOM("lvs_sync_daemon", 2, 13, 0, conv_lvs_sync, print_lvs_sync),
 	/* had: a removed real server keeps its connections this long. */
 	UINT("lvs_drain_time", lvs_drain_time, 0, 86400),
-	UNSUPPN("vrrp_iptables", "had adds no iptables rules"),
+	CUSTOM("vrrp_iptables", 0, 2, 0, conv_firewall, print_firewall),
 	UNSUPP("vrrp_ipsets"),
-	UNSUPP("vrrp_nftables"),
+	CUSTOM("vrrp_nftables", 0, 1, 0, conv_firewall, NULL),
 	UNSUPP("notification_email"),
 	UNSUPP("notification_email_from"),
 	UNSUPP("smtp_server"),
@@ -2910,10 +2944,14 @@ print_scripts(struct conf_pr *pr, const struct conf_kw *kw,
 	}
 }
 
-/* vrrp_strict: RFC 5798 to the letter, as keepalived's strict mode. */
+/*
+ * vrrp_strict: RFC 5798 to the letter, as keepalived's strict mode.
+ * What keepalived refuses is an error; what it resets, had resets too,
+ * with a warning, so that the box speaks as the one it replaces.
+ */
 static void
 check_strict(struct conf_pctx *p, const struct conf_node *n,
-    const struct conf_instance *in)
+    struct conf_instance *in)
 {
 	const struct conf_vip	*v;
 	const char		*why = NULL;
@@ -2935,22 +2973,36 @@ check_strict(struct conf_pctx *p, const struct conf_node *n,
 		why = "has IPv6 addresses with VRRPv2";
 	else if (v6 && !first6)
 		why = "has a first IPv6 address that is not link-local";
-	else if (in->c.state == CONF_STATE_MASTER && in->c.priority != 255)
-		why = "has state MASTER without priority 255";
-	else if (in->c.auth_type != CONF_AUTH_NONE)
-		why = "uses authentication";
-	else if (in->c.preempt_delay != 0)
-		why = "uses preempt_delay";
-	else if (in->c.accept != -1 && in->c.version == 2)
-		why = "sets accept or no_accept with VRRPv2";
-	else if (in->c.garp_master_refresh != 0)
-		why = "repeats gratuitous ARP (garp_master_refresh)";
-	else if (in->c.vmac_xmit_base)
-		why = "uses vmac_xmit_base";
-	if (why != NULL)
+	if (why != NULL) {
 		err_at(p, &n->pos, "remove vrrp_strict, or the option",
 		    "vrrp_instance '%s' %s: vrrp_strict forbids it",
 		    in->c.name, why);
+		return;
+	}
+#define STRICT_RESET(cond, what, reset) do {				\
+	if (cond) {							\
+		warn_at(p, &n->pos, NULL, "vrrp_instance '%s': "	\
+		    "vrrp_strict: %s, as keepalived does", in->c.name,	\
+		    what);						\
+		reset;							\
+	}								\
+} while (0)
+	STRICT_RESET(in->c.state == CONF_STATE_MASTER &&
+	    in->c.priority != 255, "state MASTER below priority 255 is "
+	    "taken as BACKUP", in->c.state = CONF_STATE_BACKUP);
+	STRICT_RESET(in->c.auth_type != CONF_AUTH_NONE, "authentication "
+	    "is ignored", in->c.auth_type = CONF_AUTH_NONE;
+	    memset(in->c.auth_pass, 0, sizeof(in->c.auth_pass)));
+	STRICT_RESET(in->c.preempt_delay != 0, "preempt_delay is ignored",
+	    in->c.preempt_delay = 0);
+	STRICT_RESET(in->c.accept != -1 && in->c.version == 2,
+	    "accept and no_accept are ignored with VRRPv2",
+	    in->c.accept = -1);
+	STRICT_RESET(in->c.garp_master_refresh != 0, "garp_master_refresh "
+	    "is ignored", in->c.garp_master_refresh = 0);
+	STRICT_RESET(in->c.vmac_xmit_base, "vmac_xmit_base is ignored",
+	    in->c.vmac_xmit_base = 0);
+#undef STRICT_RESET
 }
 
 static int
@@ -2988,6 +3040,8 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 	if (in->c.interface[0] == '\0')
 		warn_at(p, &n->pos, NULL, "vrrp_instance '%s' has no "
 		    "interface", in->c.name);
+	if (conf->global.vrrp_strict)
+		check_strict(p, n, in);
 	/* The advert's interval field: 12 bits of cs (v3), 8 of s (v2). */
 	if (in->c.version == 3 && in->c.advert_int_cs > 4095)
 		err_at(p, &n->pos, "VRRPv3 allows 0.01 to 40.95 seconds",
@@ -3020,8 +3074,6 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 		warn_at(p, &n->pos, "set auth_pass", "vrrp_instance '%s': "
 		    "auth_type AH without auth_pass: the HMAC key is empty",
 		    in->c.name);
-	if (conf->global.vrrp_strict)
-		check_strict(p, n, in);
 	TAILQ_FOREACH(o, &conf->instances, entry) {
 		if (o != in && o->c.vrid == in->c.vrid && in->c.vrid != 0 &&
 		    strcmp(o->c.interface, in->c.interface) == 0) {

@@ -89,6 +89,8 @@ lvs_nft_shutdown(void)
 int
 lvs_nft_accepts(const struct had_conf *conf, const struct conf_instance *in)
 {
+	if (conf->global.vrrp_nofilter)
+		return (1);
 	if (in->c.accept != -1)
 		return (in->c.accept || in->c.priority == 255);
 	return (!conf->global.vrrp_strict || in->c.priority == 255);
