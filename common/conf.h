@@ -498,6 +498,7 @@ void		 conf_check_defaults(struct check_conf *, uint32_t,
 const char	*conf_addr_str(const struct conf_addr *, char *, size_t);
 const char	*conf_enum_name(const char *const *, uint32_t);
 const char	*conf_route_type_name(uint8_t);
+int		 conf_instance_af(const struct conf_instance *);
 void		 conf_route_str(const struct route_conf *, char *, size_t);
 void		 conf_rule_str(const struct rule_conf *, char *, size_t);
 extern const char *const conf_state_names[];

@@ -2944,6 +2944,25 @@ print_scripts(struct conf_pr *pr, const struct conf_kw *kw,
 	}
 }
 
+/* The family of an instance: its VIPs', else its unicast addresses'. */
+int
+conf_instance_af(const struct conf_instance *ci)
+{
+	const struct conf_vip	*v;
+	const struct conf_peer	*pe;
+
+	TAILQ_FOREACH(v, &ci->vips, entry)
+		if (!v->c.excluded && v->c.addr.af != 0)
+			return v->c.addr.af;
+	if (ci->c.unicast_src_ip.af != 0)
+		return ci->c.unicast_src_ip.af;
+	TAILQ_FOREACH(pe, &ci->peers, entry)
+		return pe->c.addr.af;
+	if (ci->c.mcast_src_ip.af != 0)
+		return ci->c.mcast_src_ip.af;
+	return AF_INET;
+}
+
 /*
  * vrrp_strict: RFC 5798 to the letter, as keepalived's strict mode.
  * What keepalived refuses is an error; what it resets, had resets too,
@@ -3074,13 +3093,24 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 		warn_at(p, &n->pos, "set auth_pass", "vrrp_instance '%s': "
 		    "auth_type AH without auth_pass: the HMAC key is empty",
 		    in->c.name);
+	/* RFC 5798: IPv4 and IPv6 routers of one VRID are separate. */
 	TAILQ_FOREACH(o, &conf->instances, entry) {
-		if (o != in && o->c.vrid == in->c.vrid && in->c.vrid != 0 &&
-		    strcmp(o->c.interface, in->c.interface) == 0) {
+		if (o == in || o->c.vrid != in->c.vrid || in->c.vrid == 0 ||
+		    strcmp(o->c.interface, in->c.interface) != 0)
+			continue;
+		if (conf_instance_af(o) == conf_instance_af(in)) {
 			err_at(p, &n->pos, NULL, "vrrp_instance '%s' uses "
 			    "virtual_router_id %u on %s like '%s'",
 			    in->c.name, in->c.vrid, in->c.interface,
 			    o->c.name);
+			break;
+		}
+		if (o->c.use_vmac && in->c.use_vmac &&
+		    o->c.vmac_name[0] == '\0' && in->c.vmac_name[0] == '\0') {
+			err_at(p, &n->pos, "name them with use_vmac NAME",
+			    "vrrp_instance '%s' and '%s' would both have the "
+			    "VMAC vrrp.%u", in->c.name, o->c.name,
+			    in->c.vrid);
 			break;
 		}
 	}

@@ -927,3 +927,24 @@ Test(conf, strict_mode)
 	cr_expect_eq(conf_diags_count(&diags, CONF_WARN), 2);
 	conf_free(c);
 }
+
+/* RFC 5798: the IPv4 and the IPv6 router of a VRID are separate. */
+Test(conf, same_vrid_both_families)
+{
+	struct had_conf	*c;
+
+	c = load_str("vrrp_instance A {\n\tinterface eth0\n"
+	    "\tvirtual_router_id 3\n"
+	    "\tvirtual_ipaddress {\n\t\t198.18.0.9/24\n\t}\n}\n"
+	    "vrrp_instance B {\n\tinterface eth0\n\tvirtual_router_id 3\n"
+	    "\tvirtual_ipaddress {\n\t\t2001:db8::9/64\n\t}\n}\n");
+	cr_assert_not_null(c);
+	conf_free(c);
+	expect_err("vrrp_instance A {\n\tinterface eth0\n"
+	    "\tvirtual_router_id 3\n\tuse_vmac\n"
+	    "\tvirtual_ipaddress {\n\t\t198.18.0.9/24\n\t}\n}\n"
+	    "vrrp_instance B {\n\tinterface eth0\n\tvirtual_router_id 3\n"
+	    "\tuse_vmac\n"
+	    "\tvirtual_ipaddress {\n\t\t2001:db8::9/64\n\t}\n}\n", 9, 1,
+	    "would both have the VMAC vrrp.3");
+}
