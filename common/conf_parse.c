@@ -1195,23 +1195,57 @@ const struct conf_kw conf_kw_script[] = {
 };
 #undef S
 
+/* Numbers with names, as iproute2 spells them; the first name prints. */
+struct num_name {
+	const char	*name;
+	uint32_t	 v;
+};
+#define NUM_NAMES(a)	(a), sizeof(a) / sizeof((a)[0])
+
+static const struct num_name scope_names[] = {
+	{ "global", 0 }, { "universe", 0 }, { "site", 200 }, { "link", 253 },
+	{ "host", 254 }, { "nowhere", 255 },
+};
+
+static int
+num_find(const struct num_name *t, size_t n, const char *s, uint32_t *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(t[i].name, s) == 0) {
+			*out = t[i].v;
+			return 1;
+		}
+	return 0;
+}
+
+/* Its name, else the number in buf (NULL buf: "?"). */
+static const char *
+num_name(const struct num_name *t, size_t n, uint32_t v, char *buf,
+    size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].v == v)
+			return t[i].name;
+	if (buf == NULL)
+		return "?";
+	snprintf(buf, len, "%u", v);
+	return buf;
+}
+
 /* global, site, link, host, nowhere or a number, as ip takes them. */
 static int
 parse_scope(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
     uint8_t *out)
 {
 	long long	 sc;
+	uint32_t	 v;
 
-	if (strcmp(s, "global") == 0 || strcmp(s, "universe") == 0)
-		sc = 0;
-	else if (strcmp(s, "site") == 0)
-		sc = 200;
-	else if (strcmp(s, "link") == 0)
-		sc = 253;
-	else if (strcmp(s, "host") == 0)
-		sc = 254;
-	else if (strcmp(s, "nowhere") == 0)
-		sc = 255;
+	if (num_find(NUM_NAMES(scope_names), s, &v))
+		sc = v;
 	else if (parse_ll(p, s, pos, "scope", 0, 255, &sc) == -1)
 		return -1;
 	*out = sc;
@@ -1311,18 +1345,7 @@ conv_vips(struct conf_pctx *p, const struct conf_node *n,
 static const char *
 scope_name(uint8_t s, char *buf, size_t len)
 {
-	switch (s) {
-	case 200:
-		return "site";
-	case 253:
-		return "link";
-	case 254:
-		return "host";
-	case 255:
-		return "nowhere";
-	}
-	snprintf(buf, len, "%u", s);
-	return buf;
+	return num_name(NUM_NAMES(scope_names), s, buf, len);
 }
 
 static void
@@ -1433,12 +1456,10 @@ print_peers(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 #define RULE_ACT_UNREACHABLE	7
 #define RULE_ACT_PROHIBIT	8
 #define RT_PROTO_KEEPALIVED	18
-#define NITEMS(a)		(sizeof(a) / sizeof((a)[0]))
 
-static const struct {
-	const char	*name;
-	uint8_t		 v;
-} route_types[] = {
+/* Route types and rule actions share their numbers. */
+static const struct num_name route_types[] = {
+	{ "unicast", RT_TYPE_UNICAST },
 	{ "blackhole", RT_TYPE_BLACKHOLE },
 	{ "unreachable", RT_TYPE_UNREACHABLE },
 	{ "prohibit", RT_TYPE_PROHIBIT },
@@ -1446,6 +1467,8 @@ static const struct {
 	{ "redirect", 1 }, { "kernel", 2 }, { "boot", 3 }, { "static", 4 },
 	{ "ra", 9 }, { "zebra", 11 }, { "bird", 12 }, { "dhcp", 16 },
 	{ "keepalived", RT_PROTO_KEEPALIVED },
+}, table_names[] = {
+	{ "default", 253 }, { "main", 254 }, { "local", 255 },
 };
 /* keepalived's options that had does not implement. */
 static const char *const route_unimpl[] = { "or", "nexthop", "tos",
@@ -1454,7 +1477,7 @@ static const char *const route_unimpl[] = { "or", "nexthop", "tos",
     "initrwnd", "features", "vrf", "append", "track_group", "quickack",
     "pref", "congctl", "fastopen_no_cookie", "encap", "expires", "nhid",
     "throw", "lock", "weight", "ttl-propagate", "mpls", "local",
-    "broadcast", "anycast", "multicast", "nat", "unicast", NULL };
+    "broadcast", "anycast", "multicast", "nat", NULL };
 static const char *const rule_unimpl[] = { "tos", "dsfield", "realms",
     "goto", "uidrange", "l3mdev", "protocol", "ip_proto", "ipproto",
     "sport", "dport", "suppress_prefixlength", "suppress_ifgroup", "nat",
@@ -1495,37 +1518,15 @@ static int
 parse_table(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
     uint32_t *out)
 {
-	if (strcmp(s, "main") == 0)
-		*out = 254;
-	else if (strcmp(s, "local") == 0)
-		*out = 255;
-	else if (strcmp(s, "default") == 0)
-		*out = 253;
-	else {
-		if (!isdigit((unsigned char)s[0])) {
-			err_at(p, pos, "give the table's number",
-			    "table '%s': had knows main, local, default and "
-			    "numbers, not the names of rt_tables", s);
-			return -1;
-		}
-		return parse_u32(p, s, pos, "table", 1, out);
+	if (num_find(NUM_NAMES(table_names), s, out))
+		return 0;
+	if (!isdigit((unsigned char)s[0])) {
+		err_at(p, pos, "give the table's number", "table '%s': had "
+		    "knows main, local, default and numbers, not the names "
+		    "of rt_tables", s);
+		return -1;
 	}
-	return 0;
-}
-
-static const char *
-table_name(uint32_t t, char *buf, size_t len)
-{
-	switch (t) {
-	case 253:
-		return "default";
-	case 254:
-		return "main";
-	case 255:
-		return "local";
-	}
-	snprintf(buf, len, "%u", t);
-	return buf;
+	return parse_u32(p, s, pos, "table", 1, out);
 }
 
 /* The word i of a line: its keyword, then its arguments. */
@@ -1563,7 +1564,6 @@ conv_route_line(struct conf_pctx *p, const struct conf_node *l,
     const char *what, struct route_conf *r)
 {
 	const char	*w, *v;
-	size_t		 k;
 	uint32_t	 u;
 	int		 i, af = 0;
 
@@ -1572,11 +1572,8 @@ conv_route_line(struct conf_pctx *p, const struct conf_node *l,
 	r->proto = RT_PROTO_KEEPALIVED;
 	for (i = 0; i <= l->argc; i++) {
 		w = LW(l, i);
-		for (k = 0; k < NITEMS(route_types); k++)
-			if (strcmp(w, route_types[k].name) == 0)
-				break;
-		if (k < NITEMS(route_types)) {
-			r->type = route_types[k].v;
+		if (num_find(NUM_NAMES(route_types), w, &u)) {
+			r->type = u;
 			continue;
 		}
 		if (strcmp(w, "inet6") == 0 || strcmp(w, "inet") == 0) {
@@ -1635,11 +1632,8 @@ conv_route_line(struct conf_pctx *p, const struct conf_node *l,
 		if (strcmp(w, "proto") == 0 || strcmp(w, "protocol") == 0) {
 			if ((v = line_val(p, l, &i)) == NULL)
 				return -1;
-			for (k = 0; k < NITEMS(route_protos); k++)
-				if (strcmp(v, route_protos[k].name) == 0)
-					break;
-			if (k < NITEMS(route_protos))
-				r->proto = route_protos[k].v;
+			if (num_find(NUM_NAMES(route_protos), v, &u))
+				r->proto = u;
 			else if (parse_u32(p, v, LP(l, i), "proto", 1, &u) ==
 			    -1)
 				return -1;
@@ -1696,17 +1690,15 @@ conv_rule_line(struct conf_pctx *p, const struct conf_node *l,
 	const char	*w, *v;
 	char		 buf[32], *sl;
 	size_t		 k;
+	uint32_t	 u;
 	int		 i;
 
 	memset(r, 0, sizeof(*r));
 	r->action = RULE_ACT_TABLE;
 	for (i = 0; i <= l->argc; i++) {
 		w = LW(l, i);
-		for (k = 0; k < NITEMS(route_types); k++)
-			if (strcmp(w, route_types[k].name) == 0)
-				break;
-		if (k < NITEMS(route_types)) {
-			r->action = route_types[k].v;
+		if (num_find(NUM_NAMES(route_types), w, &u)) {
+			r->action = u;
 			continue;
 		}
 		if (strcmp(w, "inet6") == 0 || strcmp(w, "inet") == 0) {
@@ -1811,12 +1803,7 @@ conv_rule_line(struct conf_pctx *p, const struct conf_node *l,
 const char *
 conf_route_type_name(uint8_t t)
 {
-	size_t	 k;
-
-	for (k = 0; k < NITEMS(route_types); k++)
-		if (route_types[k].v == t)
-			return route_types[k].name;
-	return "unicast";
+	return num_name(NUM_NAMES(route_types), t, NULL, 0);
 }
 
 /* Lines of a routes or rules block into list (conf_route or conf_rule). */
@@ -1860,7 +1847,6 @@ void
 conf_route_str(const struct route_conf *r, char *buf, size_t len)
 {
 	char	 a[INET6_ADDRSTRLEN + 8], t[16];
-	size_t	 k;
 
 	buf[0] = '\0';
 	if (r->type != RT_TYPE_UNICAST) {
@@ -1884,7 +1870,8 @@ conf_route_str(const struct route_conf *r, char *buf, size_t len)
 		strlcat(buf, " onlink", len);
 	if (r->table != 0) {
 		strlcat(buf, " table ", len);
-		strlcat(buf, table_name(r->table, t, sizeof(t)), len);
+		strlcat(buf, num_name(NUM_NAMES(table_names), r->table, t,
+		    sizeof(t)), len);
 	}
 	if (r->metric != 0) {
 		snprintf(t, sizeof(t), " metric %u", r->metric);
@@ -1892,20 +1879,12 @@ conf_route_str(const struct route_conf *r, char *buf, size_t len)
 	}
 	if (r->has_scope) {
 		strlcat(buf, " scope ", len);
-		strlcat(buf, r->scope == 0 ? "global" :
-		    scope_name(r->scope, t, sizeof(t)), len);
+		strlcat(buf, scope_name(r->scope, t, sizeof(t)), len);
 	}
 	if (r->proto != RT_PROTO_KEEPALIVED) {
-		for (k = 0; k < NITEMS(route_protos); k++)
-			if (route_protos[k].v == r->proto)
-				break;
 		strlcat(buf, " proto ", len);
-		if (k < NITEMS(route_protos))
-			strlcat(buf, route_protos[k].name, len);
-		else {
-			snprintf(t, sizeof(t), "%u", r->proto);
-			strlcat(buf, t, len);
-		}
+		strlcat(buf, num_name(NUM_NAMES(route_protos), r->proto, t,
+		    sizeof(t)), len);
 	}
 }
 
@@ -1948,7 +1927,8 @@ conf_rule_str(const struct rule_conf *r, char *buf, size_t len)
 	}
 	if (r->action == RULE_ACT_TABLE) {
 		strlcat(buf, " table ", len);
-		strlcat(buf, table_name(r->table, t, sizeof(t)), len);
+		strlcat(buf, num_name(NUM_NAMES(table_names), r->table, t,
+		    sizeof(t)), len);
 	} else {
 		strlcat(buf, " ", len);
 		strlcat(buf, conf_route_type_name(r->action), len);

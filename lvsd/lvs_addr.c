@@ -71,7 +71,7 @@ lvs_vip_wellformed(const struct msg_vip *m)
 	return (0);
 }
 
-static const struct conf_instance *
+const struct conf_instance *
 lvs_instance(const struct had_conf *conf, const char *name)
 {
 	const struct conf_instance	*in;

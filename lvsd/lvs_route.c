@@ -269,19 +269,6 @@ rt_del(struct nl_sock *sk, struct lvs_rt *t, const char *why)
 	free(t);
 }
 
-static const struct conf_instance *
-rt_instance(const struct had_conf *conf, const char *name)
-{
-	const struct conf_instance	*in;
-
-	if (conf == NULL)
-		return (NULL);
-	TAILQ_FOREACH(in, &conf->instances, entry)
-		if (strcmp(in->c.name, name) == 0)
-			return (in);
-	return (NULL);
-}
-
 static void
 rt_up(struct nl_sock *sk, const struct conf_instance *in)
 {
@@ -331,7 +318,7 @@ lvs_vroutes_dispatch(struct nl_sock *sk, struct imsg *imsg)
 		rt_down(sk, m.instance, "no longer Master");
 		return (0);
 	}
-	if ((in = rt_instance(lvs_conf(), m.instance)) == NULL) {
+	if ((in = lvs_instance(lvs_conf(), m.instance)) == NULL) {
 		log_warnx("vrrpd: routes of an unknown instance refused");
 		return (0);
 	}
@@ -389,7 +376,7 @@ lvs_rt_reconf(struct nl_sock *sk, const struct had_conf *conf, int fresh)
 	if (conf == NULL)
 		return;
 	TAILQ_FOREACH_SAFE(t, &lvs_rts, entry, tt) {
-		in = t->owner[0] != '\0' ? rt_instance(conf, t->owner) : NULL;
+		in = t->owner[0] != '\0' ? lvs_instance(conf, t->owner) : NULL;
 		if (t->owner[0] != '\0' && in == NULL)
 			rt_del(sk, t, "its instance is gone");
 		else if (!rt_in_list(t->kind, t, conf, in))

@@ -49,6 +49,8 @@ TAILQ_HEAD(lvs_vip_list, lvs_vip);
 enum lvs_vip_op { LVS_VIP_ADD, LVS_VIP_DEL };
 
 int	 lvs_vip_wellformed(const struct msg_vip *);
+const struct conf_instance *lvs_instance(const struct had_conf *,
+	    const char *);
 int	 lvs_vip_check(const struct had_conf *, const struct msg_vip *,
 	    const struct conf_instance **, const struct vrrp_vip_conf **);
 const char *lvs_vip_ifname(const struct conf_instance *,
