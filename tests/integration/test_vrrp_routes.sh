@@ -5,7 +5,10 @@
 # no_accept drops a client's traffic to the non-owner Master's VIP (an
 # nftables table inet had of lvsd's), accept lets it through; nothing is
 # left once had stops.  vrrp_strict refuses what keepalived's strict mode
-# forbids.
+# forbids.  Then keepalived as the Master of an IPv4 and an IPv6 instance
+# with the same VRID on one link (separate routers in RFC 5798): had is
+# the Backup of both, drops none of the adverts, and takes both over
+# when keepalived stops.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -19,9 +22,15 @@ if ! command -v nft >/dev/null 2>&1; then
 fi
 
 T0=$(now_ms)
+HERE=tests/integration
+A_KIND=had
+B_KIND=keepalived
+PY=python3
+. "$HERE/vrrp_ka.sh"
 lab_init || { fail "lab_init"; summary; exit 1; }
-lab_node a 198.18.0.1/24
-lab_node b 198.18.0.2/24
+trap cleanup EXIT
+lab_node a 198.18.0.1/24 2001:db8::1/64
+lab_node b 198.18.0.2/24 2001:db8::2/64
 lab_node c 198.18.0.3/24
 if [ "$(basename "$BUILD")" = build-san ]; then
 	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
@@ -122,6 +131,47 @@ if "$BUILD/had" -n -f "$LAB_DIR/b.conf" >/dev/null 2>&1; then
 	pass "the lab's strict config loads"
 else
 	fail "the lab's strict config loads"
+fi
+
+# The same VRID on IPv4 and IPv6: keepalived (b) Master, had (a) Backup.
+if ! command -v keepalived >/dev/null 2>&1; then
+	skip "same VRID on IPv4 and IPv6: no keepalived"
+else
+	for n in a b; do
+		p=100
+		[ "$n" = b ] && p=200
+		sed -e "s/@NODE@/lab-$n/" -e "s/@PRIO@/$p/" \
+		    -e "s|@DIR@|$LAB_DIR/$n|" "$HERE/vrrp-samevrid.conf.in" \
+		    >"$LAB_DIR/$n/samevrid.conf"
+	done
+	ka_start b "$LAB_DIR/b/samevrid.conf"
+	check "keepalived Master of VK4 and VK6 (VRID 40 twice)" \
+	    wait_for 5 eval 'lab_has_addr b 198.18.0.40 &&
+	    lab_has_addr b 2001:db8::40'
+	lab_start_had a "$LAB_DIR/a/samevrid.conf" ||
+	    fail "had on a up with the same VRID twice"
+	check "had Backup of VK4" lab_wait_state a VK4 BACKUP 5
+	check "had Backup of VK6" lab_wait_state a VK6 BACKUP 5
+	sleep 1
+	check "had stays Backup of both, keepalived keeps both VIPs" \
+	    eval 'lab_state_is a VK4 BACKUP && lab_state_is a VK6 BACKUP &&
+	    lab_has_addr b 198.18.0.40 && lab_has_addr b 2001:db8::40 &&
+	    ! lab_has_addr a 198.18.0.40 && ! lab_has_addr a 2001:db8::40'
+	for i in VK4 VK6; do
+		rx=$(lab_vrrp_field a "$i" adverts_received)
+		dr=$(lab_hactl a show vrrp "$i" -j | python3 -c 'import json,sys
+print(sum(json.load(sys.stdin)[0]["drops"].values()))')
+		check "had's $i hears keepalived ($rx adverts) and drops none ($dr)" \
+		    eval '[ "${rx:-0}" -gt 5 ] && [ "${dr:-1}" = 0 ]'
+	done
+	ka_stop b
+	check "had Master of VK4 once keepalived stops" \
+	    lab_wait_state a VK4 MASTER 5
+	check "had Master of VK6 once keepalived stops" \
+	    lab_wait_state a VK6 MASTER 5
+	check "had holds both VIPs" wait_for 3 eval \
+	    'lab_has_addr a 198.18.0.40 && lab_has_addr a 2001:db8::40'
+	lab_stop_had a
 fi
 
 echo "  took $(( $(now_ms) - T0 )) ms"
