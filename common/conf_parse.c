@@ -1992,10 +1992,23 @@ static int
 conv_static(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
-	struct had_conf	*conf = obj;
+	struct had_conf		*conf = obj;
+	const struct conf_vip	*v;
+	char			 a[INET6_ADDRSTRLEN + 8];
+	int			 r;
 
-	if (strcmp(kw->name, "static_ipaddress") == 0)
-		return conv_vip_lines(p, n, kw->name, 0, &conf->static_addrs);
+	if (strcmp(kw->name, "static_ipaddress") == 0) {
+		r = conv_vip_lines(p, n, kw->name, 0, &conf->static_addrs);
+		/* keepalived's default_interface is not had's. */
+		TAILQ_FOREACH(v, &conf->static_addrs, entry)
+			if (v->c.dev[0] == '\0') {
+				err_at(p, &n->pos, "add dev IF", "%s: %s has no "
+				    "dev", kw->name, conf_addr_str(&v->c.addr,
+				    a, sizeof(a)));
+				return -1;
+			}
+		return r;
+	}
 	if (strcmp(kw->name, "static_rules") == 0)
 		return conv_rt_lines(p, n, kw->name, 1, &conf->static_rules);
 	return conv_rt_lines(p, n, kw->name, 0, &conf->static_routes);
