@@ -192,6 +192,7 @@ struct route_conf {
 	struct conf_addr dst;
 	struct conf_addr src;		/* af 0: none */
 	struct conf_addr via;		/* af 0: none */
+	struct conf_addr via_or;	/* "via A or B": two next hops */
 	char		dev[CONF_IFNAMELEN];
 	uint32_t	table;		/* 0: main */
 	uint32_t	metric;

@@ -1471,7 +1471,7 @@ static const struct num_name route_types[] = {
 	{ "default", 253 }, { "main", 254 }, { "local", 255 },
 };
 /* keepalived's options that had does not implement. */
-static const char *const route_unimpl[] = { "or", "nexthop", "tos",
+static const char *const route_unimpl[] = { "nexthop", "tos",
     "dsfield", "mtu", "hoplimit", "advmss", "rtt", "rttvar", "reordering",
     "window", "cwnd", "ssthresh", "realms", "rto_min", "initcwnd",
     "initrwnd", "features", "vrf", "append", "track_group", "quickack",
@@ -1590,6 +1590,18 @@ conv_route_line(struct conf_pctx *p, const struct conf_node *l,
 		if (strcmp(w, "default") == 0) {
 			r->dst.af = af == AF_INET6 ? AF_INET6 : AF_INET;
 			r->dst.prefix = 0;
+			continue;
+		}
+		if (strcmp(w, "or") == 0) {
+			if (r->via.af == 0) {
+				err_at(p, LP(l, i), NULL, "%s: 'or' follows "
+				    "via ADDR", what);
+				return -1;
+			}
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    parse_addr(p, v, LP(l, i), w, 0, r->via.af,
+			    &r->via_or) == -1)
+				return -1;
 			continue;
 		}
 		if (strcmp(w, "src") == 0 || strcmp(w, "via") == 0 ||
@@ -1861,6 +1873,10 @@ conf_route_str(const struct route_conf *r, char *buf, size_t len)
 	if (r->via.af != 0) {
 		strlcat(buf, " via ", len);
 		strlcat(buf, conf_addr_str(&r->via, a, sizeof(a)), len);
+	}
+	if (r->via_or.af != 0) {
+		strlcat(buf, " or ", len);
+		strlcat(buf, conf_addr_str(&r->via_or, a, sizeof(a)), len);
 	}
 	if (r->dev[0] != '\0') {
 		strlcat(buf, " dev ", len);

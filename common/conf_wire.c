@@ -733,6 +733,7 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_ADDR(b.ro.dst, 1);
 		NEED_ADDR(b.ro.src, 0);
 		NEED_ADDR(b.ro.via, 0);
+		NEED_ADDR(b.ro.via_or, 0);
 		NEED(b.ro.has_scope <= 1 && b.ro.onlink <= 1);
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			break;

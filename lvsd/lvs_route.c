@@ -91,6 +91,32 @@ put_addr(struct nl_msg *msg, int attr, const struct conf_addr *a)
 	return (nla_put(msg, attr, af_len(a->af), a->u.raw));
 }
 
+/* "via A or B": one route with the two gateways as next hops. */
+static int
+put_multipath(struct nl_msg *msg, const struct route_conf *r, int ifindex)
+{
+	struct nlattr		*mp;
+	struct rtnexthop	*nh;
+	const struct conf_addr	*gw[2] = { &r->via, &r->via_or };
+	size_t			 i;
+
+	if ((mp = nla_nest_start(msg, RTA_MULTIPATH)) == NULL)
+		return (-1);
+	for (i = 0; i < 2; i++) {
+		if ((nh = nlmsg_reserve(msg, sizeof(*nh), NLMSG_ALIGNTO)) ==
+		    NULL)
+			return (-1);
+		memset(nh, 0, sizeof(*nh));
+		nh->rtnh_ifindex = ifindex;
+		if (put_addr(msg, RTA_GATEWAY, gw[i]) < 0)
+			return (-1);
+		nh->rtnh_len = (char *)nlmsg_tail(nlmsg_hdr(msg)) -
+		    (char *)nh;
+	}
+	nla_nest_end(msg, mp);
+	return (0);
+}
+
 static int
 route_msg(struct nl_msg *msg, int add, const struct route_conf *r,
     int ifindex)
@@ -120,10 +146,14 @@ route_msg(struct nl_msg *msg, int add, const struct route_conf *r,
 		e = put_addr(msg, RTA_DST, &r->dst);
 	if (e >= 0 && r->src.af != 0)
 		e = put_addr(msg, RTA_PREFSRC, &r->src);
-	if (e >= 0 && r->via.af != 0)
-		e = put_addr(msg, RTA_GATEWAY, &r->via);
-	if (e >= 0 && ifindex != 0)
-		e = nla_put_u32(msg, RTA_OIF, ifindex);
+	if (e >= 0 && r->via_or.af != 0)
+		e = put_multipath(msg, r, ifindex);
+	else {
+		if (e >= 0 && r->via.af != 0)
+			e = put_addr(msg, RTA_GATEWAY, &r->via);
+		if (e >= 0 && ifindex != 0)
+			e = nla_put_u32(msg, RTA_OIF, ifindex);
+	}
 	if (e >= 0 && r->metric != 0)
 		e = nla_put_u32(msg, RTA_PRIORITY, r->metric);
 	if (e >= 0)

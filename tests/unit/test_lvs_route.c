@@ -26,7 +26,8 @@
 #define CONF_HEAD							\
     "global_defs {\n\tvrrp_strict\n}\n"					\
     "static_ipaddress {\n\t198.18.3.1/32 dev lo\n}\n"			\
-    "static_routes {\n\t198.18.4.0/24 via 198.18.0.254 dev d0 table 100\n}\n" \
+    "static_routes {\n\t198.18.4.0/24 via 198.18.0.254 dev d0 table 100\n" \
+    "\t198.18.8.0/24 via 198.18.0.253 or 198.18.0.254\n}\n"		\
     "static_rules {\n\tfrom 198.18.4.0/24 table 100 priority 1000\n}\n"
 #define CONF_INST(route)						\
     "vrrp_instance VI_R {\n\tinterface d0\n\tvirtual_router_id 20\n"	\
@@ -142,6 +143,8 @@ Test(lvs_route, static_and_virtual)
 {
 	lvs_rt_reconf(cmd, conf, 1);
 	cr_expect(SADDR && SROUTE && SRULE, "static ones with the config");
+	cr_expect(has("ip route show 198.18.8.0/24",
+	    "nexthop via 198.18.0.253"), "via A or B: two next hops");
 	cr_expect(!VROUTE && !VBLACK && !VRULE, "no virtual one yet");
 
 	cr_expect_eq(vroutes("VI_R", 1), 0);
@@ -156,6 +159,7 @@ Test(lvs_route, static_and_virtual)
 	lvs_rt_remove_all(cmd);
 	cr_expect(!VROUTE && !VBLACK && !VRULE && !SADDR && !SROUTE &&
 	    !SRULE, "nothing left when had stops");
+	cr_expect(!has("ip route show 198.18.8.0/24", "nexthop"));
 }
 
 /* A hostile vrrpd: only what the configuration has, by its name. */
