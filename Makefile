@@ -44,6 +44,7 @@ pl		 = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
 PC_BASE		 = libevent libbsd-overlay libcap libseccomp
 PC_NL		 = libnl-3.0 libnl-route-3.0 libnl-genl-3.0
+PC_NFT		 = libnftables
 PC_SSL		 = openssl
 PC_TEST		 = criterion
 
@@ -54,10 +55,10 @@ ALL_LDFLAGS	 = $(LDFLAGS) $(SANFLAGS)
 
 LIBS_had	:= $(call pl,$(PC_BASE))
 LIBS_vrrpd	:= $(call pl,$(PC_BASE) $(PC_SSL))
-LIBS_lvsd	:= $(call pl,$(PC_BASE) $(PC_NL))
+LIBS_lvsd	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_NFT))
 LIBS_checkd	:= $(call pl,$(PC_BASE) $(PC_SSL))
 LIBS_hactl	:= $(call pl,libbsd-overlay libcap)
-LIBS_test	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_SSL) $(PC_TEST)) -lm
+LIBS_test	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_NFT) $(PC_SSL) $(PC_TEST)) -lm
 
 # Each process lives in its own directory; the file named after the
 # program holds main() and everything else goes into an archive that the
@@ -198,7 +199,7 @@ FUZZ_SAN	 = -fsanitize=address,undefined \
 FUZZ_CFLAGS	 = -std=gnu11 -g -O1 -Wall -Wno-unused-parameter $(DEFS) \
 		   $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Icommon -MMD -MP \
 		   $(PKG_CFLAGS)
-FUZZ_LIBS	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_SSL))
+FUZZ_LIBS	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_NFT) $(PC_SSL))
 
 # The archives each target links; log.c is replaced by a quiet stub.
 fuzz_libs_vrrp	 = vrrpd common

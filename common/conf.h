@@ -99,7 +99,7 @@ struct global_conf {
 	uint8_t		enable_script_security;
 	uint8_t		vrrp_skip_check_adv_addr;
 	uint8_t		vrrp_strict;
-	uint8_t		pad;
+	uint8_t		vrrp_nofilter;	/* vrrp_iptables alone: no_accept off */
 	uint32_t	vrrp_garp_interval_us;
 	uint32_t	vrrp_gna_interval_us;
 	struct conf_addr vrrp_mcast_group4;
@@ -182,6 +182,41 @@ struct vrrp_vip_conf {
 
 struct vrrp_peer_conf {
 	struct conf_addr addr;
+};
+
+/*
+ * A route of virtual_routes or static_routes, and a rule of
+ * virtual_rules or static_rules, as ip route and ip rule take them.
+ */
+struct route_conf {
+	struct conf_addr dst;
+	struct conf_addr src;		/* af 0: none */
+	struct conf_addr via;		/* af 0: none */
+	struct conf_addr via_or;	/* "via A or B": two next hops */
+	char		dev[CONF_IFNAMELEN];
+	uint32_t	table;		/* 0: main */
+	uint32_t	metric;
+	uint8_t		type;		/* RTN_UNICAST, _BLACKHOLE, ... */
+	uint8_t		scope;
+	uint8_t		has_scope;	/* else as ip route chooses */
+	uint8_t		proto;		/* RTPROT_*; keepalived's 18 */
+	uint8_t		onlink;
+	uint8_t		pad[3];
+};
+
+struct rule_conf {
+	struct conf_addr from;		/* af 0: all */
+	struct conf_addr to;		/* af 0: all */
+	uint8_t		af;
+	uint8_t		action;		/* FR_ACT_TO_TBL, _BLACKHOLE, ... */
+	uint8_t		has_priority;
+	uint8_t		invert;		/* not */
+	uint32_t	table;
+	uint32_t	priority;
+	uint32_t	fwmark;
+	uint32_t	fwmask;		/* 0: none given */
+	char		iif[CONF_IFNAMELEN];
+	char		oif[CONF_IFNAMELEN];
 };
 
 struct vrrp_track_script_conf {
@@ -327,6 +362,8 @@ CONF_NODE(conf_sync_member, vrrp_sync_member_conf);
 CONF_NODE(conf_vsg_entry, vsg_entry_conf);
 CONF_NODE(conf_url, check_url_conf);
 CONF_NODE(conf_script, vrrp_script_conf);
+CONF_NODE(conf_route, route_conf);
+CONF_NODE(conf_rule, rule_conf);
 
 struct conf_instance {
 	TAILQ_ENTRY(conf_instance)	 entry;
@@ -335,6 +372,8 @@ struct conf_instance {
 	struct conf_peer_list		 peers;
 	struct conf_track_script_list	 track_scripts;
 	struct conf_track_if_list	 track_ifs;
+	struct conf_route_list		 routes;	/* virtual_routes */
+	struct conf_rule_list		 rules;		/* virtual_rules */
 };
 TAILQ_HEAD(conf_instance_list, conf_instance);
 
@@ -381,6 +420,9 @@ struct had_conf {
 	struct conf_sync_group_list	 sync_groups;
 	struct conf_vsg_list		 vsgs;
 	struct conf_vs_list		 vss;
+	struct conf_vip_list		 static_addrs;	/* static_ipaddress */
+	struct conf_route_list		 static_routes;
+	struct conf_rule_list		 static_rules;
 
 	/* conf_receive_item(): what "the last object" refers to. */
 	struct conf_instance		*rx_instance;
@@ -410,6 +452,11 @@ enum conf_item_kind {
 	CONF_ITEM_REAL_SERVER,		/* struct rs_conf */
 	CONF_ITEM_CHECK,		/* struct check_conf */
 	CONF_ITEM_CHECK_URL,		/* struct check_url_conf */
+	CONF_ITEM_VRRP_ROUTE,		/* struct route_conf */
+	CONF_ITEM_VRRP_RULE,		/* struct rule_conf */
+	CONF_ITEM_STATIC_ADDR,		/* struct vrrp_vip_conf, after global */
+	CONF_ITEM_STATIC_ROUTE,		/* struct route_conf, after global */
+	CONF_ITEM_STATIC_RULE,		/* struct rule_conf, after global */
 	CONF_ITEM_MAX
 };
 
@@ -455,6 +502,10 @@ void		 conf_check_defaults(struct check_conf *, uint32_t,
 /* Formatting helpers shared by the printer and the daemons. */
 const char	*conf_addr_str(const struct conf_addr *, char *, size_t);
 const char	*conf_enum_name(const char *const *, uint32_t);
+const char	*conf_route_type_name(uint8_t);
+int		 conf_instance_af(const struct conf_instance *);
+void		 conf_route_str(const struct route_conf *, char *, size_t);
+void		 conf_rule_str(const struct rule_conf *, char *, size_t);
 extern const char *const conf_state_names[];
 extern const char *const conf_auth_names[];
 extern const char *const conf_sched_names[];

@@ -881,6 +881,40 @@ print_user(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 	fputc('\n', pr->fp);
 }
 
+/*
+ * keepalived's firewall keywords.  vrrp_iptables alone: no rules at all
+ * (no_accept drops nothing); with chains, or vrrp_nftables: had drops
+ * with nftables in its table inet had.
+ */
+static int
+conv_firewall(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct global_conf	*g = obj;
+
+	if (strcmp(kw->name, "vrrp_iptables") == 0 && n->argc == 0) {
+		g->vrrp_nofilter = 1;
+		return 0;
+	}
+	warn_at(p, &n->pos, NULL, "'%s': had drops traffic to the VIPs of a "
+	    "no_accept Master with nftables, in its table inet had",
+	    kw->name);
+	conf_diag_kind(p->diags, CONF_DK_DIFF);
+	return 0;
+}
+
+static void
+print_firewall(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct global_conf	*g = obj;
+
+	if (!g->vrrp_nofilter)
+		return;
+	conf_pr_indent(pr);
+	fprintf(pr->fp, "%s\n", kw->name);
+}
+
 /* had recognises the old spelling so the seed configurations load. */
 static int
 conv_mcast_group(struct conf_pctx *p, const struct conf_node *n,
@@ -1035,9 +1069,7 @@ const struct conf_kw conf_kw_global[] = {
 	    .conv = conv_user, .print = print_user },
 	FLAG("enable_script_security", enable_script_security, 1),
 	FLAG("vrrp_skip_check_adv_addr", vrrp_skip_check_adv_addr, 1),
-	FLAGN("vrrp_strict", vrrp_strict, 1,
-	    "had applies none of keepalived's extra strictness and adds no "
-	    "iptables rules"),
+	FLAG("vrrp_strict", vrrp_strict, 1),
 	DEC("vrrp_garp_interval", vrrp_garp_interval_us, 1000000, 0,
 	    1000000000),
 	DEC("vrrp_gna_interval", vrrp_gna_interval_us, 1000000, 0,
@@ -1053,9 +1085,9 @@ const struct conf_kw conf_kw_global[] = {
 	CUSTOM("lvs_sync_daemon", 2, 13, 0, conv_lvs_sync, print_lvs_sync),
 	/* had: a removed real server keeps its connections this long. */
 	UINT("lvs_drain_time", lvs_drain_time, 0, 86400),
-	UNSUPPN("vrrp_iptables", "had adds no iptables rules"),
+	CUSTOM("vrrp_iptables", 0, 2, 0, conv_firewall, print_firewall),
 	UNSUPP("vrrp_ipsets"),
-	UNSUPP("vrrp_nftables"),
+	CUSTOM("vrrp_nftables", 0, 1, 0, conv_firewall, NULL),
 	UNSUPP("notification_email"),
 	UNSUPP("notification_email_from"),
 	UNSUPP("smtp_server"),
@@ -1163,104 +1195,182 @@ const struct conf_kw conf_kw_script[] = {
 };
 #undef S
 
-/* Lines "IP[/N] [dev IF] [label L] [scope S] [brd B]". */
+/* Numbers with names, as iproute2 spells them; the first name prints. */
+struct num_name {
+	const char	*name;
+	uint32_t	 v;
+};
+#define NUM_NAMES(a)	(a), sizeof(a) / sizeof((a)[0])
+
+static const struct num_name scope_names[] = {
+	{ "global", 0 }, { "universe", 0 }, { "site", 200 }, { "link", 253 },
+	{ "host", 254 }, { "nowhere", 255 },
+};
+
+static int
+num_find(const struct num_name *t, size_t n, const char *s, uint32_t *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(t[i].name, s) == 0) {
+			*out = t[i].v;
+			return 1;
+		}
+	return 0;
+}
+
+/* Its name, else the number in buf (NULL buf: "?"). */
+static const char *
+num_name(const struct num_name *t, size_t n, uint32_t v, char *buf,
+    size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].v == v)
+			return t[i].name;
+	if (buf == NULL)
+		return "?";
+	snprintf(buf, len, "%u", v);
+	return buf;
+}
+
+/* global, site, link, host, nowhere or a number, as ip takes them. */
+static int
+parse_scope(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
+    uint8_t *out)
+{
+	long long	 sc;
+	uint32_t	 v;
+
+	if (num_find(NUM_NAMES(scope_names), s, &v))
+		sc = v;
+	else if (parse_ll(p, s, pos, "scope", 0, 255, &sc) == -1)
+		return -1;
+	*out = sc;
+	return 0;
+}
+
+/*
+ * Lines "IP[/N] [dev IF] [label L] [scope S] [brd B]": one into v; -1
+ * when it is bad (said).
+ */
+static int
+conv_vip_line(struct conf_pctx *p, const struct conf_node *l,
+    const char *what, struct conf_vip *v)
+{
+	uint32_t		 e;
+	int			 i;
+
+	if (parse_addr(p, l->kw, &l->pos, what, 1, 0, &v->c.addr) == -1)
+		return -1;
+	for (i = 0; i < l->argc; i += 2) {
+		if (parse_enum(p, l->argv[i], &l->argpos[i],
+		    "address option", vip_opt_names, &e) == -1)
+			break;
+		if (i + 1 >= l->argc) {
+			err_at(p, &l->argpos[i], NULL, "'%s' needs a "
+			    "value", l->argv[i]);
+			break;
+		}
+		switch (e) {
+		case 0:
+			if (copy_str(p, l->argv[i + 1],
+			    &l->argpos[i + 1], "dev", v->c.dev,
+			    sizeof(v->c.dev)) == -1)
+				goto bad;
+			break;
+		case 1:
+			if (copy_str(p, l->argv[i + 1],
+			    &l->argpos[i + 1], "label", v->c.label,
+			    sizeof(v->c.label)) == -1)
+				goto bad;
+			break;
+		case 2:
+			if (parse_scope(p, l->argv[i + 1],
+			    &l->argpos[i + 1], &v->c.scope) == -1)
+				goto bad;
+			break;
+		case 3:
+			if (parse_addr(p, l->argv[i + 1],
+			    &l->argpos[i + 1], "brd", 0,
+			    v->c.addr.af, &v->c.brd) == -1)
+				goto bad;
+			break;
+		}
+	}
+	if (i < l->argc)
+		return -1;
+	return 0;
+ bad:
+	return -1;
+}
+
+static int
+conv_vip_lines(struct conf_pctx *p, const struct conf_node *n,
+    const char *what, int excluded, struct conf_vip_list *list)
+{
+	const struct conf_node	*l;
+	struct conf_vip		*v;
+
+	TAILQ_FOREACH(l, &n->children, entry) {
+		if (l->block) {
+			err_at(p, &l->bpos, NULL, "no block expected in %s",
+			    what);
+			continue;
+		}
+		if ((v = xcalloc(p, sizeof(*v))) == NULL)
+			return -1;
+		v->c.excluded = excluded;
+		if (conv_vip_line(p, l, what, v) == -1) {
+			free(v);
+			continue;
+		}
+		TAILQ_INSERT_TAIL(list, v, entry);
+	}
+	return 0;
+}
+
 static int
 conv_vips(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	struct conf_instance	*in = NODE_OF(struct conf_instance, obj);
-	const struct conf_node	*l;
-	struct conf_vip		*v;
-	long long		 sc;
-	uint32_t		 e;
-	int			 i;
 
-	TAILQ_FOREACH(l, &n->children, entry) {
-		if (l->block) {
-			err_at(p, &l->bpos, NULL, "no block expected in %s",
-			    kw->name);
-			continue;
-		}
-		if ((v = xcalloc(p, sizeof(*v))) == NULL)
-			return -1;
-		v->c.excluded = strcmp(kw->name, "virtual_ipaddress") != 0;
-		if (parse_addr(p, l->kw, &l->pos, kw->name, 1, 0,
-		    &v->c.addr) == -1) {
-			free(v);
-			continue;
-		}
-		for (i = 0; i < l->argc; i += 2) {
-			if (parse_enum(p, l->argv[i], &l->argpos[i],
-			    "address option", vip_opt_names, &e) == -1)
-				break;
-			if (i + 1 >= l->argc) {
-				err_at(p, &l->argpos[i], NULL, "'%s' needs a "
-				    "value", l->argv[i]);
-				break;
-			}
-			switch (e) {
-			case 0:
-				if (copy_str(p, l->argv[i + 1],
-				    &l->argpos[i + 1], "dev", v->c.dev,
-				    sizeof(v->c.dev)) == -1)
-					goto bad;
-				break;
-			case 1:
-				if (copy_str(p, l->argv[i + 1],
-				    &l->argpos[i + 1], "label", v->c.label,
-				    sizeof(v->c.label)) == -1)
-					goto bad;
-				break;
-			case 2:
-				if (strcmp(l->argv[i + 1], "global") == 0)
-					sc = 0;
-				else if (strcmp(l->argv[i + 1], "site") == 0)
-					sc = 200;
-				else if (strcmp(l->argv[i + 1], "link") == 0)
-					sc = 253;
-				else if (strcmp(l->argv[i + 1], "host") == 0)
-					sc = 254;
-				else if (strcmp(l->argv[i + 1], "nowhere") == 0)
-					sc = 255;
-				else if (parse_ll(p, l->argv[i + 1],
-				    &l->argpos[i + 1], "scope", 0, 255,
-				    &sc) == -1)
-					goto bad;
-				v->c.scope = sc;
-				break;
-			case 3:
-				if (parse_addr(p, l->argv[i + 1],
-				    &l->argpos[i + 1], "brd", 0,
-				    v->c.addr.af, &v->c.brd) == -1)
-					goto bad;
-				break;
-			}
-		}
-		if (i < l->argc) {
- bad:
-			free(v);
-			continue;
-		}
-		TAILQ_INSERT_TAIL(&in->vips, v, entry);
-	}
-	return 0;
+	return conv_vip_lines(p, n, kw->name,
+	    strcmp(kw->name, "virtual_ipaddress") != 0, &in->vips);
 }
 
 static const char *
 scope_name(uint8_t s, char *buf, size_t len)
 {
-	switch (s) {
-	case 200:
-		return "site";
-	case 253:
-		return "link";
-	case 254:
-		return "host";
-	case 255:
-		return "nowhere";
+	return num_name(NUM_NAMES(scope_names), s, buf, len);
+}
+
+static void
+print_vip_line(struct conf_pr *pr, const struct vrrp_vip_conf *v)
+{
+	char	 buf[16];
+
+	conf_pr_indent(pr);
+	conf_pr_addr(pr, &v->addr);
+	if (v->dev[0]) {
+		fputs(" dev", pr->fp);
+		conf_pr_arg(pr, v->dev);
 	}
-	snprintf(buf, len, "%u", s);
-	return buf;
+	if (v->label[0]) {
+		fputs(" label", pr->fp);
+		conf_pr_arg(pr, v->label);
+	}
+	if (v->scope)
+		fprintf(pr->fp, " scope %s",
+		    scope_name(v->scope, buf, sizeof(buf)));
+	if (v->brd.af) {
+		fputs(" brd ", pr->fp);
+		conf_pr_addr(pr, &v->brd);
+	}
+	fputc('\n', pr->fp);
 }
 
 static void
@@ -1270,7 +1380,6 @@ print_vips(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 	const struct conf_instance	*in = CNODE_OF(struct conf_instance,
 					    obj);
 	const struct conf_vip		*v;
-	char				 buf[16];
 	int				 ex, any = 0;
 
 	ex = strcmp(kw->name, "virtual_ipaddress") != 0;
@@ -1281,24 +1390,7 @@ print_vips(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 			conf_pr_open(pr, kw->name);
 			conf_pr_begin(pr);
 		}
-		conf_pr_indent(pr);
-		conf_pr_addr(pr, &v->c.addr);
-		if (v->c.dev[0]) {
-			fputs(" dev", pr->fp);
-			conf_pr_arg(pr, v->c.dev);
-		}
-		if (v->c.label[0]) {
-			fputs(" label", pr->fp);
-			conf_pr_arg(pr, v->c.label);
-		}
-		if (v->c.scope)
-			fprintf(pr->fp, " scope %s",
-			    scope_name(v->c.scope, buf, sizeof(buf)));
-		if (v->c.brd.af) {
-			fputs(" brd ", pr->fp);
-			conf_pr_addr(pr, &v->c.brd);
-		}
-		fputc('\n', pr->fp);
+		print_vip_line(pr, &v->c);
 	}
 	if (any)
 		conf_pr_end(pr);
@@ -1348,6 +1440,615 @@ print_peers(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 		fputc('\n', pr->fp);
 	}
 	conf_pr_end(pr);
+}
+
+/*
+ * virtual_routes, virtual_rules, static_routes and static_rules: lines
+ * as ip route add and ip rule add take them (keepalived's syntax), the
+ * common options; the others are refused by name.
+ */
+#define RT_TYPE_UNICAST		1	/* RTN_UNICAST ... */
+#define RT_TYPE_BLACKHOLE	6
+#define RT_TYPE_UNREACHABLE	7
+#define RT_TYPE_PROHIBIT	8
+#define RULE_ACT_TABLE		1	/* FR_ACT_TO_TBL ... */
+#define RULE_ACT_BLACKHOLE	6
+#define RULE_ACT_UNREACHABLE	7
+#define RULE_ACT_PROHIBIT	8
+#define RT_PROTO_KEEPALIVED	18
+
+/* Route types and rule actions share their numbers. */
+static const struct num_name route_types[] = {
+	{ "unicast", RT_TYPE_UNICAST },
+	{ "blackhole", RT_TYPE_BLACKHOLE },
+	{ "unreachable", RT_TYPE_UNREACHABLE },
+	{ "prohibit", RT_TYPE_PROHIBIT },
+}, route_protos[] = {
+	{ "redirect", 1 }, { "kernel", 2 }, { "boot", 3 }, { "static", 4 },
+	{ "ra", 9 }, { "zebra", 11 }, { "bird", 12 }, { "dhcp", 16 },
+	{ "keepalived", RT_PROTO_KEEPALIVED },
+}, table_names[] = {
+	{ "default", 253 }, { "main", 254 }, { "local", 255 },
+};
+/* keepalived's options that had does not implement. */
+static const char *const route_unimpl[] = { "nexthop", "tos",
+    "dsfield", "mtu", "hoplimit", "advmss", "rtt", "rttvar", "reordering",
+    "window", "cwnd", "ssthresh", "realms", "rto_min", "initcwnd",
+    "initrwnd", "features", "vrf", "append", "track_group", "quickack",
+    "pref", "congctl", "fastopen_no_cookie", "encap", "expires", "nhid",
+    "throw", "lock", "weight", "ttl-propagate", "mpls", "local",
+    "broadcast", "anycast", "multicast", "nat", NULL };
+static const char *const rule_unimpl[] = { "tos", "dsfield", "realms",
+    "goto", "uidrange", "l3mdev", "protocol", "ip_proto", "ipproto",
+    "sport", "dport", "suppress_prefixlength", "suppress_ifgroup", "nat",
+    "map-to", "track_group", "type", "nop", NULL };
+
+static int
+find_name(const char *const *names, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+parse_u32(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
+    const char *what, uint32_t lo, uint32_t *out)
+{
+	char			*ep;
+	unsigned long long	 v;
+
+	errno = 0;
+	v = strtoull(s, &ep, 0);
+	if (s[0] == '\0' || s[0] == '-' || *ep != '\0' || errno == ERANGE ||
+	    v > UINT32_MAX || v < lo) {
+		err_at(p, pos, NULL, "%s: '%s' is not a number in %u..%u",
+		    what, s, lo, UINT32_MAX);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* main, local, default or a number. */
+static int
+parse_table(struct conf_pctx *p, const char *s, const struct conf_pos *pos,
+    uint32_t *out)
+{
+	if (num_find(NUM_NAMES(table_names), s, out))
+		return 0;
+	if (!isdigit((unsigned char)s[0])) {
+		err_at(p, pos, "give the table's number", "table '%s': had "
+		    "knows main, local, default and numbers, not the names "
+		    "of rt_tables", s);
+		return -1;
+	}
+	return parse_u32(p, s, pos, "table", 1, out);
+}
+
+/* The word i of a line: its keyword, then its arguments. */
+#define LW(l, i)	((i) == 0 ? (l)->kw : (l)->argv[(i) - 1])
+#define LP(l, i)	((i) == 0 ? &(l)->pos : &(l)->argpos[(i) - 1])
+
+/* An option's value; NULL (said) when the line ends. */
+static const char *
+line_val(struct conf_pctx *p, const struct conf_node *l, int *i)
+{
+	if (*i + 1 > l->argc) {
+		err_at(p, LP(l, *i), NULL, "'%s' needs a value", LW(l, *i));
+		return NULL;
+	}
+	++*i;
+	return LW(l, *i);
+}
+
+static int
+line_unknown(struct conf_pctx *p, const struct conf_node *l, int i,
+    const char *what, const char *const *unimpl)
+{
+	if (find_name(unimpl, LW(l, i)))
+		err_at(p, LP(l, i), "remove it, or keep this line in "
+		    "keepalived", "%s: option '%s' is keepalived's, not "
+		    "implemented by had", what, LW(l, i));
+	else
+		err_at(p, LP(l, i), NULL, "%s: unknown option '%s'", what,
+		    LW(l, i));
+	return -1;
+}
+
+static int
+conv_route_line(struct conf_pctx *p, const struct conf_node *l,
+    const char *what, struct route_conf *r)
+{
+	const char	*w, *v;
+	uint32_t	 u;
+	int		 i, af = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->type = RT_TYPE_UNICAST;
+	r->proto = RT_PROTO_KEEPALIVED;
+	for (i = 0; i <= l->argc; i++) {
+		w = LW(l, i);
+		if (num_find(NUM_NAMES(route_types), w, &u)) {
+			r->type = u;
+			continue;
+		}
+		if (strcmp(w, "inet6") == 0 || strcmp(w, "inet") == 0) {
+			af = w[4] == '6' ? AF_INET6 : AF_INET;
+			continue;
+		}
+		if (strcmp(w, "onlink") == 0) {
+			r->onlink = 1;
+			continue;
+		}
+		/* had does not watch its routes: each is as no_track. */
+		if (strcmp(w, "no_track") == 0)
+			continue;
+		if (strcmp(w, "default") == 0) {
+			r->dst.af = af == AF_INET6 ? AF_INET6 : AF_INET;
+			r->dst.prefix = 0;
+			continue;
+		}
+		if (strcmp(w, "or") == 0) {
+			if (r->via.af == 0) {
+				err_at(p, LP(l, i), NULL, "%s: 'or' follows "
+				    "via ADDR", what);
+				return -1;
+			}
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    parse_addr(p, v, LP(l, i), w, 0, r->via.af,
+			    &r->via_or) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "src") == 0 || strcmp(w, "via") == 0 ||
+		    strcmp(w, "gw") == 0 || strcmp(w, "to") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL)
+				return -1;
+			if (parse_addr(p, v, LP(l, i), w, w[0] == 't', 0,
+			    w[0] == 's' ? &r->src : w[0] == 't' ? &r->dst :
+			    &r->via) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "dev") == 0 || strcmp(w, "oif") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    copy_str(p, v, LP(l, i), "dev", r->dev,
+			    sizeof(r->dev)) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "table") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    parse_table(p, v, LP(l, i), &r->table) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "metric") == 0 || strcmp(w, "priority") == 0 ||
+		    strcmp(w, "preference") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    parse_u32(p, v, LP(l, i), w, 0, &r->metric) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "scope") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    parse_scope(p, v, LP(l, i), &r->scope) == -1)
+				return -1;
+			r->has_scope = 1;
+			continue;
+		}
+		if (strcmp(w, "proto") == 0 || strcmp(w, "protocol") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL)
+				return -1;
+			if (num_find(NUM_NAMES(route_protos), v, &u))
+				r->proto = u;
+			else if (parse_u32(p, v, LP(l, i), "proto", 1, &u) ==
+			    -1)
+				return -1;
+			else if (u > 255) {
+				err_at(p, LP(l, i), NULL, "proto %u is out of "
+				    "range 1..255", u);
+				return -1;
+			} else
+				r->proto = u;
+			continue;
+		}
+		if (isdigit((unsigned char)w[0]) || strchr(w, ':') != NULL) {
+			if (parse_addr(p, w, LP(l, i), what, 1, 0,
+			    &r->dst) == -1)
+				return -1;
+			continue;
+		}
+		return line_unknown(p, l, i, what, route_unimpl);
+	}
+	if (r->dst.af == 0) {
+		err_at(p, &l->pos, "e.g. 198.18.5.0/24 via 198.18.0.1",
+		    "%s: a route needs its destination", what);
+		return -1;
+	}
+	if (af != 0 && r->dst.af != af) {
+		err_at(p, &l->pos, NULL, "%s: the destination is not %s", what,
+		    af == AF_INET ? "IPv4" : "IPv6");
+		return -1;
+	}
+	if ((r->src.af != 0 && r->src.af != r->dst.af) ||
+	    (r->via.af != 0 && r->via.af != r->dst.af)) {
+		err_at(p, &l->pos, NULL, "%s: src and via must be of the "
+		    "destination's family", what);
+		return -1;
+	}
+	if (r->type == RT_TYPE_UNICAST && r->dev[0] == '\0' &&
+	    r->via.af == 0) {
+		err_at(p, &l->pos, "add dev IF or via ADDR", "%s: route to "
+		    "%s has neither dev nor via", what, LW(l, 0));
+		return -1;
+	}
+	if (r->type != RT_TYPE_UNICAST && (r->via.af != 0 || r->onlink)) {
+		err_at(p, &l->pos, NULL, "%s: a %s route has no gateway",
+		    what, conf_route_type_name(r->type));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+conv_rule_line(struct conf_pctx *p, const struct conf_node *l,
+    const char *what, struct rule_conf *r)
+{
+	const char	*w, *v;
+	char		 buf[32], *sl;
+	size_t		 k;
+	uint32_t	 u;
+	int		 i;
+
+	memset(r, 0, sizeof(*r));
+	r->action = RULE_ACT_TABLE;
+	for (i = 0; i <= l->argc; i++) {
+		w = LW(l, i);
+		if (num_find(NUM_NAMES(route_types), w, &u)) {
+			r->action = u;
+			continue;
+		}
+		if (strcmp(w, "inet6") == 0 || strcmp(w, "inet") == 0) {
+			r->af = w[4] == '6' ? AF_INET6 : AF_INET;
+			continue;
+		}
+		if (strcmp(w, "not") == 0) {
+			r->invert = 1;
+			continue;
+		}
+		if (strcmp(w, "no_track") == 0)
+			continue;
+		if (strcmp(w, "from") == 0 || strcmp(w, "to") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL)
+				return -1;
+			if (strcmp(v, "all") == 0)
+				continue;
+			if (parse_addr(p, v, LP(l, i), w, 1, 0,
+			    w[0] == 'f' ? &r->from : &r->to) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "table") == 0 || strcmp(w, "lookup") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    parse_table(p, v, LP(l, i), &r->table) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(w, "priority") == 0 ||
+		    strcmp(w, "preference") == 0 || strcmp(w, "pref") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    parse_u32(p, v, LP(l, i), w, 0, &r->priority) ==
+			    -1)
+				return -1;
+			r->has_priority = 1;
+			continue;
+		}
+		if (strcmp(w, "fwmark") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL)
+				return -1;
+			if (strlcpy(buf, v, sizeof(buf)) >= sizeof(buf)) {
+				err_at(p, LP(l, i), NULL, "fwmark '%.32s' is "
+				    "too long", v);
+				return -1;
+			}
+			if ((sl = strchr(buf, '/')) != NULL)
+				*sl++ = '\0';
+			if (parse_u32(p, buf, LP(l, i), "fwmark", 0,
+			    &r->fwmark) == -1 || (sl != NULL &&
+			    parse_u32(p, sl, LP(l, i), "fwmark mask", 1,
+			    &r->fwmask) == -1))
+				return -1;
+			if (r->fwmark == 0 && sl == NULL) {
+				err_at(p, LP(l, i), NULL, "fwmark 0 matches "
+				    "every packet: give a mask");
+				return -1;
+			}
+			continue;
+		}
+		if (strcmp(w, "iif") == 0 || strcmp(w, "iifname") == 0 ||
+		    strcmp(w, "dev") == 0 || strcmp(w, "oif") == 0 ||
+		    strcmp(w, "oifname") == 0) {
+			if ((v = line_val(p, l, &i)) == NULL ||
+			    copy_str(p, v, LP(l, i), w, w[0] == 'o' ?
+			    r->oif : r->iif, sizeof(r->iif)) == -1)
+				return -1;
+			continue;
+		}
+		return line_unknown(p, l, i, what, rule_unimpl);
+	}
+	if (r->from.af != 0 && r->to.af != 0 && r->from.af != r->to.af) {
+		err_at(p, &l->pos, NULL, "%s: from and to are of different "
+		    "families", what);
+		return -1;
+	}
+	if (r->from.af != 0 || r->to.af != 0) {
+		k = r->from.af != 0 ? r->from.af : r->to.af;
+		if (r->af != 0 && r->af != k) {
+			err_at(p, &l->pos, NULL, "%s: the addresses are not "
+			    "%s", what, r->af == AF_INET ? "IPv4" : "IPv6");
+			return -1;
+		}
+		r->af = k;
+	} else if (r->af == 0)
+		r->af = AF_INET;
+	if (r->action == RULE_ACT_TABLE && r->table == 0) {
+		err_at(p, &l->pos, "add table N", "%s: a rule needs a table "
+		    "or blackhole, unreachable, prohibit", what);
+		return -1;
+	}
+	if (r->action != RULE_ACT_TABLE && r->table != 0) {
+		err_at(p, &l->pos, NULL, "%s: a %s rule has no table", what,
+		    conf_route_type_name(r->action));
+		return -1;
+	}
+	if (!r->has_priority)
+		warn_at(p, &l->pos, "add priority N", "%s: a rule without "
+		    "priority goes where the kernel puts it", what);
+	return 0;
+}
+
+const char *
+conf_route_type_name(uint8_t t)
+{
+	return num_name(NUM_NAMES(route_types), t, NULL, 0);
+}
+
+/* Lines of a routes or rules block into list (conf_route or conf_rule). */
+static int
+conv_rt_lines(struct conf_pctx *p, const struct conf_node *n,
+    const char *what, int rules, void *list)
+{
+	const struct conf_node	*l;
+	struct conf_route	*r;
+	struct conf_rule	*u;
+	int			 bad;
+
+	TAILQ_FOREACH(l, &n->children, entry) {
+		if (l->block) {
+			err_at(p, &l->bpos, NULL, "no block expected in %s",
+			    what);
+			continue;
+		}
+		if (rules) {
+			if ((u = xcalloc(p, sizeof(*u))) == NULL)
+				return -1;
+			if ((bad = conv_rule_line(p, l, what, &u->c)) == 0)
+				TAILQ_INSERT_TAIL((struct conf_rule_list *)
+				    list, u, entry);
+			else
+				free(u);
+		} else {
+			if ((r = xcalloc(p, sizeof(*r))) == NULL)
+				return -1;
+			if ((bad = conv_route_line(p, l, what, &r->c)) == 0)
+				TAILQ_INSERT_TAIL((struct conf_route_list *)
+				    list, r, entry);
+			else
+				free(r);
+		}
+	}
+	return 0;
+}
+
+void
+conf_route_str(const struct route_conf *r, char *buf, size_t len)
+{
+	char	 a[INET6_ADDRSTRLEN + 8], t[16];
+
+	buf[0] = '\0';
+	if (r->type != RT_TYPE_UNICAST) {
+		strlcat(buf, conf_route_type_name(r->type), len);
+		strlcat(buf, " ", len);
+	}
+	strlcat(buf, conf_addr_str(&r->dst, a, sizeof(a)), len);
+	if (r->src.af != 0) {
+		strlcat(buf, " src ", len);
+		strlcat(buf, conf_addr_str(&r->src, a, sizeof(a)), len);
+	}
+	if (r->via.af != 0) {
+		strlcat(buf, " via ", len);
+		strlcat(buf, conf_addr_str(&r->via, a, sizeof(a)), len);
+	}
+	if (r->via_or.af != 0) {
+		strlcat(buf, " or ", len);
+		strlcat(buf, conf_addr_str(&r->via_or, a, sizeof(a)), len);
+	}
+	if (r->dev[0] != '\0') {
+		strlcat(buf, " dev ", len);
+		strlcat(buf, r->dev, len);
+	}
+	if (r->onlink)
+		strlcat(buf, " onlink", len);
+	if (r->table != 0) {
+		strlcat(buf, " table ", len);
+		strlcat(buf, num_name(NUM_NAMES(table_names), r->table, t,
+		    sizeof(t)), len);
+	}
+	if (r->metric != 0) {
+		snprintf(t, sizeof(t), " metric %u", r->metric);
+		strlcat(buf, t, len);
+	}
+	if (r->has_scope) {
+		strlcat(buf, " scope ", len);
+		strlcat(buf, scope_name(r->scope, t, sizeof(t)), len);
+	}
+	if (r->proto != RT_PROTO_KEEPALIVED) {
+		strlcat(buf, " proto ", len);
+		strlcat(buf, num_name(NUM_NAMES(route_protos), r->proto, t,
+		    sizeof(t)), len);
+	}
+}
+
+void
+conf_rule_str(const struct rule_conf *r, char *buf, size_t len)
+{
+	char	 a[INET6_ADDRSTRLEN + 8], t[40];
+
+	buf[0] = '\0';
+	if (r->af == AF_INET6 && r->from.af == 0 && r->to.af == 0)
+		strlcat(buf, "inet6 ", len);
+	if (r->invert)
+		strlcat(buf, "not ", len);
+	strlcat(buf, "from ", len);
+	strlcat(buf, r->from.af != 0 ? conf_addr_str(&r->from, a,
+	    sizeof(a)) : "all", len);
+	if (r->to.af != 0) {
+		strlcat(buf, " to ", len);
+		strlcat(buf, conf_addr_str(&r->to, a, sizeof(a)), len);
+	}
+	if (r->fwmark != 0 || r->fwmask != 0) {
+		if (r->fwmask != 0)
+			snprintf(t, sizeof(t), " fwmark %#x/%#x", r->fwmark,
+			    r->fwmask);
+		else
+			snprintf(t, sizeof(t), " fwmark %#x", r->fwmark);
+		strlcat(buf, t, len);
+	}
+	if (r->iif[0] != '\0') {
+		strlcat(buf, " iif ", len);
+		strlcat(buf, r->iif, len);
+	}
+	if (r->oif[0] != '\0') {
+		strlcat(buf, " oif ", len);
+		strlcat(buf, r->oif, len);
+	}
+	if (r->has_priority) {
+		snprintf(t, sizeof(t), " priority %u", r->priority);
+		strlcat(buf, t, len);
+	}
+	if (r->action == RULE_ACT_TABLE) {
+		strlcat(buf, " table ", len);
+		strlcat(buf, num_name(NUM_NAMES(table_names), r->table, t,
+		    sizeof(t)), len);
+	} else {
+		strlcat(buf, " ", len);
+		strlcat(buf, conf_route_type_name(r->action), len);
+	}
+}
+
+static void
+print_rt_lines(struct conf_pr *pr, const char *name, int rules,
+    const void *list)
+{
+	const struct conf_route	*r;
+	const struct conf_rule	*u;
+	char			 buf[512];
+
+	if (rules ? TAILQ_EMPTY((const struct conf_rule_list *)list) :
+	    TAILQ_EMPTY((const struct conf_route_list *)list))
+		return;
+	conf_pr_open(pr, name);
+	conf_pr_begin(pr);
+	if (rules) {
+		TAILQ_FOREACH(u, (const struct conf_rule_list *)list, entry) {
+			conf_rule_str(&u->c, buf, sizeof(buf));
+			conf_pr_indent(pr);
+			fprintf(pr->fp, "%s\n", buf);
+		}
+	} else {
+		TAILQ_FOREACH(r, (const struct conf_route_list *)list, entry) {
+			conf_route_str(&r->c, buf, sizeof(buf));
+			conf_pr_indent(pr);
+			fprintf(pr->fp, "%s\n", buf);
+		}
+	}
+	conf_pr_end(pr);
+}
+
+static int
+conv_inst_rt(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct conf_instance	*in = NODE_OF(struct conf_instance, obj);
+	int			 rules = strcmp(kw->name, "virtual_rules") == 0;
+
+	return conv_rt_lines(p, n, kw->name, rules,
+	    rules ? (void *)&in->rules : (void *)&in->routes);
+}
+
+static void
+print_inst_rt(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct conf_instance	*in = CNODE_OF(struct conf_instance,
+					    obj);
+	int				 rules;
+
+	rules = strcmp(kw->name, "virtual_rules") == 0;
+	print_rt_lines(pr, kw->name, rules,
+	    rules ? (const void *)&in->rules : (const void *)&in->routes);
+}
+
+static int
+conv_static(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct had_conf		*conf = obj;
+	const struct conf_vip	*v;
+	char			 a[INET6_ADDRSTRLEN + 8];
+	int			 r;
+
+	if (strcmp(kw->name, "static_ipaddress") == 0) {
+		r = conv_vip_lines(p, n, kw->name, 0, &conf->static_addrs);
+		/* keepalived's default_interface is not had's. */
+		TAILQ_FOREACH(v, &conf->static_addrs, entry)
+			if (v->c.dev[0] == '\0') {
+				err_at(p, &n->pos, "add dev IF", "%s: %s has no "
+				    "dev", kw->name, conf_addr_str(&v->c.addr,
+				    a, sizeof(a)));
+				return -1;
+			}
+		return r;
+	}
+	if (strcmp(kw->name, "static_rules") == 0)
+		return conv_rt_lines(p, n, kw->name, 1, &conf->static_rules);
+	return conv_rt_lines(p, n, kw->name, 0, &conf->static_routes);
+}
+
+static void
+print_static(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct had_conf	*conf = obj;
+	const struct conf_vip	*v;
+
+	if (strcmp(kw->name, "static_ipaddress") == 0) {
+		if (TAILQ_EMPTY(&conf->static_addrs))
+			return;
+		conf_pr_open(pr, kw->name);
+		conf_pr_begin(pr);
+		TAILQ_FOREACH(v, &conf->static_addrs, entry)
+			print_vip_line(pr, &v->c);
+		conf_pr_end(pr);
+	} else if (strcmp(kw->name, "static_rules") == 0)
+		print_rt_lines(pr, kw->name, 1, &conf->static_rules);
+	else
+		print_rt_lines(pr, kw->name, 0, &conf->static_routes);
 }
 
 /* Lines "NAME [weight N [reverse]]"; shared by instances and groups. */
@@ -1587,15 +2288,17 @@ const struct conf_kw conf_kw_instance[] = {
 	CUSTOM("use_vmac", 0, 1, 0, conv_use_vmac, print_use_vmac),
 	FLAG("vmac_xmit_base", vmac_xmit_base, 1),
 	FLAG("accept", accept, 1),
-	FLAGN("no_accept", accept, 0,
-	    "had does not filter traffic to the virtual addresses: a "
-	    "master accepts it, as with accept"),
+	FLAG("no_accept", accept, 0),
 	UINT("garp_master_delay", garp_master_delay, 0, 255),
 	UINT("garp_master_repeat", garp_master_repeat, 0, 255),
 	UINT("garp_master_refresh", garp_master_refresh, 0, 86400),
 	UINT("garp_master_refresh_repeat", garp_master_refresh_repeat, 0,
 	    255),
 	FLAG("dont_track_primary", dont_track_primary, 1),
+	CUSTOM("virtual_routes", 0, 0, KF_BLOCK | KF_LIST, conv_inst_rt,
+	    print_inst_rt),
+	CUSTOM("virtual_rules", 0, 0, KF_BLOCK | KF_LIST, conv_inst_rt,
+	    print_inst_rt),
 	UNSUPP("smtp_alert"),
 	UNSUPP("debug"),
 	UNSUPP("notify_master_rx_lower_pri"),
@@ -1606,8 +2309,6 @@ const struct conf_kw conf_kw_instance[] = {
 	UNSUPP("track_bfd"),
 	UNSUPP("strict_mode"),
 	UNSUPP("promote_secondaries"),
-	UNSUPP("virtual_routes"),
-	UNSUPP("virtual_rules"),
 	UNSUPP("kernel_rx_buf_size"),
 	UNSUPP("unicast_ttl"),
 	UNSUPP("old_unicast_checksum"),
@@ -2252,6 +2953,86 @@ print_scripts(struct conf_pr *pr, const struct conf_kw *kw,
 	}
 }
 
+/* The family of an instance: its VIPs', else its unicast addresses'. */
+int
+conf_instance_af(const struct conf_instance *ci)
+{
+	const struct conf_vip	*v;
+	const struct conf_peer	*pe;
+
+	TAILQ_FOREACH(v, &ci->vips, entry)
+		if (!v->c.excluded && v->c.addr.af != 0)
+			return v->c.addr.af;
+	if (ci->c.unicast_src_ip.af != 0)
+		return ci->c.unicast_src_ip.af;
+	TAILQ_FOREACH(pe, &ci->peers, entry)
+		return pe->c.addr.af;
+	if (ci->c.mcast_src_ip.af != 0)
+		return ci->c.mcast_src_ip.af;
+	return AF_INET;
+}
+
+/*
+ * vrrp_strict: RFC 5798 to the letter, as keepalived's strict mode.
+ * What keepalived refuses is an error; what it resets, had resets too,
+ * with a warning, so that the box speaks as the one it replaces.
+ */
+static void
+check_strict(struct conf_pctx *p, const struct conf_node *n,
+    struct conf_instance *in)
+{
+	const struct conf_vip	*v;
+	const char		*why = NULL;
+	int			 v6 = 0, first6 = 1;
+
+	TAILQ_FOREACH(v, &in->vips, entry) {
+		if (v->c.addr.af != AF_INET6)
+			continue;
+		/* RFC 5798 5.2.9: the first IPv6 address is link-local. */
+		if (!v6 && !IN6_IS_ADDR_LINKLOCAL(&v->c.addr.u.v6))
+			first6 = 0;
+		v6 = 1;
+	}
+	if (TAILQ_EMPTY(&in->vips))
+		why = "has no virtual_ipaddress";
+	else if (!TAILQ_EMPTY(&in->peers))
+		why = "uses unicast_peer";
+	else if (v6 && in->c.version == 2)
+		why = "has IPv6 addresses with VRRPv2";
+	else if (v6 && !first6)
+		why = "has a first IPv6 address that is not link-local";
+	if (why != NULL) {
+		err_at(p, &n->pos, "remove vrrp_strict, or the option",
+		    "vrrp_instance '%s' %s: vrrp_strict forbids it",
+		    in->c.name, why);
+		return;
+	}
+#define STRICT_RESET(cond, what, reset) do {				\
+	if (cond) {							\
+		warn_at(p, &n->pos, NULL, "vrrp_instance '%s': "	\
+		    "vrrp_strict: %s, as keepalived does", in->c.name,	\
+		    what);						\
+		reset;							\
+	}								\
+} while (0)
+	STRICT_RESET(in->c.state == CONF_STATE_MASTER &&
+	    in->c.priority != 255, "state MASTER below priority 255 is "
+	    "taken as BACKUP", in->c.state = CONF_STATE_BACKUP);
+	STRICT_RESET(in->c.auth_type != CONF_AUTH_NONE, "authentication "
+	    "is ignored", in->c.auth_type = CONF_AUTH_NONE;
+	    memset(in->c.auth_pass, 0, sizeof(in->c.auth_pass)));
+	STRICT_RESET(in->c.preempt_delay != 0, "preempt_delay is ignored",
+	    in->c.preempt_delay = 0);
+	STRICT_RESET(in->c.accept != -1 && in->c.version == 2,
+	    "accept and no_accept are ignored with VRRPv2",
+	    in->c.accept = -1);
+	STRICT_RESET(in->c.garp_master_refresh != 0, "garp_master_refresh "
+	    "is ignored", in->c.garp_master_refresh = 0);
+	STRICT_RESET(in->c.vmac_xmit_base, "vmac_xmit_base is ignored",
+	    in->c.vmac_xmit_base = 0);
+#undef STRICT_RESET
+}
+
 static int
 conv_instance(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
@@ -2274,6 +3055,8 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 	TAILQ_INIT(&in->peers);
 	TAILQ_INIT(&in->track_scripts);
 	TAILQ_INIT(&in->track_ifs);
+	TAILQ_INIT(&in->routes);
+	TAILQ_INIT(&in->rules);
 	conf_instance_defaults(&in->c, &conf->global);
 	strlcpy(in->c.name, n->argv[0], sizeof(in->c.name));
 	TAILQ_INSERT_TAIL(&conf->instances, in, entry);
@@ -2285,6 +3068,8 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 	if (in->c.interface[0] == '\0')
 		warn_at(p, &n->pos, NULL, "vrrp_instance '%s' has no "
 		    "interface", in->c.name);
+	if (conf->global.vrrp_strict)
+		check_strict(p, n, in);
 	/* The advert's interval field: 12 bits of cs (v3), 8 of s (v2). */
 	if (in->c.version == 3 && in->c.advert_int_cs > 4095)
 		err_at(p, &n->pos, "VRRPv3 allows 0.01 to 40.95 seconds",
@@ -2317,13 +3102,24 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 		warn_at(p, &n->pos, "set auth_pass", "vrrp_instance '%s': "
 		    "auth_type AH without auth_pass: the HMAC key is empty",
 		    in->c.name);
+	/* RFC 5798: IPv4 and IPv6 routers of one VRID are separate. */
 	TAILQ_FOREACH(o, &conf->instances, entry) {
-		if (o != in && o->c.vrid == in->c.vrid && in->c.vrid != 0 &&
-		    strcmp(o->c.interface, in->c.interface) == 0) {
+		if (o == in || o->c.vrid != in->c.vrid || in->c.vrid == 0 ||
+		    strcmp(o->c.interface, in->c.interface) != 0)
+			continue;
+		if (conf_instance_af(o) == conf_instance_af(in)) {
 			err_at(p, &n->pos, NULL, "vrrp_instance '%s' uses "
 			    "virtual_router_id %u on %s like '%s'",
 			    in->c.name, in->c.vrid, in->c.interface,
 			    o->c.name);
+			break;
+		}
+		if (o->c.use_vmac && in->c.use_vmac &&
+		    o->c.vmac_name[0] == '\0' && in->c.vmac_name[0] == '\0') {
+			err_at(p, &n->pos, "name them with use_vmac NAME",
+			    "vrrp_instance '%s' and '%s' would both have the "
+			    "VMAC vrrp.%u", in->c.name, o->c.name,
+			    in->c.vrid);
 			break;
 		}
 	}
@@ -2635,9 +3431,12 @@ const struct conf_kw conf_kw_top[] = {
 	    conv_vsg, print_vsgs),
 	CUSTOM("virtual_server", 1, 2, KF_BLOCK | KF_OBJ, conv_vs,
 	    print_vss),
-	UNSUPP("static_ipaddress"),
-	UNSUPP("static_routes"),
-	UNSUPP("static_rules"),
+	CUSTOM("static_ipaddress", 0, 0, KF_BLOCK | KF_LIST, conv_static,
+	    print_static),
+	CUSTOM("static_routes", 0, 0, KF_BLOCK | KF_LIST, conv_static,
+	    print_static),
+	CUSTOM("static_rules", 0, 0, KF_BLOCK | KF_LIST, conv_static,
+	    print_static),
 	UNSUPP("linkbeat_interfaces"),
 	UNSUPP("vrrp_track_file"),
 	UNSUPP("track_file"),
@@ -2724,6 +3523,9 @@ conf_new(void)
 	TAILQ_INIT(&conf->sync_groups);
 	TAILQ_INIT(&conf->vsgs);
 	TAILQ_INIT(&conf->vss);
+	TAILQ_INIT(&conf->static_addrs);
+	TAILQ_INIT(&conf->static_routes);
+	TAILQ_INIT(&conf->static_rules);
 	return conf;
 }
 
@@ -2748,11 +3550,16 @@ conf_free(struct had_conf *conf)
 	if (conf == NULL)
 		return;
 	FREE_LIST(&conf->scripts, struct conf_script);
+	FREE_LIST(&conf->static_addrs, struct conf_vip);
+	FREE_LIST(&conf->static_routes, struct conf_route);
+	FREE_LIST(&conf->static_rules, struct conf_rule);
 	TAILQ_FOREACH_SAFE(in, &conf->instances, entry, tin) {
 		FREE_LIST(&in->vips, struct conf_vip);
 		FREE_LIST(&in->peers, struct conf_peer);
 		FREE_LIST(&in->track_scripts, struct conf_track_script);
 		FREE_LIST(&in->track_ifs, struct conf_track_if);
+		FREE_LIST(&in->routes, struct conf_route);
+		FREE_LIST(&in->rules, struct conf_rule);
 		free(in);
 	}
 	TAILQ_FOREACH_SAFE(sg, &conf->sync_groups, entry, tsg) {

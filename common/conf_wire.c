@@ -29,7 +29,10 @@ static const uint32_t proc_kinds[PROC_MAX] = {
 	[PROC_LVS] = K(CONF_ITEM_GLOBAL) | K(CONF_ITEM_VRRP_INSTANCE) |
 	    K(CONF_ITEM_VRRP_VIP) | K(CONF_ITEM_VRRP_TRACK_INTERFACE) |
 	    K(CONF_ITEM_VSG) | K(CONF_ITEM_VSG_ENTRY) |
-	    K(CONF_ITEM_VIRTUAL_SERVER) | K(CONF_ITEM_REAL_SERVER),
+	    K(CONF_ITEM_VIRTUAL_SERVER) | K(CONF_ITEM_REAL_SERVER) |
+	    K(CONF_ITEM_VRRP_ROUTE) | K(CONF_ITEM_VRRP_RULE) |
+	    K(CONF_ITEM_STATIC_ADDR) | K(CONF_ITEM_STATIC_ROUTE) |
+	    K(CONF_ITEM_STATIC_RULE),
 	[PROC_CHECK] = K(CONF_ITEM_GLOBAL) | K(CONF_ITEM_VRRP_SCRIPT) |
 	    K(CONF_ITEM_VIRTUAL_SERVER) | K(CONF_ITEM_REAL_SERVER) |
 	    K(CONF_ITEM_CHECK) | K(CONF_ITEM_CHECK_URL),
@@ -52,6 +55,11 @@ static const char *const kind_names[CONF_ITEM_MAX] = {
 	[CONF_ITEM_REAL_SERVER] = "real_server",
 	[CONF_ITEM_CHECK] = "check",
 	[CONF_ITEM_CHECK_URL] = "check_url",
+	[CONF_ITEM_VRRP_ROUTE] = "virtual_route",
+	[CONF_ITEM_VRRP_RULE] = "virtual_rule",
+	[CONF_ITEM_STATIC_ADDR] = "static_ipaddress",
+	[CONF_ITEM_STATIC_ROUTE] = "static_route",
+	[CONF_ITEM_STATIC_RULE] = "static_rule",
 };
 
 static const size_t kind_sizes[CONF_ITEM_MAX] = {
@@ -72,6 +80,11 @@ static const size_t kind_sizes[CONF_ITEM_MAX] = {
 	[CONF_ITEM_REAL_SERVER] = sizeof(struct rs_conf),
 	[CONF_ITEM_CHECK] = sizeof(struct check_conf),
 	[CONF_ITEM_CHECK_URL] = sizeof(struct check_url_conf),
+	[CONF_ITEM_VRRP_ROUTE] = sizeof(struct route_conf),
+	[CONF_ITEM_VRRP_RULE] = sizeof(struct rule_conf),
+	[CONF_ITEM_STATIC_ADDR] = sizeof(struct vrrp_vip_conf),
+	[CONF_ITEM_STATIC_ROUTE] = sizeof(struct route_conf),
+	[CONF_ITEM_STATIC_RULE] = sizeof(struct rule_conf),
 };
 
 const char *
@@ -188,6 +201,8 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 	const struct conf_rs		*rs;
 	const struct conf_check		*ck;
 	const struct conf_url		*u;
+	const struct conf_route		*ro;
+	const struct conf_rule		*ru;
 	uint32_t			 want;
 
 	if ((unsigned)proc >= PROC_MAX)
@@ -195,6 +210,13 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 	want = proc_kinds[proc];
 
 	EMIT(CONF_ITEM_GLOBAL, conf->global);
+	/* The static ones belong to the global object. */
+	TAILQ_FOREACH(v, &conf->static_addrs, entry)
+		EMIT(CONF_ITEM_STATIC_ADDR, v->c);
+	TAILQ_FOREACH(ro, &conf->static_routes, entry)
+		EMIT(CONF_ITEM_STATIC_ROUTE, ro->c);
+	TAILQ_FOREACH(ru, &conf->static_rules, entry)
+		EMIT(CONF_ITEM_STATIC_RULE, ru->c);
 	TAILQ_FOREACH(s, &conf->scripts, entry)
 		EMIT(CONF_ITEM_VRRP_SCRIPT, s->c);
 	TAILQ_FOREACH(in, &conf->instances, entry) {
@@ -207,6 +229,10 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 			EMIT(CONF_ITEM_VRRP_TRACK_SCRIPT, ts->c);
 		TAILQ_FOREACH(ti, &in->track_ifs, entry)
 			EMIT(CONF_ITEM_VRRP_TRACK_INTERFACE, ti->c);
+		TAILQ_FOREACH(ro, &in->routes, entry)
+			EMIT(CONF_ITEM_VRRP_ROUTE, ro->c);
+		TAILQ_FOREACH(ru, &in->rules, entry)
+			EMIT(CONF_ITEM_VRRP_RULE, ru->c);
 	}
 	TAILQ_FOREACH(sg, &conf->sync_groups, entry) {
 		EMIT(CONF_ITEM_VRRP_SYNC_GROUP, sg->c);
@@ -344,6 +370,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		struct rs_conf			rs;
 		struct check_conf		ck;
 		struct check_url_conf		u;
+		struct route_conf		ro;
+		struct rule_conf		ru;
 	} b;
 
 	if ((unsigned)proc >= PROC_MAX)
@@ -435,6 +463,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		TAILQ_INIT(&in->peers);
 		TAILQ_INIT(&in->track_scripts);
 		TAILQ_INIT(&in->track_ifs);
+		TAILQ_INIT(&in->routes);
+		TAILQ_INIT(&in->rules);
 		TAILQ_INSERT_TAIL(&conf->instances, in, entry);
 		conf->rx_instance = in;
 		return 0;
@@ -674,6 +704,63 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 			break;
 		u->c = b.u;
 		TAILQ_INSERT_TAIL(&conf->rx_check->urls, u, entry);
+		return 0;
+	}
+	case CONF_ITEM_STATIC_ADDR: {
+		struct conf_vip	*v;
+
+		if (!conf->rx_global)
+			return rx_fail(rx, "%s: no global before it", what);
+		NEED_STR(b.v.dev);
+		NEED_STR(b.v.label);
+		NEED_ADDR(b.v.addr, 1);
+		NEED_ADDR(b.v.brd, 0);
+		NEED(b.v.excluded == 0);
+		if ((v = calloc(1, sizeof(*v))) == NULL)
+			break;
+		v->c = b.v;
+		TAILQ_INSERT_TAIL(&conf->static_addrs, v, entry);
+		return 0;
+	}
+	case CONF_ITEM_VRRP_ROUTE:
+	case CONF_ITEM_STATIC_ROUTE: {
+		struct conf_route	*r;
+
+		if (kind == CONF_ITEM_VRRP_ROUTE ? conf->rx_instance == NULL :
+		    !conf->rx_global)
+			return rx_fail(rx, "%s: nothing before it", what);
+		NEED_STR(b.ro.dev);
+		NEED_ADDR(b.ro.dst, 1);
+		NEED_ADDR(b.ro.src, 0);
+		NEED_ADDR(b.ro.via, 0);
+		NEED_ADDR(b.ro.via_or, 0);
+		NEED(b.ro.has_scope <= 1 && b.ro.onlink <= 1);
+		if ((r = calloc(1, sizeof(*r))) == NULL)
+			break;
+		r->c = b.ro;
+		TAILQ_INSERT_TAIL(kind == CONF_ITEM_VRRP_ROUTE ?
+		    &conf->rx_instance->routes : &conf->static_routes, r,
+		    entry);
+		return 0;
+	}
+	case CONF_ITEM_VRRP_RULE:
+	case CONF_ITEM_STATIC_RULE: {
+		struct conf_rule	*u;
+
+		if (kind == CONF_ITEM_VRRP_RULE ? conf->rx_instance == NULL :
+		    !conf->rx_global)
+			return rx_fail(rx, "%s: nothing before it", what);
+		NEED_STR(b.ru.iif);
+		NEED_STR(b.ru.oif);
+		NEED_ADDR(b.ru.from, 0);
+		NEED_ADDR(b.ru.to, 0);
+		NEED(b.ru.af == AF_INET || b.ru.af == AF_INET6);
+		NEED(b.ru.has_priority <= 1 && b.ru.invert <= 1);
+		if ((u = calloc(1, sizeof(*u))) == NULL)
+			break;
+		u->c = b.ru;
+		TAILQ_INSERT_TAIL(kind == CONF_ITEM_VRRP_RULE ?
+		    &conf->rx_instance->rules : &conf->static_rules, u, entry);
 		return 0;
 	}
 	}

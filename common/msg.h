@@ -75,6 +75,7 @@ enum imsg_type {
 	IMSG_ADDR_GONE,			/* struct msg_vip, lvsd -> vrrpd */
 	IMSG_LINK_QUERY,		/* struct msg_link, vrrpd -> lvsd */
 	IMSG_VMAC_RESULT,		/* struct msg_vmac, lvsd -> vrrpd */
+	IMSG_VROUTES,			/* struct msg_vroutes, vrrpd -> lvsd */
 
 	/* checkd <-> lvsd, checkd -> vrrpd. */
 	IMSG_RS_STATE = 600,		/* struct msg_rs_state */
@@ -218,6 +219,15 @@ struct msg_vmac {
 	uint8_t		up;		/* IMSG_VMAC_RESULT: answers an UP */
 	uint8_t		pad;
 	int32_t		error;		/* IMSG_VMAC_RESULT: 0 or errno */
+};
+
+/*
+ * An instance's virtual_routes and virtual_rules go up (Master) or down:
+ * lvsd programs what its configuration has for the instance.
+ */
+struct msg_vroutes {
+	char		instance[HAD_NAMELEN];
+	uint32_t	up;
 };
 
 struct msg_link {

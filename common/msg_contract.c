@@ -166,6 +166,9 @@ static const struct msg_contract contract[] = {
 	{ IMSG_VMAC_RESULT, "VMAC_RESULT", R(L, V), EXACT(msg_vmac),
 	    .strs = { STR(msg_vmac, instance), STR(msg_vmac, ifname),
 	    STR(msg_vmac, parent) } },
+	{ IMSG_VROUTES, "VROUTES", R(V, L), EXACT(msg_vroutes),
+	    .strs = { STR(msg_vroutes, instance) },
+	    .ids = { ID(msg_vroutes, up, 0, 1) } },
 
 	{ IMSG_RS_STATE, "RS_STATE", R(C, L), EXACT(msg_rs_state),
 	    .strs = { STR(msg_rs_state, id.vs_group),
@@ -265,6 +268,7 @@ msg_type_name(uint32_t type)
 	case IMSG_ADDR_GONE:		return ("ADDR_GONE");
 	case IMSG_LINK_QUERY:		return ("LINK_QUERY");
 	case IMSG_VMAC_RESULT:		return ("VMAC_RESULT");
+	case IMSG_VROUTES:		return ("VROUTES");
 	case IMSG_RS_STATE:		return ("RS_STATE");
 	case IMSG_TRACK_STATE:		return ("TRACK_STATE");
 	case IMSG_TRACK_QUERY:		return ("TRACK_QUERY");

@@ -71,7 +71,7 @@ lvs_vip_wellformed(const struct msg_vip *m)
 	return (0);
 }
 
-static const struct conf_instance *
+const struct conf_instance *
 lvs_instance(const struct had_conf *conf, const char *name)
 {
 	const struct conf_instance	*in;
@@ -263,7 +263,7 @@ lvs_addr_dispatch(struct nl_sock *sk, struct imsg *imsg)
 {
 	struct msg_vip			 m;
 	struct vrrp_vip_conf		 tmp;
-	const struct conf_instance	*in;
+	const struct conf_instance	*in = NULL;
 	const struct vrrp_vip_conf	*v = NULL;
 	struct lvs_vip			*lv;
 	char				 a[INET6_ADDRSTRLEN];
@@ -323,6 +323,7 @@ lvs_addr_dispatch(struct nl_sock *sk, struct imsg *imsg)
 				    m.prefix, ifn);
 			err = 0;
 			lvs_vip_remember(m.instance, m.ifname, ifindex, v);
+			lvs_nft_vip(lvs_conf(), in, v, 1);
 		} else
 			log_warnx("%s: cannot add %s/%u on %s: %s", inst, a,
 			    m.prefix, ifn, strerror(err));
@@ -335,6 +336,8 @@ lvs_addr_dispatch(struct nl_sock *sk, struct imsg *imsg)
 		}
 		/* Forget it first: its deletion event is not a loss. */
 		lvs_vip_forget(m.af, m.addr, ifindex);
+		lvs_nft_vip(lvs_conf(), v != &tmp ? in : NULL, v,
+		    0);
 		err = lvs_addr_apply(sk, LVS_VIP_DEL, ifindex, v);
 		if (err == 0)
 			log_info("%s: removed %s/%u from %s", inst, a,

@@ -49,6 +49,8 @@ TAILQ_HEAD(lvs_vip_list, lvs_vip);
 enum lvs_vip_op { LVS_VIP_ADD, LVS_VIP_DEL };
 
 int	 lvs_vip_wellformed(const struct msg_vip *);
+const struct conf_instance *lvs_instance(const struct had_conf *,
+	    const char *);
 int	 lvs_vip_check(const struct had_conf *, const struct msg_vip *,
 	    const struct conf_instance **, const struct vrrp_vip_conf **);
 const char *lvs_vip_ifname(const struct conf_instance *,
@@ -61,6 +63,20 @@ void	 lvs_vip_adopt(struct nl_sock *, const struct had_conf *, int);
 void	 lvs_vip_remove_all(struct nl_sock *, const char *);
 void	 lvs_vip_clear(void);
 extern struct lvs_vip_list lvs_vips;
+
+/* lvs_nft.c */
+void	 lvs_nft_init(void);
+void	 lvs_nft_start(void);
+void	 lvs_nft_shutdown(void);
+int	 lvs_nft_accepts(const struct had_conf *,
+	    const struct conf_instance *);
+void	 lvs_nft_vip(const struct had_conf *, const struct conf_instance *,
+	    const struct vrrp_vip_conf *, int);
+
+/* lvs_route.c */
+int	 lvs_vroutes_dispatch(struct nl_sock *, struct imsg *);
+void	 lvs_rt_reconf(struct nl_sock *, const struct had_conf *, int);
+void	 lvs_rt_remove_all(struct nl_sock *);
 
 /* lvs_link.c */
 struct lvs_link_state {

@@ -34,6 +34,7 @@ struct lvs_pending {
 	union {
 		struct msg_vip	 vip;
 		struct msg_vmac	 vmac;
+		struct msg_vroutes vroutes;
 	}			 u;
 };
 static TAILQ_HEAD(, lvs_pending) pending = TAILQ_HEAD_INITIALIZER(pending);
@@ -69,6 +70,7 @@ lvs_init_privileged(void)
 	if ((nl_cmd = lvs_nl_open()) == NULL ||
 	    (nl_mon = lvs_nl_open_monitor()) == NULL)
 		fatalx("cannot open rtnetlink sockets");
+	lvs_nft_init();
 }
 
 static void
@@ -112,6 +114,8 @@ lvs_vrrp_request(struct imsg *imsg)
 		return (lvs_vmac_dispatch(nl_cmd, imsg));
 	case IMSG_LINK_QUERY:
 		return (lvs_link_query(imsg));
+	case IMSG_VROUTES:
+		return (lvs_vroutes_dispatch(nl_cmd, imsg));
 	default:
 		log_warnx("unexpected message type %u from vrrpd",
 		    imsg->hdr.type);
@@ -127,7 +131,8 @@ lvs_defer(struct imsg *imsg)
 	size_t			 len;
 
 	len = imsg->hdr.type == IMSG_VIP_ADD || imsg->hdr.type == IMSG_VIP_DEL ?
-	    sizeof(pd->u.vip) : sizeof(pd->u.vmac);
+	    sizeof(pd->u.vip) : imsg->hdr.type == IMSG_VROUTES ?
+	    sizeof(pd->u.vroutes) : sizeof(pd->u.vmac);
 	if (imsg_check_size(imsg, len, "vrrpd") == -1)
 		return (-1);
 	if ((pd = calloc(1, sizeof(*pd))) == NULL) {
@@ -135,7 +140,10 @@ lvs_defer(struct imsg *imsg)
 		return (lvs_vrrp_request(imsg));
 	}
 	memcpy(&pd->u, imsg->data, len);
-	if (len == sizeof(pd->u.vip) ? !lvs_vip_wellformed(&pd->u.vip) :
+	if (imsg->hdr.type == IMSG_VROUTES ? (memchr(pd->u.vroutes.instance,
+	    '\0', sizeof(pd->u.vroutes.instance)) == NULL ||
+	    pd->u.vroutes.up > 1) : len == sizeof(pd->u.vip) ?
+	    !lvs_vip_wellformed(&pd->u.vip) :
 	    !lvs_vmac_wellformed(&pd->u.vmac)) {
 		free(pd);
 		log_warnx("vrrpd: malformed request (type %u)",
@@ -190,6 +198,7 @@ lvsd_dispatch_vrrpd(struct imsg *imsg)
 	case IMSG_VIP_DEL:
 	case IMSG_VMAC_UP:
 	case IMSG_VMAC_DOWN:
+	case IMSG_VROUTES:
 		if (child->conf == NULL && npending < LVS_PENDING_MAX)
 			return (lvs_defer(imsg));
 		break;
@@ -215,9 +224,12 @@ lvs_reconf_cb(struct had_conf *old, struct had_conf *new,
 	struct timeval	 tv = { 0, 0 };
 
 	lvs_link_reconf(new);
-	if (old == NULL)
+	if (old == NULL) {
 		lvs_vip_adopt(nl_cmd, new, child->respawned);
+		lvs_nft_start();
+	}
 	lvs_reconf(old, new);
+	lvs_rt_reconf(nl_cmd, new, old == NULL && !child->respawned);
 	lvs_suspend_reconf(new);
 	/* Held requests: once the framework has installed the new config. */
 	if (!TAILQ_EMPTY(&pending) &&
@@ -239,8 +251,10 @@ lvs_shutdown(void)
 	 * lvsd.
 	 */
 	if (!child->replaced) {
+		lvs_rt_remove_all(nl_cmd);
 		lvs_vip_remove_all(nl_cmd, "had is stopping");
 		lvs_vmac_remove_all(nl_cmd);
+		lvs_nft_shutdown();
 	}
 	lvs_link_shutdown();
 	lvs_suspend_shutdown();

@@ -9,7 +9,8 @@ libcap-dev libcriterion-dev libssl-dev libseccomp-dev
 mandoc iproute2 iputils-ping procps util-linux python3 clang libclang-rt-14-dev
 keepalived tshark python3-scapy prometheus
 debhelper fakeroot dpkg-dev
-nginx-light dnsmasq-base socat python3-aiosmtpd openssl"
+nginx-light dnsmasq-base socat python3-aiosmtpd openssl
+libnftables-dev nftables"
 
 missing=""
 for p in $PKGS; do

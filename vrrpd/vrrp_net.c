@@ -488,7 +488,7 @@ rx_lookup(uint8_t vrid, sa_family_t af, void *arg)
 {
 	struct vrrp_inst	*inst;
 
-	if ((inst = vrrpd_find_vrid(arg, vrid)) == NULL || inst->af != af)
+	if ((inst = vrrpd_find_vrid(arg, vrid, af)) == NULL)
 		return (NULL);
 	return (&inst->rxc);
 }
@@ -511,7 +511,8 @@ rx_count(struct vrrp_if *vif, uint8_t vrid, enum vrrp_drop_reason why,
 	struct vrrp_inst	*inst;
 	char			 ip[INET6_ADDRSTRLEN];
 
-	inst = why == VRRP_DROP_VRID ? NULL : vrrpd_find_vrid(vif, vrid);
+	inst = why == VRRP_DROP_VRID ? NULL : vrrpd_find_vrid(vif, vrid,
+	    meta->af);
 	/* Seen on the VMAC's socket too: counted there, once. */
 	if (inst != NULL && !vrrp_net_listens(inst, vif))
 		return;
@@ -546,7 +547,7 @@ rx_advert(struct vrrp_if *vif, const uint8_t *p, size_t len,
 		rx_count(vif, len >= 2 ? p[1] : 0, why, meta);
 		return;
 	}
-	if ((inst = vrrpd_find_vrid(vif, adv.vrid)) == NULL ||
+	if ((inst = vrrpd_find_vrid(vif, adv.vrid, meta->af)) == NULL ||
 	    !vrrp_net_listens(inst, vif))
 		return;
 	if (inst->npeer > 0 && !is_peer(inst, &adv.src)) {
@@ -613,8 +614,7 @@ vrrp_net_recv_ah(int fd, short ev, void *arg)
 			continue;
 		}
 		vrid = buf[voff + 1];
-		if ((inst = vrrpd_find_vrid(vif, vrid)) == NULL ||
-		    inst->af != AF_INET) {
+		if ((inst = vrrpd_find_vrid(vif, vrid, AF_INET)) == NULL) {
 			rx_count(vif, vrid, VRRP_DROP_VRID, &meta);
 			continue;
 		}

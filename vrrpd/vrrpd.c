@@ -102,33 +102,16 @@ addr_from_conf(struct vrrp_addr *a, const struct conf_addr *c)
 	return (0);
 }
 
-/* The family of an instance: its VIPs', else its unicast peers'. */
-static sa_family_t
-inst_family(const struct conf_instance *ci)
-{
-	struct conf_vip		*v;
-	struct conf_peer	*p;
-
-	TAILQ_FOREACH(v, &ci->vips, entry)
-		if (!v->c.excluded && v->c.addr.af != 0)
-			return (v->c.addr.af);
-	if (ci->c.unicast_src_ip.af != 0)
-		return (ci->c.unicast_src_ip.af);
-	TAILQ_FOREACH(p, &ci->peers, entry)
-		return (p->c.addr.af);
-	if (ci->c.mcast_src_ip.af != 0)
-		return (ci->c.mcast_src_ip.af);
-	return (AF_INET);
-}
-
+/* RFC 5798: a VRID names one router per family on a link. */
 struct vrrp_inst *
-vrrpd_find_vrid(struct vrrp_if *vif, uint8_t vrid)
+vrrpd_find_vrid(struct vrrp_if *vif, uint8_t vrid, sa_family_t af)
 {
 	struct vrrp_inst	*inst;
 
 	TAILQ_FOREACH(inst, &venv->insts, entry)
 		if ((inst->vif == vif || inst->vmac_vif == vif) &&
-		    inst->sm.cfg.version != 0 && inst->ci->c.vrid == vrid)
+		    inst->sm.cfg.version != 0 && inst->ci->c.vrid == vrid &&
+		    inst->af == af)
 			return (inst);
 	return (NULL);
 }
@@ -289,7 +272,7 @@ inst_new(struct conf_instance *ci)
 		fatal("calloc");
 	inst->ci = ci;
 	strlcpy(inst->name, ci->c.name, sizeof(inst->name));
-	inst->af = inst_family(ci);
+	inst->af = conf_instance_af(ci);
 	if (ci->c.use_vmac)
 		vmac_name(&ci->c, inst->vmac, sizeof(inst->vmac));
 	if ((inst->timer = evtimer_new(venv->base, inst_timer, inst)) == NULL)
@@ -530,13 +513,32 @@ vip_send(struct vrrp_inst *inst, const struct conf_vip *v, uint32_t type)
 		    ip);
 }
 
+/* The instance's virtual_routes and virtual_rules follow its VIPs. */
+static void
+vroutes_send(struct vrrp_inst *inst, int up)
+{
+	struct msg_vroutes	 m;
+
+	/* Always: a reload may give the instance routes later. */
+	memset(&m, 0, sizeof(m));
+	strlcpy(m.instance, inst->name, sizeof(m.instance));
+	m.up = up;
+	if (child_send_peer(PROC_LVS, IMSG_VROUTES, &m, sizeof(m)) == -1)
+		log_warnx("%s vrid %u: cannot ask lvsd for its routes: %s",
+		    inst->name, inst->ci->c.vrid, strerror(errno));
+}
+
 static void
 vips_all(struct vrrp_inst *inst, uint32_t type)
 {
 	struct conf_vip	*v;
 
+	if (type != IMSG_VIP_ADD)
+		vroutes_send(inst, 0);
 	TAILQ_FOREACH(v, &inst->ci->vips, entry)
 		vip_send(inst, v, type);
+	if (type == IMSG_VIP_ADD)
+		vroutes_send(inst, 1);
 	inst->vips_held = type == IMSG_VIP_ADD;
 }
 
@@ -1110,7 +1112,7 @@ inst_hard_changed(const struct conf_instance *o, const struct conf_instance *n,
 	    sizeof(a->unicast_src_ip)) != 0 ||
 	    a->use_vmac != b->use_vmac ||
 	    strcmp(a->vmac_name, b->vmac_name) != 0 || !peers_equal(o, n) ||
-	    inst_family(o) != inst_family(n));
+	    conf_instance_af(o) != conf_instance_af(n));
 }
 
 static const struct conf_vip *

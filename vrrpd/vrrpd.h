@@ -123,7 +123,7 @@ int		 vrrpd_stop(void);
 void		 vrrpd_shutdown(void);
 void		 vrrpd_advert_in(struct vrrp_inst *,
 		    const struct vrrp_advert *);
-struct vrrp_inst *vrrpd_find_vrid(struct vrrp_if *, uint8_t);
+struct vrrp_inst *vrrpd_find_vrid(struct vrrp_if *, uint8_t, sa_family_t);
 void		 vrrpd_ah_seq(struct vrrp_inst *, uint32_t);
 
 /* vrrp_net.c */

@@ -62,6 +62,7 @@ payload_size(uint32_t type)
 	case IMSG_VMAC_UP:
 	case IMSG_VMAC_DOWN:
 	case IMSG_VMAC_RESULT:		return (sizeof(struct msg_vmac));
+	case IMSG_VROUTES:		return (sizeof(struct msg_vroutes));
 	case IMSG_LINK_STATE:
 	case IMSG_LINK_QUERY:		return (sizeof(struct msg_link));
 	case IMSG_RS_STATE:		return (sizeof(struct msg_rs_state));

@@ -403,7 +403,7 @@ Test(conf, unsupported_keyword_warning)
 	c = load_str("global_defs {\n"
 	    "\tnotification_email {\n\t\ta@example.org\n\t}\n"
 	    "\tenable_traps\n"
-	    "\tvrrp_iptables\n"
+	    "\tvrrp_ipsets\n"
 	    "}\n");
 	cr_assert_not_null(c);
 	cr_expect_eq(conf_diags_count(&diags, CONF_WARN), 3);
@@ -527,7 +527,9 @@ Test(conf, seed_multicast_fields)
 	cr_expect(c->global.vrrp_strict);
 	in = TAILQ_FIRST(&c->instances);
 	cr_expect_eq(in->c.vrid, 11);
-	cr_expect_str_eq(in->c.auth_pass, "88888888");
+	/* vrrp_strict: keepalived ignores the authentication, had too. */
+	cr_expect_eq(in->c.auth_type, CONF_AUTH_NONE);
+	cr_expect_str_eq(in->c.auth_pass, "");
 	v = TAILQ_LAST(&in->vips, conf_vip_list);
 	cr_expect_eq(v->c.addr.prefix, 24);
 	cr_expect_str_eq(v->c.label, "ens33:1");
@@ -814,4 +816,135 @@ Test(conf, diags_print_format)
 	cr_expect_str_eq(buf, "t.conf:2:2: error: unknown keyword 'router_idd' "
 	    "in global_defs (did you mean 'router_id'?)\n");
 	free(buf);
+}
+
+static const char routes_conf[] =
+    "static_ipaddress {\n\t198.18.7.1/32 dev lo\n}\n"
+    "static_routes {\n\tblackhole 198.18.9.0/24 table 100\n}\n"
+    "static_rules {\n\tto 198.18.11.0/24 fwmark 0x10/0xff lookup main "
+    "pref 1001\n}\n"
+    "vrrp_instance VI {\n\tinterface eth0\n\tvirtual_router_id 5\n"
+    "\tvirtual_ipaddress {\n\t\t198.18.0.5/24\n\t}\n"
+    "\tvirtual_routes {\n"
+    "\t\tsrc 198.18.0.5 to 198.18.5.0/24 via 198.18.0.1 dev eth0 "
+    "metric 7 proto static\n"
+    "\t\t2001:db8:6::/64 dev eth0 scope link table 200 no_track\n\t}\n"
+    "\tvirtual_rules {\n\t\tfrom 198.18.5.0/24 table 200 priority 100\n"
+    "\t}\n}\n";
+
+Test(conf, routes_and_rules)
+{
+	struct had_conf		*c;
+	const struct conf_instance *in;
+	const struct route_conf	*r;
+	const struct rule_conf	*u;
+	struct rx_ctx		 rx;
+	struct blob		 b1, b2;
+
+	c = load_str(routes_conf);
+	cr_assert_not_null(c);
+	cr_expect_eq(conf_diags_count(&diags, CONF_WARN), 0);
+	in = TAILQ_FIRST(&c->instances);
+	r = &TAILQ_FIRST(&in->routes)->c;
+	cr_expect_eq(r->dst.af, AF_INET);
+	cr_expect_eq(r->dst.prefix, 24);
+	cr_expect_eq(r->src.af, AF_INET);
+	cr_expect_eq(r->via.af, AF_INET);
+	cr_expect_str_eq(r->dev, "eth0");
+	cr_expect_eq(r->metric, 7);
+	cr_expect_eq(r->proto, 4);
+	cr_expect_eq(r->type, 1);
+	r = &TAILQ_LAST(&in->routes, conf_route_list)->c;
+	cr_expect_eq(r->dst.af, AF_INET6);
+	cr_expect_eq(r->table, 200);
+	cr_expect(r->has_scope && r->scope == 253);
+	cr_expect_eq(r->proto, 18);
+	u = &TAILQ_FIRST(&in->rules)->c;
+	cr_expect(u->has_priority && u->priority == 100 && u->table == 200);
+	cr_expect_eq(u->af, AF_INET);
+	u = &TAILQ_FIRST(&c->static_rules)->c;
+	cr_expect(u->fwmark == 0x10 && u->fwmask == 0xff && u->table == 254);
+	cr_expect_eq(TAILQ_FIRST(&c->static_routes)->c.type, 6);
+	cr_expect_str_eq(TAILQ_FIRST(&c->static_addrs)->c.dev, "lo");
+
+	/* lvsd gets them all, and the same back. */
+	rx.conf = conf_new();
+	rx.proc = PROC_LVS;
+	cr_assert_eq(conf_emit(c, PROC_LVS, rx_cb, &rx), 0);
+	emit(c, PROC_LVS, &b1);
+	emit(rx.conf, PROC_LVS, &b2);
+	cr_expect(b1.len == b2.len && memcmp(b1.buf, b2.buf, b1.len) == 0);
+	cr_expect(!TAILQ_EMPTY(&TAILQ_FIRST(&rx.conf->instances)->routes));
+	cr_expect(!TAILQ_EMPTY(&rx.conf->static_rules));
+	free(b1.buf);
+	free(b2.buf);
+	conf_free(rx.conf);
+	conf_free(c);
+}
+
+Test(conf, routes_refused_options)
+{
+	expect_err("static_routes {\n\t198.18.5.0/24 dev eth0 mtu 1400\n}\n",
+	    2, 25, "option 'mtu' is keepalived's, not implemented");
+	conf_diags_free(&diags);
+	conf_diags_init(&diags);
+	expect_err("static_rules {\n\tfrom all uidrange 1-2 table 5\n}\n",
+	    2, 11, "option 'uidrange' is keepalived's");
+	conf_diags_free(&diags);
+	conf_diags_init(&diags);
+	expect_err("static_routes {\n\t198.18.5.0/24\n}\n", 2, 2,
+	    "neither dev nor via");
+	conf_diags_free(&diags);
+	conf_diags_init(&diags);
+	expect_err("static_rules {\n\tfrom 198.18.5.0/24 priority 3\n}\n",
+	    2, 2, "needs a table");
+}
+
+Test(conf, strict_mode)
+{
+	struct had_conf	*c;
+
+	expect_err("global_defs {\n\tvrrp_strict\n}\n"
+	    "vrrp_instance V {\n\tinterface eth0\n\tvirtual_router_id 1\n"
+	    "\tunicast_peer {\n\t\t198.18.0.2\n\t}\n"
+	    "\tvirtual_ipaddress {\n\t\t198.18.0.9/24\n\t}\n}\n", 4, 1,
+	    "uses unicast_peer: vrrp_strict forbids it");
+	conf_diags_free(&diags);
+	conf_diags_init(&diags);
+	expect_err("global_defs {\n\tvrrp_strict\n}\n"
+	    "vrrp_instance V {\n\tinterface eth0\n\tvirtual_router_id 1\n"
+	    "}\n", 4, 1, "has no virtual_ipaddress");
+	conf_diags_free(&diags);
+	conf_diags_init(&diags);
+	/* What keepalived resets, had resets, and says so. */
+	c = load_str("global_defs {\n\tvrrp_strict\n}\n"
+	    "vrrp_instance V {\n\tinterface eth0\n\tvirtual_router_id 1\n"
+	    "\tstate MASTER\n\tpreempt_delay 5\n"
+	    "\tvirtual_ipaddress {\n\t\t198.18.0.9/24\n\t}\n}\n");
+	cr_assert_not_null(c);
+	cr_expect_eq(TAILQ_FIRST(&c->instances)->c.state, CONF_STATE_BACKUP);
+	cr_expect_eq(TAILQ_FIRST(&c->instances)->c.preempt_delay, 0);
+	cr_expect_eq(conf_diags_count(&diags, CONF_WARN), 2);
+	conf_free(c);
+}
+
+/* RFC 5798: the IPv4 and the IPv6 router of a VRID are separate. */
+Test(conf, same_vrid_both_families)
+{
+	struct had_conf	*c;
+
+	c = load_str("vrrp_instance A {\n\tinterface eth0\n"
+	    "\tvirtual_router_id 3\n"
+	    "\tvirtual_ipaddress {\n\t\t198.18.0.9/24\n\t}\n}\n"
+	    "vrrp_instance B {\n\tinterface eth0\n\tvirtual_router_id 3\n"
+	    "\tvirtual_ipaddress {\n\t\t2001:db8::9/64\n\t}\n}\n");
+	cr_assert_not_null(c);
+	conf_free(c);
+	expect_err("vrrp_instance A {\n\tinterface eth0\n"
+	    "\tvirtual_router_id 3\n\tuse_vmac\n"
+	    "\tvirtual_ipaddress {\n\t\t198.18.0.9/24\n\t}\n}\n"
+	    "vrrp_instance B {\n\tinterface eth0\n\tvirtual_router_id 3\n"
+	    "\tuse_vmac\n"
+	    "\tvirtual_ipaddress {\n\t\t2001:db8::9/64\n\t}\n}\n", 9, 1,
+	    "would both have the VMAC vrrp.3");
 }
