@@ -54,6 +54,9 @@ static const struct msg_contract contract[] = {
 	{ IMSG_ICMP_FD, "ICMP_FD", R(P, C), EXACT(msg_icmp_fd),
 	    .fd = MSGC_FD_ALWAYS,
 	    .ids = { ID(msg_icmp_fd, af, AF_INET, AF_INET6) } },
+	{ IMSG_PROC_FD, "PROC_FD", R(P, C), EXACT(msg_proc_fd),
+	    .fd = MSGC_FD_ALWAYS,
+	    .ids = { ID(msg_proc_fd, kind, PROC_FD_EVENTS, PROC_FD_PROCFS) } },
 
 	{ IMSG_RECONF_START, "RECONF_START", TO_CHILDREN, EXACT(msg_reconf),
 	    .ids = { ID(msg_reconf, proc, V, C) } },
@@ -231,6 +234,7 @@ msg_type_name(uint32_t type)
 	case IMSG_LOG_VERBOSE:		return ("LOG_VERBOSE");
 	case IMSG_PEER_BAD:		return ("PEER_BAD");
 	case IMSG_ICMP_FD:		return ("ICMP_FD");
+	case IMSG_PROC_FD:		return ("PROC_FD");
 	case IMSG_RECONF_START:		return ("RECONF_START");
 	case IMSG_RECONF_ITEM:		return ("RECONF_ITEM");
 	case IMSG_RECONF_END:		return ("RECONF_END");

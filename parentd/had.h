@@ -52,6 +52,7 @@ struct child_proc {
 	uint64_t		 generation_done;
 	unsigned		 peer_complaints;	/* IMSG_PEER_BAD */
 	int			 sandbox_fd;	/* seccomp report pipe */
+	int			 proc_fds_sent;	/* procwatch.c */
 };
 
 struct ctl_conn {
@@ -111,6 +112,7 @@ void	 child_fill_ctl(enum had_proc, struct msg_ctl_proc *);
 void	 children_check_users(void);
 void	 child_send_config(enum had_proc);
 int	 child_is_up(enum had_proc);
+void	 procwatch_send(enum had_proc);
 
 /* control.c */
 /* dump.c: SIGUSR1 and SIGUSR2; the rows come back under peer id 0. */
