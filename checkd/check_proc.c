@@ -270,12 +270,19 @@ check_proc_send_all(void)
 static void
 tproc_change(struct tproc *tp, int ok)
 {
+	struct msg_proc_track	 pt;
+
 	tp->up = ok;
 	tp->last_change = time(NULL);
 	log_info("vrrp_track_process %s: %s: %u running (quorum %u..%u)",
 	    tp->c.name, ok ? "up" : "down", tp->n, tp->c.quorum,
 	    tp->c.quorum_max);
 	tproc_send(tp);
+	memset(&pt, 0, sizeof(pt));
+	strlcpy(pt.name, tp->c.name, sizeof(pt.name));
+	pt.up = ok;
+	pt.running = tp->n;
+	(void)child_send_parent(IMSG_PROC_TRACK, 0, -1, &pt, sizeof(pt));
 }
 
 static void

@@ -2217,6 +2217,9 @@ conv_rs(struct conf_pctx *p, const struct conf_node *n,
 		free(rs);
 		return -1;
 	}
+	/* No port: the virtual server's, as keepalived (not fwmark, group). */
+	if (n->argc == 1 && vs->c.type == VS_TYPE_ADDR)
+		rs->c.port = vs->c.port;
 	walk(p, &n->children, conf_kw_rs, &rs->c, kw->name);
 	TAILQ_INSERT_TAIL(&vs->rss, rs, entry);
 	return 0;

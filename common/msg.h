@@ -82,6 +82,7 @@ enum imsg_type {
 	IMSG_TRACK_STATE,		/* struct msg_track */
 	IMSG_TRACK_QUERY,		/* no payload: resend every state */
 	IMSG_VS_PRESENCE,		/* struct msg_vs_presence, from lvsd */
+	IMSG_PROC_TRACK,		/* struct msg_proc_track, checkd -> had */
 
 	/* child -> had: state to keep across a respawn; had -> child. */
 	IMSG_STATE_REPORT = 700,	/* struct msg_vrrp_state */
@@ -286,6 +287,13 @@ struct msg_track {
 	char		name[HAD_NAMELEN];	/* vrrp_script name */
 	uint32_t	up;
 	int32_t		weight;			/* weight to apply */
+};
+
+/* A vrrp_track_process changed state: for had's event history. */
+struct msg_proc_track {
+	char		name[HAD_NAMELEN];
+	uint32_t	up;
+	uint32_t	running;	/* matching processes */
 };
 
 struct msg_script_run {

@@ -179,6 +179,9 @@ static const struct msg_contract contract[] = {
 	{ IMSG_TRACK_QUERY, "TRACK_QUERY", R(V, C), .min = 0, .max = 0 },
 	{ IMSG_VS_PRESENCE, "VS_PRESENCE", R(L, C), EXACT(msg_vs_presence),
 	    .ids = { ID(msg_vs_presence, present, 0, 1) } },
+	{ IMSG_PROC_TRACK, "PROC_TRACK", R(C, P), EXACT(msg_proc_track),
+	    .strs = { STR(msg_proc_track, name) },
+	    .ids = { ID(msg_proc_track, up, 0, 1) } },
 
 	{ IMSG_STATE_REPORT, "STATE_REPORT", R(V, P), EXACT(msg_vrrp_state),
 	    .strs = { STR(msg_vrrp_state, instance) },
@@ -273,6 +276,7 @@ msg_type_name(uint32_t type)
 	case IMSG_TRACK_STATE:		return ("TRACK_STATE");
 	case IMSG_TRACK_QUERY:		return ("TRACK_QUERY");
 	case IMSG_VS_PRESENCE:		return ("VS_PRESENCE");
+	case IMSG_PROC_TRACK:		return ("PROC_TRACK");
 	case IMSG_STATE_REPORT:		return ("STATE_REPORT");
 	case IMSG_STATE_RESUME:		return ("STATE_RESUME");
 	case IMSG_LVS_DRAIN:		return ("LVS_DRAIN");

@@ -811,11 +811,16 @@ parent_dispatch_checkd(struct imsgev *iev, struct imsg *imsg)
 {
 	struct child_proc	*c = iev->arg;
 	struct msg_script_run	 run;
+	struct msg_proc_track	 pt;
 
 	switch (imsg->hdr.type) {
 	case IMSG_SCRIPT_RUN:
 		memcpy(&run, imsg->data, sizeof(run));
 		return (script_request(c->proc, &run));
+	case IMSG_PROC_TRACK:
+		memcpy(&pt, imsg->data, sizeof(pt));
+		procwatch_event(&pt);
+		return (0);
 	default:
 		return (parent_dispatch_child(c, imsg));
 	}
