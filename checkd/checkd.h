@@ -55,6 +55,17 @@ void	check_script_reconf(const struct had_conf *);
 int	check_script_result(struct imsg *);
 void	check_script_send_all(void);
 
+/* check_proc.c: vrrp_track_process. */
+void	check_proc_init(struct event_base *);
+void	check_proc_reconf(const struct had_conf *);
+int	check_proc_fd(struct imsg *);
+void	check_proc_send_all(void);
+int	check_proc_ctl(uint32_t, const char *);
+int	tproc_uses_cmdline(const struct vrrp_script_conf *);
+int	tproc_match(const struct vrrp_script_conf *, const char *,
+	    const char *, size_t);
+int	tproc_quorum_ok(const struct vrrp_script_conf *, uint32_t);
+
 
 /*
  * Health checks of real servers.

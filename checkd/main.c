@@ -18,6 +18,8 @@ checkd_dispatch_parent(struct imsg *imsg)
 	switch (imsg->hdr.type) {
 	case IMSG_ICMP_FD:
 		return (check_ping_fd(imsg));
+	case IMSG_PROC_FD:
+		return (check_proc_fd(imsg));
 	case IMSG_SCRIPT_RESULT:
 		if (imsg_check_size(imsg, sizeof(r), "had") == -1)
 			return (-1);
@@ -38,6 +40,7 @@ checkd_dispatch_vrrpd(struct imsg *imsg)
 {
 	if (imsg->hdr.type == IMSG_TRACK_QUERY) {
 		check_script_send_all();
+		check_proc_send_all();
 		return (0);
 	}
 	log_warnx("vrrpd: unexpected message type %u", imsg->hdr.type);
@@ -56,8 +59,10 @@ checkd_dispatch_lvsd(struct imsg *imsg)
 static void
 checkd_peer_up(enum had_proc p)
 {
-	if (p == PROC_VRRP)
+	if (p == PROC_VRRP) {
 		check_script_send_all();
+		check_proc_send_all();
+	}
 	else if (p == PROC_LVS)
 		check_send_all();
 }
@@ -66,6 +71,7 @@ static void
 checkd_init(struct event_base *base)
 {
 	check_script_init(base);
+	check_proc_init(base);
 	check_init(base);
 }
 
@@ -74,6 +80,7 @@ checkd_reconf(struct had_conf *old, struct had_conf *new,
     struct msg_reconf_done *done)
 {
 	check_script_reconf(new);
+	check_proc_reconf(new);
 	check_suspend_reconf(new);
 	check_reconf(new);
 	return (0);

@@ -136,7 +136,25 @@ struct vrrp_script_conf {
 	uint32_t	fall;
 	char		user[CONF_USERLEN];
 	char		group[CONF_USERLEN];
+	/*
+	 * vrrp_track_process (process 1; script is then empty): the
+	 * process and its parameters, each NUL-terminated, in cmd[0..cmdlen).
+	 */
+	uint8_t		process;
+	uint8_t		param_match;		/* enum proc_match_conf */
+	uint8_t		full_command;
+	uint8_t		nparams;
+	uint32_t	cmdlen;
+	char		cmd[CONF_CMDLEN];
+	uint32_t	quorum;
+	uint32_t	quorum_max;
+	uint32_t	fork_delay_ms;
+	uint32_t	terminate_delay_ms;
 };
+
+enum proc_match_conf	{ PROC_MATCH_UNSET = 0, PROC_MATCH_EXACT,
+			  PROC_MATCH_INITIAL, PROC_MATCH_PARTIAL,
+			  PROC_MATCH_MAX };
 
 struct vrrp_instance_conf {
 	char		name[HAD_NAMELEN];
@@ -224,7 +242,8 @@ struct vrrp_track_script_conf {
 	int32_t		weight;
 	uint8_t		has_weight;
 	uint8_t		reverse;
-	uint8_t		pad[2];
+	uint8_t		process;		/* track_process */
+	uint8_t		pad;
 };
 
 struct vrrp_track_if_conf {
@@ -492,6 +511,7 @@ const char	*conf_item_kind_name(uint32_t);
 /* Defaults of each object, as keepalived's. */
 void		 conf_global_defaults(struct global_conf *);
 void		 conf_script_defaults(struct vrrp_script_conf *);
+void		 conf_tprocess_defaults(struct vrrp_script_conf *);
 void		 conf_instance_defaults(struct vrrp_instance_conf *,
 		    const struct global_conf *);
 void		 conf_vs_defaults(struct vs_conf *);
@@ -630,6 +650,7 @@ struct conf_node {
 extern const struct conf_kw conf_kw_top[];
 extern const struct conf_kw conf_kw_global[];
 extern const struct conf_kw conf_kw_script[];
+extern const struct conf_kw conf_kw_tprocess[];
 extern const struct conf_kw conf_kw_instance[];
 extern const struct conf_kw conf_kw_sync_group[];
 extern const struct conf_kw conf_kw_vs[];

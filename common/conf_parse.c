@@ -26,7 +26,7 @@ struct conf_ref {
 	char		 name[HAD_NAMELEN];
 	struct conf_pos	 pos;
 };
-enum { REF_SCRIPT, REF_INSTANCE, REF_VSG };
+enum { REF_SCRIPT, REF_INSTANCE, REF_VSG, REF_PROCESS };
 
 struct conf_pctx {
 	struct conf_diags	*diags;
@@ -750,6 +750,17 @@ conf_script_defaults(struct vrrp_script_conf *s)
 	s->fall = 1;
 }
 
+/* vrrp_track_process: keepalived's weight 1, quorum 1. */
+void
+conf_tprocess_defaults(struct vrrp_script_conf *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->process = 1;
+	s->weight = 1;
+	s->quorum = 1;
+	s->quorum_max = UINT32_MAX;
+}
+
 void
 conf_instance_defaults(struct vrrp_instance_conf *v,
     const struct global_conf *g)
@@ -1178,6 +1189,146 @@ conv_pass(struct conf_pctx *p, const struct conf_node *n,
 	conf_diag_kind(p->diags, CONF_DK_DIFF);
 	return 0;
 }
+
+/* process NAME [PARAM...]: each NUL-terminated, one after the other. */
+static int
+conv_tp_process(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_script_conf	*s = obj;
+	size_t			 len = 0, l;
+	int			 i;
+
+	memset(s->cmd, 0, sizeof(s->cmd));
+	s->cmdlen = 0;
+	s->nparams = 0;
+	if (n->argc > 255) {
+		err_at(p, &n->argpos[0], NULL, "process: more than 254 "
+		    "parameters");
+		return -1;
+	}
+	for (i = 0; i < n->argc; i++) {
+		l = strlen(n->argv[i]) + 1;
+		if (l == 1 && i == 0) {
+			err_at(p, &n->argpos[0], NULL, "process: empty name");
+			return -1;
+		}
+		if (len + l >= sizeof(s->cmd)) {
+			err_at(p, &n->argpos[i], NULL, "process: longer than "
+			    "%zu characters", sizeof(s->cmd) - 1);
+			memset(s->cmd, 0, sizeof(s->cmd));
+			return -1;
+		}
+		memcpy(s->cmd + len, n->argv[i], l);
+		len += l;
+	}
+	s->cmdlen = len;
+	s->nparams = n->argc - 1;
+	return 0;
+}
+
+static void
+print_tp_process(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_script_conf	*s = obj;
+	size_t				 off;
+
+	if (s->cmdlen == 0)
+		return;
+	conf_pr_indent(pr);
+	fputs(kw->name, pr->fp);
+	for (off = 0; off < s->cmdlen; off += strlen(s->cmd + off) + 1)
+		conf_pr_arg(pr, s->cmd + off);
+	fputc('\n', pr->fp);
+}
+
+static const char *const tp_match_names[] = {
+	"", "exact", "initial", "partial", NULL
+};
+
+/* param_match [initial|partial]; alone: exactly the parameters given. */
+static int
+conv_tp_match(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_script_conf	*s = obj;
+
+	if (n->argc == 0) {
+		s->param_match = PROC_MATCH_EXACT;
+		return 0;
+	}
+	if (strcmp(n->argv[0], "initial") == 0)
+		s->param_match = PROC_MATCH_INITIAL;
+	else if (strcmp(n->argv[0], "partial") == 0)
+		s->param_match = PROC_MATCH_PARTIAL;
+	else {
+		err_at(p, &n->argpos[0], "initial or partial",
+		    "param_match: unknown value '%s'", n->argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+print_tp_match(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_script_conf	*s = obj;
+
+	if (s->param_match == PROC_MATCH_UNSET ||
+	    s->param_match >= PROC_MATCH_MAX)
+		return;
+	conf_pr_indent(pr);
+	fputs(kw->name, pr->fp);
+	if (s->param_match != PROC_MATCH_EXACT)
+		fprintf(pr->fp, " %s", tp_match_names[s->param_match]);
+	fputc('\n', pr->fp);
+}
+
+/* The default weight is 1 here: 0 is printed. */
+static void
+print_tp_weight(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_script_conf	*s = obj, *d = def;
+
+	if (s->weight == d->weight && !s->weight_reverse)
+		return;
+	conf_pr_indent(pr);
+	fprintf(pr->fp, "weight %d%s\n", s->weight,
+	    s->weight_reverse ? " reverse" : "");
+}
+
+/* delay SECS: fork_delay and terminate_delay at once. */
+static int
+conv_tp_delay(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_script_conf	*s = obj;
+	long long		 v;
+
+	if (parse_dec(p, n->argv[0], &n->argpos[0], kw->name, 1000, 0,
+	    86400000, &v) == -1)
+		return -1;
+	s->fork_delay_ms = s->terminate_delay_ms = v;
+	return 0;
+}
+
+#define S struct vrrp_script_conf
+const struct conf_kw conf_kw_tprocess[] = {
+	CUSTOM("process", 1, -1, 0, conv_tp_process, print_tp_process),
+	CUSTOM("param_match", 0, 1, 0, conv_tp_match, print_tp_match),
+	CUSTOM("weight", 1, 2, 0, conv_script_weight, print_tp_weight),
+	UINT("quorum", quorum, 0, 65535),
+	UINT("quorum_max", quorum_max, 0, 65535),
+	DEC("fork_delay", fork_delay_ms, 1000, 0, 86400000),
+	DEC("terminate_delay", terminate_delay_ms, 1000, 0, 86400000),
+	CUSTOM("delay", 1, 1, KF_ALIAS, conv_tp_delay, NULL),
+	FLAG("full_command", full_command, 1),
+	KW_END
+};
+#undef S
 
 #define S struct vrrp_script_conf
 const struct conf_kw conf_kw_script[] = {
@@ -2053,8 +2204,8 @@ print_static(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 
 /* Lines "NAME [weight N [reverse]]"; shared by instances and groups. */
 static int
-conv_track_scripts(struct conf_pctx *p, const struct conf_node *n,
-    struct conf_track_script_list *list)
+conv_track_list(struct conf_pctx *p, const struct conf_node *n,
+    struct conf_track_script_list *list, int process)
 {
 	const struct conf_node		*l;
 	struct conf_track_script	*t;
@@ -2063,14 +2214,15 @@ conv_track_scripts(struct conf_pctx *p, const struct conf_node *n,
 	TAILQ_FOREACH(l, &n->children, entry) {
 		if ((t = xcalloc(p, sizeof(*t))) == NULL)
 			return -1;
-		if (copy_str(p, l->kw, &l->pos, "track_script", t->c.name,
+		if (copy_str(p, l->kw, &l->pos, n->kw, t->c.name,
 		    sizeof(t->c.name)) == -1)
 			goto bad;
+		t->c.process = process;
 		if (l->argc > 0) {
 			if (strcmp(l->argv[0], "weight") != 0 ||
 			    l->argc < 2 || l->argc > 3) {
 				err_at(p, &l->argpos[0], "NAME [weight N "
-				    "[reverse]]", "bad track_script line");
+				    "[reverse]]", "bad %s line", n->kw);
 				goto bad;
 			}
 			if (parse_ll(p, l->argv[1], &l->argpos[1], "weight",
@@ -2078,7 +2230,8 @@ conv_track_scripts(struct conf_pctx *p, const struct conf_node *n,
 				goto bad;
 			t->c.weight = v;
 			t->c.has_weight = 1;
-			if (l->argc == 3) {
+			if (l->argc == 3 &&
+			    strcmp(l->argv[2], "noreverse") != 0) {
 				if (strcmp(l->argv[2], "reverse") != 0) {
 					err_at(p, &l->argpos[2], NULL,
 					    "unknown option '%s'", l->argv[2]);
@@ -2087,7 +2240,8 @@ conv_track_scripts(struct conf_pctx *p, const struct conf_node *n,
 				t->c.reverse = 1;
 			}
 		}
-		add_ref(p, REF_SCRIPT, t->c.name, &l->pos);
+		add_ref(p, process ? REF_PROCESS : REF_SCRIPT, t->c.name,
+		    &l->pos);
 		TAILQ_INSERT_TAIL(list, t, entry);
 		continue;
  bad:
@@ -2097,16 +2251,21 @@ conv_track_scripts(struct conf_pctx *p, const struct conf_node *n,
 }
 
 static void
-print_track_scripts(struct conf_pr *pr, const char *name,
-    const struct conf_track_script_list *list)
+print_track_list(struct conf_pr *pr, const char *name,
+    const struct conf_track_script_list *list, int process)
 {
 	const struct conf_track_script	*t;
 
-	if (TAILQ_EMPTY(list))
+	TAILQ_FOREACH(t, list, entry)
+		if (t->c.process == process)
+			break;
+	if (t == NULL)
 		return;
 	conf_pr_open(pr, name);
 	conf_pr_begin(pr);
 	TAILQ_FOREACH(t, list, entry) {
+		if (t->c.process != process)
+			continue;
 		conf_pr_indent(pr);
 		conf_pr_word(pr, t->c.name);
 		if (t->c.has_weight)
@@ -2121,16 +2280,18 @@ static int
 conv_inst_track_scripts(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
-	return conv_track_scripts(p, n,
-	    &NODE_OF(struct conf_instance, obj)->track_scripts);
+	return conv_track_list(p, n,
+	    &NODE_OF(struct conf_instance, obj)->track_scripts,
+	    strcmp(kw->name, "track_process") == 0);
 }
 
 static void
 print_inst_track_scripts(struct conf_pr *pr, const struct conf_kw *kw,
     const void *obj, const void *def)
 {
-	print_track_scripts(pr, kw->name,
-	    &CNODE_OF(struct conf_instance, obj)->track_scripts);
+	print_track_list(pr, kw->name,
+	    &CNODE_OF(struct conf_instance, obj)->track_scripts,
+	    strcmp(kw->name, "track_process") == 0);
 }
 
 static int
@@ -2280,6 +2441,8 @@ const struct conf_kw conf_kw_instance[] = {
 	    print_track_ifs),
 	CUSTOM("track_script", 0, 0, KF_BLOCK | KF_LIST,
 	    conv_inst_track_scripts, print_inst_track_scripts),
+	CUSTOM("track_process", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_inst_track_scripts, print_inst_track_scripts),
 	JOIN("notify_master", notify_master),
 	JOIN("notify_backup", notify_backup),
 	JOIN("notify_fault", notify_fault),
@@ -2305,7 +2468,6 @@ const struct conf_kw conf_kw_instance[] = {
 	UNSUPP("notify_deleted"),
 	UNSUPP("linkbeat_use_polling"),
 	UNSUPP("track_file"),
-	UNSUPP("track_process"),
 	UNSUPP("track_bfd"),
 	UNSUPP("strict_mode"),
 	UNSUPP("promote_secondaries"),
@@ -2377,16 +2539,18 @@ static int
 conv_sg_track_scripts(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
-	return conv_track_scripts(p, n,
-	    &NODE_OF(struct conf_sync_group, obj)->track_scripts);
+	return conv_track_list(p, n,
+	    &NODE_OF(struct conf_sync_group, obj)->track_scripts,
+	    strcmp(kw->name, "track_process") == 0);
 }
 
 static void
 print_sg_track_scripts(struct conf_pr *pr, const struct conf_kw *kw,
     const void *obj, const void *def)
 {
-	print_track_scripts(pr, kw->name,
-	    &CNODE_OF(struct conf_sync_group, obj)->track_scripts);
+	print_track_list(pr, kw->name,
+	    &CNODE_OF(struct conf_sync_group, obj)->track_scripts,
+	    strcmp(kw->name, "track_process") == 0);
 }
 
 #define S struct vrrp_sync_group_conf
@@ -2400,12 +2564,13 @@ const struct conf_kw conf_kw_sync_group[] = {
 	JOIN("notify", notify),
 	CUSTOM("track_script", 0, 0, KF_BLOCK | KF_LIST,
 	    conv_sg_track_scripts, print_sg_track_scripts),
+	CUSTOM("track_process", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_sg_track_scripts, print_sg_track_scripts),
 	UNSUPP("smtp_alert"),
 	UNSUPP("global_tracking"),
 	UNSUPP("sync_group_tracking_weight"),
 	UNSUPP("track_interface"),
 	UNSUPP("track_file"),
-	UNSUPP("track_process"),
 	UNSUPP("track_bfd"),
 	KW_END
 };
@@ -2753,6 +2918,9 @@ conv_rs(struct conf_pctx *p, const struct conf_node *n,
 		free(rs);
 		return -1;
 	}
+	/* No port: the virtual server's, as keepalived (not fwmark, group). */
+	if (n->argc == 1 && vs->c.type == VS_TYPE_ADDR)
+		rs->c.port = vs->c.port;
 	walk(p, &n->children, conf_kw_rs, &rs->c, kw->name);
 	TAILQ_INSERT_TAIL(&vs->rss, rs, entry);
 	return 0;
@@ -2912,22 +3080,44 @@ conv_script(struct conf_pctx *p, const struct conf_node *n,
 	struct had_conf		*conf = obj;
 	struct conf_script	*s, *o;
 
+	int			 process = strcmp(kw->name, "vrrp_script") != 0;
+
 	if (check_name(p, n, kw->name) == -1)
 		return -1;
+	/* had keeps both in one list: a name is one or the other. */
 	TAILQ_FOREACH(o, &conf->scripts, entry) {
 		if (strcmp(o->c.name, n->argv[0]) == 0) {
-			err_at(p, &n->argpos[0], NULL, "vrrp_script '%s' "
-			    "defined twice", n->argv[0]);
+			err_at(p, &n->argpos[0], o->c.process == process ?
+			    NULL : "had needs vrrp_script and "
+			    "vrrp_track_process names to differ",
+			    "%s '%s' defined twice", o->c.process ?
+			    "vrrp_track_process" : "vrrp_script", n->argv[0]);
 			return -1;
 		}
 	}
 	if ((s = xcalloc(p, sizeof(*s))) == NULL)
 		return -1;
-	conf_script_defaults(&s->c);
+	if (process)
+		conf_tprocess_defaults(&s->c);
+	else
+		conf_script_defaults(&s->c);
 	strlcpy(s->c.name, n->argv[0], sizeof(s->c.name));
-	walk(p, &n->children, conf_kw_script, &s->c, kw->name);
+	walk(p, &n->children, process ? conf_kw_tprocess : conf_kw_script,
+	    &s->c, kw->name);
+	if (process && s->c.cmdlen == 0) {
+		err_at(p, &n->pos, "process NAME [PARAM...]",
+		    "vrrp_track_process '%s' has no process", s->c.name);
+		free(s);
+		return -1;
+	}
+	if (process && s->c.quorum_max < s->c.quorum) {
+		warn_at(p, &n->pos, NULL, "vrrp_track_process '%s': quorum "
+		    "%u is above quorum_max %u; quorum %u is used",
+		    s->c.name, s->c.quorum, s->c.quorum_max, s->c.quorum_max);
+		s->c.quorum = s->c.quorum_max;
+	}
 	/* No script: the check always succeeds, as keepalived's does. */
-	if (s->c.script[0] == '\0')
+	if (!process && s->c.script[0] == '\0')
 		warn_at(p, &n->pos, NULL, "vrrp_script '%s' has no script; "
 		    "it is treated as always succeeding", s->c.name);
 	TAILQ_INSERT_TAIL(&conf->scripts, s, entry);
@@ -2942,13 +3132,22 @@ print_scripts(struct conf_pr *pr, const struct conf_kw *kw,
 	const struct conf_script	*s;
 	struct vrrp_script_conf		 d;
 
-	conf_script_defaults(&d);
+	int				 process;
+
+	process = strcmp(kw->name, "vrrp_script") != 0;
 	TAILQ_FOREACH(s, &conf->scripts, entry) {
+		if (s->c.process != process)
+			continue;
+		if (process)
+			conf_tprocess_defaults(&d);
+		else
+			conf_script_defaults(&d);
 		memcpy(d.name, s->c.name, sizeof(d.name));
 		conf_pr_open(pr, kw->name);
 		conf_pr_arg(pr, s->c.name);
 		conf_pr_begin(pr);
-		conf_print_fields(pr, conf_kw_script, &s->c, &d);
+		conf_print_fields(pr, process ? conf_kw_tprocess :
+		    conf_kw_script, &s->c, &d);
 		conf_pr_end(pr);
 	}
 }
@@ -3423,6 +3622,10 @@ const struct conf_kw conf_kw_top[] = {
 	CUSTOM("global_defs", 0, 0, KF_BLOCK, conv_global, print_global),
 	CUSTOM("vrrp_script", 1, 1, KF_BLOCK | KF_OBJ, conv_script,
 	    print_scripts),
+	CUSTOM("vrrp_track_process", 1, 1, KF_BLOCK | KF_OBJ, conv_script,
+	    print_scripts),
+	CUSTOM("track_process", 1, 1, KF_BLOCK | KF_OBJ | KF_ALIAS,
+	    conv_script, NULL),
 	CUSTOM("vrrp_sync_group", 1, 1, KF_BLOCK | KF_OBJ, conv_sync_group,
 	    print_sync_groups),
 	CUSTOM("vrrp_instance", 1, 1, KF_BLOCK | KF_OBJ, conv_instance,
@@ -3440,8 +3643,6 @@ const struct conf_kw conf_kw_top[] = {
 	UNSUPP("linkbeat_interfaces"),
 	UNSUPP("vrrp_track_file"),
 	UNSUPP("track_file"),
-	UNSUPP("vrrp_track_process"),
-	UNSUPP("track_process"),
 	UNSUPP("bfd_instance"),
 	UNSUPP("garp_group"),
 	UNSUPP("SNMP"),
@@ -3470,7 +3671,10 @@ resolve_refs(struct conf_pctx *p)
 		k = 0;
 		switch (r->kind) {
 		case REF_SCRIPT:
+		case REF_PROCESS:
 			TAILQ_FOREACH(s, &conf->scripts, entry) {
+				if (s->c.process != (r->kind == REF_PROCESS))
+					continue;
 				found |= strcmp(s->c.name, r->name) == 0;
 				if (k < 255)
 					names[k++] = s->c.name;
@@ -3501,6 +3705,7 @@ resolve_refs(struct conf_pctx *p)
 			    best);
 		err_at(p, &r->pos, best != NULL ? hint : NULL,
 		    "no %s named '%s'", r->kind == REF_SCRIPT ? "vrrp_script" :
+		    r->kind == REF_PROCESS ? "vrrp_track_process" :
 		    r->kind == REF_INSTANCE ? "vrrp_instance" :
 		    "virtual_server_group", r->name);
 	}

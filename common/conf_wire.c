@@ -314,6 +314,24 @@ addr_ok(const struct conf_addr *a, int set)
 	return !set && a->af == 0 && a->prefix == 0;
 }
 
+/* NAME [PARAM...], each NUL-terminated, nothing after them. */
+static int
+tprocess_cmd_ok(const char *cmd, uint32_t len, uint32_t nparams)
+{
+	uint32_t	i, n = 0;
+
+	for (i = len; i < CONF_CMDLEN; i++)
+		if (cmd[i] != '\0')
+			return 0;
+	if (len == 0)
+		return nparams == 0;
+	if (cmd[0] == '\0' || cmd[len - 1] != '\0')
+		return 0;
+	for (i = 0; i < len; i++)
+		n += cmd[i] == '\0';
+	return n == nparams + 1;
+}
+
 static const struct conf_script *
 find_script(const struct had_conf *conf, const char *name)
 {
@@ -340,11 +358,15 @@ static int
 rx_track_script(struct had_conf *conf, enum had_proc proc,
     const struct vrrp_track_script_conf *t, struct rx *rx, const char *what)
 {
+	const struct conf_script	*s;
+
 	NEED_STR(t->name);
 	NEED(t->weight >= -254 && t->weight <= 254);
-	NEED(t->has_weight <= 1 && t->reverse <= 1);
-	if (find_script(conf, t->name) == NULL)
-		return rx_fail(rx, "%s: no vrrp_script '%s'", what, t->name);
+	NEED(t->has_weight <= 1 && t->reverse <= 1 && t->process <= 1);
+	if ((s = find_script(conf, t->name)) == NULL ||
+	    s->c.process != t->process)
+		return rx_fail(rx, "%s: no %s '%s'", what, t->process ?
+		    "vrrp_track_process" : "vrrp_script", t->name);
 	return 0;
 }
 
@@ -421,6 +443,13 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED(b.s.name[0] != '\0');
 		NEED(b.s.weight >= -254 && b.s.weight <= 254);
 		NEED(b.s.weight_reverse <= 1 && b.s.init_fail <= 1);
+		NEED(b.s.process <= 1 && b.s.full_command <= 1);
+		NEED(b.s.param_match < PROC_MATCH_MAX);
+		NEED(b.s.process == (b.s.cmdlen > 0));
+		NEED(!b.s.process || b.s.script[0] == '\0');
+		NEED(b.s.cmdlen < sizeof(b.s.cmd) &&
+		    tprocess_cmd_ok(b.s.cmd, b.s.cmdlen, b.s.nparams));
+		NEED(b.s.quorum <= b.s.quorum_max);
 		if (find_script(conf, b.s.name) != NULL)
 			return rx_fail(rx, "%s: '%s' sent twice", what,
 			    b.s.name);

@@ -32,6 +32,7 @@ enum imsg_type {
 	IMSG_LOG_VERBOSE,	/* struct msg_verbose */
 	IMSG_PEER_BAD,		/* struct msg_peer: sibling sent garbage */
 	IMSG_ICMP_FD,		/* struct msg_icmp_fd + fd: raw ICMP, had -> checkd */
+	IMSG_PROC_FD,		/* struct msg_proc_fd + fd: process events */
 
 	/* Configuration: had -> child, RECONF sequences. */
 	IMSG_RECONF_START = 200,	/* struct msg_reconf */
@@ -82,6 +83,7 @@ enum imsg_type {
 	IMSG_TRACK_STATE,		/* struct msg_track */
 	IMSG_TRACK_QUERY,		/* no payload: resend every state */
 	IMSG_VS_PRESENCE,		/* struct msg_vs_presence, from lvsd */
+	IMSG_PROC_TRACK,		/* struct msg_proc_track, checkd -> had */
 
 	/* child -> had: state to keep across a respawn; had -> child. */
 	IMSG_STATE_REPORT = 700,	/* struct msg_vrrp_state */
@@ -106,6 +108,15 @@ struct msg_peer {
 /* A raw ICMP (AF_INET) or ICMPv6 (AF_INET6) socket for PING_CHECK. */
 struct msg_icmp_fd {
 	uint32_t	af;
+};
+
+/*
+ * For vrrp_track_process, had -> checkd: the process connector, subscribed
+ * (PROC_FD_EVENTS), and a detached copy of /proc (PROC_FD_PROCFS).
+ */
+enum proc_fd_kind { PROC_FD_EVENTS = 1, PROC_FD_PROCFS };
+struct msg_proc_fd {
+	uint32_t	kind;		/* enum proc_fd_kind */
 };
 
 struct msg_verbose {
@@ -286,6 +297,13 @@ struct msg_track {
 	char		name[HAD_NAMELEN];	/* vrrp_script name */
 	uint32_t	up;
 	int32_t		weight;			/* weight to apply */
+};
+
+/* A vrrp_track_process changed state: for had's event history. */
+struct msg_proc_track {
+	char		name[HAD_NAMELEN];
+	uint32_t	up;
+	uint32_t	running;	/* matching processes */
 };
 
 struct msg_script_run {

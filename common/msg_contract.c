@@ -54,6 +54,9 @@ static const struct msg_contract contract[] = {
 	{ IMSG_ICMP_FD, "ICMP_FD", R(P, C), EXACT(msg_icmp_fd),
 	    .fd = MSGC_FD_ALWAYS,
 	    .ids = { ID(msg_icmp_fd, af, AF_INET, AF_INET6) } },
+	{ IMSG_PROC_FD, "PROC_FD", R(P, C), EXACT(msg_proc_fd),
+	    .fd = MSGC_FD_ALWAYS,
+	    .ids = { ID(msg_proc_fd, kind, PROC_FD_EVENTS, PROC_FD_PROCFS) } },
 
 	{ IMSG_RECONF_START, "RECONF_START", TO_CHILDREN, EXACT(msg_reconf),
 	    .ids = { ID(msg_reconf, proc, V, C) } },
@@ -179,6 +182,9 @@ static const struct msg_contract contract[] = {
 	{ IMSG_TRACK_QUERY, "TRACK_QUERY", R(V, C), .min = 0, .max = 0 },
 	{ IMSG_VS_PRESENCE, "VS_PRESENCE", R(L, C), EXACT(msg_vs_presence),
 	    .ids = { ID(msg_vs_presence, present, 0, 1) } },
+	{ IMSG_PROC_TRACK, "PROC_TRACK", R(C, P), EXACT(msg_proc_track),
+	    .strs = { STR(msg_proc_track, name) },
+	    .ids = { ID(msg_proc_track, up, 0, 1) } },
 
 	{ IMSG_STATE_REPORT, "STATE_REPORT", R(V, P), EXACT(msg_vrrp_state),
 	    .strs = { STR(msg_vrrp_state, instance) },
@@ -234,6 +240,7 @@ msg_type_name(uint32_t type)
 	case IMSG_LOG_VERBOSE:		return ("LOG_VERBOSE");
 	case IMSG_PEER_BAD:		return ("PEER_BAD");
 	case IMSG_ICMP_FD:		return ("ICMP_FD");
+	case IMSG_PROC_FD:		return ("PROC_FD");
 	case IMSG_RECONF_START:		return ("RECONF_START");
 	case IMSG_RECONF_ITEM:		return ("RECONF_ITEM");
 	case IMSG_RECONF_END:		return ("RECONF_END");
@@ -273,6 +280,7 @@ msg_type_name(uint32_t type)
 	case IMSG_TRACK_STATE:		return ("TRACK_STATE");
 	case IMSG_TRACK_QUERY:		return ("TRACK_QUERY");
 	case IMSG_VS_PRESENCE:		return ("VS_PRESENCE");
+	case IMSG_PROC_TRACK:		return ("PROC_TRACK");
 	case IMSG_STATE_REPORT:		return ("STATE_REPORT");
 	case IMSG_STATE_RESUME:		return ("STATE_RESUME");
 	case IMSG_LVS_DRAIN:		return ("LVS_DRAIN");

@@ -244,6 +244,8 @@ sandbox_rules(scmp_filter_ctx ctx, enum had_proc proc, pid_t self)
 		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DGRAM));
 		break;
 	case PROC_CHECK:
+		/* vrrp_track_process: the scan of had's copy of /proc. */
+		r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(getdents64), 0);
 		/* TCP and UDP checks; no raw socket (the ping one is had's). */
 		r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
 		    SCMP_A0(SCMP_CMP_EQ, AF_INET),

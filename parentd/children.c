@@ -233,6 +233,7 @@ child_send_config(enum had_proc p)
 	r.nitems = b->nitems;
 	r.generation = env->generation;
 	c->generation = env->generation;
+	procwatch_send(p);
 	child_compose(p, IMSG_RECONF_START, 0, -1, &r, sizeof(r));
 	for (i = 0; i < b->nitems; i++) {
 		item.kind = b->items[i].kind;
@@ -377,6 +378,7 @@ child_spawn(enum had_proc p)
 	c->ready = 0;
 	c->ping_pending = 0;
 	c->kill_reason[0] = '\0';
+	c->proc_fds_sent = 0;
 	clock_gettime(CLOCK_MONOTONIC, &c->started);
 	c->started_wall = time(NULL);
 	if (imsgev_init(&c->iev, env->base, sp[0], proc_name(p), PROC_PARENT,
@@ -809,11 +811,16 @@ parent_dispatch_checkd(struct imsgev *iev, struct imsg *imsg)
 {
 	struct child_proc	*c = iev->arg;
 	struct msg_script_run	 run;
+	struct msg_proc_track	 pt;
 
 	switch (imsg->hdr.type) {
 	case IMSG_SCRIPT_RUN:
 		memcpy(&run, imsg->data, sizeof(run));
 		return (script_request(c->proc, &run));
+	case IMSG_PROC_TRACK:
+		memcpy(&pt, imsg->data, sizeof(pt));
+		procwatch_event(&pt);
+		return (0);
 	default:
 		return (parent_dispatch_child(c, imsg));
 	}

@@ -52,6 +52,7 @@ struct child_proc {
 	uint64_t		 generation_done;
 	unsigned		 peer_complaints;	/* IMSG_PEER_BAD */
 	int			 sandbox_fd;	/* seccomp report pipe */
+	int			 proc_fds_sent;	/* procwatch.c */
 };
 
 struct ctl_conn {
@@ -111,6 +112,8 @@ void	 child_fill_ctl(enum had_proc, struct msg_ctl_proc *);
 void	 children_check_users(void);
 void	 child_send_config(enum had_proc);
 int	 child_is_up(enum had_proc);
+void	 procwatch_send(enum had_proc);
+void	 procwatch_event(const struct msg_proc_track *);
 
 /* control.c */
 /* dump.c: SIGUSR1 and SIGUSR2; the rows come back under peer id 0. */
@@ -170,6 +173,8 @@ struct msg_lvs_notify;
 int	 script_request(enum had_proc, const struct msg_script_run *);
 int	 script_notify(const struct msg_notify *);
 int	 script_lvs_notify(const struct msg_lvs_notify *);
+void	 script_lvs_removed(const struct had_conf *,
+	    const struct had_conf *);
 int	 script_reaped(pid_t, int);
 void	 script_finish(void);
 

@@ -204,6 +204,8 @@ reload_request(uint32_t client, enum ctl_reload_target target)
 		child_send_config(p);
 	}
 	/* Scripts and notify follow the newest file. */
+	if (target == CTL_RELOAD_ALL || target == CTL_RELOAD_LVS)
+		script_lvs_removed(env->conf, conf);
 	conf_free(env->conf);
 	env->conf = conf;
 

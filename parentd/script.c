@@ -1031,6 +1031,45 @@ script_lvs_notify(const struct msg_lvs_notify *n)
 	return (0);
 }
 
+/*
+ * A reload removed real servers (or their virtual server): as keepalived,
+ * notify_down of each that was up (as lvsd last said; before that, up
+ * unless alpha), with the command of the old config.
+ */
+void
+script_lvs_removed(const struct had_conf *old, const struct had_conf *new)
+{
+	const struct conf_vs	*vs, *nvs;
+	const struct conf_rs	*rs, *nrs;
+	const struct lvs_state	*st;
+	struct msg_lvs_id	 id;
+	const char		*cmd;
+	char			 name[HAD_NAMELEN], key[NOTIFY_KEYLEN];
+
+	if (old == NULL)
+		return;
+	TAILQ_FOREACH(vs, &old->vss, entry) {
+		TAILQ_FOREACH(rs, &vs->rss, entry) {
+			if (rs->c.notify_down[0] == '\0')
+				continue;
+			conf_lvs_id(&vs->c, &rs->c, &id);
+			if (conf_lvs_find(new, &id, &nvs, &nrs) == 1 &&
+			    nrs != NULL)
+				continue;
+			st = lvs_state_find(&id);
+			if (st != NULL ? st->event != LVS_NOTIFY_RS_UP :
+			    vs->c.alpha)
+				continue;
+			/* Added again later: its notify_up runs again. */
+			(void)lvs_state_set(&id, LVS_NOTIFY_RS_DOWN);
+			if ((cmd = lvs_script(vs, rs, LVS_NOTIFY_RS_DOWN, name,
+			    sizeof(name), key, sizeof(key))) != NULL)
+				notify_enqueue(key, name, cmd, NULL,
+				    SCRIPT_NOTIFY_TIMEOUT);
+		}
+	}
+}
+
 /* omega's: started at once, not queued; had waits for them. */
 static void
 script_omega_run(const struct conf_vs *vs, const struct conf_rs *rs,

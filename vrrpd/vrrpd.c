@@ -908,17 +908,22 @@ track_scripts(const struct conf_track_script_list *l, int *fault,
 {
 	struct conf_track_script	*t;
 	const struct vrrp_script_conf	*sc;
-	int				 w, rev;
+	int				 w, rev, up;
 
 	TAILQ_FOREACH(t, l, entry) {
-		if ((sc = script_conf(t->c.name)) == NULL)
+		if ((sc = script_conf(t->c.name)) == NULL ||
+		    sc->process != t->c.process)
 			continue;
 		w = t->c.has_weight ? t->c.weight : sc->weight;
 		rev = t->c.has_weight ? t->c.reverse : sc->weight_reverse;
 		if (rev)
 			w = -w;
-		track_one(script_up(sc), w, "track script", sc->name, fault,
-		    reason, rlen, weight);
+		up = script_up(sc);
+		/* keepalived: "weight 0 reverse" faults while it is up. */
+		if (sc->process && rev && w == 0)
+			up = !up;
+		track_one(up, w, sc->process ? "tracked process" :
+		    "track script", sc->name, fault, reason, rlen, weight);
 	}
 }
 
@@ -1326,7 +1331,8 @@ track_state(struct imsg *imsg)
 		return (0);
 	}
 	if (s->up != (t.up != 0))
-		log_info("track script %s %s", t.name, t.up ? "up" : "down");
+		log_info("%s %s %s", s->sc->process ? "tracked process" :
+		    "track script", t.name, t.up ? "up" : "down");
 	s->up = t.up != 0;
 	track_all();
 	return (0);

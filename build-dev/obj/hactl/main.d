@@ -1,5 +1,8 @@
-build-dev/obj/hactl/main.o: hactl/main.c hactl/hactl.h common/msg.h \
- common/imsg.h
+build-dev/obj/hactl/main.o: hactl/main.c common/conf_misc.h hactl/hactl.h \
+ common/msg.h common/imsg.h common/msg_contract.h common/msg.h
+common/conf_misc.h:
 hactl/hactl.h:
 common/msg.h:
 common/imsg.h:
+common/msg_contract.h:
+common/msg.h:
