@@ -88,6 +88,13 @@ enum dns_type_conf {
 	DNS_TYPE_MX, DNS_TYPE_TXT, DNS_TYPE_AAAA, DNS_TYPE_MAX
 };
 
+/* A FIFO had writes events to, and the owner it is created with. */
+struct conf_fifo {
+	char		path[HAD_PATHLEN];
+	char		user[CONF_USERLEN];
+	char		group[CONF_USERLEN];
+};
+
 /*
  * Wire bodies.  Times are stored in the unit named by the field
  * (_cs centiseconds, _ms milliseconds, _us microseconds, else seconds).
@@ -120,6 +127,10 @@ struct global_conf {
 	uint16_t	lvs_sync_maxlen;
 	uint16_t	lvs_sync_port;
 	struct conf_addr lvs_sync_group;	/* af 0: unset */
+	/* notify_fifo, vrrp_notify_fifo, lvs_notify_fifo; path "": none. */
+	struct conf_fifo notify_fifo;
+	struct conf_fifo vrrp_notify_fifo;
+	struct conf_fifo lvs_notify_fifo;
 };
 
 struct vrrp_script_conf {

@@ -1028,6 +1028,52 @@ print_lvs_sync(struct conf_pr *pr, const struct conf_kw *kw,
 	fputc('\n', pr->fp);
 }
 
+/* notify_fifo FIFO [user [group]]: the owner had creates it with. */
+static int
+conv_fifo(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct conf_fifo	*f = (struct conf_fifo *)((char *)obj + kw->off);
+
+	if (n->argv[0][0] != '/') {
+		err_at(p, &n->argpos[0], "e.g. /run/had/notify.fifo",
+		    "%s: '%s' is not an absolute path", kw->name, n->argv[0]);
+		return -1;
+	}
+	memset(f, 0, sizeof(*f));
+	if (copy_str(p, n->argv[0], &n->argpos[0], kw->name, f->path,
+	    sizeof(f->path)) == -1 || (n->argc > 1 && copy_str(p,
+	    n->argv[1], &n->argpos[1], kw->name, f->user,
+	    sizeof(f->user)) == -1) || (n->argc > 2 && copy_str(p,
+	    n->argv[2], &n->argpos[2], kw->name, f->group,
+	    sizeof(f->group)) == -1)) {
+		memset(f, 0, sizeof(*f));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+print_fifo(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct conf_fifo	*f = (const struct conf_fifo *)
+	    ((const char *)obj + kw->off);
+
+	if (f->path[0] == '\0')
+		return;
+	conf_pr_open(pr, kw->name);
+	conf_pr_arg(pr, f->path);
+	if (f->user[0] != '\0')
+		conf_pr_arg(pr, f->user);
+	if (f->group[0] != '\0')
+		conf_pr_arg(pr, f->group);
+	fputc('\n', pr->fp);
+}
+
+#define FIFO(n, m)	{ KW_BASE(n, KT_CUSTOM, 1, 3), FLD(m),		\
+	.conv = conv_fifo, .print = print_fifo }
+
 #define S struct global_conf
 const struct conf_kw conf_kw_global[] = {
 	STR("router_id", router_id),
@@ -1082,9 +1128,15 @@ const struct conf_kw conf_kw_global[] = {
 	UNSUPP("max_auto_priority"),
 	UNSUPP("vrrp_lower_prio_no_advert"),
 	UNSUPP("vrrp_higher_prio_send_advert"),
-	UNSUPP("vrrp_notify_fifo"),
-	UNSUPP("notify_fifo"),
-	UNSUPP("lvs_notify_fifo"),
+	FIFO("notify_fifo", notify_fifo),
+	FIFO("vrrp_notify_fifo", vrrp_notify_fifo),
+	FIFO("lvs_notify_fifo", lvs_notify_fifo),
+	UNSUPPN("notify_fifo_script", "start the FIFO's reader as a "
+	    "service of its own"),
+	UNSUPPN("vrrp_notify_fifo_script", "start the FIFO's reader as a "
+	    "service of its own"),
+	UNSUPPN("lvs_notify_fifo_script", "start the FIFO's reader as a "
+	    "service of its own"),
 	UNSUPP("vrrp_startup_delay"),
 	UNSUPP("vrrp_min_garp"),
 	UNSUPP("vrrp_rx_bufs_policy"),

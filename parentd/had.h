@@ -173,6 +173,12 @@ int	 script_lvs_notify(const struct msg_lvs_notify *);
 int	 script_reaped(pid_t, int);
 void	 script_finish(void);
 
+/* fifo.c */
+struct vs_conf;
+struct rs_conf;
+void	 fifo_vrrp(const char *, const char *, const char *, uint32_t);
+void	 fifo_lvs(const struct vs_conf *, const struct rs_conf *, int);
+
 /* sdnotify.c */
 void	 sd_notifyf(const char *, ...)
 	    __attribute__((__format__(printf, 1, 2)));
