@@ -173,6 +173,9 @@ int	 script_lvs_notify(const struct msg_lvs_notify *);
 int	 script_reaped(pid_t, int);
 void	 script_finish(void);
 
+/* hostcheck.c */
+int	 hostcheck(FILE *, const char *, const struct had_conf *);
+
 /* fifo.c */
 struct vs_conf;
 struct rs_conf;
