@@ -32,6 +32,12 @@
 #define CONF_AUTHLEN	9	/* 8 characters and the NUL */
 #define CONF_DIGESTLEN	33
 #define CONF_INCLUDE_DEPTH 8
+#define CONF_MAILLEN	512	/* notification_email, all of them */
+
+/* smtp_alert [BOOL], in each scope: unset takes the default. */
+#define CONF_SMTP_UNSET	0
+#define CONF_SMTP_YES	1
+#define CONF_SMTP_NO	2
 
 struct conf_diag {
 	TAILQ_ENTRY(conf_diag)	 entry;
@@ -131,6 +137,17 @@ struct global_conf {
 	struct conf_fifo notify_fifo;
 	struct conf_fifo vrrp_notify_fifo;
 	struct conf_fifo lvs_notify_fifo;
+	/* smtp_alert: addresses checked by the parser, space-separated. */
+	char		notification_email[CONF_MAILLEN];
+	char		notification_email_from[CONF_HOSTLEN];
+	char		smtp_helo_name[CONF_HOSTLEN];
+	struct conf_addr smtp_server;		/* af 0: no alerts */
+	uint16_t	smtp_port;
+	uint8_t		smtp_alert;		/* CONF_SMTP_* */
+	uint8_t		smtp_alert_vrrp;
+	uint8_t		smtp_alert_checker;
+	uint8_t		pad4[3];
+	uint32_t	smtp_connect_timeout;	/* seconds */
 };
 
 struct vrrp_script_conf {
@@ -162,7 +179,8 @@ struct vrrp_instance_conf {
 	uint8_t		use_vmac;
 	uint8_t		vmac_xmit_base;
 	uint8_t		dont_track_primary;
-	uint8_t		pad[3];
+	uint8_t		smtp_alert;		/* CONF_SMTP_* */
+	uint8_t		pad[2];
 	uint32_t	preempt_delay;
 	uint32_t	auth_type;		/* enum vrrp_auth_conf */
 	char		auth_pass[CONF_AUTHLEN];
@@ -255,7 +273,8 @@ struct vs_conf {
 	uint8_t		alpha;
 	uint8_t		omega;
 	uint8_t		ha_suspend;
-	uint8_t		pad[2];
+	uint8_t		smtp_alert;		/* CONF_SMTP_* */
+	uint8_t		pad;
 	uint32_t	quorum;
 	uint32_t	hysteresis;
 	char		quorum_up[CONF_CMDLEN];
@@ -270,7 +289,7 @@ struct rs_conf {
 	struct conf_addr addr;
 	uint16_t	port;
 	uint8_t		inhibit_on_failure;
-	uint8_t		pad;
+	uint8_t		smtp_alert;		/* CONF_SMTP_* */
 	uint32_t	weight;
 	uint32_t	uthreshold;
 	uint32_t	lthreshold;

@@ -271,3 +271,34 @@ fifo_lvs(const struct vs_conf *vs, const struct rs_conf *rs, int up)
 	    up ? "UP" : "DOWN");
 	fifo_line(FIFO_LVS, line);
 }
+
+/*
+ * smtp_alert of a VRRP instance: the instance's own setting, else
+ * smtp_alert_vrrp, else smtp_alert; off by default, as keepalived's.
+ * checkd sends the mail.
+ */
+void
+alert_vrrp(const struct vrrp_instance_conf *c, uint32_t state,
+    uint32_t prio)
+{
+	const struct global_conf	*g = &env->conf->global;
+	struct msg_smtp_alert		 m;
+	uint8_t				 v = c->smtp_alert;
+
+	if (v == CONF_SMTP_UNSET)
+		v = g->smtp_alert_vrrp;
+	if (v == CONF_SMTP_UNSET)
+		v = g->smtp_alert;
+	if (v != CONF_SMTP_YES || g->smtp_server.af == 0 ||
+	    g->notification_email[0] == '\0')
+		return;
+	memset(&m, 0, sizeof(m));
+	m.kind = SMTP_ALERT_INSTANCE;
+	m.state = state;
+	m.priority = prio;
+	strlcpy(m.name, c->name, sizeof(m.name));
+	if (child_compose(PROC_CHECK, IMSG_SMTP_ALERT, 0, -1, &m,
+	    sizeof(m)) == -1)
+		log_warnx("vrrp_instance %s: smtp_alert: checkd is not "
+		    "there; no mail", c->name);
+}

@@ -823,6 +823,7 @@ script_notify(const struct msg_notify *n)
 	extra[4] = NULL;
 	notify_enqueue(key, name, c->notify, extra, SCRIPT_NOTIFY_TIMEOUT);
 	fifo_vrrp("INSTANCE", name, state, n->priority);
+	alert_vrrp(c, n->state, n->priority);
 	if (g == NULL || !notify_group_moves(g->c.name, n->state))
 		return (0);
 	fifo_vrrp("GROUP", g->c.name, state, 0);

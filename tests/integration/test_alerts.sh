@@ -34,6 +34,15 @@ while time.time() < t:
 		pass' &
 lab_track_pid $!
 
+# The mail server smtp_alert sends to: aiosmtpd prints each message.
+SMTPD=0
+if /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+	lab_exec a /usr/bin/python3 tests/integration/smtp_sink.py \
+	    198.18.0.1 2525 "$D/mails" >"$D/smtpd.out" 2>&1 &
+	lab_track_pid $!
+	SMTPD=1
+fi
+
 mkfifo -m 600 "$D/all.fifo"
 echo "not a fifo" >"$D/regular"
 # The reader: cat blocks in open until had opens the FIFO for writing.
@@ -46,6 +55,15 @@ global_defs {
 	notify_fifo $D/all.fifo
 	vrrp_notify_fifo $D/created.fifo
 	lvs_notify_fifo $D/regular
+	notification_email {
+		ops@example.com
+		oncall@example.org
+	}
+	notification_email_from had@example.com
+	smtp_server 198.18.0.1 2525
+	smtp_connect_timeout 5
+	smtp_helo_name lb1.test
+	smtp_alert
 }
 vrrp_sync_group G1 {
 	group {
@@ -80,6 +98,7 @@ virtual_server 198.18.0.100 81 {
 	protocol TCP
 	alpha
 	real_server 198.18.0.1 8081 {
+		smtp_alert no
 		TCP_CHECK {
 			connect_timeout 1
 			retry 0
@@ -96,6 +115,9 @@ fi
 pass "the test config parses"
 
 has_line() { grep -qxF -- "$2" "$1"; }
+if [ $SMTPD = 1 ]; then
+	check "aiosmtpd listens" wait_for 8 grep -q ready "$D/smtpd.out"
+fi
 lab_start_had a "$D/had.conf" || { fail "had up"; summary; exit 1; }
 check "VI_1 becomes master" lab_wait_state a VI_1 MASTER 4
 F=$D/all.lines
@@ -118,7 +140,29 @@ check "lvs_notify_fifo: a regular file is refused and left alone" \
 check "lvs_notify_fifo: the refusal is logged" \
     grep -q "lvs_notify_fifo $D/regular: not a FIFO" "$D/had.log"
 
-# @SMTP@
+# smtp_alert: checkd mails each transition to the recipients of the
+# config through smtp_server.
+M=$D/mails
+mail_has() { grep -qF -- "$1" "$M"; }
+if [ $SMTPD = 0 ]; then
+	skip "smtp_alert: python3-aiosmtpd is not installed"
+else
+	check "smtp_alert: a mail for VI_1 entering MASTER" wait_for 5 \
+	    mail_has "Subject: [had-alerts] VRRP Instance VI_1 - Entering MASTER state"
+	check "smtp_alert: a mail for the real server going DOWN, with the check's reason" \
+	    wait_for 5 mail_has "=> CHECK failed on service 198.18.0.1:8082: connection refused <="
+	check "smtp_alert: its subject names the real server, the virtual server and DOWN" \
+	    mail_has "Subject: [had-alerts] Realserver 198.18.0.1:8082 of virtual server 198.18.0.100:80 - DOWN"
+	check "smtp_alert: From: notification_email_from, To: both recipients" \
+	    sh -c "grep -qxF 'From: had@example.com' '$M' && grep -qxF 'To: ops@example.com oncall@example.org' '$M'"
+	check "smtp_alert: the envelope has both recipients" \
+	    mail_has "X-RcptTo: ops@example.com, oncall@example.org"
+	check "smtp_alert: HELO with smtp_helo_name" \
+	    mail_has "X-Helo: lb1.test"
+	check "smtp_alert no on a real server: no mail for 8081" \
+	    sh -c "! grep -qF '198.18.0.1:8081' '$M'"
+	echo "  mails received: $(grep -c '^Subject:' "$M")"
+fi
 
 lab_stop_had a TERM
 check "notify_fifo: INSTANCE \"VI_1\" STOP 100 on shutdown" \
