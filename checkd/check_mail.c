@@ -165,6 +165,14 @@ check_mail_msg(struct imsg *imsg)
 		return (-1);
 	memcpy(&a, imsg->data, sizeof(a));
 	a.name[sizeof(a.name) - 1] = '\0';
+	if (a.kind == SMTP_ALERT_QUORUM) {
+		snprintf(subj, sizeof(subj), "Virtual server %s - quorum %s",
+		    a.name, a.state == 1 ? "UP" : "DOWN");
+		snprintf(body, sizeof(body), "=> %s <=", a.state == 1 ?
+		    "Gained quorum" : "Lost quorum");
+		mail_queue(subj, body);
+		return (0);
+	}
 	st = mail_state_name(a.state);
 	snprintf(subj, sizeof(subj), "VRRP %s %s - Entering %s state",
 	    a.kind == SMTP_ALERT_GROUP ? "Group" : "Instance", a.name, st);
@@ -259,11 +267,21 @@ mail_send_rcpt(void)
 static void
 mail_send_body(void)
 {
-	char		 date[64], *text;
+	char		 date[64], to[CONF_MAILLEN * 2], *text;
+	const char	*p;
 	struct tm	 tm;
 	time_t		 now = time(NULL);
+	size_t		 o = 0;
 	int		 n;
 
+	/* The header's list is comma-separated. */
+	for (p = mail_g.notification_email; *p != '\0' &&
+	    o + 3 < sizeof(to); p++) {
+		if (*p == ' ')
+			to[o++] = ',';
+		to[o++] = *p;
+	}
+	to[o] = '\0';
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	/* Every line is ours or cleaned: none starts with a dot. */
@@ -271,7 +289,7 @@ mail_send_body(void)
 	    "Date: %s\r\nX-Mailer: had\r\n\r\n%s\r\n.\r\n",
 	    mail_g.notification_email_from[0] != '\0' ?
 	    mail_g.notification_email_from : "had@localhost",
-	    mail_g.notification_email, conv.m->subject, date, conv.m->body);
+	    to, conv.m->subject, date, conv.m->body);
 	if (n == -1) {
 		mail_end(0, "out of memory");
 		return;

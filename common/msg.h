@@ -320,9 +320,10 @@ struct msg_notify {
  */
 #define SMTP_ALERT_INSTANCE	1
 #define SMTP_ALERT_GROUP	2
+#define SMTP_ALERT_QUORUM	3	/* name: the virtual server */
 struct msg_smtp_alert {
 	uint32_t	kind;		/* SMTP_ALERT_* */
-	uint32_t	state;		/* as msg_notify's */
+	uint32_t	state;		/* as msg_notify's; quorum 1 up, 2 down */
 	uint32_t	priority;
 	uint32_t	pad;
 	char		name[HAD_NAMELEN];

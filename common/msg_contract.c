@@ -195,7 +195,7 @@ static const struct msg_contract contract[] = {
 	{ IMSG_SMTP_ALERT, "SMTP_ALERT", R(P, C), EXACT(msg_smtp_alert),
 	    .strs = { STR(msg_smtp_alert, name) },
 	    .ids = { ID(msg_smtp_alert, kind, SMTP_ALERT_INSTANCE,
-	    SMTP_ALERT_GROUP), ID(msg_smtp_alert, state, 1, 4) } },
+	    SMTP_ALERT_QUORUM), ID(msg_smtp_alert, state, 1, 4) } },
 };
 
 #define NCONTRACT	(sizeof(contract) / sizeof(contract[0]))

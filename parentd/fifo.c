@@ -273,32 +273,50 @@ fifo_lvs(const struct vs_conf *vs, const struct rs_conf *rs, int up)
 }
 
 /*
- * smtp_alert of a VRRP instance: the instance's own setting, else
- * smtp_alert_vrrp, else smtp_alert; off by default, as keepalived's.
- * checkd sends the mail.
+ * smtp_alert: the object's own setting, else the global one of its
+ * kind, else smtp_alert; off by default, as keepalived's.  checkd sends
+ * the mail.
  */
-void
-alert_vrrp(const struct vrrp_instance_conf *c, uint32_t state,
-    uint32_t prio)
+static void
+alert_send(uint8_t v, uint8_t kind_default, uint32_t kind, const char *name,
+    uint32_t state, uint32_t prio)
 {
 	const struct global_conf	*g = &env->conf->global;
 	struct msg_smtp_alert		 m;
-	uint8_t				 v = c->smtp_alert;
 
 	if (v == CONF_SMTP_UNSET)
-		v = g->smtp_alert_vrrp;
+		v = kind_default;
 	if (v == CONF_SMTP_UNSET)
 		v = g->smtp_alert;
 	if (v != CONF_SMTP_YES || g->smtp_server.af == 0 ||
 	    g->notification_email[0] == '\0')
 		return;
 	memset(&m, 0, sizeof(m));
-	m.kind = SMTP_ALERT_INSTANCE;
+	m.kind = kind;
 	m.state = state;
 	m.priority = prio;
-	strlcpy(m.name, c->name, sizeof(m.name));
+	strlcpy(m.name, name, sizeof(m.name));
 	if (child_compose(PROC_CHECK, IMSG_SMTP_ALERT, 0, -1, &m,
 	    sizeof(m)) == -1)
-		log_warnx("vrrp_instance %s: smtp_alert: checkd is not "
-		    "there; no mail", c->name);
+		log_warnx("%s: smtp_alert: checkd is not there; no mail",
+		    name);
+}
+
+void
+alert_vrrp(const struct vrrp_instance_conf *c, uint32_t state,
+    uint32_t prio)
+{
+	alert_send(c->smtp_alert, env->conf->global.smtp_alert_vrrp,
+	    SMTP_ALERT_INSTANCE, c->name, state, prio);
+}
+
+/* A virtual server's quorum is met (up) or lost. */
+void
+alert_quorum(const struct vs_conf *vs, int up)
+{
+	char	vn[CONF_VSNAMELEN];
+
+	alert_send(vs->smtp_alert, env->conf->global.smtp_alert_checker,
+	    SMTP_ALERT_QUORUM, conf_vs_name(vs, vn, sizeof(vn)), up ? 1 : 2,
+	    0);
 }

@@ -183,6 +183,7 @@ void	 fifo_vrrp(const char *, const char *, const char *, uint32_t);
 void	 fifo_lvs(const struct vs_conf *, const struct rs_conf *, int);
 struct vrrp_instance_conf;
 void	 alert_vrrp(const struct vrrp_instance_conf *, uint32_t, uint32_t);
+void	 alert_quorum(const struct vs_conf *, int);
 
 /* sdnotify.c */
 void	 sd_notifyf(const char *, ...)

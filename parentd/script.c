@@ -1030,6 +1030,8 @@ script_lvs_notify(const struct msg_lvs_notify *n)
 	}
 	fifo_lvs(&vs->c, rs != NULL ? &rs->c : NULL,
 	    n->event == LVS_NOTIFY_RS_UP || n->event == LVS_NOTIFY_QUORUM_UP);
+	if (rs == NULL)
+		alert_quorum(&vs->c, n->event == LVS_NOTIFY_QUORUM_UP);
 	if ((cmd = lvs_script(vs, rs, n->event, name, sizeof(name), key,
 	    sizeof(key))) != NULL)
 		notify_enqueue(key, name, cmd, NULL, SCRIPT_NOTIFY_TIMEOUT);

@@ -154,7 +154,7 @@ else
 	check "smtp_alert: its subject names the real server, the virtual server and DOWN" \
 	    mail_has "Subject: [had-alerts] Realserver 198.18.0.1:8082 of virtual server 198.18.0.100:80 - DOWN"
 	check "smtp_alert: From: notification_email_from, To: both recipients" \
-	    sh -c "grep -qxF 'From: had@example.com' '$M' && grep -qxF 'To: ops@example.com oncall@example.org' '$M'"
+	    sh -c "grep -qxF 'From: had@example.com' '$M' && grep -qxF 'To: ops@example.com, oncall@example.org' '$M'"
 	check "smtp_alert: the envelope has both recipients" \
 	    mail_has "X-RcptTo: ops@example.com, oncall@example.org"
 	check "smtp_alert: HELO with smtp_helo_name" \
