@@ -536,6 +536,30 @@ check_deadline(int fd, short ev, void *arg)
 		check_result(ck, 0, "read timeout after %s", t);
 }
 
+/* The socket address of a, port; its length, 0 if a is unset. */
+socklen_t
+check_sockaddr(const struct conf_addr *a, uint16_t port,
+    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (a->af == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_addr = a->u.v4;
+		sin->sin_port = htons(port);
+		return (sizeof(*sin));
+	}
+	if (a->af == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = a->u.v6;
+		sin6->sin6_port = htons(port);
+		return (sizeof(*sin6));
+	}
+	return (0);
+}
+
 static void
 check_rs_send(struct check_rs *rs)
 {
@@ -577,6 +601,9 @@ check_rs_update(struct check_rs *rs, int force)
 	if (up != rs->up || !rs->sent)
 		log_info("real server %s (vs %s): %s%s%s", rs->rs_str,
 		    rs->vs_str, up ? "up" : "down", bad ? ": " : "",
+		    bad ? bad->reason : "");
+	if (up != rs->up && rs->sent && rs->smtp_alert)
+		check_mail_rs(rs->rs_str, rs->vs_str, up,
 		    bad ? bad->reason : "");
 	if (weight != rs->weight)
 		log_info("real server %s (vs %s): weight %d", rs->rs_str,
@@ -741,21 +768,7 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 		port = ck->c->type == CHECK_HTTP ? 80 :
 		    ck->c->type == CHECK_SSL ? 443 :
 		    ck->c->type == CHECK_SMTP ? 25 : 0;
-	if (a->af == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ck->dst;
-
-		sin->sin_family = AF_INET;
-		sin->sin_addr = a->u.v4;
-		sin->sin_port = htons(port);
-		ck->dstlen = sizeof(*sin);
-	} else if (a->af == AF_INET6) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ck->dst;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = a->u.v6;
-		sin6->sin6_port = htons(port);
-		ck->dstlen = sizeof(*sin6);
-	}
+	ck->dstlen = check_sockaddr(a, port, &ck->dst);
 	if (port == 0 && ck->c->type != CHECK_MISC && ck->c->type != CHECK_PING)
 		ck->dstlen = 0;
 	conf_addr_port(a->af, a->u.raw, port, ck->dst_str,
@@ -978,6 +991,7 @@ check_reconf(const struct had_conf *conf)
 			    crs->c.port, rs->rs_str, sizeof(rs->rs_str));
 			rs->up = 1;
 			rs->weight = -1;
+			rs->smtp_alert = check_mail_rs_wanted(&crs->c);
 			if ((ors = ridx_find_rs(&rx, &rs->id)) != NULL) {
 				rs->sent = ors->sent;
 				rs->up = ors->up;

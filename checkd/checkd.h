@@ -91,6 +91,7 @@ struct check_rs {
 	struct msg_rs_state	 id;		/* identity, up, weight */
 	TAILQ_HEAD(, check)	 checks;
 	int			 sent;		/* lvsd has been told */
+	int			 smtp_alert;	/* mail its transitions */
 	int			 up;
 	int32_t			 weight;
 	char			 vs_str[80];
@@ -152,8 +153,18 @@ struct check {
 };
 TAILQ_HEAD(checks, check);
 
+/* check_mail.c */
+void	 check_mail_init(struct event_base *);
+void	 check_mail_reconf(const struct had_conf *);
+int	 check_mail_rs_wanted(const struct rs_conf *);
+int	 check_mail_msg(struct imsg *);
+void	 check_mail_rs(const char *, const char *, int, const char *);
+void	 check_mail_shutdown(void);
+
 /* check_sched.c */
 void	 check_init_privileged(void);
+socklen_t check_sockaddr(const struct conf_addr *, uint16_t,
+	    struct sockaddr_storage *);
 void	 check_init(struct event_base *);
 void	 check_reconf(const struct had_conf *);
 void	 check_send_all(void);

@@ -20,6 +20,8 @@ checkd_dispatch_parent(struct imsg *imsg)
 		return (check_ping_fd(imsg));
 	case IMSG_PROC_FD:
 		return (check_proc_fd(imsg));
+	case IMSG_SMTP_ALERT:
+		return (check_mail_msg(imsg));
 	case IMSG_SCRIPT_RESULT:
 		if (imsg_check_size(imsg, sizeof(r), "had") == -1)
 			return (-1);
@@ -73,12 +75,14 @@ checkd_init(struct event_base *base)
 	check_script_init(base);
 	check_proc_init(base);
 	check_init(base);
+	check_mail_init(base);
 }
 
 static int
 checkd_reconf(struct had_conf *old, struct had_conf *new,
     struct msg_reconf_done *done)
 {
+	check_mail_reconf(new);
 	check_script_reconf(new);
 	check_proc_reconf(new);
 	check_suspend_reconf(new);
@@ -91,6 +95,7 @@ checkd_shutdown(void)
 {
 	check_shutdown();
 	check_suspend_shutdown();
+	check_mail_shutdown();
 }
 
 static const struct child_ops check_ops = {

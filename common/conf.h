@@ -32,6 +32,12 @@
 #define CONF_AUTHLEN	9	/* 8 characters and the NUL */
 #define CONF_DIGESTLEN	33
 #define CONF_INCLUDE_DEPTH 8
+#define CONF_MAILLEN	512	/* notification_email, all of them */
+
+/* smtp_alert [BOOL], in each scope: unset takes the default. */
+#define CONF_SMTP_UNSET	0
+#define CONF_SMTP_YES	1
+#define CONF_SMTP_NO	2
 
 struct conf_diag {
 	TAILQ_ENTRY(conf_diag)	 entry;
@@ -88,6 +94,13 @@ enum dns_type_conf {
 	DNS_TYPE_MX, DNS_TYPE_TXT, DNS_TYPE_AAAA, DNS_TYPE_MAX
 };
 
+/* A FIFO had writes events to, and the owner it is created with. */
+struct conf_fifo {
+	char		path[HAD_PATHLEN];
+	char		user[CONF_USERLEN];
+	char		group[CONF_USERLEN];
+};
+
 /*
  * Wire bodies.  Times are stored in the unit named by the field
  * (_cs centiseconds, _ms milliseconds, _us microseconds, else seconds).
@@ -120,6 +133,21 @@ struct global_conf {
 	uint16_t	lvs_sync_maxlen;
 	uint16_t	lvs_sync_port;
 	struct conf_addr lvs_sync_group;	/* af 0: unset */
+	/* notify_fifo, vrrp_notify_fifo, lvs_notify_fifo; path "": none. */
+	struct conf_fifo notify_fifo;
+	struct conf_fifo vrrp_notify_fifo;
+	struct conf_fifo lvs_notify_fifo;
+	/* smtp_alert: addresses checked by the parser, space-separated. */
+	char		notification_email[CONF_MAILLEN];
+	char		notification_email_from[CONF_HOSTLEN];
+	char		smtp_helo_name[CONF_HOSTLEN];
+	struct conf_addr smtp_server;		/* af 0: no alerts */
+	uint16_t	smtp_port;
+	uint8_t		smtp_alert;		/* CONF_SMTP_* */
+	uint8_t		smtp_alert_vrrp;
+	uint8_t		smtp_alert_checker;
+	uint8_t		pad4[3];
+	uint32_t	smtp_connect_timeout;	/* seconds */
 };
 
 struct vrrp_script_conf {
@@ -169,7 +197,8 @@ struct vrrp_instance_conf {
 	uint8_t		use_vmac;
 	uint8_t		vmac_xmit_base;
 	uint8_t		dont_track_primary;
-	uint8_t		pad[3];
+	uint8_t		smtp_alert;		/* CONF_SMTP_* */
+	uint8_t		pad[2];
 	uint32_t	preempt_delay;
 	uint32_t	auth_type;		/* enum vrrp_auth_conf */
 	char		auth_pass[CONF_AUTHLEN];
@@ -302,7 +331,8 @@ struct vs_conf {
 	uint8_t		sched_flag1;		/* sh-/mh-fallback */
 	uint8_t		sched_flag2;		/* sh-/mh-port */
 	uint8_t		sched_flag3;
-	uint8_t		pad[3];
+	uint8_t		smtp_alert;		/* CONF_SMTP_* */
+	uint8_t		pad[2];
 	uint32_t	quorum;
 	uint32_t	hysteresis;
 	char		quorum_up[CONF_CMDLEN];
@@ -317,7 +347,7 @@ struct rs_conf {
 	struct conf_addr addr;
 	uint16_t	port;
 	uint8_t		inhibit_on_failure;
-	uint8_t		pad;
+	uint8_t		smtp_alert;		/* CONF_SMTP_* */
 	uint32_t	weight;
 	uint32_t	uthreshold;
 	uint32_t	lthreshold;

@@ -739,6 +739,8 @@ conf_global_defaults(struct global_conf *g)
 	g->vrrp_garp_master_repeat = 5;
 	g->vrrp_version = 2;
 	g->lvs_drain_time = 10;
+	g->smtp_port = 25;
+	g->smtp_connect_timeout = 30;
 }
 
 void
@@ -1073,6 +1075,229 @@ print_lvs_sync(struct conf_pr *pr, const struct conf_kw *kw,
 	fputc('\n', pr->fp);
 }
 
+/* notify_fifo FIFO [user [group]]: the owner had creates it with. */
+static int
+conv_fifo(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct conf_fifo	*f = (struct conf_fifo *)((char *)obj + kw->off);
+
+	if (n->argv[0][0] != '/') {
+		err_at(p, &n->argpos[0], "e.g. /run/had/notify.fifo",
+		    "%s: '%s' is not an absolute path", kw->name, n->argv[0]);
+		return -1;
+	}
+	memset(f, 0, sizeof(*f));
+	if (copy_str(p, n->argv[0], &n->argpos[0], kw->name, f->path,
+	    sizeof(f->path)) == -1 || (n->argc > 1 && copy_str(p,
+	    n->argv[1], &n->argpos[1], kw->name, f->user,
+	    sizeof(f->user)) == -1) || (n->argc > 2 && copy_str(p,
+	    n->argv[2], &n->argpos[2], kw->name, f->group,
+	    sizeof(f->group)) == -1)) {
+		memset(f, 0, sizeof(*f));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+print_fifo(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct conf_fifo	*f = (const struct conf_fifo *)
+	    ((const char *)obj + kw->off);
+
+	if (f->path[0] == '\0')
+		return;
+	conf_pr_open(pr, kw->name);
+	conf_pr_arg(pr, f->path);
+	if (f->user[0] != '\0')
+		conf_pr_arg(pr, f->user);
+	if (f->group[0] != '\0')
+		conf_pr_arg(pr, f->group);
+	fputc('\n', pr->fp);
+}
+
+#define FIFO(n, m)	{ KW_BASE(n, KT_CUSTOM, 1, 3), FLD(m),		\
+	.conv = conv_fifo, .print = print_fifo }
+
+/* smtp_alert [yes|no|true|false|on|off], keepalived's <BOOL>. */
+static int
+conv_smtp_alert(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	static const char *const yes[] = { "yes", "true", "on", NULL };
+	static const char *const no[] = { "no", "false", "off", NULL };
+	uint8_t		*v = (uint8_t *)obj + kw->off;
+	int		 i;
+
+	*v = CONF_SMTP_YES;
+	if (n->argc == 0)
+		return 0;
+	for (i = 0; yes[i] != NULL; i++)
+		if (strcmp(n->argv[0], yes[i]) == 0)
+			return 0;
+	for (i = 0; no[i] != NULL; i++)
+		if (strcmp(n->argv[0], no[i]) == 0) {
+			*v = CONF_SMTP_NO;
+			return 0;
+		}
+	*v = CONF_SMTP_UNSET;
+	err_at(p, &n->argpos[0], "yes or no", "%s: '%s' is not a boolean",
+	    kw->name, n->argv[0]);
+	return -1;
+}
+
+static void
+print_smtp_alert(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	uint8_t	v = *((const uint8_t *)obj + kw->off);
+
+	if (v == CONF_SMTP_UNSET)
+		return;
+	conf_pr_open(pr, kw->name);
+	if (v == CONF_SMTP_NO)
+		conf_pr_arg(pr, "no");
+	fputc('\n', pr->fp);
+}
+
+#define SMTP_ALERT(n, m) { KW_BASE(n, KT_CUSTOM, 0, 1), FLD(m),	\
+	.conv = conv_smtp_alert, .print = print_smtp_alert }
+
+/*
+ * An address for a mail header or an SMTP command: printable, no space,
+ * no angle bracket, one @ with something on each side.
+ */
+static int
+mail_addr_ok(const char *s)
+{
+	const char	*at = strchr(s, '@');
+	size_t		 i;
+
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] <= ' ' || s[i] >= 0x7f || s[i] == '<' ||
+		    s[i] == '>' || s[i] == '"' || s[i] == '\\')
+			return 0;
+	return i < 254;
+}
+
+static int
+conv_emails(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct global_conf	*g = obj;
+	const struct conf_node	*l;
+
+	memset(g->notification_email, 0, sizeof(g->notification_email));
+	TAILQ_FOREACH(l, &n->children, entry) {
+		if (l->argc > 0 || !mail_addr_ok(l->kw)) {
+			err_at(p, &l->pos, "e.g. admin@example.com",
+			    "%s: '%s' is not one mail address", kw->name,
+			    l->kw);
+			continue;
+		}
+		if (g->notification_email[0] != '\0')
+			strlcat(g->notification_email, " ",
+			    sizeof(g->notification_email));
+		if (strlcat(g->notification_email, l->kw,
+		    sizeof(g->notification_email)) >=
+		    sizeof(g->notification_email)) {
+			err_at(p, &l->pos, NULL, "%s: the addresses are "
+			    "longer than %zu characters", kw->name,
+			    sizeof(g->notification_email) - 1);
+			memset(g->notification_email, 0,
+			    sizeof(g->notification_email));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+print_emails(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
+{
+	const struct global_conf	*g = obj;
+	char				 buf[CONF_MAILLEN], *w, *sp;
+
+	if (g->notification_email[0] == '\0')
+		return;
+	strlcpy(buf, g->notification_email, sizeof(buf));
+	conf_pr_open(pr, kw->name);
+	conf_pr_begin(pr);
+	for (sp = buf; (w = strsep(&sp, " ")) != NULL; ) {
+		conf_pr_indent(pr);
+		conf_pr_word(pr, w);
+		fputc('\n', pr->fp);
+	}
+	conf_pr_end(pr);
+}
+
+static int
+conv_email_from(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct global_conf	*g = obj;
+
+	if (!mail_addr_ok(n->argv[0])) {
+		err_at(p, &n->argpos[0], "e.g. had@example.com",
+		    "%s: '%s' is not one mail address", kw->name, n->argv[0]);
+		return -1;
+	}
+	return copy_str(p, n->argv[0], &n->argpos[0], kw->name,
+	    g->notification_email_from, sizeof(g->notification_email_from));
+}
+
+static void
+print_email_from(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct global_conf	*g = obj;
+
+	if (g->notification_email_from[0] == '\0')
+		return;
+	conf_pr_open(pr, kw->name);
+	conf_pr_arg(pr, g->notification_email_from);
+	fputc('\n', pr->fp);
+}
+
+/* smtp_server ADDRESS [PORT]: an address, had resolves no name. */
+static int
+conv_smtp_server(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct global_conf	*g = obj;
+	long long		 v = 25;
+
+	if (parse_addr(p, n->argv[0], &n->argpos[0], kw->name, 0, 0,
+	    &g->smtp_server) == -1)
+		return -1;
+	if (n->argc > 1 && parse_ll(p, n->argv[1], &n->argpos[1], kw->name,
+	    1, 65535, &v) == -1)
+		return -1;
+	g->smtp_port = v;
+	return 0;
+}
+
+static void
+print_smtp_server(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct global_conf	*g = obj;
+
+	if (g->smtp_server.af == 0)
+		return;
+	conf_pr_open(pr, kw->name);
+	fputc(' ', pr->fp);
+	conf_pr_addr(pr, &g->smtp_server);
+	if (g->smtp_port != 25)
+		fprintf(pr->fp, " %u", g->smtp_port);
+	fputc('\n', pr->fp);
+}
+
 #define S struct global_conf
 const struct conf_kw conf_kw_global[] = {
 	STR("router_id", router_id),
@@ -1099,11 +1324,17 @@ const struct conf_kw conf_kw_global[] = {
 	CUSTOM("vrrp_iptables", 0, 2, 0, conv_firewall, print_firewall),
 	UNSUPP("vrrp_ipsets"),
 	CUSTOM("vrrp_nftables", 0, 1, 0, conv_firewall, NULL),
-	UNSUPP("notification_email"),
-	UNSUPP("notification_email_from"),
-	UNSUPP("smtp_server"),
-	UNSUPP("smtp_connect_timeout"),
-	UNSUPP("smtp_helo_name"),
+	CUSTOM("notification_email", 0, 0, KF_BLOCK | KF_LIST, conv_emails,
+	    print_emails),
+	{ KW_BASE("notification_email_from", KT_CUSTOM, 1, 1),
+	    FLD(notification_email_from), .conv = conv_email_from,
+	    .print = print_email_from },
+	CUSTOM("smtp_server", 1, 2, 0, conv_smtp_server, print_smtp_server),
+	UINT("smtp_connect_timeout", smtp_connect_timeout, 1, 3600),
+	STR("smtp_helo_name", smtp_helo_name),
+	SMTP_ALERT("smtp_alert", smtp_alert),
+	SMTP_ALERT("smtp_alert_vrrp", smtp_alert_vrrp),
+	SMTP_ALERT("smtp_alert_checker", smtp_alert_checker),
 	UNSUPP("lvs_id"),
 	UNSUPP("enable_traps"),
 	UNSUPP("enable_snmp_vrrp"),
@@ -1125,9 +1356,15 @@ const struct conf_kw conf_kw_global[] = {
 	UNSUPP("max_auto_priority"),
 	UNSUPP("vrrp_lower_prio_no_advert"),
 	UNSUPP("vrrp_higher_prio_send_advert"),
-	UNSUPP("vrrp_notify_fifo"),
-	UNSUPP("notify_fifo"),
-	UNSUPP("lvs_notify_fifo"),
+	FIFO("notify_fifo", notify_fifo),
+	FIFO("vrrp_notify_fifo", vrrp_notify_fifo),
+	FIFO("lvs_notify_fifo", lvs_notify_fifo),
+	UNSUPPN("notify_fifo_script", "start the FIFO's reader as a "
+	    "service of its own"),
+	UNSUPPN("vrrp_notify_fifo_script", "start the FIFO's reader as a "
+	    "service of its own"),
+	UNSUPPN("lvs_notify_fifo_script", "start the FIFO's reader as a "
+	    "service of its own"),
 	UNSUPP("vrrp_startup_delay"),
 	UNSUPP("vrrp_min_garp"),
 	UNSUPP("vrrp_rx_bufs_policy"),
@@ -2462,7 +2699,7 @@ const struct conf_kw conf_kw_instance[] = {
 	    print_inst_rt),
 	CUSTOM("virtual_rules", 0, 0, KF_BLOCK | KF_LIST, conv_inst_rt,
 	    print_inst_rt),
-	UNSUPP("smtp_alert"),
+	SMTP_ALERT("smtp_alert", smtp_alert),
 	UNSUPP("debug"),
 	UNSUPP("notify_master_rx_lower_pri"),
 	UNSUPP("notify_deleted"),
@@ -2876,7 +3113,7 @@ const struct conf_kw conf_kw_rs[] = {
 	CHECK_KW("UDP_CHECK", NULL),
 	CHECK_KW("DNS_CHECK", NULL),
 	CHECK_KW("SMTP_CHECK", NULL),
-	UNSUPP("smtp_alert"),
+	SMTP_ALERT("smtp_alert", smtp_alert),
 	UNSUPP("BFD_CHECK"),
 	UNSUPP("FILE_CHECK"),
 	UNSUPP("ICMP_CHECK"),
@@ -3012,7 +3249,7 @@ const struct conf_kw conf_kw_vs[] = {
 	DEC("delay_before_retry", delay_before_retry_ms, 1000, 0, 86400000),
 	DEC("warmup", warmup_ms, 1000, 0, 86400000),
 	CUSTOM("real_server", 1, 2, KF_BLOCK | KF_OBJ, conv_rs, print_rss),
-	UNSUPP("smtp_alert"),
+	SMTP_ALERT("smtp_alert", smtp_alert),
 	UNSUPP("ip_family"),
 	UNSUPP("lb_flags"),
 	UNSUPP("persistence_engine"),

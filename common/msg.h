@@ -90,6 +90,9 @@ enum imsg_type {
 	IMSG_STATE_RESUME,		/* struct msg_vrrp_state */
 	IMSG_LVS_DRAIN,			/* struct msg_lvs_drain, had -> lvsd */
 	IMSG_VRRP_MAINT,		/* struct msg_vrrp_maint, had -> vrrpd */
+
+	/* had -> checkd: a mail to send (smtp_alert); checkd speaks SMTP. */
+	IMSG_SMTP_ALERT = 800,		/* struct msg_smtp_alert */
 };
 
 struct msg_ready {
@@ -337,6 +340,22 @@ struct msg_notify {
 	char		reason[HAD_REASONLEN];	/* of the transition */
 };
 
+
+/*
+ * smtp_alert of a VRRP instance or sync group.  checkd writes the mail
+ * from its own copy of the config: the recipients, the sender and the
+ * server are never in a message.
+ */
+#define SMTP_ALERT_INSTANCE	1
+#define SMTP_ALERT_GROUP	2
+#define SMTP_ALERT_QUORUM	3	/* name: the virtual server */
+struct msg_smtp_alert {
+	uint32_t	kind;		/* SMTP_ALERT_* */
+	uint32_t	state;		/* as msg_notify's; quorum 1 up, 2 down */
+	uint32_t	priority;
+	uint32_t	pad;
+	char		name[HAD_NAMELEN];
+};
 
 enum lvs_notify_event {
 	LVS_NOTIFY_QUORUM_UP = 1,	/* quorum_up of the virtual server */

@@ -200,6 +200,11 @@ static const struct msg_contract contract[] = {
 	{ IMSG_VRRP_MAINT, "VRRP_MAINT", R(P, V), EXACT(msg_vrrp_maint),
 	    .strs = { STR(msg_vrrp_maint, instance) },
 	    .ids = { ID(msg_vrrp_maint, on, 0, 1) } },
+
+	{ IMSG_SMTP_ALERT, "SMTP_ALERT", R(P, C), EXACT(msg_smtp_alert),
+	    .strs = { STR(msg_smtp_alert, name) },
+	    .ids = { ID(msg_smtp_alert, kind, SMTP_ALERT_INSTANCE,
+	    SMTP_ALERT_QUORUM), ID(msg_smtp_alert, state, 1, 4) } },
 };
 
 #define NCONTRACT	(sizeof(contract) / sizeof(contract[0]))
@@ -285,6 +290,7 @@ msg_type_name(uint32_t type)
 	case IMSG_STATE_RESUME:		return ("STATE_RESUME");
 	case IMSG_LVS_DRAIN:		return ("LVS_DRAIN");
 	case IMSG_VRRP_MAINT:		return ("VRRP_MAINT");
+	case IMSG_SMTP_ALERT:		return ("SMTP_ALERT");
 	}
 	return (NULL);
 }

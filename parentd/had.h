@@ -178,6 +178,18 @@ void	 script_lvs_removed(const struct had_conf *,
 int	 script_reaped(pid_t, int);
 void	 script_finish(void);
 
+/* hostcheck.c */
+int	 hostcheck(FILE *, const char *, const struct had_conf *);
+
+/* fifo.c */
+struct vs_conf;
+struct rs_conf;
+void	 fifo_vrrp(const char *, const char *, const char *, uint32_t);
+void	 fifo_lvs(const struct vs_conf *, const struct rs_conf *, int);
+struct vrrp_instance_conf;
+void	 alert_vrrp(const struct vrrp_instance_conf *, uint32_t, uint32_t);
+void	 alert_quorum(const struct vs_conf *, int);
+
 /* sdnotify.c */
 void	 sd_notifyf(const char *, ...)
 	    __attribute__((__format__(printf, 1, 2)));

@@ -34,7 +34,8 @@ usage(void)
 	    "usage: had [-dnv] [-C chroot] [-f file] [-i config-id] "
 	    "[-p pidfile]\n"
 	    "           [-s socket] [-u user] [-X libexecdir]\n"
-	    "       had -n --compat [-i config-id] [-f] file\n");
+	    "       had -n --compat [-i config-id] [-f] file\n"
+	    "       had -n --no-host-checks [-i config-id] [-f file]\n");
 	exit(1);
 }
 
@@ -50,7 +51,7 @@ ts_ms_since(const struct timespec *t)
 
 /* had -n: check the file, print it back normalised. */
 static int
-had_check_config(void)
+had_check_config(int hostchecks)
 {
 	struct conf_diags	 diags;
 	struct conf_opts	 opts;
@@ -68,6 +69,13 @@ had_check_config(void)
 		return (1);
 	}
 	conf_print(stdout, conf);
+	/* keepalived's -t: what will fail on this host at run time. */
+	if (hostchecks && hostcheck(stderr, env->conffile, conf) > 0) {
+		fprintf(stderr, "had: %s: configuration will fail on this "
+		    "host\n", env->conffile);
+		conf_free(conf);
+		return (1);
+	}
 	conf_free(conf);
 	return (0);
 }
@@ -213,9 +221,10 @@ had_sig(int sig, short ev, void *arg)
 	}
 }
 
-enum { OPT_COMPAT = 256 };
+enum { OPT_COMPAT = 256, OPT_NOHOST };
 static const struct option longopts[] = {
 	{ "compat",	no_argument,	NULL,	OPT_COMPAT },
+	{ "no-host-checks", no_argument, NULL,	OPT_NOHOST },
 	{ NULL,		0,		NULL,	0 }
 };
 
@@ -227,7 +236,7 @@ main(int argc, char *argv[])
 	int		 sigs[6] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGUSR1,
 			    SIGUSR2 };
 	struct conf_opts opts;
-	int		 ch, checkonly = 0, compat = 0, i;
+	int		 ch, checkonly = 0, compat = 0, hostchecks = 1, i;
 
 	env->conffile = HAD_CONFFILE;
 	env->sockpath = HAD_SOCKET;
@@ -243,6 +252,9 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case OPT_COMPAT:
 			compat = 1;
+			break;
+		case OPT_NOHOST:
+			hostchecks = 0;
 			break;
 		case 'C':
 			env->chroot = optarg;
@@ -290,7 +302,7 @@ main(int argc, char *argv[])
 		return (conf_compat_report(stdout, env->conffile, &opts));
 	}
 	if (checkonly)
-		return (had_check_config());
+		return (had_check_config(hostchecks));
 
 	log_init(env->debug, LOG_DAEMON);
 	log_setverbose(env->verbose);

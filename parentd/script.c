@@ -822,8 +822,11 @@ script_notify(const struct msg_notify *n)
 	extra[3] = prio;
 	extra[4] = NULL;
 	notify_enqueue(key, name, c->notify, extra, SCRIPT_NOTIFY_TIMEOUT);
+	fifo_vrrp("INSTANCE", name, state, n->priority);
+	alert_vrrp(c, n->state, n->priority);
 	if (g == NULL || !notify_group_moves(g->c.name, n->state))
 		return (0);
+	fifo_vrrp("GROUP", g->c.name, state, 0);
 	notify_enqueue(key, g->c.name, notify_cmd(n->state,
 	    g->c.notify_master, g->c.notify_backup, g->c.notify_fault,
 	    g->c.notify_stop), NULL, SCRIPT_NOTIFY_TIMEOUT);
@@ -1025,6 +1028,10 @@ script_lvs_notify(const struct msg_lvs_notify *n)
 		    conf_vs_name(&vs->c, vn, sizeof(vn)));
 		return (0);
 	}
+	fifo_lvs(&vs->c, rs != NULL ? &rs->c : NULL,
+	    n->event == LVS_NOTIFY_RS_UP || n->event == LVS_NOTIFY_QUORUM_UP);
+	if (rs == NULL)
+		alert_quorum(&vs->c, n->event == LVS_NOTIFY_QUORUM_UP);
 	if ((cmd = lvs_script(vs, rs, n->event, name, sizeof(name), key,
 	    sizeof(key))) != NULL)
 		notify_enqueue(key, name, cmd, NULL, SCRIPT_NOTIFY_TIMEOUT);

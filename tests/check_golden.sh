@@ -6,7 +6,10 @@
 #   NAME.out     what had -n prints (the normalised config)
 #   NAME.err     what it says on stderr, errors with file:line:col (if any)
 #   NAME.compat  the --compat report
-# (seed configs keep theirs in tests/conf/golden/seed/).  A config that
+# (seed configs keep theirs in tests/conf/golden/seed/).  These run with
+# --no-host-checks; tests/conf/golden/host/*.conf are checked against a
+# host of known shape instead (a network namespace with lo up and
+# 198.18.0.1/24 on it): NAME.err is what had -n reports there.  A config that
 # loads must also print, parse and print again to the same text.
 #
 #   tests/check_golden.sh            check
@@ -52,7 +55,7 @@ compare() {
 
 golden() {	# config expected-prefix
 	conf=$1; exp=$2; name=$(basename "$conf" .conf)
-	"$HAD" -n -i golden -f "$conf" >"$T/out" 2>"$T/err"
+	"$HAD" -n --no-host-checks -i golden -f "$conf" >"$T/out" 2>"$T/err"
 	rc=$?
 	"$HAD" -n --compat -i golden -f "$conf" >"$T/compat" 2>&1
 	crc=$?
@@ -69,13 +72,37 @@ golden() {	# config expected-prefix
 	check "$name: --compat says it would load" [ $crc -eq 0 ]
 	# Round trip: the printed config prints back to itself.
 	cp "$T/out" "$T/rt.conf"
-	"$HAD" -n -i golden -f "$T/rt.conf" >"$T/rt.out" 2>"$T/rt.err"
+	"$HAD" -n --no-host-checks -i golden -f "$T/rt.conf" >"$T/rt.out" \
+	    2>"$T/rt.err"
 	check "$name: round trip gives the same text" cmp -s "$T/out" "$T/rt.out"
 }
 
 for c in "$GOLD"/*.conf; do
 	golden "$c" "${c%.conf}"
 done
+# had -n against the host: interfaces, scripts, unicast peers.
+hostgolden() {	# config expected-prefix
+	conf=$1; exp=$2; name=host/$(basename "$conf" .conf)
+	unshare -n sh -c 'ip link set lo up &&
+	    ip addr add 198.18.0.1/24 dev lo && exec "$@"' sh \
+	    "$HAD" -n -i golden -f "$conf" >/dev/null 2>"$T/err"
+	rc=$?
+	compare "$name: diagnostics" "$exp.err" "$T/err"
+	[ "$UPDATE" -eq 1 ] && return
+	if grep -q ': error: ' "$exp.err" 2>/dev/null; then
+		check "$name: refused (exit 1)" [ $rc -eq 1 ]
+	else
+		check "$name: loads (exit 0)" [ $rc -eq 0 ]
+	fi
+}
+if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null; then
+	skip "host checks: need root and unshare for a network namespace"
+else
+	for c in "$GOLD"/host/*.conf; do
+		hostgolden "$c" "${c%.conf}"
+	done
+fi
+
 SEED=tests/conf/seed-configs
 if [ -d "$SEED" ]; then
 	mkdir -p "$GOLD/seed"

@@ -1575,8 +1575,12 @@ ctl_row(struct vrrp_inst *inst, struct msg_ctl_vrrp *r)
 		strlcpy(r->drop_names[n], i == VRRPD_DROP_PEER ? "peer" :
 		    vrrp_drop_name(i), sizeof(r->drop_names[n]));
 		r->drops[n] = inst->drops[i];
-		/* Unknown VRIDs belong to the interface, shown here. */
-		if (i == VRRP_DROP_VRID && inst->vif != NULL)
+		/*
+		 * Packets that name no instance (an unknown VRID, too short
+		 * to carry one: zero length) belong to the interface, shown
+		 * with each of its instances.
+		 */
+		if (inst->vif != NULL)
 			r->drops[n] += inst->vif->drops[i];
 	}
 	r->ndrops = n;
