@@ -1,5 +1,6 @@
 /*
- * IPsec Authentication Header for VRRPv2 over IPv4, as keepalived does it
+ * IPsec Authentication Header for VRRP over IPv4, as keepalived does it
+ * for v2 (and had for v3 too)
  * (RFC 2402 header, HMAC-MD5-96 keyed with the 8-byte auth_pass).  Pure
  * code like vrrp_packet.c: no sockets, no clock.
  */
