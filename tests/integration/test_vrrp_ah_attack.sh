@@ -10,6 +10,12 @@
 # stays master with the VIP, no transition, and each is counted under its
 # own drop reason.  The control: c sends a correct AH advert made with the
 # key, and a must then give the address up (so the attack would show).
+#
+# Then VRRPv3 in AH, had's extension, between a and b (advert_int 0.5):
+# election, preemption, tshark on c dissects a's adverts as AH around
+# VRRPv3, c's wrong-key and plain adverts are dropped and counted, and an
+# orderly stop of the master hands over with an authenticated priority-0
+# advert.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -37,11 +43,15 @@ lab_node a 198.18.0.1/24
 lab_node b 198.18.0.2/24
 lab_node c 198.18.0.3/24
 
-mkconf() {	# node prio
-	local f=$LAB_DIR/$1/had.conf
+mkconf() {	# node prio [version]
+	local f=$LAB_DIR/$1/had${3:-}.conf
 	sed -e "s/@NODE@/lab-$1/g" -e "s/@PRIO@/$2/g" -e "s/@PASS@/$PASS/g" \
 	    -e "s/@VRID4@/51/g" -e "s/@VIP4@/$VIP4/g" \
 	    "$HERE/had-v2ah.conf.in" >"$f"
+	if [ "${3:-}" = 3 ]; then
+		sed -i -e 's/vrrp_version 2/vrrp_version 3/' \
+		    -e 's/advert_int 1$/advert_int 0.5/' "$f"
+	fi
 	echo "$f"
 }
 attack() {	# action [file]
@@ -49,9 +59,14 @@ attack() {	# action [file]
 	    --peer 198.18.0.2 --vrid 51 --vip "$VIP4" --key "$PASS" "$@" \
 	    2>&1 | tail -1
 }
-drops_of() {
-	lab_hactl a show vrrp -j >"$LAB_DIR/a/vrrp.json" 2>/dev/null &&
-	    json_get "$LAB_DIR/a/vrrp.json" "d[0]['drops'].get('$1', -1)"
+drops_of() {	# reason [node]
+	local n=${2:-a}
+	lab_hactl "$n" show vrrp -j >"$LAB_DIR/$n/vrrp.json" 2>/dev/null &&
+	    json_get "$LAB_DIR/$n/vrrp.json" "d[0]['drops'].get('$1', -1)"
+}
+drops_all() {	# node
+	lab_hactl "$1" show vrrp -j >"$LAB_DIR/$1/vrrp.json" 2>/dev/null &&
+	    json_get "$LAB_DIR/$1/vrrp.json" 'sum(d[0]["drops"].values())'
 }
 
 lab_start_had b "$(mkconf b 250)" || fail "had starts on b"
@@ -104,9 +119,57 @@ out=$(attack good --count 5)
 check "control: a correct AH advert at priority 254 makes a backup ($out)" \
     lab_wait_state a VI_V2 BACKUP 2
 
-if grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' \
-    "$LAB_DIR/a/had.log" 2>/dev/null; then
-	fail "sanitizer report in a's had log"
-	grep -E -A20 'AddressSanitizer|runtime error:|LeakSanitizer' "$LAB_DIR/a/had.log" | head -40
-fi
+# ------------------------------------ VRRPv3 in AH, between had nodes
+lab_stop_had a
+lab_start_had b "$(mkconf b 200 3)" || fail "v3: had starts on b"
+check "v3 ah: b alone becomes master" lab_wait_state b VI_V2 MASTER 5
+lab_start_had a "$(mkconf a 250 3)" || fail "v3: had starts on a"
+v3_preempt() { lab_wait_state a VI_V2 MASTER 5 && lab_wait_state b VI_V2 BACKUP 2; }
+check "v3 ah: a (priority 250) preempts b (200)" v3_preempt
+check "v3 ah: the VIP is on a" wait_for 2 lab_has_addr a "$VIP4"
+# What a sends, as tshark dissects it on the link.
+lab_exec c timeout 8 tshark -n -i eth0 -c 3 \
+    -f "src host 198.18.0.1 and (ip proto 51 or ip proto 112)" \
+    -T fields -E separator='|' -e frame.protocols -e vrrp.version \
+    -e vrrp.prio -e _ws.malformed >"$LAB_DIR/v3frames.txt" 2>/dev/null
+frames=$(tr '\n' ' ' <"$LAB_DIR/v3frames.txt")
+check "v3 ah: tshark sees a's adverts as AH around VRRPv3, priority 250, none malformed ($frames)" \
+    [ "$(grep -c '^eth:ethertype:ip:ah:vrrp|3|250|$' "$LAB_DIR/v3frames.txt")" -ge 3 ]
+rx=$(lab_vrrp_field b VI_V2 adverts_received)
+check "v3 ah: b accepts a's adverts ($rx received) and drops none ($(drops_all b))" \
+    [ "${rx:-0}" -gt 0 ] && [ "$(drops_all b)" = 0 ]
+t0=$(lab_vrrp_field a VI_V2 transitions)
+for k in badicv:ah_icv noah:no_ah; do
+	act=${k%%:*}
+	why=${k#*:}
+	d0=$(drops_of "$why")
+	out=$(attack "$act" --version 3 --intv-cs 50)
+	sleep 0.3
+	d1=$(drops_of "$why")
+	check "v3 ah: $act at priority 254 counted as $why ($d0 -> $d1; $out)" \
+	    [ "${d1:-0}" -ge $(( ${d0:-0} + 3 )) ]
+done
+sleep 1
+t1=$(lab_vrrp_field a VI_V2 transitions)
+check "v3 ah: a stayed master (transitions $t0 -> $t1)" \
+    [ -n "$t1" ] && [ "$t1" = "$t0" ] && lab_state_is a VI_V2 MASTER
+p0=$(lab_vrrp_field b VI_V2 prio0_received)
+lab_stop_had a
+check "v3 ah: a stops, b takes over" lab_wait_state b VI_V2 MASTER 3
+p1=$(lab_vrrp_field b VI_V2 prio0_received)
+check "v3 ah: b took a's authenticated priority-0 advert ($p0 -> $p1)" \
+    [ "${p1:-0}" -gt "${p0:-0}" ]
+# c's forgeries reached b too; nothing else may have been dropped.
+lab_hactl b show vrrp -j >"$LAB_DIR/b/vrrp.json" 2>/dev/null
+check "v3 ah: b dropped none of a's adverts ($(json_get "$LAB_DIR/b/vrrp.json" 'dict((k, v) for k, v in d[0]["drops"].items() if v)' 2>/dev/null))" \
+    [ "$(json_get "$LAB_DIR/b/vrrp.json" 'sum(v for k, v in d[0]["drops"].items() if k not in ("no_ah", "ah_icv"))' 2>/dev/null)" = 0 ]
+lab_stop_had b
+
+for n in a b; do
+	if grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' \
+	    "$LAB_DIR/$n/had.log" 2>/dev/null; then
+		fail "sanitizer report in $n's had log"
+		grep -E -A20 'AddressSanitizer|runtime error:|LeakSanitizer' "$LAB_DIR/$n/had.log" | head -40
+	fi
+done
 summary
