@@ -1041,6 +1041,18 @@ print_lvs_sync(struct conf_pr *pr, const struct conf_kw *kw,
 	fputc('\n', pr->fp);
 }
 
+/* Why keepalived's process tuning is ignored. */
+#define WHY_NAMES	"had's processes have fixed names"
+#define WHY_SCHED	\
+	"had leaves its processes' scheduling and memory to the system"
+#define WHY_BUFS	"had sizes its own socket buffers"
+#define WHY_RUN	\
+	"had's pid file, socket and stop are set by had(8)'s options"
+#define WHY_READ	\
+	"had reads the configuration in the parent only, on start and reload"
+#define WHY_SNMP	\
+	"no SNMP or DBus in had: see hactl show metrics and hactl -j"
+
 #define S struct global_conf
 const struct conf_kw conf_kw_global[] = {
 	STR("router_id", router_id),
@@ -1111,6 +1123,44 @@ const struct conf_kw conf_kw_global[] = {
 	UNSUPP("vrrp_garp_lower_prio_delay"),
 	UNSUPP("vrrp_garp_lower_prio_repeat"),
 	UNSUPP("vrrp_garp_master_refresh_repeat"),
+	/* Tuning of keepalived's own processes: nothing to do in had. */
+	UNSUPPN("process_name", WHY_NAMES),
+	UNSUPPN("vrrp_process_name", WHY_NAMES),
+	UNSUPPN("checker_process_name", WHY_NAMES),
+	UNSUPPN("bfd_process_name", WHY_NAMES),
+	UNSUPPN("vrrp_cpu_affinity", WHY_SCHED),
+	UNSUPPN("checker_cpu_affinity", WHY_SCHED),
+	UNSUPPN("bfd_cpu_affinity", WHY_SCHED),
+	UNSUPPN("vrrp_rt_priority", WHY_SCHED),
+	UNSUPPN("checker_rt_priority", WHY_SCHED),
+	UNSUPPN("bfd_rt_priority", WHY_SCHED),
+	UNSUPPN("vrrp_rlimit_rttime", WHY_SCHED),
+	UNSUPPN("checker_rlimit_rttime", WHY_SCHED),
+	UNSUPPN("bfd_rlimit_rttime", WHY_SCHED),
+	UNSUPPN("bfd_no_swap", WHY_SCHED),
+	UNSUPPN("vrrp_netlink_cmd_rcv_bufs", WHY_BUFS),
+	UNSUPPN("vrrp_netlink_cmd_rcv_bufs_force", WHY_BUFS),
+	UNSUPPN("vrrp_netlink_monitor_rcv_bufs", WHY_BUFS),
+	UNSUPPN("vrrp_netlink_monitor_rcv_bufs_force", WHY_BUFS),
+	UNSUPPN("lvs_netlink_cmd_rcv_bufs", WHY_BUFS),
+	UNSUPPN("lvs_netlink_cmd_rcv_bufs_force", WHY_BUFS),
+	UNSUPPN("lvs_netlink_monitor_rcv_bufs", WHY_BUFS),
+	UNSUPPN("lvs_netlink_monitor_rcv_bufs_force", WHY_BUFS),
+	UNSUPPN("process_monitor_rcv_bufs", WHY_BUFS),
+	UNSUPPN("process_monitor_rcv_bufs_force", WHY_BUFS),
+	UNSUPPN("vrrp_rx_bufs_multiplier", WHY_BUFS),
+	UNSUPPN("child_wait_time", WHY_RUN),
+	UNSUPPN("use_pid_dir", WHY_RUN),
+	UNSUPPN("instance", WHY_RUN),
+	UNSUPPN("config_save_dir", WHY_READ),
+	UNSUPPN("tmp_config_directory", WHY_READ),
+	UNSUPPN("reload_check_config", WHY_READ),
+	UNSUPPN("reload_time_file", WHY_READ),
+	UNSUPPN("reload_repeat", WHY_READ),
+	UNSUPPN("reload_file", WHY_READ),
+	UNSUPPN("random_seed", WHY_READ),
+	UNSUPPN("dbus_service_name", WHY_SNMP),
+	UNSUPPN("snmp_name", WHY_SNMP),
 	KW_END
 };
 #undef S
