@@ -2349,7 +2349,6 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 {
 	struct had_conf		*conf = obj;
 	struct conf_instance	*in, *o;
-	struct conf_vip		*vip;
 
 	if (check_name(p, n, kw->name) == -1)
 		return -1;
@@ -2419,17 +2418,6 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 		warn_at(p, &n->pos, "set auth_pass", "vrrp_instance '%s': "
 		    "auth_type AH without auth_pass: the HMAC key is empty",
 		    in->c.name);
-	/* vrrpd's AH socket is IPv4: an IPv6 instance would never start. */
-	TAILQ_FOREACH(vip, &in->vips, entry) {
-		if (vip->c.excluded || vip->c.addr.af == 0)
-			continue;
-		if (vip->c.addr.af == AF_INET6 &&
-		    in->c.auth_type == CONF_AUTH_AH)
-			err_at(p, &n->pos, "remove the authentication block",
-			    "vrrp_instance '%s': auth_type AH is IPv4 only",
-			    in->c.name);
-		break;
-	}
 	TAILQ_FOREACH(o, &conf->instances, entry) {
 		if (o != in && o->c.vrid == in->c.vrid && in->c.vrid != 0 &&
 		    strcmp(o->c.interface, in->c.interface) == 0) {
