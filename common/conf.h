@@ -24,6 +24,7 @@
 #define CONF_DK_UNSUPP	1	/* keepalived's keyword, ignored by had */
 #define CONF_DK_ALIAS	2	/* another spelling of a had keyword */
 #define CONF_DK_DIFF	3	/* accepted, but had does it differently */
+#define CONF_DK_EXT	4	/* had's own, keepalived refuses or ignores it */
 
 #define CONF_IFNAMELEN	16
 #define CONF_USERLEN	32
@@ -646,6 +647,7 @@ enum conf_kw_type {
 #define KF_PREFIX	0x20	/* KT_ADDR: a /prefix is allowed */
 #define KF_ANYBLOCK	0x40	/* may carry a block that is skipped */
 #define KF_NOEFFECT	0x80	/* read and kept, not acted on yet: warn */
+#define KF_EXT		0x100	/* had's extension: noted under --compat */
 
 struct conf_kw {
 	const char		*name;

@@ -10,9 +10,9 @@
 
 #include "conf.h"
 
-enum { CC_IGNORED, CC_ALIAS, CC_DIFF, CC_ERROR, CC_MAX };
+enum { CC_IGNORED, CC_ALIAS, CC_DIFF, CC_ERROR, CC_EXT, CC_MAX };
 static const char *const cc_names[CC_MAX] = {
-	"ignored", "alias", "differs", "error"
+	"ignored", "alias", "differs", "error", "extension"
 };
 
 struct cc_item {
@@ -28,6 +28,8 @@ cc_class(const struct conf_diag *d)
 		return CC_ERROR;
 	if (d->kind == CONF_DK_UNSUPP)
 		return CC_IGNORED;
+	if (d->kind == CONF_DK_EXT)
+		return CC_EXT;
 	if (d->level == CONF_NOTE || d->kind == CONF_DK_ALIAS)
 		return CC_ALIAS;
 	return CC_DIFF;
@@ -101,10 +103,15 @@ conf_compat_report(FILE *fp, const char *path, const struct conf_opts *opts)
 			fprintf(fp, " (%s)", d->hint);
 		fputc('\n', fp);
 	}
-	fprintf(fp, "had: %s: %d ignored, %d alias%s, %d different, "
-	    "%d error%s; %s\n", path, count[CC_IGNORED], count[CC_ALIAS],
-	    count[CC_ALIAS] == 1 ? "" : "es", count[CC_DIFF],
-	    count[CC_ERROR], count[CC_ERROR] == 1 ? "" : "s",
+	fprintf(fp, "had: %s: %d ignored, %d alias%s, %d different, ",
+	    path, count[CC_IGNORED], count[CC_ALIAS],
+	    count[CC_ALIAS] == 1 ? "" : "es", count[CC_DIFF]);
+	/* Only when there are some: keepalived has no use for the count. */
+	if (count[CC_EXT] > 0)
+		fprintf(fp, "%d extension%s (not keepalived-compatible), ",
+		    count[CC_EXT], count[CC_EXT] == 1 ? "" : "s");
+	fprintf(fp, "%d error%s; %s\n", count[CC_ERROR],
+	    count[CC_ERROR] == 1 ? "" : "s",
 	    ok ? "had would load it" : "had would refuse it");
 	free(it);
 	conf_diags_free(&diags);

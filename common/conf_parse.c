@@ -555,6 +555,14 @@ unknown_kw(struct conf_pctx *p, const struct conf_node *n,
 	size_t		 i;
 	int		 bestd = 99;
 
+	/* keepalived 1.x's members; 2.x ignores them (its own sample). */
+	if (tab == conf_kw_sync_group && n->argc == 0 && !n->block) {
+		warn_at(p, &n->pos, "list the members in group { }", "'%s' "
+		    "outside group { } is ignored, as keepalived 2.x does",
+		    n->kw);
+		conf_diag_kind(p->diags, CONF_DK_UNSUPP);
+		return;
+	}
 	hint[0] = '\0';
 	best = closest(n->kw, &tab->name, sizeof(*tab), NULL, &bestd);
 	if (best != NULL)
@@ -624,6 +632,11 @@ apply(struct conf_pctx *p, const struct conf_node *n,
 	}
 	if ((kw->flags & KF_ALIAS) && p->compat)
 		note_alias(p, n, tab, kw);
+	if ((kw->flags & KF_EXT) && p->compat) {
+		conf_diag_at(p->diags, CONF_NOTE, &n->pos, kw->note, "'%s' is "
+		    "a had extension: keepalived does not know it", kw->name);
+		conf_diag_kind(p->diags, CONF_DK_EXT);
+	}
 	if (n->argc < kw->minargs) {
 		err_at(p, &n->pos, NULL, "'%s' needs %s%d argument%s", kw->name,
 		    kw->maxargs == kw->minargs ? "" : "at least ", kw->minargs,
@@ -1297,6 +1310,17 @@ print_smtp_server(struct conf_pr *pr, const struct conf_kw *kw,
 		fprintf(pr->fp, " %u", g->smtp_port);
 	fputc('\n', pr->fp);
 }
+/* Why keepalived's process tuning is ignored. */
+#define WHY_NAMES	"had's processes have fixed names"
+#define WHY_SCHED	\
+	"had leaves its processes' scheduling and memory to the system"
+#define WHY_BUFS	"had sizes its own socket buffers"
+#define WHY_RUN	\
+	"had's pid file, socket and stop are set by had(8)'s options"
+#define WHY_READ	\
+	"had reads the configuration in the parent only, on start and reload"
+#define WHY_SNMP	\
+	"no SNMP or DBus in had: see hactl show metrics and hactl -j"
 
 #define S struct global_conf
 const struct conf_kw conf_kw_global[] = {
@@ -1320,7 +1344,8 @@ const struct conf_kw conf_kw_global[] = {
 	UINT("vrrp_version", vrrp_version, 2, 3),
 	CUSTOM("lvs_sync_daemon", 2, 13, 0, conv_lvs_sync, print_lvs_sync),
 	/* had: a removed real server keeps its connections this long. */
-	UINT("lvs_drain_time", lvs_drain_time, 0, 86400),
+	{ KW_BASE("lvs_drain_time", KT_UINT, 1, 1), FLD(lvs_drain_time),
+	    .min = 0, .max = 86400, .flags = KF_EXT },
 	CUSTOM("vrrp_iptables", 0, 2, 0, conv_firewall, print_firewall),
 	UNSUPP("vrrp_ipsets"),
 	CUSTOM("vrrp_nftables", 0, 1, 0, conv_firewall, NULL),
@@ -1377,6 +1402,44 @@ const struct conf_kw conf_kw_global[] = {
 	UNSUPP("vrrp_garp_lower_prio_delay"),
 	UNSUPP("vrrp_garp_lower_prio_repeat"),
 	UNSUPP("vrrp_garp_master_refresh_repeat"),
+	/* Tuning of keepalived's own processes: nothing to do in had. */
+	UNSUPPN("process_name", WHY_NAMES),
+	UNSUPPN("vrrp_process_name", WHY_NAMES),
+	UNSUPPN("checker_process_name", WHY_NAMES),
+	UNSUPPN("bfd_process_name", WHY_NAMES),
+	UNSUPPN("vrrp_cpu_affinity", WHY_SCHED),
+	UNSUPPN("checker_cpu_affinity", WHY_SCHED),
+	UNSUPPN("bfd_cpu_affinity", WHY_SCHED),
+	UNSUPPN("vrrp_rt_priority", WHY_SCHED),
+	UNSUPPN("checker_rt_priority", WHY_SCHED),
+	UNSUPPN("bfd_rt_priority", WHY_SCHED),
+	UNSUPPN("vrrp_rlimit_rttime", WHY_SCHED),
+	UNSUPPN("checker_rlimit_rttime", WHY_SCHED),
+	UNSUPPN("bfd_rlimit_rttime", WHY_SCHED),
+	UNSUPPN("bfd_no_swap", WHY_SCHED),
+	UNSUPPN("vrrp_netlink_cmd_rcv_bufs", WHY_BUFS),
+	UNSUPPN("vrrp_netlink_cmd_rcv_bufs_force", WHY_BUFS),
+	UNSUPPN("vrrp_netlink_monitor_rcv_bufs", WHY_BUFS),
+	UNSUPPN("vrrp_netlink_monitor_rcv_bufs_force", WHY_BUFS),
+	UNSUPPN("lvs_netlink_cmd_rcv_bufs", WHY_BUFS),
+	UNSUPPN("lvs_netlink_cmd_rcv_bufs_force", WHY_BUFS),
+	UNSUPPN("lvs_netlink_monitor_rcv_bufs", WHY_BUFS),
+	UNSUPPN("lvs_netlink_monitor_rcv_bufs_force", WHY_BUFS),
+	UNSUPPN("process_monitor_rcv_bufs", WHY_BUFS),
+	UNSUPPN("process_monitor_rcv_bufs_force", WHY_BUFS),
+	UNSUPPN("vrrp_rx_bufs_multiplier", WHY_BUFS),
+	UNSUPPN("child_wait_time", WHY_RUN),
+	UNSUPPN("use_pid_dir", WHY_RUN),
+	UNSUPPN("instance", WHY_RUN),
+	UNSUPPN("config_save_dir", WHY_READ),
+	UNSUPPN("tmp_config_directory", WHY_READ),
+	UNSUPPN("reload_check_config", WHY_READ),
+	UNSUPPN("reload_time_file", WHY_READ),
+	UNSUPPN("reload_repeat", WHY_READ),
+	UNSUPPN("reload_file", WHY_READ),
+	UNSUPPN("random_seed", WHY_READ),
+	UNSUPPN("dbus_service_name", WHY_SNMP),
+	UNSUPPN("snmp_name", WHY_SNMP),
 	KW_END
 };
 #undef S
@@ -2645,6 +2708,30 @@ print_use_vmac(struct conf_pr *pr, const struct conf_kw *kw,
 	fputc('\n', pr->fp);
 }
 
+/* keepalived 1.x's spelling of lvs_sync_daemon, still honoured by 2.x. */
+static int
+conv_sync_if(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_instance_conf	*v = obj;
+	struct global_conf		*g = &p->conf->global;
+
+	if (g->lvs_sync_interface[0] != '\0') {
+		warn_at(p, &n->pos, NULL, "'%s': lvs_sync_daemon is set "
+		    "already; ignored", kw->name);
+		conf_diag_kind(p->diags, CONF_DK_UNSUPP);
+		return 0;
+	}
+	if (copy_str(p, n->argv[0], &n->argpos[0], kw->name,
+	    g->lvs_sync_interface, sizeof(g->lvs_sync_interface)) == -1)
+		return -1;
+	strlcpy(g->lvs_sync_instance, v->name, sizeof(g->lvs_sync_instance));
+	warn_at(p, &n->pos, "use lvs_sync_daemon in global_defs", "'%s' is "
+	    "taken as lvs_sync_daemon %s %s", kw->name, n->argv[0], v->name);
+	conf_diag_kind(p->diags, CONF_DK_ALIAS);
+	return 0;
+}
+
 #define S struct vrrp_instance_conf
 static const struct conf_kw kw_auth[] = {
 	ENUM("auth_type", auth_type, conf_auth_names),
@@ -2658,7 +2745,9 @@ const struct conf_kw conf_kw_instance[] = {
 	UINT("virtual_router_id", vrid, 1, 255),
 	UINT("priority", priority, 1, 255),
 	DEC("advert_int", advert_int_cs, 100, 1, 409500),
-	UINT("vrrp_version", version, 2, 3),
+	{ KW_BASE("vrrp_version", KT_UINT, 1, 1), FLD(version), .min = 2,
+	    .max = 3, .flags = KF_EXT,
+	    .note = "keepalived spells it version in vrrp_instance" },
 	/* keepalived's own spelling inside vrrp_instance. */
 	{ KW_BASE("version", KT_UINT, 1, 1), FLD(version), .min = 2,
 	    .max = 3, .flags = KF_ALIAS },
@@ -2711,7 +2800,8 @@ const struct conf_kw conf_kw_instance[] = {
 	UNSUPP("kernel_rx_buf_size"),
 	UNSUPP("unicast_ttl"),
 	UNSUPP("old_unicast_checksum"),
-	UNSUPP("lvs_sync_daemon_interface"),
+	CUSTOM("lvs_sync_daemon_interface", 1, 1, KF_ALIAS, conv_sync_if,
+	    NULL),
 	UNSUPP("native_ipv6"),
 	UNSUPP("check_unicast_src"),
 	UNSUPP("higher_prio_send_advert"),
@@ -3011,7 +3101,7 @@ const struct conf_kw conf_kw_check[] = {
 	{ KW_BASE("enable_sni", KT_FLAG, 0, 0), FLD(enable_sni), .scale = 1,
 	    .types = T(CHECK_SSL) },
 	{ KW_BASE("verify_cert", KT_FLAG, 0, 0), FLD(verify_cert),
-	    .scale = 1, .types = T(CHECK_SSL) },
+	    .scale = 1, .types = T(CHECK_SSL), .flags = KF_EXT },
 	{ KW_BASE("misc_path", KT_JOIN, 1, -1), FLD(misc_path),
 	    .types = T(CHECK_MISC) },
 	{ KW_BASE("misc_timeout", KT_DEC, 1, 1), FLD(misc_timeout_ms),
@@ -3522,14 +3612,24 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 		    "advert_int %u.%02u is sent as %u", in->c.name,
 		    in->c.advert_int_cs / 100, in->c.advert_int_cs % 100,
 		    in->c.advert_int_cs < 100 ? 1 : in->c.advert_int_cs / 100);
-	/* RFC 5798 has no authentication; keepalived does not do it. */
-	if (in->c.version == 3 && in->c.auth_type != CONF_AUTH_NONE)
-		err_at(p, &n->pos, "use vrrp_version 2, or remove the "
-		    "authentication block", "vrrp_instance '%s': VRRPv3 "
-		    "has no authentication, auth_type %s would do nothing",
-		    in->c.name, conf_enum_name(conf_auth_names,
-		    in->c.auth_type));
-	else if (in->c.auth_type == CONF_AUTH_PASS)
+	/*
+	 * RFC 5798 has no authentication and keepalived does none on v3;
+	 * had puts v3 adverts in AH too, between had nodes.
+	 */
+	if (in->c.version == 3 && in->c.auth_type == CONF_AUTH_PASS)
+		err_at(p, &n->pos, "use auth_type AH, or vrrp_version 2",
+		    "vrrp_instance '%s': VRRPv3 has no authentication "
+		    "field, auth_type PASS would do nothing", in->c.name);
+	else if (in->c.version == 3 && in->c.auth_type == CONF_AUTH_AH) {
+		warn_at(p, &n->pos, "keepalived drops these adverts",
+		    "vrrp_instance '%s': auth_type AH on VRRPv3 is a had "
+		    "extension: only had peers authenticate them", in->c.name);
+		conf_diag_kind(p->diags, CONF_DK_EXT);
+		if (in->c.auth_pass[0] == '\0')
+			warn_at(p, &n->pos, "set auth_pass", "vrrp_instance "
+			    "'%s': auth_type AH without auth_pass: the HMAC "
+			    "key is empty", in->c.name);
+	} else if (in->c.auth_type == CONF_AUTH_PASS)
 		warn_at(p, &n->pos, "auth_type AH authenticates adverts",
 		    "vrrp_instance '%s': auth_type PASS sends auth_pass in "
 		    "clear text in every advert: it stops mistakes, not "

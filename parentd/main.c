@@ -341,8 +341,11 @@ main(int argc, char *argv[])
 		exit(1);
 	children_init();
 	children_start();
-	log_info("started (config %s, socket %s)", env->conffile,
-	    env->sockpath);
+	/* router_id names the box; keepalived uses it only in alerts. */
+	log_info("started (config %s, socket %s%s%s)", env->conffile,
+	    env->sockpath, env->conf != NULL &&
+	    env->conf->global.router_id[0] != '\0' ? ", router_id " : "",
+	    env->conf != NULL ? env->conf->global.router_id : "");
 
 	event_base_dispatch(env->base);
 	had_finish();

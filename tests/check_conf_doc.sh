@@ -10,30 +10,8 @@ cd "$(dirname "$0")/.."
 SRC=common/conf_parse.c
 MAN=man/had.conf.5
 
-# One line "table keyword" per table entry.  An entry starts a line with a
-# tab and a macro (STR(, UINT(, UNSUPP(, CHECK_KW(...) or "{ KW_BASE(";
-# its name is the first string literal.  Continuation lines start with more
-# white space and no macro.  A line that starts an entry but yields no name
-# is printed as "UNPARSED" so that a new table style cannot slip through.
-KW=$(awk '
-/^(static )?const struct conf_kw [A-Za-z0-9_]+\[\] *= *\{/ {
-	match($0, /conf_kw [A-Za-z0-9_]+/)
-	tab = substr($0, RSTART + 8, RLENGTH - 8)
-	intab = 1
-	next
-}
-intab && /^\};/ { intab = 0; next }
-intab && /^\t[A-Z{]/ {
-	if ($0 ~ /KW_END/)
-		next
-	if (match($0, /^\t(\{ *KW_BASE\(|[A-Z_]+\()"[^"]+"/)) {
-		s = substr($0, RSTART, RLENGTH)
-		sub(/^[^"]*"/, "", s)
-		sub(/"$/, "", s)
-		print tab, s
-	} else
-		print "UNPARSED", $0
-}' "$SRC")
+# One line "table keyword macro" per table entry (tests/conf_kw.awk).
+KW=$(awk -f tests/conf_kw.awk "$SRC")
 
 ntabs=$(grep -cE '^(static )?const struct conf_kw [A-Za-z0-9_]+\[\] *= *\{' "$SRC")
 nent=$(printf '%s\n' "$KW" | grep -vc '^UNPARSED')

@@ -9,6 +9,12 @@
  *
  * A received packet is trusted in nothing until its ICV has been
  * checked: only its VRID picks the key.
+ *
+ * had also wraps VRRPv3 in AH, over IPv4 the same way and over IPv6 as
+ * RFC 4302 has it: the ICV covers the IPv6 header with traffic class,
+ * flow label and hop limit zeroed, and the SPI is the last 32 bits of
+ * the source address.  A raw IPv6 socket neither gives nor takes that
+ * header, so it is rebuilt from the addresses.
  */
 #include <sys/types.h>
 
@@ -46,6 +52,11 @@ static void	put32(uint8_t *, uint32_t);
 static uint32_t	get32(const uint8_t *);
 static int	ah_icv(const uint8_t *, size_t, size_t, const uint8_t *, int,
 		    uint8_t *);
+static enum vrrp_drop_reason
+		ah_spi_seq(const uint8_t *, const uint8_t *, uint32_t,
+		    uint32_t *);
+static int	ah6_icv(const uint8_t *, size_t, const uint8_t *,
+		    const uint8_t *, const uint8_t *, uint8_t *);
 
 static void
 put32(uint8_t *p, uint32_t v)
@@ -89,6 +100,108 @@ ah_icv(const uint8_t *pkt, size_t len, size_t hl, const uint8_t *key,
 		return (-1);
 	memcpy(icv, md, VRRP_AH_ICV_LEN);
 	return (0);
+}
+
+/* Once the ICV holds: the SPI must be spi, the sequence above last. */
+static enum vrrp_drop_reason
+ah_spi_seq(const uint8_t *ah, const uint8_t *spi, uint32_t last,
+    uint32_t *seq)
+{
+	if (memcmp(ah + AH_SPI, spi, 4) != 0)
+		return (VRRP_DROP_AH_SPI);
+	if (get32(ah + AH_SEQ) <= last)
+		return (VRRP_DROP_AH_SEQ);
+	*seq = get32(ah + AH_SEQ);
+	return (VRRP_DROP_NONE);
+}
+
+/*
+ * The ICV of ah (AH header and VRRP message, len bytes) from src to dst
+ * over IPv6: the header's immutable fields, then ah with a zero ICV.
+ */
+static int
+ah6_icv(const uint8_t *ah, size_t len, const uint8_t *src,
+    const uint8_t *dst, const uint8_t *key, uint8_t *icv)
+{
+	uint8_t		buf[VRRP_AH6_IP_LEN + VRRP_AH6_MAX_PKT];
+	uint8_t		md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0;
+
+	if (len < VRRP_AH_LEN || len > VRRP_AH6_MAX_PKT)
+		return (-1);
+	memset(buf, 0, VRRP_AH6_IP_LEN);
+	buf[0] = 0x60;
+	buf[4] = (len >> 8) & 0xff;
+	buf[5] = len & 0xff;
+	buf[6] = VRRP_AH_PROTO;
+	memcpy(buf + 8, src, 16);
+	memcpy(buf + 24, dst, 16);
+	memcpy(buf + VRRP_AH6_IP_LEN, ah, len);
+	memset(buf + VRRP_AH6_IP_LEN + AH_ICV, 0, VRRP_AH_ICV_LEN);
+	if (HMAC(EVP_md5(), key, VRRP_AUTH_LEN, buf, VRRP_AH6_IP_LEN + len,
+	    md, &mdlen) == NULL || mdlen < VRRP_AH_ICV_LEN)
+		return (-1);
+	memcpy(icv, md, VRRP_AH_ICV_LEN);
+	return (0);
+}
+
+/*
+ * The AH header and the VRRP message v (vlen bytes) for a raw IPv6
+ * socket of protocol 51.  Returns the length, or -1 with errno EINVAL or
+ * ENOSPC.
+ */
+ssize_t
+vrrp_ah6_build(const struct vrrp_ah6_tx *t, const uint8_t *v, size_t vlen,
+    uint8_t *buf, size_t buflen)
+{
+	size_t	len = VRRP_AH_LEN + vlen;
+
+	if (t->key == NULL || vlen < VRRP_HDR_LEN) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (len > buflen || len > VRRP_AH6_MAX_PKT) {
+		errno = ENOSPC;
+		return (-1);
+	}
+	memset(buf, 0, VRRP_AH_LEN);
+	buf[AH_NEXT] = VRRP_PROTO;
+	buf[AH_PLEN] = AH_PLEN_96;
+	memcpy(buf + AH_SPI, t->src + 12, 4);
+	put32(buf + AH_SEQ, t->seq);
+	memcpy(buf + VRRP_AH_LEN, v, vlen);
+	if (ah6_icv(buf, len, t->src, t->dst, t->key, buf + AH_ICV) == -1) {
+		errno = EINVAL;
+		return (-1);
+	}
+	return ((ssize_t)len);
+}
+
+/* An IPv6 AH packet as the raw socket hands it over: is the header sound? */
+enum vrrp_drop_reason
+vrrp_ah6_locate(const uint8_t *pkt, size_t len)
+{
+	if (len < VRRP_AH_LEN + VRRP_HDR_LEN || len > VRRP_AH6_MAX_PKT)
+		return (VRRP_DROP_LENGTH);
+	if (pkt[AH_NEXT] != VRRP_PROTO || pkt[AH_PLEN] != AH_PLEN_96)
+		return (VRRP_DROP_AH_HEADER);
+	return (VRRP_DROP_NONE);
+}
+
+/* After vrrp_ah6_locate(): as vrrp_ah_check(), for IPv6. */
+enum vrrp_drop_reason
+vrrp_ah6_check(const uint8_t *pkt, size_t len, const uint8_t *src,
+    const uint8_t *dst, const uint8_t *key, uint32_t last, uint32_t *seq)
+{
+	uint8_t	icv[VRRP_AH_ICV_LEN];
+
+	*seq = 0;
+	if (vrrp_ah6_locate(pkt, len) != VRRP_DROP_NONE)
+		return (VRRP_DROP_LENGTH);
+	if (ah6_icv(pkt, len, src, dst, key, icv) == -1 ||
+	    CRYPTO_memcmp(icv, pkt + AH_ICV, sizeof(icv)) != 0)
+		return (VRRP_DROP_AH_ICV);
+	return (ah_spi_seq(pkt, src + 12, last, seq));
 }
 
 /*
@@ -191,10 +304,5 @@ vrrp_ah_check(const uint8_t *pkt, size_t len, size_t voff,
 	if (ah_icv(pkt, len, hl, key, unicast, icv) == -1 ||
 	    CRYPTO_memcmp(icv, pkt + hl + AH_ICV, sizeof(icv)) != 0)
 		return (VRRP_DROP_AH_ICV);
-	if (memcmp(pkt + hl + AH_SPI, pkt + OFF_SRC, 4) != 0)
-		return (VRRP_DROP_AH_SPI);
-	if (get32(pkt + hl + AH_SEQ) <= last)
-		return (VRRP_DROP_AH_SEQ);
-	*seq = get32(pkt + hl + AH_SEQ);
-	return (VRRP_DROP_NONE);
+	return (ah_spi_seq(pkt + hl, pkt + OFF_SRC, last, seq));
 }

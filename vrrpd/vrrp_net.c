@@ -48,7 +48,8 @@ net_open(struct vrrp_if *vif, const struct conf_addr *group, int proto,
 		return (-1);
 	}
 	/* AH adverts carry their own IPv4 header: the ICV covers its ID. */
-	if (proto == VRRP_AH_PROTO && setsockopt(fd, IPPROTO_IP, IP_HDRINCL,
+	if (proto == VRRP_AH_PROTO && vif->af == AF_INET &&
+	    setsockopt(fd, IPPROTO_IP, IP_HDRINCL,
 	    &on, sizeof(on)) == -1) {
 		snprintf(err, errlen, "IP_HDRINCL: %s", strerror(errno));
 		goto fail;
@@ -164,25 +165,23 @@ vrrp_net_put(struct vrrp_if *vif)
 }
 
 /*
- * auth_type AH: a raw IPPROTO_AH socket beside the VRRP one (IPv4 only,
- * as in keepalived), opened when the first AH instance uses the
- * interface; the kernel hands raw sockets AH packets whether or not it
- * has an IPsec SA for them.
+ * auth_type AH: a raw IPPROTO_AH socket beside the VRRP one, opened when
+ * the first AH instance uses the interface; the kernel hands raw sockets
+ * AH packets whether or not it has an IPsec SA for them (an IPv6 one from
+ * the AH header on, which vrrp_net_recv() takes like a VRRP packet).
  */
 int
 vrrp_net_ah_open(struct vrrp_if *vif, char *err, size_t errlen)
 {
 	if (vif->ah_fd != -1)
 		return (0);
-	if (vif->af != AF_INET) {
-		snprintf(err, errlen, "auth_type AH is IPv4 only");
-		return (-1);
-	}
-	if ((vif->ah_fd = net_open(vif, &venv->global.vrrp_mcast_group4,
+	if ((vif->ah_fd = net_open(vif, vif->af == AF_INET ?
+	    &venv->global.vrrp_mcast_group4 : &venv->global.vrrp_mcast_group6,
 	    VRRP_AH_PROTO, err, errlen)) == -1)
 		return (-1);
 	if ((vif->ah_ev = event_new(venv->base, vif->ah_fd,
-	    EV_READ | EV_PERSIST, vrrp_net_recv_ah, vif)) == NULL ||
+	    EV_READ | EV_PERSIST, vif->af == AF_INET ? vrrp_net_recv_ah :
+	    vrrp_net_recv, vif)) == NULL ||
 	    event_add(vif->ah_ev, NULL) == -1)
 		fatalx("event_new");
 	log_debug("VRRP AH socket on %s", vif->ifname);
@@ -256,6 +255,21 @@ send_failed(struct vrrp_inst *inst)
 	return (-1);
 }
 
+/* The next advert: one sequence number (and IPv4 ID) up. */
+static void
+ah_next(struct vrrp_inst *inst, int next)
+{
+	if (!next)
+		return;
+	if (++inst->ip_id == 0)
+		inst->ip_id = 1;
+	if (inst->ah_seq < VRRP_AH_SEQ_MAX)
+		vrrpd_ah_seq(inst, inst->ah_seq + 1);
+	else
+		log_warnx("%s vrid %u: AH sequence number exhausted",
+		    inst->name, inst->ci->c.vrid);
+}
+
 /*
  * An advert inside AH, IPv4 header and all, as keepalived sends it: the
  * instance's counter goes up once per advert (to every unicast peer with
@@ -274,15 +288,7 @@ net_send_ah(struct vrrp_inst *inst, struct vrrp_if *vif,
 		errno = EBADF;
 		return (-1);
 	}
-	if (next) {
-		if (++inst->ip_id == 0)
-			inst->ip_id = 1;
-		if (inst->ah_seq < VRRP_AH_SEQ_MAX)
-			vrrpd_ah_seq(inst, inst->ah_seq + 1);
-		else
-			log_warnx("%s vrid %u: AH sequence number exhausted",
-			    inst->name, inst->ci->c.vrid);
-	}
+	ah_next(inst, next);
 	memset(&t, 0, sizeof(t));
 	memcpy(t.src, inst->src.in.bytes, 4);
 	memcpy(t.dst, dst->in.bytes, 4);
@@ -307,7 +313,11 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 {
 	const struct vrrp_instance_conf	*c = &inst->ci->c;
 	struct vrrp_build		 b;
+	struct vrrp_ah6_tx		 t6;
+	struct vrrp_if			*avif;
 	uint8_t				 pkt[VRRP_MAX_PKT_LEN];
+	uint8_t				 pkt6[VRRP_AH6_MAX_PKT];
+	const uint8_t			*p;
 	union {
 		struct cmsghdr	hdr;
 		uint8_t		buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
@@ -346,16 +356,36 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 		    c->vrid);
 		return (-1);
 	}
+	p = pkt;
 	if (inst->rxc.auth_type == VRRP_AUTH_AH) {
-		if (net_send_ah(inst, inst->vmac_vif != NULL ? inst->vmac_vif :
-		    inst->vif, dst, pkt, (size_t)len, next) == -1)
+		avif = inst->vmac_vif != NULL ? inst->vmac_vif : inst->vif;
+		if (inst->af == AF_INET) {
+			if (net_send_ah(inst, avif, dst, pkt, (size_t)len,
+			    next) == -1)
+				return (send_failed(inst));
+			return (0);
+		}
+		/* IPv6: AH and VRRP, the kernel adds the header. */
+		ah_next(inst, next);
+		memset(&t6, 0, sizeof(t6));
+		memcpy(t6.src, inst->src.in.bytes, 16);
+		memcpy(t6.dst, dst->in.bytes, 16);
+		t6.seq = inst->ah_seq;
+		t6.key = inst->rxc.auth_data;
+		if (avif->ah_fd == -1) {
+			errno = EBADF;
 			return (send_failed(inst));
-		return (0);
+		}
+		if ((len = vrrp_ah6_build(&t6, pkt, (size_t)len, pkt6,
+		    sizeof(pkt6))) == -1)
+			return (send_failed(inst));
+		fd = avif->ah_fd;
+		p = pkt6;
 	}
 
 	memset(&msg, 0, sizeof(msg));
 	memset(&cm, 0, sizeof(cm));
-	iov.iov_base = pkt;
+	iov.iov_base = (void *)p;
 	iov.iov_len = (size_t)len;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
@@ -579,6 +609,66 @@ rx_ip4(const uint8_t *buf, size_t n, struct vrrp_rx_meta *meta, size_t *hl)
 	return (0);
 }
 
+/* The AH instance of the VRID in a packet of meta's family, or counted. */
+static struct vrrp_inst *
+ah_inst(struct vrrp_if *vif, uint8_t vrid, const struct vrrp_rx_meta *meta)
+{
+	struct vrrp_inst	*inst;
+
+	if ((inst = vrrpd_find_vrid(vif, vrid, meta->af)) == NULL) {
+		rx_count(vif, vrid, VRRP_DROP_VRID, meta);
+		return (NULL);
+	}
+	if (inst->rxc.auth_type != VRRP_AUTH_AH) {
+		rx_count(vif, vrid, VRRP_DROP_AUTH_TYPE, meta);
+		return (NULL);
+	}
+	return (inst);
+}
+
+/* Genuine: a replay of it from now on is old. */
+static void
+ah_genuine(struct vrrp_inst *inst, struct vrrp_if *vif, uint32_t seq,
+    struct vrrp_rx_meta *meta)
+{
+	if (vrrp_net_listens(inst, vif))
+		vrrpd_ah_seq(inst, seq);
+	meta->ah = 1;
+}
+
+/*
+ * AH over IPv6 (had's extension), from vrrp_net_recv(): the packet
+ * starts at the AH header.  On success *p and *len are the VRRP message.
+ */
+static int
+rx_ah6(struct vrrp_if *vif, const uint8_t **p, size_t *len,
+    struct vrrp_rx_meta *meta)
+{
+	struct vrrp_inst	*inst;
+	enum vrrp_drop_reason	 why;
+	uint32_t		 seq;
+	uint8_t			 vrid;
+
+	if ((why = vrrp_ah6_locate(*p, *len)) != VRRP_DROP_NONE) {
+		rx_count(vif, *len > VRRP_AH_LEN + 1 ?
+		    (*p)[VRRP_AH_LEN + 1] : 0, why, meta);
+		return (-1);
+	}
+	vrid = (*p)[VRRP_AH_LEN + 1];
+	if ((inst = ah_inst(vif, vrid, meta)) == NULL)
+		return (-1);
+	if ((why = vrrp_ah6_check(*p, *len, meta->src.in.bytes,
+	    meta->dst.in.bytes, inst->rxc.auth_data, inst->ah_seq, &seq)) !=
+	    VRRP_DROP_NONE) {
+		rx_count(vif, vrid, why, meta);
+		return (-1);
+	}
+	ah_genuine(inst, vif, seq, meta);
+	*p += VRRP_AH_LEN;
+	*len -= VRRP_AH_LEN;
+	return (0);
+}
+
 /*
  * auth_type AH: the VRID picks the instance and so the key; the ICV is
  * checked before anything else the packet says is used.
@@ -614,24 +704,15 @@ vrrp_net_recv_ah(int fd, short ev, void *arg)
 			continue;
 		}
 		vrid = buf[voff + 1];
-		if ((inst = vrrpd_find_vrid(vif, vrid, AF_INET)) == NULL) {
-			rx_count(vif, vrid, VRRP_DROP_VRID, &meta);
+		if ((inst = ah_inst(vif, vrid, &meta)) == NULL)
 			continue;
-		}
-		if (inst->rxc.auth_type != VRRP_AUTH_AH) {
-			rx_count(vif, vrid, VRRP_DROP_AUTH_TYPE, &meta);
-			continue;
-		}
 		if ((why = vrrp_ah_check(buf, (size_t)n, voff,
 		    inst->rxc.auth_data, inst->npeer > 0, inst->ah_seq,
 		    &seq)) != VRRP_DROP_NONE) {
 			rx_count(vif, vrid, why, &meta);
 			continue;
 		}
-		/* Genuine: a replay of it from now on is old. */
-		if (vrrp_net_listens(inst, vif))
-			vrrpd_ah_seq(inst, seq);
-		meta.ah = 1;
+		ah_genuine(inst, vif, seq, &meta);
 		rx_advert(vif, buf + voff, (size_t)n - voff, &meta);
 	}
 }
@@ -703,6 +784,9 @@ vrrp_net_recv(int fd, short ev, void *arg)
 			meta.ttl = hops < 0 || hops > 255 ? 0 : (uint8_t)hops;
 			p = buf;
 			len = (size_t)n;
+			if (fd == vif->ah_fd &&
+			    rx_ah6(vif, &p, &len, &meta) == -1)
+				continue;
 		}
 		rx_advert(vif, p, len, &meta);
 	}

@@ -345,11 +345,11 @@ vrrp_packet_parse(const uint8_t *pkt, size_t len,
 	if (cfg->priority == VRRP_PRIO_OWNER)
 		return (VRRP_DROP_OWNER);
 
+	/* Whatever its auth type byte says: AH is the header (v3: had's). */
+	if ((cfg->auth_type == VRRP_AUTH_AH) != (meta->ah != 0))
+		return (cfg->auth_type == VRRP_AUTH_AH ?
+		    VRRP_DROP_AH_MISSING : VRRP_DROP_AUTH_TYPE);
 	if (out->version == VRRP_VERSION_2) {
-		/* Whatever its auth type byte says: AH is the header. */
-		if ((cfg->auth_type == VRRP_AUTH_AH) != (meta->ah != 0))
-			return (cfg->auth_type == VRRP_AUTH_AH ?
-			    VRRP_DROP_AH_MISSING : VRRP_DROP_AUTH_TYPE);
 		/* RFC 3768 7.1: auth type, then interval, must match. */
 		if (out->auth_type != cfg->auth_type)
 			return (VRRP_DROP_AUTH_TYPE);

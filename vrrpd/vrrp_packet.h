@@ -76,7 +76,7 @@ struct vrrp_rx_config {
 	uint8_t			 version;	/* configured version */
 	uint8_t			 priority;	/* our base priority */
 	uint16_t		 adver_int;	/* v2 seconds, v3 centisec */
-	uint8_t			 auth_type;	/* v2 only */
+	uint8_t			 auth_type;	/* v2; AH also v3 */
 	uint8_t			 auth_data[VRRP_AUTH_LEN];
 	const struct vrrp_addr	*vips;
 	size_t			 nvip;

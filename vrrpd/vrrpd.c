@@ -174,14 +174,15 @@ inst_load_addrs(struct vrrp_inst *inst)
 			inst->rxc.auth_type = VRRP_AUTH_PASS;
 			memcpy(inst->rxc.auth_data, c->auth_pass,
 			    strnlen(c->auth_pass, VRRP_AUTH_LEN));
-		} else if (c->auth_type == CONF_AUTH_AH) {
-			/* The HMAC key: auth_pass zero-padded to 8 bytes. */
-			inst->rxc.auth_type = VRRP_AUTH_AH;
-			memcpy(inst->rxc.auth_data, c->auth_pass,
-			    strnlen(c->auth_pass, VRRP_AUTH_LEN));
 		}
 	} else
 		inst->rxc.adver_int = (uint16_t)c->advert_int_cs;
+	/* v3 too (had's extension); the key: auth_pass padded to 8 bytes. */
+	if (c->auth_type == CONF_AUTH_AH) {
+		inst->rxc.auth_type = VRRP_AUTH_AH;
+		memcpy(inst->rxc.auth_data, c->auth_pass,
+		    strnlen(c->auth_pass, VRRP_AUTH_LEN));
+	}
 	inst->rxc.vips = inst->vips;
 	inst->rxc.nvip = inst->nvip;
 	inst->rxc.skip_check = venv->global.vrrp_skip_check_adv_addr;
@@ -939,7 +940,8 @@ inst_track_eval(struct vrrp_inst *inst)
 	if (inst->vif == NULL || !inst->src_ok) {
 		fault = 1;
 		strlcpy(reason, inst->own_reason, sizeof(reason));
-	} else if (link_down(inst->ci->c.interface)) {
+	} else if (!inst->ci->c.dont_track_primary &&
+	    link_down(inst->ci->c.interface)) {
 		fault = 1;
 		snprintf(reason, sizeof(reason), "interface %s down",
 		    inst->ci->c.interface);

@@ -17,7 +17,8 @@
 # CPU from /proc/PID/stat utime+stime as % of one core, memory VmRSS and
 # VmHWM from /proc/PID/status.  BENCH_IMPLS ("had keepalived"),
 # BENCH_OUT as in bench_vrrp_failover.sh.  Exits non-zero only if nothing
-# could be measured.
+# could be measured.  BENCH_CPU_VERSION (3) and BENCH_CPU_AUTH (none, or
+# AH) change the instances (bench_ah.sh uses them).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 LAB=hbc$$
@@ -30,6 +31,8 @@ ADV=${BENCH_CPU_ADV:-0.1}
 SECS=${BENCH_CPU_SECONDS:-20}
 SETTLE=${BENCH_CPU_SETTLE:-6}
 IMPLS=${BENCH_IMPLS:-had keepalived}
+VER=${BENCH_CPU_VERSION:-3}
+AUTH=${BENCH_CPU_AUTH:-none}
 
 for v in "$N" "$SECS" "$SETTLE"; do
 	case "$v" in ''|*[!0-9]*) echo "bench_vrrp_cpu: counts must be whole numbers" >&2; exit 2 ;; esac
@@ -59,7 +62,8 @@ all_vips() { [ "$(vips)" = "$N" ]; }
 MEASURED=0
 measure() {	# impl
 	local impl=$1 conf=$LAB_DIR/a/cpu.conf pid all proc out label
-	"$PY" "$BENCH_DIR/mkconf-cpu.py" bench-a "$N" "$ADV" >"$conf" || return 1
+	"$PY" "$BENCH_DIR/mkconf-cpu.py" bench-a "$N" "$ADV" "$VER" "$AUTH" \
+	    >"$conf" || return 1
 	note "$impl: $N instances, advert_int $ADV, settle ${SETTLE} s, measure ${SECS} s"
 	impl_start a "$impl" "$conf" || { impl_stop a; return 1; }
 	if ! wait_for 30 all_vips; then
@@ -100,7 +104,7 @@ measure() {	# impl
 	impl_stop a
 }
 
-echo "VRRP CPU and memory: $N VRRPv3 instances as master, advert_int $ADV s, over $SECS s"
+echo "VRRP CPU and memory: $N VRRPv$VER instances as master, advert_int $ADV s, auth $AUTH, over $SECS s"
 for impl in $IMPLS; do
 	if [ "$impl" = keepalived ] && ! command -v keepalived >/dev/null 2>&1; then
 		note "keepalived is not installed: had only"

@@ -10,14 +10,16 @@
  *        0x80 configured VIPs are the packet's own addresses
  *   [1]  TTL   [2] configured priority   [3] configured interval
  *   [4]  configured auth type (low 4 bits, mod 3); 0x80: the payload is
- *        an IPv4 packet with AH around the advert (vrrp_ah.c), 0x40 AH
- *        over unicast, 0x20 build its ICV again with the key
+ *        an IPv4 packet with AH around the advert (vrrp_ah.c), or with
+ *        IPv6 an AH header and the advert, 0x40 AH over unicast, 0x20
+ *        build its ICV again with the key
  *   [5] number of configured VIPs (mod 5)
  *   [6..13]  configured auth data   [14..29] source   [30..45] destination
  *
  * A packet that passes is built again with vrrp_packet_build() and must
  * parse to the same advertisement; an AH packet rebuilt with
- * vrrp_ah_build() must pass vrrp_ah_check().
+ * vrrp_ah_build() (vrrp_ah6_build()) must pass vrrp_ah_check()
+ * (vrrp_ah6_check()).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -110,6 +112,49 @@ ah_input(uint8_t how, const struct vrrp_rx_config *cfg, uint8_t *p,
 	return (0);
 }
 
+/* ah_input() for IPv6: p starts at the AH header. */
+static int
+ah6_input(uint8_t how, const struct vrrp_rx_config *cfg,
+    const struct vrrp_rx_meta *m, uint8_t *p, size_t len)
+{
+	static uint8_t		 again[VRRP_AH6_MAX_PKT];
+	struct vrrp_ah6_tx	 t;
+	enum vrrp_drop_reason	 r;
+	uint32_t		 seq;
+	ssize_t			 n;
+
+	if (vrrp_ah6_locate(p, len) != VRRP_DROP_NONE)
+		return (-1);
+	if (how & 0x20) {
+		memset(&t, 0, sizeof(t));
+		memcpy(t.src, m->src.in.bytes, 16);
+		memcpy(t.dst, m->dst.in.bytes, 16);
+		t.seq = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 |
+		    (uint32_t)p[10] << 8 | p[11];
+		t.key = cfg->auth_data;
+		n = vrrp_ah6_build(&t, p + VRRP_AH_LEN, len - VRRP_AH_LEN,
+		    again, sizeof(again));
+		if (n != (ssize_t)len) {
+			fprintf(stderr, "fuzz_vrrp: AH6 rebuilt %zd bytes of "
+			    "%zu\n", n, len);
+			abort();
+		}
+		memcpy(p, again, len);
+		r = vrrp_ah6_check(p, len, t.src, t.dst, cfg->auth_data, 0,
+		    &seq);
+		if (r != VRRP_DROP_NONE && !(r == VRRP_DROP_AH_SEQ &&
+		    t.seq == 0)) {
+			fprintf(stderr, "fuzz_vrrp: rebuilt AH6 packet "
+			    "dropped: %s\n", vrrp_drop_name(r));
+			abort();
+		}
+	}
+	if (vrrp_ah6_check(p, len, m->src.in.bytes, m->dst.in.bytes,
+	    cfg->auth_data, 0, &seq) != VRRP_DROP_NONE)
+		return (-1);
+	return (0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -188,6 +233,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		v = p + voff;
 		len -= voff;
+		meta.ah = 1;
+	} else if (data[4] & 0x80) {
+		if (ah6_input(data[4], &cfg, &meta, p, len) == -1) {
+			free(p);
+			return (0);
+		}
+		v = p + VRRP_AH_LEN;
+		len -= VRRP_AH_LEN;
 		meta.ah = 1;
 	}
 

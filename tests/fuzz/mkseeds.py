@@ -77,6 +77,16 @@ def ah_pkt(src, dst, vrrp, key, seq, unicast=False, icv=True):
     return iph(0xc0, 255, cksum(iph(0xc0, 255, 0))) + ah[:12] + mac + vrrp
 
 
+def ah6_pkt(src, dst, vrrp, key, seq, icv=True):
+    """AH around a VRRPv3 advert over IPv6, as vrrp_ah6_build() makes it."""
+    import hmac
+    ah = struct.pack('!BBH4sI', 112, 4, 0, src[12:], seq) + b'\0' * 12
+    iph = struct.pack('!IHBB', 0x60000000, len(ah) + len(vrrp), 51, 0)
+    mac = hmac.new(key.ljust(8, b'\0'), iph + src + dst + ah + vrrp,
+                   'md5').digest()[:12] if icv else b'\xee' * 12
+    return ah[:12] + mac + vrrp
+
+
 def vrrp_seeds():
     seeds = []
     v4 = [socket.inet_pton(socket.AF_INET, '198.18.0.%d' % i)
@@ -128,6 +138,18 @@ def vrrp_seeds():
     seeds.append(('v2-ah-seq0', opts(0x20 | 0x80, 90, 1, 0x80 | 2, 2,
                                      b'secret', s4, d4) +
                   ah_pkt(s4, d4, p, b'secret', 0)))
+    # had's extension: VRRPv3 in AH over IPv4, and over IPv6 (the AH
+    # header and the advert, as a raw IPv6 socket hands them over).
+    p = vrrp_pkt(3, 4, 59, 100, 100, v4[:2], s4, d4)
+    seeds.append(('v3v4-ah', opts(0x80, 90, 100, 0x80 | 2, 2, b'secret',
+                                  s4, d4) + ah_pkt(s4, d4, p, b'secret', 5)))
+    p = vrrp_pkt(3, 6, 60, 100, 100, v6[:2], s6, d6)
+    seeds.append(('v3v6-ah', opts(0x01 | 0x80, 90, 100, 0x80 | 2, 2,
+                                  b'secret', s6, d6) +
+                  ah6_pkt(s6, d6, p, b'secret', 5)))
+    seeds.append(('v3v6-ah-fix', opts(0x01 | 0x80, 90, 100, 0xa0 | 2, 2,
+                                      b'secret', s6, d6) +
+                  ah6_pkt(s6, d6, p, b'secret', 4, icv=False)))
     return seeds
 
 

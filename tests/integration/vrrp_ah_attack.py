@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""VRRPv2 adverts against an auth_type AH router, for test_vrrp_ah_attack.sh.
+"""VRRP adverts against an auth_type AH router, for test_vrrp_ah_attack.sh
+(VRRPv2, or with --version 3 VRRPv3, had's extension).
 Runs inside the lab node that sends (ip netns exec); one action a run:
 
     capture FILE   wait (at most 8 s) for one AH advert from --peer and
@@ -24,7 +25,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vrrp_scapy import MAC4, MCAST4, csum, v2_packet  # noqa: E402
+from vrrp_scapy import MAC4, MCAST4, csum, v2_packet, v3_packet  # noqa: E402
 from scapy.all import Ether, Raw, get_if_hwaddr, sendp, sniff  # noqa: E402
 
 AH = 51
@@ -55,6 +56,8 @@ def main():
     ap.add_argument("--vip", required=True)
     ap.add_argument("--key", default="")
     ap.add_argument("--count", type=int, default=3)
+    ap.add_argument("--version", type=int, default=2, choices=(2, 3))
+    ap.add_argument("--intv-cs", type=int, default=100)
     ap.add_argument("action")
     ap.add_argument("file", nargs="?")
     a = ap.parse_args()
@@ -73,7 +76,11 @@ def main():
               (len(raw), struct.unpack("!I", raw[28:32])[0]))
         return 0
 
-    vrrp = v2_packet(a.vrid, 254, [a.vip], auth_type=2)
+    if a.version == 3:
+        vrrp = v3_packet(a.vrid, 254, [a.vip], socket.AF_INET, a.src,
+                         MCAST4, intv_cs=a.intv_cs)
+    else:
+        vrrp = v2_packet(a.vrid, 254, [a.vip], auth_type=2)
     seq = 0x7fff0000
     if a.action == "replay":
         with open(a.file, "rb") as f:

@@ -219,3 +219,78 @@ Test(vrrp_ah, locate_refuses_short_and_odd)
 	cr_assert_eq(vrrp_ah_check(kat_ah, sizeof(kat_ah), 10, key, 0, 0,
 	    &seq), VRRP_DROP_LENGTH);
 }
+
+/*
+ * IPv6 (had's extension): AH and a VRRPv3 message, VRID 51, priority 100,
+ * 2001:db8::100, from fe80::1 to ff02::12, sequence 7; the ICV made with
+ * Python's hmac over the IPv6 header's immutable fields (version, payload
+ * length, next header 51, addresses), the AH header and the message.
+ */
+static const uint8_t v3v6_msg[] = {
+	0x31, 0x33, 0x64, 0x01, 0x00, 0x64, 0x3d, 0x8f,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00,
+};
+static const uint8_t kat_ah6_icv[] = {
+	0x1e, 0x0f, 0xe1, 0x65, 0xb3, 0xc2, 0xab, 0x18, 0xfb, 0x9c, 0x3a, 0xeb,
+};
+static const uint8_t ll1[16] = { 0xfe, 0x80, [15] = 1 };
+static const uint8_t mc6[16] = { 0xff, 0x02, [15] = 0x12 };
+
+static struct vrrp_ah6_tx
+tx6(void)
+{
+	struct vrrp_ah6_tx	t;
+
+	memset(&t, 0, sizeof(t));
+	memcpy(t.src, ll1, 16);
+	memcpy(t.dst, mc6, 16);
+	t.seq = 7;
+	t.key = key;
+	return (t);
+}
+
+Test(vrrp_ah, ipv6_known_answer_and_checks)
+{
+	struct vrrp_ah6_tx	t = tx6();
+	uint8_t			buf[VRRP_AH6_MAX_PKT], p[VRRP_AH6_MAX_PKT];
+	uint8_t			other[16];
+	uint32_t		seq;
+	ssize_t			n;
+	size_t			i;
+
+	n = vrrp_ah6_build(&t, v3v6_msg, sizeof(v3v6_msg), buf, sizeof(buf));
+	cr_assert_eq(n, (ssize_t)(VRRP_AH_LEN + sizeof(v3v6_msg)));
+	cr_assert_eq(buf[0], 112);
+	cr_assert_eq(buf[1], 4);
+	cr_assert_arr_eq(buf + 4, ll1 + 12, 4);	/* SPI */
+	cr_assert_eq(buf[11], 7);
+	cr_assert_arr_eq(buf + 12, kat_ah6_icv, sizeof(kat_ah6_icv));
+	cr_assert_arr_eq(buf + VRRP_AH_LEN, v3v6_msg, sizeof(v3v6_msg));
+
+	cr_assert_eq(vrrp_ah6_locate(buf, (size_t)n), VRRP_DROP_NONE);
+	cr_assert_eq(vrrp_ah6_check(buf, (size_t)n, ll1, mc6, key, 6, &seq),
+	    VRRP_DROP_NONE);
+	cr_assert_eq(seq, 7);
+	cr_assert_eq(vrrp_ah6_check(buf, (size_t)n, ll1, mc6, key, 7, &seq),
+	    VRRP_DROP_AH_SEQ);
+	/* The addresses are covered: another source or destination fails. */
+	memcpy(other, ll1, 16);
+	other[15] = 2;
+	cr_assert_eq(vrrp_ah6_check(buf, (size_t)n, other, mc6, key, 0, &seq),
+	    VRRP_DROP_AH_ICV);
+	cr_assert_eq(vrrp_ah6_check(buf, (size_t)n, ll1, other, key, 0, &seq),
+	    VRRP_DROP_AH_ICV);
+	/* Every byte is checked or covered by the ICV. */
+	for (i = 0; i < (size_t)n; i++) {
+		memcpy(p, buf, (size_t)n);
+		p[i] ^= 0x01;
+		if (i < 2)
+			cr_assert_eq(vrrp_ah6_locate(p, (size_t)n),
+			    VRRP_DROP_AH_HEADER, "byte %zu", i);
+		else
+			cr_assert_eq(vrrp_ah6_check(p, (size_t)n, ll1, mc6,
+			    key, 0, &seq), VRRP_DROP_AH_ICV, "byte %zu", i);
+	}
+	cr_assert_eq(vrrp_ah6_locate(buf, VRRP_AH_LEN + VRRP_HDR_LEN - 1),
+	    VRRP_DROP_LENGTH);
+}

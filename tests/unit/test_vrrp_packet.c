@@ -800,6 +800,24 @@ Test(vrrp_packet, drop_auth_type)
 	    VRRP_DROP_AUTH_TYPE);
 }
 
+/* had's extension: a v3 instance with AH takes adverts inside AH only. */
+Test(vrrp_packet, v3_ah)
+{
+	struct vrrp_rx_meta	m = meta4();
+	struct vrrp_advert	adv;
+	struct vrrp_rx_config	c = cfg_v3v4;
+
+	c.auth_type = VRRP_AUTH_AH;
+	cr_assert_eq(parse(kat_v3v4, sizeof(kat_v3v4), &m, &c, &adv),
+	    VRRP_DROP_AH_MISSING);
+	m.ah = 1;
+	cr_assert_eq(parse(kat_v3v4, sizeof(kat_v3v4), &m, &c, &adv),
+	    VRRP_DROP_NONE);
+	c.auth_type = VRRP_AUTH_NONE;
+	cr_assert_eq(parse(kat_v3v4, sizeof(kat_v3v4), &m, &c, &adv),
+	    VRRP_DROP_AUTH_TYPE);
+}
+
 Test(vrrp_packet, drop_auth)
 {
 	struct vrrp_rx_meta	m = meta4();
