@@ -136,7 +136,18 @@ struct vrrp_script_conf {
 	uint32_t	fall;
 	char		user[CONF_USERLEN];
 	char		group[CONF_USERLEN];
+	/*
+	 * track_file (vrrp_track_file) NAME: file set, script empty (it
+	 * runs nothing).  One name space with vrrp_script.  weight is the
+	 * file's weight (default 1), any int32 but INT32_MIN.
+	 */
+	char		file[HAD_PATHLEN];
+	uint8_t		init_file;		/* init_file [VALUE] */
+	uint8_t		init_overwrite;		/* ... overwrite */
+	uint8_t		pad2[2];
+	int32_t		init_value;
 };
+#define CONF_IS_TRACK_FILE(sc)	((sc)->file[0] != '\0')
 
 struct vrrp_instance_conf {
 	char		name[HAD_NAMELEN];
@@ -184,12 +195,14 @@ struct vrrp_peer_conf {
 	struct conf_addr addr;
 };
 
+/* track_script and track_file lines (file 1: a track_file's name). */
 struct vrrp_track_script_conf {
 	char		name[HAD_NAMELEN];
 	int32_t		weight;
 	uint8_t		has_weight;
 	uint8_t		reverse;
-	uint8_t		pad[2];
+	uint8_t		file;
+	uint8_t		pad;
 };
 
 struct vrrp_track_if_conf {
@@ -575,6 +588,7 @@ struct conf_node {
 extern const struct conf_kw conf_kw_top[];
 extern const struct conf_kw conf_kw_global[];
 extern const struct conf_kw conf_kw_script[];
+extern const struct conf_kw conf_kw_track_file[];
 extern const struct conf_kw conf_kw_instance[];
 extern const struct conf_kw conf_kw_sync_group[];
 extern const struct conf_kw conf_kw_vs[];

@@ -26,7 +26,7 @@ struct conf_ref {
 	char		 name[HAD_NAMELEN];
 	struct conf_pos	 pos;
 };
-enum { REF_SCRIPT, REF_INSTANCE, REF_VSG };
+enum { REF_SCRIPT, REF_INSTANCE, REF_VSG, REF_FILE };
 
 struct conf_pctx {
 	struct conf_diags	*diags;
@@ -1163,6 +1163,102 @@ const struct conf_kw conf_kw_script[] = {
 };
 #undef S
 
+/* track_file: "weight N [reverse]", any int32 (keepalived's range). */
+static int
+conv_file_weight(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_script_conf	*s = obj;
+	long long		 v;
+
+	if (parse_ll(p, n->argv[0], &n->argpos[0], kw->name, -2147483647,
+	    2147483647, &v) == -1)
+		return -1;
+	s->weight = v;
+	s->weight_reverse = 0;
+	if (n->argc > 1) {
+		if (strcmp(n->argv[1], "reverse") != 0) {
+			err_at(p, &n->argpos[1], "did you mean 'reverse'?",
+			    "weight: unknown option '%s'", n->argv[1]);
+			return -1;
+		}
+		s->weight_reverse = 1;
+	}
+	return 0;
+}
+
+static void
+print_file_weight(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_script_conf	*s = obj;
+
+	if (s->weight == 1 && !s->weight_reverse)
+		return;
+	conf_pr_indent(pr);
+	fprintf(pr->fp, "weight %d%s\n", s->weight,
+	    s->weight_reverse ? " reverse" : "");
+}
+
+/* "init_file [VALUE] [overwrite]": had writes it at start (as root). */
+static int
+conv_init_file(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_script_conf	*s = obj;
+	long long		 v;
+	int			 i = 0;
+
+	s->init_file = 1;
+	s->init_value = 0;
+	s->init_overwrite = 0;
+	if (n->argc > i && strcmp(n->argv[i], "overwrite") != 0) {
+		if (parse_ll(p, n->argv[i], &n->argpos[i], kw->name,
+		    -2147483647, 2147483647, &v) == -1)
+			return -1;
+		s->init_value = v;
+		i++;
+	}
+	if (n->argc > i) {
+		if (strcmp(n->argv[i], "overwrite") != 0) {
+			err_at(p, &n->argpos[i], "init_file [VALUE] "
+			    "[overwrite]", "init_file: unknown option '%s'",
+			    n->argv[i]);
+			return -1;
+		}
+		s->init_overwrite = 1;
+		i++;
+	}
+	if (n->argc > i) {
+		err_at(p, &n->argpos[i], "init_file [VALUE] [overwrite]",
+		    "init_file: too many arguments");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+print_init_file(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_script_conf	*s = obj;
+
+	if (!s->init_file)
+		return;
+	conf_pr_indent(pr);
+	fprintf(pr->fp, "init_file %d%s\n", s->init_value,
+	    s->init_overwrite ? " overwrite" : "");
+}
+
+#define S struct vrrp_script_conf
+const struct conf_kw conf_kw_track_file[] = {
+	STR("file", file),
+	CUSTOM("weight", 1, 2, 0, conv_file_weight, print_file_weight),
+	CUSTOM("init_file", 0, 2, 0, conv_init_file, print_init_file),
+	KW_END
+};
+#undef S
+
 /* Lines "IP[/N] [dev IF] [label L] [scope S] [brd B]". */
 static int
 conv_vips(struct conf_pctx *p, const struct conf_node *n,
@@ -1353,8 +1449,10 @@ print_peers(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 /* Lines "NAME [weight N [reverse]]"; shared by instances and groups. */
 static int
 conv_track_scripts(struct conf_pctx *p, const struct conf_node *n,
-    struct conf_track_script_list *list)
+    struct conf_track_script_list *list, int file)
 {
+	const char			*what = file ? "track_file" :
+					    "track_script";
 	const struct conf_node		*l;
 	struct conf_track_script	*t;
 	long long			 v;
@@ -1362,14 +1460,15 @@ conv_track_scripts(struct conf_pctx *p, const struct conf_node *n,
 	TAILQ_FOREACH(l, &n->children, entry) {
 		if ((t = xcalloc(p, sizeof(*t))) == NULL)
 			return -1;
-		if (copy_str(p, l->kw, &l->pos, "track_script", t->c.name,
+		t->c.file = file;
+		if (copy_str(p, l->kw, &l->pos, what, t->c.name,
 		    sizeof(t->c.name)) == -1)
 			goto bad;
 		if (l->argc > 0) {
 			if (strcmp(l->argv[0], "weight") != 0 ||
 			    l->argc < 2 || l->argc > 3) {
 				err_at(p, &l->argpos[0], "NAME [weight N "
-				    "[reverse]]", "bad track_script line");
+				    "[reverse]]", "bad %s line", what);
 				goto bad;
 			}
 			if (parse_ll(p, l->argv[1], &l->argpos[1], "weight",
@@ -1386,7 +1485,7 @@ conv_track_scripts(struct conf_pctx *p, const struct conf_node *n,
 				t->c.reverse = 1;
 			}
 		}
-		add_ref(p, REF_SCRIPT, t->c.name, &l->pos);
+		add_ref(p, file ? REF_FILE : REF_SCRIPT, t->c.name, &l->pos);
 		TAILQ_INSERT_TAIL(list, t, entry);
 		continue;
  bad:
@@ -1400,12 +1499,18 @@ print_track_scripts(struct conf_pr *pr, const char *name,
     const struct conf_track_script_list *list)
 {
 	const struct conf_track_script	*t;
+	int				 file, n = 0;
 
-	if (TAILQ_EMPTY(list))
+	file = strcmp(name, "track_file") == 0;
+	TAILQ_FOREACH(t, list, entry)
+		n += t->c.file == file;
+	if (n == 0)
 		return;
 	conf_pr_open(pr, name);
 	conf_pr_begin(pr);
 	TAILQ_FOREACH(t, list, entry) {
+		if (t->c.file != file)
+			continue;
 		conf_pr_indent(pr);
 		conf_pr_word(pr, t->c.name);
 		if (t->c.has_weight)
@@ -1421,7 +1526,8 @@ conv_inst_track_scripts(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	return conv_track_scripts(p, n,
-	    &NODE_OF(struct conf_instance, obj)->track_scripts);
+	    &NODE_OF(struct conf_instance, obj)->track_scripts,
+	    strcmp(kw->name, "track_file") == 0);
 }
 
 static void
@@ -1579,6 +1685,8 @@ const struct conf_kw conf_kw_instance[] = {
 	    print_track_ifs),
 	CUSTOM("track_script", 0, 0, KF_BLOCK | KF_LIST,
 	    conv_inst_track_scripts, print_inst_track_scripts),
+	CUSTOM("track_file", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_inst_track_scripts, print_inst_track_scripts),
 	JOIN("notify_master", notify_master),
 	JOIN("notify_backup", notify_backup),
 	JOIN("notify_fault", notify_fault),
@@ -1601,7 +1709,6 @@ const struct conf_kw conf_kw_instance[] = {
 	UNSUPP("notify_master_rx_lower_pri"),
 	UNSUPP("notify_deleted"),
 	UNSUPP("linkbeat_use_polling"),
-	UNSUPP("track_file"),
 	UNSUPP("track_process"),
 	UNSUPP("track_bfd"),
 	UNSUPP("strict_mode"),
@@ -1677,7 +1784,8 @@ conv_sg_track_scripts(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	return conv_track_scripts(p, n,
-	    &NODE_OF(struct conf_sync_group, obj)->track_scripts);
+	    &NODE_OF(struct conf_sync_group, obj)->track_scripts,
+	    strcmp(kw->name, "track_file") == 0);
 }
 
 static void
@@ -1699,11 +1807,12 @@ const struct conf_kw conf_kw_sync_group[] = {
 	JOIN("notify", notify),
 	CUSTOM("track_script", 0, 0, KF_BLOCK | KF_LIST,
 	    conv_sg_track_scripts, print_sg_track_scripts),
+	CUSTOM("track_file", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_sg_track_scripts, print_sg_track_scripts),
 	UNSUPP("smtp_alert"),
 	UNSUPP("global_tracking"),
 	UNSUPP("sync_group_tracking_weight"),
 	UNSUPP("track_interface"),
-	UNSUPP("track_file"),
 	UNSUPP("track_process"),
 	UNSUPP("track_bfd"),
 	KW_END
@@ -2204,22 +2313,125 @@ print_global(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 	free(buf);
 }
 
+/* vrrp_script and track_file share one name space in had. */
+static int
+script_dup(struct conf_pctx *p, const struct conf_node *n,
+    const struct had_conf *conf)
+{
+	const struct conf_script	*o;
+
+	TAILQ_FOREACH(o, &conf->scripts, entry) {
+		if (strcmp(o->c.name, n->argv[0]) != 0)
+			continue;
+		err_at(p, &n->argpos[0], CONF_IS_TRACK_FILE(&o->c) ?
+		    "vrrp_script and track_file names are one name space "
+		    "in had" : NULL, "'%s' defined twice (a %s before)",
+		    n->argv[0], CONF_IS_TRACK_FILE(&o->c) ? "track_file" :
+		    "vrrp_script");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A track_file: had (root) opens the file and hands checkd the
+ * descriptor, so the path must name a file a root daemon may open
+ * without surprises: absolute, no "." or ".." parts, no control
+ * characters.  What is in it is checkd's business.
+ */
+static int
+track_file_path_ok(const char *path, char *why, size_t len)
+{
+	const char	*c, *part;
+
+	if (path[0] != '/') {
+		snprintf(why, len, "must be an absolute path");
+		return -1;
+	}
+	for (c = path; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			snprintf(why, len, "has a control character");
+			return -1;
+		}
+	if (path[strlen(path) - 1] == '/') {
+		snprintf(why, len, "names a directory");
+		return -1;
+	}
+	for (part = path; part != NULL; part = strchr(part + 1, '/'))
+		if (strncmp(part, "/./", 3) == 0 ||
+		    strncmp(part, "/../", 4) == 0 ||
+		    strcmp(part, "/.") == 0 || strcmp(part, "/..") == 0) {
+			snprintf(why, len, "has a '.' or '..' part");
+			return -1;
+		}
+	return 0;
+}
+
+static int
+conv_track_file(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct had_conf		*conf = obj;
+	struct conf_script	*s;
+	char			 why[64];
+
+	if (check_name(p, n, kw->name) == -1 || script_dup(p, n, conf) == -1)
+		return -1;
+	if ((s = xcalloc(p, sizeof(*s))) == NULL)
+		return -1;
+	conf_script_defaults(&s->c);
+	s->c.weight = 1;
+	strlcpy(s->c.name, n->argv[0], sizeof(s->c.name));
+	walk(p, &n->children, conf_kw_track_file, &s->c, kw->name);
+	if (s->c.file[0] == '\0') {
+		err_at(p, &n->pos, "file \"/PATH\"", "track_file '%s' has "
+		    "no file", s->c.name);
+		free(s);
+		return -1;
+	}
+	if (track_file_path_ok(s->c.file, why, sizeof(why)) == -1) {
+		err_at(p, &n->pos, NULL, "track_file '%s': file '%s' %s",
+		    s->c.name, s->c.file, why);
+		free(s);
+		return -1;
+	}
+	TAILQ_INSERT_TAIL(&conf->scripts, s, entry);
+	return 0;
+}
+
+static void
+print_track_files(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct had_conf		*conf = obj;
+	const struct conf_script	*s;
+	struct vrrp_script_conf		 d;
+
+	TAILQ_FOREACH(s, &conf->scripts, entry) {
+		if (!CONF_IS_TRACK_FILE(&s->c))
+			continue;
+		conf_script_defaults(&d);
+		d.weight = 1;
+		memcpy(d.name, s->c.name, sizeof(d.name));
+		conf_pr_open(pr, kw->name);
+		conf_pr_arg(pr, s->c.name);
+		conf_pr_begin(pr);
+		conf_print_fields(pr, conf_kw_track_file, &s->c, &d);
+		conf_pr_end(pr);
+	}
+}
+
 static int
 conv_script(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	struct had_conf		*conf = obj;
-	struct conf_script	*s, *o;
+	struct conf_script	*s;
 
 	if (check_name(p, n, kw->name) == -1)
 		return -1;
-	TAILQ_FOREACH(o, &conf->scripts, entry) {
-		if (strcmp(o->c.name, n->argv[0]) == 0) {
-			err_at(p, &n->argpos[0], NULL, "vrrp_script '%s' "
-			    "defined twice", n->argv[0]);
-			return -1;
-		}
-	}
+	if (script_dup(p, n, conf) == -1)
+		return -1;
 	if ((s = xcalloc(p, sizeof(*s))) == NULL)
 		return -1;
 	conf_script_defaults(&s->c);
@@ -2243,6 +2455,8 @@ print_scripts(struct conf_pr *pr, const struct conf_kw *kw,
 
 	conf_script_defaults(&d);
 	TAILQ_FOREACH(s, &conf->scripts, entry) {
+		if (CONF_IS_TRACK_FILE(&s->c))
+			continue;
 		memcpy(d.name, s->c.name, sizeof(d.name));
 		conf_pr_open(pr, kw->name);
 		conf_pr_arg(pr, s->c.name);
@@ -2599,6 +2813,10 @@ const struct conf_kw conf_kw_top[] = {
 	CUSTOM("global_defs", 0, 0, KF_BLOCK, conv_global, print_global),
 	CUSTOM("vrrp_script", 1, 1, KF_BLOCK | KF_OBJ, conv_script,
 	    print_scripts),
+	CUSTOM("track_file", 1, 1, KF_BLOCK | KF_OBJ, conv_track_file,
+	    print_track_files),
+	CUSTOM("vrrp_track_file", 1, 1, KF_BLOCK | KF_OBJ | KF_ALIAS,
+	    conv_track_file, NULL),
 	CUSTOM("vrrp_sync_group", 1, 1, KF_BLOCK | KF_OBJ, conv_sync_group,
 	    print_sync_groups),
 	CUSTOM("vrrp_instance", 1, 1, KF_BLOCK | KF_OBJ, conv_instance,
@@ -2611,8 +2829,6 @@ const struct conf_kw conf_kw_top[] = {
 	UNSUPP("static_routes"),
 	UNSUPP("static_rules"),
 	UNSUPP("linkbeat_interfaces"),
-	UNSUPP("vrrp_track_file"),
-	UNSUPP("track_file"),
 	UNSUPP("vrrp_track_process"),
 	UNSUPP("track_process"),
 	UNSUPP("bfd_instance"),
@@ -2643,7 +2859,11 @@ resolve_refs(struct conf_pctx *p)
 		k = 0;
 		switch (r->kind) {
 		case REF_SCRIPT:
+		case REF_FILE:
 			TAILQ_FOREACH(s, &conf->scripts, entry) {
+				if (CONF_IS_TRACK_FILE(&s->c) !=
+				    (r->kind == REF_FILE))
+					continue;
 				found |= strcmp(s->c.name, r->name) == 0;
 				if (k < 255)
 					names[k++] = s->c.name;
@@ -2674,6 +2894,7 @@ resolve_refs(struct conf_pctx *p)
 			    best);
 		err_at(p, &r->pos, best != NULL ? hint : NULL,
 		    "no %s named '%s'", r->kind == REF_SCRIPT ? "vrrp_script" :
+		    r->kind == REF_FILE ? "track_file" :
 		    r->kind == REF_INSTANCE ? "vrrp_instance" :
 		    "virtual_server_group", r->name);
 	}

@@ -314,11 +314,15 @@ static int
 rx_track_script(struct had_conf *conf, enum had_proc proc,
     const struct vrrp_track_script_conf *t, struct rx *rx, const char *what)
 {
+	const struct conf_script	*s;
+
 	NEED_STR(t->name);
 	NEED(t->weight >= -254 && t->weight <= 254);
-	NEED(t->has_weight <= 1 && t->reverse <= 1);
-	if (find_script(conf, t->name) == NULL)
-		return rx_fail(rx, "%s: no vrrp_script '%s'", what, t->name);
+	NEED(t->has_weight <= 1 && t->reverse <= 1 && t->file <= 1);
+	if ((s = find_script(conf, t->name)) == NULL ||
+	    CONF_IS_TRACK_FILE(&s->c) != t->file)
+		return rx_fail(rx, "%s: no %s '%s'", what, t->file ?
+		    "track_file" : "vrrp_script", t->name);
 	return 0;
 }
 
@@ -390,9 +394,16 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_STR(b.s.script);
 		NEED_STR(b.s.user);
 		NEED_STR(b.s.group);
+		NEED_STR(b.s.file);
 		NEED(b.s.name[0] != '\0');
-		NEED(b.s.weight >= -254 && b.s.weight <= 254);
+		if (CONF_IS_TRACK_FILE(&b.s)) {
+			/* A track_file runs nothing; its path is absolute. */
+			NEED(b.s.script[0] == '\0' && b.s.file[0] == '/');
+			NEED(b.s.weight != INT32_MIN);
+		} else
+			NEED(b.s.weight >= -254 && b.s.weight <= 254);
 		NEED(b.s.weight_reverse <= 1 && b.s.init_fail <= 1);
+		NEED(b.s.init_file <= 1 && b.s.init_overwrite <= 1);
 		if (find_script(conf, b.s.name) != NULL)
 			return rx_fail(rx, "%s: '%s' sent twice", what,
 			    b.s.name);
