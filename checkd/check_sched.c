@@ -1060,7 +1060,7 @@ check_ctl(struct imsg *imsg)
 		    sizeof(row)) == -1)
 			return (-1);
 	}
-	return (0);
+	return (check_script_ctl(imsg->hdr.peerid, req.name));
 }
 
 void

@@ -18,6 +18,8 @@ checkd_dispatch_parent(struct imsg *imsg)
 	switch (imsg->hdr.type) {
 	case IMSG_ICMP_FD:
 		return (check_ping_fd(imsg));
+	case IMSG_TRACK_FILE_FD:
+		return (check_track_file(imsg));
 	case IMSG_SCRIPT_RESULT:
 		if (imsg_check_size(imsg, sizeof(r), "had") == -1)
 			return (-1);

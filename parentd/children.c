@@ -743,6 +743,9 @@ parent_dispatch_child(struct child_proc *c, struct imsg *imsg)
 		}
 		c->generation_done = done.generation;
 		reload_child_done(c->proc, &done);
+		/* checkd knows the names now: the files' current state. */
+		if (c->proc == PROC_CHECK && !done.error)
+			track_files_send_all();
 		return (0);
 	case IMSG_PEER_BAD:
 		memcpy(&peer, imsg->data, sizeof(peer));
@@ -757,6 +760,8 @@ parent_dispatch_child(struct child_proc *c, struct imsg *imsg)
 	case IMSG_CTL_VRRP:
 	case IMSG_CTL_LVS:
 	case IMSG_CTL_CHECK:
+	case IMSG_CTL_TRACK:
+	case IMSG_CTL_VRRP_TRACK:
 		/* SIGUSR1/SIGUSR2 dumps: had itself asked (dump.c). */
 		if (imsg->hdr.peerid == HAD_DUMP_PEERID)
 			return (dump_reply(c->proc, imsg->hdr.type, imsg->data,
@@ -809,11 +814,15 @@ parent_dispatch_checkd(struct imsgev *iev, struct imsg *imsg)
 {
 	struct child_proc	*c = iev->arg;
 	struct msg_script_run	 run;
+	struct msg_ctl_event	 e;
 
 	switch (imsg->hdr.type) {
 	case IMSG_SCRIPT_RUN:
 		memcpy(&run, imsg->data, sizeof(run));
 		return (script_request(c->proc, &run));
+	case IMSG_CHECK_EVENT:
+		memcpy(&e, imsg->data, sizeof(e));
+		return (events_child(c->proc, &e));
 	default:
 		return (parent_dispatch_child(c, imsg));
 	}

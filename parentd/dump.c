@@ -124,6 +124,9 @@ dump_reply(enum had_proc p, uint32_t type, const void *data, size_t len)
 	case IMSG_CTL_CHECK:
 		want = sizeof(r->u.check);
 		break;
+	case IMSG_CTL_TRACK:
+	case IMSG_CTL_VRRP_TRACK:
+		return (0);	/* the dump keeps to the main rows */
 	default:
 		return (-1);
 	}

@@ -327,6 +327,8 @@ main(int argc, char *argv[])
 	if (control_init() == -1)
 		exit(1);
 	children_init();
+	/* init_file before the children start, as keepalived's. */
+	track_files_apply(NULL);
 	children_start();
 	log_info("started (config %s, socket %s)", env->conffile,
 	    env->sockpath);

@@ -154,6 +154,7 @@ void
 reload_request(uint32_t client, enum ctl_reload_target target)
 {
 	struct had_conf		*conf;
+	struct had_conf		*old;
 	struct conf_blob	 nb;
 	struct timeval		 tv;
 	enum had_proc		 p;
@@ -203,9 +204,11 @@ reload_request(uint32_t client, enum ctl_reload_target target)
 		rl.pending[p] = 1;
 		child_send_config(p);
 	}
-	/* Scripts and notify follow the newest file. */
-	conf_free(env->conf);
+	/* Scripts, notify and track files follow the newest file. */
+	old = env->conf;
 	env->conf = conf;
+	track_files_apply(old);
+	conf_free(old);
 
 	if (!reload_pending()) {
 		reload_finish();
