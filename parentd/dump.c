@@ -164,7 +164,7 @@ dump_show(uint32_t show, uint32_t rowtype)
 		if (dump.rows[i].type != rowtype)
 			continue;
 		if (rowtype == IMSG_CTL_VRRP)
-			out_vrrp(&o, &dump.rows[i].u.vrrp);
+			out_vrrp(&o, &dump.rows[i].u.vrrp, NULL, 0);
 		else if (rowtype == IMSG_CTL_LVS)
 			out_lvs(&o, &dump.rows[i].u.lvs);
 		else
