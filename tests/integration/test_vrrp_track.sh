@@ -15,6 +15,7 @@
 #   - show history -j: the script going down, each file value and the
 #     transitions they caused, in order.
 set -u
+T_START=$(date +%s)
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 . tests/lab.sh
@@ -111,6 +112,7 @@ check "a still master at 140 > 120" lab_state_is a VI_T MASTER
 t0=$(now_ms)
 echo 5 >"$TD/maint"
 check "maint 5 (in place): priority 110" wait_for 3 prio_is 110
+echo "maint 5 -> priority 110 seen: $(( $(now_ms) - t0 )) ms (polled through hactl, an upper bound)"
 check "b master of VI_T: 110 < 120" lab_wait_state b VI_T MASTER 3
 check "the VIP on b" wait_for 3 lab_has_addr b 198.18.0.61
 echo "maint 5 -> VIP on b: $(( $(now_ms) - t0 )) ms (lab_wait_state polls)"
@@ -162,4 +164,5 @@ if i != len(want):
     sys.exit(1)
 PY
 check "had logged the values" grep -q "track_file maint: 5 (read 5)" "$LAB_DIR/a/had.log"
+echo "test_vrrp_track ran $(( $(date +%s) - T_START )) s"
 summary
