@@ -579,6 +579,27 @@ check_rs_send(struct check_rs *rs)
 	(void)child_send_peer(PROC_LVS, IMSG_RS_STATE, &m, sizeof(m));
 }
 
+static void
+rs_weight_event(const struct check_rs *rs, int32_t weight)
+{
+	const struct check	*ck;
+	char			 from[16], to[16];
+
+	TAILQ_FOREACH(ck, &rs->checks, rs_entry)
+		if (ck->weight == weight)
+			break;
+	if (rs->weight < 0)
+		strlcpy(from, "configured", sizeof(from));
+	else
+		snprintf(from, sizeof(from), "%d", rs->weight);
+	if (weight < 0)
+		strlcpy(to, "configured", sizeof(to));
+	else
+		snprintf(to, sizeof(to), "%d", weight);
+	check_event("rs", rs->vs_str, "real server %s weight %s -> %s: %s",
+	    rs->rs_str, from, to, ck != NULL ? ck->reason : "");
+}
+
 /* Up if every check is up; a misc_dynamic check sets the weight. */
 static void
 check_rs_update(struct check_rs *rs, int force)
@@ -605,9 +626,13 @@ check_rs_update(struct check_rs *rs, int force)
 	if (up != rs->up && rs->sent && rs->smtp_alert)
 		check_mail_rs(rs->rs_str, rs->vs_str, up,
 		    bad ? bad->reason : "");
-	if (weight != rs->weight)
+	if (weight != rs->weight) {
 		log_info("real server %s (vs %s): weight %d", rs->rs_str,
 		    rs->vs_str, weight);
+		/* misc_dynamic: the exit status says why. */
+		if (rs->sent)
+			rs_weight_event(rs, weight);
+	}
 	rs->up = up;
 	rs->weight = weight;
 	check_rs_send(rs);
@@ -666,6 +691,10 @@ check_result(struct check *ck, int ok, const char *fmt, ...)
 		log_info("check %s %s (vs %s): %s: %s; %u in a row",
 		    ck->type->name, ck->dst_str, ck->rs->vs_str,
 		    ck->up ? "up" : "down", ck->reason,
+		    ck->up ? ck->successes : ck->failures);
+		check_event("check", ck->rs->vs_str, "real server %s: %s %s "
+		    "%s: %s; %u in a row", ck->rs->rs_str, ck->type->name,
+		    ck->dst_str, ck->up ? "up" : "down", ck->reason,
 		    ck->up ? ck->successes : ck->failures);
 	} else
 		log_debug("check %s %s (vs %s): %s, %u in a row: %s",
@@ -1074,7 +1103,9 @@ check_ctl(struct imsg *imsg)
 		    sizeof(row)) == -1)
 			return (-1);
 	}
-	return (check_proc_ctl(imsg->hdr.peerid, req.name));
+	if (check_proc_ctl(imsg->hdr.peerid, req.name) == -1)
+		return (-1);
+	return (check_script_ctl(imsg->hdr.peerid, req.name));
 }
 
 void

@@ -4,11 +4,21 @@
  * successes and failures in a row against rise and fall, and tells vrrpd
  * when a script's state changes.  vrrpd gets every state again when its
  * channel comes back, so tracking survives a respawn of vrrpd.
+ *
+ * track_file: had watches the file (inotify) and hands over a read-only
+ * descriptor on each change (parentd/track.c says why); checkd reads the
+ * number here, where a hostile file can do no harm, and tells vrrpd.
  */
 #include <sys/types.h>
 
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event.h>
 
@@ -29,11 +39,38 @@ check_script_init(struct event_base *b)
 	base = b;
 }
 
+/* An event for had's history: kind, object, text. */
+void
+check_event(const char *kind, const char *object, const char *fmt, ...)
+{
+	struct msg_ctl_event	 e;
+	va_list			 ap;
+
+	memset(&e, 0, sizeof(e));
+	strlcpy(e.kind, kind, sizeof(e.kind));
+	strlcpy(e.object, object, sizeof(e.object));
+	va_start(ap, fmt);
+	vsnprintf(e.text, sizeof(e.text), fmt, ap);
+	va_end(ap);
+	(void)child_send_parent(IMSG_CHECK_EVENT, 0, -1, &e, sizeof(e));
+}
+
 static void
 check_script_send(struct track_script *ts)
 {
 	struct msg_track	 t;
+	struct msg_track_value	 v;
 
+	if (CONF_IS_TRACK_FILE(&ts->c)) {
+		if (ts->file_state == -1)
+			return;		/* vrrpd keeps it unknown */
+		memset(&v, 0, sizeof(v));
+		strlcpy(v.name, ts->c.name, sizeof(v.name));
+		v.value = ts->value;
+		(void)child_send_peer(PROC_VRRP, IMSG_TRACK_VALUE, &v,
+		    sizeof(v));
+		return;
+	}
 	memset(&t, 0, sizeof(t));
 	strlcpy(t.name, ts->c.name, sizeof(t.name));
 	t.up = ts->up;
@@ -99,6 +136,9 @@ check_script_new(const struct vrrp_script_conf *c)
 	ts->up = !c->init_fail;
 	ts->last_status = -1;
 	ts->last_change = time(NULL);
+	ts->file_state = -1;
+	strlcpy(ts->reason, CONF_IS_TRACK_FILE(c) ? "not read yet" :
+	    "not run yet", sizeof(ts->reason));
 	ts->timer = evtimer_new(base, check_script_fire, ts);
 	return (ts);
 }
@@ -178,8 +218,20 @@ check_script_result(struct imsg *imsg)
 		if (ts->up && ts->failures >= (ts->c.fall ? ts->c.fall : 1))
 			ts->up = 0;
 	}
+	if (r.timed_out)
+		snprintf(ts->reason, sizeof(ts->reason), "timed out after "
+		    "%u ms", r.duration_ms);
+	else if (r.signal)
+		snprintf(ts->reason, sizeof(ts->reason), "killed by signal "
+		    "%d", r.signal);
+	else
+		snprintf(ts->reason, sizeof(ts->reason), "exit status %d%s",
+		    r.status, ts->c.weight_reverse ? " (reverse)" : "");
 	if (ts->up != was) {
 		ts->last_change = time(NULL);
+		check_event("track", ts->c.name, "vrrp_script %s: %s %u in "
+		    "a row", ts->up ? "up" : "down", ts->reason,
+		    ts->up ? ts->successes : ts->failures);
 		if (r.timed_out)
 			log_info("vrrp_script %s: down: timed out after %u ms",
 			    ts->c.name, r.duration_ms);
@@ -191,6 +243,155 @@ check_script_result(struct imsg *imsg)
 			    "a row", ts->c.name, ts->up ? "up" : "down",
 			    r.status, ts->up ? ts->successes : ts->failures);
 		check_script_send(ts);
+	}
+	return (0);
+}
+
+/*
+ * The number in a track file, as keepalived reads it: blanks, an
+ * optional sign, decimal digits, then blanks or the end.  0 and the value,
+ * or -1 when it is no such number or beyond int32 (the file counts as 0).
+ */
+int
+track_file_parse(const char *buf, size_t len, int64_t *val)
+{
+	size_t		 i = 0;
+	int64_t		 v = 0;
+	int		 neg = 0, digits = 0;
+
+	*val = 0;
+	while (i < len && isspace((unsigned char)buf[i]))
+		i++;
+	if (i < len && (buf[i] == '-' || buf[i] == '+'))
+		neg = buf[i++] == '-';
+	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
+		v = v * 10 + (buf[i] - '0');
+		if (v > (int64_t)INT32_MAX + 1)
+			return (-1);
+		digits++;
+	}
+	while (i < len && isspace((unsigned char)buf[i]))
+		i++;
+	if (digits == 0 || i != len)
+		return (-1);
+	if (neg)
+		v = -v;
+	if (v > INT32_MAX || v < -(int64_t)INT32_MAX)
+		return (-1);
+	*val = v;
+	return (0);
+}
+
+#define TRACK_FILE_READ	64	/* a number and blanks: more is no number */
+
+int
+check_track_file(struct imsg *imsg)
+{
+	struct msg_track_file	 m;
+	struct track_script	*ts;
+	char			 buf[TRACK_FILE_READ + 1];
+	int64_t			 val = 0, old;
+	ssize_t			 n;
+	int			 fd = imsg->fd, ostate;
+
+	memcpy(&m, imsg->data, sizeof(m));
+	if ((m.error == 0) != (fd != -1)) {
+		log_warnx("had: track_file %s: error %d with%s a descriptor",
+		    m.name, m.error, fd == -1 ? "out" : "");
+		if (fd != -1)
+			close(fd);
+		return (-1);
+	}
+	TAILQ_FOREACH(ts, &scripts, entry)
+		if (CONF_IS_TRACK_FILE(&ts->c) &&
+		    strcmp(ts->c.name, m.name) == 0)
+			break;
+	if (ts == NULL) {
+		/* A reload in flight: had sends them all again after. */
+		if (fd != -1)
+			close(fd);
+		return (0);
+	}
+	ts->runs++;
+	if (fd == -1) {
+		snprintf(ts->reason, sizeof(ts->reason), "cannot open: %s; "
+		    "counts as 0", strerror(m.error));
+	} else {
+		n = read(fd, buf, sizeof(buf));
+		if (n == -1)
+			snprintf(ts->reason, sizeof(ts->reason), "read: %s; "
+			    "counts as 0", strerror(errno));
+		else if (n > TRACK_FILE_READ)
+			snprintf(ts->reason, sizeof(ts->reason), "more than "
+			    "%d bytes: no number; counts as 0",
+			    TRACK_FILE_READ);
+		else if (track_file_parse(buf, (size_t)n, &val) == -1)
+			snprintf(ts->reason, sizeof(ts->reason), "no number "
+			    "(%zd bytes); counts as 0", n);
+		else
+			snprintf(ts->reason, sizeof(ts->reason), "read %lld",
+			    (long long)val);
+		close(fd);
+	}
+	old = ts->value;
+	ostate = ts->file_state;
+	ts->value = val;
+	ts->file_state = strncmp(ts->reason, "read ", 5) == 0;
+	if (ostate == -1 || old != val || ostate != ts->file_state) {
+		ts->last_change = time(NULL);
+		log_info("track_file %s: %lld (%s)", ts->c.name,
+		    (long long)val, ts->reason);
+		if (ostate != -1)
+			check_event("track", ts->c.name, "track_file value "
+			    "%lld -> %lld: %s", (long long)old,
+			    (long long)val, ts->reason);
+		else
+			check_event("track", ts->c.name, "track_file value "
+			    "%lld: %s", (long long)val, ts->reason);
+		check_script_send(ts);
+	}
+	return (0);
+}
+
+/* show checks: the vrrp_scripts and track files, after the checks. */
+int
+check_script_ctl(uint32_t peerid, const char *name)
+{
+	struct msg_ctl_track	 row;
+	struct track_script	*ts;
+	int			 file;
+
+	TAILQ_FOREACH(ts, &scripts, entry) {
+		if (name[0] != '\0' && strcmp(name, ts->c.name) != 0)
+			continue;
+		file = CONF_IS_TRACK_FILE(&ts->c);
+		memset(&row, 0, sizeof(row));
+		strlcpy(row.kind, file ? "track_file" : "vrrp_script",
+		    sizeof(row.kind));
+		strlcpy(row.name, ts->c.name, sizeof(row.name));
+		strlcpy(row.path, ts->c.file, sizeof(row.path));
+		if (file)
+			strlcpy(row.state, ts->file_state == -1 ? "unknown" :
+			    ts->file_state ? "read" : "unreadable",
+			    sizeof(row.state));
+		else
+			strlcpy(row.state, ts->runs == 0 && !ts->c.init_fail ?
+			    "unknown" : ts->up ? "up" : "down",
+			    sizeof(row.state));
+		row.last_status = ts->last_status;
+		row.successes = ts->successes;
+		row.failures = ts->failures;
+		row.rise = ts->c.rise ? ts->c.rise : 1;
+		row.fall = ts->c.fall ? ts->c.fall : 1;
+		row.weight = ts->c.weight;
+		row.reverse = ts->c.weight_reverse;
+		row.value = ts->value;
+		row.runs = ts->runs;
+		row.last_change = ts->last_change;
+		strlcpy(row.reason, ts->reason, sizeof(row.reason));
+		if (child_ctl_send(IMSG_CTL_TRACK, peerid, &row,
+		    sizeof(row)) == -1)
+			return (-1);
 	}
 	return (0);
 }

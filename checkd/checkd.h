@@ -46,6 +46,10 @@ struct track_script {
 	uint32_t			 last_duration_ms;
 	int				 last_timed_out;
 	time_t				 last_change;
+	/* track_file: its number, 0 while unreadable; -1 unknown yet. */
+	int				 file_state;
+	int64_t				 value;
+	char				 reason[HAD_REASONLEN];
 };
 TAILQ_HEAD(track_scripts, track_script);
 
@@ -54,6 +58,11 @@ void	check_script_init(struct event_base *);
 void	check_script_reconf(const struct had_conf *);
 int	check_script_result(struct imsg *);
 void	check_script_send_all(void);
+int	check_track_file(struct imsg *);
+int	check_script_ctl(uint32_t, const char *);
+int	track_file_parse(const char *, size_t, int64_t *);
+void	check_event(const char *, const char *, const char *, ...)
+	    __attribute__((__format__(printf, 3, 4)));
 
 /* check_proc.c: vrrp_track_process. */
 void	check_proc_init(struct event_base *);

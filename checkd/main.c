@@ -22,6 +22,8 @@ checkd_dispatch_parent(struct imsg *imsg)
 		return (check_proc_fd(imsg));
 	case IMSG_SMTP_ALERT:
 		return (check_mail_msg(imsg));
+	case IMSG_TRACK_FILE_FD:
+		return (check_track_file(imsg));
 	case IMSG_SCRIPT_RESULT:
 		if (imsg_check_size(imsg, sizeof(r), "had") == -1)
 			return (-1);

@@ -179,7 +179,18 @@ struct vrrp_script_conf {
 	uint32_t	quorum_max;
 	uint32_t	fork_delay_ms;
 	uint32_t	terminate_delay_ms;
+	/*
+	 * track_file (vrrp_track_file) NAME: file set, script empty (it
+	 * runs nothing).  One name space with vrrp_script.  weight is the
+	 * file's weight (default 1), any int32 but INT32_MIN.
+	 */
+	char		file[HAD_PATHLEN];
+	uint8_t		init_file;		/* init_file [VALUE] */
+	uint8_t		init_overwrite;		/* ... overwrite */
+	uint8_t		pad2[2];
+	int32_t		init_value;
 };
+#define CONF_IS_TRACK_FILE(sc)	((sc)->file[0] != '\0')
 
 enum proc_match_conf	{ PROC_MATCH_UNSET = 0, PROC_MATCH_EXACT,
 			  PROC_MATCH_INITIAL, PROC_MATCH_PARTIAL,
@@ -267,12 +278,14 @@ struct rule_conf {
 	char		oif[CONF_IFNAMELEN];
 };
 
+/* track_script and track_file lines (file 1: a track_file's name). */
 struct vrrp_track_script_conf {
 	char		name[HAD_NAMELEN];
 	int32_t		weight;
 	uint8_t		has_weight;
 	uint8_t		reverse;
 	uint8_t		process;		/* track_process */
+	uint8_t		file;
 	uint8_t		pad;
 };
 
@@ -683,6 +696,7 @@ extern const struct conf_kw conf_kw_top[];
 extern const struct conf_kw conf_kw_global[];
 extern const struct conf_kw conf_kw_script[];
 extern const struct conf_kw conf_kw_tprocess[];
+extern const struct conf_kw conf_kw_track_file[];
 extern const struct conf_kw conf_kw_instance[];
 extern const struct conf_kw conf_kw_sync_group[];
 extern const struct conf_kw conf_kw_vs[];

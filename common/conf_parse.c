@@ -26,7 +26,7 @@ struct conf_ref {
 	char		 name[HAD_NAMELEN];
 	struct conf_pos	 pos;
 };
-enum { REF_SCRIPT, REF_INSTANCE, REF_VSG, REF_PROCESS };
+enum { REF_SCRIPT, REF_INSTANCE, REF_VSG, REF_PROCESS, REF_FILE };
 
 struct conf_pctx {
 	struct conf_diags	*diags;
@@ -2269,6 +2269,103 @@ conf_route_type_name(uint8_t t)
 	return num_name(NUM_NAMES(route_types), t, NULL, 0);
 }
 
+
+/* track_file: "weight N [reverse]", any int32 (keepalived's range). */
+static int
+conv_file_weight(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_script_conf	*s = obj;
+	long long		 v;
+
+	if (parse_ll(p, n->argv[0], &n->argpos[0], kw->name, -2147483647,
+	    2147483647, &v) == -1)
+		return -1;
+	s->weight = v;
+	s->weight_reverse = 0;
+	if (n->argc > 1) {
+		if (strcmp(n->argv[1], "reverse") != 0) {
+			err_at(p, &n->argpos[1], "did you mean 'reverse'?",
+			    "weight: unknown option '%s'", n->argv[1]);
+			return -1;
+		}
+		s->weight_reverse = 1;
+	}
+	return 0;
+}
+
+static void
+print_file_weight(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_script_conf	*s = obj;
+
+	if (s->weight == 1 && !s->weight_reverse)
+		return;
+	conf_pr_indent(pr);
+	fprintf(pr->fp, "weight %d%s\n", s->weight,
+	    s->weight_reverse ? " reverse" : "");
+}
+
+/* "init_file [VALUE] [overwrite]": had writes it at start (as root). */
+static int
+conv_init_file(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_script_conf	*s = obj;
+	long long		 v;
+	int			 i = 0;
+
+	s->init_file = 1;
+	s->init_value = 0;
+	s->init_overwrite = 0;
+	if (n->argc > i && strcmp(n->argv[i], "overwrite") != 0) {
+		if (parse_ll(p, n->argv[i], &n->argpos[i], kw->name,
+		    -2147483647, 2147483647, &v) == -1)
+			return -1;
+		s->init_value = v;
+		i++;
+	}
+	if (n->argc > i) {
+		if (strcmp(n->argv[i], "overwrite") != 0) {
+			err_at(p, &n->argpos[i], "init_file [VALUE] "
+			    "[overwrite]", "init_file: unknown option '%s'",
+			    n->argv[i]);
+			return -1;
+		}
+		s->init_overwrite = 1;
+		i++;
+	}
+	if (n->argc > i) {
+		err_at(p, &n->argpos[i], "init_file [VALUE] [overwrite]",
+		    "init_file: too many arguments");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+print_init_file(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_script_conf	*s = obj;
+
+	if (!s->init_file)
+		return;
+	conf_pr_indent(pr);
+	fprintf(pr->fp, "init_file %d%s\n", s->init_value,
+	    s->init_overwrite ? " overwrite" : "");
+}
+
+#define S struct vrrp_script_conf
+const struct conf_kw conf_kw_track_file[] = {
+	STR("file", file),
+	CUSTOM("weight", 1, 2, 0, conv_file_weight, print_file_weight),
+	CUSTOM("init_file", 0, 2, 0, conv_init_file, print_init_file),
+	KW_END
+};
+#undef S
+
 /* Lines of a routes or rules block into list (conf_route or conf_rule). */
 static int
 conv_rt_lines(struct conf_pctx *p, const struct conf_node *n,
@@ -2502,10 +2599,38 @@ print_static(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 		print_rt_lines(pr, kw->name, 0, &conf->static_routes);
 }
 
+/* What a track line names: a vrrp_script, a process or a file. */
+enum { TRK_SCRIPT, TRK_PROCESS, TRK_FILE };
+
+static int
+track_kind(const char *kw)
+{
+	if (strcmp(kw, "track_process") == 0)
+		return TRK_PROCESS;
+	if (strcmp(kw, "track_file") == 0)
+		return TRK_FILE;
+	return TRK_SCRIPT;
+}
+
+static int
+track_is(const struct vrrp_track_script_conf *c, int kind)
+{
+	return (kind == TRK_PROCESS) == (c->process != 0) &&
+	    (kind == TRK_FILE) == (c->file != 0);
+}
+
+/* Whether a script object is of the kind a reference asks for. */
+static int
+track_is_ref(const struct vrrp_script_conf *c, int ref)
+{
+	return (ref == REF_PROCESS) == (c->process != 0) &&
+	    (ref == REF_FILE) == CONF_IS_TRACK_FILE(c);
+}
+
 /* Lines "NAME [weight N [reverse]]"; shared by instances and groups. */
 static int
 conv_track_list(struct conf_pctx *p, const struct conf_node *n,
-    struct conf_track_script_list *list, int process)
+    struct conf_track_script_list *list, int kind)
 {
 	const struct conf_node		*l;
 	struct conf_track_script	*t;
@@ -2517,7 +2642,8 @@ conv_track_list(struct conf_pctx *p, const struct conf_node *n,
 		if (copy_str(p, l->kw, &l->pos, n->kw, t->c.name,
 		    sizeof(t->c.name)) == -1)
 			goto bad;
-		t->c.process = process;
+		t->c.process = kind == TRK_PROCESS;
+		t->c.file = kind == TRK_FILE;
 		if (l->argc > 0) {
 			if (strcmp(l->argv[0], "weight") != 0 ||
 			    l->argc < 2 || l->argc > 3) {
@@ -2540,7 +2666,8 @@ conv_track_list(struct conf_pctx *p, const struct conf_node *n,
 				t->c.reverse = 1;
 			}
 		}
-		add_ref(p, process ? REF_PROCESS : REF_SCRIPT, t->c.name,
+		add_ref(p, kind == TRK_PROCESS ? REF_PROCESS :
+		    kind == TRK_FILE ? REF_FILE : REF_SCRIPT, t->c.name,
 		    &l->pos);
 		TAILQ_INSERT_TAIL(list, t, entry);
 		continue;
@@ -2552,19 +2679,20 @@ conv_track_list(struct conf_pctx *p, const struct conf_node *n,
 
 static void
 print_track_list(struct conf_pr *pr, const char *name,
-    const struct conf_track_script_list *list, int process)
+    const struct conf_track_script_list *list)
 {
 	const struct conf_track_script	*t;
+	int				 kind = track_kind(name);
 
 	TAILQ_FOREACH(t, list, entry)
-		if (t->c.process == process)
+		if (track_is(&t->c, kind))
 			break;
 	if (t == NULL)
 		return;
 	conf_pr_open(pr, name);
 	conf_pr_begin(pr);
 	TAILQ_FOREACH(t, list, entry) {
-		if (t->c.process != process)
+		if (!track_is(&t->c, kind))
 			continue;
 		conf_pr_indent(pr);
 		conf_pr_word(pr, t->c.name);
@@ -2582,7 +2710,7 @@ conv_inst_track_scripts(struct conf_pctx *p, const struct conf_node *n,
 {
 	return conv_track_list(p, n,
 	    &NODE_OF(struct conf_instance, obj)->track_scripts,
-	    strcmp(kw->name, "track_process") == 0);
+	    track_kind(kw->name));
 }
 
 static void
@@ -2590,8 +2718,7 @@ print_inst_track_scripts(struct conf_pr *pr, const struct conf_kw *kw,
     const void *obj, const void *def)
 {
 	print_track_list(pr, kw->name,
-	    &CNODE_OF(struct conf_instance, obj)->track_scripts,
-	    strcmp(kw->name, "track_process") == 0);
+	    &CNODE_OF(struct conf_instance, obj)->track_scripts);
 }
 
 static int
@@ -2769,6 +2896,8 @@ const struct conf_kw conf_kw_instance[] = {
 	    conv_inst_track_scripts, print_inst_track_scripts),
 	CUSTOM("track_process", 0, 0, KF_BLOCK | KF_LIST,
 	    conv_inst_track_scripts, print_inst_track_scripts),
+	CUSTOM("track_file", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_inst_track_scripts, print_inst_track_scripts),
 	JOIN("notify_master", notify_master),
 	JOIN("notify_backup", notify_backup),
 	JOIN("notify_fault", notify_fault),
@@ -2793,7 +2922,6 @@ const struct conf_kw conf_kw_instance[] = {
 	UNSUPP("notify_master_rx_lower_pri"),
 	UNSUPP("notify_deleted"),
 	UNSUPP("linkbeat_use_polling"),
-	UNSUPP("track_file"),
 	UNSUPP("track_bfd"),
 	UNSUPP("strict_mode"),
 	UNSUPP("promote_secondaries"),
@@ -2868,7 +2996,7 @@ conv_sg_track_scripts(struct conf_pctx *p, const struct conf_node *n,
 {
 	return conv_track_list(p, n,
 	    &NODE_OF(struct conf_sync_group, obj)->track_scripts,
-	    strcmp(kw->name, "track_process") == 0);
+	    track_kind(kw->name));
 }
 
 static void
@@ -2876,8 +3004,7 @@ print_sg_track_scripts(struct conf_pr *pr, const struct conf_kw *kw,
     const void *obj, const void *def)
 {
 	print_track_list(pr, kw->name,
-	    &CNODE_OF(struct conf_sync_group, obj)->track_scripts,
-	    strcmp(kw->name, "track_process") == 0);
+	    &CNODE_OF(struct conf_sync_group, obj)->track_scripts);
 }
 
 #define S struct vrrp_sync_group_conf
@@ -2893,11 +3020,12 @@ const struct conf_kw conf_kw_sync_group[] = {
 	    conv_sg_track_scripts, print_sg_track_scripts),
 	CUSTOM("track_process", 0, 0, KF_BLOCK | KF_LIST,
 	    conv_sg_track_scripts, print_sg_track_scripts),
+	CUSTOM("track_file", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_sg_track_scripts, print_sg_track_scripts),
 	UNSUPP("smtp_alert"),
 	UNSUPP("global_tracking"),
 	UNSUPP("sync_group_tracking_weight"),
 	UNSUPP("track_interface"),
-	UNSUPP("track_file"),
 	UNSUPP("track_bfd"),
 	KW_END
 };
@@ -3400,28 +3528,129 @@ print_global(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 	free(buf);
 }
 
+/* vrrp_script and track_file share one name space in had. */
+static int
+script_dup(struct conf_pctx *p, const struct conf_node *n,
+    const struct had_conf *conf)
+{
+	const struct conf_script	*o;
+	const char			*was;
+
+	TAILQ_FOREACH(o, &conf->scripts, entry) {
+		if (strcmp(o->c.name, n->argv[0]) != 0)
+			continue;
+		was = CONF_IS_TRACK_FILE(&o->c) ? "track_file" :
+		    o->c.process ? "vrrp_track_process" : "vrrp_script";
+		err_at(p, &n->argpos[0], strcmp(was, n->kw) != 0 ?
+		    "vrrp_script, vrrp_track_process and track_file names are "
+		    "one name space in had" : NULL,
+		    "'%s' defined twice (a %s before)", n->argv[0], was);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A track_file: had (root) opens the file and hands checkd the
+ * descriptor, so the path must name a file a root daemon may open
+ * without surprises: absolute, no "." or ".." parts, no control
+ * characters.  What is in it is checkd's business.
+ */
+static int
+track_file_path_ok(const char *path, char *why, size_t len)
+{
+	const char	*c, *part;
+
+	if (path[0] != '/') {
+		snprintf(why, len, "must be an absolute path");
+		return -1;
+	}
+	for (c = path; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			snprintf(why, len, "has a control character");
+			return -1;
+		}
+	if (path[strlen(path) - 1] == '/') {
+		snprintf(why, len, "names a directory");
+		return -1;
+	}
+	for (part = path; part != NULL; part = strchr(part + 1, '/'))
+		if (strncmp(part, "/./", 3) == 0 ||
+		    strncmp(part, "/../", 4) == 0 ||
+		    strcmp(part, "/.") == 0 || strcmp(part, "/..") == 0) {
+			snprintf(why, len, "has a '.' or '..' part");
+			return -1;
+		}
+	return 0;
+}
+
+static int
+conv_track_file(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct had_conf		*conf = obj;
+	struct conf_script	*s;
+	char			 why[64];
+
+	if (check_name(p, n, kw->name) == -1 || script_dup(p, n, conf) == -1)
+		return -1;
+	if ((s = xcalloc(p, sizeof(*s))) == NULL)
+		return -1;
+	conf_script_defaults(&s->c);
+	s->c.weight = 1;
+	strlcpy(s->c.name, n->argv[0], sizeof(s->c.name));
+	walk(p, &n->children, conf_kw_track_file, &s->c, kw->name);
+	if (s->c.file[0] == '\0') {
+		err_at(p, &n->pos, "file \"/PATH\"", "track_file '%s' has "
+		    "no file", s->c.name);
+		free(s);
+		return -1;
+	}
+	if (track_file_path_ok(s->c.file, why, sizeof(why)) == -1) {
+		err_at(p, &n->pos, NULL, "track_file '%s': file '%s' %s",
+		    s->c.name, s->c.file, why);
+		free(s);
+		return -1;
+	}
+	TAILQ_INSERT_TAIL(&conf->scripts, s, entry);
+	return 0;
+}
+
+static void
+print_track_files(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct had_conf		*conf = obj;
+	const struct conf_script	*s;
+	struct vrrp_script_conf		 d;
+
+	TAILQ_FOREACH(s, &conf->scripts, entry) {
+		if (!CONF_IS_TRACK_FILE(&s->c))
+			continue;
+		conf_script_defaults(&d);
+		d.weight = 1;
+		memcpy(d.name, s->c.name, sizeof(d.name));
+		conf_pr_open(pr, kw->name);
+		conf_pr_arg(pr, s->c.name);
+		conf_pr_begin(pr);
+		conf_print_fields(pr, conf_kw_track_file, &s->c, &d);
+		conf_pr_end(pr);
+	}
+}
+
 static int
 conv_script(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	struct had_conf		*conf = obj;
-	struct conf_script	*s, *o;
+	struct conf_script	*s;
 
 	int			 process = strcmp(kw->name, "vrrp_script") != 0;
 
 	if (check_name(p, n, kw->name) == -1)
 		return -1;
-	/* had keeps both in one list: a name is one or the other. */
-	TAILQ_FOREACH(o, &conf->scripts, entry) {
-		if (strcmp(o->c.name, n->argv[0]) == 0) {
-			err_at(p, &n->argpos[0], o->c.process == process ?
-			    NULL : "had needs vrrp_script and "
-			    "vrrp_track_process names to differ",
-			    "%s '%s' defined twice", o->c.process ?
-			    "vrrp_track_process" : "vrrp_script", n->argv[0]);
-			return -1;
-		}
-	}
+	if (script_dup(p, n, conf) == -1)
+		return -1;
 	if ((s = xcalloc(p, sizeof(*s))) == NULL)
 		return -1;
 	if (process)
@@ -3463,6 +3692,8 @@ print_scripts(struct conf_pr *pr, const struct conf_kw *kw,
 
 	process = strcmp(kw->name, "vrrp_script") != 0;
 	TAILQ_FOREACH(s, &conf->scripts, entry) {
+		if (CONF_IS_TRACK_FILE(&s->c))
+			continue;
 		if (s->c.process != process)
 			continue;
 		if (process)
@@ -3963,6 +4194,10 @@ const struct conf_kw conf_kw_top[] = {
 	    print_scripts),
 	CUSTOM("track_process", 1, 1, KF_BLOCK | KF_OBJ | KF_ALIAS,
 	    conv_script, NULL),
+	CUSTOM("track_file", 1, 1, KF_BLOCK | KF_OBJ, conv_track_file,
+	    print_track_files),
+	CUSTOM("vrrp_track_file", 1, 1, KF_BLOCK | KF_OBJ | KF_ALIAS,
+	    conv_track_file, NULL),
 	CUSTOM("vrrp_sync_group", 1, 1, KF_BLOCK | KF_OBJ, conv_sync_group,
 	    print_sync_groups),
 	CUSTOM("vrrp_instance", 1, 1, KF_BLOCK | KF_OBJ, conv_instance,
@@ -3978,8 +4213,6 @@ const struct conf_kw conf_kw_top[] = {
 	CUSTOM("static_rules", 0, 0, KF_BLOCK | KF_LIST, conv_static,
 	    print_static),
 	UNSUPP("linkbeat_interfaces"),
-	UNSUPP("vrrp_track_file"),
-	UNSUPP("track_file"),
 	UNSUPP("bfd_instance"),
 	UNSUPP("garp_group"),
 	UNSUPP("SNMP"),
@@ -4009,8 +4242,9 @@ resolve_refs(struct conf_pctx *p)
 		switch (r->kind) {
 		case REF_SCRIPT:
 		case REF_PROCESS:
+		case REF_FILE:
 			TAILQ_FOREACH(s, &conf->scripts, entry) {
-				if (s->c.process != (r->kind == REF_PROCESS))
+				if (!track_is_ref(&s->c, r->kind))
 					continue;
 				found |= strcmp(s->c.name, r->name) == 0;
 				if (k < 255)
@@ -4043,6 +4277,7 @@ resolve_refs(struct conf_pctx *p)
 		err_at(p, &r->pos, best != NULL ? hint : NULL,
 		    "no %s named '%s'", r->kind == REF_SCRIPT ? "vrrp_script" :
 		    r->kind == REF_PROCESS ? "vrrp_track_process" :
+		    r->kind == REF_FILE ? "track_file" :
 		    r->kind == REF_INSTANCE ? "vrrp_instance" :
 		    "virtual_server_group", r->name);
 	}

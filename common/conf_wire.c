@@ -362,11 +362,14 @@ rx_track_script(struct had_conf *conf, enum had_proc proc,
 
 	NEED_STR(t->name);
 	NEED(t->weight >= -254 && t->weight <= 254);
-	NEED(t->has_weight <= 1 && t->reverse <= 1 && t->process <= 1);
+	NEED(t->has_weight <= 1 && t->reverse <= 1 && t->process <= 1 &&
+	    t->file <= 1 && !(t->process && t->file));
 	if ((s = find_script(conf, t->name)) == NULL ||
-	    s->c.process != t->process)
+	    s->c.process != t->process ||
+	    CONF_IS_TRACK_FILE(&s->c) != t->file)
 		return rx_fail(rx, "%s: no %s '%s'", what, t->process ?
-		    "vrrp_track_process" : "vrrp_script", t->name);
+		    "vrrp_track_process" : t->file ? "track_file" :
+		    "vrrp_script", t->name);
 	return 0;
 }
 
@@ -440,8 +443,14 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_STR(b.s.script);
 		NEED_STR(b.s.user);
 		NEED_STR(b.s.group);
+		NEED_STR(b.s.file);
 		NEED(b.s.name[0] != '\0');
-		NEED(b.s.weight >= -254 && b.s.weight <= 254);
+		if (CONF_IS_TRACK_FILE(&b.s)) {
+			/* A track_file runs nothing; its path is absolute. */
+			NEED(b.s.script[0] == '\0' && b.s.file[0] == '/');
+			NEED(b.s.weight != INT32_MIN);
+		} else
+			NEED(b.s.weight >= -254 && b.s.weight <= 254);
 		NEED(b.s.weight_reverse <= 1 && b.s.init_fail <= 1);
 		NEED(b.s.process <= 1 && b.s.full_command <= 1);
 		NEED(b.s.param_match < PROC_MATCH_MAX);
@@ -450,6 +459,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED(b.s.cmdlen < sizeof(b.s.cmd) &&
 		    tprocess_cmd_ok(b.s.cmd, b.s.cmdlen, b.s.nparams));
 		NEED(b.s.quorum <= b.s.quorum_max);
+		NEED(b.s.init_file <= 1 && b.s.init_overwrite <= 1);
+		NEED(!b.s.process || b.s.file[0] == '\0');
 		if (find_script(conf, b.s.name) != NULL)
 			return rx_fail(rx, "%s: '%s' sent twice", what,
 			    b.s.name);

@@ -33,6 +33,7 @@ enum imsg_type {
 	IMSG_PEER_BAD,		/* struct msg_peer: sibling sent garbage */
 	IMSG_ICMP_FD,		/* struct msg_icmp_fd + fd: raw ICMP, had -> checkd */
 	IMSG_PROC_FD,		/* struct msg_proc_fd + fd: process events */
+	IMSG_TRACK_FILE_FD,	/* struct msg_track_file [+ fd], had -> checkd */
 
 	/* Configuration: had -> child, RECONF sequences. */
 	IMSG_RECONF_START = 200,	/* struct msg_reconf */
@@ -59,12 +60,15 @@ enum imsg_type {
 	IMSG_CTL_SHOW_HISTORY,		/* struct msg_ctl_req, arg: N or 0 */
 	IMSG_CTL_EVENTS,		/* struct msg_ctl_req: stream events */
 	IMSG_CTL_EVENT,			/* struct msg_ctl_event, one event */
+	IMSG_CTL_TRACK,			/* struct msg_ctl_track, one row */
+	IMSG_CTL_VRRP_TRACK,		/* struct msg_ctl_vrrp_track */
 
 	/* Scripts: child -> had -> child, by config name, never by text. */
 	IMSG_SCRIPT_RUN = 400,		/* struct msg_script_run */
 	IMSG_SCRIPT_RESULT,		/* struct msg_script_result */
 	IMSG_NOTIFY,			/* struct msg_notify, vrrpd -> had */
 	IMSG_LVS_NOTIFY,		/* struct msg_lvs_notify, lvsd -> had */
+	IMSG_CHECK_EVENT,		/* struct msg_ctl_event, checkd -> had */
 
 	/* vrrpd <-> lvsd. */
 	IMSG_VIP_ADD = 500,		/* struct msg_vip */
@@ -84,6 +88,7 @@ enum imsg_type {
 	IMSG_TRACK_QUERY,		/* no payload: resend every state */
 	IMSG_VS_PRESENCE,		/* struct msg_vs_presence, from lvsd */
 	IMSG_PROC_TRACK,		/* struct msg_proc_track, checkd -> had */
+	IMSG_TRACK_VALUE,		/* struct msg_track_value */
 
 	/* child -> had: state to keep across a respawn; had -> child. */
 	IMSG_STATE_REPORT = 700,	/* struct msg_vrrp_state */
@@ -309,6 +314,23 @@ struct msg_proc_track {
 	uint32_t	running;	/* matching processes */
 };
 
+/*
+ * vrrp_track_file, had -> checkd: the file opened read-only (the fd
+ * comes with it), or the errno of the open and no fd.  checkd reads and
+ * parses it: had never looks at what is in it.
+ */
+struct msg_track_file {
+	char		name[HAD_NAMELEN];	/* vrrp_track_file name */
+	int32_t		error;		/* 0: the fd is the file; else errno */
+	uint32_t	pad;
+};
+
+/* The number of a vrrp_track_file, checkd -> vrrpd; 0 if unreadable. */
+struct msg_track_value {
+	char		name[HAD_NAMELEN];
+	int64_t		value;
+};
+
 struct msg_script_run {
 	uint32_t	kind;		/* SCRIPT_* */
 	uint32_t	id;		/* caller's cookie, returned */
@@ -451,6 +473,45 @@ struct msg_ctl_check {
 	int32_t		weight;		/* misc_dynamic, else -1 */
 	uint32_t	suspended;	/* ha_suspend: not run, reason says */
 	char		reason[HAD_REASONLEN];	/* last result in words */
+};
+
+/*
+ * show checks: a vrrp_script or vrrp_track_file, checkd -> had -> hactl,
+ * after the health checks.
+ */
+struct msg_ctl_track {
+	char		kind[16];	/* "vrrp_script", "track_file" */
+	char		name[HAD_NAMELEN];
+	char		state[16];	/* up down unknown */
+	char		path[HAD_PATHLEN];	/* track_file */
+	int32_t		last_status;	/* script exit status, -1: none */
+	uint32_t	successes;	/* in a row */
+	uint32_t	failures;	/* in a row */
+	uint32_t	rise;
+	uint32_t	fall;
+	int32_t		weight;		/* of the definition */
+	uint32_t	reverse;
+	uint32_t	pad;
+	int64_t		value;		/* track_file: its number */
+	uint64_t	runs;		/* script runs, file reads */
+	int64_t		last_change;	/* unix time */
+	char		reason[HAD_REASONLEN];
+};
+
+/*
+ * show vrrp: what one tracked object does to an instance, vrrpd -> had
+ * -> hactl, sent before the instance's row (IMSG_CTL_VRRP).
+ */
+struct msg_ctl_vrrp_track {
+	char		instance[HAD_NAMELEN];
+	char		kind[16];	/* vrrp_script track_file interface */
+	char		name[HAD_NAMELEN];
+	char		state[16];	/* up down unknown */
+	int64_t		value;		/* track_file: its number */
+	int32_t		weight;		/* after reverse */
+	int32_t		delta;		/* added to the priority */
+	uint32_t	fault;		/* puts the instance in FAULT */
+	uint32_t	pad;
 };
 
 /* hactl show lvs: a service row, then its real server rows. */

@@ -57,6 +57,10 @@ static const struct msg_contract contract[] = {
 	{ IMSG_PROC_FD, "PROC_FD", R(P, C), EXACT(msg_proc_fd),
 	    .fd = MSGC_FD_ALWAYS,
 	    .ids = { ID(msg_proc_fd, kind, PROC_FD_EVENTS, PROC_FD_PROCFS) } },
+	/* The fd comes when error is 0: check_track.c checks that. */
+	{ IMSG_TRACK_FILE_FD, "TRACK_FILE_FD", R(P, C), EXACT(msg_track_file),
+	    .fd = MSGC_FD_MAYBE,
+	    .strs = { STR(msg_track_file, name) } },
 
 	{ IMSG_RECONF_START, "RECONF_START", TO_CHILDREN, EXACT(msg_reconf),
 	    .ids = { ID(msg_reconf, proc, V, C) } },
@@ -126,6 +130,17 @@ static const struct msg_contract contract[] = {
 	{ IMSG_CTL_EVENT, "CTL_EVENT", R(P, H), EXACT(msg_ctl_event),
 	    .strs = { STR(msg_ctl_event, kind), STR(msg_ctl_event, object),
 	    STR(msg_ctl_event, text) } },
+	{ IMSG_CTL_TRACK, "CTL_TRACK", R(C, P) | R(P, H), EXACT(msg_ctl_track),
+	    .strs = { STR(msg_ctl_track, kind), STR(msg_ctl_track, name),
+	    STR(msg_ctl_track, state), STR(msg_ctl_track, path),
+	    STR(msg_ctl_track, reason) },
+	    .ids = { ID(msg_ctl_track, reverse, 0, 1) } },
+	{ IMSG_CTL_VRRP_TRACK, "CTL_VRRP_TRACK", R(V, P) | R(P, H),
+	    EXACT(msg_ctl_vrrp_track),
+	    .strs = { STR(msg_ctl_vrrp_track, instance),
+	    STR(msg_ctl_vrrp_track, kind), STR(msg_ctl_vrrp_track, name),
+	    STR(msg_ctl_vrrp_track, state) },
+	    .ids = { ID(msg_ctl_vrrp_track, fault, 0, 1) } },
 
 	/* Which script ids a child may ask for is script.c's business. */
 	{ IMSG_SCRIPT_RUN, "SCRIPT_RUN", R(C, P), EXACT(msg_script_run),
@@ -143,6 +158,11 @@ static const struct msg_contract contract[] = {
 	    .ids = { ID(msg_lvs_notify, event, LVS_NOTIFY_QUORUM_UP,
 	    LVS_NOTIFY_MAX - 1),
 	    ID(msg_lvs_notify, id.vs_type, 0, VS_TYPE_MAX - 1) } },
+
+	/* Which kinds had records is events.c's business. */
+	{ IMSG_CHECK_EVENT, "CHECK_EVENT", R(C, P), EXACT(msg_ctl_event),
+	    .strs = { STR(msg_ctl_event, kind), STR(msg_ctl_event, object),
+	    STR(msg_ctl_event, text) } },
 
 	{ IMSG_VIP_ADD, "VIP_ADD", R(V, L), EXACT(msg_vip),
 	    .strs = { STR(msg_vip, instance), STR(msg_vip, ifname),
@@ -185,6 +205,8 @@ static const struct msg_contract contract[] = {
 	{ IMSG_PROC_TRACK, "PROC_TRACK", R(C, P), EXACT(msg_proc_track),
 	    .strs = { STR(msg_proc_track, name) },
 	    .ids = { ID(msg_proc_track, up, 0, 1) } },
+	{ IMSG_TRACK_VALUE, "TRACK_VALUE", R(C, V), EXACT(msg_track_value),
+	    .strs = { STR(msg_track_value, name) } },
 
 	{ IMSG_STATE_REPORT, "STATE_REPORT", R(V, P), EXACT(msg_vrrp_state),
 	    .strs = { STR(msg_vrrp_state, instance) },
@@ -246,6 +268,7 @@ msg_type_name(uint32_t type)
 	case IMSG_PEER_BAD:		return ("PEER_BAD");
 	case IMSG_ICMP_FD:		return ("ICMP_FD");
 	case IMSG_PROC_FD:		return ("PROC_FD");
+	case IMSG_TRACK_FILE_FD:	return ("TRACK_FILE_FD");
 	case IMSG_RECONF_START:		return ("RECONF_START");
 	case IMSG_RECONF_ITEM:		return ("RECONF_ITEM");
 	case IMSG_RECONF_END:		return ("RECONF_END");
@@ -267,10 +290,13 @@ msg_type_name(uint32_t type)
 	case IMSG_CTL_SHOW_HISTORY:	return ("CTL_SHOW_HISTORY");
 	case IMSG_CTL_EVENTS:		return ("CTL_EVENTS");
 	case IMSG_CTL_EVENT:		return ("CTL_EVENT");
+	case IMSG_CTL_TRACK:		return ("CTL_TRACK");
+	case IMSG_CTL_VRRP_TRACK:	return ("CTL_VRRP_TRACK");
 	case IMSG_SCRIPT_RUN:		return ("SCRIPT_RUN");
 	case IMSG_SCRIPT_RESULT:	return ("SCRIPT_RESULT");
 	case IMSG_NOTIFY:		return ("NOTIFY");
 	case IMSG_LVS_NOTIFY:		return ("LVS_NOTIFY");
+	case IMSG_CHECK_EVENT:		return ("CHECK_EVENT");
 	case IMSG_VIP_ADD:		return ("VIP_ADD");
 	case IMSG_VIP_DEL:		return ("VIP_DEL");
 	case IMSG_VIP_RESULT:		return ("VIP_RESULT");
@@ -286,6 +312,7 @@ msg_type_name(uint32_t type)
 	case IMSG_TRACK_QUERY:		return ("TRACK_QUERY");
 	case IMSG_VS_PRESENCE:		return ("VS_PRESENCE");
 	case IMSG_PROC_TRACK:		return ("PROC_TRACK");
+	case IMSG_TRACK_VALUE:		return ("TRACK_VALUE");
 	case IMSG_STATE_REPORT:		return ("STATE_REPORT");
 	case IMSG_STATE_RESUME:		return ("STATE_RESUME");
 	case IMSG_LVS_DRAIN:		return ("LVS_DRAIN");

@@ -21,7 +21,7 @@
 #define MSGC_MAXSTR		8
 #define MSGC_MAXID		4
 
-enum msgc_fd { MSGC_FD_NEVER = 0, MSGC_FD_ALWAYS };
+enum msgc_fd { MSGC_FD_NEVER = 0, MSGC_FD_ALWAYS, MSGC_FD_MAYBE };
 
 /* Flags of a contract entry. */
 #define MSGC_ROOT		0x1	/* a control request that changes state */

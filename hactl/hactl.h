@@ -8,6 +8,9 @@
 
 #include "msg.h"
 
+/* Tracked objects shown for one VRRP instance, at most. */
+#define HACTL_VRRP_TRACKS	64
+
 struct hactl_out {
 	int	 json;
 	int	 metrics;	/* collect rows for show metrics */
@@ -15,12 +18,17 @@ struct hactl_out {
 	int	 svc_open;	/* show lvs -j: a service's reals open */
 	int	 nreals;
 	int	 stream;	/* hactl events: JSON lines, no end */
+	int	 ntracks;	/* show checks: track rows so far */
 };
 
 /* output.c */
 void	 out_begin(struct hactl_out *, uint32_t);
 void	 out_proc(struct hactl_out *, const struct msg_ctl_proc *);
-void	 out_vrrp(struct hactl_out *, const struct msg_ctl_vrrp *);
+void	 out_vrrp(struct hactl_out *, const struct msg_ctl_vrrp *,
+	    const struct msg_ctl_vrrp_track *, size_t);
+void	 out_track(struct hactl_out *, const struct msg_ctl_track *);
+void	 track_terminate(struct msg_ctl_track *);
+void	 vrrp_track_terminate(struct msg_ctl_vrrp_track *);
 void	 out_lvs(struct hactl_out *, const struct msg_ctl_lvs *);
 void	 out_check(struct hactl_out *, const struct msg_ctl_check *);
 void	 out_event(struct hactl_out *, const struct msg_ctl_event *);
@@ -33,6 +41,8 @@ void	 metrics_add_proc(const struct msg_ctl_proc *);
 void	 metrics_add_vrrp(const struct msg_ctl_vrrp *);
 void	 metrics_add_lvs(const struct msg_ctl_lvs *);
 void	 metrics_add_check(const struct msg_ctl_check *);
+void	 metrics_add_track(const struct msg_ctl_track *);
+void	 metrics_add_vrrp_track(const struct msg_ctl_vrrp_track *);
 void	 metrics_failed(int);
 void	 metrics_reset(void);
 void	 metrics_print(FILE *);

@@ -90,6 +90,9 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 	struct msg_ctl_lvs	 lrow;
 	struct msg_ctl_check	 crow;
 	struct msg_ctl_event	 erow;
+	struct msg_ctl_track	 trow;
+	struct msg_ctl_vrrp_track vtracks[HACTL_VRRP_TRACKS];
+	size_t			 nvtracks = 0;
 	struct msg_ctl_text	 text;
 	struct msg_ctl_end	 end;
 	struct pollfd		 pfd;
@@ -157,11 +160,40 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 				memcpy(&vrow, imsg.data, sizeof(vrow));
 				if (metrics) {
 					metrics_add_vrrp(&vrow);
+					nvtracks = 0;
 					break;
 				}
 				if (!started++)
 					out_begin(&out, type);
-				out_vrrp(&out, &vrow);
+				out_vrrp(&out, &vrow, vtracks, nvtracks);
+				nvtracks = 0;
+				break;
+			case IMSG_CTL_VRRP_TRACK:
+				/* Before the row of their instance. */
+				if (imsg.datalen != sizeof(vtracks[0]))
+					goto bad;
+				if (nvtracks == HACTL_VRRP_TRACKS)
+					break;
+				memcpy(&vtracks[nvtracks], imsg.data,
+				    sizeof(vtracks[0]));
+				vrrp_track_terminate(&vtracks[nvtracks]);
+				if (metrics)
+					metrics_add_vrrp_track(
+					    &vtracks[nvtracks]);
+				nvtracks++;
+				break;
+			case IMSG_CTL_TRACK:
+				if (imsg.datalen != sizeof(trow))
+					goto bad;
+				memcpy(&trow, imsg.data, sizeof(trow));
+				track_terminate(&trow);
+				if (metrics) {
+					metrics_add_track(&trow);
+					break;
+				}
+				if (!started++)
+					out_begin(&out, type);
+				out_track(&out, &trow);
 				break;
 			case IMSG_CTL_CHECK:
 				if (imsg.datalen != sizeof(crow))

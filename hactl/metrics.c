@@ -20,6 +20,10 @@ struct metrics {
 	size_t			 nlvs;
 	struct msg_ctl_check	*checks;
 	size_t			 nchecks;
+	struct msg_ctl_track	*tracks;
+	size_t			 ntracks;
+	struct msg_ctl_vrrp_track *vtracks;
+	size_t			 nvtracks;
 	int			 failed[4];	/* procs vrrp lvs checks */
 };
 
@@ -66,10 +70,28 @@ metrics_add_check(const struct msg_ctl_check *r)
 	check_terminate(&mx.checks[mx.nchecks - 1]);
 }
 
+void
+metrics_add_track(const struct msg_ctl_track *r)
+{
+	mx.tracks = grow(mx.tracks, mx.ntracks, sizeof(*r));
+	mx.tracks[mx.ntracks++] = *r;
+	track_terminate(&mx.tracks[mx.ntracks - 1]);
+}
+
+void
+metrics_add_vrrp_track(const struct msg_ctl_vrrp_track *r)
+{
+	mx.vtracks = grow(mx.vtracks, mx.nvtracks, sizeof(*r));
+	mx.vtracks[mx.nvtracks++] = *r;
+	vrrp_track_terminate(&mx.vtracks[mx.nvtracks - 1]);
+}
+
 /* Forget every row: had writes the metrics more than once. */
 void
 metrics_reset(void)
 {
+	free(mx.tracks);
+	free(mx.vtracks);
 	free(mx.procs);
 	free(mx.vrrps);
 	free(mx.lvs);
@@ -476,6 +498,94 @@ print_checks(FILE *f)
 	}
 }
 
+static void
+track_labels(FILE *f, const struct msg_ctl_track *t)
+{
+	label(f, "kind", t->kind, 1);
+	label(f, "name", t->name, 0);
+}
+
+/* vrrp_scripts and track files (show checks), what they do (show vrrp). */
+static void
+print_tracks(FILE *f)
+{
+	const struct msg_ctl_track	*t;
+	const struct msg_ctl_vrrp_track	*v;
+	size_t				 i;
+
+	head(f, "had_track_up", "gauge", "vrrp_script: 1 up, 0 down, "
+	    "-1 unknown (not run yet).");
+	for (i = 0; i < mx.ntracks; i++) {
+		t = &mx.tracks[i];
+		if (strcmp(t->kind, "vrrp_script") != 0)
+			continue;
+		fprintf(f, "had_track_up{");
+		track_labels(f, t);
+		fprintf(f, "} %d\n", strcmp(t->state, "up") == 0 ? 1 :
+		    strcmp(t->state, "down") == 0 ? 0 : -1);
+	}
+	head(f, "had_track_last_exit_status", "gauge", "vrrp_script: exit "
+	    "status of the last run, -1 none.");
+	for (i = 0; i < mx.ntracks; i++) {
+		t = &mx.tracks[i];
+		if (strcmp(t->kind, "vrrp_script") != 0)
+			continue;
+		fprintf(f, "had_track_last_exit_status{");
+		track_labels(f, t);
+		fprintf(f, "} %d\n", t->last_status);
+	}
+	head(f, "had_track_successes", "gauge", "vrrp_script: successes in "
+	    "a row (against rise).");
+	for (i = 0; i < mx.ntracks; i++) {
+		t = &mx.tracks[i];
+		if (strcmp(t->kind, "vrrp_script") != 0)
+			continue;
+		fprintf(f, "had_track_successes{");
+		track_labels(f, t);
+		fprintf(f, "} %u\n", t->successes);
+	}
+	head(f, "had_track_failures", "gauge", "vrrp_script: failures in "
+	    "a row (against fall).");
+	for (i = 0; i < mx.ntracks; i++) {
+		t = &mx.tracks[i];
+		if (strcmp(t->kind, "vrrp_script") != 0)
+			continue;
+		fprintf(f, "had_track_failures{");
+		track_labels(f, t);
+		fprintf(f, "} %u\n", t->failures);
+	}
+	head(f, "had_track_file_value", "gauge", "track_file: the number in "
+	    "the file (0 while unreadable).");
+	for (i = 0; i < mx.ntracks; i++) {
+		t = &mx.tracks[i];
+		if (strcmp(t->kind, "track_file") != 0)
+			continue;
+		fprintf(f, "had_track_file_value{");
+		track_labels(f, t);
+		fprintf(f, "} %lld\n", (long long)t->value);
+	}
+	head(f, "had_vrrp_track_priority_delta", "gauge", "What a tracked "
+	    "object adds to the priority of a VRRP instance.");
+	for (i = 0; i < mx.nvtracks; i++) {
+		v = &mx.vtracks[i];
+		fprintf(f, "had_vrrp_track_priority_delta{");
+		label(f, "instance", v->instance, 1);
+		label(f, "kind", v->kind, 0);
+		label(f, "name", v->name, 0);
+		fprintf(f, "} %d\n", v->delta);
+	}
+	head(f, "had_vrrp_track_fault", "gauge", "1 if a tracked object "
+	    "puts the VRRP instance in FAULT.");
+	for (i = 0; i < mx.nvtracks; i++) {
+		v = &mx.vtracks[i];
+		fprintf(f, "had_vrrp_track_fault{");
+		label(f, "instance", v->instance, 1);
+		label(f, "kind", v->kind, 0);
+		label(f, "name", v->name, 0);
+		fprintf(f, "} %u\n", v->fault ? 1 : 0);
+	}
+}
+
 void
 metrics_print(FILE *f)
 {
@@ -494,4 +604,5 @@ metrics_print(FILE *f)
 	print_vrrp(f);
 	print_lvs(f);
 	print_checks(f);
+	print_tracks(f);
 }

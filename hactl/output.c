@@ -236,8 +236,11 @@ vrrp_terminate(struct msg_ctl_vrrp *r)
 		r->drop_names[i][sizeof(r->drop_names[i]) - 1] = '\0';
 }
 
+static void	vrrp_tracks_json(const struct msg_ctl_vrrp_track *, size_t);
+
 static void
-vrrp_json(const struct msg_ctl_vrrp *r, const char *adv, const char *madv)
+vrrp_json(const struct msg_ctl_vrrp *r, const char *adv, const char *madv,
+    const struct msg_ctl_vrrp_track *tracks, size_t ntracks)
 {
 	char		 vips[sizeof(r->vips)], *p, *v;
 	uint32_t	 i;
@@ -283,11 +286,110 @@ vrrp_json(const struct msg_ctl_vrrp *r, const char *adv, const char *madv)
 	if (r->maint)
 		printf(", \"maintenance_uid\": %u, \"maintenance_since\": "
 		    "%lld", r->maint_uid, (long long)r->maint_since);
+	vrrp_tracks_json(tracks, ntracks);
 	printf("}");
 }
 
 void
-out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row)
+vrrp_track_terminate(struct msg_ctl_vrrp_track *t)
+{
+	t->instance[sizeof(t->instance) - 1] = '\0';
+	t->kind[sizeof(t->kind) - 1] = '\0';
+	t->name[sizeof(t->name) - 1] = '\0';
+	t->state[sizeof(t->state) - 1] = '\0';
+}
+
+void
+track_terminate(struct msg_ctl_track *r)
+{
+	r->kind[sizeof(r->kind) - 1] = '\0';
+	r->name[sizeof(r->name) - 1] = '\0';
+	r->state[sizeof(r->state) - 1] = '\0';
+	r->path[sizeof(r->path) - 1] = '\0';
+	r->reason[sizeof(r->reason) - 1] = '\0';
+}
+
+static void
+vrrp_tracks_json(const struct msg_ctl_vrrp_track *t, size_t n)
+{
+	size_t	 i;
+
+	printf(", \"tracking\": [");
+	for (i = 0; i < n; i++) {
+		printf("%s{\"kind\": ", i ? ", " : "");
+		json_string(stdout, t[i].kind);
+		printf(", \"name\": ");
+		json_string(stdout, t[i].name);
+		printf(", \"state\": ");
+		json_string(stdout, t[i].state);
+		printf(", \"value\": %lld, \"weight\": %d, \"delta\": %d, "
+		    "\"fault\": %s}", (long long)t[i].value, t[i].weight,
+		    t[i].delta, t[i].fault ? "true" : "false");
+	}
+	printf("]");
+}
+
+/*
+ * "effective priority 60 = 100 - 40 (vrrp_script chk_nginx down)", and
+ * the objects that fault the instance.
+ */
+static void
+vrrp_tracks_text(const struct msg_ctl_vrrp *r,
+    const struct msg_ctl_vrrp_track *t, size_t n)
+{
+	size_t	 i;
+	int	 sum = 0, nfault = 0;
+
+	if (n == 0)
+		return;
+	printf("    effective priority %u = %u", r->eff_priority,
+	    r->base_priority);
+	for (i = 0; i < n; i++) {
+		sum += t[i].delta;
+		if (t[i].delta == 0)
+			continue;
+		printf(" %c %d (%s %s ", t[i].delta < 0 ? '-' : '+',
+		    t[i].delta < 0 ? -t[i].delta : t[i].delta, t[i].kind,
+		    t[i].name);
+		if (strcmp(t[i].kind, "track_file") == 0)
+			printf("%lld x %d)", (long long)t[i].value,
+			    t[i].weight);
+		else
+			printf("%s)", t[i].state);
+	}
+	if (r->base_priority < 255 && (int)r->base_priority + sum !=
+	    (int)r->eff_priority && !r->maint)
+		printf(" (kept within 1..254)");
+	printf("\n");
+	for (i = 0; i < n; i++) {
+		if (!t[i].fault)
+			continue;
+		if (strcmp(t[i].kind, "track_file") == 0)
+			printf("%s%s %s is %lld (weight %d)", nfault++ ? ", " :
+			    "    FAULT by: ", t[i].kind, t[i].name,
+			    (long long)t[i].value, t[i].weight);
+		else
+			printf("%s%s %s %s (weight 0)", nfault++ ? ", " :
+			    "    FAULT by: ", t[i].kind, t[i].name,
+			    t[i].state);
+	}
+	if (nfault)
+		printf("\n");
+	printf("    tracked:");
+	for (i = 0; i < n; i++) {
+		printf("%s %s %s ", i ? "," : "", t[i].kind, t[i].name);
+		if (strcmp(t[i].kind, "track_file") == 0)
+			printf("%lld x weight %d", (long long)t[i].value,
+			    t[i].weight);
+		else
+			printf("%s, weight %d", t[i].state, t[i].weight);
+	}
+	printf("\n");
+}
+
+void
+out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row,
+    const struct msg_ctl_vrrp_track *tracks, size_t ntracks)
 {
 	struct msg_ctl_vrrp	 r = *row;
 	char			 adv[16], madv[16], prio[16], ago[32];
@@ -300,7 +402,7 @@ out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row)
 	fmt_cs(r.master_adver_int_cs, madv, sizeof(madv));
 	if (o->json) {
 		printf("%s", o->nrows ? "," : "");
-		vrrp_json(&r, adv, madv);
+		vrrp_json(&r, adv, madv, tracks, ntracks);
 		o->nrows++;
 		return;
 	}
@@ -315,6 +417,7 @@ out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row)
 	    (unsigned long long)r.transitions,
 	    (unsigned long long)r.adverts_sent,
 	    (unsigned long long)r.adverts_rcvd, r.vips[0] ? r.vips : "-");
+	vrrp_tracks_text(&r, tracks, ntracks);
 	now = time(NULL);
 	if (r.maint) {
 		fmt_duration(now > r.maint_since ? now - r.maint_since : 0,
@@ -391,6 +494,64 @@ out_check(struct hactl_out *o, const struct msg_ctl_check *row)
 		printf("%-22s %-22s %-9s %-5s %5u %5u %5ums %8s  %s\n", r.vs,
 		    r.rs, r.type, r.up ? "up" : "DOWN", r.successes,
 		    r.failures, r.latency_ms, ago, r.reason);
+	o->nrows++;
+}
+
+/* show checks: a vrrp_script or track_file, after the health checks. */
+void
+out_track(struct hactl_out *o, const struct msg_ctl_track *row)
+{
+	struct msg_ctl_track	 r = *row;
+	char			 ago[32], last[16], w[24];
+	time_t			 now = time(NULL);
+	int			 file;
+
+	track_terminate(&r);
+	file = strcmp(r.kind, "track_file") == 0;
+	if (o->json) {
+		printf("%s\n  {\"kind\": ", o->nrows ? "," : "");
+		json_string(stdout, r.kind);
+		printf(", \"name\": ");
+		json_string(stdout, r.name);
+		printf(", \"state\": ");
+		json_string(stdout, r.state);
+		if (file) {
+			printf(", \"path\": ");
+			json_string(stdout, r.path);
+			printf(", \"value\": %lld", (long long)r.value);
+		} else
+			printf(", \"last_exit_status\": %d, \"successes\": "
+			    "%u, \"failures\": %u, \"rise\": %u, \"fall\": "
+			    "%u", r.last_status, r.successes, r.failures,
+			    r.rise, r.fall);
+		printf(", \"weight\": %d, \"reverse\": %s, \"runs\": %llu, "
+		    "\"last_change\": %lld, \"reason\": ", r.weight,
+		    r.reverse ? "true" : "false", (unsigned long long)r.runs,
+		    (long long)r.last_change);
+		json_string(stdout, r.reason);
+		printf("}");
+		o->nrows++;
+		return;
+	}
+	if (o->ntracks++ == 0)
+		printf("%s%-12s %-20s %-10s %6s %9s %9s %8s  %s\n",
+		    o->nrows ? "\n" : "", "TRACKED", "NAME", "STATE",
+		    "VALUE", "RISE/FALL", "WEIGHT", "CHANGED", "LAST RESULT");
+	if (r.last_change > 0)
+		fmt_duration(now > r.last_change ? now - r.last_change : 0,
+		    ago, sizeof(ago));
+	else
+		strlcpy(ago, "-", sizeof(ago));
+	snprintf(w, sizeof(w), "%d%s", r.weight, r.reverse ? "r" : "");
+	if (file)
+		snprintf(last, sizeof(last), "%lld", (long long)r.value);
+	else if (r.last_status >= 0)
+		snprintf(last, sizeof(last), "exit %d", r.last_status);
+	else
+		strlcpy(last, "-", sizeof(last));
+	printf("%-12s %-20s %-10s %6s %4u/%-4u %9s %8s  %s\n", r.kind,
+	    r.name, r.state, last, file ? 0 : r.successes,
+	    file ? 0 : r.failures, w, ago, r.reason);
 	o->nrows++;
 }
 

@@ -745,6 +745,9 @@ parent_dispatch_child(struct child_proc *c, struct imsg *imsg)
 		}
 		c->generation_done = done.generation;
 		reload_child_done(c->proc, &done);
+		/* checkd knows the names now: the files' current state. */
+		if (c->proc == PROC_CHECK && !done.error)
+			track_files_send_all();
 		return (0);
 	case IMSG_PEER_BAD:
 		memcpy(&peer, imsg->data, sizeof(peer));
@@ -759,6 +762,8 @@ parent_dispatch_child(struct child_proc *c, struct imsg *imsg)
 	case IMSG_CTL_VRRP:
 	case IMSG_CTL_LVS:
 	case IMSG_CTL_CHECK:
+	case IMSG_CTL_TRACK:
+	case IMSG_CTL_VRRP_TRACK:
 		/* SIGUSR1/SIGUSR2 dumps: had itself asked (dump.c). */
 		if (imsg->hdr.peerid == HAD_DUMP_PEERID)
 			return (dump_reply(c->proc, imsg->hdr.type, imsg->data,
@@ -812,6 +817,7 @@ parent_dispatch_checkd(struct imsgev *iev, struct imsg *imsg)
 	struct child_proc	*c = iev->arg;
 	struct msg_script_run	 run;
 	struct msg_proc_track	 pt;
+	struct msg_ctl_event	 e;
 
 	switch (imsg->hdr.type) {
 	case IMSG_SCRIPT_RUN:
@@ -821,6 +827,9 @@ parent_dispatch_checkd(struct imsgev *iev, struct imsg *imsg)
 		memcpy(&pt, imsg->data, sizeof(pt));
 		procwatch_event(&pt);
 		return (0);
+	case IMSG_CHECK_EVENT:
+		memcpy(&e, imsg->data, sizeof(e));
+		return (events_child(c->proc, &e));
 	default:
 		return (parent_dispatch_child(c, imsg));
 	}

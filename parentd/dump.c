@@ -124,6 +124,9 @@ dump_reply(enum had_proc p, uint32_t type, const void *data, size_t len)
 	case IMSG_CTL_CHECK:
 		want = sizeof(r->u.check);
 		break;
+	case IMSG_CTL_TRACK:
+	case IMSG_CTL_VRRP_TRACK:
+		return (0);	/* the dump keeps to the main rows */
 	default:
 		return (-1);
 	}
@@ -161,7 +164,7 @@ dump_show(uint32_t show, uint32_t rowtype)
 		if (dump.rows[i].type != rowtype)
 			continue;
 		if (rowtype == IMSG_CTL_VRRP)
-			out_vrrp(&o, &dump.rows[i].u.vrrp);
+			out_vrrp(&o, &dump.rows[i].u.vrrp, NULL, 0);
 		else if (rowtype == IMSG_CTL_LVS)
 			out_lvs(&o, &dump.rows[i].u.lvs);
 		else

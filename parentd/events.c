@@ -43,6 +43,29 @@ event_record(const char *kind, const char *object, const char *fmt, ...)
 	control_broadcast_event(e);
 }
 
+/*
+ * An event checkd saw (a check or a tracked script or file changing,
+ * with its reason).  Its kinds are few and known; the strings are
+ * terminated (the contract), and the time and number are had's.
+ */
+int
+events_child(enum had_proc from, const struct msg_ctl_event *e)
+{
+	static const char *const kinds[] = { "check", "track", "rs" };
+	size_t			 i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(e->kind, kinds[i]) == 0)
+			break;
+	if (i == sizeof(kinds) / sizeof(kinds[0])) {
+		log_warnx("%s: protocol violation: event of kind %.15s",
+		    proc_name(from), e->kind);
+		return (-1);
+	}
+	event_record(kinds[i], e->object, "%s", e->text);
+	return (0);
+}
+
 /* The last n events (0: all kept), oldest first. */
 void
 events_show(uint32_t client, uint32_t n)

@@ -141,6 +141,11 @@ void	 maint_resume(void);
 void	 event_record(const char *, const char *, const char *, ...)
 	    __attribute__((__format__ (printf, 3, 4)));
 void	 events_show(uint32_t, uint32_t);
+int	 events_child(enum had_proc, const struct msg_ctl_event *);
+
+/* track.c */
+void	 track_files_apply(const struct had_conf *);
+void	 track_files_send_all(void);
 void	 control_broadcast_event(const struct msg_ctl_event *);
 
 int	 reload_load_initial(void);

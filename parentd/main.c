@@ -340,6 +340,8 @@ main(int argc, char *argv[])
 	if (control_init() == -1)
 		exit(1);
 	children_init();
+	/* init_file before the children start, as keepalived's. */
+	track_files_apply(NULL);
 	children_start();
 	/* router_id names the box; keepalived uses it only in alerts. */
 	log_info("started (config %s, socket %s%s%s)", env->conffile,

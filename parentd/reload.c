@@ -154,6 +154,7 @@ void
 reload_request(uint32_t client, enum ctl_reload_target target)
 {
 	struct had_conf		*conf;
+	struct had_conf		*old;
 	struct conf_blob	 nb;
 	struct timeval		 tv;
 	enum had_proc		 p;
@@ -203,11 +204,13 @@ reload_request(uint32_t client, enum ctl_reload_target target)
 		rl.pending[p] = 1;
 		child_send_config(p);
 	}
-	/* Scripts and notify follow the newest file. */
+	/* Scripts, notify and track files follow the newest file. */
 	if (target == CTL_RELOAD_ALL || target == CTL_RELOAD_LVS)
 		script_lvs_removed(env->conf, conf);
-	conf_free(env->conf);
+	old = env->conf;
 	env->conf = conf;
+	track_files_apply(old);
+	conf_free(old);
 
 	if (!reload_pending()) {
 		reload_finish();

@@ -92,6 +92,48 @@ vrrp_sm_eff_prio(const struct vrrp_sm *sm)
 }
 
 /*
+ * keepalived's weights of a tracked script or interface (w after
+ * "reverse"): a positive weight is added while it is up, a negative one
+ * while it is down; weight 0 means down puts the instance in Fault.
+ * Returns what it adds to the priority; *fault set to 1 or 0.
+ */
+int
+vrrp_track_delta(int up, int w, int *fault)
+{
+	*fault = w == 0 && !up;
+	if ((w > 0 && up) || (w < 0 && !up))
+		return (w);
+	return (0);
+}
+
+/*
+ * keepalived's track_file (w after "reverse"): weight 0 means a non-zero
+ * number puts the instance in Fault; otherwise number times weight is
+ * added, and a result below -253 is Fault too (above 253 it is 253: the
+ * priority is kept within 1..254 anyway).
+ */
+#define VRRP_TRACK_FILE_MIN	-253
+#define VRRP_TRACK_FILE_MAX	253
+int
+vrrp_track_file_delta(int64_t value, int w, int *fault)
+{
+	int64_t	 r;
+
+	*fault = 0;
+	if (w == 0) {
+		*fault = value != 0;
+		return (0);
+	}
+	/* |value| and |w| are below 2^31: the product fits. */
+	r = value * (int64_t)w;
+	if (r < VRRP_TRACK_FILE_MIN) {
+		*fault = 1;
+		return (0);
+	}
+	return (r > VRRP_TRACK_FILE_MAX ? VRRP_TRACK_FILE_MAX : (int)r);
+}
+
+/*
  * RFC 5798 6.1: Skew_Time = ((256 - Priority) * Master_Adver_Interval)
  * / 256.  RFC 3768 6.1: Skew_Time = (256 - Priority) / 256 seconds,
  * independent of the interval.  Computed in microseconds so that the

@@ -110,6 +110,8 @@ void		 vrrp_sm_force_backup(struct vrrp_sm *, uint64_t,
 		    const char *, struct vrrp_actions *);
 
 uint8_t		 vrrp_sm_eff_prio(const struct vrrp_sm *);
+int		 vrrp_track_delta(int, int, int *);
+int		 vrrp_track_file_delta(int64_t, int, int *);
 uint64_t	 vrrp_sm_skew_time(const struct vrrp_sm *);
 uint64_t	 vrrp_sm_master_down_interval(const struct vrrp_sm *);
 uint64_t	 vrrp_sm_next_timer(const struct vrrp_sm *);

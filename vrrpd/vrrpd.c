@@ -44,6 +44,7 @@ struct script_state {
 	RB_ENTRY(script_state)	 entry;
 	char			 name[HAD_NAMELEN];
 	int			 up;		/* -1: not heard of yet */
+	int64_t			 value;		/* track_file */
 	const struct vrrp_script_conf *sc;
 };
 RB_HEAD(script_tree, script_state);
@@ -884,84 +885,142 @@ scripts_reconf(struct had_conf *conf)
 }
 
 /*
- * keepalived's weights: a positive weight is added while the tracked
- * object is up, a negative one while it is down; weight 0 means a down
- * object puts the instance in Fault.  "reverse" turns the sign round.
+ * What tracking does to an instance, summed over its tracked objects
+ * (vrrp_track_delta() and vrrp_track_file_delta() have the rules);
+ * with a client, each object is also sent as a show vrrp row.
  */
+struct track_sum {
+	int			 fault;
+	char			 reason[HAD_REASONLEN];
+	int			 weight;
+	const struct vrrp_inst	*inst;
+	uint32_t		 client;	/* 0: no rows */
+};
+
 static void
-track_one(int up, int w, const char *what, const char *name, int *fault,
-    char *reason, size_t rlen, int *weight)
+track_one(struct track_sum *ts, const char *kind, const char *name,
+    int state, int64_t value, int w)
 {
-	if (w == 0) {
-		if (!up && !*fault) {
-			*fault = 1;
-			snprintf(reason, rlen, "%s %s down", what, name);
-		}
-		return;
+	struct msg_ctl_vrrp_track	 row;
+	int				 fault, delta;
+
+	if (strcmp(kind, "track_file") == 0)
+		delta = vrrp_track_file_delta(value, w, &fault);
+	else
+		delta = vrrp_track_delta(state != 0, w, &fault);
+	if (fault && !ts->fault) {
+		ts->fault = 1;
+		if (strcmp(kind, "track_file") == 0)
+			snprintf(ts->reason, sizeof(ts->reason), "track_file "
+			    "%s is %lld (weight %d)", name, (long long)value,
+			    w);
+		else
+			snprintf(ts->reason, sizeof(ts->reason), "%s %s down",
+			    strcmp(kind, "interface") == 0 ?
+			    "tracked interface" : strcmp(kind,
+			    "track_process") == 0 ? "tracked process" :
+			    "track script", name);
 	}
-	if ((w > 0 && up) || (w < 0 && !up))
-		*weight += w;
+	ts->weight += delta;
+	if (ts->client == 0)
+		return;
+	memset(&row, 0, sizeof(row));
+	strlcpy(row.instance, ts->inst->name, sizeof(row.instance));
+	strlcpy(row.kind, kind, sizeof(row.kind));
+	strlcpy(row.name, name, sizeof(row.name));
+	strlcpy(row.state, state == -1 ? "unknown" : state ? "up" : "down",
+	    sizeof(row.state));
+	if (strcmp(kind, "track_file") == 0)
+		strlcpy(row.state, state == -1 ? "unknown" : "read",
+		    sizeof(row.state));
+	row.value = value;
+	row.weight = w;
+	row.delta = delta;
+	row.fault = fault;
+	child_ctl_send(IMSG_CTL_VRRP_TRACK, ts->client, &row, sizeof(row));
 }
 
 static void
-track_scripts(const struct conf_track_script_list *l, int *fault,
-    char *reason, size_t rlen, int *weight)
+track_scripts(const struct conf_track_script_list *l, struct track_sum *ts)
 {
 	struct conf_track_script	*t;
 	const struct vrrp_script_conf	*sc;
-	int				 w, rev, up;
+	struct script_state		*s;
+	int				 w, rev, file, state, up;
 
 	TAILQ_FOREACH(t, l, entry) {
 		if ((sc = script_conf(t->c.name)) == NULL ||
 		    sc->process != t->c.process)
 			continue;
+		file = CONF_IS_TRACK_FILE(sc);
+		if (file != t->c.file)
+			continue;	/* the parser refuses it */
 		w = t->c.has_weight ? t->c.weight : sc->weight;
 		rev = t->c.has_weight ? t->c.reverse : sc->weight_reverse;
 		if (rev)
 			w = -w;
-		up = script_up(sc);
-		/* keepalived: "weight 0 reverse" faults while it is up. */
-		if (sc->process && rev && w == 0)
-			up = !up;
-		track_one(up, w, sc->process ? "tracked process" :
-		    "track script", sc->name, fault, reason, rlen, weight);
+		s = script_find(sc->name);
+		if (file) {
+			/* Unknown until checkd says: 0, as unreadable. */
+			state = s == NULL ? -1 : s->up;
+			track_one(ts, "track_file", sc->name, state,
+			    s != NULL && s->up != -1 ? s->value : 0, w);
+		} else {
+			up = script_up(sc);
+			/* Unknown counts as !init_fail (script_up()). */
+			state = s == NULL || s->up == -1 ? (up ? -1 : 0) :
+			    s->up;
+			/* keepalived: "weight 0 reverse" faults while up. */
+			if (sc->process && rev && w == 0)
+				state = !up;
+			track_one(ts, sc->process ? "track_process" :
+			    "vrrp_script", sc->name, state, 0, w);
+		}
+	}
+}
+
+/* Sums what tracking does to inst; client: each object as a row too. */
+static void
+inst_track_sum(struct vrrp_inst *inst, struct track_sum *ts,
+    uint32_t client)
+{
+	struct conf_track_if	*t;
+	struct conf_sync_group	*g;
+
+	memset(ts, 0, sizeof(*ts));
+	ts->inst = inst;
+	ts->client = client;
+	if (inst->vif == NULL || !inst->src_ok) {
+		ts->fault = 1;
+		strlcpy(ts->reason, inst->own_reason, sizeof(ts->reason));
+	} else if (!inst->ci->c.dont_track_primary &&
+	    link_down(inst->ci->c.interface)) {
+		ts->fault = 1;
+		snprintf(ts->reason, sizeof(ts->reason), "interface %s down",
+		    inst->ci->c.interface);
+	}
+	TAILQ_FOREACH(t, &inst->ci->track_ifs, entry)
+		track_one(ts, "interface", t->c.ifname,
+		    !link_down(t->c.ifname), 0, t->c.weight);
+	track_scripts(&inst->ci->track_scripts, ts);
+	if (inst->group[0] != '\0' && child->conf != NULL) {
+		TAILQ_FOREACH(g, &child->conf->sync_groups, entry)
+			if (strcmp(g->c.name, inst->group) == 0)
+				track_scripts(&g->track_scripts, ts);
 	}
 }
 
 static void
 inst_track_eval(struct vrrp_inst *inst)
 {
-	struct conf_track_if	*t;
-	struct conf_sync_group	*g;
-	char			 reason[HAD_REASONLEN];
-	int			 fault = 0, weight = 0;
+	struct track_sum	 ts;
 
-	reason[0] = '\0';
-	if (inst->vif == NULL || !inst->src_ok) {
-		fault = 1;
-		strlcpy(reason, inst->own_reason, sizeof(reason));
-	} else if (!inst->ci->c.dont_track_primary &&
-	    link_down(inst->ci->c.interface)) {
-		fault = 1;
-		snprintf(reason, sizeof(reason), "interface %s down",
-		    inst->ci->c.interface);
-	}
-	TAILQ_FOREACH(t, &inst->ci->track_ifs, entry)
-		track_one(!link_down(t->c.ifname), t->c.weight,
-		    "tracked interface", t->c.ifname, &fault, reason,
-		    sizeof(reason), &weight);
-	track_scripts(&inst->ci->track_scripts, &fault, reason,
-	    sizeof(reason), &weight);
-	if (inst->group[0] != '\0' && child->conf != NULL) {
-		TAILQ_FOREACH(g, &child->conf->sync_groups, entry)
-			if (strcmp(g->c.name, inst->group) == 0)
-				track_scripts(&g->track_scripts, &fault,
-				    reason, sizeof(reason), &weight);
-	}
-	inst->own_fault = fault;
-	if (fault)
-		strlcpy(inst->own_reason, reason, sizeof(inst->own_reason));
-	inst->weight = weight;
+	inst_track_sum(inst, &ts, 0);
+	inst->own_fault = ts.fault;
+	if (ts.fault)
+		strlcpy(inst->own_reason, ts.reason,
+		    sizeof(inst->own_reason));
+	inst->weight = ts.weight;
 }
 
 /*
@@ -1322,13 +1381,39 @@ track_unknown(const char *name)
 }
 
 static int
+track_value(struct imsg *imsg)
+{
+	struct msg_track_value	 v;
+	struct script_state	*s;
+
+	memcpy(&v, imsg->data, sizeof(v));
+	if ((s = script_find(v.name)) == NULL || s->sc == NULL ||
+	    !CONF_IS_TRACK_FILE(s->sc)) {
+		track_unknown(v.name);
+		return (0);
+	}
+	if (v.value > INT32_MAX || v.value < -(int64_t)INT32_MAX) {
+		log_warnx("checkd: track_file %s: value %lld beyond int32",
+		    v.name, (long long)v.value);
+		return (-1);
+	}
+	if (s->up == -1 || s->value != v.value)
+		log_info("track_file %s: %lld", v.name, (long long)v.value);
+	s->up = 1;
+	s->value = v.value;
+	track_all();
+	return (0);
+}
+
+static int
 track_state(struct imsg *imsg)
 {
 	struct msg_track	 t;
 	struct script_state	*s;
 
 	memcpy(&t, imsg->data, sizeof(t));
-	if ((s = script_find(t.name)) == NULL) {
+	if ((s = script_find(t.name)) == NULL || (s->sc != NULL &&
+	    CONF_IS_TRACK_FILE(s->sc))) {
 		track_unknown(t.name);
 		return (0);
 	}
@@ -1498,6 +1583,8 @@ vrrpd_dispatch_checkd(struct imsg *imsg)
 {
 	if (imsg->hdr.type == IMSG_TRACK_STATE)
 		return (track_state(imsg));
+	if (imsg->hdr.type == IMSG_TRACK_VALUE)
+		return (track_value(imsg));
 	log_warnx("checkd: unexpected message type %u", imsg->hdr.type);
 	return (-1);
 }
@@ -1594,6 +1681,7 @@ vrrpd_ctl(struct imsg *imsg)
 	struct msg_ctl_req	 req;
 	struct msg_ctl_vrrp	 row;
 	struct vrrp_inst	*inst;
+	struct track_sum	 ts;
 	int			 found = 0;
 
 	memcpy(&req, imsg->data, sizeof(req));
@@ -1601,6 +1689,8 @@ vrrpd_ctl(struct imsg *imsg)
 	TAILQ_FOREACH(inst, &venv->insts, entry) {
 		if (req.name[0] != '\0' && strcmp(req.name, inst->name) != 0)
 			continue;
+		/* What tracking does, before the row it explains. */
+		inst_track_sum(inst, &ts, imsg->hdr.peerid);
 		ctl_row(inst, &row);
 		child_ctl_send(IMSG_CTL_VRRP, imsg->hdr.peerid, &row,
 		    sizeof(row));
