@@ -5,6 +5,7 @@ PREFIX		?= /usr/local
 SBINDIR		?= $(PREFIX)/sbin
 LIBEXECDIR	?= $(PREFIX)/libexec/had
 MANDIR		?= $(PREFIX)/share/man
+SHAREDIR	?= $(PREFIX)/share
 SYSCONFDIR	?= /etc
 RUNDIR		?= /run/had
 LIBDIR		?= $(PREFIX)/lib
@@ -37,6 +38,7 @@ WFLAGS		 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 		   -Wno-format-truncation
 DEFS		 = -D_GNU_SOURCE -DLIBEXECDIR=\"$(LIBEXECDIR)\" \
 		   -DRUNDIR=\"$(RUNDIR)\" -DSYSCONFDIR=\"$(SYSCONFDIR)\" \
+		   -DSHAREDIR=\"$(SHAREDIR)\" \
 		   $(SECCOMP_DEFS)
 
 pc		 = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
@@ -56,7 +58,7 @@ LIBS_had	:= $(call pl,$(PC_BASE))
 LIBS_vrrpd	:= $(call pl,$(PC_BASE) $(PC_SSL))
 LIBS_lvsd	:= $(call pl,$(PC_BASE) $(PC_NL))
 LIBS_checkd	:= $(call pl,$(PC_BASE) $(PC_SSL))
-LIBS_hactl	:= $(call pl,libbsd-overlay libcap)
+LIBS_hactl	:= $(call pl,libevent libbsd-overlay libcap)
 LIBS_test	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_SSL) $(PC_TEST)) -lm
 
 # Each process lives in its own directory; the file named after the

@@ -70,7 +70,7 @@ J=$LAB_DIR/checks.json
 field() {	# rs field
 	lab_hactl a show checks -j >"$J" 2>/dev/null &&
 	    python3 -c 'import json,sys
-d = json.load(open(sys.argv[1]))
+d = json.load(open(sys.argv[1]))["items"]
 r = [c for c in d if c["real_server"].startswith(sys.argv[2] + ":")]
 print(r[0][sys.argv[3]] if r else "")' "$J" "$1" "$2"
 }
@@ -95,5 +95,5 @@ check "enable_script_security: the log says why" \
     grep -q "refused to run as root: .*unsafe.sh may be changed by a user other than root" \
     "$LAB_DIR/a/had.log"
 check "checkd was never replaced" \
-    [ "$(lab_hactl a show procs -j | python3 -c 'import json,sys; print([r["restarts"] for r in json.load(sys.stdin) if r["name"]=="checkd"][0])')" = 0 ]
+    [ "$(lab_hactl a show procs -j | python3 -c 'import json,sys; print([r["restarts"] for r in json.load(sys.stdin)["items"] if r["name"]=="checkd"][0])')" = 0 ]
 summary
