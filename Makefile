@@ -160,6 +160,12 @@ install: all
 	    $(DESTDIR)$(LIBDIR)/tmpfiles.d $(DESTDIR)$(LIBDIR)/modules-load.d
 	sed 's,/usr/sbin/,$(SBINDIR)/,g' etc/systemd/had.service \
 	    >$(DESTDIR)$(UNITDIR)/had.service
+	sed 's,/usr/sbin/,$(SBINDIR)/,g' etc/systemd/hactl-serve.service \
+	    >$(DESTDIR)$(UNITDIR)/hactl-serve.service
+	install -d $(DESTDIR)$(SHAREDIR)/had/www $(DESTDIR)$(SHAREDIR)/had/schema
+	install -m 0644 hactl/www/index.html hactl/www/style.css \
+	    hactl/www/app.js $(DESTDIR)$(SHAREDIR)/had/www/
+	install -m 0644 doc/schema/*.json $(DESTDIR)$(SHAREDIR)/had/schema/
 	install -m 0644 etc/sysusers.d/had.conf $(DESTDIR)$(LIBDIR)/sysusers.d/
 	install -m 0644 etc/tmpfiles.d/had.conf $(DESTDIR)$(LIBDIR)/tmpfiles.d/
 	install -m 0644 etc/modules-load.d/had.conf \
