@@ -76,7 +76,7 @@ usage(void)
 	    "  events                  new events as they come, until ^C\n"
 	    "  maintenance on|off [instance|group]\n"
 	    "                          hand over and stay backup, or come back\n"
-	    "  serve [-l addr:port] [-u user] [-w tokenfile] [-d dir]\n"
+	    "  serve [-c ms] [-d dir] [-l addr:port] [-u user] [-w tokenfile]\n"
 	    "                          HTTP: /metrics, /api/v1/..., status page\n");
 	exit(2);
 }

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -52,6 +53,8 @@
 #define SERVE_TOKEN_MIN		16
 #define SERVE_TOKEN_MAX		256
 #define SERVE_FILE_MAX		(256 * 1024)
+#define SERVE_CACHE_MS		1000
+#define METRICS_TYPE		"text/plain; version=0.0.4; charset=utf-8"
 
 /* The status page: these files and no others, read at start. */
 static struct static_file {
@@ -78,6 +81,20 @@ static struct {
 	struct event		*resume;
 } sv = { .rootfd = -1 };
 
+/*
+ * The last answer to each GET of had's state, given again for -c ms (a
+ * scrape of 1,000 x 20 real servers is megabytes through had); a POST
+ * forgets them all.
+ */
+struct cached {
+	char		*buf;
+	size_t		 len;
+	struct timespec	 at;
+};
+#define CACHE_METRICS	0	/* then one per docs[] */
+static struct cached	 cache[6];
+static long		 cache_ms = SERVE_CACHE_MS;
+
 static const struct {
 	const char	*name;
 	uint32_t	 type;
@@ -92,8 +109,8 @@ static const struct {
 static __attribute__((__noreturn__)) void
 serve_usage(void)
 {
-	fprintf(stderr, "usage: hactl [-s socket] serve [-l addr:port] "
-	    "[-u user] [-w tokenfile] [-d dir]\n");
+	fprintf(stderr, "usage: hactl [-s socket] serve [-c ms] "
+	    "[-d dir] [-l addr:port] [-u user] [-w tokenfile]\n");
 	exit(2);
 }
 
@@ -154,13 +171,52 @@ reply_had_error(struct evhttp_request *req)
 		reply_error(req, 502, "Bad Gateway", hactl_lasterr);
 }
 
+static int
+cache_reply(struct evhttp_request *req, int slot, const char *type)
+{
+	struct cached	*c = &cache[slot];
+	struct timespec	 now;
+	long		 age;
+
+	if (c->buf == NULL)
+		return (0);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	age = (now.tv_sec - c->at.tv_sec) * 1000 +
+	    (now.tv_nsec - c->at.tv_nsec) / 1000000;
+	if (age < 0 || age >= cache_ms)
+		return (0);
+	reply(req, 200, "OK", type, c->buf, c->len);
+	return (1);
+}
+
+/* Keeps buf (the slot owns it from now on). */
+static void
+cache_keep(int slot, char *buf, size_t len)
+{
+	free(cache[slot].buf);
+	cache[slot].buf = buf;
+	cache[slot].len = len;
+	clock_gettime(CLOCK_MONOTONIC, &cache[slot].at);
+}
+
+static void
+cache_forget(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cache) / sizeof(cache[0]); i++) {
+		free(cache[i].buf);
+		cache[i].buf = NULL;
+	}
+}
+
 /*
  * One control request with its JSON as the reply.  The printers of
  * output.c write to stdout; glibc lets stdout be assigned, so it is a
  * memory stream for the request's time (hactl serve is one thread).
  */
 static void
-serve_json(struct evhttp_request *req, int fd, uint32_t type,
+serve_json(struct evhttp_request *req, int slot, int fd, uint32_t type,
     const void *msg, size_t len)
 {
 	FILE	*saved, *f;
@@ -168,6 +224,8 @@ serve_json(struct evhttp_request *req, int fd, uint32_t type,
 	size_t	 blen = 0;
 	int	 r, keep = fd != -1;
 
+	if (slot != -1 && cache_reply(req, slot, "application/json"))
+		return;
 	if (!keep && (fd = hactl_connect(sv.sock)) == -1) {
 		reply_had_error(req);
 		return;
@@ -192,8 +250,13 @@ serve_json(struct evhttp_request *req, int fd, uint32_t type,
 			sv.rootfd = -1;
 		}
 		reply_had_error(req);
-	} else
+	} else {
 		reply(req, 200, "OK", "application/json", buf, blen);
+		if (slot != -1 && cache_ms > 0) {
+			cache_keep(slot, buf, blen);
+			return;
+		}
+	}
 	free(buf);
 }
 
@@ -205,6 +268,8 @@ serve_metrics(struct evhttp_request *req)
 	FILE	*f;
 	int	 r;
 
+	if (cache_reply(req, CACHE_METRICS, METRICS_TYPE))
+		return;
 	if ((f = open_memstream(&buf, &len)) == NULL) {
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
 		return;
@@ -213,9 +278,13 @@ serve_metrics(struct evhttp_request *req)
 	fclose(f);
 	if (r != 0)
 		reply_had_error(req);
-	else
-		reply(req, 200, "OK", "text/plain; version=0.0.4; "
-		    "charset=utf-8", buf, len);
+	else {
+		reply(req, 200, "OK", METRICS_TYPE, buf, len);
+		if (cache_ms > 0) {
+			cache_keep(CACHE_METRICS, buf, len);
+			return;
+		}
+	}
 	free(buf);
 }
 
@@ -292,6 +361,7 @@ serve_write(struct evhttp_request *req, const char *what)
 	}
 	if (!authorized(req))
 		return;
+	cache_forget();
 	if (post_fields(req, &q) == -1) {
 		reply_error(req, 400, "Bad Request", "malformed form body");
 		return;
@@ -305,7 +375,7 @@ serve_write(struct evhttp_request *req, const char *what)
 			reply_error(req, 400, "Bad Request", "vs and rs "
 			    "are needed");
 		else
-			serve_json(req, sv.rootfd, IMSG_CTL_DRAIN, &drain,
+			serve_json(req, -1, sv.rootfd, IMSG_CTL_DRAIN, &drain,
 			    sizeof(drain));
 	} else if (strcmp(what, "maintenance") == 0) {
 		memset(&mreq, 0, sizeof(mreq));
@@ -318,7 +388,7 @@ serve_write(struct evhttp_request *req, const char *what)
 			reply_error(req, 400, "Bad Request", "bad instance");
 		else {
 			mreq.arg = strcmp(state, "on") == 0;
-			serve_json(req, sv.rootfd, IMSG_CTL_MAINT, &mreq,
+			serve_json(req, -1, sv.rootfd, IMSG_CTL_MAINT, &mreq,
 			    sizeof(mreq));
 		}
 	} else
@@ -358,7 +428,7 @@ serve_request(struct evhttp_request *req, void *arg)
 			return;
 		}
 		memset(&mreq, 0, sizeof(mreq));
-		serve_json(req, -1, docs[i].type, &mreq, sizeof(mreq));
+		serve_json(req, CACHE_METRICS + 1 + i, -1, docs[i].type, &mreq, sizeof(mreq));
 		return;
 	}
 	/* A fixed table: no path ever reaches the file system. */
@@ -521,12 +591,18 @@ serve_main(int argc, char *argv[], const char *sock)
 	struct evhttp		*http;
 	const char		*listen_at = NULL, *user = SERVE_USER;
 	const char		*tokenfile = NULL, *dir = SHAREDIR "/had/www";
-	char			 def[64];
+	char			 def[64], *end;
 	int			 ch;
 
 	optind = 1;
-	while ((ch = getopt(argc, argv, "d:l:u:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:l:u:w:")) != -1) {
 		switch (ch) {
+		case 'c':
+			cache_ms = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || cache_ms < 0 ||
+			    cache_ms > 60000)
+				serve_usage();
+			break;
 		case 'd':
 			dir = optarg;
 			break;
@@ -553,6 +629,8 @@ serve_main(int argc, char *argv[], const char *sock)
 		    "[ADDR6]:PORT\n", listen_at);
 		return (2);
 	}
+	/* Nothing inherited counts against the bound on descriptors. */
+	closefrom(STDERR_FILENO + 1);
 	sv.sock = sock;
 	hactl_errmode = HACTL_ERR_KEEP;
 	hactl_timeout_ms = SERVE_HAD_TIMEOUT_MS;
