@@ -77,7 +77,7 @@ usage(void)
 	    "  maintenance on|off [instance|group]\n"
 	    "                          hand over and stay backup, or come back\n"
 	    "  serve [-c ms] [-d dir] [-l addr:port] [-u user] [-w tokenfile]\n"
-	    "                          HTTP: /metrics, /api/v1/..., status page\n");
+	    "                          HTTP: /metrics, /api/v1, status page\n");
 	exit(2);
 }
 

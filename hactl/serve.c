@@ -428,7 +428,8 @@ serve_request(struct evhttp_request *req, void *arg)
 			return;
 		}
 		memset(&mreq, 0, sizeof(mreq));
-		serve_json(req, CACHE_METRICS + 1 + i, -1, docs[i].type, &mreq, sizeof(mreq));
+		serve_json(req, CACHE_METRICS + 1 + i, -1, docs[i].type,
+		    &mreq, sizeof(mreq));
 		return;
 	}
 	/* A fixed table: no path ever reaches the file system. */
