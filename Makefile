@@ -5,6 +5,7 @@ PREFIX		?= /usr/local
 SBINDIR		?= $(PREFIX)/sbin
 LIBEXECDIR	?= $(PREFIX)/libexec/had
 MANDIR		?= $(PREFIX)/share/man
+SHAREDIR	?= $(PREFIX)/share
 SYSCONFDIR	?= /etc
 RUNDIR		?= /run/had
 LIBDIR		?= $(PREFIX)/lib
@@ -37,6 +38,7 @@ WFLAGS		 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 		   -Wno-format-truncation
 DEFS		 = -D_GNU_SOURCE -DLIBEXECDIR=\"$(LIBEXECDIR)\" \
 		   -DRUNDIR=\"$(RUNDIR)\" -DSYSCONFDIR=\"$(SYSCONFDIR)\" \
+		   -DSHAREDIR=\"$(SHAREDIR)\" \
 		   $(SECCOMP_DEFS)
 
 pc		 = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
@@ -57,7 +59,7 @@ LIBS_had	:= $(call pl,$(PC_BASE))
 LIBS_vrrpd	:= $(call pl,$(PC_BASE) $(PC_SSL))
 LIBS_lvsd	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_NFT))
 LIBS_checkd	:= $(call pl,$(PC_BASE) $(PC_SSL))
-LIBS_hactl	:= $(call pl,libbsd-overlay libcap)
+LIBS_hactl	:= $(call pl,libevent libbsd-overlay libcap)
 LIBS_test	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_NFT) $(PC_SSL) $(PC_TEST)) -lm
 
 # Each process lives in its own directory; the file named after the
@@ -176,6 +178,12 @@ install: all
 	    $(DESTDIR)$(LIBDIR)/tmpfiles.d $(DESTDIR)$(LIBDIR)/modules-load.d
 	sed 's,/usr/sbin/,$(SBINDIR)/,g' etc/systemd/had.service \
 	    >$(DESTDIR)$(UNITDIR)/had.service
+	sed 's,/usr/sbin/,$(SBINDIR)/,g' etc/systemd/hactl-serve.service \
+	    >$(DESTDIR)$(UNITDIR)/hactl-serve.service
+	install -d $(DESTDIR)$(SHAREDIR)/had/www $(DESTDIR)$(SHAREDIR)/had/schema
+	install -m 0644 hactl/www/index.html hactl/www/style.css \
+	    hactl/www/app.js $(DESTDIR)$(SHAREDIR)/had/www/
+	install -m 0644 doc/schema/*.json $(DESTDIR)$(SHAREDIR)/had/schema/
 	install -m 0644 etc/sysusers.d/had.conf $(DESTDIR)$(LIBDIR)/sysusers.d/
 	install -m 0644 etc/tmpfiles.d/had.conf $(DESTDIR)$(LIBDIR)/tmpfiles.d/
 	install -m 0644 etc/modules-load.d/had.conf \

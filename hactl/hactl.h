@@ -11,6 +11,18 @@
 /* Tracked objects shown for one VRRP instance, at most. */
 #define HACTL_VRRP_TRACKS	64
 
+/*
+ * The version of every JSON document hactl -j prints (its first member,
+ * "schema"): raised when a member changes meaning or goes away, not
+ * when one is added.  See hactl(8) and doc/schema/.
+ */
+#define HACTL_SCHEMA	1
+
+/* hactl_errmode */
+#define HACTL_ERR_TEXT	0	/* "hactl: ..." on stderr */
+#define HACTL_ERR_JSON	1	/* {"schema": 1, "error": "..."} on stdout */
+#define HACTL_ERR_KEEP	2	/* only in hactl_lasterr (hactl serve) */
+
 struct hactl_out {
 	int	 json;
 	int	 metrics;	/* collect rows for show metrics */
@@ -20,6 +32,20 @@ struct hactl_out {
 	int	 stream;	/* hactl events: JSON lines, no end */
 	int	 ntracks;	/* show checks: track rows so far */
 };
+
+/* main.c */
+extern int	 hactl_timeout_ms;
+extern char	 hactl_lasterr[256];
+extern int	 hactl_errmode;
+int	 hactl_err(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+int	 hactl_connect(const char *);
+int	 hactl_run(int, uint32_t, const void *, size_t, int, int);
+int	 hactl_metrics(const char *, FILE *);
+void	 hactl_finish(int);
+
+/* serve.c */
+int	 serve_main(int, char *[], const char *);
 
 /* output.c */
 void	 out_begin(struct hactl_out *, uint32_t);
@@ -34,6 +60,7 @@ void	 out_check(struct hactl_out *, const struct msg_ctl_check *);
 void	 out_event(struct hactl_out *, const struct msg_ctl_event *);
 void	 check_terminate(struct msg_ctl_check *);
 void	 out_finish(struct hactl_out *, uint32_t);
+void	 out_result(const char *);
 void	 json_string(FILE *, const char *);
 
 /* metrics.c */

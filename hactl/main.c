@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +24,37 @@
 
 static struct imsgbuf	 ibuf;
 
+/* How long a request may wait for had; hactl serve shortens it. */
+int			 hactl_timeout_ms = HACTL_TIMEOUT_MS;
+/* The last error, for hactl serve; -j prints it as a JSON document. */
+char			 hactl_lasterr[256];
+int			 hactl_errmode;
+
 /* drain --wait: the real server whose active connections are counted. */
 static const char	*wait_rs;
 static uint64_t		 wait_active;
+
+/*
+ * An error: "hactl: ..." on stderr, or with -j one JSON document on
+ * stdout, or for hactl serve only kept in hactl_lasterr.  Returns 1.
+ */
+int
+hactl_err(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(hactl_lasterr, sizeof(hactl_lasterr), fmt, ap);
+	va_end(ap);
+	if (hactl_errmode == HACTL_ERR_JSON) {
+		printf("{\"schema\": %d, \"error\": ", HACTL_SCHEMA);
+		json_string(stdout, hactl_lasterr);
+		printf("}\n");
+		fflush(stdout);
+	} else if (hactl_errmode == HACTL_ERR_TEXT)
+		fprintf(stderr, "hactl: %s\n", hactl_lasterr);
+	return (1);
+}
 
 static __attribute__((__noreturn__)) void
 usage(void)
@@ -46,11 +75,13 @@ usage(void)
 	    "  show history [N]        the last N events (1000 kept)\n"
 	    "  events                  new events as they come, until ^C\n"
 	    "  maintenance on|off [instance|group]\n"
-	    "                          hand over and stay backup, or come back\n");
+	    "                          hand over and stay backup, or come back\n"
+	    "  serve [-c ms] [-d dir] [-l addr:port] [-u user] [-w tokenfile]\n"
+	    "                          HTTP: /metrics, /api/v1, status page\n");
 	exit(2);
 }
 
-static int
+int
 hactl_connect(const char *path)
 {
 	struct sockaddr_un	 sun;
@@ -60,26 +91,27 @@ hactl_connect(const char *path)
 	sun.sun_family = AF_UNIX;
 	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
 	    sizeof(sun.sun_path)) {
-		fprintf(stderr, "hactl: %s: socket path too long\n", path);
-		exit(1);
+		hactl_err("%s: socket path too long", path);
+		return (-1);
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		fprintf(stderr, "hactl: socket: %s\n", strerror(errno));
-		exit(1);
+		hactl_err("socket: %s", strerror(errno));
+		return (-1);
 	}
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		if (errno == EACCES || errno == EPERM)
-			fprintf(stderr, "hactl: %s: permission denied (root "
-			    "or group _had needed)\n", path);
+			hactl_err("%s: permission denied (root or group _had "
+			    "needed)", path);
 		else
-			fprintf(stderr, "hactl: cannot connect to had at %s: "
-			    "%s (is had running?)\n", path, strerror(errno));
-		exit(1);
+			hactl_err("cannot connect to had at %s: %s (is had "
+			    "running?)", path, strerror(errno));
+		close(fd);
+		return (-1);
 	}
 	return (fd);
 }
 
-static int
+int
 hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
     int metrics)
 {
@@ -103,9 +135,8 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 	if (imsgbuf_init(&ibuf, fd) == -1 ||
 	    imsg_compose(&ibuf, type, 0, 0, -1, req, reqlen) == -1 ||
 	    imsg_flush_blocking(&ibuf) == -1) {
-		fprintf(stderr, "hactl: sending the request: %s\n",
-		    strerror(errno));
-		return (1);
+		return (hactl_err("sending the request: %s",
+		    strerror(errno)));
 	}
 	memset(&out, 0, sizeof(out));
 	out.json = json;
@@ -115,27 +146,23 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 		pfd.fd = fd;
 		pfd.events = POLLIN;
 		if ((r = poll(&pfd, 1, out.stream ? -1 :
-		    HACTL_TIMEOUT_MS)) == -1) {
+		    hactl_timeout_ms)) == -1) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "hactl: poll: %s\n", strerror(errno));
-			return (1);
+			return (hactl_err("poll: %s", strerror(errno)));
 		}
 		if (r == 0) {
-			fprintf(stderr, "hactl: no answer from had within "
-			    "%d s\n", HACTL_TIMEOUT_MS / 1000);
-			return (1);
+			return (hactl_err("no answer from had within %d ms",
+			    hactl_timeout_ms));
 		}
 		if ((n = imsg_read(&ibuf)) == -1 && errno != EAGAIN) {
-			fprintf(stderr, "hactl: read: %s\n", strerror(errno));
-			return (1);
+			return (hactl_err("read: %s", strerror(errno)));
 		}
 		while ((r = imsg_get(&ibuf, &imsg)) == 1) {
 			if (msg_contract_check(&imsg, PROC_PARENT,
 			    MSG_PEER_CTL, why, sizeof(why)) == -1) {
 				imsg_free(&imsg);
-				fprintf(stderr, "hactl: had: %s\n", why);
-				return (1);
+				return (hactl_err("had: %s", why));
 			}
 			switch (imsg.hdr.type) {
 			case IMSG_CTL_PROC:
@@ -256,10 +283,8 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 				if (end.status != 0) {
 					if (started)
 						out_finish(&out, type);
-					fprintf(stderr, "hactl: %s\n",
-					    end.message[0] ? end.message :
-					    "request failed");
-					return (1);
+					return (hactl_err("%s", end.message[0] ?
+					    end.message : "request failed"));
 				}
 				if (wait_rs != NULL)
 					return (0);
@@ -267,7 +292,9 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 				    type == IMSG_CTL_LOG ||
 				    type == IMSG_CTL_DRAIN ||
 				    type == IMSG_CTL_MAINT) {
-					if (end.message[0])
+					if (json)
+						out_result(end.message);
+					else if (end.message[0])
 						printf("%s\n", end.message);
 				} else {
 					if (!started)
@@ -281,24 +308,33 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 			imsg_free(&imsg);
 		}
 		if (r == IMSG_ERR_PROTO) {
-			fprintf(stderr, "hactl: malformed answer from had\n");
-			return (1);
+			return (hactl_err("malformed answer from had"));
 		}
 		if (n == 0) {
-			fprintf(stderr, "hactl: had closed the connection\n");
-			return (1);
+			return (hactl_err("had closed the connection"));
 		}
 	}
  bad:
 	imsg_free(&imsg);
-	fprintf(stderr, "hactl: unexpected answer (type %u) from had\n",
-	    imsg.hdr.type);
-	return (1);
+	return (hactl_err("unexpected answer (type %u) from had",
+	    imsg.hdr.type));
 }
 
-/* One request per part; a part whose process is down is marked failed. */
-static int
-hactl_metrics(const char *sock)
+/* After hactl_run: its buffer freed, the connection closed unless -1. */
+void
+hactl_finish(int fd)
+{
+	imsgbuf_clear(&ibuf);
+	if (fd != -1)
+		close(fd);
+}
+
+/*
+ * One request per part; a part whose process is down is marked failed.
+ * hactl serve writes the same to its /metrics.
+ */
+int
+hactl_metrics(const char *sock, FILE *f)
 {
 	static const uint32_t	 types[] = { IMSG_CTL_SHOW_PROCS,
 	    IMSG_CTL_SHOW_VRRP, IMSG_CTL_SHOW_LVS, IMSG_CTL_SHOW_CHECKS };
@@ -307,14 +343,16 @@ hactl_metrics(const char *sock)
 	int			 fd;
 
 	memset(&req, 0, sizeof(req));
+	metrics_reset();
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		fd = hactl_connect(sock);
+		if ((fd = hactl_connect(sock)) == -1)
+			return (1);
 		if (hactl_run(fd, types[i], &req, sizeof(req), 0, 1) != 0)
 			metrics_failed(i);
 		imsgbuf_clear(&ibuf);
 		close(fd);
 	}
-	metrics_print(stdout);
+	metrics_print(f);
 	return (0);
 }
 
@@ -339,7 +377,8 @@ hactl_drain_wait(const char *sock, const char *rs, long secs)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		wait_active = 0;
-		fd = hactl_connect(sock);
+		if ((fd = hactl_connect(sock)) == -1)
+			return (1);
 		if (hactl_run(fd, IMSG_CTL_SHOW_LVS, &req, sizeof(req), 0,
 		    0) != 0) {
 			imsgbuf_clear(&ibuf);
@@ -353,8 +392,15 @@ hactl_drain_wait(const char *sock, const char *rs, long secs)
 			break;
 		sleep(1);
 	}
-	printf("%llu active connections left on %s\n",
-	    (unsigned long long)wait_active, name);
+	if (hactl_errmode == HACTL_ERR_JSON) {
+		printf("{\"schema\": %d, \"kind\": \"drain_wait\", "
+		    "\"real_server\": ", HACTL_SCHEMA);
+		json_string(stdout, name);
+		printf(", \"active_conns\": %llu}\n",
+		    (unsigned long long)wait_active);
+	} else
+		printf("%llu active connections left on %s\n",
+		    (unsigned long long)wait_active, name);
 	return (wait_active != 0);
 }
 
@@ -395,6 +441,9 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc < 1)
 		usage();
+	hactl_errmode = json ? HACTL_ERR_JSON : HACTL_ERR_TEXT;
+	if (strcmp(argv[0], "serve") == 0)
+		return (serve_main(argc, argv, sock));
 
 	memset(&req, 0, sizeof(req));
 	if (strcmp(argv[0], "show") == 0) {
@@ -414,7 +463,7 @@ main(int argc, char *argv[])
 		else if (strcmp(argv[1], "checks") == 0 && argc == 2)
 			type = IMSG_CTL_SHOW_CHECKS;
 		else if (strcmp(argv[1], "metrics") == 0 && argc == 2)
-			return (hactl_metrics(sock));
+			return (hactl_metrics(sock, stdout));
 		else if (strcmp(argv[1], "history") == 0 && argc <= 3) {
 			type = IMSG_CTL_SHOW_HISTORY;
 			if (argc == 3 && ((n = strtol(argv[2], &end, 10)) <= 0 ||
@@ -475,7 +524,8 @@ main(int argc, char *argv[])
 			fprintf(stderr, "hactl: name too long\n");
 			return (2);
 		}
-		fd = hactl_connect(sock);
+		if ((fd = hactl_connect(sock)) == -1)
+			return (1);
 		r = hactl_run(fd, IMSG_CTL_DRAIN, &drain, sizeof(drain), json,
 		    0);
 		imsgbuf_clear(&ibuf);
@@ -486,7 +536,8 @@ main(int argc, char *argv[])
 	} else
 		usage();
 
-	fd = hactl_connect(sock);
+	if ((fd = hactl_connect(sock)) == -1)
+		return (1);
 	r = hactl_run(fd, type, &req, sizeof(req), json, 0);
 	imsgbuf_clear(&ibuf);
 	close(fd);

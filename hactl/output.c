@@ -106,12 +106,34 @@ fmt_duration(int64_t s, char *buf, size_t len)
 		    (long long)(s % 86400) / 3600);
 }
 
+/* The "kind" of a JSON document, named as hactl show names it. */
+static const char *
+doc_kind(uint32_t type)
+{
+	switch (type) {
+	case IMSG_CTL_SHOW_PROCS:
+		return ("procs");
+	case IMSG_CTL_SHOW_VRRP:
+		return ("vrrp");
+	case IMSG_CTL_SHOW_LVS:
+		return ("lvs");
+	case IMSG_CTL_SHOW_CHECKS:
+		return ("checks");
+	case IMSG_CTL_SHOW_HISTORY:
+		return ("history");
+	default:
+		return ("unknown");
+	}
+}
+
+/* Every JSON document is an object whose first member is its version. */
 void
 out_begin(struct hactl_out *o, uint32_t type)
 {
 	o->nrows = 0;
 	if (o->json) {
-		printf("[");
+		printf("{\"schema\": %d, \"kind\": \"%s\", \"items\": [",
+		    HACTL_SCHEMA, doc_kind(type));
 		return;
 	}
 	if (type == IMSG_CTL_SHOW_PROCS)
@@ -660,8 +682,10 @@ out_event(struct hactl_out *o, const struct msg_ctl_event *row)
 	e.text[sizeof(e.text) - 1] = '\0';
 	if (o->json) {
 		if (!o->stream)
-			printf("%s\n  ", o->nrows ? "," : "");
-		printf("{\"seq\": %llu, \"time_ms\": %lld, \"kind\": ",
+			printf("%s\n  {", o->nrows ? "," : "");
+		else
+			printf("{\"schema\": %d, ", HACTL_SCHEMA);
+		printf("\"seq\": %llu, \"time_ms\": %lld, \"kind\": ",
 		    (unsigned long long)e.seq, (long long)e.time_ms);
 		json_string(stdout, e.kind);
 		printf(", \"object\": ");
@@ -686,9 +710,19 @@ out_finish(struct hactl_out *o, uint32_t type)
 {
 	if (o->json) {
 		lvs_json_close(o);
-		printf("%s]\n", o->nrows ? "\n" : "");
+		printf("%s]}\n", o->nrows ? "\n" : "");
 		return;
 	}
 	if (o->nrows == 0 && type != IMSG_CTL_RELOAD && type != IMSG_CTL_LOG)
 		printf("(none)\n");
+}
+
+/* What reload, log, drain or maintenance did, with -j. */
+void
+out_result(const char *message)
+{
+	printf("{\"schema\": %d, \"kind\": \"result\", \"message\": ",
+	    HACTL_SCHEMA);
+	json_string(stdout, message);
+	printf("}\n");
 }

@@ -11,7 +11,7 @@ done
 for opt in C d f i n p s u v X; do
 	check "had.8 documents -$opt" grep -q "^\.It Fl $opt" man/had.8
 done
-for cmd in "show procs" "show vrrp" "show lvs" "show checks" "show metrics" reload "log verbose" drain undrain maintenance "show history" events; do
+for cmd in "show procs" "show vrrp" "show lvs" "show checks" "show metrics" reload "log verbose" drain undrain maintenance "show history" events serve; do
 	check "hactl.8 documents $cmd" grep -q "^\.It Cm $cmd" man/hactl.8
 done
 summary

@@ -93,7 +93,7 @@ lab_hactl() {	# name args
 
 lab_child_pid() {	# name process: pid of had's vrrpd, lvsd or checkd
 	lab_hactl "$1" show procs -j | python3 -c 'import json,sys
-print([r["pid"] for r in json.load(sys.stdin) if r["name"] == sys.argv[1]][0])' "$2"
+print([r["pid"] for r in json.load(sys.stdin)["items"] if r["name"] == sys.argv[1]][0])' "$2"
 }
 
 # lab_kill_child NAME PROCESS: kill -9 it and wait (10 s) for a new pid.
@@ -112,7 +112,7 @@ lab_kill_child() {
 lab_vrrp_field() {	# name instance field
 	lab_hactl "$1" show vrrp -j >"$LAB_DIR/$1/vrrp.json" 2>/dev/null &&
 	    python3 -c 'import json,sys
-d = json.load(open(sys.argv[1]))
+d = json.load(open(sys.argv[1]))["items"]
 r = [i for i in d if i["name"] == sys.argv[2]]
 print(r[0][sys.argv[3]] if r else "")' "$LAB_DIR/$1/vrrp.json" "$2" "$3"
 }

@@ -67,7 +67,8 @@ need_root() {
 }
 
 # JSON field extraction with python3: json_get FILE EXPRESSION, where the
-# expression sees the parsed document as `d`.
+# expression sees the parsed document as `d`; of a hactl -j document
+# ({"schema": 1, "kind": ..., "items": [...]}) it sees the items.
 json_get() {
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d=d["items"] if isinstance(d, dict) and "items" in d else d; print(eval(sys.argv[2]))' "$1" "$2"
 }

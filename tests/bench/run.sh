@@ -14,6 +14,8 @@
 #   bench_seccomp.sh        only with BENCH_ONLY=seccomp: VRRP and TCP
 #                           check CPU without and with the children's
 #                           seccomp filters (make SECCOMP=0), the ratio
+#   bench_serve.sh          hactl serve: 200 scrapes/s of /metrics for
+#                           1000 x 20 real servers, latency and CPU
 #   bench_failover_vm.sh    in the VM: the demo's client (a request every
 #                           20 ms) through an orderly stop and a SIGKILL of
 #                           the master: failed requests, longest gap
@@ -28,8 +30,8 @@
 # Env: BENCH_RUNS (20) failover runs per series, BENCH_SERIES
 # ("2:1 3:0.01"), BENCH_IMPLS ("had keepalived"), BENCH_CPU_SECONDS (20),
 # BENCH_CPU_INSTANCES (100), BENCH_CPU_ADV (0.1), BENCH_CPU_SETTLE (6),
-# BENCH_ONLY (failover, cpu, checks, lvs, checks_vm, failover_vm, ah or
-# seccomp), BENCH_NO_BUILD=1 to use build/ as it is;
+# BENCH_ONLY (failover, cpu, checks, lvs, checks_vm, failover_vm, ah, serve
+# or seccomp), BENCH_NO_BUILD=1 to use build/ as it is;
 # bench_checks.sh also measures "floor" (tcp_floor.c) unless BENCH_IMPLS
 # leaves it out; bench_checks_vm.sh takes BENCH_ROUNDS (1), interleaved
 # rounds of had and keepalived with the median of their ratios;
@@ -91,6 +93,10 @@ if [ "${BENCH_ONLY:-failover_vm}" = failover_vm ]; then
 fi
 if [ "${BENCH_ONLY:-ah}" = ah ]; then
 	bash tests/bench/bench_ah.sh || rc=1
+	echo
+fi
+if [ "${BENCH_ONLY:-serve}" = serve ]; then
+	bash tests/bench/bench_serve.sh || rc=1
 	echo
 fi
 if [ "${BENCH_ONLY:-}" = seccomp ]; then

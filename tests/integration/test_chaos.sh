@@ -125,7 +125,7 @@ while time.monotonic() < end and not os.path.exists(stop):
         last_state = t
         try:
             d = json.loads(subprocess.run([hactl, "-s", sockb, "show", "vrrp", "-j"],
-                                          capture_output=True, text=True, timeout=2).stdout)
+                                          capture_output=True, text=True, timeout=2).stdout)["items"]
             if d and d[0]["state"] == "MASTER":
                 b_master += 1
                 print("B_MASTER %.3f" % time.time(), flush=True)
@@ -154,7 +154,7 @@ waited = 0
 while n < want and time.monotonic() < end:
     try:
         d = json.loads(subprocess.run([hactl, "-s", sock, "show", "procs", "-j"],
-                                      capture_output=True, text=True, timeout=2).stdout)
+                                      capture_output=True, text=True, timeout=2).stdout)["items"]
     except Exception:
         time.sleep(0.05)
         continue
@@ -177,7 +177,7 @@ print("kills %d vrrpd %d lvsd %d checkd %d waits_for_a_running_child %d" %
 PY
 # Let the last respawns happen, then stop the client and the sampler.
 sleep 2
-wait_for 15 sh -c "'$BUILD/hactl' -s '$LAB_DIR/a/had.sock' show procs -j | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(not all(r[\"running\"] for r in d))'"
+wait_for 15 sh -c "'$BUILD/hactl' -s '$LAB_DIR/a/had.sock' show procs -j | python3 -c 'import json,sys; d=json.load(sys.stdin)[\"items\"]; sys.exit(not all(r[\"running\"] for r in d))'"
 touch "$DUR_FILE"
 wait_for 5 pid_gone "$CLIENT"
 wait_for 5 pid_gone "$SAMPLER"

@@ -70,9 +70,9 @@ ok = bad = 0
 for i in range(1, n + 1):
     try:
         rc = open(os.path.join(d, "%d.rc" % i)).read().strip()
-        doc = json.load(open(os.path.join(d, "%d.out" % i)))
+        doc = json.load(open(os.path.join(d, "%d.out" % i)))["items"]
         good = rc == "0" and isinstance(doc, list) and (what != "procs" or len(doc) == 4)
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError, TypeError):
         good = False
     if good:
         ok += 1

@@ -40,7 +40,7 @@ LOG=$LAB_DIR/a/had.log
 drained() {
 	lab_hactl a show lvs -j >"$LAB_DIR/lvs.json" 2>/dev/null &&
 	    python3 -c 'import json,sys
-d = json.load(open(sys.argv[1]))
+d = json.load(open(sys.argv[1]))["items"]
 r = [x for s in d for x in s["reals"] if x["real"] == sys.argv[2] and
      s["service"] == sys.argv[3]]
 print(str(r[0]["drained"]).lower() if r else "")' "$LAB_DIR/lvs.json" "$1" "$2"

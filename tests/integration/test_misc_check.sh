@@ -89,7 +89,7 @@ J=$LAB_DIR/checks.json
 field() {	# rs field
 	lab_hactl a show checks -j >"$J" 2>/dev/null &&
 	    python3 -c 'import json,sys
-d = json.load(open(sys.argv[1]))
+d = json.load(open(sys.argv[1]))["items"]
 r = [c for c in d if c["real_server"].startswith(sys.argv[2] + ":")]
 print(r[0][sys.argv[3]] if r else "")' "$J" "$1" "$2"
 }
@@ -119,5 +119,5 @@ check "quorum lost when a real server goes down, no show lvs asked" \
 check "quorum_down runs" wait_for 5 grep -q \
     "virtual server TCP 198.18.0.90:80: running quorum_down" "$LAB_DIR/a/had.log"
 check "checkd was never replaced" \
-    [ "$(lab_hactl a show procs -j | python3 -c 'import json,sys; print([r["restarts"] for r in json.load(sys.stdin) if r["name"]=="checkd"][0])')" = 0 ]
+    [ "$(lab_hactl a show procs -j | python3 -c 'import json,sys; print([r["restarts"] for r in json.load(sys.stdin)["items"] if r["name"]=="checkd"][0])')" = 0 ]
 summary

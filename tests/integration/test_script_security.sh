@@ -173,7 +173,7 @@ echo "chk_slow asked for again while its old run ran: $(grep -c 'script chk_slow
 check "chk_slow runs its new command" \
     wait_for 5 sh -c "pgrep -xf '/bin/sleep 2' >/dev/null"
 check "checkd never replaced" \
-    [ "$(lab_hactl a show procs -j | python3 -c 'import json,sys; print([r["restarts"] for r in json.load(sys.stdin) if r["name"]=="checkd"][0])')" = 0 ]
+    [ "$(lab_hactl a show procs -j | python3 -c 'import json,sys; print([r["restarts"] for r in json.load(sys.stdin)["items"] if r["name"]=="checkd"][0])')" = 0 ]
 if grep -Eq 'AddressSanitizer|runtime error:' "$LOG"; then
 	fail "sanitizer report in the log"
 else

@@ -236,7 +236,7 @@ clean_a
 start_a had 150 && wait_for 8 a_master had || fail "a master for the dump test"
 procs() {
 	lab_hactl a show procs -j 2>/dev/null | python3 -c 'import json,sys
-print(" ".join("%s=%d" % (r["name"], r["pid"]) for r in json.load(sys.stdin) if r["running"]))' 2>/dev/null
+print(" ".join("%s=%d" % (r["name"], r["pid"]) for r in json.load(sys.stdin)["items"] if r["running"]))' 2>/dev/null
 }
 before=$(procs)
 for s in USR1 USR2; do
@@ -265,7 +265,7 @@ check "SIGUSR1 and SIGUSR2 to had's process group: all still run 2 s later" \
 # --- kill -9 of vrrpd on the master: no notify, no transition -------------
 child_pid() {	# name: the running child's pid on a, or nothing
 	lab_hactl a show procs -j 2>/dev/null | python3 -c 'import json,sys
-r = [r for r in json.load(sys.stdin) if r["name"] == sys.argv[1] and r["running"]]
+r = [r for r in json.load(sys.stdin)["items"] if r["name"] == sys.argv[1] and r["running"]]
 print(r[0]["pid"] if r else "")' "$1" 2>/dev/null
 }
 vrrpd_pid() { child_pid vrrpd; }

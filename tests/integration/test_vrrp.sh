@@ -50,7 +50,7 @@ fi
 st() { lab_vrrp_field "$1" "$2" state; }
 drops() {	# node instance reason
 	lab_hactl "$1" show vrrp "$2" -j | python3 -c 'import json,sys
-print(json.load(sys.stdin)[0]["drops"][sys.argv[1]])' "$3"
+print(json.load(sys.stdin)["items"][0]["drops"][sys.argv[1]])' "$3"
 }
 field() { lab_vrrp_field "$1" "$2" "$3"; }
 both_state() {	# instance stateA stateB

@@ -173,7 +173,7 @@ if [ -n "$vpid" ]; then
 	check "ah had-had: after b's vrrpd respawn a dropped none of its adverts as old (ah_seq $seq0 -> $seq1)" \
 	    [ "$seq1" = "$seq0" ]
 	check "ah had-had: b master after its vrrpd respawn, a backup" \
-	    sh -c "[ \"\$($BUILD/hactl -s $LAB_DIR/b/had.sock show vrrp -j | $PY -c 'import json,sys; print(json.load(sys.stdin)[0][\"state\"])')\" = MASTER ] && [ \"\$($BUILD/hactl -s $LAB_DIR/a/had.sock show vrrp -j | $PY -c 'import json,sys; print(json.load(sys.stdin)[0][\"state\"])')\" = BACKUP ]"
+	    sh -c "[ \"\$($BUILD/hactl -s $LAB_DIR/b/had.sock show vrrp -j | $PY -c 'import json,sys; print(json.load(sys.stdin)[\"items\"][0][\"state\"])')\" = MASTER ] && [ \"\$($BUILD/hactl -s $LAB_DIR/a/had.sock show vrrp -j | $PY -c 'import json,sys; print(json.load(sys.stdin)[\"items\"][0][\"state\"])')\" = BACKUP ]"
 else
 	fail "ah had-had: b's vrrpd found"
 fi

@@ -159,7 +159,7 @@ lab_hactl a show vrrp VI_FLOOD -j >"$LAB_DIR/av.json"
 echo "  a's drop counters: $(json_get "$LAB_DIR/av.json" '", ".join("%s %d" % kv for kv in d[0]["drops"].items() if kv[1])')"
 for n in a b; do
 	check "had and children on $n all still the first ones (no restart)" \
-	    sh -c "'$BUILD/hactl' -s '$LAB_DIR/$n/had.sock' show procs -j | python3 -c 'import json,sys; sys.exit(any(r[\"restarts\"] for r in json.load(sys.stdin)))'"
+	    sh -c "'$BUILD/hactl' -s '$LAB_DIR/$n/had.sock' show procs -j | python3 -c 'import json,sys; sys.exit(any(r[\"restarts\"] for r in json.load(sys.stdin)[\"items\"]))'"
 done
 if grep -Eq 'AddressSanitizer|runtime error:' "$LAB_DIR"/*/had.log; then
 	fail "sanitizer report in a log"

@@ -58,9 +58,9 @@ def had_states(hactl, sock):
                            capture_output=True, text=True, timeout=2)
         if r.returncode != 0:
             return {}
-        return {i.get("name"): i.get("state", "") for i in json.loads(r.stdout)}
+        return {i.get("name"): i.get("state", "") for i in json.loads(r.stdout)["items"]}
     except (subprocess.TimeoutExpired, OSError, ValueError, AttributeError,
-            TypeError):
+            TypeError, KeyError):
         # No answer (had stopped, or hactl being rebuilt): no state.
         return {}
 
