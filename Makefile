@@ -56,19 +56,21 @@ LIBS_had	:= $(call pl,$(PC_BASE))
 LIBS_vrrpd	:= $(call pl,$(PC_BASE) $(PC_SSL))
 LIBS_lvsd	:= $(call pl,$(PC_BASE) $(PC_NL))
 LIBS_checkd	:= $(call pl,$(PC_BASE) $(PC_SSL))
+LIBS_bfdd	:= $(call pl,$(PC_BASE))
 LIBS_hactl	:= $(call pl,libbsd-overlay libcap)
 LIBS_test	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_SSL) $(PC_TEST)) -lm
 
 # Each process lives in its own directory; the file named after the
 # program holds main() and everything else goes into an archive that the
 # unit tests link too.
-PROGS		 = had vrrpd lvsd checkd hactl
+PROGS		 = had vrrpd lvsd checkd bfdd hactl
 # had writes its SIGUSR1 and SIGUSR2 dumps with hactl's printers.
 EXTRA_had	 = $(BUILD)/libhactl.a
 dir_had		 = parentd
 dir_vrrpd	 = vrrpd
 dir_lvsd	 = lvsd
 dir_checkd	 = checkd
+dir_bfdd	 = bfdd
 dir_hactl	 = hactl
 
 COMMON_SRCS	 = $(wildcard common/*.c)
@@ -147,7 +149,7 @@ demo:
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(BUILD)/had $(BUILD)/hactl $(DESTDIR)$(SBINDIR)/
-	install -m 0755 $(BUILD)/vrrpd $(BUILD)/lvsd $(BUILD)/checkd \
+	install -m 0755 $(BUILD)/vrrpd $(BUILD)/lvsd $(BUILD)/checkd $(BUILD)/bfdd \
 	    $(DESTDIR)$(LIBEXECDIR)/
 	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 man/had.conf.5 $(DESTDIR)$(MANDIR)/man5/

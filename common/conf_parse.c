@@ -26,7 +26,7 @@ struct conf_ref {
 	char		 name[HAD_NAMELEN];
 	struct conf_pos	 pos;
 };
-enum { REF_SCRIPT, REF_INSTANCE, REF_VSG };
+enum { REF_SCRIPT, REF_INSTANCE, REF_VSG, REF_BFD };
 
 struct conf_pctx {
 	struct conf_diags	*diags;
@@ -537,6 +537,7 @@ static const struct {
 } kw_blocks[] = {
 	{ "global_defs",	conf_kw_global },
 	{ "vrrp_script",	conf_kw_script },
+	{ "bfd_instance",	conf_kw_bfd },
 	{ "vrrp_instance",	conf_kw_instance },
 	{ "vrrp_sync_group",	conf_kw_sync_group },
 	{ "virtual_server",	conf_kw_vs },
@@ -1350,11 +1351,18 @@ print_peers(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 	conf_pr_end(pr);
 }
 
-/* Lines "NAME [weight N [reverse]]"; shared by instances and groups. */
+/*
+ * Lines "NAME [weight N [reverse]]"; shared by instances and groups, for
+ * track_script (ref REF_SCRIPT, weights to 254) and track_bfd (REF_BFD,
+ * to 253, and keepalived's "noreverse").
+ */
 static int
-conv_track_scripts(struct conf_pctx *p, const struct conf_node *n,
-    struct conf_track_script_list *list)
+conv_track_list(struct conf_pctx *p, const struct conf_node *n,
+    struct conf_track_script_list *list, int ref)
 {
+	const char			*what = ref == REF_BFD ? "track_bfd" :
+					    "track_script";
+	long long			 lim = ref == REF_BFD ? 253 : 254;
 	const struct conf_node		*l;
 	struct conf_track_script	*t;
 	long long			 v;
@@ -1362,22 +1370,25 @@ conv_track_scripts(struct conf_pctx *p, const struct conf_node *n,
 	TAILQ_FOREACH(l, &n->children, entry) {
 		if ((t = xcalloc(p, sizeof(*t))) == NULL)
 			return -1;
-		if (copy_str(p, l->kw, &l->pos, "track_script", t->c.name,
+		if (copy_str(p, l->kw, &l->pos, what, t->c.name,
 		    sizeof(t->c.name)) == -1)
 			goto bad;
 		if (l->argc > 0) {
 			if (strcmp(l->argv[0], "weight") != 0 ||
 			    l->argc < 2 || l->argc > 3) {
 				err_at(p, &l->argpos[0], "NAME [weight N "
-				    "[reverse]]", "bad track_script line");
+				    "[reverse]]", "bad %s line", what);
 				goto bad;
 			}
 			if (parse_ll(p, l->argv[1], &l->argpos[1], "weight",
-			    -254, 254, &v) == -1)
+			    -lim, lim, &v) == -1)
 				goto bad;
 			t->c.weight = v;
 			t->c.has_weight = 1;
-			if (l->argc == 3) {
+			if (l->argc == 3 && ref == REF_BFD &&
+			    strcmp(l->argv[2], "noreverse") == 0)
+				;
+			else if (l->argc == 3) {
 				if (strcmp(l->argv[2], "reverse") != 0) {
 					err_at(p, &l->argpos[2], NULL,
 					    "unknown option '%s'", l->argv[2]);
@@ -1386,7 +1397,7 @@ conv_track_scripts(struct conf_pctx *p, const struct conf_node *n,
 				t->c.reverse = 1;
 			}
 		}
-		add_ref(p, REF_SCRIPT, t->c.name, &l->pos);
+		add_ref(p, ref, t->c.name, &l->pos);
 		TAILQ_INSERT_TAIL(list, t, entry);
 		continue;
  bad:
@@ -1420,8 +1431,24 @@ static int
 conv_inst_track_scripts(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
-	return conv_track_scripts(p, n,
-	    &NODE_OF(struct conf_instance, obj)->track_scripts);
+	return conv_track_list(p, n,
+	    &NODE_OF(struct conf_instance, obj)->track_scripts, REF_SCRIPT);
+}
+
+static int
+conv_inst_track_bfds(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	return conv_track_list(p, n,
+	    &NODE_OF(struct conf_instance, obj)->track_bfds, REF_BFD);
+}
+
+static void
+print_inst_track_bfds(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	print_track_scripts(pr, kw->name,
+	    &CNODE_OF(struct conf_instance, obj)->track_bfds);
 }
 
 static void
@@ -1579,6 +1606,8 @@ const struct conf_kw conf_kw_instance[] = {
 	    print_track_ifs),
 	CUSTOM("track_script", 0, 0, KF_BLOCK | KF_LIST,
 	    conv_inst_track_scripts, print_inst_track_scripts),
+	CUSTOM("track_bfd", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_inst_track_bfds, print_inst_track_bfds),
 	JOIN("notify_master", notify_master),
 	JOIN("notify_backup", notify_backup),
 	JOIN("notify_fault", notify_fault),
@@ -1603,7 +1632,6 @@ const struct conf_kw conf_kw_instance[] = {
 	UNSUPP("linkbeat_use_polling"),
 	UNSUPP("track_file"),
 	UNSUPP("track_process"),
-	UNSUPP("track_bfd"),
 	UNSUPP("strict_mode"),
 	UNSUPP("promote_secondaries"),
 	UNSUPP("virtual_routes"),
@@ -1676,8 +1704,24 @@ static int
 conv_sg_track_scripts(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
-	return conv_track_scripts(p, n,
-	    &NODE_OF(struct conf_sync_group, obj)->track_scripts);
+	return conv_track_list(p, n,
+	    &NODE_OF(struct conf_sync_group, obj)->track_scripts, REF_SCRIPT);
+}
+
+static int
+conv_sg_track_bfds(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	return conv_track_list(p, n,
+	    &NODE_OF(struct conf_sync_group, obj)->track_bfds, REF_BFD);
+}
+
+static void
+print_sg_track_bfds(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	print_track_scripts(pr, kw->name,
+	    &CNODE_OF(struct conf_sync_group, obj)->track_bfds);
 }
 
 static void
@@ -1699,16 +1743,27 @@ const struct conf_kw conf_kw_sync_group[] = {
 	JOIN("notify", notify),
 	CUSTOM("track_script", 0, 0, KF_BLOCK | KF_LIST,
 	    conv_sg_track_scripts, print_sg_track_scripts),
+	CUSTOM("track_bfd", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_sg_track_bfds, print_sg_track_bfds),
 	UNSUPP("smtp_alert"),
 	UNSUPP("global_tracking"),
 	UNSUPP("sync_group_tracking_weight"),
 	UNSUPP("track_interface"),
 	UNSUPP("track_file"),
 	UNSUPP("track_process"),
-	UNSUPP("track_bfd"),
 	KW_END
 };
 #undef S
+
+/* A real server following a BFD session: not implemented, refused. */
+static int
+conv_bfd_check(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	err_at(p, &n->pos, "track the session from a vrrp_instance with "
+	    "track_bfd", "BFD_CHECK is not supported by had in real_server");
+	return -1;
+}
 
 static void	print_hex(struct conf_pr *, const struct conf_kw *,
 		    const void *, const void *);
@@ -2011,7 +2066,7 @@ const struct conf_kw conf_kw_rs[] = {
 	CHECK_KW("DNS_CHECK", NULL),
 	CHECK_KW("SMTP_CHECK", NULL),
 	UNSUPP("smtp_alert"),
-	UNSUPP("BFD_CHECK"),
+	CUSTOM("BFD_CHECK", 0, 0, KF_BLOCK, conv_bfd_check, NULL),
 	UNSUPP("FILE_CHECK"),
 	UNSUPP("ICMP_CHECK"),
 	UNSUPP("virtualhost"),
@@ -2274,6 +2329,7 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 	TAILQ_INIT(&in->peers);
 	TAILQ_INIT(&in->track_scripts);
 	TAILQ_INIT(&in->track_ifs);
+	TAILQ_INIT(&in->track_bfds);
 	conf_instance_defaults(&in->c, &conf->global);
 	strlcpy(in->c.name, n->argv[0], sizeof(in->c.name));
 	TAILQ_INSERT_TAIL(&conf->instances, in, entry);
@@ -2369,6 +2425,7 @@ conv_sync_group(struct conf_pctx *p, const struct conf_node *n,
 		return -1;
 	TAILQ_INIT(&sg->members);
 	TAILQ_INIT(&sg->track_scripts);
+	TAILQ_INIT(&sg->track_bfds);
 	strlcpy(sg->c.name, n->argv[0], sizeof(sg->c.name));
 	walk(p, &n->children, conf_kw_sync_group, &sg->c, kw->name);
 	TAILQ_INSERT_TAIL(&conf->sync_groups, sg, entry);
@@ -2595,6 +2652,155 @@ print_vss(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 	}
 }
 
+/* keepalived's defaults (keepalived.conf(5), BFD CONFIGURATION). */
+void
+conf_bfd_defaults(struct bfd_instance_conf *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->min_rx_us = 10000;
+	b->min_tx_us = 10000;
+	b->idle_tx_us = 1000000;
+	b->multiplier = 5;
+	b->ttl = 255;
+	/* keepalived sends 64; RFC 5881 5 and its peers want 255. */
+	b->hoplimit = 255;
+	b->vrrp = 1;
+}
+
+/* weight N [reverse] of a bfd_instance: the default of its track_bfd. */
+static int
+conv_bfd_weight(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct bfd_instance_conf	*b = obj;
+	long long			 v;
+
+	if (parse_ll(p, n->argv[0], &n->argpos[0], kw->name, -253, 253,
+	    &v) == -1)
+		return -1;
+	b->weight = v;
+	if (n->argc > 1) {
+		if (strcmp(n->argv[1], "reverse") != 0) {
+			err_at(p, &n->argpos[1], "did you mean 'reverse'?",
+			    "weight: unknown option '%s'", n->argv[1]);
+			return -1;
+		}
+		b->weight_reverse = 1;
+	}
+	return 0;
+}
+
+static void
+print_bfd_weight(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct bfd_instance_conf	*b = obj;
+
+	if (b->weight == 0 && !b->weight_reverse)
+		return;
+	conf_pr_indent(pr);
+	fprintf(pr->fp, "weight %d%s\n", b->weight,
+	    b->weight_reverse ? " reverse" : "");
+}
+
+/* "checker": BFD state for real servers, which had does not do yet. */
+static int
+conv_bfd_checker(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	err_at(p, &n->pos, "remove it: bfdd tells vrrpd only",
+	    "bfd_instance: 'checker' is not supported by had (track_bfd in "
+	    "real_server is not implemented)");
+	return -1;
+}
+
+#define S struct bfd_instance_conf
+const struct conf_kw conf_kw_bfd[] = {
+	ADDR("neighbor_ip", neighbor, 0),
+	{ KW_BASE("neighbour_ip", KT_ADDR, 1, 1), FLD(neighbor),
+	    .flags = KF_ALIAS },
+	ADDR("source_ip", source, 0),
+	DEC("min_rx", min_rx_us, 1000, 1000, 60000000),
+	DEC("min_tx", min_tx_us, 1000, 1000, 60000000),
+	DEC("idle_tx", idle_tx_us, 1000, 1000, 60000000),
+	UINT("multiplier", multiplier, 1, 255),
+	FLAG("passive", passive, 1),
+	UINT("ttl", ttl, 1, 255),
+	UINT("hoplimit", hoplimit, 1, 255),
+	UINT("max_hops", max_hops, 0, 255),
+	CUSTOM("weight", 1, 2, 0, conv_bfd_weight, print_bfd_weight),
+	FLAGN("vrrp", vrrp, 1, "bfdd tells vrrpd only, as with 'vrrp'"),
+	CUSTOM("checker", 0, 0, 0, conv_bfd_checker, NULL),
+	KW_END
+};
+#undef S
+
+static int
+conv_bfd(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct had_conf		*conf = obj;
+	struct conf_bfd		*b, *o;
+
+	if (check_name(p, n, kw->name) == -1)
+		return -1;
+	TAILQ_FOREACH(o, &conf->bfds, entry) {
+		if (strcmp(o->c.name, n->argv[0]) == 0) {
+			err_at(p, &n->argpos[0], NULL, "bfd_instance '%s' "
+			    "defined twice", n->argv[0]);
+			return -1;
+		}
+	}
+	if ((b = xcalloc(p, sizeof(*b))) == NULL)
+		return -1;
+	conf_bfd_defaults(&b->c);
+	strlcpy(b->c.name, n->argv[0], sizeof(b->c.name));
+	walk(p, &n->children, conf_kw_bfd, &b->c, kw->name);
+	if (b->c.neighbor.af == 0) {
+		err_at(p, &n->pos, "add neighbor_ip ADDRESS",
+		    "bfd_instance '%s' has no neighbor_ip", b->c.name);
+		free(b);
+		return -1;
+	}
+	if (b->c.source.af != 0 && b->c.source.af != b->c.neighbor.af) {
+		err_at(p, &n->pos, NULL, "bfd_instance '%s': source_ip and "
+		    "neighbor_ip are of different families", b->c.name);
+		free(b);
+		return -1;
+	}
+	TAILQ_FOREACH(o, &conf->bfds, entry) {
+		if (memcmp(&o->c.neighbor, &b->c.neighbor,
+		    sizeof(b->c.neighbor)) == 0) {
+			err_at(p, &n->pos, NULL, "bfd_instance '%s': "
+			    "neighbor_ip already used by '%s'", b->c.name,
+			    o->c.name);
+			free(b);
+			return -1;
+		}
+	}
+	TAILQ_INSERT_TAIL(&conf->bfds, b, entry);
+	return 0;
+}
+
+static void
+print_bfds(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct had_conf		*conf = obj;
+	const struct conf_bfd		*b;
+	struct bfd_instance_conf	 d;
+
+	conf_bfd_defaults(&d);
+	TAILQ_FOREACH(b, &conf->bfds, entry) {
+		memcpy(d.name, b->c.name, sizeof(d.name));
+		conf_pr_open(pr, kw->name);
+		conf_pr_arg(pr, b->c.name);
+		conf_pr_begin(pr);
+		conf_print_fields(pr, conf_kw_bfd, &b->c, &d);
+		conf_pr_end(pr);
+	}
+}
+
 const struct conf_kw conf_kw_top[] = {
 	CUSTOM("global_defs", 0, 0, KF_BLOCK, conv_global, print_global),
 	CUSTOM("vrrp_script", 1, 1, KF_BLOCK | KF_OBJ, conv_script,
@@ -2607,6 +2813,8 @@ const struct conf_kw conf_kw_top[] = {
 	    conv_vsg, print_vsgs),
 	CUSTOM("virtual_server", 1, 2, KF_BLOCK | KF_OBJ, conv_vs,
 	    print_vss),
+	CUSTOM("bfd_instance", 1, 1, KF_BLOCK | KF_OBJ, conv_bfd,
+	    print_bfds),
 	UNSUPP("static_ipaddress"),
 	UNSUPP("static_routes"),
 	UNSUPP("static_rules"),
@@ -2615,7 +2823,6 @@ const struct conf_kw conf_kw_top[] = {
 	UNSUPP("track_file"),
 	UNSUPP("vrrp_track_process"),
 	UNSUPP("track_process"),
-	UNSUPP("bfd_instance"),
 	UNSUPP("garp_group"),
 	UNSUPP("SNMP"),
 	KW_END
@@ -2631,6 +2838,7 @@ resolve_refs(struct conf_pctx *p)
 	const struct conf_script	*s;
 	const struct conf_instance	*in;
 	const struct conf_vsg		*g;
+	const struct conf_bfd		*bf;
 	const struct conf_ref		*r;
 	const char			*names[256], *best;
 	char				 hint[128];
@@ -2663,6 +2871,13 @@ resolve_refs(struct conf_pctx *p)
 					names[k++] = g->c.name;
 			}
 			break;
+		case REF_BFD:
+			TAILQ_FOREACH(bf, &conf->bfds, entry) {
+				found |= strcmp(bf->c.name, r->name) == 0;
+				if (k < 255)
+					names[k++] = bf->c.name;
+			}
+			break;
 		}
 		if (found)
 			continue;
@@ -2675,6 +2890,7 @@ resolve_refs(struct conf_pctx *p)
 		err_at(p, &r->pos, best != NULL ? hint : NULL,
 		    "no %s named '%s'", r->kind == REF_SCRIPT ? "vrrp_script" :
 		    r->kind == REF_INSTANCE ? "vrrp_instance" :
+		    r->kind == REF_BFD ? "bfd_instance" :
 		    "virtual_server_group", r->name);
 	}
 }
@@ -2696,6 +2912,7 @@ conf_new(void)
 	TAILQ_INIT(&conf->sync_groups);
 	TAILQ_INIT(&conf->vsgs);
 	TAILQ_INIT(&conf->vss);
+	TAILQ_INIT(&conf->bfds);
 	return conf;
 }
 
@@ -2720,16 +2937,19 @@ conf_free(struct had_conf *conf)
 	if (conf == NULL)
 		return;
 	FREE_LIST(&conf->scripts, struct conf_script);
+	FREE_LIST(&conf->bfds, struct conf_bfd);
 	TAILQ_FOREACH_SAFE(in, &conf->instances, entry, tin) {
 		FREE_LIST(&in->vips, struct conf_vip);
 		FREE_LIST(&in->peers, struct conf_peer);
 		FREE_LIST(&in->track_scripts, struct conf_track_script);
 		FREE_LIST(&in->track_ifs, struct conf_track_if);
+		FREE_LIST(&in->track_bfds, struct conf_track_script);
 		free(in);
 	}
 	TAILQ_FOREACH_SAFE(sg, &conf->sync_groups, entry, tsg) {
 		FREE_LIST(&sg->members, struct conf_sync_member);
 		FREE_LIST(&sg->track_scripts, struct conf_track_script);
+		FREE_LIST(&sg->track_bfds, struct conf_track_script);
 		free(sg);
 	}
 	TAILQ_FOREACH_SAFE(g, &conf->vsgs, entry, tg) {

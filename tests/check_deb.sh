@@ -54,7 +54,7 @@ else
 	fail "dpkg -i"; cat "$W/install.log"; summary; exit 1
 fi
 check "_had exists after install" getent passwd _had
-for u in _had-vrrp _had-lvs _had-check; do
+for u in _had-vrrp _had-lvs _had-check _had-bfd; do
 	check "$u exists after install, its own group" \
 	    sh -c "[ \"\$(id -gn $u)\" = $u ]"
 done
