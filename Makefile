@@ -177,7 +177,7 @@ clean:
 FUZZ_BUILD	 = build-fuzz
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
-FUZZ_TARGETS	 = vrrp conf imsg ipvs rtnl control http dns smtp udp
+FUZZ_TARGETS	 = vrrp conf imsg ipvs rtnl control http dns smtp udp bfd
 FUZZ_SAN	 = -fsanitize=address,undefined \
 		   -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS	 = -std=gnu11 -g -O1 -Wall -Wno-unused-parameter $(DEFS) \
@@ -196,11 +196,13 @@ fuzz_libs_http	 = checkd common
 fuzz_libs_dns	 = checkd common
 fuzz_libs_smtp	 = checkd common
 fuzz_libs_udp	 = checkd common
+fuzz_libs_bfd	 = bfdd common
 
 fuzz_srcs_common = $(filter-out common/log.c,$(wildcard common/*.c))
 fuzz_srcs_vrrpd	 = $(filter-out vrrpd/main.c,$(wildcard vrrpd/*.c))
 fuzz_srcs_lvsd	 = $(filter-out lvsd/main.c,$(wildcard lvsd/*.c))
 fuzz_srcs_checkd = $(filter-out checkd/main.c,$(wildcard checkd/*.c))
+fuzz_srcs_bfdd	 = $(filter-out bfdd/main.c,$(wildcard bfdd/*.c))
 fuzz_objs	 = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(fuzz_srcs_$(1)))
 
 .PHONY: fuzz-build fuzz-clean
@@ -225,7 +227,7 @@ $(FUZZ_BUILD)/lib$(1).a: $$(call fuzz_objs,$(1))
 	@rm -f $$@
 	@ar rcs $$@ $$^
 endef
-$(foreach d,common vrrpd lvsd checkd,$(eval $(call fuzz_lib_rule,$(d))))
+$(foreach d,common vrrpd lvsd checkd bfdd,$(eval $(call fuzz_lib_rule,$(d))))
 
 define fuzz_target_rule
 $(FUZZ_BUILD)/fuzz_$(1): $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_$(1).o \
