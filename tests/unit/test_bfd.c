@@ -3,13 +3,17 @@
  * reception check of RFC 5880 6.8.6 and the session state machine with
  * a fake clock (plain microseconds) and fixed random draws.
  */
+#include <sys/socket.h>
+
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
 #include "../../bfdd/bfd_packet.h"
 #include "../../bfdd/bfd_session.h"
+#include "conf.h"
 
 #define MS	1000ULL
 #define SEC	1000000ULL
@@ -362,4 +366,158 @@ Test(bfd_session, peer_wants_nothing)
 	p.required_rx_us = 0;
 	bfd_sess_rx(&a, &p, T0, 0);
 	cr_assert_eq(bfd_sess_tx_interval(&a), 0);
+}
+
+/* keepalived's keywords: bfd_instance, and track_bfd where it may be. */
+static struct had_conf *
+load_bfd(const char *text, struct conf_diags *diags)
+{
+	conf_diags_init(diags);
+	return (conf_load_string(text, "t.conf", NULL, diags));
+}
+
+static int
+has_diag(const struct conf_diags *diags, int level, const char *part)
+{
+	const struct conf_diag	*d;
+
+	TAILQ_FOREACH(d, diags, entry)
+		if (d->level == level && strstr(d->msg, part) != NULL)
+			return (1);
+	return (0);
+}
+
+Test(bfd_conf, keywords_and_defaults)
+{
+	struct conf_diags	 diags;
+	struct had_conf		*c;
+	struct conf_bfd		*b;
+	struct conf_instance	*in;
+	struct conf_sync_group	*sg;
+
+	c = load_bfd("bfd_instance B1 {\n neighbor_ip 198.18.0.2\n"
+	    " source_ip 198.18.0.1\n min_rx 3.312\n min_tx 50\n"
+	    " idle_tx 2000\n multiplier 4\n passive\n ttl 250\n"
+	    " max_hops 5\n weight -20 reverse\n}\n"
+	    "bfd_instance B2 {\n neighbour_ip 2001:db8::2\n}\n"
+	    "vrrp_instance V {\n interface eth0\n virtual_router_id 1\n"
+	    " track_bfd {\n  B1\n  B2 weight 10 noreverse\n }\n}\n"
+	    "vrrp_sync_group G {\n group {\n  V\n }\n track_bfd {\n"
+	    "  B2 weight -5 reverse\n }\n}\n", &diags);
+	if (c == NULL)
+		conf_diags_print(stderr, &diags);
+	cr_assert_not_null(c);
+	b = TAILQ_FIRST(&c->bfds);
+	cr_assert_str_eq(b->c.name, "B1");
+	cr_assert_eq(b->c.min_rx_us, 3312);
+	cr_assert_eq(b->c.min_tx_us, 50000);
+	cr_assert_eq(b->c.idle_tx_us, 2000000);
+	cr_assert_eq(b->c.multiplier, 4);
+	cr_assert_eq(b->c.passive, 1);
+	cr_assert_eq(b->c.ttl, 250);
+	cr_assert_eq(b->c.max_hops, 5);
+	cr_assert_eq(b->c.weight, -20);
+	cr_assert_eq(b->c.weight_reverse, 1);
+	cr_assert_eq(b->c.source.af, AF_INET);
+	b = TAILQ_NEXT(b, entry);
+	/* keepalived.conf(5) defaults; hoplimit 255 as RFC 5881 wants. */
+	cr_assert_eq(b->c.neighbor.af, AF_INET6);
+	cr_assert_eq(b->c.min_rx_us, 10000);
+	cr_assert_eq(b->c.min_tx_us, 10000);
+	cr_assert_eq(b->c.idle_tx_us, 1000000);
+	cr_assert_eq(b->c.multiplier, 5);
+	cr_assert_eq(b->c.ttl, 255);
+	cr_assert_eq(b->c.hoplimit, 255);
+	cr_assert_eq(b->c.max_hops, 0);
+	in = TAILQ_FIRST(&c->instances);
+	cr_assert_str_eq(TAILQ_FIRST(&in->track_bfds)->c.name, "B1");
+	cr_assert_eq(TAILQ_LAST(&in->track_bfds,
+	    conf_track_script_list)->c.weight, 10);
+	sg = TAILQ_FIRST(&c->sync_groups);
+	cr_assert_eq(TAILQ_FIRST(&sg->track_bfds)->c.reverse, 1);
+	cr_assert_not(has_diag(&diags, CONF_WARN, "bfd"));
+	conf_free(c);
+	conf_diags_free(&diags);
+}
+
+Test(bfd_conf, refused)
+{
+	static const struct {
+		const char	*text, *msg;
+	} bad[] = {
+		{ "bfd_instance B {\n min_rx 10\n}\n", "no neighbor_ip" },
+		{ "bfd_instance B {\n neighbor_ip 198.18.0.2\n"
+		    " source_ip 2001:db8::1\n}\n", "different families" },
+		{ "bfd_instance B {\n neighbor_ip 198.18.0.2\n}\n"
+		    "bfd_instance C {\n neighbor_ip 198.18.0.2\n}\n",
+		    "already used" },
+		{ "bfd_instance B {\n neighbor_ip 198.18.0.2\n checker\n}\n",
+		    "checker" },
+		{ "bfd_instance B {\n neighbor_ip 198.18.0.2\n"
+		    " multiplier 0\n}\n", "multiplier" },
+		{ "vrrp_instance V {\n interface eth0\n virtual_router_id 1\n"
+		    " track_bfd {\n  NOPE\n }\n}\n", "no bfd_instance" },
+		{ "bfd_instance B {\n neighbor_ip 198.18.0.2\n}\n"
+		    "vrrp_instance V {\n interface eth0\n virtual_router_id 1\n"
+		    " track_bfd {\n  B weight 254\n }\n}\n", "weight" },
+		{ "virtual_server 198.18.0.100 80 {\n real_server 198.18.0.10"
+		    " 80 {\n  BFD_CHECK {\n   name B\n  }\n }\n}\n",
+		    "BFD_CHECK" },
+	};
+	struct conf_diags	 diags;
+	struct had_conf		*c;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		c = load_bfd(bad[i].text, &diags);
+		cr_assert_null(c, "loaded: %s", bad[i].text);
+		if (!has_diag(&diags, CONF_ERR, bad[i].msg))
+			conf_diags_print(stderr, &diags);
+		cr_assert(has_diag(&diags, CONF_ERR, bad[i].msg), "%s",
+		    bad[i].msg);
+		conf_diags_free(&diags);
+	}
+}
+
+/* What bfdd and vrrpd receive is checked again on their side. */
+static int
+emit_cb(uint32_t kind, const void *body, size_t len, void *arg)
+{
+	struct had_conf	*dst = arg;
+	char		 err[256];
+
+	cr_assert_eq(conf_receive_item(dst, PROC_VRRP, kind, body, len, err,
+	    sizeof(err)), 0, "%s", err);
+	return (0);
+}
+
+Test(bfd_conf, wire)
+{
+	struct conf_diags	 diags;
+	struct had_conf		*c, *r, *e;
+	struct bfd_instance_conf bc;
+	char			 err[256];
+
+	c = load_bfd("bfd_instance B1 {\n neighbor_ip 198.18.0.2\n}\n"
+	    "vrrp_instance V {\n interface eth0\n virtual_router_id 1\n"
+	    " track_bfd {\n  B1 weight 7\n }\n}\n", &diags);
+	cr_assert_not_null(c);
+	r = conf_new();
+	cr_assert_eq(conf_emit(c, PROC_VRRP, emit_cb, r), 0);
+	cr_assert_str_eq(TAILQ_FIRST(&r->bfds)->c.name, "B1");
+	cr_assert_eq(TAILQ_FIRST(&TAILQ_FIRST(&r->instances)->track_bfds)->c.
+	    weight, 7);
+	/* bfdd gets no VRRP instance, vrrpd refuses a bad bfd_instance. */
+	bc = TAILQ_FIRST(&c->bfds)->c;
+	bc.multiplier = 0;
+	e = conf_new();
+	cr_assert_eq(conf_receive_item(e, PROC_BFD,
+	    CONF_ITEM_VRRP_INSTANCE, &TAILQ_FIRST(&c->instances)->c,
+	    sizeof(struct vrrp_instance_conf), err, sizeof(err)), -1);
+	cr_assert_eq(conf_receive_item(r, PROC_BFD, CONF_ITEM_BFD_INSTANCE,
+	    &bc, sizeof(bc), err, sizeof(err)), -1);
+	conf_free(e);
+	conf_free(r);
+	conf_free(c);
+	conf_diags_free(&diags);
 }
