@@ -26,7 +26,9 @@ for c in "$FRR_BFDD" vtysh nft python3; do
 		exit 0
 	fi
 done
-if ! python3 -c 'import scapy.all' 2>/dev/null; then
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+if ! $PY -c 'import scapy.all' 2>/dev/null; then
 	skip "python3-scapy not installed"
 	summary
 	exit 0
@@ -171,7 +173,7 @@ for r in version length ttl unknown_discr; do
 	eval "d0_$r=\$(bfd_drop a $r)"
 done
 rx0=$(bfd_field a FRR4 received)
-lab_exec f python3 tests/integration/bfd_scapy.py 198.18.0.3 198.18.0.1 \
+lab_exec f $PY tests/integration/bfd_scapy.py 198.18.0.3 198.18.0.1 \
     version length ttl discr
 dropped() { [ "$(bfd_drop a "$1")" -gt "$2" ] 2>/dev/null; }
 for r in version length ttl unknown_discr; do
@@ -192,8 +194,9 @@ out=$(python3 - "$BUILD/hactl" "$LAB_DIR/a/had.sock" "$LAB" <<'PY'
 import json, subprocess, sys, time
 hactl, sock, lab = sys.argv[1:4]
 subprocess.run(["ip", "netns", "exec", lab + "-f", "nft", "-f", "-"],
-    input=b"table inet bfdt { chain out { type filter hook output priority 0; "
-    b"ip daddr 198.18.0.1 udp dport 3784 drop; } }", check=True)
+    input=b"table inet bfdt {\n chain out {\n"
+    b"  type filter hook output priority 0;\n"
+    b"  ip daddr 198.18.0.1 udp dport 3784 drop\n }\n}\n", check=True)
 t0 = time.monotonic()
 state = None
 while time.monotonic() - t0 < 5:
