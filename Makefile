@@ -59,19 +59,21 @@ LIBS_had	:= $(call pl,$(PC_BASE))
 LIBS_vrrpd	:= $(call pl,$(PC_BASE) $(PC_SSL))
 LIBS_lvsd	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_NFT))
 LIBS_checkd	:= $(call pl,$(PC_BASE) $(PC_SSL))
+LIBS_bfdd	:= $(call pl,$(PC_BASE))
 LIBS_hactl	:= $(call pl,libevent libbsd-overlay libcap)
 LIBS_test	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_NFT) $(PC_SSL) $(PC_TEST)) -lm
 
 # Each process lives in its own directory; the file named after the
 # program holds main() and everything else goes into an archive that the
 # unit tests link too.
-PROGS		 = had vrrpd lvsd checkd hactl
+PROGS		 = had vrrpd lvsd checkd bfdd hactl
 # had writes its SIGUSR1 and SIGUSR2 dumps with hactl's printers.
 EXTRA_had	 = $(BUILD)/libhactl.a
 dir_had		 = parentd
 dir_vrrpd	 = vrrpd
 dir_lvsd	 = lvsd
 dir_checkd	 = checkd
+dir_bfdd	 = bfdd
 dir_hactl	 = hactl
 
 COMMON_SRCS	 = $(wildcard common/*.c)
@@ -167,7 +169,7 @@ demo:
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(BUILD)/had $(BUILD)/hactl $(DESTDIR)$(SBINDIR)/
-	install -m 0755 $(BUILD)/vrrpd $(BUILD)/lvsd $(BUILD)/checkd \
+	install -m 0755 $(BUILD)/vrrpd $(BUILD)/lvsd $(BUILD)/checkd $(BUILD)/bfdd \
 	    $(DESTDIR)$(LIBEXECDIR)/
 	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 man/had.conf.5 $(DESTDIR)$(MANDIR)/man5/
@@ -201,7 +203,7 @@ clean:
 FUZZ_BUILD	 = build-fuzz
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
-FUZZ_TARGETS	 = vrrp conf imsg ipvs rtnl control http dns smtp udp
+FUZZ_TARGETS	 = vrrp conf imsg ipvs rtnl control http dns smtp udp bfd
 FUZZ_SAN	 = -fsanitize=address,undefined \
 		   -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS	 = -std=gnu11 -g -O1 -Wall -Wno-unused-parameter $(DEFS) \
@@ -220,11 +222,13 @@ fuzz_libs_http	 = checkd common
 fuzz_libs_dns	 = checkd common
 fuzz_libs_smtp	 = checkd common
 fuzz_libs_udp	 = checkd common
+fuzz_libs_bfd	 = bfdd common
 
 fuzz_srcs_common = $(filter-out common/log.c,$(wildcard common/*.c))
 fuzz_srcs_vrrpd	 = $(filter-out vrrpd/main.c,$(wildcard vrrpd/*.c))
 fuzz_srcs_lvsd	 = $(filter-out lvsd/main.c,$(wildcard lvsd/*.c))
 fuzz_srcs_checkd = $(filter-out checkd/main.c,$(wildcard checkd/*.c))
+fuzz_srcs_bfdd	 = $(filter-out bfdd/main.c,$(wildcard bfdd/*.c))
 fuzz_objs	 = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(fuzz_srcs_$(1)))
 
 .PHONY: fuzz-build fuzz-clean
@@ -249,7 +253,7 @@ $(FUZZ_BUILD)/lib$(1).a: $$(call fuzz_objs,$(1))
 	@rm -f $$@
 	@ar rcs $$@ $$^
 endef
-$(foreach d,common vrrpd lvsd checkd,$(eval $(call fuzz_lib_rule,$(d))))
+$(foreach d,common vrrpd lvsd checkd bfdd,$(eval $(call fuzz_lib_rule,$(d))))
 
 define fuzz_target_rule
 $(FUZZ_BUILD)/fuzz_$(1): $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_$(1).o \

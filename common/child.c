@@ -363,6 +363,7 @@ child_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_CTL_SHOW_VRRP:
 	case IMSG_CTL_SHOW_LVS:
 	case IMSG_CTL_SHOW_CHECKS:
+	case IMSG_CTL_SHOW_BFD:
 		return (child_ctl(imsg));
 	default:
 		if (child->ops->dispatch_parent != NULL)

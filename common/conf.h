@@ -289,6 +289,29 @@ struct vrrp_track_script_conf {
 	uint8_t		pad;
 };
 
+/*
+ * keepalived's bfd_instance: one single-hop BFD session (bfdd).  Times
+ * in microseconds; ttl and hoplimit are what we send with, max_hops how
+ * far below 255 a received TTL or hop limit may be (255: not checked).
+ */
+struct bfd_instance_conf {
+	char		name[HAD_NAMELEN];
+	struct conf_addr neighbor;
+	struct conf_addr source;	/* af 0: the kernel's choice */
+	uint32_t	min_rx_us;
+	uint32_t	min_tx_us;
+	uint32_t	idle_tx_us;
+	uint8_t		multiplier;
+	uint8_t		passive;
+	uint8_t		ttl;
+	uint8_t		hoplimit;
+	uint8_t		max_hops;
+	uint8_t		weight_reverse;
+	uint8_t		vrrp;		/* "vrrp": tell vrrpd (default) */
+	uint8_t		checker;	/* "checker": refused, see parser */
+	int32_t		weight;		/* default of track_bfd */
+};
+
 struct vrrp_track_if_conf {
 	char		ifname[CONF_IFNAMELEN];
 	int32_t		weight;
@@ -427,6 +450,7 @@ CONF_NODE(conf_url, check_url_conf);
 CONF_NODE(conf_script, vrrp_script_conf);
 CONF_NODE(conf_route, route_conf);
 CONF_NODE(conf_rule, rule_conf);
+CONF_NODE(conf_bfd, bfd_instance_conf);
 
 struct conf_instance {
 	TAILQ_ENTRY(conf_instance)	 entry;
@@ -437,6 +461,7 @@ struct conf_instance {
 	struct conf_track_if_list	 track_ifs;
 	struct conf_route_list		 routes;	/* virtual_routes */
 	struct conf_rule_list		 rules;		/* virtual_rules */
+	struct conf_track_script_list	 track_bfds;	/* name: bfd_instance */
 };
 TAILQ_HEAD(conf_instance_list, conf_instance);
 
@@ -445,6 +470,7 @@ struct conf_sync_group {
 	struct vrrp_sync_group_conf	 c;
 	struct conf_sync_member_list	 members;
 	struct conf_track_script_list	 track_scripts;
+	struct conf_track_script_list	 track_bfds;
 };
 TAILQ_HEAD(conf_sync_group_list, conf_sync_group);
 
@@ -486,6 +512,7 @@ struct had_conf {
 	struct conf_vip_list		 static_addrs;	/* static_ipaddress */
 	struct conf_route_list		 static_routes;
 	struct conf_rule_list		 static_rules;
+	struct conf_bfd_list		 bfds;
 
 	/* conf_receive_item(): what "the last object" refers to. */
 	struct conf_instance		*rx_instance;
@@ -520,6 +547,9 @@ enum conf_item_kind {
 	CONF_ITEM_STATIC_ADDR,		/* struct vrrp_vip_conf, after global */
 	CONF_ITEM_STATIC_ROUTE,		/* struct route_conf, after global */
 	CONF_ITEM_STATIC_RULE,		/* struct rule_conf, after global */
+	CONF_ITEM_BFD_INSTANCE,		/* struct bfd_instance_conf */
+	CONF_ITEM_VRRP_TRACK_BFD,	/* struct vrrp_track_script_conf */
+	CONF_ITEM_VRRP_SYNC_TRACK_BFD,	/* struct vrrp_track_script_conf */
 	CONF_ITEM_MAX
 };
 
@@ -554,6 +584,7 @@ const char	*conf_item_kind_name(uint32_t);
 
 /* Defaults of each object, as keepalived's. */
 void		 conf_global_defaults(struct global_conf *);
+void		 conf_bfd_defaults(struct bfd_instance_conf *);
 void		 conf_script_defaults(struct vrrp_script_conf *);
 void		 conf_tprocess_defaults(struct vrrp_script_conf *);
 void		 conf_instance_defaults(struct vrrp_instance_conf *,
@@ -697,6 +728,7 @@ extern const struct conf_kw conf_kw_global[];
 extern const struct conf_kw conf_kw_script[];
 extern const struct conf_kw conf_kw_tprocess[];
 extern const struct conf_kw conf_kw_track_file[];
+extern const struct conf_kw conf_kw_bfd[];
 extern const struct conf_kw conf_kw_instance[];
 extern const struct conf_kw conf_kw_sync_group[];
 extern const struct conf_kw conf_kw_vs[];

@@ -120,6 +120,7 @@ is_top(uint32_t kind)
 	case CONF_ITEM_VRRP_SYNC_GROUP:
 	case CONF_ITEM_VSG:
 	case CONF_ITEM_VIRTUAL_SERVER:
+	case CONF_ITEM_BFD_INSTANCE:
 		return (1);
 	}
 	return (0);
@@ -137,6 +138,7 @@ obj_key(uint32_t kind, const void *body, size_t len, struct conf_okey *k)
 	case CONF_ITEM_VRRP_INSTANCE:
 	case CONF_ITEM_VRRP_SYNC_GROUP:
 	case CONF_ITEM_VSG:
+	case CONF_ITEM_BFD_INSTANCE:
 		/* Each of these structs starts with its name. */
 		memcpy(k->name, body, len < HAD_NAMELEN ? len : HAD_NAMELEN);
 		k->name[HAD_NAMELEN - 1] = '\0';
@@ -326,6 +328,9 @@ obj_name(const struct conf_okey *k, char *buf, size_t len)
 		break;
 	case CONF_ITEM_VSG:
 		snprintf(buf, len, "virtual_server_group %s", k->name);
+		break;
+	case CONF_ITEM_BFD_INSTANCE:
+		snprintf(buf, len, "bfd_instance %s", k->name);
 		break;
 	case CONF_ITEM_VIRTUAL_SERVER:
 		if (k->type == VS_TYPE_FWMARK)

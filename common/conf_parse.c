@@ -26,7 +26,7 @@ struct conf_ref {
 	char		 name[HAD_NAMELEN];
 	struct conf_pos	 pos;
 };
-enum { REF_SCRIPT, REF_INSTANCE, REF_VSG, REF_PROCESS, REF_FILE };
+enum { REF_SCRIPT, REF_INSTANCE, REF_VSG, REF_PROCESS, REF_FILE, REF_BFD };
 
 struct conf_pctx {
 	struct conf_diags	*diags;
@@ -537,6 +537,7 @@ static const struct {
 } kw_blocks[] = {
 	{ "global_defs",	conf_kw_global },
 	{ "vrrp_script",	conf_kw_script },
+	{ "bfd_instance",	conf_kw_bfd },
 	{ "vrrp_instance",	conf_kw_instance },
 	{ "vrrp_sync_group",	conf_kw_sync_group },
 	{ "virtual_server",	conf_kw_vs },
@@ -2599,8 +2600,8 @@ print_static(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 		print_rt_lines(pr, kw->name, 0, &conf->static_routes);
 }
 
-/* What a track line names: a vrrp_script, a process or a file. */
-enum { TRK_SCRIPT, TRK_PROCESS, TRK_FILE };
+/* What a track line names: a vrrp_script, a process, a file or BFD. */
+enum { TRK_SCRIPT, TRK_PROCESS, TRK_FILE, TRK_BFD };
 
 static int
 track_kind(const char *kw)
@@ -2609,12 +2610,16 @@ track_kind(const char *kw)
 		return TRK_PROCESS;
 	if (strcmp(kw, "track_file") == 0)
 		return TRK_FILE;
+	if (strcmp(kw, "track_bfd") == 0)
+		return TRK_BFD;
 	return TRK_SCRIPT;
 }
 
 static int
 track_is(const struct vrrp_track_script_conf *c, int kind)
 {
+	if (kind == TRK_BFD)
+		return 1;	/* a list of its own */
 	return (kind == TRK_PROCESS) == (c->process != 0) &&
 	    (kind == TRK_FILE) == (c->file != 0);
 }
@@ -2627,11 +2632,15 @@ track_is_ref(const struct vrrp_script_conf *c, int ref)
 	    (ref == REF_FILE) == CONF_IS_TRACK_FILE(c);
 }
 
-/* Lines "NAME [weight N [reverse]]"; shared by instances and groups. */
+/*
+ * Lines "NAME [weight N [reverse]]"; shared by instances and groups;
+ * track_bfd's weights go to 253 (keepalived).
+ */
 static int
 conv_track_list(struct conf_pctx *p, const struct conf_node *n,
     struct conf_track_script_list *list, int kind)
 {
+	long long			 lim = kind == TRK_BFD ? 253 : 254;
 	const struct conf_node		*l;
 	struct conf_track_script	*t;
 	long long			 v;
@@ -2652,7 +2661,7 @@ conv_track_list(struct conf_pctx *p, const struct conf_node *n,
 				goto bad;
 			}
 			if (parse_ll(p, l->argv[1], &l->argpos[1], "weight",
-			    -254, 254, &v) == -1)
+			    -lim, lim, &v) == -1)
 				goto bad;
 			t->c.weight = v;
 			t->c.has_weight = 1;
@@ -2667,8 +2676,8 @@ conv_track_list(struct conf_pctx *p, const struct conf_node *n,
 			}
 		}
 		add_ref(p, kind == TRK_PROCESS ? REF_PROCESS :
-		    kind == TRK_FILE ? REF_FILE : REF_SCRIPT, t->c.name,
-		    &l->pos);
+		    kind == TRK_FILE ? REF_FILE : kind == TRK_BFD ? REF_BFD :
+		    REF_SCRIPT, t->c.name, &l->pos);
 		TAILQ_INSERT_TAIL(list, t, entry);
 		continue;
  bad:
@@ -2711,6 +2720,22 @@ conv_inst_track_scripts(struct conf_pctx *p, const struct conf_node *n,
 	return conv_track_list(p, n,
 	    &NODE_OF(struct conf_instance, obj)->track_scripts,
 	    track_kind(kw->name));
+}
+
+static int
+conv_inst_track_bfds(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	return conv_track_list(p, n,
+	    &NODE_OF(struct conf_instance, obj)->track_bfds, TRK_BFD);
+}
+
+static void
+print_inst_track_bfds(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	print_track_list(pr, kw->name,
+	    &CNODE_OF(struct conf_instance, obj)->track_bfds);
 }
 
 static void
@@ -2898,6 +2923,8 @@ const struct conf_kw conf_kw_instance[] = {
 	    conv_inst_track_scripts, print_inst_track_scripts),
 	CUSTOM("track_file", 0, 0, KF_BLOCK | KF_LIST,
 	    conv_inst_track_scripts, print_inst_track_scripts),
+	CUSTOM("track_bfd", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_inst_track_bfds, print_inst_track_bfds),
 	JOIN("notify_master", notify_master),
 	JOIN("notify_backup", notify_backup),
 	JOIN("notify_fault", notify_fault),
@@ -2922,7 +2949,6 @@ const struct conf_kw conf_kw_instance[] = {
 	UNSUPP("notify_master_rx_lower_pri"),
 	UNSUPP("notify_deleted"),
 	UNSUPP("linkbeat_use_polling"),
-	UNSUPP("track_bfd"),
 	UNSUPP("strict_mode"),
 	UNSUPP("promote_secondaries"),
 	UNSUPP("kernel_rx_buf_size"),
@@ -2999,6 +3025,22 @@ conv_sg_track_scripts(struct conf_pctx *p, const struct conf_node *n,
 	    track_kind(kw->name));
 }
 
+static int
+conv_sg_track_bfds(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	return conv_track_list(p, n,
+	    &NODE_OF(struct conf_sync_group, obj)->track_bfds, TRK_BFD);
+}
+
+static void
+print_sg_track_bfds(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	print_track_list(pr, kw->name,
+	    &CNODE_OF(struct conf_sync_group, obj)->track_bfds);
+}
+
 static void
 print_sg_track_scripts(struct conf_pr *pr, const struct conf_kw *kw,
     const void *obj, const void *def)
@@ -3022,14 +3064,25 @@ const struct conf_kw conf_kw_sync_group[] = {
 	    conv_sg_track_scripts, print_sg_track_scripts),
 	CUSTOM("track_file", 0, 0, KF_BLOCK | KF_LIST,
 	    conv_sg_track_scripts, print_sg_track_scripts),
+	CUSTOM("track_bfd", 0, 0, KF_BLOCK | KF_LIST,
+	    conv_sg_track_bfds, print_sg_track_bfds),
 	UNSUPP("smtp_alert"),
 	UNSUPP("global_tracking"),
 	UNSUPP("sync_group_tracking_weight"),
 	UNSUPP("track_interface"),
-	UNSUPP("track_bfd"),
 	KW_END
 };
 #undef S
+
+/* A real server following a BFD session: not implemented, refused. */
+static int
+conv_bfd_check(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	err_at(p, &n->pos, "track the session from a vrrp_instance with "
+	    "track_bfd", "BFD_CHECK is not supported by had in real_server");
+	return -1;
+}
 
 static void	print_hex(struct conf_pr *, const struct conf_kw *,
 		    const void *, const void *);
@@ -3332,7 +3385,7 @@ const struct conf_kw conf_kw_rs[] = {
 	CHECK_KW("DNS_CHECK", NULL),
 	CHECK_KW("SMTP_CHECK", NULL),
 	SMTP_ALERT("smtp_alert", smtp_alert),
-	UNSUPP("BFD_CHECK"),
+	CUSTOM("BFD_CHECK", 0, 0, KF_BLOCK, conv_bfd_check, NULL),
 	UNSUPP("FILE_CHECK"),
 	UNSUPP("ICMP_CHECK"),
 	UNSUPP("virtualhost"),
@@ -3814,6 +3867,7 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 	TAILQ_INIT(&in->track_ifs);
 	TAILQ_INIT(&in->routes);
 	TAILQ_INIT(&in->rules);
+	TAILQ_INIT(&in->track_bfds);
 	conf_instance_defaults(&in->c, &conf->global);
 	strlcpy(in->c.name, n->argv[0], sizeof(in->c.name));
 	TAILQ_INSERT_TAIL(&conf->instances, in, entry);
@@ -3932,6 +3986,7 @@ conv_sync_group(struct conf_pctx *p, const struct conf_node *n,
 		return -1;
 	TAILQ_INIT(&sg->members);
 	TAILQ_INIT(&sg->track_scripts);
+	TAILQ_INIT(&sg->track_bfds);
 	strlcpy(sg->c.name, n->argv[0], sizeof(sg->c.name));
 	walk(p, &n->children, conf_kw_sync_group, &sg->c, kw->name);
 	TAILQ_INSERT_TAIL(&conf->sync_groups, sg, entry);
@@ -4186,6 +4241,155 @@ print_vss(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 	}
 }
 
+/* keepalived's defaults (keepalived.conf(5), BFD CONFIGURATION). */
+void
+conf_bfd_defaults(struct bfd_instance_conf *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->min_rx_us = 10000;
+	b->min_tx_us = 10000;
+	b->idle_tx_us = 1000000;
+	b->multiplier = 5;
+	b->ttl = 255;
+	/* keepalived sends 64; RFC 5881 5 and its peers want 255. */
+	b->hoplimit = 255;
+	b->vrrp = 1;
+}
+
+/* weight N [reverse] of a bfd_instance: the default of its track_bfd. */
+static int
+conv_bfd_weight(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct bfd_instance_conf	*b = obj;
+	long long			 v;
+
+	if (parse_ll(p, n->argv[0], &n->argpos[0], kw->name, -253, 253,
+	    &v) == -1)
+		return -1;
+	b->weight = v;
+	if (n->argc > 1) {
+		if (strcmp(n->argv[1], "reverse") != 0) {
+			err_at(p, &n->argpos[1], "did you mean 'reverse'?",
+			    "weight: unknown option '%s'", n->argv[1]);
+			return -1;
+		}
+		b->weight_reverse = 1;
+	}
+	return 0;
+}
+
+static void
+print_bfd_weight(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct bfd_instance_conf	*b = obj;
+
+	if (b->weight == 0 && !b->weight_reverse)
+		return;
+	conf_pr_indent(pr);
+	fprintf(pr->fp, "weight %d%s\n", b->weight,
+	    b->weight_reverse ? " reverse" : "");
+}
+
+/* "checker": BFD state for real servers, which had does not do yet. */
+static int
+conv_bfd_checker(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	err_at(p, &n->pos, "remove it: bfdd tells vrrpd only",
+	    "bfd_instance: 'checker' is not supported by had (track_bfd in "
+	    "real_server is not implemented)");
+	return -1;
+}
+
+#define S struct bfd_instance_conf
+const struct conf_kw conf_kw_bfd[] = {
+	ADDR("neighbor_ip", neighbor, 0),
+	{ KW_BASE("neighbour_ip", KT_ADDR, 1, 1), FLD(neighbor),
+	    .flags = KF_ALIAS },
+	ADDR("source_ip", source, 0),
+	DEC("min_rx", min_rx_us, 1000, 1000, 60000000),
+	DEC("min_tx", min_tx_us, 1000, 1000, 60000000),
+	DEC("idle_tx", idle_tx_us, 1000, 1000, 60000000),
+	UINT("multiplier", multiplier, 1, 255),
+	FLAG("passive", passive, 1),
+	UINT("ttl", ttl, 1, 255),
+	UINT("hoplimit", hoplimit, 1, 255),
+	UINT("max_hops", max_hops, 0, 255),
+	CUSTOM("weight", 1, 2, 0, conv_bfd_weight, print_bfd_weight),
+	FLAGN("vrrp", vrrp, 1, "bfdd tells vrrpd only, as with 'vrrp'"),
+	CUSTOM("checker", 0, 0, 0, conv_bfd_checker, NULL),
+	KW_END
+};
+#undef S
+
+static int
+conv_bfd(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct had_conf		*conf = obj;
+	struct conf_bfd		*b, *o;
+
+	if (check_name(p, n, kw->name) == -1)
+		return -1;
+	TAILQ_FOREACH(o, &conf->bfds, entry) {
+		if (strcmp(o->c.name, n->argv[0]) == 0) {
+			err_at(p, &n->argpos[0], NULL, "bfd_instance '%s' "
+			    "defined twice", n->argv[0]);
+			return -1;
+		}
+	}
+	if ((b = xcalloc(p, sizeof(*b))) == NULL)
+		return -1;
+	conf_bfd_defaults(&b->c);
+	strlcpy(b->c.name, n->argv[0], sizeof(b->c.name));
+	walk(p, &n->children, conf_kw_bfd, &b->c, kw->name);
+	if (b->c.neighbor.af == 0) {
+		err_at(p, &n->pos, "add neighbor_ip ADDRESS",
+		    "bfd_instance '%s' has no neighbor_ip", b->c.name);
+		free(b);
+		return -1;
+	}
+	if (b->c.source.af != 0 && b->c.source.af != b->c.neighbor.af) {
+		err_at(p, &n->pos, NULL, "bfd_instance '%s': source_ip and "
+		    "neighbor_ip are of different families", b->c.name);
+		free(b);
+		return -1;
+	}
+	TAILQ_FOREACH(o, &conf->bfds, entry) {
+		if (memcmp(&o->c.neighbor, &b->c.neighbor,
+		    sizeof(b->c.neighbor)) == 0) {
+			err_at(p, &n->pos, NULL, "bfd_instance '%s': "
+			    "neighbor_ip already used by '%s'", b->c.name,
+			    o->c.name);
+			free(b);
+			return -1;
+		}
+	}
+	TAILQ_INSERT_TAIL(&conf->bfds, b, entry);
+	return 0;
+}
+
+static void
+print_bfds(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct had_conf		*conf = obj;
+	const struct conf_bfd		*b;
+	struct bfd_instance_conf	 d;
+
+	conf_bfd_defaults(&d);
+	TAILQ_FOREACH(b, &conf->bfds, entry) {
+		memcpy(d.name, b->c.name, sizeof(d.name));
+		conf_pr_open(pr, kw->name);
+		conf_pr_arg(pr, b->c.name);
+		conf_pr_begin(pr);
+		conf_print_fields(pr, conf_kw_bfd, &b->c, &d);
+		conf_pr_end(pr);
+	}
+}
+
 const struct conf_kw conf_kw_top[] = {
 	CUSTOM("global_defs", 0, 0, KF_BLOCK, conv_global, print_global),
 	CUSTOM("vrrp_script", 1, 1, KF_BLOCK | KF_OBJ, conv_script,
@@ -4206,6 +4410,8 @@ const struct conf_kw conf_kw_top[] = {
 	    conv_vsg, print_vsgs),
 	CUSTOM("virtual_server", 1, 2, KF_BLOCK | KF_OBJ, conv_vs,
 	    print_vss),
+	CUSTOM("bfd_instance", 1, 1, KF_BLOCK | KF_OBJ, conv_bfd,
+	    print_bfds),
 	CUSTOM("static_ipaddress", 0, 0, KF_BLOCK | KF_LIST, conv_static,
 	    print_static),
 	CUSTOM("static_routes", 0, 0, KF_BLOCK | KF_LIST, conv_static,
@@ -4213,7 +4419,6 @@ const struct conf_kw conf_kw_top[] = {
 	CUSTOM("static_rules", 0, 0, KF_BLOCK | KF_LIST, conv_static,
 	    print_static),
 	UNSUPP("linkbeat_interfaces"),
-	UNSUPP("bfd_instance"),
 	UNSUPP("garp_group"),
 	UNSUPP("SNMP"),
 	KW_END
@@ -4229,6 +4434,7 @@ resolve_refs(struct conf_pctx *p)
 	const struct conf_script	*s;
 	const struct conf_instance	*in;
 	const struct conf_vsg		*g;
+	const struct conf_bfd		*bf;
 	const struct conf_ref		*r;
 	const char			*names[256], *best;
 	char				 hint[128];
@@ -4265,6 +4471,13 @@ resolve_refs(struct conf_pctx *p)
 					names[k++] = g->c.name;
 			}
 			break;
+		case REF_BFD:
+			TAILQ_FOREACH(bf, &conf->bfds, entry) {
+				found |= strcmp(bf->c.name, r->name) == 0;
+				if (k < 255)
+					names[k++] = bf->c.name;
+			}
+			break;
 		}
 		if (found)
 			continue;
@@ -4279,6 +4492,7 @@ resolve_refs(struct conf_pctx *p)
 		    r->kind == REF_PROCESS ? "vrrp_track_process" :
 		    r->kind == REF_FILE ? "track_file" :
 		    r->kind == REF_INSTANCE ? "vrrp_instance" :
+		    r->kind == REF_BFD ? "bfd_instance" :
 		    "virtual_server_group", r->name);
 	}
 }
@@ -4303,6 +4517,7 @@ conf_new(void)
 	TAILQ_INIT(&conf->static_addrs);
 	TAILQ_INIT(&conf->static_routes);
 	TAILQ_INIT(&conf->static_rules);
+	TAILQ_INIT(&conf->bfds);
 	return conf;
 }
 
@@ -4330,6 +4545,7 @@ conf_free(struct had_conf *conf)
 	FREE_LIST(&conf->static_addrs, struct conf_vip);
 	FREE_LIST(&conf->static_routes, struct conf_route);
 	FREE_LIST(&conf->static_rules, struct conf_rule);
+	FREE_LIST(&conf->bfds, struct conf_bfd);
 	TAILQ_FOREACH_SAFE(in, &conf->instances, entry, tin) {
 		FREE_LIST(&in->vips, struct conf_vip);
 		FREE_LIST(&in->peers, struct conf_peer);
@@ -4337,11 +4553,13 @@ conf_free(struct had_conf *conf)
 		FREE_LIST(&in->track_ifs, struct conf_track_if);
 		FREE_LIST(&in->routes, struct conf_route);
 		FREE_LIST(&in->rules, struct conf_rule);
+		FREE_LIST(&in->track_bfds, struct conf_track_script);
 		free(in);
 	}
 	TAILQ_FOREACH_SAFE(sg, &conf->sync_groups, entry, tsg) {
 		FREE_LIST(&sg->members, struct conf_sync_member);
 		FREE_LIST(&sg->track_scripts, struct conf_track_script);
+		FREE_LIST(&sg->track_bfds, struct conf_track_script);
 		free(sg);
 	}
 	TAILQ_FOREACH_SAFE(g, &conf->vsgs, entry, tg) {

@@ -24,7 +24,8 @@ static const uint32_t proc_kinds[PROC_MAX] = {
 	    K(CONF_ITEM_VRRP_UNICAST_PEER) | K(CONF_ITEM_VRRP_TRACK_SCRIPT) |
 	    K(CONF_ITEM_VRRP_TRACK_INTERFACE) | K(CONF_ITEM_VRRP_SYNC_GROUP) |
 	    K(CONF_ITEM_VRRP_SYNC_MEMBER) |
-	    K(CONF_ITEM_VRRP_SYNC_TRACK_SCRIPT),
+	    K(CONF_ITEM_VRRP_SYNC_TRACK_SCRIPT) | K(CONF_ITEM_BFD_INSTANCE) |
+	    K(CONF_ITEM_VRRP_TRACK_BFD) | K(CONF_ITEM_VRRP_SYNC_TRACK_BFD),
 	/* lvsd checks vrrpd's VIP requests against the instances' VIPs. */
 	[PROC_LVS] = K(CONF_ITEM_GLOBAL) | K(CONF_ITEM_VRRP_INSTANCE) |
 	    K(CONF_ITEM_VRRP_VIP) | K(CONF_ITEM_VRRP_TRACK_INTERFACE) |
@@ -36,6 +37,7 @@ static const uint32_t proc_kinds[PROC_MAX] = {
 	[PROC_CHECK] = K(CONF_ITEM_GLOBAL) | K(CONF_ITEM_VRRP_SCRIPT) |
 	    K(CONF_ITEM_VIRTUAL_SERVER) | K(CONF_ITEM_REAL_SERVER) |
 	    K(CONF_ITEM_CHECK) | K(CONF_ITEM_CHECK_URL),
+	[PROC_BFD] = K(CONF_ITEM_GLOBAL) | K(CONF_ITEM_BFD_INSTANCE),
 };
 
 static const char *const kind_names[CONF_ITEM_MAX] = {
@@ -60,6 +62,9 @@ static const char *const kind_names[CONF_ITEM_MAX] = {
 	[CONF_ITEM_STATIC_ADDR] = "static_ipaddress",
 	[CONF_ITEM_STATIC_ROUTE] = "static_route",
 	[CONF_ITEM_STATIC_RULE] = "static_rule",
+	[CONF_ITEM_BFD_INSTANCE] = "bfd_instance",
+	[CONF_ITEM_VRRP_TRACK_BFD] = "vrrp_track_bfd",
+	[CONF_ITEM_VRRP_SYNC_TRACK_BFD] = "vrrp_sync_track_bfd",
 };
 
 static const size_t kind_sizes[CONF_ITEM_MAX] = {
@@ -85,6 +90,10 @@ static const size_t kind_sizes[CONF_ITEM_MAX] = {
 	[CONF_ITEM_STATIC_ADDR] = sizeof(struct vrrp_vip_conf),
 	[CONF_ITEM_STATIC_ROUTE] = sizeof(struct route_conf),
 	[CONF_ITEM_STATIC_RULE] = sizeof(struct rule_conf),
+	[CONF_ITEM_BFD_INSTANCE] = sizeof(struct bfd_instance_conf),
+	[CONF_ITEM_VRRP_TRACK_BFD] = sizeof(struct vrrp_track_script_conf),
+	[CONF_ITEM_VRRP_SYNC_TRACK_BFD] =
+	    sizeof(struct vrrp_track_script_conf),
 };
 
 const char *
@@ -203,6 +212,7 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 	const struct conf_url		*u;
 	const struct conf_route		*ro;
 	const struct conf_rule		*ru;
+	const struct conf_bfd		*bf;
 	uint32_t			 want;
 
 	if ((unsigned)proc >= PROC_MAX)
@@ -219,6 +229,9 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 		EMIT(CONF_ITEM_STATIC_RULE, ru->c);
 	TAILQ_FOREACH(s, &conf->scripts, entry)
 		EMIT(CONF_ITEM_VRRP_SCRIPT, s->c);
+	/* Before the instances: their track_bfd names refer to these. */
+	TAILQ_FOREACH(bf, &conf->bfds, entry)
+		EMIT(CONF_ITEM_BFD_INSTANCE, bf->c);
 	TAILQ_FOREACH(in, &conf->instances, entry) {
 		EMIT(CONF_ITEM_VRRP_INSTANCE, in->c);
 		TAILQ_FOREACH(v, &in->vips, entry)
@@ -233,6 +246,8 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 			EMIT(CONF_ITEM_VRRP_ROUTE, ro->c);
 		TAILQ_FOREACH(ru, &in->rules, entry)
 			EMIT(CONF_ITEM_VRRP_RULE, ru->c);
+		TAILQ_FOREACH(ts, &in->track_bfds, entry)
+			EMIT(CONF_ITEM_VRRP_TRACK_BFD, ts->c);
 	}
 	TAILQ_FOREACH(sg, &conf->sync_groups, entry) {
 		EMIT(CONF_ITEM_VRRP_SYNC_GROUP, sg->c);
@@ -240,6 +255,8 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 			EMIT(CONF_ITEM_VRRP_SYNC_MEMBER, m->c);
 		TAILQ_FOREACH(ts, &sg->track_scripts, entry)
 			EMIT(CONF_ITEM_VRRP_SYNC_TRACK_SCRIPT, ts->c);
+		TAILQ_FOREACH(ts, &sg->track_bfds, entry)
+			EMIT(CONF_ITEM_VRRP_SYNC_TRACK_BFD, ts->c);
 	}
 	TAILQ_FOREACH(g, &conf->vsgs, entry) {
 		EMIT(CONF_ITEM_VSG, g->c);
@@ -343,6 +360,17 @@ find_script(const struct had_conf *conf, const char *name)
 	return NULL;
 }
 
+static const struct conf_bfd *
+find_bfd(const struct had_conf *conf, const char *name)
+{
+	const struct conf_bfd	*b;
+
+	TAILQ_FOREACH(b, &conf->bfds, entry)
+		if (strcmp(b->c.name, name) == 0)
+			return b;
+	return NULL;
+}
+
 static const struct conf_instance *
 find_instance(const struct had_conf *conf, const char *name)
 {
@@ -397,6 +425,7 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		struct check_url_conf		u;
 		struct route_conf		ro;
 		struct rule_conf		ru;
+		struct bfd_instance_conf	bf;
 	} b;
 
 	if ((unsigned)proc >= PROC_MAX)
@@ -407,7 +436,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 	if (!(proc_kinds[proc] & K(kind)))
 		return rx_fail(rx, "%s: not an item for %s", what,
 		    proc == PROC_PARENT ? "had" : proc == PROC_VRRP ?
-		    "vrrpd" : proc == PROC_LVS ? "lvsd" : "checkd");
+		    "vrrpd" : proc == PROC_LVS ? "lvsd" : proc == PROC_CHECK ?
+		    "checkd" : "bfdd");
 	/* Trimmed of its trailing zero bytes (body_len()), and only so. */
 	if (body == NULL || len > kind_sizes[kind] ||
 	    (len > 0 && len < kind_sizes[kind] &&
@@ -505,6 +535,7 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		TAILQ_INIT(&in->track_ifs);
 		TAILQ_INIT(&in->routes);
 		TAILQ_INIT(&in->rules);
+		TAILQ_INIT(&in->track_bfds);
 		TAILQ_INSERT_TAIL(&conf->instances, in, entry);
 		conf->rx_instance = in;
 		return 0;
@@ -563,6 +594,60 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		TAILQ_INSERT_TAIL(l, t, entry);
 		return 0;
 	}
+	case CONF_ITEM_VRRP_TRACK_BFD:
+	case CONF_ITEM_VRRP_SYNC_TRACK_BFD: {
+		struct conf_track_script	*t;
+		struct conf_track_script_list	*l;
+
+		if (kind == CONF_ITEM_VRRP_TRACK_BFD) {
+			if (conf->rx_instance == NULL)
+				return rx_fail(rx, "%s: no vrrp_instance "
+				    "before it", what);
+			l = &conf->rx_instance->track_bfds;
+		} else {
+			if (conf->rx_sync_group == NULL)
+				return rx_fail(rx, "%s: no vrrp_sync_group "
+				    "before it", what);
+			l = &conf->rx_sync_group->track_bfds;
+		}
+		NEED_STR(b.ts.name);
+		NEED(b.ts.weight >= -253 && b.ts.weight <= 253);
+		NEED(b.ts.has_weight <= 1 && b.ts.reverse <= 1);
+		if (find_bfd(conf, b.ts.name) == NULL)
+			return rx_fail(rx, "%s: no bfd_instance '%s'", what,
+			    b.ts.name);
+		if ((t = calloc(1, sizeof(*t))) == NULL)
+			break;
+		t->c = b.ts;
+		TAILQ_INSERT_TAIL(l, t, entry);
+		return 0;
+	}
+	case CONF_ITEM_BFD_INSTANCE: {
+		struct conf_bfd	*bf;
+
+		NEED_STR(b.bf.name);
+		NEED(b.bf.name[0] != '\0');
+		NEED_ADDR(b.bf.neighbor, 1);
+		NEED_ADDR(b.bf.source, 0);
+		NEED(b.bf.source.af == 0 || b.bf.source.af == b.bf.neighbor.af);
+		NEED(b.bf.min_rx_us >= 1000 && b.bf.min_rx_us <= 60000000 &&
+		    b.bf.min_tx_us >= 1000 &&
+		    b.bf.min_tx_us <= 60000000);
+		NEED(b.bf.idle_tx_us >= 1000 && b.bf.idle_tx_us <= 60000000);
+		NEED(b.bf.multiplier >= 1);
+		NEED(b.bf.passive <= 1 && b.bf.weight_reverse <= 1 &&
+		    b.bf.vrrp <= 1 && b.bf.checker == 0);
+		NEED(b.bf.ttl >= 1 && b.bf.hoplimit >= 1);
+		NEED(b.bf.weight >= -253 && b.bf.weight <= 253);
+		if (find_bfd(conf, b.bf.name) != NULL)
+			return rx_fail(rx, "%s: '%s' sent twice", what,
+			    b.bf.name);
+		if ((bf = calloc(1, sizeof(*bf))) == NULL)
+			break;
+		bf->c = b.bf;
+		TAILQ_INSERT_TAIL(&conf->bfds, bf, entry);
+		return 0;
+	}
 	case CONF_ITEM_VRRP_TRACK_INTERFACE: {
 		struct conf_track_if	*t;
 
@@ -597,6 +682,7 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		sg->c = b.sg;
 		TAILQ_INIT(&sg->members);
 		TAILQ_INIT(&sg->track_scripts);
+		TAILQ_INIT(&sg->track_bfds);
 		TAILQ_INSERT_TAIL(&conf->sync_groups, sg, entry);
 		conf->rx_sync_group = sg;
 		return 0;

@@ -18,6 +18,7 @@ enum had_proc {
 	PROC_VRRP,
 	PROC_LVS,
 	PROC_CHECK,
+	PROC_BFD,
 	PROC_MAX
 };
 
@@ -62,6 +63,8 @@ enum imsg_type {
 	IMSG_CTL_EVENT,			/* struct msg_ctl_event, one event */
 	IMSG_CTL_TRACK,			/* struct msg_ctl_track, one row */
 	IMSG_CTL_VRRP_TRACK,		/* struct msg_ctl_vrrp_track */
+	IMSG_CTL_SHOW_BFD,		/* struct msg_ctl_req */
+	IMSG_CTL_BFD,			/* struct msg_ctl_bfd, one row */
 
 	/* Scripts: child -> had -> child, by config name, never by text. */
 	IMSG_SCRIPT_RUN = 400,		/* struct msg_script_run */
@@ -98,6 +101,10 @@ enum imsg_type {
 
 	/* had -> checkd: a mail to send (smtp_alert); checkd speaks SMTP. */
 	IMSG_SMTP_ALERT = 800,		/* struct msg_smtp_alert */
+
+	/* bfdd -> vrrpd and had (events); vrrpd -> bfdd. */
+	IMSG_BFD_STATE = 900,		/* struct msg_bfd_state */
+	IMSG_BFD_QUERY,			/* no payload: resend every state */
 };
 
 struct msg_ready {
@@ -159,6 +166,7 @@ enum ctl_reload_target {
 	CTL_RELOAD_VRRP,
 	CTL_RELOAD_LVS,
 	CTL_RELOAD_CHECK,
+	CTL_RELOAD_BFD,
 };
 
 struct msg_ctl_req {
@@ -414,6 +422,48 @@ struct msg_vrrp_maint {
 	uint32_t	on;
 	uint32_t	uid;		/* who asked */
 	int64_t		since;		/* unix time */
+};
+
+/* A BFD session's state, by bfd_instance name. */
+struct msg_bfd_state {
+	char		name[HAD_NAMELEN];
+	uint32_t	state;		/* enum bfd_state: 0 AdminDown .. 3 Up */
+	uint32_t	up;		/* state == Up */
+	uint32_t	diag;		/* local diagnostic, 0..8 */
+	uint32_t	pad;
+};
+
+#define MSG_BFD_NDROPS	16	/* room for bfdd's drop reasons */
+
+/* One BFD session, bfdd -> had -> hactl (show bfd); name "": totals. */
+struct msg_ctl_bfd {
+	char		name[HAD_NAMELEN];
+	char		neighbor[48];
+	char		source[48];
+	uint32_t	state;
+	uint32_t	remote_state;
+	uint32_t	diag;
+	uint32_t	remote_diag;
+	uint32_t	local_discr;
+	uint32_t	remote_discr;
+	uint32_t	mult;
+	uint32_t	remote_mult;
+	uint32_t	desired_tx_us;	/* what we advertise */
+	uint32_t	required_rx_us;
+	uint32_t	remote_desired_tx_us;
+	uint32_t	remote_min_rx_us;
+	uint32_t	tx_interval_us;	/* negotiated */
+	uint32_t	detect_us;	/* detection time */
+	uint32_t	passive;
+	uint32_t	ndrops;
+	uint64_t	tx;
+	uint64_t	rx;
+	uint64_t	ups;
+	uint64_t	downs;
+	uint64_t	polls;
+	int64_t		since;		/* unix time of the last change */
+	uint64_t	drops[MSG_BFD_NDROPS];
+	char		drop_names[MSG_BFD_NDROPS][16];
 };
 
 struct msg_vrrp_state {

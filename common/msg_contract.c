@@ -23,11 +23,12 @@
 #define V	PROC_VRRP
 #define L	PROC_LVS
 #define C	PROC_CHECK
+#define B	PROC_BFD
 #define H	MSG_PEER_CTL
 #define R	MSG_ROUTE
 
-#define TO_PARENT	(R(V, P) | R(L, P) | R(C, P))
-#define TO_CHILDREN	(R(P, V) | R(P, L) | R(P, C))
+#define TO_PARENT	(R(V, P) | R(L, P) | R(C, P) | R(B, P))
+#define TO_CHILDREN	(R(P, V) | R(P, L) | R(P, C) | R(P, B))
 
 #define FSIZE(s, f)	sizeof(((struct s *)0)->f)
 #define EXACT(s)	.min = sizeof(struct s), .max = sizeof(struct s)
@@ -41,16 +42,16 @@ static const struct msg_contract contract[] = {
 	{ IMSG_NONE, "NONE", .routes = 0 },
 
 	{ IMSG_CHILD_READY, "CHILD_READY", TO_PARENT, EXACT(msg_ready),
-	    .ids = { ID(msg_ready, proc, V, C),
+	    .ids = { ID(msg_ready, proc, V, B),
 	    ID(msg_ready, caps_ok, 0, 1) } },
 	{ IMSG_PING, "PING", TO_CHILDREN, EXACT(msg_ping) },
 	{ IMSG_PONG, "PONG", TO_PARENT, EXACT(msg_ping) },
 	{ IMSG_PEER_FD, "PEER_FD", TO_CHILDREN, EXACT(msg_peer),
-	    .fd = MSGC_FD_ALWAYS, .ids = { ID(msg_peer, proc, V, C) } },
+	    .fd = MSGC_FD_ALWAYS, .ids = { ID(msg_peer, proc, V, B) } },
 	{ IMSG_LOG_VERBOSE, "LOG_VERBOSE", TO_CHILDREN, EXACT(msg_verbose),
 	    .ids = { ID(msg_verbose, verbose, 0, 1) } },
 	{ IMSG_PEER_BAD, "PEER_BAD", TO_PARENT, EXACT(msg_peer),
-	    .ids = { ID(msg_peer, proc, V, C) } },
+	    .ids = { ID(msg_peer, proc, V, B) } },
 	{ IMSG_ICMP_FD, "ICMP_FD", R(P, C), EXACT(msg_icmp_fd),
 	    .fd = MSGC_FD_ALWAYS,
 	    .ids = { ID(msg_icmp_fd, af, AF_INET, AF_INET6) } },
@@ -63,15 +64,15 @@ static const struct msg_contract contract[] = {
 	    .strs = { STR(msg_track_file, name) } },
 
 	{ IMSG_RECONF_START, "RECONF_START", TO_CHILDREN, EXACT(msg_reconf),
-	    .ids = { ID(msg_reconf, proc, V, C) } },
+	    .ids = { ID(msg_reconf, proc, V, B) } },
 	{ IMSG_RECONF_ITEM, "RECONF_ITEM", TO_CHILDREN,
 	    sizeof(struct msg_reconf_item), IMSG_MAX_PAYLOAD,
 	    .ids = { ID(msg_reconf_item, kind, 1, CONF_ITEM_MAX - 1) } },
 	{ IMSG_RECONF_END, "RECONF_END", TO_CHILDREN, EXACT(msg_reconf),
-	    .ids = { ID(msg_reconf, proc, V, C) } },
+	    .ids = { ID(msg_reconf, proc, V, B) } },
 	{ IMSG_RECONF_DONE, "RECONF_DONE", TO_PARENT, EXACT(msg_reconf_done),
 	    .strs = { STR(msg_reconf_done, reason) },
-	    .ids = { ID(msg_reconf_done, proc, V, C),
+	    .ids = { ID(msg_reconf_done, proc, V, B),
 	    ID(msg_reconf_done, error, 0, 1) } },
 
 	/* Requests: hactl -> had, and the shows had -> the child that knows. */
@@ -86,7 +87,7 @@ static const struct msg_contract contract[] = {
 	{ IMSG_CTL_RELOAD, "CTL_RELOAD", R(H, P), EXACT(msg_ctl_req),
 	    .flags = MSGC_ROOT, .strs = { STR(msg_ctl_req, name) },
 	    .ids = { ID(msg_ctl_req, arg, CTL_RELOAD_ALL,
-	    CTL_RELOAD_CHECK) } },
+	    CTL_RELOAD_BFD) } },
 	{ IMSG_CTL_LOG, "CTL_LOG", R(H, P), EXACT(msg_ctl_req),
 	    .flags = MSGC_ROOT, .strs = { STR(msg_ctl_req, name) },
 	    .ids = { ID(msg_ctl_req, arg, 0, 1) } },
@@ -141,6 +142,14 @@ static const struct msg_contract contract[] = {
 	    STR(msg_ctl_vrrp_track, kind), STR(msg_ctl_vrrp_track, name),
 	    STR(msg_ctl_vrrp_track, state) },
 	    .ids = { ID(msg_ctl_vrrp_track, fault, 0, 1) } },
+	{ IMSG_CTL_SHOW_BFD, "CTL_SHOW_BFD", R(H, P) | R(P, B),
+	    EXACT(msg_ctl_req), .strs = { STR(msg_ctl_req, name) } },
+	{ IMSG_CTL_BFD, "CTL_BFD", R(B, P) | R(P, H), EXACT(msg_ctl_bfd),
+	    .strs = { STR(msg_ctl_bfd, name), STR(msg_ctl_bfd, neighbor),
+	    STR(msg_ctl_bfd, source), STRS(msg_ctl_bfd, drop_names) },
+	    .ids = { ID(msg_ctl_bfd, state, 0, 3),
+	    ID(msg_ctl_bfd, remote_state, 0, 3),
+	    ID(msg_ctl_bfd, ndrops, 0, MSG_BFD_NDROPS) } },
 
 	/* Which script ids a child may ask for is script.c's business. */
 	{ IMSG_SCRIPT_RUN, "SCRIPT_RUN", R(C, P), EXACT(msg_script_run),
@@ -227,6 +236,11 @@ static const struct msg_contract contract[] = {
 	    .strs = { STR(msg_smtp_alert, name) },
 	    .ids = { ID(msg_smtp_alert, kind, SMTP_ALERT_INSTANCE,
 	    SMTP_ALERT_QUORUM), ID(msg_smtp_alert, state, 1, 4) } },
+	{ IMSG_BFD_STATE, "BFD_STATE", R(B, V) | R(B, P),
+	    EXACT(msg_bfd_state), .strs = { STR(msg_bfd_state, name) },
+	    .ids = { ID(msg_bfd_state, state, 0, 3),
+	    ID(msg_bfd_state, up, 0, 1), ID(msg_bfd_state, diag, 0, 8) } },
+	{ IMSG_BFD_QUERY, "BFD_QUERY", R(V, B), .min = 0, .max = 0 },
 };
 
 #define NCONTRACT	(sizeof(contract) / sizeof(contract[0]))
@@ -292,6 +306,8 @@ msg_type_name(uint32_t type)
 	case IMSG_CTL_EVENT:		return ("CTL_EVENT");
 	case IMSG_CTL_TRACK:		return ("CTL_TRACK");
 	case IMSG_CTL_VRRP_TRACK:	return ("CTL_VRRP_TRACK");
+	case IMSG_CTL_SHOW_BFD:		return ("CTL_SHOW_BFD");
+	case IMSG_CTL_BFD:		return ("CTL_BFD");
 	case IMSG_SCRIPT_RUN:		return ("SCRIPT_RUN");
 	case IMSG_SCRIPT_RESULT:	return ("SCRIPT_RESULT");
 	case IMSG_NOTIFY:		return ("NOTIFY");
@@ -318,6 +334,8 @@ msg_type_name(uint32_t type)
 	case IMSG_LVS_DRAIN:		return ("LVS_DRAIN");
 	case IMSG_VRRP_MAINT:		return ("VRRP_MAINT");
 	case IMSG_SMTP_ALERT:		return ("SMTP_ALERT");
+	case IMSG_BFD_STATE:		return ("BFD_STATE");
+	case IMSG_BFD_QUERY:		return ("BFD_QUERY");
 	}
 	return (NULL);
 }

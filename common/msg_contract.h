@@ -13,10 +13,10 @@
 
 #include "msg.h"
 
-/* The ends of a channel: the four processes and an hactl client. */
+/* The ends of a channel: the five processes and an hactl client. */
 #define MSG_PEER_CTL		PROC_MAX
 #define MSG_NPEERS		(PROC_MAX + 1)
-#define MSG_ROUTE(from, to)	(1U << ((from) * MSG_NPEERS + (to)))
+#define MSG_ROUTE(from, to)	(1ULL << ((from) * MSG_NPEERS + (to)))
 
 #define MSGC_MAXSTR		8
 #define MSGC_MAXID		4
@@ -44,7 +44,7 @@ struct msgc_id {
 struct msg_contract {
 	uint32_t		 type;
 	const char		*name;
-	uint32_t		 routes;	/* MSG_ROUTE() bits */
+	uint64_t		 routes;	/* MSG_ROUTE() bits */
 	uint32_t		 min;		/* payload bytes */
 	uint32_t		 max;
 	uint8_t			 fd;		/* enum msgc_fd */

@@ -39,6 +39,8 @@ proc_name(enum had_proc p)
 		return ("lvsd");
 	case PROC_CHECK:
 		return ("checkd");
+	case PROC_BFD:
+		return ("bfdd");
 	default:
 		return ("unknown");
 	}
@@ -76,6 +78,9 @@ proc_user_for(int proc, const char *base, char *buf, size_t len)
 		break;
 	case PROC_CHECK:
 		suffix = "check";
+		break;
+	case PROC_BFD:
+		suffix = "bfd";
 		break;
 	default:
 		return (-1);

@@ -195,12 +195,13 @@ sandbox_rules(scmp_filter_ctx ctx, enum had_proc proc, pid_t self)
 		    SCMP_A1(SCMP_CMP_EQ, ioctl_ok[i]));
 
 	/*
-	 * Socket options: vrrpd's and lvsd's sockets are their own.
+	 * Socket options: vrrpd's and lvsd's sockets are their own; bfdd
+	 * needs no more than checkd (TTL, hop limit and their reception).
 	 * checkd's ICMP sockets are had's raw ones: it sets the options
 	 * it needs and never IP_HDRINCL, IPV6_HDRINCL or IP_OPTIONS (a
 	 * forged IP header, source routing), which trap as unlisted.
 	 */
-	if (proc != PROC_CHECK)
+	if (proc != PROC_CHECK && proc != PROC_BFD)
 		r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setsockopt), 0);
 	else {
 		for (i = 0; i < sizeof(level_ok) / sizeof(level_ok[0]); i++)
@@ -256,6 +257,15 @@ sandbox_rules(scmp_filter_ctx ctx, enum had_proc proc, pid_t self)
 		r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
 		    SCMP_A0(SCMP_CMP_EQ, AF_INET6),
 		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM));
+		r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+		    SCMP_A0(SCMP_CMP_EQ, AF_INET6),
+		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DGRAM));
+		break;
+	case PROC_BFD:
+		/* UDP only: single-hop BFD, ports 3784 and 49152-65535. */
+		r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+		    SCMP_A0(SCMP_CMP_EQ, AF_INET),
+		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DGRAM));
 		r |= RULE_ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
 		    SCMP_A0(SCMP_CMP_EQ, AF_INET6),
 		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DGRAM));

@@ -66,8 +66,9 @@ usage(void)
 	    "  show vrrp [name]        VRRP instances\n"
 	    "  show lvs                virtual and real servers\n"
 	    "  show checks             health checks\n"
+	    "  show bfd [name]         BFD sessions\n"
 	    "  show metrics            Prometheus text format\n"
-	    "  reload [vrrp|lvs|check] re-read the configuration\n"
+	    "  reload [vrrp|lvs|check|bfd] re-read the configuration\n"
 	    "  log verbose|brief       change the log level of every process\n"
 	    "  drain VS RS [--wait [SECONDS]]\n"
 	    "                          weight 0 for real server RS of VS\n"
@@ -121,6 +122,7 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 	struct msg_ctl_vrrp	 vrow;
 	struct msg_ctl_lvs	 lrow;
 	struct msg_ctl_check	 crow;
+	struct msg_ctl_bfd	 brow;
 	struct msg_ctl_event	 erow;
 	struct msg_ctl_track	 trow;
 	struct msg_ctl_vrrp_track vtracks[HACTL_VRRP_TRACKS];
@@ -234,6 +236,18 @@ hactl_run(int fd, uint32_t type, const void *req, size_t reqlen, int json,
 					out_begin(&out, type);
 				out_check(&out, &crow);
 				break;
+			case IMSG_CTL_BFD:
+				if (imsg.datalen != sizeof(brow))
+					goto bad;
+				memcpy(&brow, imsg.data, sizeof(brow));
+				if (metrics) {
+					metrics_add_bfd(&brow);
+					break;
+				}
+				if (!started++)
+					out_begin(&out, type);
+				out_bfd(&out, &brow);
+				break;
 			case IMSG_CTL_LVS:
 				if (imsg.datalen != sizeof(lrow))
 					goto bad;
@@ -337,7 +351,8 @@ int
 hactl_metrics(const char *sock, FILE *f)
 {
 	static const uint32_t	 types[] = { IMSG_CTL_SHOW_PROCS,
-	    IMSG_CTL_SHOW_VRRP, IMSG_CTL_SHOW_LVS, IMSG_CTL_SHOW_CHECKS };
+	    IMSG_CTL_SHOW_VRRP, IMSG_CTL_SHOW_LVS, IMSG_CTL_SHOW_CHECKS,
+	    IMSG_CTL_SHOW_BFD };
 	struct msg_ctl_req	 req;
 	size_t			 i;
 	int			 fd;
@@ -462,6 +477,14 @@ main(int argc, char *argv[])
 			type = IMSG_CTL_SHOW_LVS;
 		else if (strcmp(argv[1], "checks") == 0 && argc == 2)
 			type = IMSG_CTL_SHOW_CHECKS;
+		else if (strcmp(argv[1], "bfd") == 0 && argc <= 3) {
+			type = IMSG_CTL_SHOW_BFD;
+			if (argc == 3 && strlcpy(req.name, argv[2],
+			    sizeof(req.name)) >= sizeof(req.name)) {
+				fprintf(stderr, "hactl: name too long\n");
+				return (2);
+			}
+		}
 		else if (strcmp(argv[1], "metrics") == 0 && argc == 2)
 			return (hactl_metrics(sock, stdout));
 		else if (strcmp(argv[1], "history") == 0 && argc <= 3) {
@@ -483,6 +506,8 @@ main(int argc, char *argv[])
 			req.arg = CTL_RELOAD_LVS;
 		else if (argc == 2 && strcmp(argv[1], "check") == 0)
 			req.arg = CTL_RELOAD_CHECK;
+		else if (argc == 2 && strcmp(argv[1], "bfd") == 0)
+			req.arg = CTL_RELOAD_BFD;
 		else
 			usage();
 	} else if (strcmp(argv[0], "log") == 0 && argc == 2) {

@@ -24,7 +24,9 @@ struct metrics {
 	size_t			 ntracks;
 	struct msg_ctl_vrrp_track *vtracks;
 	size_t			 nvtracks;
-	int			 failed[4];	/* procs vrrp lvs checks */
+	struct msg_ctl_bfd	*bfds;
+	size_t			 nbfds;
+	int			 failed[5];	/* procs vrrp lvs checks bfd */
 };
 
 static struct metrics	 mx;
@@ -86,6 +88,20 @@ metrics_add_vrrp_track(const struct msg_ctl_vrrp_track *r)
 	vrrp_track_terminate(&mx.vtracks[mx.nvtracks - 1]);
 }
 
+void
+metrics_add_bfd(const struct msg_ctl_bfd *r)
+{
+	struct msg_ctl_bfd	*b;
+
+	mx.bfds = grow(mx.bfds, mx.nbfds, sizeof(*r));
+	b = &mx.bfds[mx.nbfds++];
+	*b = *r;
+	b->name[sizeof(b->name) - 1] = '\0';
+	b->neighbor[sizeof(b->neighbor) - 1] = '\0';
+	if (b->ndrops > MSG_BFD_NDROPS)
+		b->ndrops = MSG_BFD_NDROPS;
+}
+
 /* Forget every row: had writes the metrics more than once. */
 void
 metrics_reset(void)
@@ -96,13 +112,14 @@ metrics_reset(void)
 	free(mx.vrrps);
 	free(mx.lvs);
 	free(mx.checks);
+	free(mx.bfds);
 	memset(&mx, 0, sizeof(mx));
 }
 
 void
 metrics_failed(int part)
 {
-	if (part >= 0 && part < 4)
+	if (part >= 0 && part < 5)
 		mx.failed[part] = 1;
 }
 
@@ -586,16 +603,79 @@ print_tracks(FILE *f)
 	}
 }
 
+/* The BFD sessions; the row without a name has the drop totals. */
+static void
+print_bfd(FILE *f)
+{
+	const struct msg_ctl_bfd	*r;
+	size_t				 i;
+	uint32_t			 k;
+	int				 pass;
+	static const char *const names[] = {
+		"had_bfd_up", "had_bfd_state", "had_bfd_detect_seconds",
+		"had_bfd_sent_total", "had_bfd_received_total",
+		"had_bfd_down_total",
+	};
+	static const char *const types[] = {
+		"gauge", "gauge", "gauge", "counter", "counter", "counter",
+	};
+	static const char *const helps[] = {
+		"1 if the BFD session is Up.",
+		"BFD session state: 0 AdminDown, 1 Down, 2 Init, 3 Up.",
+		"Detection time negotiated with the neighbor.",
+		"BFD control packets sent.",
+		"BFD control packets accepted.",
+		"Transitions from Up to Down.",
+	};
+
+	for (pass = 0; pass < 6; pass++) {
+		head(f, names[pass], types[pass], helps[pass]);
+		for (i = 0; i < mx.nbfds; i++) {
+			r = &mx.bfds[i];
+			if (r->name[0] == '\0')
+				continue;
+			fprintf(f, "%s{", names[pass]);
+			label(f, "name", r->name, 1);
+			label(f, "neighbor", r->neighbor, 0);
+			fprintf(f, "} ");
+			if (pass == 0)
+				fprintf(f, "%d\n", r->state == 3);
+			else if (pass == 1)
+				fprintf(f, "%u\n", r->state);
+			else if (pass == 2)
+				fprintf(f, "%.6f\n", r->detect_us / 1e6);
+			else
+				fprintf(f, "%llu\n", (unsigned long long)
+				    (pass == 3 ? r->tx : pass == 4 ? r->rx :
+				    r->downs));
+		}
+	}
+	head(f, "had_bfd_dropped_total", "counter",
+	    "BFD packets dropped, by reason.");
+	for (i = 0; i < mx.nbfds; i++) {
+		r = &mx.bfds[i];
+		if (r->name[0] != '\0')
+			continue;
+		for (k = 0; k < r->ndrops; k++) {
+			fprintf(f, "had_bfd_dropped_total{");
+			label(f, "reason", r->drop_names[k], 1);
+			fprintf(f, "} %llu\n",
+			    (unsigned long long)r->drops[k]);
+		}
+	}
+}
+
 void
 metrics_print(FILE *f)
 {
-	static const char *parts[] = { "procs", "vrrp", "lvs", "checks" };
+	static const char *parts[] = { "procs", "vrrp", "lvs", "checks",
+	    "bfd" };
 	int	 i;
 
 	safe_strings();
 	head(f, "had_scrape_ok", "gauge",
 	    "1 if the process that knows this part answered.");
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		fprintf(f, "had_scrape_ok{");
 		label(f, "part", parts[i], 1);
 		fprintf(f, "} %d\n", !mx.failed[i]);
@@ -605,4 +685,5 @@ metrics_print(FILE *f)
 	print_lvs(f);
 	print_checks(f);
 	print_tracks(f);
+	print_bfd(f);
 }

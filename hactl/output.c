@@ -148,6 +148,11 @@ out_begin(struct hactl_out *o, uint32_t type)
 		printf("%-22s %-22s %-9s %-5s %5s %5s %7s %8s  %s\n",
 		    "VIRTUAL SERVER", "REAL SERVER", "TYPE", "STATE", "OK",
 		    "FAIL", "LATENCY", "CHANGED", "LAST RESULT");
+	else if (type == IMSG_CTL_SHOW_BFD)
+		printf("%-16s %-26s %-9s %-9s %10s %10s %7s %7s %8s %9s %9s "
+		    "%5s %5s\n", "NAME", "NEIGHBOR", "STATE", "REMOTE",
+		    "LOCAL ID", "REMOTE ID", "TX", "RX", "DETECT", "SENT",
+		    "RCVD", "UPS", "DOWNS");
 	else if (type == IMSG_CTL_SHOW_LVS)
 		printf("%-30s %-6s %-6s %6s %6s %-7s %8s %8s %12s %12s\n",
 		    "SERVICE / REAL SERVER", "SCHED", "METHOD", "WEIGHT",
@@ -574,6 +579,119 @@ out_track(struct hactl_out *o, const struct msg_ctl_track *row)
 	printf("%-12s %-20s %-10s %6s %4u/%-4u %9s %8s  %s\n", r.kind,
 	    r.name, r.state, last, file ? 0 : r.successes,
 	    file ? 0 : r.failures, w, ago, r.reason);
+	o->nrows++;
+}
+
+static const char *
+bfd_state_str(uint32_t s)
+{
+	static const char *const names[] = {
+		"AdminDown", "Down", "Init", "Up"
+	};
+
+	return (names[s & 3]);
+}
+
+static void
+bfd_terminate(struct msg_ctl_bfd *r)
+{
+	uint32_t	 i;
+
+	r->name[sizeof(r->name) - 1] = '\0';
+	r->neighbor[sizeof(r->neighbor) - 1] = '\0';
+	r->source[sizeof(r->source) - 1] = '\0';
+	if (r->ndrops > MSG_BFD_NDROPS)
+		r->ndrops = MSG_BFD_NDROPS;
+	for (i = 0; i < MSG_BFD_NDROPS; i++)
+		r->drop_names[i][sizeof(r->drop_names[i]) - 1] = '\0';
+}
+
+/* Microseconds as milliseconds, "10" or "3.312". */
+static void
+fmt_ms(uint32_t us, char *buf, size_t len)
+{
+	if (us % 1000 == 0)
+		snprintf(buf, len, "%u", us / 1000);
+	else
+		snprintf(buf, len, "%u.%03u", us / 1000, us % 1000);
+}
+
+/*
+ * One BFD session (show bfd); the row without a name is the totals of
+ * the drops, those of packets that matched no session among them.
+ */
+void
+out_bfd(struct hactl_out *o, const struct msg_ctl_bfd *row)
+{
+	struct msg_ctl_bfd	 r = *row;
+	char			 tx[16], rx[16], det[16];
+	uint32_t		 i;
+	int			 n = 0;
+
+	bfd_terminate(&r);
+	if (o->json) {
+		printf("%s\n  {", o->nrows ? "," : "");
+		if (r.name[0] == '\0')
+			printf("\"totals\": true, ");
+		else {
+			printf("\"name\": ");
+			json_string(stdout, r.name);
+			printf(", \"neighbor\": ");
+			json_string(stdout, r.neighbor);
+			printf(", \"source\": ");
+			json_string(stdout, r.source);
+			printf(", \"state\": \"%s\", \"remote_state\": \"%s\", "
+			    "\"diag\": %u, \"remote_diag\": %u, "
+			    "\"local_discr\": %u, \"remote_discr\": %u, "
+			    "\"mult\": %u, \"remote_mult\": %u, "
+			    "\"desired_tx_us\": %u, \"required_rx_us\": %u, "
+			    "\"remote_desired_tx_us\": %u, "
+			    "\"remote_min_rx_us\": %u, \"tx_interval_us\": %u, "
+			    "\"detect_us\": %u, \"passive\": %s, "
+			    "\"sent\": %llu, \"received\": %llu, "
+			    "\"ups\": %llu, \"downs\": %llu, \"polls\": %llu, "
+			    "\"since\": %lld, ", bfd_state_str(r.state),
+			    bfd_state_str(r.remote_state), r.diag,
+			    r.remote_diag, r.local_discr, r.remote_discr,
+			    r.mult, r.remote_mult, r.desired_tx_us,
+			    r.required_rx_us, r.remote_desired_tx_us,
+			    r.remote_min_rx_us, r.tx_interval_us, r.detect_us,
+			    r.passive ? "true" : "false",
+			    (unsigned long long)r.tx, (unsigned long long)r.rx,
+			    (unsigned long long)r.ups,
+			    (unsigned long long)r.downs,
+			    (unsigned long long)r.polls, (long long)r.since);
+		}
+		printf("\"drops\": {");
+		for (i = 0; i < r.ndrops; i++) {
+			printf("%s", i ? ", " : "");
+			json_string(stdout, r.drop_names[i]);
+			printf(": %llu", (unsigned long long)r.drops[i]);
+		}
+		printf("}}");
+		o->nrows++;
+		return;
+	}
+	if (r.name[0] == '\0') {
+		for (i = 0; i < r.ndrops; i++) {
+			if (r.drops[i] == 0)
+				continue;
+			printf("%s %s %llu", n++ ? "," : "dropped:",
+			    r.drop_names[i], (unsigned long long)r.drops[i]);
+		}
+		if (n > 0)
+			printf("\n");
+		return;
+	}
+	fmt_ms(r.tx_interval_us, tx, sizeof(tx));
+	fmt_ms(r.required_rx_us, rx, sizeof(rx));
+	fmt_ms(r.detect_us, det, sizeof(det));
+	printf("%-16s %-26s %-9s %-9s %10u %10u %5sms %5sms %6sms %9llu "
+	    "%9llu %5llu %5llu\n", r.name, r.neighbor,
+	    bfd_state_str(r.state), bfd_state_str(r.remote_state),
+	    r.local_discr, r.remote_discr, tx, rx, det,
+	    (unsigned long long)r.tx, (unsigned long long)r.rx,
+	    (unsigned long long)r.ups, (unsigned long long)r.downs);
 	o->nrows++;
 }
 

@@ -32,6 +32,7 @@ static void	child_spawn(enum had_proc);
 static int	parent_dispatch_vrrpd(struct imsgev *, struct imsg *);
 static int	parent_dispatch_lvsd(struct imsgev *, struct imsg *);
 static int	parent_dispatch_checkd(struct imsgev *, struct imsg *);
+static int	parent_dispatch_bfdd(struct imsgev *, struct imsg *);
 static void	child_closed(struct imsgev *, const char *);
 static void	child_respawn_cb(int, short, void *);
 static void	children_ping(int, short, void *);
@@ -42,6 +43,7 @@ static imsgev_dispatch_cb const parent_dispatch[PROC_MAX] = {
 	[PROC_VRRP] = parent_dispatch_vrrpd,
 	[PROC_LVS] = parent_dispatch_lvsd,
 	[PROC_CHECK] = parent_dispatch_checkd,
+	[PROC_BFD] = parent_dispatch_bfdd,
 };
 
 /*
@@ -719,11 +721,12 @@ parent_dispatch_child(struct child_proc *c, struct imsg *imsg)
 		log_debug("%s (pid %d) ready", name, (int)c->pid);
 		if (!env->ready_told && env->children[PROC_VRRP].ready &&
 		    env->children[PROC_LVS].ready &&
-		    env->children[PROC_CHECK].ready) {
+		    env->children[PROC_CHECK].ready &&
+		    env->children[PROC_BFD].ready) {
 			env->ready_told = 1;
 			log_info("every child is up");
-			sd_notifyf("READY=1\nSTATUS=vrrpd, lvsd and checkd "
-			    "running\nMAINPID=%d", (int)getpid());
+			sd_notifyf("READY=1\nSTATUS=vrrpd, lvsd, checkd and "
+			    "bfdd running\nMAINPID=%d", (int)getpid());
 		}
 		return (0);
 	case IMSG_PONG:
@@ -764,6 +767,7 @@ parent_dispatch_child(struct child_proc *c, struct imsg *imsg)
 	case IMSG_CTL_CHECK:
 	case IMSG_CTL_TRACK:
 	case IMSG_CTL_VRRP_TRACK:
+	case IMSG_CTL_BFD:
 		/* SIGUSR1/SIGUSR2 dumps: had itself asked (dump.c). */
 		if (imsg->hdr.peerid == HAD_DUMP_PEERID)
 			return (dump_reply(c->proc, imsg->hdr.type, imsg->data,
@@ -830,6 +834,28 @@ parent_dispatch_checkd(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_CHECK_EVENT:
 		memcpy(&e, imsg->data, sizeof(e));
 		return (events_child(c->proc, &e));
+	default:
+		return (parent_dispatch_child(c, imsg));
+	}
+}
+
+/* A BFD session changed state: the event history has it. */
+static int
+parent_dispatch_bfdd(struct imsgev *iev, struct imsg *imsg)
+{
+	static const char *const states[] = {
+		"AdminDown", "Down", "Init", "Up"
+	};
+	struct child_proc	*c = iev->arg;
+	struct msg_bfd_state	 st;
+
+	switch (imsg->hdr.type) {
+	case IMSG_BFD_STATE:
+		memcpy(&st, imsg->data, sizeof(st));
+		/* The contract has checked state (0..3) and diag (0..8). */
+		event_record("bfd", st.name, "session %s, diagnostic %u",
+		    states[st.state & 3], st.diag);
+		return (0);
 	default:
 		return (parent_dispatch_child(c, imsg));
 	}

@@ -564,8 +564,10 @@ control_request(struct ctl_conn *cc, struct imsg *imsg)
 	case IMSG_CTL_SHOW_VRRP:
 	case IMSG_CTL_SHOW_LVS:
 	case IMSG_CTL_SHOW_CHECKS:
+	case IMSG_CTL_SHOW_BFD:
 		p = imsg->hdr.type == IMSG_CTL_SHOW_VRRP ? PROC_VRRP :
-		    imsg->hdr.type == IMSG_CTL_SHOW_LVS ? PROC_LVS : PROC_CHECK;
+		    imsg->hdr.type == IMSG_CTL_SHOW_LVS ? PROC_LVS :
+		    imsg->hdr.type == IMSG_CTL_SHOW_BFD ? PROC_BFD : PROC_CHECK;
 		if (ctl_norphans[p] >= CTL_ORPHANS_MAX) {
 			control_end(cc->id, 1, "%s leaves %d requests "
 			    "unanswered", proc_name(p), CTL_ORPHANS_MAX);

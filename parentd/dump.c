@@ -35,6 +35,7 @@ struct dump_row {
 		struct msg_ctl_vrrp	 vrrp;
 		struct msg_ctl_lvs	 lvs;
 		struct msg_ctl_check	 check;
+		struct msg_ctl_bfd	 bfd;
 	}		 u;
 };
 
@@ -64,6 +65,7 @@ dump_request(int stats)
 		[PROC_VRRP] = IMSG_CTL_SHOW_VRRP,
 		[PROC_LVS] = IMSG_CTL_SHOW_LVS,
 		[PROC_CHECK] = IMSG_CTL_SHOW_CHECKS,
+		[PROC_BFD] = IMSG_CTL_SHOW_BFD,
 	};
 	struct msg_ctl_req	 req;
 	struct timeval		 tv;
@@ -127,6 +129,9 @@ dump_reply(enum had_proc p, uint32_t type, const void *data, size_t len)
 	case IMSG_CTL_TRACK:
 	case IMSG_CTL_VRRP_TRACK:
 		return (0);	/* the dump keeps to the main rows */
+	case IMSG_CTL_BFD:
+		want = sizeof(r->u.bfd);
+		break;
 	default:
 		return (-1);
 	}
@@ -167,6 +172,8 @@ dump_show(uint32_t show, uint32_t rowtype)
 			out_vrrp(&o, &dump.rows[i].u.vrrp, NULL, 0);
 		else if (rowtype == IMSG_CTL_LVS)
 			out_lvs(&o, &dump.rows[i].u.lvs);
+		else if (rowtype == IMSG_CTL_BFD)
+			out_bfd(&o, &dump.rows[i].u.bfd);
 		else
 			out_check(&o, &dump.rows[i].u.check);
 	}
@@ -193,6 +200,8 @@ dump_text(void)
 	dump_show(IMSG_CTL_SHOW_LVS, IMSG_CTL_LVS);
 	printf("\n== show checks\n");
 	dump_show(IMSG_CTL_SHOW_CHECKS, IMSG_CTL_CHECK);
+	printf("\n== show bfd\n");
+	dump_show(IMSG_CTL_SHOW_BFD, IMSG_CTL_BFD);
 }
 
 static void
@@ -214,12 +223,16 @@ dump_metrics(FILE *f)
 			metrics_add_lvs(&dump.rows[i].u.lvs);
 		else if (dump.rows[i].type == IMSG_CTL_CHECK)
 			metrics_add_check(&dump.rows[i].u.check);
+		else if (dump.rows[i].type == IMSG_CTL_BFD)
+			metrics_add_bfd(&dump.rows[i].u.bfd);
 	if (dump.waiting & (1U << PROC_VRRP))
 		metrics_failed(1);
 	if (dump.waiting & (1U << PROC_LVS))
 		metrics_failed(2);
 	if (dump.waiting & (1U << PROC_CHECK))
 		metrics_failed(3);
+	if (dump.waiting & (1U << PROC_BFD))
+		metrics_failed(4);
 	metrics_print(f);
 }
 

@@ -18,7 +18,8 @@
 #include "had.h"
 #include "log.h"
 
-static const char *short_name[PROC_MAX] = { "had", "vrrp", "lvs", "check" };
+static const char *short_name[PROC_MAX] = { "had", "vrrp", "lvs", "check",
+    "bfd" };
 
 static struct {
 	int			 active;

@@ -10,7 +10,7 @@ mandoc iproute2 iputils-ping procps util-linux python3 clang libclang-rt-14-dev
 keepalived tshark python3-scapy prometheus curl chromium python3-jsonschema
 debhelper fakeroot dpkg-dev
 nginx-light dnsmasq-base socat python3-aiosmtpd openssl
-libnftables-dev nftables"
+libnftables-dev nftables frr"
 
 missing=""
 for p in $PKGS; do
@@ -73,7 +73,7 @@ esac
 # Group _had may use the control socket; each child runs as its own user
 # and group, so that no child can signal, trace or limit another.
 if [ "$(id -u)" = 0 ]; then
-	for u in _had _had-vrrp _had-lvs _had-check; do
+	for u in _had _had-vrrp _had-lvs _had-check _had-bfd; do
 		getent passwd "$u" >/dev/null && continue
 		echo "setup-deps: creating user and group $u"
 		getent group "$u" >/dev/null || groupadd --system "$u"

@@ -54,7 +54,7 @@ else
 	fail "dpkg -i"; cat "$W/install.log"; summary; exit 1
 fi
 check "_had exists after install" getent passwd _had
-for u in _had-vrrp _had-lvs _had-check; do
+for u in _had-vrrp _had-lvs _had-check _had-bfd; do
 	check "$u exists after install, its own group" \
 	    sh -c "[ \"\$(id -gn $u)\" = $u ]"
 done
@@ -69,7 +69,7 @@ ip netns exec "$NS" /usr/sbin/had -d -f tests/integration/foundation.conf \
 HADPID=$!
 up() {
 	/usr/sbin/hactl -s "$W/had.sock" show procs -j >"$W/p.json" 2>/dev/null &&
-	    [ "$(json_get "$W/p.json" 'sum(1 for r in d if r["running"] and r["pid"] > 0)')" = 4 ]
+	    [ "$(json_get "$W/p.json" 'sum(1 for r in d if r["running"] and r["pid"] > 0)')" = 5 ]
 }
 if wait_for 10 up; then
 	pass "installed had starts its children from /usr/libexec/had"

@@ -14,6 +14,7 @@ static const struct child_ops vrrp_ops = {
 	.dispatch_peer = {
 		[PROC_LVS] = vrrpd_dispatch_lvsd,
 		[PROC_CHECK] = vrrpd_dispatch_checkd,
+		[PROC_BFD] = vrrpd_dispatch_bfdd,
 	},
 	.peer_up = vrrpd_peer_up,
 	.reconf = vrrpd_reconf,

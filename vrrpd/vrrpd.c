@@ -82,6 +82,7 @@ static void	inst_timer(int, short, void *);
 static void	inst_track_eval(struct vrrp_inst *);
 static void	groups_eval(void);
 static void	retry_arm(void);
+static void	track_all(void);
 
 uint64_t
 vrrpd_now(void)
@@ -919,6 +920,7 @@ track_one(struct track_sum *ts, const char *kind, const char *name,
 			    strcmp(kind, "interface") == 0 ?
 			    "tracked interface" : strcmp(kind,
 			    "track_process") == 0 ? "tracked process" :
+			    strcmp(kind, "bfd") == 0 ? "BFD session" :
 			    "track script", name);
 	}
 	ts->weight += delta;
@@ -979,6 +981,9 @@ track_scripts(const struct conf_track_script_list *l, struct track_sum *ts)
 	}
 }
 
+static void	track_bfds(const struct conf_track_script_list *,
+		    struct track_sum *);
+
 /* Sums what tracking does to inst; client: each object as a row too. */
 static void
 inst_track_sum(struct vrrp_inst *inst, struct track_sum *ts,
@@ -1003,11 +1008,122 @@ inst_track_sum(struct vrrp_inst *inst, struct track_sum *ts,
 		track_one(ts, "interface", t->c.ifname,
 		    !link_down(t->c.ifname), 0, t->c.weight);
 	track_scripts(&inst->ci->track_scripts, ts);
+	track_bfds(&inst->ci->track_bfds, ts);
 	if (inst->group[0] != '\0' && child->conf != NULL) {
-		TAILQ_FOREACH(g, &child->conf->sync_groups, entry)
-			if (strcmp(g->c.name, inst->group) == 0)
-				track_scripts(&g->track_scripts, ts);
+		TAILQ_FOREACH(g, &child->conf->sync_groups, entry) {
+			if (strcmp(g->c.name, inst->group) != 0)
+				continue;
+			track_scripts(&g->track_scripts, ts);
+			track_bfds(&g->track_bfds, ts);
+		}
 	}
+}
+
+/*
+ * BFD sessions (bfdd) by bfd_instance name: only names of the config
+ * are kept, so what bfdd sends cannot grow the list.  A session not
+ * heard of yet counts as down, as one that is not Up.
+ */
+struct bfd_track {
+	TAILQ_ENTRY(bfd_track)	 entry;
+	char			 name[HAD_NAMELEN];
+	int			 up;
+};
+static TAILQ_HEAD(, bfd_track)	 bfd_tracks =
+    TAILQ_HEAD_INITIALIZER(bfd_tracks);
+
+static const struct bfd_instance_conf *
+bfd_conf(const char *name)
+{
+	const struct conf_bfd	*b;
+
+	if (child->conf == NULL)
+		return (NULL);
+	TAILQ_FOREACH(b, &child->conf->bfds, entry)
+		if (strcmp(b->c.name, name) == 0)
+			return (&b->c);
+	return (NULL);
+}
+
+static struct bfd_track *
+bfd_track_find(const char *name)
+{
+	struct bfd_track	*t;
+
+	TAILQ_FOREACH(t, &bfd_tracks, entry)
+		if (strcmp(t->name, name) == 0)
+			return (t);
+	return (NULL);
+}
+
+/* Drop the states of sessions the new config no longer has. */
+static void
+bfds_reconf(struct had_conf *conf)
+{
+	struct bfd_track	*t, *next;
+	struct conf_bfd		*b;
+
+	TAILQ_FOREACH_SAFE(t, &bfd_tracks, entry, next) {
+		TAILQ_FOREACH(b, &conf->bfds, entry)
+			if (strcmp(b->c.name, t->name) == 0)
+				break;
+		if (b != NULL)
+			continue;
+		TAILQ_REMOVE(&bfd_tracks, t, entry);
+		free(t);
+	}
+}
+
+/*
+ * track_bfd: the weight of the line, else the bfd_instance's; "weight 0
+ * reverse" faults the instance while the session is Up (keepalived).
+ */
+static void
+track_bfds(const struct conf_track_script_list *l, struct track_sum *ts)
+{
+	struct conf_track_script	*t;
+	const struct bfd_instance_conf	*bc;
+	struct bfd_track		*bt;
+	int				 w, rev, up;
+
+	TAILQ_FOREACH(t, l, entry) {
+		if ((bc = bfd_conf(t->c.name)) == NULL)
+			continue;
+		w = t->c.has_weight ? t->c.weight : bc->weight;
+		rev = t->c.has_weight ? t->c.reverse : bc->weight_reverse;
+		up = (bt = bfd_track_find(t->c.name)) != NULL && bt->up;
+		if (rev && w == 0)
+			up = !up;
+		else if (rev)
+			w = -w;
+		track_one(ts, "bfd", t->c.name, up, 0, w);
+	}
+}
+
+static int
+bfd_state(struct imsg *imsg)
+{
+	struct msg_bfd_state	 m;
+	struct bfd_track	*t;
+
+	memcpy(&m, imsg->data, sizeof(m));
+	if (bfd_conf(m.name) == NULL) {
+		log_debug("bfdd: state of %s, which is no bfd_instance of "
+		    "ours: ignored", m.name);
+		return (0);
+	}
+	if ((t = bfd_track_find(m.name)) == NULL) {
+		if ((t = calloc(1, sizeof(*t))) == NULL)
+			fatal("bfd track");
+		strlcpy(t->name, m.name, sizeof(t->name));
+		TAILQ_INSERT_TAIL(&bfd_tracks, t, entry);
+	}
+	if (t->up == (m.up != 0))
+		return (0);
+	t->up = m.up != 0;
+	log_info("bfd %s %s", m.name, t->up ? "up" : "down");
+	track_all();
+	return (0);
 }
 
 static void
@@ -1260,6 +1376,10 @@ vrrpd_reconf(struct had_conf *old, struct had_conf *new,
 	venv->global = new->global;
 	if (scripts_reconf(new) > 0 && child->peers[PROC_CHECK].active)
 		child_send_peer(PROC_CHECK, IMSG_TRACK_QUERY, NULL, 0);
+	/* bfdd may have told us before we knew the names: ask again. */
+	bfds_reconf(new);
+	if (!TAILQ_EMPTY(&new->bfds) && child->peers[PROC_BFD].active)
+		child_send_peer(PROC_BFD, IMSG_BFD_QUERY, NULL, 0);
 
 	/* Removed or changed beyond repair: stop and drop. */
 	TAILQ_FOREACH_SAFE(inst, &venv->insts, entry, next) {
@@ -1576,6 +1696,15 @@ vrrpd_dispatch_lvsd(struct imsg *imsg)
 		log_warnx("lvsd: unexpected message type %u", imsg->hdr.type);
 		return (-1);
 	}
+}
+
+int
+vrrpd_dispatch_bfdd(struct imsg *imsg)
+{
+	if (imsg->hdr.type == IMSG_BFD_STATE)
+		return (bfd_state(imsg));
+	log_warnx("bfdd: unexpected message type %u", imsg->hdr.type);
+	return (-1);
 }
 
 int

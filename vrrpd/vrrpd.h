@@ -117,6 +117,7 @@ int		 vrrpd_reconf(struct had_conf *, struct had_conf *,
 int		 vrrpd_dispatch_parent(struct imsg *);
 int		 vrrpd_dispatch_lvsd(struct imsg *);
 int		 vrrpd_dispatch_checkd(struct imsg *);
+int		 vrrpd_dispatch_bfdd(struct imsg *);
 void		 vrrpd_peer_up(enum had_proc);
 int		 vrrpd_ctl(struct imsg *);
 int		 vrrpd_stop(void);

@@ -50,7 +50,7 @@ ip -n "$NS" addr add 198.18.0.1/24 dev veth0
 
 D=$T/libexec
 mkdir -p "$D"
-cp "$BUILD/vrrpd" "$BUILD/lvsd" "$D/"
+cp "$BUILD/vrrpd" "$BUILD/lvsd" "$BUILD/bfdd" "$D/"
 cp tests/integration/hostile_child.py "$D/checkd"
 chmod 755 "$D/checkd"
 echo peer_bad >"$D/mode"
@@ -84,7 +84,7 @@ field() {	# name field
 	procs && json_get "$T/p.json" "[r['$2'] for r in d if r['name']=='$1'][0]"
 }
 all_up() {
-	procs && [ "$(json_get "$T/p.json" 'sum(1 for r in d if r["running"] and r["pid"] > 0)')" = 4 ]
+	procs && [ "$(json_get "$T/p.json" 'sum(1 for r in d if r["running"] and r["pid"] > 0)')" = 5 ]
 }
 vrrp() {	# field of VI_CTR
 	"$HACTL" -s "$SOCK" show vrrp -j >"$T/v.json" 2>/dev/null &&

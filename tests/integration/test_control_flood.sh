@@ -35,7 +35,7 @@ HADPID=$!
 
 procs() { "$HACTL" -s "$SOCK" show procs -j >"$T/p.json" 2>/dev/null; }
 all_up() {
-	procs && [ "$(json_get "$T/p.json" 'sum(1 for r in d if r["running"] and r["pid"] > 0)')" = 4 ]
+	procs && [ "$(json_get "$T/p.json" 'sum(1 for r in d if r["running"] and r["pid"] > 0)')" = 5 ]
 }
 pids() { procs && json_get "$T/p.json" '" ".join(str(r["pid"]) for r in d)'; }
 
@@ -71,7 +71,7 @@ for i in range(1, n + 1):
     try:
         rc = open(os.path.join(d, "%d.rc" % i)).read().strip()
         doc = json.load(open(os.path.join(d, "%d.out" % i)))["items"]
-        good = rc == "0" and isinstance(doc, list) and (what != "procs" or len(doc) == 4)
+        good = rc == "0" and isinstance(doc, list) and (what != "procs" or len(doc) == 5)
     except (OSError, ValueError, KeyError, TypeError):
         good = False
     if good:

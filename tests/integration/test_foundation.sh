@@ -54,7 +54,7 @@ procs_json() {	# sock out
 
 all_up() {	# sock
 	procs_json "$1" "$T/p.json" &&
-	    [ "$(json_get "$T/p.json" 'sum(1 for r in d if r["running"] and r["pid"] > 0)')" = 4 ]
+	    [ "$(json_get "$T/p.json" 'sum(1 for r in d if r["running"] and r["pid"] > 0)')" = 5 ]
 }
 
 pid_of() {	# name [sock]
@@ -86,12 +86,12 @@ NOTIFYPID=$!
 wait_for 5 test -S "$T/notify.sock"
 HADPID=$(NOTIFY_SOCKET=$T/notify.sock start_had "$NS" "$SOCK" "$PIDF" "$ROOT" "$T/had.conf" "$T/had.log")
 if ! wait_for 10 all_up "$SOCK"; then
-	fail "had and three children up within 10 s"
+	fail "had and four children up within 10 s"
 	cat "$T/had.log"
 	summary
 	exit 1
 fi
-pass "had and three children up"
+pass "had and four children up"
 
 check "pidfile holds had's pid" [ "$(cat "$PIDF")" = "$HADPID" ]
 check "READY=1 sent to NOTIFY_SOCKET once every child is up" \
@@ -101,9 +101,9 @@ check "READY=1 names had's pid as MAINPID" \
 mode=$(stat -c '%a %U %G' "$SOCK")
 check "control socket is 0660 root:_had ($mode)" [ "$mode" = "660 root _had" ]
 
-# Exactly four processes: had and its three children.
+# Exactly five processes: had and its four children.
 kids=$(ps -o pid= --ppid "$HADPID" | wc -l)
-check "had has exactly three children ($kids)" [ "$kids" -eq 3 ]
+check "had has exactly four children ($kids)" [ "$kids" -eq 4 ]
 
 check_child() {	# name capmask user
 	local pid st want=$2 root title u=$3 uid gid
@@ -140,10 +140,11 @@ check_child() {	# name capmask user
 check_child vrrpd 0000000000002000 _had-vrrp	# CAP_NET_RAW
 check_child lvsd 0000000000001000 _had-lvs	# CAP_NET_ADMIN
 check_child checkd 0000000000000000 _had-check
-kuids=$(for k in vrrpd lvsd checkd; do
+check_child bfdd 0000000000000000 _had-bfd
+kuids=$(for k in vrrpd lvsd checkd bfdd; do
 	awk '/^Uid:/ { print $3 }' "/proc/$(pid_of $k)/status"; done |
     sort -u | wc -l)
-check "each child its own uid ($kuids distinct)" [ "$kuids" -eq 3 ]
+check "each child its own uid ($kuids distinct)" [ "$kuids" -eq 4 ]
 
 # hactl show procs agrees with /proc.
 check "show procs reports vrrpd's capability as cap_net_raw" \
@@ -152,8 +153,8 @@ check "show procs reports checkd without capabilities" \
     [ "$(field_of checkd capabilities)" = "none" ]
 check "show procs reports the chroot" [ "$(field_of lvsd root)" = "$ROOT" ]
 "$HACTL" -s "$SOCK" show procs >"$T/procs.txt"
-check "show procs table has a header and four rows" \
-    [ "$(grep -cE '^(NAME|had|vrrpd|lvsd|checkd) ' "$T/procs.txt")" = 5 ]
+check "show procs table has a header and five rows" \
+    [ "$(grep -cE '^(NAME|had|vrrpd|lvsd|checkd|bfdd) ' "$T/procs.txt")" = 6 ]
 
 # kill -9 each child: a new pid within 1 s, the restart counted.
 for c in vrrpd lvsd checkd; do

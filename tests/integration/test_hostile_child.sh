@@ -48,6 +48,8 @@ scenario() {
 		cp "$BUILD/$c" "$D/libexec/$c"
 		others="$others $c"
 	done
+	cp "$BUILD/bfdd" "$D/libexec/bfdd"
+	others="$others bfdd"
 	cp tests/integration/foundation.conf "$D/had.conf"
 	ip netns exec "$NS" "$BUILD/had" -d -X "$D/libexec" -f "$D/had.conf" \
 	    -s "$sock" -p "$D/had.pid" -C "$D/empty" >"$log" 2>&1 &
@@ -59,7 +61,7 @@ scenario() {
 		procs && json_get "$D/p.json" "[r['$2'] for r in d if r['name']=='$1'][0]"
 	}
 	all_up() {
-		procs && [ "$(json_get "$D/p.json" 'sum(1 for r in d if r["running"] and r["pid"] > 0)')" = 4 ]
+		procs && [ "$(json_get "$D/p.json" 'sum(1 for r in d if r["running"] and r["pid"] > 0)')" = 5 ]
 	}
 	privs() {	# pid: the privilege lines of /proc/PID/status
 		grep -E '^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' "/proc/$1/status" 2>/dev/null

@@ -102,7 +102,7 @@ wait_for 3 sh -c "[ \$(pgrep -xf '/bin/sleep $NAP' | wc -l) = 0 ]"
 
 L=$T/libexec
 mkdir -p "$L"
-cp "$BUILD/vrrpd" "$BUILD/lvsd" "$L/"
+cp "$BUILD/vrrpd" "$BUILD/lvsd" "$BUILD/bfdd" "$L/"
 cp tests/integration/hostile_child.py "$L/checkd"
 chmod 755 "$L/checkd"
 touch "$L/scripts-mode"

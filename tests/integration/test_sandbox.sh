@@ -32,14 +32,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for u in _had-vrrp _had-lvs _had-check; do
+for u in _had-vrrp _had-lvs _had-check _had-bfd; do
 	id "$u" >/dev/null 2>&1 || { skip "user $u missing (run scripts/setup-deps.sh)"; summary; exit 0; }
 done
 ip netns add "$NS" || { fail "ip netns add"; summary; exit 1; }
 ip -n "$NS" link set lo up
 
 mkdir -p "$T/libexec" "$T/empty"
-cp "$BUILD/vrrpd" "$BUILD/lvsd" "$T/libexec/"
+cp "$BUILD/vrrpd" "$BUILD/lvsd" "$BUILD/bfdd" "$T/libexec/"
 cp "$BUILD/checkd" "$T/libexec/checkd.real"
 cp tests/integration/sibling_attacker.py "$T/libexec/checkd"
 chmod 755 "$T/libexec/checkd"
@@ -81,7 +81,7 @@ done
 
 # Each child its own uid, none shared, the filter on in each.
 uids=""
-for c in vrrpd lvsd checkd; do
+for c in vrrpd lvsd checkd bfdd; do
 	pid=$(field $c pid)
 	st=/proc/$pid/status
 	check "$c: Seccomp: 2 in /proc" grep -Eq '^Seccomp:[[:space:]]+2$' "$st"
@@ -90,8 +90,8 @@ for c in vrrpd lvsd checkd; do
 	    [ "$(field $c uid):$(field $c gid)" = "$(awk '/^Uid:/ { u = $3 } /^Gid:/ { g = $3 } END { print u ":" g }' "$st")" ]
 	uids="$uids $(field $c uid)"
 done
-check "three children, three uids ($uids)" \
-    [ "$(tr ' ' '\n' <<<"$uids" | sed '/^$/d' | sort -u | wc -l)" = 3 ]
+check "four children, four uids ($uids)" \
+    [ "$(tr ' ' '\n' <<<"$uids" | sed '/^$/d' | sort -u | wc -l)" = 4 ]
 check "had itself is not filtered" [ "$(field had seccomp)" = off ]
 "$HACTL" -s "$SOCK" show procs | sed 's/^/  /'
 

@@ -209,11 +209,11 @@ Test(contract, id_out_of_range_refused)
 	struct msg_reconf_item	 ri;
 
 	memset(&req, 0, sizeof(req));
-	req.arg = CTL_RELOAD_CHECK + 1;
+	req.arg = CTL_RELOAD_BFD + 1;
 	cr_assert_eq(check(IMSG_CTL_RELOAD, &req, sizeof(req), -1,
 	    MSG_PEER_CTL, PROC_PARENT), -1);
 	cr_assert(strstr(why, "arg of message type 304") != NULL, "%s", why);
-	req.arg = CTL_RELOAD_CHECK;
+	req.arg = CTL_RELOAD_BFD;
 	cr_assert_eq(check(IMSG_CTL_RELOAD, &req, sizeof(req), -1,
 	    MSG_PEER_CTL, PROC_PARENT), 0);
 	peer.proc = PROC_PARENT;

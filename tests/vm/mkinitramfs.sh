@@ -220,6 +220,7 @@ build_base() {
 	_had-vrrp:x:991:991:had vrrpd:/nonexistent:/sbin/nologin
 	_had-lvs:x:992:992:had lvsd:/nonexistent:/sbin/nologin
 	_had-check:x:993:993:had checkd:/nonexistent:/sbin/nologin
+	_had-bfd:x:994:994:had bfdd:/nonexistent:/sbin/nologin
 	nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin
 	EOF
 	cat > "$root/etc/group" <<-'EOF'
@@ -228,6 +229,7 @@ build_base() {
 	_had-vrrp:x:991:
 	_had-lvs:x:992:
 	_had-check:x:993:
+	_had-bfd:x:994:
 	nogroup:x:65534:
 	EOF
 	cat > "$root/etc/nsswitch.conf" <<-'EOF'

@@ -17,7 +17,7 @@ tests=${*:-$(ls "$here"/test_lvs_*.sh)}
 : "${VM_TIMEOUT:=900}"
 export VM_TIMEOUT
 
-for b in had lvsd vrrpd checkd; do
+for b in had lvsd vrrpd checkd bfdd; do
 	if [ ! -x "$build/$b" ]; then
 		echo "FAIL vm-lvs: $build/$b is missing (make first)"
 		exit 1
