@@ -10,8 +10,11 @@
 # side runs therefore use VRRPv2 at advert_int 1, the smallest both
 # allow; keepalived has no AH on VRRPv3, so had alone also runs VRRPv3
 # at 0.1 with and without AH (its extension), ten times the adverts.
-# Prints CPU seconds over the window and % of one core for each run, the
-# ratios AH/none per implementation and had/keepalived per mode.  Not
+# Prints CPU seconds over the window and % of one core for each run (from
+# /proc/PID/schedstat: the clock ticks of /proc/PID/stat are 10 ms, too
+# coarse for 0.1 s of CPU), the ratios AH/none per implementation and
+# had/keepalived per mode.  At 100 adverts a second the figures are small
+# and a busy machine moves them: compare within one run.  Not
 # pass/fail: exits non-zero only if nothing could be measured.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -44,12 +47,15 @@ out = sys.argv[1]
 def get(mode, impl):
     try:
         d = json.load(open(os.path.join(out, mode, "vrrp-cpu-%s.json" % impl)))
-        return d["cpu_ticks"] / d["clk_tck"], d["cpu_pct"], d["seconds"]
+        # schedstat: nanoseconds, where the clock ticks are 10 ms.
+        pct = d["cpu_pct_schedstat"]
+        return pct * d["seconds"] / 100.0, pct, d["seconds"]
     except (OSError, KeyError, ValueError, ZeroDivisionError):
         return None
 
 rows = 0
-print("%-30s %-10s %10s %8s %8s" % ("mode", "impl", "CPU s", "window", "% core"))
+print("%-30s %-10s %10s %8s %8s" % ("mode", "impl", "CPU s", "window",
+                                     "% core"))
 modes = (("v2-1-none", "VRRPv2 advert_int 1"), ("v2-1-AH", "VRRPv2 advert_int 1 AH"),
          ("v3-0.1-none", "VRRPv3 advert_int 0.1"), ("v3-0.1-AH", "VRRPv3 advert_int 0.1 AH"))
 for m, label in modes:
@@ -57,7 +63,8 @@ for m, label in modes:
         r = get(m, impl)
         if r:
             rows += 1
-            print("%-30s %-10s %10.2f %7.1fs %8.2f" % (label, impl, r[0], r[2], r[1]))
+            print("%-30s %-10s %10.3f %7.1fs %8.3f" % (label, impl, r[0],
+                                                      r[2], r[1]))
 
 def ratio(a, b):
     return "%.2f" % (a[1] / b[1]) if a and b and b[1] > 0 else "-"
