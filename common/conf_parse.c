@@ -739,8 +739,6 @@ conf_global_defaults(struct global_conf *g)
 	g->vrrp_garp_master_repeat = 5;
 	g->vrrp_version = 2;
 	g->lvs_drain_time = 10;
-	g->smtp_port = 25;
-	g->smtp_connect_timeout = 30;
 }
 
 void
@@ -1225,8 +1223,19 @@ conv_smtp_server(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	struct global_conf	*g = obj;
+	struct conf_addr	 a;
 	long long		 v = 25;
 
+	/* keepalived resolves a name; had's children cannot. */
+	if (parse_addr_str(n->argv[0], 0, &a) == -1 &&
+	    strchr(n->argv[0], ':') == NULL &&
+	    strspn(n->argv[0], "0123456789./") != strlen(n->argv[0])) {
+		warn_at(p, &n->argpos[0], "give its address", "smtp_server: "
+		    "'%s' is a host name and had resolves none; no mail is "
+		    "sent", n->argv[0]);
+		conf_diag_kind(p->diags, CONF_DK_DIFF);
+		return 0;
+	}
 	if (parse_addr(p, n->argv[0], &n->argpos[0], kw->name, 0, 0,
 	    &g->smtp_server) == -1)
 		return -1;

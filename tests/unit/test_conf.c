@@ -401,14 +401,14 @@ Test(conf, unsupported_keyword_warning)
 	const struct conf_diag	*d;
 
 	c = load_str("global_defs {\n"
-	    "\tnotification_email {\n\t\ta@example.org\n\t}\n"
+	    "\tlvs_timeouts {\n\t\ttcp 900\n\t}\n"
 	    "\tenable_traps\n"
 	    "\tvrrp_iptables\n"
 	    "}\n");
 	cr_assert_not_null(c);
 	cr_expect_eq(conf_diags_count(&diags, CONF_WARN), 3);
 	d = first(CONF_WARN);
-	cr_expect(strstr(d->msg, "'notification_email'") != NULL);
+	cr_expect(strstr(d->msg, "'lvs_timeouts'") != NULL);
 	cr_expect(strstr(d->msg, "does not implement") != NULL);
 	cr_expect_eq(d->line, 2);
 	cr_expect_eq(d->col, 2);
@@ -615,7 +615,10 @@ Test(conf, print_quotes_only_when_needed)
 	cr_expect(strstr(p, "\"/etc/had/notify.sh \\\"backup\\\"\"") != NULL);
 	cr_expect(strstr(p, "authentication {\n") != NULL);
 	cr_expect(strstr(p, "#") == NULL && strstr(p, "!") == NULL);
-	cr_expect(strstr(p, "notification_email") == NULL);
+	/* smtp_alert's keywords are had's now: printed back. */
+	cr_expect(strstr(p, "\tnotification_email {\n\t\tops@example.org\n")
+	    != NULL);
+	cr_expect(strstr(p, "\tsmtp_server 198.18.0.25\n") != NULL);
 	free(p);
 	conf_free(c);
 }
