@@ -76,6 +76,14 @@ check_mail_reconf(const struct had_conf *conf)
 	mail_g = conf->global;
 }
 
+/* smtp_connect_timeout, keepalived's default 30 s when unset. */
+static uint32_t
+mail_timeout_s(void)
+{
+	return (mail_g.smtp_connect_timeout ? mail_g.smtp_connect_timeout :
+	    30);
+}
+
 static int
 mail_on(void)
 {
@@ -402,7 +410,7 @@ mail_io(int fd, short ev, void *arg)
 static void
 mail_timeout(int fd, short ev, void *arg)
 {
-	mail_end(0, "no answer within %u s", mail_g.smtp_connect_timeout);
+	mail_end(0, "no answer within %u s", mail_timeout_s());
 }
 
 static void
@@ -444,7 +452,7 @@ mail_next(void)
 		mail_end(0, "out of memory");
 		return;
 	}
-	tv.tv_sec = mail_g.smtp_connect_timeout;
+	tv.tv_sec = mail_timeout_s();
 	tv.tv_usec = 0;
 	event_add(conv.ev, NULL);
 	evtimer_add(conv.tmo, &tv);

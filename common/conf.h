@@ -148,7 +148,7 @@ struct global_conf {
 	uint8_t		smtp_alert_vrrp;
 	uint8_t		smtp_alert_checker;
 	uint8_t		pad4[3];
-	uint32_t	smtp_connect_timeout;	/* seconds */
+	uint32_t	smtp_connect_timeout;	/* seconds; 0: 30 */
 };
 
 struct vrrp_script_conf {

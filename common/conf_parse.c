@@ -753,8 +753,6 @@ conf_global_defaults(struct global_conf *g)
 	g->vrrp_garp_master_repeat = 5;
 	g->vrrp_version = 2;
 	g->lvs_drain_time = 10;
-	g->smtp_port = 25;
-	g->smtp_connect_timeout = 30;
 }
 
 void
@@ -1181,7 +1179,8 @@ print_smtp_alert(struct conf_pr *pr, const struct conf_kw *kw,
 
 /*
  * An address for a mail header or an SMTP command: printable, no space,
- * no angle bracket, one @ with something on each side.
+ * no angle bracket; a local mailbox (keepalived's samples mail
+ * "acassen"), or one @ with something on each side.
  */
 static int
 mail_addr_ok(const char *s)
@@ -1189,7 +1188,8 @@ mail_addr_ok(const char *s)
 	const char	*at = strchr(s, '@');
 	size_t		 i;
 
-	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
+	if (s[0] == '\0' || (at != NULL && (at == s || at[1] == '\0' ||
+	    strchr(at + 1, '@') != NULL)))
 		return 0;
 	for (i = 0; s[i] != '\0'; i++)
 		if (s[i] <= ' ' || s[i] >= 0x7f || s[i] == '<' ||
@@ -1284,8 +1284,19 @@ conv_smtp_server(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	struct global_conf	*g = obj;
+	struct conf_addr	 a;
 	long long		 v = 25;
 
+	/* keepalived resolves a name; had's children cannot. */
+	if (parse_addr_str(n->argv[0], 0, &a) == -1 &&
+	    strchr(n->argv[0], ':') == NULL &&
+	    strspn(n->argv[0], "0123456789./") != strlen(n->argv[0])) {
+		warn_at(p, &n->argpos[0], "give its address", "smtp_server: "
+		    "'%s' is a host name and had resolves none; no mail is "
+		    "sent", n->argv[0]);
+		conf_diag_kind(p->diags, CONF_DK_DIFF);
+		return 0;
+	}
 	if (parse_addr(p, n->argv[0], &n->argpos[0], kw->name, 0, 0,
 	    &g->smtp_server) == -1)
 		return -1;
@@ -3310,19 +3321,68 @@ const struct conf_kw conf_kw_check[] = {
 	UNSUPP("ssl_key"),
 	UNSUPP("ssl_ca"),
 	UNSUPP("dynamic"),
-	UNSUPP("host"),
+	/* SMTP_CHECK's: conv_check makes a check of each. */
+	{ KW_BASE("host", KT_IGNORE, 0, 0), .flags = KF_BLOCK,
+	    .types = T(CHECK_SMTP) },
 	KW_END
 };
 #undef S
 
 /* TCP_CHECK { ... } and the others: one conv for all types. */
+/* Keywords of another check type, and url outside HTTP_GET/SSL_GET. */
+static void
+check_kw_types(struct conf_pctx *p, const struct conf_nodes *nodes,
+    uint32_t type, const char *block)
+{
+	const struct conf_node	*l;
+	const struct conf_kw	*k;
+
+	TAILQ_FOREACH(l, nodes, entry) {
+		k = kw_find(conf_kw_check, l->kw);
+		if (k != NULL && ((k->types && !(k->types & T(type))) ||
+		    (strcmp(k->name, "url") == 0 && !(T(type) & HTTPISH))))
+			err_at(p, &l->pos, NULL, "'%s' is not valid in %s",
+			    l->kw, block);
+	}
+}
+
+/*
+ * SMTP_CHECK's host { } blocks, as keepalived: each is a check of its
+ * own (connect_ip, connect_port, bindto...) with the SMTP_CHECK's
+ * settings, and the server is up when all of them succeed.  The number
+ * of hosts.
+ */
+static int
+smtp_hosts(struct conf_pctx *p, const struct conf_node *n,
+    struct conf_rs *rs, const struct conf_check *base)
+{
+	const struct conf_node	*l, *h;
+	struct conf_check	*ck;
+	int			 nhosts = 0;
+
+	TAILQ_FOREACH(l, &n->children, entry) {
+		if (strcmp(l->kw, "host") != 0 || !l->block)
+			continue;
+		TAILQ_FOREACH(h, &l->children, entry)
+			if (strcmp(h->kw, "host") == 0)
+				err_at(p, &h->pos, NULL, "host in host");
+		check_kw_types(p, &l->children, CHECK_SMTP, "host");
+		if ((ck = xcalloc(p, sizeof(*ck))) == NULL)
+			return nhosts;
+		TAILQ_INIT(&ck->urls);
+		ck->c = base->c;
+		walk(p, &l->children, conf_kw_check, &ck->c, "host");
+		TAILQ_INSERT_TAIL(&rs->checks, ck, entry);
+		nhosts++;
+	}
+	return nhosts;
+}
+
 static int
 conv_check(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	struct conf_rs		*rs = NODE_OF(struct conf_rs, obj);
-	const struct conf_node	*l;
-	const struct conf_kw	*k;
 	struct conf_check	*ck;
 	uint32_t		 type;
 
@@ -3333,18 +3393,17 @@ conv_check(struct conf_pctx *p, const struct conf_node *n,
 		return -1;
 	TAILQ_INIT(&ck->urls);
 	conf_check_defaults(&ck->c, type, p->cur_vs);
-	TAILQ_FOREACH(l, &n->children, entry) {
-		k = kw_find(conf_kw_check, l->kw);
-		if (k != NULL && ((k->types && !(k->types & T(type))) ||
-		    (strcmp(k->name, "url") == 0 && !(T(type) & HTTPISH))))
-			err_at(p, &l->pos, NULL, "'%s' is not valid in %s",
-			    l->kw, kw->name);
-	}
+	check_kw_types(p, &n->children, type, kw->name);
 	walk(p, &n->children, conf_kw_check, &ck->c, kw->name);
 	if (type == CHECK_MISC && ck->c.misc_path[0] == '\0')
 		err_at(p, &n->pos, NULL, "MISC_CHECK without misc_path");
 	if (T(type) & HTTPISH && TAILQ_EMPTY(&ck->urls))
 		err_at(p, &n->pos, NULL, "%s without a url block", kw->name);
+	/* With host blocks, the hosts are checked, not the server. */
+	if (type == CHECK_SMTP && smtp_hosts(p, n, rs, ck) > 0) {
+		free(ck);
+		return 0;
+	}
 	TAILQ_INSERT_TAIL(&rs->checks, ck, entry);
 	return 0;
 }

@@ -296,8 +296,9 @@ alert_send(uint8_t v, uint8_t kind_default, uint32_t kind, const char *name,
 	m.state = state;
 	m.priority = prio;
 	strlcpy(m.name, name, sizeof(m.name));
+	/* On the way out checkd goes first: STOP is not mailed. */
 	if (child_compose(PROC_CHECK, IMSG_SMTP_ALERT, 0, -1, &m,
-	    sizeof(m)) == -1)
+	    sizeof(m)) == -1 && !env->shutting_down)
 		log_warnx("%s: smtp_alert: checkd is not there; no mail",
 		    name);
 }

@@ -257,7 +257,6 @@ malformed interval2 VI_W2 interval "advert interval 3 to a 1 s router (v2)"
 malformed hlim6 VI_W6 ttl "hop limit 254 (v3 IPv6)"
 malformed checksum6 VI_W6 checksum "checksum without the pseudo-header (v3 IPv6)"
 malformed empty4 VI_W3 length "a zero-length VRRP packet (IPv4)"
-malformed empty6 VI_W6 length "a zero-length VRRP packet (IPv6)"
 
 # Every instance still master after all that.
 check "all three instances still master" all_master

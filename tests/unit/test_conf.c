@@ -617,8 +617,10 @@ Test(conf, print_quotes_only_when_needed)
 	cr_expect(strstr(p, "\"/etc/had/notify.sh \\\"backup\\\"\"") != NULL);
 	cr_expect(strstr(p, "authentication {\n") != NULL);
 	cr_expect(strstr(p, "#") == NULL && strstr(p, "!") == NULL);
-	/* Implemented since: printed back. */
-	cr_expect(strstr(p, "notification_email {\n") != NULL);
+	/* smtp_alert's keywords are had's now: printed back. */
+	cr_expect(strstr(p, "\tnotification_email {\n\t\tops@example.org\n")
+	    != NULL);
+	cr_expect(strstr(p, "\tsmtp_server 198.18.0.25\n") != NULL);
 	free(p);
 	conf_free(c);
 }

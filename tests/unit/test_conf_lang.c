@@ -284,7 +284,7 @@ Test(lang, compat_notes_aliases)
 	const struct conf_diag	*d;
 	int			 alias = 0, unsupp = 0;
 
-	c = conf_load_string(INST(" preempt\n debug\n")
+	c = conf_load_string(INST(" preempt\n kernel_rx_buf_size\n")
 	    "virtual_server 198.18.0.1 80 {\n lvs_sched rr\n}\n", "t.conf",
 	    &o, &diags);
 	cr_assert_not_null(c);
@@ -309,13 +309,14 @@ Test(lang, compat_report)
 	fd = mkstemp(path);
 	cr_assert(fd != -1);
 	fp = fdopen(fd, "w");
-	fputs(INST(" debug\n preempt\n"), fp);
+	fputs(INST(" kernel_rx_buf_size\n preempt\n"), fp);
 	fclose(fp);
 	out = open_memstream(&buf, &len);
 	rc = conf_compat_report(out, path, NULL);
 	fclose(out);
 	cr_expect_eq(rc, 0);
-	cr_expect(strstr(buf, ":4:2: ignored: 'debug'") != NULL, "%s",
+	cr_expect(strstr(buf, ":4:2: ignored: 'kernel_rx_buf_size'") != NULL,
+	    "%s",
 	    buf);
 	cr_expect(strstr(buf, ":5:2: alias: 'preempt'") != NULL, "%s", buf);
 	cr_expect(strstr(buf, "1 ignored, 1 alias, 0 different, 0 errors; "
