@@ -41,7 +41,7 @@ else
 	fail "promtool is missing (scripts/setup-deps.sh installs prometheus)"
 fi
 has() { grep -qxF "$1" "$M"; }
-check "four processes up" [ "$(grep -c '^had_process_up{.*} 1$' "$M")" = 4 ]
+check "five processes up (had, vrrpd, lvsd, checkd, bfdd)" [ "$(grep -c '^had_process_up{.*} 1$' "$M")" = 5 ]
 check "VI_M in state MASTER" has 'had_vrrp_state{instance="VI_M",interface="eth0",vrid="61",state="MASTER"} 1'
 check "VI_M not BACKUP" has 'had_vrrp_state{instance="VI_M",interface="eth0",vrid="61",state="BACKUP"} 0'
 check "priority 120" has 'had_vrrp_priority{instance="VI_M",interface="eth0",vrid="61"} 120'

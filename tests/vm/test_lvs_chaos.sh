@@ -118,7 +118,7 @@ restarts() {
 	    sed -n 's/.*"name": "\([a-z]*\)".*"restarts": \([0-9]*\).*/\1 \2/p'
 }
 restarts_of() { restarts | awk -v n="$1" '$1 == n { print $2 }'; }
-all_running() { [ "$(hactl -s "$SOCK" show procs -j 2>/dev/null | grep -c '"running": true')" = 4 ]; }
+all_running() { [ "$(hactl -s "$SOCK" show procs -j 2>/dev/null | grep -c '"running": true')" = 5 ]; }
 
 wait_until 30 "the VIP on brc (VRRP master)" has_vip || cat "$LOG"
 wait_until 30 "the IPVS table" table_ok || { ipvsadm -Ln; cat "$LOG"; }
