@@ -247,15 +247,8 @@ proc_scan(void)
 static void
 tproc_send(struct tproc *tp)
 {
-	struct msg_track	 t;
-
-	if (tp->up == -1)
-		return;
-	memset(&t, 0, sizeof(t));
-	strlcpy(t.name, tp->c.name, sizeof(t.name));
-	t.up = tp->up;
-	t.weight = tp->c.weight;
-	(void)child_send_peer(PROC_VRRP, IMSG_TRACK_STATE, &t, sizeof(t));
+	if (tp->up != -1)
+		check_track_send(&tp->c, tp->up);
 }
 
 void
@@ -348,46 +341,29 @@ proc_exit(pid_t pid)
 }
 
 /* One event from the kernel; threads other than the leader do not count. */
+#define PE_HAS(f)	(len >= offsetof(struct proc_event, event_data) + \
+			    sizeof(pe->event_data.f))
 static void
 proc_event(const struct proc_event *pe, size_t len)
 {
-	switch (pe->what) {
-	case PROC_EVENT_FORK:
-		if (len < offsetof(struct proc_event, event_data) +
-		    sizeof(pe->event_data.fork))
-			return;
-		if (pe->event_data.fork.child_pid ==
-		    pe->event_data.fork.child_tgid)
-			proc_fork(pe->event_data.fork.parent_tgid,
-			    pe->event_data.fork.child_tgid);
-		break;
-	case PROC_EVENT_EXEC:
-		if (len < offsetof(struct proc_event, event_data) +
-		    sizeof(pe->event_data.exec))
-			return;
-		(void)proc_examine(pe->event_data.exec.process_tgid);
-		break;
-	case PROC_EVENT_COMM:
-		if (len < offsetof(struct proc_event, event_data) +
-		    sizeof(pe->event_data.comm))
-			return;
-		if (pe->event_data.comm.process_pid ==
-		    pe->event_data.comm.process_tgid)
-			(void)proc_examine(pe->event_data.comm.process_tgid);
-		break;
-	case PROC_EVENT_EXIT:
-		if (len < offsetof(struct proc_event, event_data) +
-		    sizeof(pe->event_data.exit))
-			return;
-		if (pe->event_data.exit.process_pid ==
-		    pe->event_data.exit.process_tgid)
-			proc_exit(pe->event_data.exit.process_tgid);
-		break;
-	default:
+	const typeof(pe->event_data)	*d = &pe->event_data;
+
+	if (pe->what == PROC_EVENT_FORK && PE_HAS(fork)) {
+		if (d->fork.child_pid == d->fork.child_tgid)
+			proc_fork(d->fork.parent_tgid, d->fork.child_tgid);
+	} else if (pe->what == PROC_EVENT_EXEC && PE_HAS(exec))
+		(void)proc_examine(d->exec.process_tgid);
+	else if (pe->what == PROC_EVENT_COMM && PE_HAS(comm)) {
+		if (d->comm.process_pid == d->comm.process_tgid)
+			(void)proc_examine(d->comm.process_tgid);
+	} else if (pe->what == PROC_EVENT_EXIT && PE_HAS(exit)) {
+		if (d->exit.process_pid == d->exit.process_tgid)
+			proc_exit(d->exit.process_tgid);
+	} else
 		return;
-	}
 	events++;
 }
+#undef PE_HAS
 
 static void
 proc_nl_read(int fd, short ev, void *arg)

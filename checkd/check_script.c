@@ -29,16 +29,23 @@ check_script_init(struct event_base *b)
 	base = b;
 }
 
-static void
-check_script_send(struct track_script *ts)
+/* The state of a vrrp_script or vrrp_track_process, to vrrpd. */
+void
+check_track_send(const struct vrrp_script_conf *c, int up)
 {
 	struct msg_track	 t;
 
 	memset(&t, 0, sizeof(t));
-	strlcpy(t.name, ts->c.name, sizeof(t.name));
-	t.up = ts->up;
-	t.weight = ts->c.weight;
+	strlcpy(t.name, c->name, sizeof(t.name));
+	t.up = up;
+	t.weight = c->weight;
 	(void)child_send_peer(PROC_VRRP, IMSG_TRACK_STATE, &t, sizeof(t));
+}
+
+static void
+check_script_send(struct track_script *ts)
+{
+	check_track_send(&ts->c, ts->up);
 }
 
 void

@@ -54,6 +54,7 @@ void	check_script_init(struct event_base *);
 void	check_script_reconf(const struct had_conf *);
 int	check_script_result(struct imsg *);
 void	check_script_send_all(void);
+void	check_track_send(const struct vrrp_script_conf *, int);
 
 /* check_proc.c: vrrp_track_process. */
 void	check_proc_init(struct event_base *);
