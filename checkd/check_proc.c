@@ -260,16 +260,28 @@ check_proc_send_all(void)
 		tproc_send(tp);
 }
 
+/* "1..", "2..3": the quorum as an operator reads it. */
+static const char *
+tproc_quorum_str(const struct tproc *tp, char *buf, size_t len)
+{
+	if (tp->c.quorum_max == UINT32_MAX)
+		snprintf(buf, len, "%u..", tp->c.quorum);
+	else
+		snprintf(buf, len, "%u..%u", tp->c.quorum, tp->c.quorum_max);
+	return (buf);
+}
+
 static void
 tproc_change(struct tproc *tp, int ok)
 {
 	struct msg_proc_track	 pt;
+	char			 q[32];
 
 	tp->up = ok;
 	tp->last_change = time(NULL);
-	log_info("vrrp_track_process %s: %s: %u running (quorum %u..%u)",
-	    tp->c.name, ok ? "up" : "down", tp->n, tp->c.quorum,
-	    tp->c.quorum_max);
+	log_info("vrrp_track_process %s: %s: %u running (quorum %s)",
+	    tp->c.name, ok ? "up" : "down", tp->n,
+	    tproc_quorum_str(tp, q, sizeof(q)));
 	tproc_send(tp);
 	memset(&pt, 0, sizeof(pt));
 	strlcpy(pt.name, tp->c.name, sizeof(pt.name));
@@ -424,8 +436,11 @@ check_proc_fd(struct imsg *imsg)
 	struct msg_proc_fd	 m;
 	int			 fd;
 
-	if (imsg_check_size(imsg, sizeof(m), "had") == -1)
+	if (imsg->datalen != sizeof(m)) {
+		log_warnx("had: process tracking message of %zu bytes, "
+		    "expected %zu", imsg->datalen, sizeof(m));
 		return (-1);
+	}
 	if (imsg->fd == -1) {
 		log_warnx("had: process tracking message without a "
 		    "descriptor");
@@ -511,6 +526,7 @@ check_proc_ctl(uint32_t peerid, const char *name)
 {
 	struct msg_ctl_check	 row;
 	struct tproc		*tp;
+	char			 q[32];
 
 	TAILQ_FOREACH(tp, &tprocs, entry) {
 		if (name[0] != '\0' && strcmp(name, tp->c.name) != 0)
@@ -529,8 +545,8 @@ check_proc_ctl(uint32_t peerid, const char *name)
 			    sizeof(row.reason));
 		else
 			snprintf(row.reason, sizeof(row.reason),
-			    "%u running, quorum %u..%u%s", tp->n,
-			    tp->c.quorum, tp->c.quorum_max,
+			    "%u running, quorum %s%s", tp->n,
+			    tproc_quorum_str(tp, q, sizeof(q)),
 			    tp->pending ? ", delay running" : "");
 		if (child_ctl_send(IMSG_CTL_CHECK, peerid, &row,
 		    sizeof(row)) == -1)
