@@ -385,6 +385,7 @@ proc_nl_read(int fd, short ev, void *arg)
 	socklen_t		 salen;
 	struct nlmsghdr		*nh;
 	struct cn_msg		*cn;
+	struct proc_event	 pe;
 	char			 buf[8192]
 				    __attribute__((__aligned__(NLMSG_ALIGNTO)));
 	ssize_t			 r;
@@ -421,8 +422,11 @@ proc_nl_read(int fd, short ev, void *arg)
 			    cn->len > nh->nlmsg_len - NLMSG_LENGTH(sizeof(*cn)) ||
 			    cn->len < offsetof(struct proc_event, event_data))
 				continue;
-			proc_event((const struct proc_event *)cn->data,
-			    cn->len);
+			/* The event has a 64-bit field: copied to align it. */
+			memset(&pe, 0, sizeof(pe));
+			memcpy(&pe, cn->data, cn->len < sizeof(pe) ? cn->len :
+			    sizeof(pe));
+			proc_event(&pe, cn->len);
 		}
 	}
 	TAILQ_FOREACH(tp, &tprocs, entry)
