@@ -247,15 +247,8 @@ proc_scan(void)
 static void
 tproc_send(struct tproc *tp)
 {
-	struct msg_track	 t;
-
-	if (tp->up == -1)
-		return;
-	memset(&t, 0, sizeof(t));
-	strlcpy(t.name, tp->c.name, sizeof(t.name));
-	t.up = tp->up;
-	t.weight = tp->c.weight;
-	(void)child_send_peer(PROC_VRRP, IMSG_TRACK_STATE, &t, sizeof(t));
+	if (tp->up != -1)
+		check_track_send(&tp->c, tp->up);
 }
 
 void
@@ -267,16 +260,28 @@ check_proc_send_all(void)
 		tproc_send(tp);
 }
 
+/* "1..", "2..3": the quorum as an operator reads it. */
+static const char *
+tproc_quorum_str(const struct tproc *tp, char *buf, size_t len)
+{
+	if (tp->c.quorum_max == UINT32_MAX)
+		snprintf(buf, len, "%u..", tp->c.quorum);
+	else
+		snprintf(buf, len, "%u..%u", tp->c.quorum, tp->c.quorum_max);
+	return (buf);
+}
+
 static void
 tproc_change(struct tproc *tp, int ok)
 {
 	struct msg_proc_track	 pt;
+	char			 q[32];
 
 	tp->up = ok;
 	tp->last_change = time(NULL);
-	log_info("vrrp_track_process %s: %s: %u running (quorum %u..%u)",
-	    tp->c.name, ok ? "up" : "down", tp->n, tp->c.quorum,
-	    tp->c.quorum_max);
+	log_info("vrrp_track_process %s: %s: %u running (quorum %s)",
+	    tp->c.name, ok ? "up" : "down", tp->n,
+	    tproc_quorum_str(tp, q, sizeof(q)));
 	tproc_send(tp);
 	memset(&pt, 0, sizeof(pt));
 	strlcpy(pt.name, tp->c.name, sizeof(pt.name));
@@ -348,46 +353,29 @@ proc_exit(pid_t pid)
 }
 
 /* One event from the kernel; threads other than the leader do not count. */
+#define PE_HAS(f)	(len >= offsetof(struct proc_event, event_data) + \
+			    sizeof(pe->event_data.f))
 static void
 proc_event(const struct proc_event *pe, size_t len)
 {
-	switch (pe->what) {
-	case PROC_EVENT_FORK:
-		if (len < offsetof(struct proc_event, event_data) +
-		    sizeof(pe->event_data.fork))
-			return;
-		if (pe->event_data.fork.child_pid ==
-		    pe->event_data.fork.child_tgid)
-			proc_fork(pe->event_data.fork.parent_tgid,
-			    pe->event_data.fork.child_tgid);
-		break;
-	case PROC_EVENT_EXEC:
-		if (len < offsetof(struct proc_event, event_data) +
-		    sizeof(pe->event_data.exec))
-			return;
-		(void)proc_examine(pe->event_data.exec.process_tgid);
-		break;
-	case PROC_EVENT_COMM:
-		if (len < offsetof(struct proc_event, event_data) +
-		    sizeof(pe->event_data.comm))
-			return;
-		if (pe->event_data.comm.process_pid ==
-		    pe->event_data.comm.process_tgid)
-			(void)proc_examine(pe->event_data.comm.process_tgid);
-		break;
-	case PROC_EVENT_EXIT:
-		if (len < offsetof(struct proc_event, event_data) +
-		    sizeof(pe->event_data.exit))
-			return;
-		if (pe->event_data.exit.process_pid ==
-		    pe->event_data.exit.process_tgid)
-			proc_exit(pe->event_data.exit.process_tgid);
-		break;
-	default:
+	const typeof(pe->event_data)	*d = &pe->event_data;
+
+	if (pe->what == PROC_EVENT_FORK && PE_HAS(fork)) {
+		if (d->fork.child_pid == d->fork.child_tgid)
+			proc_fork(d->fork.parent_tgid, d->fork.child_tgid);
+	} else if (pe->what == PROC_EVENT_EXEC && PE_HAS(exec))
+		(void)proc_examine(d->exec.process_tgid);
+	else if (pe->what == PROC_EVENT_COMM && PE_HAS(comm)) {
+		if (d->comm.process_pid == d->comm.process_tgid)
+			(void)proc_examine(d->comm.process_tgid);
+	} else if (pe->what == PROC_EVENT_EXIT && PE_HAS(exit)) {
+		if (d->exit.process_pid == d->exit.process_tgid)
+			proc_exit(d->exit.process_tgid);
+	} else
 		return;
-	}
 	events++;
 }
+#undef PE_HAS
 
 static void
 proc_nl_read(int fd, short ev, void *arg)
@@ -397,6 +385,7 @@ proc_nl_read(int fd, short ev, void *arg)
 	socklen_t		 salen;
 	struct nlmsghdr		*nh;
 	struct cn_msg		*cn;
+	struct proc_event	 pe;
 	char			 buf[8192]
 				    __attribute__((__aligned__(NLMSG_ALIGNTO)));
 	ssize_t			 r;
@@ -433,8 +422,11 @@ proc_nl_read(int fd, short ev, void *arg)
 			    cn->len > nh->nlmsg_len - NLMSG_LENGTH(sizeof(*cn)) ||
 			    cn->len < offsetof(struct proc_event, event_data))
 				continue;
-			proc_event((const struct proc_event *)cn->data,
-			    cn->len);
+			/* The event has a 64-bit field: copied to align it. */
+			memset(&pe, 0, sizeof(pe));
+			memcpy(&pe, cn->data, cn->len < sizeof(pe) ? cn->len :
+			    sizeof(pe));
+			proc_event(&pe, cn->len);
 		}
 	}
 	TAILQ_FOREACH(tp, &tprocs, entry)
@@ -448,8 +440,11 @@ check_proc_fd(struct imsg *imsg)
 	struct msg_proc_fd	 m;
 	int			 fd;
 
-	if (imsg_check_size(imsg, sizeof(m), "had") == -1)
+	if (imsg->datalen != sizeof(m)) {
+		log_warnx("had: process tracking message of %zu bytes, "
+		    "expected %zu", imsg->datalen, sizeof(m));
 		return (-1);
+	}
 	if (imsg->fd == -1) {
 		log_warnx("had: process tracking message without a "
 		    "descriptor");
@@ -535,6 +530,7 @@ check_proc_ctl(uint32_t peerid, const char *name)
 {
 	struct msg_ctl_check	 row;
 	struct tproc		*tp;
+	char			 q[32];
 
 	TAILQ_FOREACH(tp, &tprocs, entry) {
 		if (name[0] != '\0' && strcmp(name, tp->c.name) != 0)
@@ -553,8 +549,8 @@ check_proc_ctl(uint32_t peerid, const char *name)
 			    sizeof(row.reason));
 		else
 			snprintf(row.reason, sizeof(row.reason),
-			    "%u running, quorum %u..%u%s", tp->n,
-			    tp->c.quorum, tp->c.quorum_max,
+			    "%u running, quorum %s%s", tp->n,
+			    tproc_quorum_str(tp, q, sizeof(q)),
 			    tp->pending ? ", delay running" : "");
 		if (child_ctl_send(IMSG_CTL_CHECK, peerid, &row,
 		    sizeof(row)) == -1)

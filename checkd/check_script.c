@@ -55,10 +55,23 @@ check_event(const char *kind, const char *object, const char *fmt, ...)
 	(void)child_send_parent(IMSG_CHECK_EVENT, 0, -1, &e, sizeof(e));
 }
 
+/* The state of a vrrp_script or vrrp_track_process, to vrrpd. */
+void
+check_track_send(const struct vrrp_script_conf *c, int up)
+{
+	struct msg_track	 t;
+
+	memset(&t, 0, sizeof(t));
+	strlcpy(t.name, c->name, sizeof(t.name));
+	t.up = up;
+	t.weight = c->weight;
+	(void)child_send_peer(PROC_VRRP, IMSG_TRACK_STATE, &t, sizeof(t));
+}
+
+/* A vrrp_script's state, or a track_file's number. */
 static void
 check_script_send(struct track_script *ts)
 {
-	struct msg_track	 t;
 	struct msg_track_value	 v;
 
 	if (CONF_IS_TRACK_FILE(&ts->c)) {
@@ -71,11 +84,7 @@ check_script_send(struct track_script *ts)
 		    sizeof(v));
 		return;
 	}
-	memset(&t, 0, sizeof(t));
-	strlcpy(t.name, ts->c.name, sizeof(t.name));
-	t.up = ts->up;
-	t.weight = ts->c.weight;
-	(void)child_send_peer(PROC_VRRP, IMSG_TRACK_STATE, &t, sizeof(t));
+	check_track_send(&ts->c, ts->up);
 }
 
 void

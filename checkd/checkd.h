@@ -63,6 +63,7 @@ int	check_script_ctl(uint32_t, const char *);
 int	track_file_parse(const char *, size_t, int64_t *);
 void	check_event(const char *, const char *, const char *, ...)
 	    __attribute__((__format__(printf, 3, 4)));
+void	check_track_send(const struct vrrp_script_conf *, int);
 
 /* check_proc.c: vrrp_track_process. */
 void	check_proc_init(struct event_base *);

@@ -1479,13 +1479,14 @@ conv_script_weight(struct conf_pctx *p, const struct conf_node *n,
 	return 0;
 }
 
+/* Printed where it differs from the default (0 here, 1 for processes). */
 static void
 print_script_weight(struct conf_pr *pr, const struct conf_kw *kw,
     const void *obj, const void *def)
 {
-	const struct vrrp_script_conf	*s = obj;
+	const struct vrrp_script_conf	*s = obj, *d = def;
 
-	if (s->weight == 0 && !s->weight_reverse)
+	if (s->weight == d->weight && !s->weight_reverse)
 		return;
 	conf_pr_indent(pr);
 	fprintf(pr->fp, "weight %d%s\n", s->weight,
@@ -1598,20 +1599,6 @@ print_tp_match(struct conf_pr *pr, const struct conf_kw *kw,
 	fputc('\n', pr->fp);
 }
 
-/* The default weight is 1 here: 0 is printed. */
-static void
-print_tp_weight(struct conf_pr *pr, const struct conf_kw *kw,
-    const void *obj, const void *def)
-{
-	const struct vrrp_script_conf	*s = obj, *d = def;
-
-	if (s->weight == d->weight && !s->weight_reverse)
-		return;
-	conf_pr_indent(pr);
-	fprintf(pr->fp, "weight %d%s\n", s->weight,
-	    s->weight_reverse ? " reverse" : "");
-}
-
 /* delay SECS: fork_delay and terminate_delay at once. */
 static int
 conv_tp_delay(struct conf_pctx *p, const struct conf_node *n,
@@ -1631,7 +1618,7 @@ conv_tp_delay(struct conf_pctx *p, const struct conf_node *n,
 const struct conf_kw conf_kw_tprocess[] = {
 	CUSTOM("process", 1, -1, 0, conv_tp_process, print_tp_process),
 	CUSTOM("param_match", 0, 1, 0, conv_tp_match, print_tp_match),
-	CUSTOM("weight", 1, 2, 0, conv_script_weight, print_tp_weight),
+	CUSTOM("weight", 1, 2, 0, conv_script_weight, print_script_weight),
 	UINT("quorum", quorum, 0, 65535),
 	UINT("quorum_max", quorum_max, 0, 65535),
 	DEC("fork_delay", fork_delay_ms, 1000, 0, 86400000),

@@ -152,11 +152,13 @@ procwatch_wanted(enum had_proc p)
 	struct vrrp_script_conf		 s;
 	size_t				 i;
 
+	/* Bodies come without their trailing zero bytes. */
 	for (i = 0; i < b->nitems; i++) {
 		if (b->items[i].kind != CONF_ITEM_VRRP_SCRIPT ||
-		    b->items[i].len != sizeof(s))
+		    b->items[i].len > sizeof(s))
 			continue;
-		memcpy(&s, conf_blob_body(b, i), sizeof(s));
+		memset(&s, 0, sizeof(s));
+		memcpy(&s, conf_blob_body(b, i), b->items[i].len);
 		if (s.process)
 			return (1);
 	}

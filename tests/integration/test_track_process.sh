@@ -76,7 +76,7 @@ virtual_server 198.18.0.61 8080 {
 	}
 #RS2-BEGIN
 	real_server 198.18.0.72 8081 {
-		notify_down "$LOG $LAB_DIR/rs-down"
+		notify_down "$LOG $LAB_DIR/rs-down DOWN"
 	}
 #RS2-END
 }
@@ -170,7 +170,7 @@ sys.exit(not (r and r[0]["real_server"] == "198.18.0.71:8080" and r[0]["target"]
 check "no notify_down before the reload" [ ! -e "$LAB_DIR/rs-down" ]
 sed -i '/#RS2-BEGIN/,/#RS2-END/d' "$LAB_DIR/a.conf"
 check "reload without 198.18.0.72:8081" lab_hactl a reload
-check "notify_down of the removed real server ran" wait_for 5 grep -q . "$LAB_DIR/rs-down"
+check "notify_down of the removed real server ran" wait_for 5 grep -qx DOWN "$LAB_DIR/rs-down"
 
 check "checkd still runs (no seccomp kill)" sh -c "'$BUILD/hactl' -s '$LAB_DIR/a/had.sock' show procs | grep -q checkd"
 summary

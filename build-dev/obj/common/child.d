@@ -1,12 +1,11 @@
 build-dev/obj/common/child.o: common/child.c common/child.h common/imsg.h \
- common/msg.h common/conf.h common/conf_diff.h common/log.h \
- common/msg_contract.h common/proc.h common/sandbox.h
+ common/msg.h common/conf.h common/conf_diff.h common/log.h common/proc.h \
+ common/sandbox.h
 common/child.h:
 common/imsg.h:
 common/msg.h:
 common/conf.h:
 common/conf_diff.h:
 common/log.h:
-common/msg_contract.h:
 common/proc.h:
 common/sandbox.h:
