@@ -1,4 +1,0 @@
-build-noseccomp/obj/common/imsg.o: common/imsg.c common/imsg.h \
- common/log.h
-common/imsg.h:
-common/log.h:

@@ -1,4 +1,0 @@
-build-noseccomp/obj/common/imsgev.o: common/imsgev.c common/imsg.h \
- common/log.h
-common/imsg.h:
-common/log.h:
