@@ -86,9 +86,13 @@ static struct {
  * scrape of 1,000 x 20 real servers is megabytes through had); a POST
  * forgets them all.
  */
-struct cached {
+struct body {
 	char		*buf;
 	size_t		 len;
+	int		 refs;	/* the cache's and each reply being sent */
+};
+struct cached {
+	struct body	*body;
 	struct timespec	 at;
 };
 #define CACHE_METRICS	0	/* then one per docs[] */
@@ -115,17 +119,24 @@ serve_usage(void)
 }
 
 static void
-reply(struct evhttp_request *req, int code, const char *reason,
-    const char *type, const void *body, size_t len)
+headers(struct evhttp_request *req, const char *type)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
-	struct evbuffer		*b = evbuffer_new();
 
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Content-Security-Policy",
 	    "default-src 'self'; frame-ancestors 'none'");
+}
+
+static void
+reply(struct evhttp_request *req, int code, const char *reason,
+    const char *type, const void *body, size_t len)
+{
+	struct evbuffer		*b = evbuffer_new();
+
+	headers(req, type);
 	if (b == NULL) {
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
 		return;
@@ -171,6 +182,39 @@ reply_had_error(struct evhttp_request *req)
 		reply_error(req, 502, "Bad Gateway", hactl_lasterr);
 }
 
+static void
+body_unref(const void *data, size_t len, void *arg)
+{
+	struct body	*b = arg;
+
+	if (--b->refs == 0) {
+		free(b->buf);
+		free(b);
+	}
+}
+
+static void
+reply_shared(struct evhttp_request *req, const char *type, struct body *bd)
+{
+	struct evbuffer	*b;
+
+	if (bd->len == 0 || (b = evbuffer_new()) == NULL) {
+		reply(req, 200, "OK", type, bd->buf, bd->len);
+		return;
+	}
+	headers(req, type);
+	bd->refs++;
+	if (evbuffer_add_reference(b, bd->buf, bd->len, body_unref,
+	    bd) == -1) {
+		bd->refs--;
+		evbuffer_free(b);
+		evhttp_send_error(req, HTTP_INTERNAL, NULL);
+		return;
+	}
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
 static int
 cache_reply(struct evhttp_request *req, int slot, const char *type)
 {
@@ -178,25 +222,40 @@ cache_reply(struct evhttp_request *req, int slot, const char *type)
 	struct timespec	 now;
 	long		 age;
 
-	if (c->buf == NULL)
+	if (c->body == NULL)
 		return (0);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	age = (now.tv_sec - c->at.tv_sec) * 1000 +
 	    (now.tv_nsec - c->at.tv_nsec) / 1000000;
 	if (age < 0 || age >= cache_ms)
 		return (0);
-	reply(req, 200, "OK", type, c->buf, c->len);
+	reply_shared(req, type, c->body);
 	return (1);
 }
 
-/* Keeps buf (the slot owns it from now on). */
+/*
+ * Keeps buf (the slot owns it from now on) and sends it: a megabyte of
+ * metrics is referenced by each reply, not copied.
+ */
 static void
-cache_keep(int slot, char *buf, size_t len)
+cache_keep(struct evhttp_request *req, int slot, const char *type,
+    char *buf, size_t len)
 {
-	free(cache[slot].buf);
-	cache[slot].buf = buf;
-	cache[slot].len = len;
+	struct body	*b;
+
+	if ((b = malloc(sizeof(*b))) == NULL) {
+		reply(req, 200, "OK", type, buf, len);
+		free(buf);
+		return;
+	}
+	b->buf = buf;
+	b->len = len;
+	b->refs = 1;
+	if (cache[slot].body != NULL)
+		body_unref(NULL, 0, cache[slot].body);
+	cache[slot].body = b;
 	clock_gettime(CLOCK_MONOTONIC, &cache[slot].at);
+	reply_shared(req, type, b);
 }
 
 static void
@@ -205,8 +264,9 @@ cache_forget(void)
 	size_t	 i;
 
 	for (i = 0; i < sizeof(cache) / sizeof(cache[0]); i++) {
-		free(cache[i].buf);
-		cache[i].buf = NULL;
+		if (cache[i].body != NULL)
+			body_unref(NULL, 0, cache[i].body);
+		cache[i].body = NULL;
 	}
 }
 
@@ -251,11 +311,11 @@ serve_json(struct evhttp_request *req, int slot, int fd, uint32_t type,
 		}
 		reply_had_error(req);
 	} else {
-		reply(req, 200, "OK", "application/json", buf, blen);
 		if (slot != -1 && cache_ms > 0) {
-			cache_keep(slot, buf, blen);
+			cache_keep(req, slot, "application/json", buf, blen);
 			return;
 		}
+		reply(req, 200, "OK", "application/json", buf, blen);
 	}
 	free(buf);
 }
@@ -279,11 +339,11 @@ serve_metrics(struct evhttp_request *req)
 	if (r != 0)
 		reply_had_error(req);
 	else {
-		reply(req, 200, "OK", METRICS_TYPE, buf, len);
 		if (cache_ms > 0) {
-			cache_keep(CACHE_METRICS, buf, len);
+			cache_keep(req, CACHE_METRICS, METRICS_TYPE, buf, len);
 			return;
 		}
+		reply(req, 200, "OK", METRICS_TYPE, buf, len);
 	}
 	free(buf);
 }

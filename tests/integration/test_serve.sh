@@ -121,45 +121,58 @@ check "/metrics content type is the exposition format ($ctype)" \
     [ "$ctype" = "text/plain; version=0.0.4; charset=utf-8" ]
 
 # Every document, over HTTP and from hactl -j, against its schema.
+# (One python3 for all: importing jsonschema takes half a second.)
 V=tests/integration/json_schema.py
+docs=""
 for d in procs vrrp lvs checks history; do
 	get $PORT_RO /api/v1/$d >"$LAB_DIR/api-$d.json"
-	out=$(python3 $V $d "$LAB_DIR/api-$d.json" 2>&1); rc=$?
-	check "/api/v1/$d validates against doc/schema/$d.json $out" [ $rc -eq 0 ]
 	what=$d
 	[ $d = history ] && what="history 50"
-	"$BUILD/hactl" -s "$SOCK" -j show $what >"$LAB_DIR/cli-$d.json"
-	out=$(python3 $V $d "$LAB_DIR/cli-$d.json" 2>&1); rc=$?
-	check "hactl -j show $d validates $out" [ $rc -eq 0 ]
+	"$BUILD/hactl" -s "$SOCK" -j show $what >"$LAB_DIR/cli-$d.json" \
+	    2>/dev/null
+	docs="$docs $d:$LAB_DIR/api-$d.json $d:$LAB_DIR/cli-$d.json"
 done
 check "/api/v1/vrrp lists VI_S and VI_T" [ "$(json_get "$LAB_DIR/api-vrrp.json" \
     'sorted(r["name"] for r in d) == ["VI_S", "VI_T"]')" = True ]
 check "/api/v1/checks has the TCP_CHECK" \
     [ "$(json_get "$LAB_DIR/api-checks.json" 'len(d)')" = 1 ]
 "$BUILD/hactl" -j -s "$LAB_DIR/nonexistent.sock" show procs \
-    >"$LAB_DIR/err.json" 2>/dev/null; rc=$?
-out=$(python3 $V error "$LAB_DIR/err.json" 2>&1); vrc=$?
-check "hactl -j error: exit $rc, JSON on stdout that validates $out" \
-    [ $rc -ne 0 -a $vrc -eq 0 ]
+    >"$LAB_DIR/err.json" 2>/dev/null; erc=$?
 "$BUILD/hactl" -j -s "$SOCK" log brief >"$LAB_DIR/result.json"
-out=$(python3 $V result "$LAB_DIR/result.json" 2>&1); rc=$?
-check "hactl -j log: a result document that validates $out" [ $rc -eq 0 ]
-timeout 2 "$BUILD/hactl" -j -s "$SOCK" events >"$LAB_DIR/events.json" \
+timeout 1.5 "$BUILD/hactl" -j -s "$SOCK" events >"$LAB_DIR/events.json" \
     2>/dev/null &
 evpid=$!
 sleep 0.5
 "$BUILD/hactl" -s "$SOCK" drain 198.18.0.71:80 198.18.0.80:80 >/dev/null
 "$BUILD/hactl" -s "$SOCK" undrain 198.18.0.71:80 198.18.0.80:80 >/dev/null
 wait $evpid
-out=$(python3 $V --lines event "$LAB_DIR/events.json" 2>&1); rc=$?
-check "hactl -j events: $(grep -c . "$LAB_DIR/events.json") lines that validate $out" \
-    [ $rc -eq 0 ]
+python3 $V $docs error:"$LAB_DIR/err.json" result:"$LAB_DIR/result.json" \
+    lines=event:"$LAB_DIR/events.json" >"$LAB_DIR/valid.txt" 2>&1
+valid() {	# kind file
+	grep -qxF "ok $1 $2" "$LAB_DIR/valid.txt"
+}
+why() { grep -F " $1 $2" "$LAB_DIR/valid.txt" | grep -v '^ok' | head -c 300; }
+for d in procs vrrp lvs checks history; do
+	f=$LAB_DIR/api-$d.json
+	check "/api/v1/$d validates against doc/schema/$d.json $(why $d "$f")" \
+	    valid $d "$f"
+	f=$LAB_DIR/cli-$d.json
+	check "hactl -j show $d validates $(why $d "$f")" valid $d "$f"
+done
+err_ok() { [ $erc -ne 0 ] && valid error "$LAB_DIR/err.json"; }
+check "hactl -j error: exit $erc, JSON on stdout that validates $(why error "$LAB_DIR/err.json")" \
+    err_ok
+check "hactl -j log: a result document that validates $(why result "$LAB_DIR/result.json")" \
+    valid result "$LAB_DIR/result.json"
+check "hactl -j events: $(grep -c . "$LAB_DIR/events.json") lines that validate $(why event "$LAB_DIR/events.json")" \
+    valid event "$LAB_DIR/events.json"
 check "/api/v1/nothing: 404 with a JSON error" \
     [ "$(code $PORT_RO /api/v1/nothing)" = 404 ]
 
 # Drain over POST.
 drained() {	# "True" or "False" for 198.18.0.80:80
-	"$BUILD/hactl" -s "$SOCK" -j show lvs >"$LAB_DIR/lvs.json" &&
+	"$BUILD/hactl" -s "$SOCK" -j show lvs >"$LAB_DIR/lvs.json" \
+	    2>/dev/null &&
 	    json_get "$LAB_DIR/lvs.json" \
 	    '[x["drained"] for s in d for x in s["reals"] if x["real"] == "198.18.0.80:80"][0]'
 }
@@ -206,8 +219,9 @@ s=$(in_a python3 $H 127.0.0.1 $PORT "$SERVE_9180" body)
 check "POST body of 64 KB refused ($s)" \
     sh -c "[ '$s' = 413 ] || [ '$s' = closed ]"
 set -- $(in_a python3 $H 127.0.0.1 $PORT_RO "$SERVE_9181" flood)
-check "150 connections at once: serve held at most $2 descriptors (of 80)" \
-    [ "${2:-999}" -le 80 ]
+# RLIMIT_NOFILE 80; a sanitizer's runtime may hold one or two more.
+check "150 connections at once: serve held at most $2 descriptors (limit 80)" \
+    [ "${2:-999}" -le 82 ]
 check "serve answers after the flood" wait_for 15 get $PORT_RO /api/v1/procs
 check "both servers still running" kill -0 "$SERVE_9180" "$SERVE_9181"
 
@@ -242,4 +256,5 @@ else
 		[ -n "${SERVE_SHOT:-}" ] && cp "$LAB_DIR/status.png" "$SERVE_SHOT"
 	fi
 fi
+echo "test_serve: $SECONDS s"
 summary
