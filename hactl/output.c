@@ -121,6 +121,8 @@ doc_kind(uint32_t type)
 		return ("checks");
 	case IMSG_CTL_SHOW_HISTORY:
 		return ("history");
+	case IMSG_CTL_SHOW_BFD:
+		return ("bfd");
 	default:
 		return ("unknown");
 	}

@@ -109,12 +109,12 @@ sed -e 's/priority 150/priority 100/' -e '/track_bfd {/,/^	}/d' \
 
 bfd_field() {	# node session field
 	lab_hactl "$1" show bfd -j 2>/dev/null | python3 -c 'import json,sys
-d = [s for s in json.load(sys.stdin) if s.get("name") == sys.argv[1]]
+d = [s for s in json.load(sys.stdin)["items"] if s.get("name") == sys.argv[1]]
 print(d[0][sys.argv[2]] if d else "")' "$2" "$3" 2>/dev/null
 }
 bfd_drop() {	# node reason: from the totals row
 	lab_hactl "$1" show bfd -j 2>/dev/null | python3 -c 'import json,sys
-d = [s for s in json.load(sys.stdin) if s.get("totals")]
+d = [s for s in json.load(sys.stdin)["items"] if s.get("totals")]
 print(d[0]["drops"][sys.argv[1]] if d else "")' "$2" 2>/dev/null
 }
 bfd_is() { [ "$(bfd_field "$1" "$2" state)" = "$3" ]; }
@@ -203,7 +203,7 @@ while time.monotonic() - t0 < 5:
     r = subprocess.run([hactl, "-s", sock, "show", "bfd", "-j"],
         capture_output=True)
     try:
-        d = [s for s in json.loads(r.stdout) if s.get("name") == "FRR4"]
+        d = [s for s in json.loads(r.stdout)["items"] if s.get("name") == "FRR4"]
         state = d[0]["state"]
     except (ValueError, IndexError, KeyError):
         pass

@@ -94,7 +94,7 @@ check "scan found both: VI_P at priority 100" wait_for 3 prio_is 100
 lab_hactl a show checks -j >"$LAB_DIR/checks.json"
 check "show checks: TP_NAME with 2 running" python3 -c '
 import json, sys
-r = [c for c in json.load(open(sys.argv[1])) if c.get("real_server") == "TP_NAME"]
+r = [c for c in json.load(open(sys.argv[1]))["items"] if c.get("real_server") == "TP_NAME"]
 sys.exit(not (r and "2 running" in r[0]["reason"]))' "$LAB_DIR/checks.json"
 
 t0=$(now_ms)
@@ -138,7 +138,7 @@ check "sleep 3011 does not match 'sleep 301': VI_F FAULT" lab_wait_state a VI_F 
 lab_hactl a show history -j >"$LAB_DIR/history.json"
 check "event history: TP_CMD down and up" python3 -c '
 import json, sys
-t = [e["text"] for e in json.load(open(sys.argv[1]))
+t = [e["text"] for e in json.load(open(sys.argv[1]))["items"]
      if e["kind"] == "track" and e["object"] == "TP_CMD"]
 sys.exit(not (any(x.startswith("vrrp_track_process down") for x in t) and
               any(x.startswith("vrrp_track_process up") for x in t)))' \
@@ -165,7 +165,7 @@ fi
 lab_hactl a show checks -j >"$LAB_DIR/checks.json"
 check "real_server without a port: its check probes 198.18.0.71:8080" python3 -c '
 import json, sys
-r = [c for c in json.load(open(sys.argv[1])) if c.get("type") == "TCP_CHECK"]
+r = [c for c in json.load(open(sys.argv[1]))["items"] if c.get("type") == "TCP_CHECK"]
 sys.exit(not (r and r[0]["real_server"] == "198.18.0.71:8080" and r[0]["target"] in ("", "198.18.0.71:8080")))' "$LAB_DIR/checks.json"
 check "no notify_down before the reload" [ ! -e "$LAB_DIR/rs-down" ]
 sed -i '/#RS2-BEGIN/,/#RS2-END/d' "$LAB_DIR/a.conf"

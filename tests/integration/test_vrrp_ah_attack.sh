@@ -133,7 +133,7 @@ drops_but() {
 	shift
 	lab_hactl "$n" show vrrp -j >"$LAB_DIR/$n/vrrp.json" 2>/dev/null &&
 	    "$PY" -c 'import json, sys
-d = json.load(open(sys.argv[1]))
+d = json.load(open(sys.argv[1]))["items"]
 print(sum(v for i in d for k, v in i["drops"].items() if k not in sys.argv[2:]))' \
 	    "$LAB_DIR/$n/vrrp.json" "$@"
 }

@@ -172,7 +172,7 @@ else
 	for i in VK4 VK6; do
 		rx=$(lab_vrrp_field a "$i" adverts_received)
 		dr=$(lab_hactl a show vrrp "$i" -j | python3 -c 'import json,sys
-print(sum(json.load(sys.stdin)[0]["drops"].values()))')
+print(sum(json.load(sys.stdin)["items"][0]["drops"].values()))')
 		check "had's $i hears keepalived ($rx adverts) and drops none ($dr)" \
 		    eval '[ "${rx:-0}" -gt 5 ] && [ "${dr:-1}" = 0 ]'
 	done

@@ -143,7 +143,7 @@ lab_hactl a show history -j >"$LAB_DIR/h.json"
 check "show history -j: script down, maint 0->2->5, VI_T BACKUP, maint 5->0, VI_T MASTER, ff 0->1, FAULT, ff 1->0, MASTER, in order" \
     python3 - "$LAB_DIR/h.json" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
+d = json.load(open(sys.argv[1]))["items"]
 want = [("track", "chk_fail", "vrrp_script down"),
         ("track", "maint", "value 0 -> 2"),
         ("track", "maint", "value 2 -> 5"),
