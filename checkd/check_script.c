@@ -61,6 +61,11 @@ check_script_send(struct track_script *ts)
 	struct msg_track	 t;
 	struct msg_track_value	 v;
 
+	/*
+	 * The event that says why goes to had before vrrpd hears: had
+	 * then records it before the transition it causes.
+	 */
+	imsgev_flush_blocking(&child->parent);
 	if (CONF_IS_TRACK_FILE(&ts->c)) {
 		if (ts->file_state == -1)
 			return;		/* vrrpd keeps it unknown */
