@@ -76,6 +76,13 @@ check_script_send(struct track_script *ts)
 		    sizeof(v));
 		return;
 	}
+	/*
+	 * Not run yet: vrrpd keeps what it knows (after a respawn of
+	 * checkd, the last result; for a new script, !init_fail), rather
+	 * than a failing script looking good until its first run.
+	 */
+	if (ts->runs == 0)
+		return;
 	memset(&t, 0, sizeof(t));
 	strlcpy(t.name, ts->c.name, sizeof(t.name));
 	t.up = ts->up;
