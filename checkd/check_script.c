@@ -74,6 +74,11 @@ check_script_send(struct track_script *ts)
 {
 	struct msg_track_value	 v;
 
+	/*
+	 * The event that says why goes to had before vrrpd hears: had
+	 * then records it before the transition it causes.
+	 */
+	imsgev_flush_blocking(&child->parent);
 	if (CONF_IS_TRACK_FILE(&ts->c)) {
 		if (ts->file_state == -1)
 			return;		/* vrrpd keeps it unknown */
@@ -84,6 +89,13 @@ check_script_send(struct track_script *ts)
 		    sizeof(v));
 		return;
 	}
+	/*
+	 * Not run yet: vrrpd keeps what it knows (after a respawn of
+	 * checkd, the last result; for a new script, !init_fail), rather
+	 * than a failing script looking good until its first run.
+	 */
+	if (ts->runs == 0)
+		return;
 	check_track_send(&ts->c, ts->up);
 }
 

@@ -1456,18 +1456,18 @@ const struct conf_kw conf_kw_global[] = {
 };
 #undef S
 
-/* weight N [reverse] */
+/* "weight N [reverse]" of a vrrp_script (-254..254) or a track_file. */
 static int
-conv_script_weight(struct conf_pctx *p, const struct conf_node *n,
-    const struct conf_kw *kw, void *obj)
+conv_weight_in(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, struct vrrp_script_conf *s, long long lim)
 {
-	struct vrrp_script_conf	*s = obj;
 	long long		 v;
 
-	if (parse_ll(p, n->argv[0], &n->argpos[0], kw->name, -254, 254,
+	if (parse_ll(p, n->argv[0], &n->argpos[0], kw->name, -lim, lim,
 	    &v) == -1)
 		return -1;
 	s->weight = v;
+	s->weight_reverse = 0;
 	if (n->argc > 1) {
 		if (strcmp(n->argv[1], "reverse") != 0) {
 			err_at(p, &n->argpos[1], "did you mean 'reverse'?",
@@ -1479,18 +1479,31 @@ conv_script_weight(struct conf_pctx *p, const struct conf_node *n,
 	return 0;
 }
 
+static int
+conv_script_weight(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	return conv_weight_in(p, n, kw, obj, 254);
+}
+
+/* The weight line unless it is the default (dflt, no reverse). */
+static void
+print_weight_of(struct conf_pr *pr, const struct vrrp_script_conf *s,
+    int32_t dflt)
+{
+	if (s->weight == dflt && !s->weight_reverse)
+		return;
+	conf_pr_indent(pr);
+	fprintf(pr->fp, "weight %d%s\n", s->weight,
+	    s->weight_reverse ? " reverse" : "");
+}
+
 /* Printed where it differs from the default (0 here, 1 for processes). */
 static void
 print_script_weight(struct conf_pr *pr, const struct conf_kw *kw,
     const void *obj, const void *def)
 {
-	const struct vrrp_script_conf	*s = obj, *d = def;
-
-	if (s->weight == d->weight && !s->weight_reverse)
-		return;
-	conf_pr_indent(pr);
-	fprintf(pr->fp, "weight %d%s\n", s->weight,
-	    s->weight_reverse ? " reverse" : "");
+	print_weight_of(pr, obj, ((const struct vrrp_script_conf *)def)->weight);
 }
 
 static int
@@ -2274,36 +2287,14 @@ static int
 conv_file_weight(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
-	struct vrrp_script_conf	*s = obj;
-	long long		 v;
-
-	if (parse_ll(p, n->argv[0], &n->argpos[0], kw->name, -2147483647,
-	    2147483647, &v) == -1)
-		return -1;
-	s->weight = v;
-	s->weight_reverse = 0;
-	if (n->argc > 1) {
-		if (strcmp(n->argv[1], "reverse") != 0) {
-			err_at(p, &n->argpos[1], "did you mean 'reverse'?",
-			    "weight: unknown option '%s'", n->argv[1]);
-			return -1;
-		}
-		s->weight_reverse = 1;
-	}
-	return 0;
+	return conv_weight_in(p, n, kw, obj, 2147483647);
 }
 
 static void
 print_file_weight(struct conf_pr *pr, const struct conf_kw *kw,
     const void *obj, const void *def)
 {
-	const struct vrrp_script_conf	*s = obj;
-
-	if (s->weight == 1 && !s->weight_reverse)
-		return;
-	conf_pr_indent(pr);
-	fprintf(pr->fp, "weight %d%s\n", s->weight,
-	    s->weight_reverse ? " reverse" : "");
+	print_weight_of(pr, obj, 1);
 }
 
 /* "init_file [VALUE] [overwrite]": had writes it at start (as root). */
@@ -3715,26 +3706,39 @@ conv_track_file(struct conf_pctx *p, const struct conf_node *n,
 	return 0;
 }
 
+/* The vrrp_script blocks, or (file) the track_file blocks. */
 static void
-print_track_files(struct conf_pr *pr, const struct conf_kw *kw,
-    const void *obj, const void *def)
+print_script_blocks(struct conf_pr *pr, const struct conf_kw *kw,
+    const struct had_conf *conf, int file, int process)
 {
-	const struct had_conf		*conf = obj;
 	const struct conf_script	*s;
 	struct vrrp_script_conf		 d;
 
 	TAILQ_FOREACH(s, &conf->scripts, entry) {
-		if (!CONF_IS_TRACK_FILE(&s->c))
+		if (CONF_IS_TRACK_FILE(&s->c) != file ||
+		    (s->c.process != 0) != process)
 			continue;
-		conf_script_defaults(&d);
-		d.weight = 1;
+		if (process)
+			conf_tprocess_defaults(&d);
+		else
+			conf_script_defaults(&d);
+		if (file)
+			d.weight = 1;
 		memcpy(d.name, s->c.name, sizeof(d.name));
 		conf_pr_open(pr, kw->name);
 		conf_pr_arg(pr, s->c.name);
 		conf_pr_begin(pr);
-		conf_print_fields(pr, conf_kw_track_file, &s->c, &d);
+		conf_print_fields(pr, file ? conf_kw_track_file : process ?
+		    conf_kw_tprocess : conf_kw_script, &s->c, &d);
 		conf_pr_end(pr);
 	}
+}
+
+static void
+print_track_files(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	print_script_blocks(pr, kw, obj, 1, 0);
 }
 
 static int
@@ -3783,30 +3787,8 @@ static void
 print_scripts(struct conf_pr *pr, const struct conf_kw *kw,
     const void *obj, const void *def)
 {
-	const struct had_conf		*conf = obj;
-	const struct conf_script	*s;
-	struct vrrp_script_conf		 d;
-
-	int				 process;
-
-	process = strcmp(kw->name, "vrrp_script") != 0;
-	TAILQ_FOREACH(s, &conf->scripts, entry) {
-		if (CONF_IS_TRACK_FILE(&s->c))
-			continue;
-		if (s->c.process != process)
-			continue;
-		if (process)
-			conf_tprocess_defaults(&d);
-		else
-			conf_script_defaults(&d);
-		memcpy(d.name, s->c.name, sizeof(d.name));
-		conf_pr_open(pr, kw->name);
-		conf_pr_arg(pr, s->c.name);
-		conf_pr_begin(pr);
-		conf_print_fields(pr, process ? conf_kw_tprocess :
-		    conf_kw_script, &s->c, &d);
-		conf_pr_end(pr);
-	}
+	print_script_blocks(pr, kw, obj, 0,
+	    strcmp(kw->name, "vrrp_script") != 0);
 }
 
 /* The family of an instance: its VIPs', else its unicast addresses'. */

@@ -515,92 +515,82 @@ print_checks(FILE *f)
 	}
 }
 
-static void
-track_labels(FILE *f, const struct msg_ctl_track *t)
-{
-	label(f, "kind", t->kind, 1);
-	label(f, "name", t->name, 0);
-}
+/* One gauge per vrrp_script or track_file (rows of that kind). */
+enum track_field { TF_UP, TF_EXIT, TF_OK, TF_FAIL, TF_VALUE };
 
-/* vrrp_scripts and track files (show checks), what they do (show vrrp). */
 static void
-print_tracks(FILE *f)
+track_gauge(FILE *f, const char *name, const char *kind,
+    enum track_field tf, const char *help)
 {
 	const struct msg_ctl_track	*t;
+	long long			 v;
+	size_t				 i;
+
+	head(f, name, "gauge", help);
+	for (i = 0; i < mx.ntracks; i++) {
+		t = &mx.tracks[i];
+		if (strcmp(t->kind, kind) != 0)
+			continue;
+		switch (tf) {
+		case TF_UP:
+			v = strcmp(t->state, "up") == 0 ? 1 :
+			    strcmp(t->state, "down") == 0 ? 0 : -1;
+			break;
+		case TF_EXIT:
+			v = t->last_status;
+			break;
+		case TF_OK:
+			v = t->successes;
+			break;
+		case TF_FAIL:
+			v = t->failures;
+			break;
+		default:
+			v = t->value;
+			break;
+		}
+		fprintf(f, "%s{", name);
+		label(f, "kind", t->kind, 1);
+		label(f, "name", t->name, 0);
+		fprintf(f, "} %lld\n", v);
+	}
+}
+
+/* What each tracked object does to a VRRP instance (show vrrp). */
+static void
+vrrp_track_gauge(FILE *f, const char *name, int fault, const char *help)
+{
 	const struct msg_ctl_vrrp_track	*v;
 	size_t				 i;
 
-	head(f, "had_track_up", "gauge", "vrrp_script: 1 up, 0 down, "
-	    "-1 unknown (not run yet).");
-	for (i = 0; i < mx.ntracks; i++) {
-		t = &mx.tracks[i];
-		if (strcmp(t->kind, "vrrp_script") != 0)
-			continue;
-		fprintf(f, "had_track_up{");
-		track_labels(f, t);
-		fprintf(f, "} %d\n", strcmp(t->state, "up") == 0 ? 1 :
-		    strcmp(t->state, "down") == 0 ? 0 : -1);
-	}
-	head(f, "had_track_last_exit_status", "gauge", "vrrp_script: exit "
-	    "status of the last run, -1 none.");
-	for (i = 0; i < mx.ntracks; i++) {
-		t = &mx.tracks[i];
-		if (strcmp(t->kind, "vrrp_script") != 0)
-			continue;
-		fprintf(f, "had_track_last_exit_status{");
-		track_labels(f, t);
-		fprintf(f, "} %d\n", t->last_status);
-	}
-	head(f, "had_track_successes", "gauge", "vrrp_script: successes in "
-	    "a row (against rise).");
-	for (i = 0; i < mx.ntracks; i++) {
-		t = &mx.tracks[i];
-		if (strcmp(t->kind, "vrrp_script") != 0)
-			continue;
-		fprintf(f, "had_track_successes{");
-		track_labels(f, t);
-		fprintf(f, "} %u\n", t->successes);
-	}
-	head(f, "had_track_failures", "gauge", "vrrp_script: failures in "
-	    "a row (against fall).");
-	for (i = 0; i < mx.ntracks; i++) {
-		t = &mx.tracks[i];
-		if (strcmp(t->kind, "vrrp_script") != 0)
-			continue;
-		fprintf(f, "had_track_failures{");
-		track_labels(f, t);
-		fprintf(f, "} %u\n", t->failures);
-	}
-	head(f, "had_track_file_value", "gauge", "track_file: the number in "
-	    "the file (0 while unreadable).");
-	for (i = 0; i < mx.ntracks; i++) {
-		t = &mx.tracks[i];
-		if (strcmp(t->kind, "track_file") != 0)
-			continue;
-		fprintf(f, "had_track_file_value{");
-		track_labels(f, t);
-		fprintf(f, "} %lld\n", (long long)t->value);
-	}
-	head(f, "had_vrrp_track_priority_delta", "gauge", "What a tracked "
-	    "object adds to the priority of a VRRP instance.");
+	head(f, name, "gauge", help);
 	for (i = 0; i < mx.nvtracks; i++) {
 		v = &mx.vtracks[i];
-		fprintf(f, "had_vrrp_track_priority_delta{");
+		fprintf(f, "%s{", name);
 		label(f, "instance", v->instance, 1);
 		label(f, "kind", v->kind, 0);
 		label(f, "name", v->name, 0);
-		fprintf(f, "} %d\n", v->delta);
+		fprintf(f, "} %d\n", fault ? (v->fault ? 1 : 0) : v->delta);
 	}
-	head(f, "had_vrrp_track_fault", "gauge", "1 if a tracked object "
-	    "puts the VRRP instance in FAULT.");
-	for (i = 0; i < mx.nvtracks; i++) {
-		v = &mx.vtracks[i];
-		fprintf(f, "had_vrrp_track_fault{");
-		label(f, "instance", v->instance, 1);
-		label(f, "kind", v->kind, 0);
-		label(f, "name", v->name, 0);
-		fprintf(f, "} %u\n", v->fault ? 1 : 0);
-	}
+}
+
+static void
+print_tracks(FILE *f)
+{
+	track_gauge(f, "had_track_up", "vrrp_script", TF_UP,
+	    "vrrp_script: 1 up, 0 down, -1 unknown (not run yet).");
+	track_gauge(f, "had_track_last_exit_status", "vrrp_script", TF_EXIT,
+	    "vrrp_script: exit status of the last run, -1 none.");
+	track_gauge(f, "had_track_successes", "vrrp_script", TF_OK,
+	    "vrrp_script: successes in a row (against rise).");
+	track_gauge(f, "had_track_failures", "vrrp_script", TF_FAIL,
+	    "vrrp_script: failures in a row (against fall).");
+	track_gauge(f, "had_track_file_value", "track_file", TF_VALUE,
+	    "track_file: the number in the file (0 while unreadable).");
+	vrrp_track_gauge(f, "had_vrrp_track_priority_delta", 0,
+	    "What a tracked object adds to the priority of a VRRP instance.");
+	vrrp_track_gauge(f, "had_vrrp_track_fault", 1,
+	    "1 if a tracked object puts the VRRP instance in FAULT.");
 }
 
 /* The BFD sessions; the row without a name has the drop totals. */

@@ -12,6 +12,8 @@
 #     maint 5 (written in place): 110 < 120, the VIP moves to b; maint 0:
 #     back to 160 and to a (preempt).
 #   - ff 1: VI_T in FAULT on a, the VIP on b; ff 0: back on a.
+#   - kill -9 of checkd, then of vrrpd, and a reload: the priority the
+#     file gives stays (init_file does not write it again).
 #   - show history -j: the script going down, each file value and the
 #     transitions they caused, in order.
 set -u
@@ -137,6 +139,27 @@ check "last reason names the file: $(lab_vrrp_field a VI_T last_reason)" \
 echo 0 >"$TD/ff"
 check "ff 0: a master of VI_T again" lab_wait_state a VI_T MASTER 5
 check "the VIP back on a" wait_for 3 lab_has_addr a 198.18.0.61
+
+# --- respawns and a reload keep what the file says -----------------------
+maint_is() {
+	lab_hactl a show checks -j 2>/dev/null | python3 -c 'import json,sys
+d = json.load(sys.stdin)
+sys.exit(not [r for r in d if r.get("name") == "maint" and r["value"] == int(sys.argv[1]) and r["state"] == "read"])' "$1"
+}
+echo 3 >"$TD/maint"
+check "maint 3: priority 130" wait_for 3 prio_is 130
+check "checkd on a respawned after kill -9" lab_kill_child a checkd
+check "the new checkd has read maint: 3" wait_for 5 maint_is 3
+check "priority still 130 after checkd's respawn" prio_is 130
+check "vrrpd on a respawned after kill -9" lab_kill_child a vrrpd
+check "priority 130 again after vrrpd's respawn" wait_for 5 prio_is 130
+out=$(lab_hactl a reload 2>&1); rc=$?
+check "hactl reload (rc $rc)" [ $rc -eq 0 ]
+check "after the reload maint is still 3, priority 130" \
+    sh -c "sleep 0.5; [ \"\$('$BUILD/hactl' -s '$LAB_DIR/a/had.sock' show vrrp VI_T -j | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"effective_priority\"])')\" = 130 ]"
+check "init_file did not overwrite maint on the reload" sh -c "[ \"\$(cat '$TD/maint')\" = 3 ]"
+echo 0 >"$TD/maint"
+check "maint 0: priority 160" wait_for 3 prio_is 160
 
 # --- the history, in order ------------------------------------------------
 lab_hactl a show history -j >"$LAB_DIR/h.json"
