@@ -920,7 +920,7 @@ track_one(struct track_sum *ts, const char *kind, const char *name,
 			    strcmp(kind, "interface") == 0 ?
 			    "tracked interface" : strcmp(kind,
 			    "track_process") == 0 ? "tracked process" :
-			    strcmp(kind, "bfd") == 0 ? "BFD session" :
+			    strcmp(kind, "bfd") == 0 ? "bfd" :
 			    "track script", name);
 	}
 	ts->weight += delta;
