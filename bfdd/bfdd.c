@@ -57,6 +57,7 @@ static struct {
 } b = { .rx = { -1, -1 } };
 
 static void	peer_timer(int, short, void *);
+static int	peer_socket(const struct bfd_instance_conf *);
 
 static uint64_t
 now_us(void)
@@ -117,6 +118,9 @@ peer_send(struct bfd_peer *bp, uint64_t now)
 	size_t		 len;
 
 	bfd_sess_build(&bp->s, &pkt, now, arc4random());
+	/* A source_ip that was not there yet may be by now. */
+	if (bp->fd == -1 && (bp->fd = peer_socket(&bp->c)) != -1)
+		log_info("bfd %s: socket open", bp->c.name);
 	if ((len = bfd_pkt_build(&pkt, buf, sizeof(buf))) == 0 ||
 	    bp->fd == -1)
 		return;

@@ -12,7 +12,7 @@ if ! make -s BUILD="$B" PREFIX=/usr DESTDIR="$D" install >"$D.log" 2>&1; then
 fi
 rm -f "$D.log"
 for f in usr/sbin/had usr/sbin/hactl usr/libexec/had/vrrpd \
-    usr/libexec/had/lvsd usr/libexec/had/checkd \
+    usr/libexec/had/lvsd usr/libexec/had/checkd usr/libexec/had/bfdd \
     usr/share/man/man8/had.8 usr/share/man/man8/hactl.8 \
     usr/share/man/man5/had.conf.5 etc/had/had.conf.example \
     usr/lib/systemd/system/had.service usr/lib/sysusers.d/had.conf \

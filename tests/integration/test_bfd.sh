@@ -231,7 +231,7 @@ check "VIP gone from a" wait_for 2 sh -c "! ip -n $LAB-a -o addr show | grep -q 
 check "the IPv6 session is not affected" bfd_is a FRR6 Up
 lab_hactl a show history >"$LAB_DIR/hist.txt"
 check "event history has the session going Down" \
-    grep -Eq 'bfd +FRR4 .*session Down, diagnostic 1' "$LAB_DIR/hist.txt"
+    grep -Eq 'bfd +FRR4: session Down, diagnostic 1' "$LAB_DIR/hist.txt"
 
 # ------------------------------------------------------- FRR speaks again
 lab_exec f nft delete table inet bfdt
