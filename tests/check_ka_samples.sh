@@ -39,6 +39,17 @@ for f in "$dir"/keepalived.conf.*; do
 	"$HAD" -n --compat -f "$f" >"$T/out" 2>&1
 	rc=$?
 	sum=$(tail -1 "$T/out")
+	case $name in
+	keepalived.conf.vrrp.rules)
+		# The sample itself has "to 192.168.100./24": keepalived skips
+		# the line, had refuses a config mistake.  Refused for that and
+		# nothing else.
+		errs=$(grep -c ': error: ' "$T/out")
+		bad=$(grep -c ": error: to: '192.168.[12]00./24' is not a valid IP" "$T/out")
+		check "$name is refused only for its own invalid addresses ($bad of $errs errors)" \
+		    [ "$rc" -ne 0 ] && [ "$errs" -gt 0 ] && [ "$errs" = "$bad" ]
+		continue ;;
+	esac
 	check "$name loads under had -n --compat (${sum##*: })" [ "$rc" -eq 0 ]
 	if [ "$rc" -eq 0 ] && grep -q ': 0 ignored, ' "$T/out"; then
 		clean=$((clean + 1))
