@@ -143,7 +143,7 @@ check "the VIP back on a" wait_for 3 lab_has_addr a 198.18.0.61
 # --- respawns and a reload keep what the file says -----------------------
 maint_is() {
 	lab_hactl a show checks -j 2>/dev/null | python3 -c 'import json,sys
-d = json.load(sys.stdin)
+d = json.load(sys.stdin)["items"]
 sys.exit(not [r for r in d if r.get("name") == "maint" and r["value"] == int(sys.argv[1]) and r["state"] == "read"])' "$1"
 }
 echo 3 >"$TD/maint"
@@ -156,7 +156,7 @@ check "priority 130 again after vrrpd's respawn" wait_for 5 prio_is 130
 out=$(lab_hactl a reload 2>&1); rc=$?
 check "hactl reload (rc $rc)" [ $rc -eq 0 ]
 check "after the reload maint is still 3, priority 130" \
-    sh -c "sleep 0.5; [ \"\$('$BUILD/hactl' -s '$LAB_DIR/a/had.sock' show vrrp VI_T -j | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"effective_priority\"])')\" = 130 ]"
+    sh -c "sleep 0.5; [ \"\$('$BUILD/hactl' -s '$LAB_DIR/a/had.sock' show vrrp VI_T -j | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"items\"][0][\"effective_priority\"])')\" = 130 ]"
 check "init_file did not overwrite maint on the reload" sh -c "[ \"\$(cat '$TD/maint')\" = 3 ]"
 echo 0 >"$TD/maint"
 check "maint 0: priority 160" wait_for 3 prio_is 160
