@@ -13,8 +13,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <linux/netlink.h>
+
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <nftables/libnftables.h>
 
@@ -58,6 +61,19 @@ nft_run(const char *cmd, int quiet)
 void
 lvs_nft_init(void)
 {
+	int	 fd;
+
+	/*
+	 * libnftables exits the process when it cannot open its netlink
+	 * socket (a kernel without nf_tables): find out first.
+	 */
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	    NETLINK_NETFILTER)) == -1) {
+		log_warn("nftables: no netfilter netlink; no_accept cannot "
+		    "drop traffic to the VIPs");
+		return;
+	}
+	close(fd);
 	if ((nft = nft_ctx_new(NFT_CTX_DEFAULT)) == NULL) {
 		log_warnx("nftables: no context; no_accept cannot drop "
 		    "traffic to the VIPs");
