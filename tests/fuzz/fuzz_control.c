@@ -60,7 +60,7 @@ child_fill_ctl(enum had_proc p, struct msg_ctl_proc *row)
 void
 reload_request(uint32_t client, enum ctl_reload_target target)
 {
-	if ((unsigned)target > CTL_RELOAD_CHECK)
+	if ((unsigned)target > CTL_RELOAD_BFD)
 		abort();	/* control_dispatch checked it */
 	if (f_reload_busy) {
 		control_end(client, 1, "a reload is already in progress");

@@ -152,7 +152,7 @@ if [ -e "$D/flood_done" ]; then
 else
 	fail "stand-in checkd sent its 100,000 TRACK_STATE within 30 s"
 fi
-sleep 3
+sleep 5
 a1=$(vrrp adverts_sent)
 c1=$(cpu_ticks "$VPID")
 t1=$(now_ms)
@@ -163,8 +163,11 @@ cpu=$(python3 -c "import os; print('%.1f' % (($c1 - $c0) * 100000.0 / os.sysconf
 master_held() { [ "$notmaster" = 0 ] && [ "$tr0" = "$tr1" ] && is_master; }
 check "vrrpd MASTER throughout the flood ($samples samples, $notmaster not MASTER; transitions $tr0 -> $tr1)" \
     master_held
-check "vrrpd kept sending adverts: $((a1 - a0)) in $ms ms ($rate/s, advert_int 1 s)" \
-    python3 -c "import sys; sys.exit(not ($a1 - $a0) * 1000.0 / $ms >= 0.8)"
+# A window of W ms holds floor(W/1000) or one more adverts, by phase alone:
+# at most one short of the floor is one advert late (a starved vrrpd
+# misses several).
+check "vrrpd kept sending adverts: $((a1 - a0)) in $ms ms ($rate/s, advert_int 1 s; at least $((ms / 1000 - 1)))" \
+    test "$((a1 - a0))" -ge "$((ms / 1000 - 1))"
 check "vrrpd CPU over the flood window: $cpu% of a core (bound 50%)" \
     python3 -c "import sys; sys.exit(not $cpu < 50)"
 check "vrrpd refused the names and said so: $(grep -m1 'no vrrp_script of ours' "$LOG" | cut -c1-100)..." \
