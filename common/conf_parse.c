@@ -3909,6 +3909,13 @@ conv_instance(struct conf_pctx *p, const struct conf_node *n,
 		    "interface", in->c.name);
 	if (conf->global.vrrp_strict)
 		check_strict(p, n, in);
+	/* RFC 3768 is IPv4 only: keepalived runs such an instance as v3. */
+	if (in->c.version == 2 && conf_instance_af(in) == AF_INET6) {
+		warn_at(p, &n->pos, "set vrrp_version 3 in the instance",
+		    "vrrp_instance '%s': VRRPv2 has no IPv6; it runs as "
+		    "VRRPv3, as keepalived does", in->c.name);
+		in->c.version = 3;
+	}
 	/* The advert's interval field: 12 bits of cs (v3), 8 of s (v2). */
 	if (in->c.version == 3 && in->c.advert_int_cs > 4095)
 		err_at(p, &n->pos, "VRRPv3 allows 0.01 to 40.95 seconds",

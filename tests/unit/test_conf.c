@@ -951,3 +951,26 @@ Test(conf, same_vrid_both_families)
 	    "\tvirtual_ipaddress {\n\t\t2001:db8::9/64\n\t}\n}\n", 9, 1,
 	    "would both have the VMAC vrrp.3");
 }
+
+/* VRRPv2 is IPv4 only: an IPv6 instance runs as v3, and says so. */
+Test(conf, v2_with_ipv6_runs_as_v3)
+{
+	struct had_conf		*c;
+	struct conf_instance	*in;
+	const struct conf_diag	*d;
+
+	c = load_str("global_defs { vrrp_version 2 }\n"
+	    "vrrp_instance V6 { interface eth0\n"
+	    "\tvirtual_router_id 9\n"
+	    "\tadvert_int 0.5\n"
+	    "\tvirtual_ipaddress {\n\t\tfe80::9\n\t\t2001:db8::9\n\t}\n"
+	    "}\n");
+	cr_assert_not_null(c);
+	in = TAILQ_FIRST(&c->instances);
+	cr_expect_eq(in->c.version, 3);
+	d = first(CONF_WARN);
+	cr_expect(strstr(d->msg, "VRRPv2 has no IPv6") != NULL, "%s", d->msg);
+	/* As v3, half a second is a valid interval: that is the only one. */
+	cr_expect_eq(conf_diags_count(&diags, CONF_WARN), 1);
+	conf_free(c);
+}
