@@ -142,11 +142,19 @@ obj_key(uint32_t kind, const void *body, size_t len, struct conf_okey *k)
 		/* Each of these structs starts with its name. */
 		memcpy(k->name, body, len < HAD_NAMELEN ? len : HAD_NAMELEN);
 		k->name[HAD_NAMELEN - 1] = '\0';
-		/* type 1: a vrrp_track_process (bodies may be cut short). */
+		/*
+		 * type 1: a vrrp_track_process, 2: a track_file (bodies
+		 * may be cut short).
+		 */
 		if (kind == CONF_ITEM_VRRP_SCRIPT &&
 		    len > offsetof(struct vrrp_script_conf, process))
 			k->type = ((const uint8_t *)body)[offsetof(struct
 			    vrrp_script_conf, process)] != 0;
+		if (kind == CONF_ITEM_VRRP_SCRIPT &&
+		    len > offsetof(struct vrrp_script_conf, file) &&
+		    ((const uint8_t *)body)[offsetof(struct
+		    vrrp_script_conf, file)] != 0)
+			k->type = 2;
 		break;
 	case CONF_ITEM_VIRTUAL_SERVER:
 		/* Bodies come without their trailing zero bytes. */
@@ -323,8 +331,8 @@ obj_name(const struct conf_okey *k, char *buf, size_t len)
 		snprintf(buf, len, "global_defs");
 		break;
 	case CONF_ITEM_VRRP_SCRIPT:
-		snprintf(buf, len, "%s %s", k->type ? "vrrp_track_process" :
-		    "vrrp_script", k->name);
+		snprintf(buf, len, "%s %s", k->type == 2 ? "track_file" :
+		    k->type ? "vrrp_track_process" : "vrrp_script", k->name);
 		break;
 	case CONF_ITEM_VRRP_INSTANCE:
 		snprintf(buf, len, "vrrp_instance %s", k->name);

@@ -435,3 +435,17 @@ Test(lang, diff_names)
 	conf_free(ca);
 	conf_free(cb);
 }
+
+/* A track_file is named as such by a reload, not as a vrrp_script. */
+Test(lang, diff_names_track_file)
+{
+	const char	*a = "track_file TF {\n file /run/had-tf-a\n}\n";
+	const char	*b = "track_file TF {\n file /run/had-tf-b\n}\n";
+	struct had_conf	*ca = load_ok(a, NULL), *cb = load_ok(b, NULL);
+	char		 buf[200];
+
+	conf_diff_names(ca, cb, PROC_VRRP, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "changed track_file TF");
+	conf_free(ca);
+	conf_free(cb);
+}
