@@ -1,7 +1,8 @@
 /*
  * had's event history: the last EVENTS_MAX events (VRRP transitions with
  * their reason, real servers up and down, drains, maintenance, reloads,
- * child restarts, script failures) in a ring, fed by what had already
+ * child restarts, script failures) in a ring, and the last EVENTS_MAX of
+ * checkd's in another, fed by what had already
  * hears from its children and by its own doings.  `hactl show history'
  * reads the ring; `hactl events' clients get each new event as it comes.
  */
@@ -20,16 +21,31 @@
 #include "log.h"
 
 #define EVENTS_MAX	1000
+/*
+ * A child's events: EVENTS_RATE a second, bursts of EVENTS_BURST (a
+ * whole farm of real servers failing at once).  Beyond that they are
+ * counted, not kept.  They have a ring of their own, so that a child in
+ * a loop, or a hostile one, cannot push VRRP transitions and reloads
+ * out of the history.
+ */
+#define EVENTS_RATE	100
+#define EVENTS_BURST	500
 
-static struct msg_ctl_event	 ring[EVENTS_MAX];
+struct event_ring {
+	struct msg_ctl_event	ev[EVENTS_MAX];
+	uint64_t		n;		/* ever recorded here */
+};
+
+static struct event_ring	 own;		/* had's: vrrp, reload, ... */
+static struct event_ring	 chk;		/* checkd's: check, track, rs */
 static uint64_t			 nevents;	/* ever recorded */
 
-void
-event_record(const char *kind, const char *object, const char *fmt, ...)
+static void
+event_vrecord(struct event_ring *r, const char *kind, const char *object,
+    const char *fmt, va_list ap)
 {
-	struct msg_ctl_event	*e = &ring[nevents % EVENTS_MAX];
+	struct msg_ctl_event	*e = &r->ev[r->n++ % EVENTS_MAX];
 	struct timespec		 ts;
-	va_list			 ap;
 
 	memset(e, 0, sizeof(*e));
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -37,10 +53,29 @@ event_record(const char *kind, const char *object, const char *fmt, ...)
 	e->time_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	strlcpy(e->kind, kind, sizeof(e->kind));
 	strlcpy(e->object, object, sizeof(e->object));
-	va_start(ap, fmt);
 	vsnprintf(e->text, sizeof(e->text), fmt, ap);
-	va_end(ap);
 	control_broadcast_event(e);
+}
+
+void
+event_record(const char *kind, const char *object, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	event_vrecord(&own, kind, object, fmt, ap);
+	va_end(ap);
+}
+
+static void
+event_record_child(const char *kind, const char *object, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	event_vrecord(&chk, kind, object, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -52,6 +87,10 @@ int
 events_child(enum had_proc from, const struct msg_ctl_event *e)
 {
 	static const char *const kinds[] = { "check", "track", "rs" };
+	static struct timespec	 last;
+	static double		 tokens = EVENTS_BURST;
+	static uint64_t		 dropped;
+	struct timespec		 now;
 	size_t			 i;
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -62,20 +101,58 @@ events_child(enum had_proc from, const struct msg_ctl_event *e)
 		    proc_name(from), e->kind);
 		return (-1);
 	}
-	event_record(kinds[i], e->object, "%s", e->text);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	tokens += (now.tv_sec - last.tv_sec) * (double)EVENTS_RATE +
+	    (now.tv_nsec - last.tv_nsec) / 1e9 * EVENTS_RATE;
+	if (tokens > EVENTS_BURST)
+		tokens = EVENTS_BURST;
+	last = now;
+	if (tokens < 1) {
+		if (dropped++ == 0)
+			log_warnx("%s: more than %d events a second: not "
+			    "kept in the history until it slows down",
+			    proc_name(from), EVENTS_RATE);
+		return (0);
+	}
+	tokens -= 1;
+	if (dropped > 0) {
+		event_record("child", proc_name(from), "%llu events not kept "
+		    "(more than %d a second)", (unsigned long long)dropped,
+		    EVENTS_RATE);
+		dropped = 0;
+	}
+	event_record_child(kinds[i], e->object, "%s", e->text);
 	return (0);
 }
 
-/* The last n events (0: all kept), oldest first. */
+static const struct msg_ctl_event *
+ring_at(const struct event_ring *r, uint64_t i)
+{
+	return (&r->ev[i % EVENTS_MAX]);
+}
+
+/* The last n events of both rings (0: all kept), oldest first. */
 void
 events_show(uint32_t client, uint32_t n)
 {
-	uint64_t	 kept = nevents < EVENTS_MAX ? nevents : EVENTS_MAX, i;
+	const struct msg_ctl_event	*e;
+	uint64_t			 a, b, kept;
 
+	a = own.n < EVENTS_MAX ? 0 : own.n - EVENTS_MAX;
+	b = chk.n < EVENTS_MAX ? 0 : chk.n - EVENTS_MAX;
+	kept = (own.n - a) + (chk.n - b);
 	if (n == 0 || n > kept)
-		n = kept;
-	for (i = nevents - n; i < nevents; i++)
-		control_reply(client, IMSG_CTL_EVENT, &ring[i % EVENTS_MAX],
-		    sizeof(ring[0]));
+		n = (uint32_t)kept;
+	/* Both rings are in sequence order: merge them, skip the oldest. */
+	while (a < own.n || b < chk.n) {
+		if (b == chk.n || (a < own.n &&
+		    ring_at(&own, a)->seq < ring_at(&chk, b)->seq))
+			e = ring_at(&own, a++);
+		else
+			e = ring_at(&chk, b++);
+		if (kept-- > n)
+			continue;
+		control_reply(client, IMSG_CTL_EVENT, e, sizeof(*e));
+	}
 	control_end(client, 0, NULL);
 }

@@ -35,6 +35,8 @@ A file DIR/mode names an attack of test_contract.sh instead of the plan
                answers to nobody's request to us
   track_flood  (checkd) 100,000 TRACK_STATE for names vrrpd never had,
                once (DIR/flood_done), then benign
+  event_flood  (checkd) 20,000 CHECK_EVENT to had at once, once
+               (DIR/events_done), then benign
 
 had is attacked first.  had kills us at once for it, so the siblings are
 attacked by a forked helper that holds copies of the sibling sockets and
@@ -64,6 +66,7 @@ CTL_TEXT, CTL_END = 307, 308
 RECONF_START, RECONF_ITEM, RECONF_END, RECONF_DONE = 200, 201, 202, 203
 VIP_ADD, LINK_STATE, LINK_QUERY = 500, 505, 507
 RS_STATE, TRACK_STATE, TRACK_QUERY = 600, 601, 602
+CHECK_EVENT = 404
 
 SZ_PING = 8
 SZ_READY = 8
@@ -276,8 +279,26 @@ def extra_track_flood(parent, peers):
         (time.monotonic() - t0))
 
 
+def extra_event_flood(parent, peers):
+    done = os.path.join(home, "events_done")
+    if os.path.exists(done):
+        return
+    ev = struct.Struct("<Qq16s80s256s")
+    for k in range(0, 20000, 500):
+        data = b"".join(
+            msg(CHECK_EVENT, ev.pack(0, 0, b"check", b"flood_%05d" % i,
+                                     b"FLOOD"))
+            for i in range(k, k + 500))
+        err = send(parent, data)
+        if err:
+            log("event_flood: %s after %d" % (err, k))
+            return
+    open(done, "w").write("20000\n")
+    log("event_flood: 20000 CHECK_EVENT sent")
+
+
 EXTRA = {"peer_bad": extra_peer_bad, "ctl_inject": extra_ctl_inject,
-         "track_flood": extra_track_flood}
+         "track_flood": extra_track_flood, "event_flood": extra_event_flood}
 
 
 def extra_mode():

@@ -7,6 +7,8 @@
 #                counted and logged, nobody killed;
 #   track_flood  100,000 TRACK_STATE for names vrrpd does not have: vrrpd
 #                stays MASTER, keeps sending adverts, and stays cheap;
+#   event_flood  20,000 CHECK_EVENT at once: had keeps a burst of them in
+#                its history (500), not more, and VRRP's transitions stay;
 #   ctl_inject   CTL_TEXT/CTL_END for other clients' ids while hactl show
 #                vrrp runs 20 times: hactl sees only vrrpd's answers, had
 #                restarts the stand-in for it.
@@ -176,6 +178,24 @@ check "vrrpd rate-limits that line ($(grep -c 'no vrrp_script of ours' "$LOG") l
     [ "$(grep -c 'no vrrp_script of ours' "$LOG")" -le 5 ]
 check "vrrpd still pid $VPID, restarts 0" \
     [ "$(field vrrpd pid) $(field vrrpd restarts)" = "$VPID 0" ]
+
+# --- 20,000 events from checkd at once ---------------------------------------
+stamp "20,000 CHECK_EVENT at once"
+echo event_flood >"$D/mode"
+kill_pid KILL "$(field checkd pid)"
+wait_for 15 test -e "$D/events_done"
+check "stand-in checkd sent 20,000 CHECK_EVENT" test -e "$D/events_done"
+wait_for 5 sh -c "grep -q 'checkd: more than 100 events a second' '$LOG'"
+"$HACTL" -s "$SOCK" show history -j >"$T/hist.json" 2>&1
+flood=$(json_get "$T/hist.json" 'len([e for e in d if e["text"] == "FLOOD"])')
+kept=$(json_get "$T/hist.json" 'len([e for e in d if e["kind"] == "vrrp"])')
+check "had kept at most a burst of them (500 and what trickled in: $flood)" \
+    [ "${flood:-9999}" -le 600 ]
+check "VRRP transitions from before the flood still in the history ($kept)" \
+    [ "${kept:-0}" -ge 1 ]
+check "had said so: $(grep -m1 'checkd: more than 100 events' "$LOG" | cut -c1-90)" \
+    grep -q "checkd: more than 100 events a second" "$LOG"
+rm -f "$D/mode"
 
 # --- CTL answers injected into other clients' sessions ---------------------
 stamp "CTL answers injected into other clients' sessions"
