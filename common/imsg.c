@@ -292,6 +292,7 @@ imsg_write(struct imsgbuf *ibuf)
 			close(wb->fd);
 			wb->fd = -1;
 		}
+		ibuf->wsent += (uint64_t)n;
 		while (n > 0 && (wb = TAILQ_FIRST(&ibuf->wq)) != NULL) {
 			left = wb->len - wb->off;
 			if ((size_t)n < left) {

@@ -56,6 +56,7 @@ struct imsgbuf {
 	size_t			 wqlen;		/* queued messages */
 	size_t			 wqbytes;	/* their bytes, overhead too */
 	size_t			*wqtotal;	/* optional: a shared sum */
+	uint64_t		 wsent;		/* bytes written, ever */
 	int			 eof;
 };
 

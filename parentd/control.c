@@ -362,6 +362,28 @@ control_hog(void)
 	return (hog);
 }
 
+/*
+ * Whether a client takes its answers: 64 KiB of them in the last second.
+ * A big show (a thousand virtual servers) comes from the child faster
+ * than hactl reads it; such a client may hold up to CTL_QUEUE_READING,
+ * one that stopped reading only CTL_QUEUE_MAX.
+ */
+static int
+control_reading(struct ctl_conn *cc)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (cc->iev.ibuf.wsent - cc->rd_mark >= 64 * 1024) {
+		cc->rd_mark = cc->iev.ibuf.wsent;
+		cc->rd_at = now;
+		return (1);
+	}
+	return (now.tv_sec - cc->rd_at.tv_sec < 1 ||
+	    (now.tv_sec - cc->rd_at.tv_sec == 1 &&
+	    now.tv_nsec < cc->rd_at.tv_nsec));
+}
+
 static void
 control_queue(struct ctl_conn *cc, uint32_t type, const void *data,
     size_t len)
@@ -369,9 +391,12 @@ control_queue(struct ctl_conn *cc, uint32_t type, const void *data,
 	struct ctl_conn	*hog;
 	char		 why[96];
 
-	if (cc->iev.ibuf.wqbytes + len > CTL_QUEUE_MAX) {
+	if (cc->iev.ibuf.wqbytes + len > CTL_QUEUE_MAX &&
+	    (cc->iev.ibuf.wqbytes + len > CTL_QUEUE_READING ||
+	    !control_reading(cc))) {
 		snprintf(why, sizeof(why), "more than %d bytes of answers "
-		    "unread", CTL_QUEUE_MAX);
+		    "unread", cc->iev.ibuf.wqbytes + len > CTL_QUEUE_READING ?
+		    CTL_QUEUE_READING : CTL_QUEUE_MAX);
 		control_drop(cc, why);
 		return;
 	}

@@ -28,6 +28,7 @@
 #define SHUTDOWN_GRACE_MS	3000
 #define CTL_MAX_CLIENTS		512
 #define CTL_QUEUE_MAX		(1024 * 1024)	/* bytes unread, a client */
+#define CTL_QUEUE_READING	(16 * 1024 * 1024) /* ... one that reads */
 #define CTL_QUEUE_TOTAL		(32 * 1024 * 1024)	/* all clients */
 #define RECONF_TIMEOUT_MS	10000
 
@@ -65,6 +66,8 @@ struct ctl_conn {
 	int			 dispatching;	/* in its own dispatch */
 	int			 closing;	/* dropped */
 	int			 events;	/* hactl events: streamed */
+	uint64_t		 rd_mark;	/* iev.ibuf.wsent then */
+	struct timespec		 rd_at;		/* when it last read */
 };
 TAILQ_HEAD(ctl_conns, ctl_conn);
 
