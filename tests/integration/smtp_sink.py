@@ -24,8 +24,10 @@ class Sink:
 
 
 def main():
+    # server_hostname: else each connection asks the DNS (getfqdn), which
+    # takes seconds to time out on a box with no network.
     c = Controller(Sink(sys.argv[3]), hostname=sys.argv[1],
-                   port=int(sys.argv[2]))
+                   port=int(sys.argv[2]), server_hostname="sink.had.test")
     c.start()
     print("ready", flush=True)
     time.sleep(90)
