@@ -49,6 +49,19 @@ static int			 ann_maint;
 static int			 ann_stopping;
 static struct lvs_announce_stats ann_stats;
 
+/* What IPVS holds of these services: the kernel's word, read now. */
+static int
+ann_ipvs_read(struct lvs_table *kern, const struct lvs_table *keys)
+{
+	if (!lvs_ipvs_available())
+		return (ENOTSUP);
+	return (lvs_ipvs_dump_keys(kern, keys));
+}
+
+/* The unit tests replace it: a kernel without IPVS programs nothing. */
+int (*lvs_announce_read)(struct lvs_table *, const struct lvs_table *) =
+    ann_ipvs_read;
+
 static const char *const ann_why[] = {
 	[LVS_ANN_YES] = "announced",
 	[LVS_ANN_OFF] = "-",
@@ -400,8 +413,7 @@ lvs_announce_update(void)
 		if (lvs_announce_svc(conf, st, nst, &want.svcs[i], 1) !=
 		    LVS_ANN_OFF && lvs_table_add(&keys, &want.svcs[i]) == NULL)
 			goto nomem;
-	if (keys.nsvcs > 0 && lvs_ipvs_available() &&
-	    lvs_ipvs_dump_keys(&kern, &keys) != 0) {
+	if (keys.nsvcs > 0 && lvs_announce_read(&kern, &keys) != 0) {
 		/* Cannot tell what IPVS holds: nothing goes out. */
 		lvs_table_free(&kern);
 		lvs_table_init(&kern);

@@ -124,6 +124,7 @@ void	 lvs_vmac_remove_all(struct nl_sock *);
 /* lvs_announce.c: routes for FRR while a virtual server is healthy. */
 struct lvs_svc;
 struct lvs_vs_st;
+struct lvs_table;
 #define LVS_ANNOUNCE_STOP_MS	1000	/* routers move flows, then we stop */
 enum lvs_ann_why {
 	LVS_ANN_YES = 0, LVS_ANN_OFF, LVS_ANN_NOTIPVS, LVS_ANN_NOQUORUM,
@@ -147,6 +148,7 @@ void	 lvs_announce_maint(int);
 int	 lvs_announce_stop(void);
 int	 lvs_announce_is_out(int, const uint8_t *);
 size_t	 lvs_announce_withdraw_all(const char *);
+extern int (*lvs_announce_read)(struct lvs_table *, const struct lvs_table *);
 void	 lvs_announce_row(struct msg_ctl_lvs *, const struct had_conf *,
 	    const struct lvs_vs_st *, size_t, const struct lvs_svc *, int);
 /* lvs_reconcile.c: the config and health the reconcile works from. */
