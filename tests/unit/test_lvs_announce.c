@@ -24,6 +24,7 @@
 #include "conf.h"
 #include "conf_misc.h"
 #include "log.h"
+#include "test_sh.h"
 #include "msg.h"
 #include "../../lvsd/lvsd.h"
 #include "../../lvsd/lvs_ipvs.h"
@@ -70,28 +71,6 @@ load(const char *text)
 	conf_diags_free(&d);
 	cr_assert_not_null(c);
 	return (c);
-}
-
-static void
-sh(const char *cmdline)
-{
-	cr_assert_eq(system(cmdline), 0, "%s", cmdline);
-}
-
-static int
-has(const char *cmdline, const char *part)
-{
-	char	 buf[512];
-	FILE	*fp;
-	int	 found = 0;
-
-	snprintf(buf, sizeof(buf), "%s 2>/dev/null", cmdline);
-	cr_assert_not_null(fp = popen(buf, "r"));
-	while (fgets(buf, sizeof(buf), fp) != NULL)
-		if (strstr(buf, part) != NULL)
-			found = 1;
-	pclose(fp);
-	return (found);
 }
 
 #define R80	has("ip route show table 201 proto 245", "198.18.9.1 dev lo")
