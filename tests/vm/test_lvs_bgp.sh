@@ -186,11 +186,22 @@ done
 wait_until 20 "d1 announced again" hops_are "$BOTH"
 assert_eq "quorum back on d1: both announce" "$BOTH" "$(hops)"
 
+# Client requests in the background while something happens to d1.
+flows_start() {	# file
+	flows 40 > "$1" &
+	fpid=$!
+	sleep 1
+	t0=$(_lab_now_cs)
+}
+flows_end() {	# file what max-failed
+	wait "$fpid"
+	r=$(cat "$1")
+	echo "40 requests through the $2: ok/failed $r"
+	assert_le "$2: at most $3 request(s) of 40 failed" "${r#* }" "$3"
+}
+
 # Orderly stop of d1: the route leaves the router while had still runs.
-flows 40 > /tmp/flows-stop.txt &
-fpid=$!
-sleep 1
-t0=$(_lab_now_cs)
+flows_start /tmp/flows-stop.txt
 kill "$HAD_d1"
 gone_cs= alive_at_withdraw=no
 i=0
@@ -209,26 +220,17 @@ check "orderly stop: d1's route leaves the router" test -n "$gone_cs"
 assert_eq "orderly stop: withdrawn before had is down" yes "$alive_at_withdraw"
 check "orderly stop: IPVS service still in d1 (had never removes it)" \
     sh -c "ip netns exec d1 ipvsadm -Ln | grep -q '$SVC'"
-wait "$fpid"
-r=$(cat /tmp/flows-stop.txt)
-echo "40 requests through the orderly stop: ok/failed $r"
-assert_le "orderly stop: at most 1 request of 40 failed" "${r#* }" 1
+flows_end /tmp/flows-stop.txt "orderly stop" 1
 
 # Back, then the whole director killed: BFD takes its route away.
 had_start d1
 wait_until 30 "d1 announced again" hops_are "$BOTH"
 assert_eq "d1 back: both announce" "$BOTH" "$(hops)"
-flows 40 > /tmp/flows-kill.txt &
-fpid=$!
-sleep 1
-t0=$(_lab_now_cs)
+flows_start /tmp/flows-kill.txt
 kill -9 "$HAD_d1" $(cat /tmp/frr-d1/*.pid) 2>/dev/null
 wait_until 10 "d1 gone from the router" hops_are 198.18.0.12
 ms=$(( ($(_lab_now_cs) - t0) * 10 ))
 echo "director killed: route gone from the router after $ms ms"
 assert_le "killed: route gone within 3 s (BFD 300 ms + TCG)" "$ms" 3000
-wait "$fpid"
-r=$(cat /tmp/flows-kill.txt)
-echo "40 requests through the kill: ok/failed $r"
-assert_le "killed: at most 2 requests of 40 failed" "${r#* }" 2
+flows_end /tmp/flows-kill.txt "director kill" 2
 finish
