@@ -31,12 +31,13 @@ SVC="$VIP:80"
 
 check "had is in $BUILD" test -x "$BUILD/had"
 for b in zebra bgpd bfdd; do
-	if ! command -v $b >/dev/null 2>&1; then
+	if ! [ -x /usr/bin/$b ]; then
 		echo "SKIP vm-lvs-bgp: no FRR $b in the image"
 		exit 77
 	fi
 done
-# FRR drops to user frr, whose vty group must exist.
+# FRR drops to user frr, whose vty group must exist.  Its daemons are
+# called by path: had's own bfdd is in $BUILD, on PATH first.
 grep -q '^frr:' /etc/passwd ||
     echo 'frr:x:103:108::/nonexistent:/bin/false' >> /etc/passwd
 grep -q '^frr:' /etc/group || echo 'frr:x:108:' >> /etc/group
@@ -83,7 +84,7 @@ frr_start() {	# ns conf
 		extra=
 		[ $dm = bfdd ] && extra="--bfdctl $d/bfdd.sock"
 		# shellcheck disable=SC2086
-		in_ns "$1" $dm -d -f "$d/frr.conf" -i "$d/$dm.pid" \
+		in_ns "$1" /usr/bin/$dm -d -f "$d/frr.conf" -i "$d/$dm.pid" \
 		    -z "$d/zserv.api" --vty_socket "$d" -u frr -g frr $extra \
 		    >> "$d/$dm.log" 2>&1 || { cat "$d/$dm.log"; return 1; }
 		wait_until 5 "$dm pid in $1" test -s "$d/$dm.pid" || return 1
