@@ -102,8 +102,9 @@ virtual_server $VIP 80 {
 	protocol TCP
 	announce table 201
 $(for i in 1 2 3; do
-	echo "	real_server 198.18.0.2$i 80 { weight 1"
-	echo "		TCP_CHECK { connect_port $2 connect_timeout 1 retry 0 } }"
+	printf '\treal_server 198.18.0.2%s 80 {\n\t\tweight 1\n' $i
+	printf '\t\tTCP_CHECK {\n\t\t\tconnect_port %s\n' "$2"
+	printf '\t\t\tconnect_timeout 1\n\t\t\tretry 0\n\t\t}\n\t}\n'
 done)
 }
 EOF
@@ -141,6 +142,19 @@ wait_until 60 "both directors announced" hops_are "$BOTH"
 assert_eq "router: ECMP over both directors" "$BOTH" "$(hops)"
 in_ns rt ip route show "$VIP"
 in_ns d1 ip route show table 201
+if ! hops_are "$BOTH"; then
+	for n in d1 d2; do
+		echo "--- $n: ipvsadm, table 201, had log, bgpd log"
+		in_ns $n ipvsadm -Ln
+		in_ns $n ip route show table all proto 245
+		tail -n 30 /tmp/lab-had-$n.log
+		tail -n 10 /tmp/frr-$n/bgpd.log /tmp/frr-$n/zebra.log
+	done
+	echo "--- rt"
+	tail -n 10 /tmp/frr-rt/bgpd.log
+	in_ns rt vtysh --vty_socket /tmp/frr-rt -c "show ip bgp summary"
+	finish
+fi
 
 # Many flows: one TCP connection (one source port) per request.
 flows() {	# count -> prints "ok failed"
