@@ -86,6 +86,7 @@ frr_start() {	# ns conf
 		# shellcheck disable=SC2086
 		in_ns "$1" /usr/bin/$dm -d -f "$d/frr.conf" -i "$d/$dm.pid" \
 		    -z "$d/zserv.api" --vty_socket "$d" -u frr -g frr $extra \
+		    --log "file:$d/$dm.file.log" \
 		    >> "$d/$dm.log" 2>&1 || { cat "$d/$dm.log"; return 1; }
 		wait_until 5 "$dm pid in $1" test -s "$d/$dm.pid" || return 1
 		LAB_PIDS="$LAB_PIDS $(cat "$d/$dm.pid")"
@@ -148,11 +149,15 @@ if ! hops_are "$BOTH"; then
 		in_ns $n ipvsadm -Ln
 		in_ns $n ip route show table all proto 245
 		tail -n 30 /tmp/lab-had-$n.log
-		tail -n 10 /tmp/frr-$n/bgpd.log /tmp/frr-$n/zebra.log
+		tail -n 5 /tmp/frr-$n/bgpd.log /tmp/frr-$n/zebra.log
 	done
 	echo "--- rt"
-	tail -n 10 /tmp/frr-rt/bgpd.log
-	in_ns rt vtysh --vty_socket /tmp/frr-rt -c "show ip bgp summary"
+	in_ns rt ss -tan
+	in_ns rt ip route
+	ps | grep -E 'zebra|bgpd|bfdd' | grep -v grep
+	for n in rt d1; do
+		tail -n 25 /tmp/frr-$n/bgpd.file.log /tmp/frr-$n/zebra.file.log
+	done
 	finish
 fi
 
