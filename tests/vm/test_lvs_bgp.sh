@@ -7,7 +7,8 @@
 #   brc: client cl 198.18.1.10 -- router rt 198.18.1.1
 #   br0: rt 198.18.0.1, directors d1 198.18.0.11, d2 198.18.0.12,
 #        real servers rs1..rs3 198.18.0.21-23; VIP 198.18.9.1 on lo of
-#        every director and real server (DR: arp_ignore on the real ones)
+#        every real server (DR: arp_ignore), local by a route of type
+#        local on the directors (had.conf(5) ACTIVE-ACTIVE WITH BGP)
 #
 # d1 checks the real servers on port 8001, d2 on 8002 (one httpd each on
 # every real server), so that a check can fail on one director only.
@@ -119,7 +120,9 @@ had_start() {	# ns
 director() {	# ns addr checkport
 	lab_ns "$1"
 	lab_attach "$1" eth0 br0 "$2/24"
-	lab_addr "$1" lo "$VIP/32"
+	# Local by a route, not an address: zebra would prefer the connected
+	# route of an address to the imported one and announce nothing.
+	in_ns "$1" ip route add local "$VIP/32" dev lo table local
 	in_ns "$1" sh -c 'echo 1 > /proc/sys/net/ipv4/vs/sloppy_tcp' 2>/dev/null ||
 	    echo "note: no net.ipv4.vs.sloppy_tcp in $1"
 	sed -e "s/198.18.0.11/$2/" -e "s/director1/$1/" \
