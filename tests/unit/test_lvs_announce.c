@@ -58,21 +58,6 @@ fake_read(struct lvs_table *kern, const struct lvs_table *keys)
 	return (0);
 }
 
-static struct had_conf *
-load(const char *text)
-{
-	struct conf_diags	 d;
-	struct had_conf		*c;
-
-	conf_diags_init(&d);
-	c = conf_load_string(text, "test.conf", NULL, &d);
-	if (c == NULL)
-		conf_diags_print(stderr, &d);
-	conf_diags_free(&d);
-	cr_assert_not_null(c);
-	return (c);
-}
-
 #define R80	has("ip route show table 201 proto 245", "198.18.9.1 dev lo")
 #define R6	has("ip -6 route show table 202 proto 245", "2001:db8:9::1 dev lo")
 #define RNOT	has("ip route show table all proto 245", "198.18.9.2")

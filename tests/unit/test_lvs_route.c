@@ -48,21 +48,6 @@ cur_conf(void)
 	return (conf);
 }
 
-static struct had_conf *
-load(const char *text)
-{
-	struct conf_diags	 d;
-	struct had_conf		*c;
-
-	conf_diags_init(&d);
-	c = conf_load_string(text, "test.conf", NULL, &d);
-	if (c == NULL)
-		conf_diags_print(stderr, &d);
-	conf_diags_free(&d);
-	cr_assert_not_null(c);
-	return (c);
-}
-
 static void
 setup(void)
 {

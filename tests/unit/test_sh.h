@@ -1,6 +1,7 @@
 /*
  * Helpers of the unit tests that run ip(8) in a namespace of their own:
- * a command that must succeed, and whether a command's output has a part.
+ * a command that must succeed, whether a command's output has a part, and
+ * a configuration that must load.
  */
 #ifndef HAD_TEST_SH_H
 #define HAD_TEST_SH_H
@@ -10,6 +11,23 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
+
+#include "conf.h"
+
+static struct had_conf *
+load(const char *text)
+{
+	struct conf_diags	 d;
+	struct had_conf		*c;
+
+	conf_diags_init(&d);
+	c = conf_load_string(text, "test.conf", NULL, &d);
+	if (c == NULL)
+		conf_diags_print(stderr, &d);
+	conf_diags_free(&d);
+	cr_assert_not_null(c);
+	return (c);
+}
 
 static void
 sh(const char *cmdline)
