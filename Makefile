@@ -186,6 +186,9 @@ install: all
 	install -m 0644 hactl/www/index.html hactl/www/style.css \
 	    hactl/www/app.js $(DESTDIR)$(SHAREDIR)/had/www/
 	install -m 0644 doc/schema/*.json $(DESTDIR)$(SHAREDIR)/had/schema/
+	install -d $(DESTDIR)$(SHAREDIR)/had/frr
+	install -m 0644 etc/frr/director.conf etc/frr/router.conf \
+	    $(DESTDIR)$(SHAREDIR)/had/frr/
 	install -m 0644 etc/sysusers.d/had.conf $(DESTDIR)$(LIBDIR)/sysusers.d/
 	install -m 0644 etc/tmpfiles.d/had.conf $(DESTDIR)$(LIBDIR)/tmpfiles.d/
 	install -m 0644 etc/modules-load.d/had.conf \

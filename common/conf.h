@@ -343,6 +343,14 @@ struct vsg_entry_conf {
 	uint8_t		pad[2];
 };
 
+/*
+ * announce: the routing table (not main, local or default) and the
+ * protocol number of the routes lvsd keeps there for FRR; the number is
+ * had's alone so that a start can take away what a crash left behind.
+ */
+#define CONF_ANNOUNCE_TABLE	201
+#define CONF_ANNOUNCE_PROTO	245
+
 struct vs_conf {
 	uint32_t	type;			/* enum vs_type_conf */
 	struct conf_addr addr;
@@ -369,7 +377,10 @@ struct vs_conf {
 	uint8_t		sched_flag2;		/* sh-/mh-port */
 	uint8_t		sched_flag3;
 	uint8_t		smtp_alert;		/* CONF_SMTP_* */
-	uint8_t		pad[2];
+	uint8_t		announce;		/* had: route for FRR (BGP) */
+	uint8_t		pad[1];
+	uint32_t	announce_table;
+	uint32_t	announce_metric;
 	uint32_t	quorum;
 	uint32_t	hysteresis;
 	char		quorum_up[CONF_CMDLEN];

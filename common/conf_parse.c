@@ -3523,6 +3523,60 @@ print_sorry(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 	fputc('\n', pr->fp);
 }
 
+/*
+ * had: announce [table N] [metric M]: lvsd keeps the addresses of the
+ * virtual server as host routes in table N for FRR while it is healthy.
+ */
+static int
+conv_announce(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vs_conf	*vs = obj;
+	long long	 v;
+	int		 i;
+
+	vs->announce = 1;
+	vs->announce_table = CONF_ANNOUNCE_TABLE;
+	vs->announce_metric = 0;
+	for (i = 0; i < n->argc; i += 2) {
+		if (i + 1 >= n->argc || (strcmp(n->argv[i], "table") != 0 &&
+		    strcmp(n->argv[i], "metric") != 0)) {
+			err_at(p, &n->argpos[i], "e.g. announce table 201 "
+			    "metric 10", "%s: '%s' is not table N or metric M",
+			    kw->name, n->argv[i]);
+			return -1;
+		}
+		if (n->argv[i][0] == 't') {
+			/* Not main, local or default: ours alone. */
+			if (parse_ll(p, n->argv[i + 1], &n->argpos[i + 1],
+			    "announce table", 1, 252, &v) == -1)
+				return -1;
+			vs->announce_table = v;
+		} else {
+			if (parse_ll(p, n->argv[i + 1], &n->argpos[i + 1],
+			    "announce metric", 0, UINT32_MAX, &v) == -1)
+				return -1;
+			vs->announce_metric = v;
+		}
+	}
+	return 0;
+}
+
+static void
+print_announce(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vs_conf	*vs = obj;
+
+	if (!vs->announce)
+		return;
+	conf_pr_open(pr, kw->name);
+	fprintf(pr->fp, " table %u", vs->announce_table);
+	if (vs->announce_metric)
+		fprintf(pr->fp, " metric %u", vs->announce_metric);
+	fputc('\n', pr->fp);
+}
+
 #define S struct vs_conf
 const struct conf_kw conf_kw_vs[] = {
 	DEC("delay_loop", delay_loop_ms, 1000, 1, 86400000),
@@ -3553,6 +3607,7 @@ const struct conf_kw conf_kw_vs[] = {
 	FLAG("alpha", alpha, 1),
 	FLAG("omega", omega, 1),
 	FLAG("ha_suspend", ha_suspend, 1),
+	CUSTOM("announce", 0, 4, KF_EXT, conv_announce, print_announce),
 	UINT("retry", retry, 0, 1000),
 	DEC("delay_before_retry", delay_before_retry_ms, 1000, 0, 86400000),
 	DEC("warmup", warmup_ms, 1000, 0, 86400000),

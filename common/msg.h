@@ -98,6 +98,7 @@ enum imsg_type {
 	IMSG_STATE_RESUME,		/* struct msg_vrrp_state */
 	IMSG_LVS_DRAIN,			/* struct msg_lvs_drain, had -> lvsd */
 	IMSG_VRRP_MAINT,		/* struct msg_vrrp_maint, had -> vrrpd */
+	IMSG_LVS_MAINT,			/* struct msg_lvs_maint, had -> lvsd */
 
 	/* had -> checkd: a mail to send (smtp_alert); checkd speaks SMTP. */
 	IMSG_SMTP_ALERT = 800,		/* struct msg_smtp_alert */
@@ -424,6 +425,16 @@ struct msg_vrrp_maint {
 	int64_t		since;		/* unix time */
 };
 
+/*
+ * hactl maintenance on|off for the whole box, had -> lvsd: announced
+ * routes are withdrawn while it is on; sent again to a respawned lvsd.
+ */
+struct msg_lvs_maint {
+	uint32_t	on;
+	uint32_t	uid;		/* who asked */
+	int64_t		since;		/* unix time */
+};
+
 /* A BFD session's state, by bfd_instance name. */
 struct msg_bfd_state {
 	char		name[HAD_NAMELEN];
@@ -587,7 +598,10 @@ struct msg_ctl_lvs {
 	uint64_t	in_pkts, out_pkts;
 	uint64_t	in_bytes, out_bytes;
 	uint32_t	drained;	/* hactl drain: weight 0 kept */
-	uint32_t	pad;
+	uint32_t	announce;	/* enum lvs_ann_why; 1: not configured */
+	uint32_t	announced;	/* the address is out (a route) */
+	uint32_t	announce_table;
+	char		announce_why[16];	/* "announced", "no quorum" */
 };
 
 

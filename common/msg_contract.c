@@ -231,6 +231,8 @@ static const struct msg_contract contract[] = {
 	{ IMSG_VRRP_MAINT, "VRRP_MAINT", R(P, V), EXACT(msg_vrrp_maint),
 	    .strs = { STR(msg_vrrp_maint, instance) },
 	    .ids = { ID(msg_vrrp_maint, on, 0, 1) } },
+	{ IMSG_LVS_MAINT, "LVS_MAINT", R(P, L), EXACT(msg_lvs_maint),
+	    .ids = { ID(msg_lvs_maint, on, 0, 1) } },
 
 	{ IMSG_SMTP_ALERT, "SMTP_ALERT", R(P, C), EXACT(msg_smtp_alert),
 	    .strs = { STR(msg_smtp_alert, name) },
@@ -333,6 +335,7 @@ msg_type_name(uint32_t type)
 	case IMSG_STATE_RESUME:		return ("STATE_RESUME");
 	case IMSG_LVS_DRAIN:		return ("LVS_DRAIN");
 	case IMSG_VRRP_MAINT:		return ("VRRP_MAINT");
+	case IMSG_LVS_MAINT:		return ("LVS_MAINT");
 	case IMSG_SMTP_ALERT:		return ("SMTP_ALERT");
 	case IMSG_BFD_STATE:		return ("BFD_STATE");
 	case IMSG_BFD_QUERY:		return ("BFD_QUERY");

@@ -331,6 +331,7 @@ print_lvs_vs(FILE *f)
 		"had_lvs_virtual_server_connections_total",
 		"had_lvs_virtual_server_packets_total",
 		"had_lvs_virtual_server_bytes_total",
+		"had_lvs_virtual_server_announced",
 	};
 	static const char *helps[] = {
 		"1 if the kernel has the virtual server.",
@@ -341,12 +342,12 @@ print_lvs_vs(FILE *f)
 		"Connections scheduled by the virtual server (kernel).",
 		"Packets, by direction (kernel).",
 		"Bytes, by direction (kernel).",
-		"1 if hactl drain keeps the real server at weight 0.",
+		"1 if its address is announced to FRR (a route of ours).",
 	};
 
-	for (pass = 0; pass < 8; pass++) {
-		head(f, names[pass], pass >= 5 ? "counter" : "gauge",
-		    helps[pass]);
+	for (pass = 0; pass < 9; pass++) {
+		head(f, names[pass], pass >= 5 && pass < 8 ? "counter" :
+		    "gauge", helps[pass]);
 		for (i = 0; i < mx.nlvs; i++) {
 			r = &mx.lvs[i];
 			if (r->kind != LVS_ROW_SERVICE)
@@ -374,6 +375,9 @@ print_lvs_vs(FILE *f)
 			case 6:
 				vs_line(f, names[pass], r, "in", r->in_pkts);
 				vs_line(f, names[pass], r, "out", r->out_pkts);
+				break;
+			case 8:
+				vs_line(f, names[pass], r, NULL, r->announced);
 				break;
 			default:
 				vs_line(f, names[pass], r, "in", r->in_bytes);

@@ -705,6 +705,7 @@ lvs_terminate(struct msg_ctl_lvs *r)
 	r->method[sizeof(r->method) - 1] = '\0';
 	r->real[sizeof(r->real) - 1] = '\0';
 	r->health[sizeof(r->health) - 1] = '\0';
+	r->announce_why[sizeof(r->announce_why) - 1] = '\0';
 }
 
 static void
@@ -733,9 +734,13 @@ out_lvs(struct hactl_out *o, const struct msg_ctl_lvs *row)
 			json_string(stdout, r.method);
 			printf(", \"persistence\": %u, \"quorum\": %u, "
 			    "\"quorum_up\": %s, \"in_kernel\": %s, "
-			    "\"reals\": [", r.persistence, r.quorum,
+			    "\"announce\": ", r.persistence, r.quorum,
 			    r.quorum_up ? "true" : "false",
 			    r.in_kernel ? "true" : "false");
+			json_string(stdout, r.announce_why);
+			printf(", \"announced\": %s, \"announce_table\": %u, "
+			    "\"reals\": [", r.announced ? "true" : "false",
+			    r.announce_table);
 			o->svc_open = 1;
 			o->nreals = 0;
 			o->nrows++;
@@ -769,6 +774,10 @@ out_lvs(struct hactl_out *o, const struct msg_ctl_lvs *row)
 		if (r.quorum > 1 || !r.quorum_up)
 			printf(" quorum %u %s", r.quorum,
 			    r.quorum_up ? "met" : "LOST");
+		if (r.announce_table != 0)
+			printf(" %s table %u%s%s", r.announced ? "announced" :
+			    "withdrawn", r.announce_table, r.announced ? "" :
+			    ": ", r.announced ? "" : r.announce_why);
 		printf("\n");
 		o->nrows++;
 		return;

@@ -1521,6 +1521,7 @@ apply_slice(void)
 		synced = 0;
 	else if (pend_full)
 		synced = 1;
+	lvs_announce_update();	/* IPVS as written now */
 	if (pend_redo) {
 		pend_redo = 0;
 		reconcile(-1, 0);
@@ -2202,6 +2203,16 @@ lvs_rs_health(const struct msg_rs_state *m)
 	health_changed(i);
 }
 
+/* For lvs_announce.c. */
+void
+lvs_vs_state(const struct had_conf **conf, const struct lvs_vs_st **st,
+    size_t *n)
+{
+	*conf = cur;
+	*st = vst;
+	*n = nvst;
+}
+
 /*
  * hactl show lvs.
  */
@@ -2247,6 +2258,7 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 			row.in_bytes = k->stats.in_bytes;
 			row.out_bytes = k->stats.out_bytes;
 		}
+		lvs_announce_row(&row, cur, vst, nvst, w, k != NULL);
 		child_ctl_send(IMSG_CTL_LVS, peerid, &row, sizeof(row));
 		j = 0;
 		TAILQ_FOREACH(rs, &vs->rss, entry) {

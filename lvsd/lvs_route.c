@@ -196,6 +196,27 @@ rule_msg(struct nl_msg *msg, const struct rule_conf *u)
 	return (e);
 }
 
+/* One route in or out; 0 or the kernel's errno (lvs_announce.c too). */
+int
+lvs_route_apply(struct nl_sock *sk, int add, const struct route_conf *r,
+    int ifindex)
+{
+	struct nl_msg	*msg;
+	int		 e;
+
+	msg = nlmsg_alloc_simple(add ? RTM_NEWROUTE : RTM_DELROUTE,
+	    add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	if (msg == NULL)
+		return (ENOMEM);
+	if (route_msg(msg, add, r, ifindex) < 0) {
+		nlmsg_free(msg);
+		return (EMSGSIZE);
+	}
+	e = lvs_nl_request(sk, msg);
+	nlmsg_free(msg);
+	return (e);
+}
+
 /* Program one; 0 or the kernel's errno. */
 static int
 rt_apply(struct nl_sock *sk, int add, const struct lvs_rt *t)
@@ -216,17 +237,12 @@ rt_apply(struct nl_sock *sk, int add, const struct lvs_rt *t)
 		return (lvs_addr_apply(sk, add ? LVS_VIP_ADD : LVS_VIP_DEL,
 		    ifindex, &t->c.a));
 	if (t->kind == LVS_RT_ROUTE)
-		msg = nlmsg_alloc_simple(add ? RTM_NEWROUTE : RTM_DELROUTE,
-		    add ? NLM_F_CREATE | NLM_F_EXCL : 0);
-	else
-		msg = nlmsg_alloc_simple(add ? RTM_NEWRULE : RTM_DELRULE,
-		    add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+		return (lvs_route_apply(sk, add, &t->c.r, ifindex));
+	msg = nlmsg_alloc_simple(add ? RTM_NEWRULE : RTM_DELRULE,
+	    add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	if (msg == NULL)
 		return (ENOMEM);
-	if (t->kind == LVS_RT_ROUTE)
-		e = route_msg(msg, add, &t->c.r, ifindex);
-	else
-		e = rule_msg(msg, &t->c.u);
+	e = rule_msg(msg, &t->c.u);
 	if (e < 0) {
 		nlmsg_free(msg);
 		return (EMSGSIZE);

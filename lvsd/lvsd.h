@@ -77,6 +77,8 @@ void	 lvs_nft_vip(const struct had_conf *, const struct conf_instance *,
 int	 lvs_vroutes_dispatch(struct nl_sock *, struct imsg *);
 void	 lvs_rt_reconf(struct nl_sock *, const struct had_conf *, int);
 void	 lvs_rt_remove_all(struct nl_sock *);
+int	 lvs_route_apply(struct nl_sock *, int, const struct route_conf *,
+	    int);
 
 /* lvs_link.c */
 struct lvs_link_state {
@@ -118,6 +120,40 @@ void	 lvs_vmac_name(const struct vrrp_instance_conf *, char *, size_t);
 int	 lvs_vmac_apply(struct nl_sock *, int, const struct msg_vmac *);
 int	 lvs_vmac_dispatch(struct nl_sock *, struct imsg *);
 void	 lvs_vmac_remove_all(struct nl_sock *);
+
+/* lvs_announce.c: routes for FRR while a virtual server is healthy. */
+struct lvs_svc;
+struct lvs_vs_st;
+struct lvs_table;
+#define LVS_ANNOUNCE_STOP_MS	1000	/* routers move flows, then we stop */
+enum lvs_ann_why {
+	LVS_ANN_YES = 0, LVS_ANN_OFF, LVS_ANN_NOTIPVS, LVS_ANN_NOQUORUM,
+	LVS_ANN_MAINT, LVS_ANN_STOPPING
+};
+struct lvs_announce_stats {
+	uint64_t	announced;	/* routes in place now */
+	uint64_t	announcements;
+	uint64_t	withdrawals;
+	uint64_t	errors;
+};
+
+enum lvs_ann_why lvs_announce_decide(int, int, int, int, int);
+const char *lvs_announce_why_name(enum lvs_ann_why);
+enum lvs_ann_why lvs_announce_svc(const struct had_conf *,
+	    const struct lvs_vs_st *, size_t, const struct lvs_svc *, int);
+struct lvs_announce_stats *lvs_announce_stats(void);
+void	 lvs_announce_start(struct nl_sock *, int);
+void	 lvs_announce_update(void);
+void	 lvs_announce_maint(int);
+int	 lvs_announce_stop(void);
+int	 lvs_announce_is_out(int, const uint8_t *);
+size_t	 lvs_announce_withdraw_all(const char *);
+extern int (*lvs_announce_read)(struct lvs_table *, const struct lvs_table *);
+void	 lvs_announce_row(struct msg_ctl_lvs *, const struct had_conf *,
+	    const struct lvs_vs_st *, size_t, const struct lvs_svc *, int);
+/* lvs_reconcile.c: the config and health the reconcile works from. */
+void	 lvs_vs_state(const struct had_conf **, const struct lvs_vs_st **,
+	    size_t *);
 
 /* The way messages go to vrrpd; the unit tests replace it. */
 extern int (*lvs_vrrp_send)(uint32_t, const void *, size_t);

@@ -61,6 +61,7 @@ lvs_reconcile_tick(int fd, short ev, void *arg)
 
 	if (lvs_ipvs_available())
 		lvs_reconcile();
+	lvs_announce_update();	/* IPVS changed behind our back */
 	evtimer_add(reconcile_ev, &tv);
 }
 
@@ -227,8 +228,10 @@ lvs_reconf_cb(struct had_conf *old, struct had_conf *new,
 	if (old == NULL) {
 		lvs_vip_adopt(nl_cmd, new, child->respawned);
 		lvs_nft_start();
+		lvs_announce_start(nl_cmd, !child->respawned);
 	}
 	lvs_reconf(old, new);
+	lvs_announce_update();
 	lvs_rt_reconf(nl_cmd, new, old == NULL && !child->respawned);
 	lvs_suspend_reconf(new);
 	/* Held requests: once the framework has installed the new config. */
@@ -251,6 +254,7 @@ lvs_shutdown(void)
 	 * lvsd.
 	 */
 	if (!child->replaced) {
+		(void)lvs_announce_withdraw_all("had is stopping");
 		lvs_rt_remove_all(nl_cmd);
 		lvs_vip_remove_all(nl_cmd, "had is stopping");
 		lvs_vmac_remove_all(nl_cmd);
@@ -278,12 +282,45 @@ static int
 lvsd_dispatch_parent(struct imsg *imsg)
 {
 	struct msg_lvs_drain	 m;
+	struct msg_lvs_maint	 mm;
 
+	if (imsg->hdr.type == IMSG_LVS_MAINT) {
+		memcpy(&mm, imsg->data, sizeof(mm));
+		lvs_announce_maint(mm.on);
+		return (0);
+	}
 	if (imsg->hdr.type != IMSG_LVS_DRAIN)
 		return (-1);
 	memcpy(&m, imsg->data, sizeof(m));
 	lvs_hold(&m);
 	return (0);
+}
+
+static void
+lvs_stop_cb(int fd, short ev, void *arg)
+{
+	child_stop_done();
+}
+
+/*
+ * had stops us: announced routes go first, and the routers get
+ * LVS_ANNOUNCE_STOP_MS to move the flows to the other directors before
+ * addresses and routes are taken away (drain, withdraw, stop).
+ */
+static int
+lvs_stop(void)
+{
+	struct timeval	 tv = { LVS_ANNOUNCE_STOP_MS / 1000,
+			    (LVS_ANNOUNCE_STOP_MS % 1000) * 1000 };
+
+	if (!lvs_announce_stop())
+		return (0);
+	log_info("announce: withdrawn; stopping in %d ms",
+	    LVS_ANNOUNCE_STOP_MS);
+	if (event_base_once(lvs_base, -1, EV_TIMEOUT, lvs_stop_cb, NULL,
+	    &tv) == -1)
+		return (0);
+	return (1);
 }
 
 static const struct child_ops lvs_ops = {
@@ -298,6 +335,7 @@ static const struct child_ops lvs_ops = {
 	.peer_up = lvs_peer_up,
 	.reconf = lvs_reconf_cb,
 	.ctl = lvs_ctl,
+	.stop = lvs_stop,
 	.shutdown = lvs_shutdown,
 };
 

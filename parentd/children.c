@@ -405,8 +405,10 @@ child_spawn(enum had_proc p)
 	if (p == PROC_VRRP) {
 		maint_resume();
 		child_state_resume();
-	} else if (p == PROC_LVS)
+	} else if (p == PROC_LVS) {
 		drain_resume();
+		maint_lvs_resume();
+	}
 	child_send_config(p);
 	return;
 

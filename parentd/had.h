@@ -140,6 +140,7 @@ void	 drain_request(uint32_t, uid_t, const struct msg_ctl_drain *);
 void	 drain_resume(void);
 void	 maint_request(uint32_t, uid_t, const struct msg_ctl_req *);
 void	 maint_resume(void);
+void	 maint_lvs_resume(void);
 
 void	 event_record(const char *, const char *, const char *, ...)
 	    __attribute__((__format__ (printf, 3, 4)));

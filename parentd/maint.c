@@ -23,6 +23,7 @@
 
 static struct msg_vrrp_maint	*maints;
 static size_t			 nmaints;
+static struct msg_lvs_maint	 box;	/* no name: lvsd withdraws too */
 
 static struct msg_vrrp_maint *
 maint_find(const char *name)
@@ -107,6 +108,13 @@ maint_request(uint32_t client, uid_t uid, const struct msg_ctl_req *req)
 		what = "every instance";
 		TAILQ_FOREACH(ci, &conf->instances, entry)
 			n += maint_one(ci->c.name, on, uid, now);
+		if ((uint32_t)!!on != box.on) {
+			box.on = !!on;
+			box.uid = uid;
+			box.since = now;
+			(void)child_compose(PROC_LVS, IMSG_LVS_MAINT, 0, -1,
+			    &box, sizeof(box));
+		}
 	} else {
 		TAILQ_FOREACH(g, &conf->sync_groups, entry)
 			if (strcmp(g->c.name, name) == 0)
@@ -138,6 +146,15 @@ maint_request(uint32_t client, uid_t uid, const struct msg_ctl_req *req)
 		    n == 1 ? "" : "s");
 	control_end(client, 0, "maintenance %s: %s (%d instance%s changed)",
 	    on ? "on" : "off", what, n, n == 1 ? "" : "s");
+}
+
+/* A respawned lvsd: the box in maintenance, before its config. */
+void
+maint_lvs_resume(void)
+{
+	if (box.on)
+		child_compose(PROC_LVS, IMSG_LVS_MAINT, 0, -1, &box,
+		    sizeof(box));
 }
 
 /* A respawned vrrpd: every instance in maintenance, before its config. */

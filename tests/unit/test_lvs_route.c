@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "imsg.h"
 #include "log.h"
+#include "test_sh.h"
 #include "../../lvsd/lvsd.h"
 
 #define CONF_HEAD							\
@@ -45,44 +46,6 @@ static const struct had_conf *
 cur_conf(void)
 {
 	return (conf);
-}
-
-static struct had_conf *
-load(const char *text)
-{
-	struct conf_diags	 d;
-	struct had_conf		*c;
-
-	conf_diags_init(&d);
-	c = conf_load_string(text, "test.conf", NULL, &d);
-	if (c == NULL)
-		conf_diags_print(stderr, &d);
-	conf_diags_free(&d);
-	cr_assert_not_null(c);
-	return (c);
-}
-
-static void
-sh(const char *cmdline)
-{
-	cr_assert_eq(system(cmdline), 0, "%s", cmdline);
-}
-
-/* Does the output of a command have this line part? */
-static int
-has(const char *cmdline, const char *part)
-{
-	char	 buf[512];
-	FILE	*fp;
-	int	 found = 0;
-
-	snprintf(buf, sizeof(buf), "%s 2>/dev/null", cmdline);
-	cr_assert_not_null(fp = popen(buf, "r"));
-	while (fgets(buf, sizeof(buf), fp) != NULL)
-		if (strstr(buf, part) != NULL)
-			found = 1;
-	pclose(fp);
-	return (found);
 }
 
 static void

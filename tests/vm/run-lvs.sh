@@ -37,11 +37,20 @@ for t in $tests; do
 	start=$(date +%s)
 	first=
 	try=0
+	# FRR (zebra, bgpd, bfdd and their libraries) for the BGP tests.
+	bins=${VM_EXTRA_BINS:-}
+	if grep -q '^# vm-needs: frr$' "$t"; then
+		for b in /usr/lib/frr/zebra /usr/lib/frr/bgpd /usr/lib/frr/bfdd \
+		    vtysh; do
+			[ -x "$b" ] || command -v "$b" >/dev/null 2>&1 &&
+			    bins="$bins $b"
+		done
+	fi
 	while :; do
 		set +e
-		VM_PREFIX="${VM_PREFIX:-}" "$here/run.sh" "$t" \
-		    "$build:/opt/build" "$top/etc/demo:/opt/demo" \
-		    "$here/pair:/opt/pair" >"$out" 2>&1
+		VM_EXTRA_BINS=$bins VM_PREFIX="${VM_PREFIX:-}" "$here/run.sh" \
+		    "$t" "$build:/opt/build" "$top/etc/demo:/opt/demo" \
+		    "$top/etc/frr:/opt/frr" "$here/pair:/opt/pair" >"$out" 2>&1
 		rc=$?
 		set -e
 		case $rc in 0|77) cat "$out"; break ;; esac
