@@ -430,7 +430,7 @@ struct msg_vrrp_maint {
  * routes are withdrawn while it is on; sent again to a respawned lvsd.
  */
 struct msg_lvs_maint {
-	uint32_t	on;
+	uint32_t	on;		/* 2: had is stopping, withdraw */
 	uint32_t	uid;		/* who asked */
 	int64_t		since;		/* unix time */
 };

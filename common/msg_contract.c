@@ -232,7 +232,7 @@ static const struct msg_contract contract[] = {
 	    .strs = { STR(msg_vrrp_maint, instance) },
 	    .ids = { ID(msg_vrrp_maint, on, 0, 1) } },
 	{ IMSG_LVS_MAINT, "LVS_MAINT", R(P, L), EXACT(msg_lvs_maint),
-	    .ids = { ID(msg_lvs_maint, on, 0, 1) } },
+	    .ids = { ID(msg_lvs_maint, on, 0, 2) } },
 
 	{ IMSG_SMTP_ALERT, "SMTP_ALERT", R(P, C), EXACT(msg_smtp_alert),
 	    .strs = { STR(msg_smtp_alert, name) },

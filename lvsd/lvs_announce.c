@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
@@ -474,12 +475,28 @@ lvs_announce_maint(int on)
 }
 
 /*
- * had stops us: withdraw first.  1 when something was withdrawn (the
- * caller waits for the routers before taking IPVS and addresses away).
+ * had stops us (or says it begins to stop): withdraw first.  Returns
+ * the milliseconds the routers still need, counted from the first
+ * withdrawal of the stop, before IPVS and addresses may go (0: none
+ * was announced).
  */
 int
 lvs_announce_stop(void)
 {
+	static struct timespec	 at;
+	static int		 withdrew;
+	struct timespec		 now;
+	long			 ms;
+
 	ann_stopping = 1;
-	return (lvs_announce_withdraw_all("had is stopping") > 0);
+	if (lvs_announce_withdraw_all("had is stopping") > 0 && !withdrew) {
+		withdrew = 1;
+		clock_gettime(CLOCK_MONOTONIC, &at);
+	}
+	if (!withdrew)
+		return (0);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = LVS_ANNOUNCE_STOP_MS - ((now.tv_sec - at.tv_sec) * 1000 +
+	    (now.tv_nsec - at.tv_nsec) / 1000000);
+	return (ms > 0 ? (int)ms : 0);
 }

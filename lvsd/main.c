@@ -286,7 +286,11 @@ lvsd_dispatch_parent(struct imsg *imsg)
 
 	if (imsg->hdr.type == IMSG_LVS_MAINT) {
 		memcpy(&mm, imsg->data, sizeof(mm));
-		lvs_announce_maint(mm.on);
+		/* had's stop begins: routes go while vrrpd hands over. */
+		if (mm.on == 2)
+			(void)lvs_announce_stop();
+		else
+			lvs_announce_maint(mm.on);
 		return (0);
 	}
 	if (imsg->hdr.type != IMSG_LVS_DRAIN)
@@ -310,13 +314,14 @@ lvs_stop_cb(int fd, short ev, void *arg)
 static int
 lvs_stop(void)
 {
-	struct timeval	 tv = { LVS_ANNOUNCE_STOP_MS / 1000,
-			    (LVS_ANNOUNCE_STOP_MS % 1000) * 1000 };
+	struct timeval	 tv;
+	int		 ms;
 
-	if (!lvs_announce_stop())
+	if ((ms = lvs_announce_stop()) == 0)
 		return (0);
-	log_info("announce: withdrawn; stopping in %d ms",
-	    LVS_ANNOUNCE_STOP_MS);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	log_info("announce: withdrawn; stopping in %d ms", ms);
 	if (event_base_once(lvs_base, -1, EV_TIMEOUT, lvs_stop_cb, NULL,
 	    &tv) == -1)
 		return (0);

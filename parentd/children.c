@@ -555,11 +555,19 @@ child_stop(struct child_proc *c, int sig)
 void
 children_shutdown(void)
 {
-	enum had_proc	 p;
-	int		 sig = shutdown_round++ == 0 ? SIGTERM : SIGKILL;
+	struct msg_lvs_maint	 stop;
+	enum had_proc		 p;
+	int			 sig = shutdown_round++ == 0 ? SIGTERM : SIGKILL;
 
 	if (env->ping_ev != NULL)
 		event_del(env->ping_ev);
+	/* Announced routes leave first, while vrrpd still hands over. */
+	if (sig == SIGTERM && env->children[PROC_LVS].ready) {
+		memset(&stop, 0, sizeof(stop));
+		stop.on = 2;
+		(void)child_compose(PROC_LVS, IMSG_LVS_MAINT, 0, -1, &stop,
+		    sizeof(stop));
+	}
 	for (p = PROC_VRRP; p < PROC_MAX; p++) {
 		evtimer_del(env->children[p].respawn_ev);
 		if (p == PROC_LVS && sig == SIGTERM &&
