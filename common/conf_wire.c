@@ -603,7 +603,6 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_ADDR(b.g.vrrp_mcast_group6, 0);
 		NEED_ADDR(b.g.lvs_sync_group, 0);
 		NEED(b.g.lvs_sync_has_id <= 1 && b.g.lvs_sync_maxlen <= 65507);
-		NEED(b.g.vrrp_version == 2 || b.g.vrrp_version == 3);
 		conf->global = b.g;
 		conf->rx_global = 1;
 		return 0;
@@ -654,14 +653,10 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_STR(b.i.notify_stop);
 		NEED_STR(b.i.notify);
 		NEED(b.i.name[0] != '\0');
-		NEED(b.i.state <= CONF_STATE_MASTER);
+		/* The table's numbers are checked above; vrid has no default. */
 		NEED(b.i.auth_type <= CONF_AUTH_AH);
-		NEED(b.i.vrid >= 1 && b.i.vrid <= 255);
-		NEED(b.i.priority >= 1 && b.i.priority <= 255);
-		NEED(b.i.advert_int_cs >= 1 && b.i.advert_int_cs <= 409500);
-		NEED(b.i.version == 2 || b.i.version == 3);
-		NEED(b.i.accept >= -1 && b.i.accept <= 1);
-		NEED(b.i.nopreempt <= 1 && b.i.use_vmac <= 1);
+		NEED(b.i.vrid >= 1);
+		NEED(b.i.use_vmac <= 1);
 		NEED_ADDR(b.i.mcast_src_ip, 0);
 		NEED_ADDR(b.i.unicast_src_ip, 0);
 		if (find_instance(conf, b.i.name) != NULL)
@@ -771,14 +766,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_ADDR(b.bf.neighbor, 1);
 		NEED_ADDR(b.bf.source, 0);
 		NEED(b.bf.source.af == 0 || b.bf.source.af == b.bf.neighbor.af);
-		NEED(b.bf.min_rx_us >= 1000 && b.bf.min_rx_us <= 60000000 &&
-		    b.bf.min_tx_us >= 1000 &&
-		    b.bf.min_tx_us <= 60000000);
-		NEED(b.bf.idle_tx_us >= 1000 && b.bf.idle_tx_us <= 60000000);
-		NEED(b.bf.multiplier >= 1);
-		NEED(b.bf.passive <= 1 && b.bf.weight_reverse <= 1 &&
-		    b.bf.vrrp <= 1 && b.bf.checker == 0);
-		NEED(b.bf.ttl >= 1 && b.bf.hoplimit >= 1);
+		/* Timers, multiplier, ttl: by the table, above. */
+		NEED(b.bf.weight_reverse <= 1 && b.bf.checker == 0);
 		NEED(b.bf.weight >= -253 && b.bf.weight <= 253);
 		if (find_bfd(conf, b.bf.name) != NULL)
 			return rx_fail(rx, "%s: '%s' sent twice", what,
