@@ -755,6 +755,7 @@ const struct conf_kw *conf_wire_table(uint32_t, const void *, void *,
 		    const struct global_conf *);
 const struct conf_kw *conf_wire_bounds(const struct conf_kw *, const void *,
 		    const void *, const struct conf_kw *);
+int		 conf_flag_sets(const struct conf_kw *, size_t, long long);
 
 #endif /* CONF_PRIVATE */
 

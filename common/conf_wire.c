@@ -352,15 +352,15 @@ conf_wire_table(uint32_t kind, const void *body, void *def,
 }
 
 /* A value that a flag keyword of the table (or of a block in it) sets. */
-static int
-flag_set_by(const struct conf_kw *tab, size_t off, long long v)
+int
+conf_flag_sets(const struct conf_kw *tab, size_t off, long long v)
 {
 	const struct conf_kw	*kw;
 
 	for (kw = tab; kw->name != NULL; kw++)
 		if ((kw->type == KT_FLAG && kw->off == off &&
 		    kw->scale == v) || (kw->type == KT_SUB &&
-		    flag_set_by(kw->child, off, v)))
+		    conf_flag_sets(kw->child, off, v)))
 			return 1;
 	return 0;
 }
@@ -399,7 +399,7 @@ conf_wire_bounds(const struct conf_kw *tab, const void *obj,
 		    kw->type == KT_FLAG);
 		switch (kw->type) {
 		case KT_FLAG:
-			if (!flag_set_by(top, kw->off, v))
+			if (!conf_flag_sets(top, kw->off, v))
 				return kw;
 			break;
 		case KT_ENUM:

@@ -122,20 +122,6 @@ put(void *dst, size_t size, long long v)
 	    size == 4 ? (void *)&u32 : (void *)&u64, size);
 }
 
-/* Is v set by a flag keyword on that field (of the table or a block)? */
-static int
-flag_value(const struct conf_kw *tab, size_t off, long long v)
-{
-	const struct conf_kw	*kw;
-
-	for (kw = tab; kw->name != NULL; kw++)
-		if ((kw->type == KT_FLAG && kw->off == off &&
-		    kw->scale == v) || (kw->type == KT_SUB &&
-		    flag_value(kw->child, off, v)))
-			return 1;
-	return 0;
-}
-
 /* err names a keyword of that field ("KIND: NAME ..."). */
 static int
 names_field(const struct conf_kw *tab, size_t off, const char *err)
@@ -178,7 +164,7 @@ try_kw(const struct items *it, int i, const struct conf_kw *top,
 		bad[nbad++] = kw->max + 1;
 		break;
 	case KT_FLAG:
-		for (v = 2; v < 100 && flag_value(top, kw->off, v); v++)
+		for (v = 2; v < 100 && conf_flag_sets(top, kw->off, v); v++)
 			;
 		bad[nbad++] = v;
 		break;
