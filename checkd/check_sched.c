@@ -678,12 +678,12 @@ check_result(struct check *ck, int ok, const char *fmt, ...)
 	if (ok) {
 		ck->successes++;
 		ck->failures = 0;
-		if (!ck->up && ck->successes >= (ck->c->rise ? ck->c->rise : 1))
+		if (!ck->up && ck->successes >= ck->c->rise)
 			ck->up = 1;
 	} else {
 		ck->failures++;
 		ck->successes = 0;
-		if (ck->up && ck->failures >= (ck->c->fall ? ck->c->fall : 1))
+		if (ck->up && ck->failures >= ck->c->fall)
 			ck->up = 0;
 	}
 	if (ck->up != was) {

@@ -231,12 +231,12 @@ check_script_result(struct imsg *imsg)
 	if (ok) {
 		ts->successes++;
 		ts->failures = 0;
-		if (!ts->up && ts->successes >= (ts->c.rise ? ts->c.rise : 1))
+		if (!ts->up && ts->successes >= ts->c.rise)
 			ts->up = 1;
 	} else {
 		ts->failures++;
 		ts->successes = 0;
-		if (ts->up && ts->failures >= (ts->c.fall ? ts->c.fall : 1))
+		if (ts->up && ts->failures >= ts->c.fall)
 			ts->up = 0;
 	}
 	if (r.timed_out)
@@ -402,8 +402,8 @@ check_script_ctl(uint32_t peerid, const char *name)
 		row.last_status = ts->last_status;
 		row.successes = ts->successes;
 		row.failures = ts->failures;
-		row.rise = ts->c.rise ? ts->c.rise : 1;
-		row.fall = ts->c.fall ? ts->c.fall : 1;
+		row.rise = ts->c.rise;
+		row.fall = ts->c.fall;
 		row.weight = ts->c.weight;
 		row.reverse = ts->c.weight_reverse;
 		row.value = ts->value;

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -267,6 +268,8 @@ child_reconf_end(struct imsg *imsg)
 	child_reconf_reset();
 	if (old != NULL)
 		conf_free(old);
+	/* The old config and the items' buffers: back to the kernel. */
+	malloc_trim(0);
 	log_info("configuration generation %llu applied: %u added, "
 	    "%u changed, %u removed, %u unchanged",
 	    (unsigned long long)done.generation, done.added, done.changed,

@@ -592,6 +592,7 @@ int		 conf_emit(const struct had_conf *, enum had_proc,
 int		 conf_receive_item(struct had_conf *, enum had_proc, uint32_t,
 		    const void *, size_t, char *, size_t);
 const char	*conf_item_kind_name(uint32_t);
+size_t		 conf_kind_size(uint32_t);
 
 /* Defaults of each object, as keepalived's. */
 void		 conf_global_defaults(struct global_conf *);
@@ -758,6 +759,15 @@ void	conf_pr_open(struct conf_pr *, const char *);
 void	conf_pr_begin(struct conf_pr *);
 void	conf_pr_end(struct conf_pr *);
 void	conf_pr_addr(struct conf_pr *, const struct conf_addr *);
+
+/* conf_wire.c: the bounds of the parser's keywords, on the wire too. */
+long long	 conf_get_int(const void *, size_t, int);
+const struct conf_kw *conf_wire_table(uint32_t, const void *, void *,
+		    const struct global_conf *);
+const struct conf_kw *conf_wire_bounds(const struct conf_kw *, const void *,
+		    const void *, const struct conf_kw *);
+int		 conf_flag_sets(const struct conf_kw *, size_t, long long);
+
 #endif /* CONF_PRIVATE */
 
 #endif /* HAD_CONF_H */

@@ -162,8 +162,8 @@ conf_pr_end(struct conf_pr *pr)
 	fputs("}\n", pr->fp);
 }
 
-static long long
-get_int(const void *p, size_t size, int sign)
+long long
+conf_get_int(const void *p, size_t size, int sign)
 {
 	int8_t		i8;
 	int16_t		i16;
@@ -242,7 +242,7 @@ conf_print_fields(struct conf_pr *pr, const struct conf_kw *tab,
 		if (kw->type == KT_UINT || kw->type == KT_INT ||
 		    kw->type == KT_DEC || kw->type == KT_FLAG ||
 		    kw->type == KT_ENUM)
-			v = get_int(f, kw->size, kw->type == KT_INT ||
+			v = conf_get_int(f, kw->size, kw->type == KT_INT ||
 			    kw->type == KT_FLAG);
 		if (kw->type == KT_FLAG && v != kw->scale)
 			continue;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CONF_PRIVATE
 #include "conf.h"
 
 #define K(x)	(1U << (x))
@@ -95,6 +96,15 @@ static const size_t kind_sizes[CONF_ITEM_MAX] = {
 	[CONF_ITEM_VRRP_SYNC_TRACK_BFD] =
 	    sizeof(struct vrrp_track_script_conf),
 };
+
+/* The size of an item of that kind, whole; 0 for no kind. */
+size_t
+conf_kind_size(uint32_t kind)
+{
+	if (kind == 0 || kind >= CONF_ITEM_MAX)
+		return 0;
+	return kind_sizes[kind];
+}
 
 const char *
 conf_item_kind_name(uint32_t kind)
@@ -289,6 +299,124 @@ struct rx {
 	size_t	 errlen;
 };
 
+/*
+ * The keyword table the parser fills an item of this kind from, and in
+ * def the object as the parser starts it; NULL for the kinds that no
+ * table fills (their converters check them, and so does the switch of
+ * conf_receive_item()).
+ */
+const struct conf_kw *
+conf_wire_table(uint32_t kind, const void *body, void *def,
+    const struct global_conf *g)
+{
+	const struct vrrp_script_conf	*s = body;
+	const struct check_conf		*c = body;
+
+	switch (kind) {
+	case CONF_ITEM_GLOBAL:
+		conf_global_defaults(def);
+		return conf_kw_global;
+	case CONF_ITEM_VRRP_SCRIPT:
+		if (s->process) {
+			conf_tprocess_defaults(def);
+			return conf_kw_tprocess;
+		}
+		conf_script_defaults(def);
+		return CONF_IS_TRACK_FILE(s) ? conf_kw_track_file :
+		    conf_kw_script;
+	case CONF_ITEM_VRRP_INSTANCE:
+		conf_instance_defaults(def, g);
+		return conf_kw_instance;
+	case CONF_ITEM_VRRP_SYNC_GROUP:
+		memset(def, 0, sizeof(struct vrrp_sync_group_conf));
+		return conf_kw_sync_group;
+	case CONF_ITEM_VIRTUAL_SERVER:
+		conf_vs_defaults(def);
+		return conf_kw_vs;
+	case CONF_ITEM_REAL_SERVER:
+		conf_rs_defaults(def);
+		return conf_kw_rs;
+	case CONF_ITEM_CHECK:
+		conf_check_defaults(def, c->type < CHECK_TYPE_MAX ? c->type :
+		    0, NULL);
+		return conf_kw_check;
+	case CONF_ITEM_CHECK_URL:
+		memset(def, 0, sizeof(struct check_url_conf));
+		return conf_kw_url;
+	case CONF_ITEM_BFD_INSTANCE:
+		conf_bfd_defaults(def);
+		return conf_kw_bfd;
+	default:
+		return NULL;
+	}
+}
+
+/* A value that a flag keyword of the table (or of a block in it) sets. */
+int
+conf_flag_sets(const struct conf_kw *tab, size_t off, long long v)
+{
+	const struct conf_kw	*kw;
+
+	for (kw = tab; kw->name != NULL; kw++)
+		if ((kw->type == KT_FLAG && kw->off == off &&
+		    kw->scale == v) || (kw->type == KT_SUB &&
+		    conf_flag_sets(kw->child, off, v)))
+			return 1;
+	return 0;
+}
+
+/*
+ * The first keyword of the table whose field is outside what the parser
+ * lets it hold: a number outside [min, max], a flag no keyword sets, an
+ * enum without a name.  A field as the parser starts it (def) is fine,
+ * whatever it is: UINT32_MAX for "not set" and the like.  top: the
+ * table flags are looked up in (the kind's, blocks included).
+ */
+const struct conf_kw *
+conf_wire_bounds(const struct conf_kw *tab, const void *obj,
+    const void *def, const struct conf_kw *top)
+{
+	const struct conf_kw	*kw, *bad;
+	const char		*f;
+	long long		 v, n;
+
+	for (kw = tab; kw->name != NULL; kw++) {
+		if (kw->type == KT_SUB) {
+			if ((bad = conf_wire_bounds(kw->child, obj, def,
+			    top)) != NULL)
+				return bad;
+			continue;
+		}
+		if ((kw->type != KT_UINT && kw->type != KT_INT &&
+		    kw->type != KT_DEC && kw->type != KT_FLAG &&
+		    kw->type != KT_ENUM) || kw->size == 0 ||
+		    kw->size > sizeof(v))
+			continue;
+		f = (const char *)obj + kw->off;
+		if (memcmp(f, (const char *)def + kw->off, kw->size) == 0)
+			continue;
+		v = conf_get_int(f, kw->size, kw->type == KT_INT ||
+		    kw->type == KT_FLAG);
+		switch (kw->type) {
+		case KT_FLAG:
+			if (!conf_flag_sets(top, kw->off, v))
+				return kw;
+			break;
+		case KT_ENUM:
+			for (n = 0; kw->names[n] != NULL; n++)
+				;
+			if (v < 0 || v >= n)
+				return kw;
+			break;
+		default:
+			if (v < kw->min || v > kw->max)
+				return kw;
+			break;
+		}
+	}
+	return NULL;
+}
+
 static int
 rx_fail(struct rx *rx, const char *fmt, ...)
     __attribute__((__format__(printf, 2, 3)));
@@ -406,7 +534,9 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
     const void *body, size_t len, char *err, size_t errlen)
 {
 	struct rx			 rxs = { err, errlen }, *rx = &rxs;
+	const struct conf_kw		*tab, *kw;
 	const char			*what;
+	long long			 bad;
 	union {
 		struct global_conf		g;
 		struct vrrp_script_conf		s;
@@ -426,7 +556,7 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		struct route_conf		ro;
 		struct rule_conf		ru;
 		struct bfd_instance_conf	bf;
-	} b;
+	} b, def;
 
 	if ((unsigned)proc >= PROC_MAX)
 		return rx_fail(rx, "bad process %d", proc);
@@ -448,6 +578,17 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 	/* The body may be unaligned in a message buffer. */
 	memcpy(&b, body, len);
 	memset((uint8_t *)&b + len, 0, kind_sizes[kind] - len);
+	/* Every number a keyword sets, within the parser's bounds. */
+	if ((tab = conf_wire_table(kind, &b, &def, &conf->global)) != NULL &&
+	    (kw = conf_wire_bounds(tab, &b, &def, tab)) != NULL) {
+		bad = conf_get_int((const char *)&b + kw->off, kw->size,
+		    kw->type == KT_INT || kw->type == KT_FLAG);
+		if (kw->type == KT_FLAG || kw->type == KT_ENUM)
+			return rx_fail(rx, "%s: %s %lld is none of its values",
+			    what, kw->name, bad);
+		return rx_fail(rx, "%s: %s %lld out of %lld..%lld", what,
+		    kw->name, bad, kw->min, kw->max);
+	}
 
 	switch (kind) {
 	case CONF_ITEM_GLOBAL:
@@ -462,7 +603,6 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_ADDR(b.g.vrrp_mcast_group6, 0);
 		NEED_ADDR(b.g.lvs_sync_group, 0);
 		NEED(b.g.lvs_sync_has_id <= 1 && b.g.lvs_sync_maxlen <= 65507);
-		NEED(b.g.vrrp_version == 2 || b.g.vrrp_version == 3);
 		conf->global = b.g;
 		conf->rx_global = 1;
 		return 0;
@@ -513,14 +653,10 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_STR(b.i.notify_stop);
 		NEED_STR(b.i.notify);
 		NEED(b.i.name[0] != '\0');
-		NEED(b.i.state <= CONF_STATE_MASTER);
+		/* The table's numbers are checked above; vrid has no default. */
 		NEED(b.i.auth_type <= CONF_AUTH_AH);
-		NEED(b.i.vrid >= 1 && b.i.vrid <= 255);
-		NEED(b.i.priority >= 1 && b.i.priority <= 255);
-		NEED(b.i.advert_int_cs >= 1 && b.i.advert_int_cs <= 409500);
-		NEED(b.i.version == 2 || b.i.version == 3);
-		NEED(b.i.accept >= -1 && b.i.accept <= 1);
-		NEED(b.i.nopreempt <= 1 && b.i.use_vmac <= 1);
+		NEED(b.i.vrid >= 1);
+		NEED(b.i.use_vmac <= 1);
 		NEED_ADDR(b.i.mcast_src_ip, 0);
 		NEED_ADDR(b.i.unicast_src_ip, 0);
 		if (find_instance(conf, b.i.name) != NULL)
@@ -630,14 +766,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_ADDR(b.bf.neighbor, 1);
 		NEED_ADDR(b.bf.source, 0);
 		NEED(b.bf.source.af == 0 || b.bf.source.af == b.bf.neighbor.af);
-		NEED(b.bf.min_rx_us >= 1000 && b.bf.min_rx_us <= 60000000 &&
-		    b.bf.min_tx_us >= 1000 &&
-		    b.bf.min_tx_us <= 60000000);
-		NEED(b.bf.idle_tx_us >= 1000 && b.bf.idle_tx_us <= 60000000);
-		NEED(b.bf.multiplier >= 1);
-		NEED(b.bf.passive <= 1 && b.bf.weight_reverse <= 1 &&
-		    b.bf.vrrp <= 1 && b.bf.checker == 0);
-		NEED(b.bf.ttl >= 1 && b.bf.hoplimit >= 1);
+		/* Timers, multiplier, ttl: by the table, above. */
+		NEED(b.bf.weight_reverse <= 1 && b.bf.checker == 0);
 		NEED(b.bf.weight >= -253 && b.bf.weight <= 253);
 		if (find_bfd(conf, b.bf.name) != NULL)
 			return rx_fail(rx, "%s: '%s' sent twice", what,

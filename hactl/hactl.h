@@ -23,14 +23,27 @@
 #define HACTL_ERR_JSON	1	/* {"schema": 1, "error": "..."} on stdout */
 #define HACTL_ERR_KEEP	2	/* only in hactl_lasterr (hactl serve) */
 
+struct out_ops;
+
+/* The state of one document hactl writes (out.h, the back ends). */
 struct hactl_out {
-	int	 json;
-	int	 metrics;	/* collect rows for show metrics */
-	int	 nrows;
-	int	 svc_open;	/* show lvs -j: a service's reals open */
-	int	 nreals;
-	int	 stream;	/* hactl events: JSON lines, no end */
-	int	 ntracks;	/* show checks: track rows so far */
+	int			 json;
+	int			 metrics;	/* collect rows for show metrics */
+	int			 stream;	/* hactl events: JSON lines */
+	const struct out_ops	*ops;
+	int			 nrows;		/* rows of depth 0 */
+	int			 table;		/* text: the header written */
+	int			 rowtable;	/* text: the row's table */
+	int			 skip;		/* the row is not written */
+	int			 depth;		/* JSON: levels open */
+	int			 lvl[6];	/* O_* (the items: O_CHILDREN) */
+	int			 lvln[6];	/* members or items so far */
+	char			 svc[64];	/* the service of the reals */
+	uint32_t		 cells;		/* text: columns set */
+	uint16_t		 coff[16];	/* text: a cell; metrics: labels */
+	const char		*lname[16];	/* metrics: label names */
+	size_t			 cused;
+	char			 cbuf[2048];
 };
 
 /* main.c */

@@ -1,14 +1,18 @@
 /*
- * hactl output: aligned tables for people, JSON (-j) for programs.
+ * hactl output: the walkers, one per row kind, that give each field
+ * once to the back end of the document (out.h): aligned tables for
+ * people, JSON (-j) for programs, metrics.
  */
 #include <sys/capability.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "hactl.h"
 #include "msg.h"
+#include "out.h"
 
 void
 json_string(FILE *f, const char *s)
@@ -107,8 +111,8 @@ fmt_duration(int64_t s, char *buf, size_t len)
 }
 
 /* The "kind" of a JSON document, named as hactl show names it. */
-static const char *
-doc_kind(uint32_t type)
+const char *
+out_doc_kind(uint32_t type)
 {
 	switch (type) {
 	case IMSG_CTL_SHOW_PROCS:
@@ -128,38 +132,128 @@ doc_kind(uint32_t type)
 	}
 }
 
+/* The text table a show command starts with. */
+enum out_table
+out_doc_table(uint32_t type)
+{
+	switch (type) {
+	case IMSG_CTL_SHOW_PROCS:
+		return (T_PROCS);
+	case IMSG_CTL_SHOW_VRRP:
+		return (T_VRRP);
+	case IMSG_CTL_SHOW_LVS:
+		return (T_LVS);
+	case IMSG_CTL_SHOW_CHECKS:
+		return (T_CHECKS);
+	case IMSG_CTL_SHOW_BFD:
+		return (T_BFD);
+	default:
+		return (T_NONE);
+	}
+}
+
+/* A value in words: text cells and metric labels. */
+void
+fval_str(const struct fval *v, char *buf, size_t len)
+{
+	switch (v->type) {
+	case FV_STR:
+	case FV_NUM:
+		strlcpy(buf, v->s, len);
+		break;
+	case FV_U64:
+		snprintf(buf, len, "%llu", (unsigned long long)v->u);
+		break;
+	case FV_I64:
+		snprintf(buf, len, "%lld", (long long)v->i);
+		break;
+	case FV_BOOL:
+		strlcpy(buf, v->u ? "true" : "false", len);
+		break;
+	}
+}
+
+/*
+ * The back end of a document: JSON with -j, else text; show metrics
+ * sets its own.  hactl events calls no out_begin().
+ */
+static const struct out_ops *
+ops_of(struct hactl_out *o)
+{
+	if (o->ops == NULL)
+		o->ops = o->json ? &out_json_ops : &out_text_ops;
+	return (o->ops);
+}
+
+void
+out_row(struct hactl_out *o, enum out_table t, int depth)
+{
+	ops_of(o)->row(o, t, depth);
+}
+
+void
+out_field(struct hactl_out *o, const struct fdesc *fd, const struct fval *v)
+{
+	ops_of(o)->field(o, fd, v);
+}
+
+void
+out_open(struct hactl_out *o, const char *key, int kind)
+{
+	if (ops_of(o)->open != NULL)
+		o->ops->open(o, key, kind);
+}
+
+void
+out_close(struct hactl_out *o)
+{
+	if (ops_of(o)->close != NULL)
+		o->ops->close(o);
+}
+
+void
+out_row_end(struct hactl_out *o)
+{
+	ops_of(o)->row_end(o);
+}
+
+/* A line of the text that says in words what the fields say. */
+void
+out_line(struct hactl_out *o, const char *fmt, ...)
+{
+	char	 line[2048];
+	va_list	 ap;
+
+	if (ops_of(o)->line == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	o->ops->line(o, line);
+}
+
 /* Every JSON document is an object whose first member is its version. */
 void
 out_begin(struct hactl_out *o, uint32_t type)
 {
-	o->nrows = 0;
-	if (o->json) {
-		printf("{\"schema\": %d, \"kind\": \"%s\", \"items\": [",
-		    HACTL_SCHEMA, doc_kind(type));
-		return;
-	}
-	if (type == IMSG_CTL_SHOW_PROCS)
-		printf("%-7s %7s %-10s %-9s %-8s %-14s %-20s %8s %8s  %s\n",
-		    "NAME", "PID", "USER", "UID:GID", "SECCOMP",
-		    "CAPABILITIES", "ROOT", "UPTIME", "RESTARTS", "LAST EXIT");
-	else if (type == IMSG_CTL_SHOW_VRRP)
-		printf("%-16s %-10s %4s %2s %-7s %8s %-26s %6s %6s %8s %8s"
-		    "  %s\n", "NAME", "INTERFACE", "VRID", "V", "STATE", "PRIO",
-		    "MASTER", "INT", "TRANS", "SENT", "RCVD", "VIPS");
-	else if (type == IMSG_CTL_SHOW_CHECKS)
-		printf("%-22s %-22s %-9s %-5s %5s %5s %7s %8s  %s\n",
-		    "VIRTUAL SERVER", "REAL SERVER", "TYPE", "STATE", "OK",
-		    "FAIL", "LATENCY", "CHANGED", "LAST RESULT");
-	else if (type == IMSG_CTL_SHOW_BFD)
-		printf("%-16s %-26s %-9s %-9s %10s %10s %7s %7s %8s %9s %9s "
-		    "%5s %5s\n", "NAME", "NEIGHBOR", "STATE", "REMOTE",
-		    "LOCAL ID", "REMOTE ID", "TX", "RX", "DETECT", "SENT",
-		    "RCVD", "UPS", "DOWNS");
-	else if (type == IMSG_CTL_SHOW_LVS)
-		printf("%-30s %-6s %-6s %6s %6s %-7s %8s %8s %12s %12s\n",
-		    "SERVICE / REAL SERVER", "SCHED", "METHOD", "WEIGHT",
-		    "KERNEL", "HEALTH", "ACTIVE", "INACTIVE", "PACKETS",
-		    "BYTES");
+	o->ops = NULL;
+	ops_of(o)->begin(o, type);
+}
+
+void
+out_finish(struct hactl_out *o, uint32_t type)
+{
+	ops_of(o)->finish(o, type);
+}
+
+/* What reload, log, drain or maintenance did, with -j. */
+void
+out_result(const char *message)
+{
+	printf("{\"schema\": %d, \"kind\": \"result\", \"message\": ",
+	    HACTL_SCHEMA);
+	json_string(stdout, message);
+	printf("}\n");
 }
 
 /* The Seccomp: line of /proc/PID/status in words. */
@@ -178,61 +272,81 @@ seccomp_mode(int32_t mode)
 	}
 }
 
-void
-out_proc(struct hactl_out *o, const struct msg_ctl_proc *r)
+static void
+proc_terminate(struct msg_ctl_proc *r)
 {
-	char	 eff[256], prm[256], bnd[256], up[32], ids[32], sc[32];
+	r->name[sizeof(r->name) - 1] = '\0';
+	r->user[sizeof(r->user) - 1] = '\0';
+	r->root[sizeof(r->root) - 1] = '\0';
+	r->last_exit[sizeof(r->last_exit) - 1] = '\0';
+}
 
-	caps_string(r->cap_eff, eff, sizeof(eff));
-	if (o->json) {
-		caps_string(r->cap_prm, prm, sizeof(prm));
-		caps_string(r->cap_bnd, bnd, sizeof(bnd));
-		printf("%s\n  {\"name\": ", o->nrows ? "," : "");
-		json_string(stdout, r->name);
-		printf(", \"running\": %s, \"pid\": %d, \"uid\": %u, "
-		    "\"user\": ", r->state ? "true" : "false", r->pid, r->uid);
-		json_string(stdout, r->user);
-		printf(", \"cap_eff\": \"%016llx\", \"cap_prm\": \"%016llx\", "
-		    "\"cap_bnd\": \"%016llx\", \"capabilities\": ",
-		    (unsigned long long)r->cap_eff,
-		    (unsigned long long)r->cap_prm,
-		    (unsigned long long)r->cap_bnd);
-		json_string(stdout, eff);
-		printf(", \"bounding\": ");
-		json_string(stdout, bnd);
-		printf(", \"gid\": %u, \"seccomp\": \"%s\", "
-		    "\"seccomp_filters\": %d", r->gid,
-		    seccomp_mode(r->seccomp), r->seccomp_filters);
-		printf(", \"no_new_privs\": %d, \"root\": ", r->no_new_privs);
-		json_string(stdout, r->root);
-		printf(", \"started\": %lld, \"uptime\": %lld, "
-		    "\"restarts\": %u, \"last_exit\": ",
-		    (long long)r->started, (long long)r->uptime, r->restarts);
-		json_string(stdout, r->last_exit);
-		printf(", \"peer_complaints\": %u}", r->peer_complaints);
-	} else {
-		if (r->state)
-			fmt_duration(r->uptime, up, sizeof(up));
-		else
-			strlcpy(up, "down", sizeof(up));
-		snprintf(ids, sizeof(ids), "%u:%u", r->uid, r->gid);
-		if (r->seccomp == 2)
-			snprintf(sc, sizeof(sc), "filter:%d",
-			    r->seccomp_filters);
-		else
-			strlcpy(sc, seccomp_mode(r->seccomp), sizeof(sc));
-		printf("%-7s %7d %-10s %-9s %-8s %-14s %-20s %8s %8u  %s",
-		    r->name, r->pid, r->state ? r->user : "-",
-		    r->state ? ids : "-", r->state ? sc : "-",
-		    r->state ? eff : "-", r->state ? r->root : "-", up,
-		    r->restarts, r->last_exit[0] ? r->last_exit : "-");
-		/* Siblings' complaints: counted, never acted upon alone. */
-		if (r->peer_complaints > 0)
-			printf(" (%u complaints from siblings)",
-			    r->peer_complaints);
-		printf("\n");
+void
+walk_proc(struct hactl_out *o, const struct msg_ctl_proc *row)
+{
+	struct msg_ctl_proc	 r = *row;
+	char			 eff[256], bnd[256], up[32], ids[32], sc[32];
+	char			 hex[3][20], why[64];
+	int			 on = r.state != 0;
+
+	proc_terminate(&r);
+	caps_string(r.cap_eff, eff, sizeof(eff));
+	caps_string(r.cap_bnd, bnd, sizeof(bnd));
+	snprintf(hex[0], sizeof(hex[0]), "%016llx",
+	    (unsigned long long)r.cap_eff);
+	snprintf(hex[1], sizeof(hex[1]), "%016llx",
+	    (unsigned long long)r.cap_prm);
+	snprintf(hex[2], sizeof(hex[2]), "%016llx",
+	    (unsigned long long)r.cap_bnd);
+	if (on)
+		fmt_duration(r.uptime, up, sizeof(up));
+	else
+		strlcpy(up, "down", sizeof(up));
+	snprintf(ids, sizeof(ids), "%u:%u", r.uid, r.gid);
+	if (r.seccomp == 2)
+		snprintf(sc, sizeof(sc), "filter:%d", r.seccomp_filters);
+	else
+		strlcpy(sc, seccomp_mode(r.seccomp), sizeof(sc));
+
+	out_row(o, T_PROCS, 0);
+	out_field(o, FD(.key = "name", .col = PC_NAME, .label = "process"),
+	    VS(r.name));
+	out_field(o, FD(.key = "running", .metric = M_PROC_UP), VB(on));
+	out_field(o, FD(.key = "pid", .col = PC_PID), VI(r.pid));
+	out_field(o, FD(.key = "uid"), VU(r.uid));
+	out_field(o, FD(.key = "user"), VS(r.user));
+	out_field(o, FD(.col = PC_USER), VS(on ? r.user : "-"));
+	out_field(o, FD(.col = PC_IDS), VS(on ? ids : "-"));
+	out_field(o, FD(.col = PC_SECCOMP), VS(on ? sc : "-"));
+	out_field(o, FD(.key = "cap_eff"), VS(hex[0]));
+	out_field(o, FD(.key = "cap_prm"), VS(hex[1]));
+	out_field(o, FD(.key = "cap_bnd"), VS(hex[2]));
+	out_field(o, FD(.key = "capabilities"), VS(eff));
+	out_field(o, FD(.col = PC_CAPS), VS(on ? eff : "-"));
+	out_field(o, FD(.key = "bounding"), VS(bnd));
+	out_field(o, FD(.key = "gid"), VU(r.gid));
+	out_field(o, FD(.key = "seccomp"), VS(seccomp_mode(r.seccomp)));
+	out_field(o, FD(.key = "seccomp_filters"), VI(r.seccomp_filters));
+	out_field(o, FD(.key = "no_new_privs"), VI(r.no_new_privs));
+	out_field(o, FD(.key = "root"), VS(r.root));
+	out_field(o, FD(.col = PC_ROOT), VS(on ? r.root : "-"));
+	out_field(o, FD(.key = "started"), VI(r.started));
+	out_field(o, FD(.key = "uptime", .metric = M_PROC_UPTIME),
+	    VI(r.uptime));
+	out_field(o, FD(.col = PC_UPTIME), VS(up));
+	out_field(o, FD(.key = "restarts", .col = PC_RESTARTS,
+	    .metric = M_PROC_RESTARTS), VU(r.restarts));
+	out_field(o, FD(.key = "last_exit"), VS(r.last_exit));
+	out_field(o, FD(.col = PC_EXIT),
+	    VS(r.last_exit[0] ? r.last_exit : "-"));
+	out_field(o, FD(.key = "peer_complaints"), VU(r.peer_complaints));
+	/* Siblings' complaints: counted, never acted upon alone. */
+	if (r.peer_complaints > 0) {
+		snprintf(why, sizeof(why), " (%u complaints from siblings)",
+		    r.peer_complaints);
+		out_field(o, FD(.col = PC_COMPLAINTS), VS(why));
 	}
-	o->nrows++;
+	out_row_end(o);
 }
 
 /* Centiseconds as seconds, without trailing zeros: 100 -> 1, 1 -> 0.01. */
@@ -265,60 +379,6 @@ vrrp_terminate(struct msg_ctl_vrrp *r)
 		r->drop_names[i][sizeof(r->drop_names[i]) - 1] = '\0';
 }
 
-static void	vrrp_tracks_json(const struct msg_ctl_vrrp_track *, size_t);
-
-static void
-vrrp_json(const struct msg_ctl_vrrp *r, const char *adv, const char *madv,
-    const struct msg_ctl_vrrp_track *tracks, size_t ntracks)
-{
-	char		 vips[sizeof(r->vips)], *p, *v;
-	uint32_t	 i;
-	int		 first;
-
-	printf("\n  {\"name\": ");
-	json_string(stdout, r->name);
-	printf(", \"interface\": ");
-	json_string(stdout, r->ifname);
-	printf(", \"vrid\": %u, \"version\": %u, \"state\": ", r->vrid,
-	    r->version);
-	json_string(stdout, r->state_name);
-	printf(", \"priority\": %u, \"effective_priority\": %u, "
-	    "\"master\": ", r->base_priority, r->eff_priority);
-	json_string(stdout, r->master);
-	printf(", \"advert_int\": %s, \"master_advert_int\": %s, "
-	    "\"vips\": [", adv, madv);
-	strlcpy(vips, r->vips, sizeof(vips));
-	first = 1;
-	for (p = vips; (v = strsep(&p, " ")) != NULL;) {
-		if (*v == '\0')
-			continue;
-		printf("%s", first ? "" : ", ");
-		json_string(stdout, v);
-		first = 0;
-	}
-	printf("], \"transitions\": %llu, \"last_transition\": %lld, "
-	    "\"last_reason\": ", (unsigned long long)r->transitions,
-	    (long long)r->last_transition);
-	json_string(stdout, r->last_reason);
-	printf(", \"adverts_sent\": %llu, \"adverts_received\": %llu, "
-	    "\"prio0_sent\": %llu, \"prio0_received\": %llu, "
-	    "\"drops\": {", (unsigned long long)r->adverts_sent,
-	    (unsigned long long)r->adverts_rcvd,
-	    (unsigned long long)r->prio0_sent,
-	    (unsigned long long)r->prio0_rcvd);
-	for (i = 0; i < r->ndrops; i++) {
-		printf("%s", i ? ", " : "");
-		json_string(stdout, r->drop_names[i]);
-		printf(": %llu", (unsigned long long)r->drops[i]);
-	}
-	printf("}, \"maintenance\": %s", r->maint ? "true" : "false");
-	if (r->maint)
-		printf(", \"maintenance_uid\": %u, \"maintenance_since\": "
-		    "%lld", r->maint_uid, (long long)r->maint_since);
-	vrrp_tracks_json(tracks, ntracks);
-	printf("}");
-}
-
 void
 vrrp_track_terminate(struct msg_ctl_vrrp_track *t)
 {
@@ -338,24 +398,44 @@ track_terminate(struct msg_ctl_track *r)
 	r->reason[sizeof(r->reason) - 1] = '\0';
 }
 
+/* snprintf at the end of what buf has. */
 static void
-vrrp_tracks_json(const struct msg_ctl_vrrp_track *t, size_t n)
-{
-	size_t	 i;
+cat(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((__format__(__printf__, 3, 4)));
 
-	printf(", \"tracking\": [");
-	for (i = 0; i < n; i++) {
-		printf("%s{\"kind\": ", i ? ", " : "");
-		json_string(stdout, t[i].kind);
-		printf(", \"name\": ");
-		json_string(stdout, t[i].name);
-		printf(", \"state\": ");
-		json_string(stdout, t[i].state);
-		printf(", \"value\": %lld, \"weight\": %d, \"delta\": %d, "
-		    "\"fault\": %s}", (long long)t[i].value, t[i].weight,
-		    t[i].delta, t[i].fault ? "true" : "false");
-	}
-	printf("]");
+static void
+cat(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 off = strlen(buf);
+
+	if (off >= len - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + off, len - off, fmt, ap);
+	va_end(ap);
+}
+
+/* What a tracked object does to a VRRP instance. */
+void
+walk_vrrp_track(struct hactl_out *o, const struct msg_ctl_vrrp_track *row,
+    int depth)
+{
+	struct msg_ctl_vrrp_track	 t = *row;
+
+	vrrp_track_terminate(&t);
+	out_row(o, T_NONE, depth);
+	out_field(o, FD(.label = "instance"), VS(t.instance));
+	out_field(o, FD(.key = "kind", .label = "kind"), VS(t.kind));
+	out_field(o, FD(.key = "name", .label = "name"), VS(t.name));
+	out_field(o, FD(.key = "state"), VS(t.state));
+	out_field(o, FD(.key = "value"), VI(t.value));
+	out_field(o, FD(.key = "weight"), VI(t.weight));
+	out_field(o, FD(.key = "delta", .metric = M_VTRACK_DELTA),
+	    VI(t.delta));
+	out_field(o, FD(.key = "fault", .metric = M_VTRACK_FAULT),
+	    VB(t.fault));
+	out_row_end(o);
 }
 
 /*
@@ -363,117 +443,203 @@ vrrp_tracks_json(const struct msg_ctl_vrrp_track *t, size_t n)
  * the objects that fault the instance.
  */
 static void
-vrrp_tracks_text(const struct msg_ctl_vrrp *r,
+vrrp_tracks_text(struct hactl_out *o, const struct msg_ctl_vrrp *r,
     const struct msg_ctl_vrrp_track *t, size_t n)
 {
+	char	 line[2048];
 	size_t	 i;
 	int	 sum = 0, nfault = 0;
 
 	if (n == 0)
 		return;
-	printf("    effective priority %u = %u", r->eff_priority,
-	    r->base_priority);
+	line[0] = '\0';
+	cat(line, sizeof(line), "    effective priority %u = %u",
+	    r->eff_priority, r->base_priority);
 	for (i = 0; i < n; i++) {
 		sum += t[i].delta;
 		if (t[i].delta == 0)
 			continue;
-		printf(" %c %d (%s %s ", t[i].delta < 0 ? '-' : '+',
+		cat(line, sizeof(line), " %c %d (%s %s ",
+		    t[i].delta < 0 ? '-' : '+',
 		    t[i].delta < 0 ? -t[i].delta : t[i].delta, t[i].kind,
 		    t[i].name);
 		if (strcmp(t[i].kind, "track_file") == 0)
-			printf("%lld x %d)", (long long)t[i].value,
-			    t[i].weight);
+			cat(line, sizeof(line), "%lld x %d)",
+			    (long long)t[i].value, t[i].weight);
 		else
-			printf("%s)", t[i].state);
+			cat(line, sizeof(line), "%s)", t[i].state);
 	}
 	if (r->base_priority < 255 && (int)r->base_priority + sum !=
 	    (int)r->eff_priority && !r->maint)
-		printf(" (kept within 1..254)");
-	printf("\n");
+		cat(line, sizeof(line), " (kept within 1..254)");
+	out_line(o, "%s", line);
+	line[0] = '\0';
 	for (i = 0; i < n; i++) {
 		if (!t[i].fault)
 			continue;
 		if (strcmp(t[i].kind, "track_file") == 0)
-			printf("%s%s %s is %lld (weight %d)", nfault++ ? ", " :
-			    "    FAULT by: ", t[i].kind, t[i].name,
-			    (long long)t[i].value, t[i].weight);
+			cat(line, sizeof(line), "%s%s %s is %lld (weight %d)",
+			    nfault++ ? ", " : "    FAULT by: ", t[i].kind,
+			    t[i].name, (long long)t[i].value, t[i].weight);
 		else
-			printf("%s%s %s %s (weight 0)", nfault++ ? ", " :
-			    "    FAULT by: ", t[i].kind, t[i].name,
-			    t[i].state);
+			cat(line, sizeof(line), "%s%s %s %s (weight 0)",
+			    nfault++ ? ", " : "    FAULT by: ", t[i].kind,
+			    t[i].name, t[i].state);
 	}
 	if (nfault)
-		printf("\n");
-	printf("    tracked:");
+		out_line(o, "%s", line);
+	strlcpy(line, "    tracked:", sizeof(line));
 	for (i = 0; i < n; i++) {
-		printf("%s %s %s ", i ? "," : "", t[i].kind, t[i].name);
+		cat(line, sizeof(line), "%s %s %s ", i ? "," : "", t[i].kind,
+		    t[i].name);
 		if (strcmp(t[i].kind, "track_file") == 0)
-			printf("%lld x weight %d", (long long)t[i].value,
-			    t[i].weight);
+			cat(line, sizeof(line), "%lld x weight %d",
+			    (long long)t[i].value, t[i].weight);
 		else
-			printf("%s, weight %d", t[i].state, t[i].weight);
+			cat(line, sizeof(line), "%s, weight %d", t[i].state,
+			    t[i].weight);
 	}
-	printf("\n");
+	out_line(o, "%s", line);
+}
+
+/* The lines under an instance in the text: tracking, maintenance, ... */
+static void
+vrrp_text(struct hactl_out *o, const struct msg_ctl_vrrp *r,
+    const struct msg_ctl_vrrp_track *tracks, size_t ntracks)
+{
+	char		 ago[32], line[2048];
+	time_t		 now;
+	uint32_t	 i;
+	int		 ndrop = 0;
+
+	if (o->ops->line == NULL)
+		return;
+	vrrp_tracks_text(o, r, tracks, ntracks);
+	now = time(NULL);
+	if (r->maint) {
+		fmt_duration(now > r->maint_since ? now - r->maint_since : 0,
+		    ago, sizeof(ago));
+		out_line(o, "    MAINTENANCE for %s, asked by uid %u: priority "
+		    "0, never master until `hactl maintenance off'", ago,
+		    r->maint_uid);
+	}
+	if (r->last_transition > 0) {
+		fmt_duration(now > r->last_transition ?
+		    now - r->last_transition : 0, ago, sizeof(ago));
+		out_line(o, "    last transition %s ago: %s", ago,
+		    r->last_reason);
+	}
+	line[0] = '\0';
+	for (i = 0; i < r->ndrops; i++) {
+		if (r->drops[i] == 0)
+			continue;
+		cat(line, sizeof(line), "%s%s %llu", ndrop++ ? ", " :
+		    "    dropped: ", r->drop_names[i],
+		    (unsigned long long)r->drops[i]);
+	}
+	if (ndrop)
+		out_line(o, "%s", line);
+	if (r->prio0_sent || r->prio0_rcvd)
+		out_line(o, "    priority 0 sent %llu, received %llu",
+		    (unsigned long long)r->prio0_sent,
+		    (unsigned long long)r->prio0_rcvd);
 }
 
 void
-out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row,
+walk_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row,
     const struct msg_ctl_vrrp_track *tracks, size_t ntracks)
 {
+	static const char *const states[] = {
+		"INIT", "BACKUP", "MASTER", "FAULT"
+	};
 	struct msg_ctl_vrrp	 r = *row;
-	char			 adv[16], madv[16], prio[16], ago[32];
-	time_t			 now;
-	uint32_t		 i;
-	int			 ndrop = 0;
+	char			 adv[16], madv[16], prio[16];
+	char			 vips[sizeof(r.vips)], *p, *v;
+	size_t			 i;
 
 	vrrp_terminate(&r);
 	fmt_cs(r.advert_int_cs, adv, sizeof(adv));
 	fmt_cs(r.master_adver_int_cs, madv, sizeof(madv));
-	if (o->json) {
-		printf("%s", o->nrows ? "," : "");
-		vrrp_json(&r, adv, madv, tracks, ntracks);
-		o->nrows++;
-		return;
-	}
 	if (r.base_priority == r.eff_priority)
 		snprintf(prio, sizeof(prio), "%u", r.base_priority);
 	else
 		snprintf(prio, sizeof(prio), "%u/%u", r.base_priority,
 		    r.eff_priority);
-	printf("%-16s %-10s %4u %2u %-7s %8s %-26s %6s %6llu %8llu %8llu  "
-	    "%s\n", r.name, r.ifname, r.vrid, r.version, r.state_name, prio,
-	    r.master[0] ? r.master : "-", adv,
-	    (unsigned long long)r.transitions,
-	    (unsigned long long)r.adverts_sent,
-	    (unsigned long long)r.adverts_rcvd, r.vips[0] ? r.vips : "-");
-	vrrp_tracks_text(&r, tracks, ntracks);
-	now = time(NULL);
+
+	out_row(o, T_VRRP, 0);
+	out_field(o, FD(.key = "name", .col = VC_NAME, .label = "instance"),
+	    VS(r.name));
+	out_field(o, FD(.key = "interface", .col = VC_IF,
+	    .label = "interface"), VS(r.ifname));
+	out_field(o, FD(.key = "vrid", .col = VC_VRID, .label = "vrid"),
+	    VU(r.vrid));
+	out_field(o, FD(.key = "version", .col = VC_VERSION), VU(r.version));
+	out_field(o, FD(.key = "state", .col = VC_STATE), VS(r.state_name));
+	for (i = 0; i < 4; i++)
+		out_field(o, FD(.metric = M_VRRP_STATE, .xlabel = "state",
+		    .xvalue = states[i]),
+		    VB(strcmp(r.state_name, states[i]) == 0));
+	out_field(o, FD(.key = "priority", .metric = M_VRRP_PRIO),
+	    VU(r.base_priority));
+	out_field(o, FD(.key = "effective_priority",
+	    .metric = M_VRRP_EFF_PRIO), VU(r.eff_priority));
+	out_field(o, FD(.col = VC_PRIO), VS(prio));
+	out_field(o, FD(.key = "master"), VS(r.master));
+	out_field(o, FD(.col = VC_MASTER), VS(r.master[0] ? r.master : "-"));
+	out_field(o, FD(.key = "advert_int", .col = VC_INT,
+	    .metric = M_VRRP_ADVERT_INT), VN(adv, r.advert_int_cs));
+	out_field(o, FD(.key = "master_advert_int"),
+	    VN(madv, r.master_adver_int_cs));
+	out_open(o, "vips", O_LIST);
+	strlcpy(vips, r.vips, sizeof(vips));
+	for (p = vips; (v = strsep(&p, " ")) != NULL;)
+		if (*v != '\0')
+			out_field(o, FD(.item = 1), VS(v));
+	out_close(o);
+	out_field(o, FD(.key = "transitions", .col = VC_TRANS,
+	    .metric = M_VRRP_TRANSITIONS), VU(r.transitions));
+	out_field(o, FD(.key = "last_transition"), VI(r.last_transition));
+	out_field(o, FD(.key = "last_reason"), VS(r.last_reason));
+	out_field(o, FD(.key = "adverts_sent", .col = VC_SENT,
+	    .metric = M_VRRP_SENT), VU(r.adverts_sent));
+	out_field(o, FD(.key = "adverts_received", .col = VC_RCVD,
+	    .metric = M_VRRP_RCVD), VU(r.adverts_rcvd));
+	out_field(o, FD(.key = "prio0_sent", .metric = M_VRRP_PRIO0_SENT),
+	    VU(r.prio0_sent));
+	out_field(o, FD(.key = "prio0_received",
+	    .metric = M_VRRP_PRIO0_RCVD), VU(r.prio0_rcvd));
+	out_open(o, "drops", O_OBJ);
+	for (i = 0; i < r.ndrops; i++)
+		out_field(o, FD(.key = r.drop_names[i],
+		    .metric = r.drop_names[i][0] ? M_VRRP_DROPPED : M_NONE,
+		    .xlabel = "reason"), VU(r.drops[i]));
+	out_close(o);
+	out_field(o, FD(.key = "maintenance"), VB(r.maint));
 	if (r.maint) {
-		fmt_duration(now > r.maint_since ? now - r.maint_since : 0,
-		    ago, sizeof(ago));
-		printf("    MAINTENANCE for %s, asked by uid %u: priority 0, "
-		    "never master until `hactl maintenance off'\n", ago,
-		    r.maint_uid);
+		out_field(o, FD(.key = "maintenance_uid"), VU(r.maint_uid));
+		out_field(o, FD(.key = "maintenance_since"),
+		    VI(r.maint_since));
 	}
-	if (r.last_transition > 0) {
-		fmt_duration(now > r.last_transition ?
-		    now - r.last_transition : 0, ago, sizeof(ago));
-		printf("    last transition %s ago: %s\n", ago,
-		    r.last_reason);
-	}
-	for (i = 0; i < r.ndrops; i++) {
-		if (r.drops[i] == 0)
-			continue;
-		printf("%s%s %llu", ndrop++ ? ", " : "    dropped: ",
-		    r.drop_names[i], (unsigned long long)r.drops[i]);
-	}
-	if (ndrop)
-		printf("\n");
-	if (r.prio0_sent || r.prio0_rcvd)
-		printf("    priority 0 sent %llu, received %llu\n",
-		    (unsigned long long)r.prio0_sent,
-		    (unsigned long long)r.prio0_rcvd);
-	o->nrows++;
+	out_open(o, "tracking", O_LIST);
+	for (i = 0; i < ntracks; i++)
+		walk_vrrp_track(o, &tracks[i], 1);
+	out_close(o);
+	out_field(o, FD(.col = VC_VIPS), VS(r.vips[0] ? r.vips : "-"));
+	out_row_end(o);
+	vrrp_text(o, &r, tracks, ntracks);
+}
+
+void
+out_proc(struct hactl_out *o, const struct msg_ctl_proc *r)
+{
+	walk_proc(o, r);
+}
+
+void
+out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *r,
+    const struct msg_ctl_vrrp_track *tracks, size_t ntracks)
+{
+	walk_vrrp(o, r, tracks, ntracks);
 }
 
 void
@@ -486,91 +652,74 @@ check_terminate(struct msg_ctl_check *r)
 	r->reason[sizeof(r->reason) - 1] = '\0';
 }
 
+/* "5m02s" since a change, "-" if none. */
+static void
+fmt_ago(int64_t t, char *buf, size_t len)
+{
+	time_t	 now = time(NULL);
+
+	if (t > 0)
+		fmt_duration(now > t ? now - t : 0, buf, len);
+	else
+		strlcpy(buf, "-", len);
+}
+
 void
-out_check(struct hactl_out *o, const struct msg_ctl_check *row)
+walk_check(struct hactl_out *o, const struct msg_ctl_check *row)
 {
 	struct msg_ctl_check	 r = *row;
 	char			 ago[32];
-	time_t			 now = time(NULL);
 
 	check_terminate(&r);
-	if (r.last_change > 0)
-		fmt_duration(now > r.last_change ? now - r.last_change : 0,
-		    ago, sizeof(ago));
-	else
-		strlcpy(ago, "-", sizeof(ago));
-	if (o->json) {
-		printf("%s\n  {\"virtual_server\": ", o->nrows ? "," : "");
-		json_string(stdout, r.vs);
-		printf(", \"real_server\": ");
-		json_string(stdout, r.rs);
-		printf(", \"target\": ");
-		json_string(stdout, r.target);
-		printf(", \"type\": ");
-		json_string(stdout, r.type);
-		printf(", \"state\": \"%s\", \"real_server_up\": %s, "
-		    "\"successes\": %u, \"failures\": %u, \"rise\": %u, "
-		    "\"fall\": %u, \"latency_ms\": %u, \"delay_loop_ms\": %u, "
-		    "\"rounds\": %llu, \"last_change\": %lld, \"weight\": %d, "
-		    "\"suspended\": %s, \"reason\": ", r.up ? "up" : "down",
-		    r.rs_up ? "true" : "false", r.successes, r.failures,
-		    r.rise, r.fall, r.latency_ms, r.delay_loop_ms,
-		    (unsigned long long)r.rounds, (long long)r.last_change,
-		    r.weight, r.suspended ? "true" : "false");
-		json_string(stdout, r.reason);
-		printf("}");
-	} else
-		printf("%-22s %-22s %-9s %-5s %5u %5u %5ums %8s  %s\n", r.vs,
-		    r.rs, r.type, r.up ? "up" : "DOWN", r.successes,
-		    r.failures, r.latency_ms, ago, r.reason);
-	o->nrows++;
+	fmt_ago(r.last_change, ago, sizeof(ago));
+	out_row(o, T_CHECKS, 0);
+	out_field(o, FD(.key = "virtual_server", .col = CC_VS,
+	    .label = "virtual_server"), VS(r.vs));
+	out_field(o, FD(.key = "real_server", .col = CC_RS,
+	    .label = "real_server"), VS(r.rs));
+	out_field(o, FD(.key = "target"), VS(r.target));
+	out_field(o, FD(.key = "type", .col = CC_TYPE, .label = "type"),
+	    VS(r.type));
+	out_field(o, FD(.key = "state"), VS(r.up ? "up" : "down"));
+	out_field(o, FD(.col = CC_STATE), VS(r.up ? "up" : "DOWN"));
+	out_field(o, FD(.metric = M_CHECK_UP), VB(r.up));
+	out_field(o, FD(.key = "real_server_up"), VB(r.rs_up));
+	out_field(o, FD(.key = "successes", .col = CC_OK), VU(r.successes));
+	out_field(o, FD(.key = "failures", .col = CC_FAIL), VU(r.failures));
+	out_field(o, FD(.key = "rise"), VU(r.rise));
+	out_field(o, FD(.key = "fall"), VU(r.fall));
+	out_field(o, FD(.key = "latency_ms", .col = CC_LATENCY,
+	    .metric = M_CHECK_LATENCY), VU(r.latency_ms));
+	out_field(o, FD(.key = "delay_loop_ms"), VU(r.delay_loop_ms));
+	out_field(o, FD(.key = "rounds", .metric = M_CHECK_ROUNDS),
+	    VU(r.rounds));
+	out_field(o, FD(.key = "last_change", .metric = M_CHECK_LAST_CHANGE),
+	    VI(r.last_change));
+	out_field(o, FD(.col = CC_CHANGED), VS(ago));
+	out_field(o, FD(.key = "weight"), VI(r.weight));
+	out_field(o, FD(.key = "suspended"), VB(r.suspended));
+	out_field(o, FD(.key = "reason", .col = CC_RESULT), VS(r.reason));
+	out_row_end(o);
+}
+
+void
+out_check(struct hactl_out *o, const struct msg_ctl_check *r)
+{
+	walk_check(o, r);
 }
 
 /* show checks: a vrrp_script or track_file, after the health checks. */
 void
-out_track(struct hactl_out *o, const struct msg_ctl_track *row)
+walk_track(struct hactl_out *o, const struct msg_ctl_track *row)
 {
 	struct msg_ctl_track	 r = *row;
-	char			 ago[32], last[16], w[24];
-	time_t			 now = time(NULL);
-	int			 file;
+	char			 ago[32], last[16], w[24], rf[24];
+	int			 file, script;
 
 	track_terminate(&r);
 	file = strcmp(r.kind, "track_file") == 0;
-	if (o->json) {
-		printf("%s\n  {\"kind\": ", o->nrows ? "," : "");
-		json_string(stdout, r.kind);
-		printf(", \"name\": ");
-		json_string(stdout, r.name);
-		printf(", \"state\": ");
-		json_string(stdout, r.state);
-		if (file) {
-			printf(", \"path\": ");
-			json_string(stdout, r.path);
-			printf(", \"value\": %lld", (long long)r.value);
-		} else
-			printf(", \"last_exit_status\": %d, \"successes\": "
-			    "%u, \"failures\": %u, \"rise\": %u, \"fall\": "
-			    "%u", r.last_status, r.successes, r.failures,
-			    r.rise, r.fall);
-		printf(", \"weight\": %d, \"reverse\": %s, \"runs\": %llu, "
-		    "\"last_change\": %lld, \"reason\": ", r.weight,
-		    r.reverse ? "true" : "false", (unsigned long long)r.runs,
-		    (long long)r.last_change);
-		json_string(stdout, r.reason);
-		printf("}");
-		o->nrows++;
-		return;
-	}
-	if (o->ntracks++ == 0)
-		printf("%s%-12s %-20s %-10s %6s %9s %9s %8s  %s\n",
-		    o->nrows ? "\n" : "", "TRACKED", "NAME", "STATE",
-		    "VALUE", "RISE/FALL", "WEIGHT", "CHANGED", "LAST RESULT");
-	if (r.last_change > 0)
-		fmt_duration(now > r.last_change ? now - r.last_change : 0,
-		    ago, sizeof(ago));
-	else
-		strlcpy(ago, "-", sizeof(ago));
+	script = strcmp(r.kind, "vrrp_script") == 0;
+	fmt_ago(r.last_change, ago, sizeof(ago));
 	snprintf(w, sizeof(w), "%d%s", r.weight, r.reverse ? "r" : "");
 	if (file)
 		snprintf(last, sizeof(last), "%lld", (long long)r.value);
@@ -578,10 +727,50 @@ out_track(struct hactl_out *o, const struct msg_ctl_track *row)
 		snprintf(last, sizeof(last), "exit %d", r.last_status);
 	else
 		strlcpy(last, "-", sizeof(last));
-	printf("%-12s %-20s %-10s %6s %4u/%-4u %9s %8s  %s\n", r.kind,
-	    r.name, r.state, last, file ? 0 : r.successes,
-	    file ? 0 : r.failures, w, ago, r.reason);
-	o->nrows++;
+	snprintf(rf, sizeof(rf), "%4u/%-4u", file ? 0 : r.successes,
+	    file ? 0 : r.failures);
+
+	out_row(o, T_TRACKS, 0);
+	out_field(o, FD(.key = "kind", .col = TC_KIND, .label = "kind"),
+	    VS(r.kind));
+	out_field(o, FD(.key = "name", .col = TC_NAME, .label = "name"),
+	    VS(r.name));
+	out_field(o, FD(.key = "state", .col = TC_STATE), VS(r.state));
+	if (script)
+		out_field(o, FD(.metric = M_TRACK_UP),
+		    VI(strcmp(r.state, "up") == 0 ? 1 :
+		    strcmp(r.state, "down") == 0 ? 0 : -1));
+	if (file) {
+		out_field(o, FD(.key = "path"), VS(r.path));
+		out_field(o, FD(.key = "value", .metric = M_TRACK_FILE_VALUE),
+		    VI(r.value));
+	} else {
+		out_field(o, FD(.key = "last_exit_status",
+		    .metric = script ? M_TRACK_EXIT : M_NONE),
+		    VI(r.last_status));
+		out_field(o, FD(.key = "successes",
+		    .metric = script ? M_TRACK_OK : M_NONE), VU(r.successes));
+		out_field(o, FD(.key = "failures",
+		    .metric = script ? M_TRACK_FAIL : M_NONE), VU(r.failures));
+		out_field(o, FD(.key = "rise"), VU(r.rise));
+		out_field(o, FD(.key = "fall"), VU(r.fall));
+	}
+	out_field(o, FD(.col = TC_VALUE), VS(last));
+	out_field(o, FD(.col = TC_RISEFALL), VS(rf));
+	out_field(o, FD(.key = "weight"), VI(r.weight));
+	out_field(o, FD(.col = TC_WEIGHT), VS(w));
+	out_field(o, FD(.key = "reverse"), VB(r.reverse));
+	out_field(o, FD(.key = "runs"), VU(r.runs));
+	out_field(o, FD(.key = "last_change"), VI(r.last_change));
+	out_field(o, FD(.col = TC_CHANGED), VS(ago));
+	out_field(o, FD(.key = "reason", .col = TC_RESULT), VS(r.reason));
+	out_row_end(o);
+}
+
+void
+out_track(struct hactl_out *o, const struct msg_ctl_track *r)
+{
+	walk_track(o, r);
 }
 
 static const char *
@@ -618,83 +807,100 @@ fmt_ms(uint32_t us, char *buf, size_t len)
 		snprintf(buf, len, "%u.%03u", us / 1000, us % 1000);
 }
 
+/* The fields of a BFD session, not those of the totals row. */
+static void
+bfd_session(struct hactl_out *o, const struct msg_ctl_bfd *r)
+{
+	char	 tx[16], rx[16], det[16];
+
+	fmt_ms(r->tx_interval_us, tx, sizeof(tx));
+	fmt_ms(r->required_rx_us, rx, sizeof(rx));
+	fmt_ms(r->detect_us, det, sizeof(det));
+	out_field(o, FD(.key = "name", .col = BC_NAME, .label = "name"),
+	    VS(r->name));
+	out_field(o, FD(.key = "neighbor", .col = BC_NEIGHBOR,
+	    .label = "neighbor"), VS(r->neighbor));
+	out_field(o, FD(.key = "source"), VS(r->source));
+	out_field(o, FD(.key = "state", .col = BC_STATE),
+	    VS(bfd_state_str(r->state)));
+	out_field(o, FD(.metric = M_BFD_UP), VB(r->state == 3));
+	out_field(o, FD(.metric = M_BFD_STATE), VU(r->state));
+	out_field(o, FD(.key = "remote_state", .col = BC_REMOTE),
+	    VS(bfd_state_str(r->remote_state)));
+	out_field(o, FD(.key = "diag"), VU(r->diag));
+	out_field(o, FD(.key = "remote_diag"), VU(r->remote_diag));
+	out_field(o, FD(.key = "local_discr", .col = BC_LOCAL_ID),
+	    VU(r->local_discr));
+	out_field(o, FD(.key = "remote_discr", .col = BC_REMOTE_ID),
+	    VU(r->remote_discr));
+	out_field(o, FD(.key = "mult"), VU(r->mult));
+	out_field(o, FD(.key = "remote_mult"), VU(r->remote_mult));
+	out_field(o, FD(.key = "desired_tx_us"), VU(r->desired_tx_us));
+	out_field(o, FD(.key = "required_rx_us"), VU(r->required_rx_us));
+	out_field(o, FD(.col = BC_RX), VS(rx));
+	out_field(o, FD(.key = "remote_desired_tx_us"),
+	    VU(r->remote_desired_tx_us));
+	out_field(o, FD(.key = "remote_min_rx_us"), VU(r->remote_min_rx_us));
+	out_field(o, FD(.key = "tx_interval_us"), VU(r->tx_interval_us));
+	out_field(o, FD(.col = BC_TX), VS(tx));
+	out_field(o, FD(.key = "detect_us", .metric = M_BFD_DETECT),
+	    VU(r->detect_us));
+	out_field(o, FD(.col = BC_DETECT), VS(det));
+	out_field(o, FD(.key = "passive"), VB(r->passive));
+	out_field(o, FD(.key = "sent", .col = BC_SENT, .metric = M_BFD_SENT),
+	    VU(r->tx));
+	out_field(o, FD(.key = "received", .col = BC_RCVD,
+	    .metric = M_BFD_RCVD), VU(r->rx));
+	out_field(o, FD(.key = "ups", .col = BC_UPS), VU(r->ups));
+	out_field(o, FD(.key = "downs", .col = BC_DOWNS,
+	    .metric = M_BFD_DOWNS), VU(r->downs));
+	out_field(o, FD(.key = "polls"), VU(r->polls));
+	out_field(o, FD(.key = "since"), VI(r->since));
+}
+
 /*
  * One BFD session (show bfd); the row without a name is the totals of
  * the drops, those of packets that matched no session among them.
  */
 void
-out_bfd(struct hactl_out *o, const struct msg_ctl_bfd *row)
+walk_bfd(struct hactl_out *o, const struct msg_ctl_bfd *row)
 {
 	struct msg_ctl_bfd	 r = *row;
-	char			 tx[16], rx[16], det[16];
+	char			 line[1024];
 	uint32_t		 i;
-	int			 n = 0;
+	int			 totals, n = 0;
 
 	bfd_terminate(&r);
-	if (o->json) {
-		printf("%s\n  {", o->nrows ? "," : "");
-		if (r.name[0] == '\0')
-			printf("\"totals\": true, ");
-		else {
-			printf("\"name\": ");
-			json_string(stdout, r.name);
-			printf(", \"neighbor\": ");
-			json_string(stdout, r.neighbor);
-			printf(", \"source\": ");
-			json_string(stdout, r.source);
-			printf(", \"state\": \"%s\", \"remote_state\": \"%s\", "
-			    "\"diag\": %u, \"remote_diag\": %u, "
-			    "\"local_discr\": %u, \"remote_discr\": %u, "
-			    "\"mult\": %u, \"remote_mult\": %u, "
-			    "\"desired_tx_us\": %u, \"required_rx_us\": %u, "
-			    "\"remote_desired_tx_us\": %u, "
-			    "\"remote_min_rx_us\": %u, \"tx_interval_us\": %u, "
-			    "\"detect_us\": %u, \"passive\": %s, "
-			    "\"sent\": %llu, \"received\": %llu, "
-			    "\"ups\": %llu, \"downs\": %llu, \"polls\": %llu, "
-			    "\"since\": %lld, ", bfd_state_str(r.state),
-			    bfd_state_str(r.remote_state), r.diag,
-			    r.remote_diag, r.local_discr, r.remote_discr,
-			    r.mult, r.remote_mult, r.desired_tx_us,
-			    r.required_rx_us, r.remote_desired_tx_us,
-			    r.remote_min_rx_us, r.tx_interval_us, r.detect_us,
-			    r.passive ? "true" : "false",
-			    (unsigned long long)r.tx, (unsigned long long)r.rx,
-			    (unsigned long long)r.ups,
-			    (unsigned long long)r.downs,
-			    (unsigned long long)r.polls, (long long)r.since);
-		}
-		printf("\"drops\": {");
-		for (i = 0; i < r.ndrops; i++) {
-			printf("%s", i ? ", " : "");
-			json_string(stdout, r.drop_names[i]);
-			printf(": %llu", (unsigned long long)r.drops[i]);
-		}
-		printf("}}");
-		o->nrows++;
+	totals = r.name[0] == '\0';
+	out_row(o, T_BFD, 0);
+	if (totals)
+		out_field(o, FD(.key = "totals"), VB(1));
+	else
+		bfd_session(o, &r);
+	out_open(o, "drops", O_OBJ);
+	for (i = 0; i < r.ndrops; i++)
+		out_field(o, FD(.key = r.drop_names[i],
+		    .metric = totals ? M_BFD_DROPPED : M_NONE,
+		    .xlabel = "reason"), VU(r.drops[i]));
+	out_close(o);
+	out_row_end(o);
+	if (!totals)
 		return;
+	line[0] = '\0';
+	for (i = 0; i < r.ndrops; i++) {
+		if (r.drops[i] == 0)
+			continue;
+		cat(line, sizeof(line), "%s %s %llu", n++ ? "," : "dropped:",
+		    r.drop_names[i], (unsigned long long)r.drops[i]);
 	}
-	if (r.name[0] == '\0') {
-		for (i = 0; i < r.ndrops; i++) {
-			if (r.drops[i] == 0)
-				continue;
-			printf("%s %s %llu", n++ ? "," : "dropped:",
-			    r.drop_names[i], (unsigned long long)r.drops[i]);
-		}
-		if (n > 0)
-			printf("\n");
-		return;
-	}
-	fmt_ms(r.tx_interval_us, tx, sizeof(tx));
-	fmt_ms(r.required_rx_us, rx, sizeof(rx));
-	fmt_ms(r.detect_us, det, sizeof(det));
-	printf("%-16s %-26s %-9s %-9s %10u %10u %5sms %5sms %6sms %9llu "
-	    "%9llu %5llu %5llu\n", r.name, r.neighbor,
-	    bfd_state_str(r.state), bfd_state_str(r.remote_state),
-	    r.local_discr, r.remote_discr, tx, rx, det,
-	    (unsigned long long)r.tx, (unsigned long long)r.rx,
-	    (unsigned long long)r.ups, (unsigned long long)r.downs);
-	o->nrows++;
+	if (n > 0)
+		out_line(o, "%s", line);
+}
+
+void
+out_bfd(struct hactl_out *o, const struct msg_ctl_bfd *r)
+{
+	walk_bfd(o, r);
 }
 
 static void
@@ -708,90 +914,131 @@ lvs_terminate(struct msg_ctl_lvs *r)
 	r->announce_why[sizeof(r->announce_why) - 1] = '\0';
 }
 
+/*
+ * A virtual server, its real servers in the rows after it; sums (show
+ * metrics) are over those.
+ */
 static void
-lvs_json_close(struct hactl_out *o)
+lvs_service(struct hactl_out *o, const struct msg_ctl_lvs *r,
+    const struct lvs_sums *sums)
 {
-	if (o->svc_open)
-		printf("%s]}", o->nreals ? "\n  " : "");
-	o->svc_open = 0;
+	char	 pers[32], quorum[48], ann[sizeof(r->announce_why) + 40];
+
+	strlcpy(o->svc, r->service, sizeof(o->svc));
+	out_row(o, T_LVS, 0);
+	out_field(o, FD(.key = "service", .col = LC_NAME,
+	    .label = "service"), VS(r->service));
+	out_field(o, FD(.key = "scheduler", .col = LC_SCHED), VS(r->sched));
+	out_field(o, FD(.key = "method", .col = LC_METHOD), VS(r->method));
+	out_field(o, FD(.col = LC_WEIGHT), VS(""));
+	out_field(o, FD(.col = LC_KERNEL), VS(""));
+	out_field(o, FD(.key = "persistence"), VU(r->persistence));
+	out_field(o, FD(.key = "quorum"), VU(r->quorum));
+	out_field(o, FD(.key = "quorum_up", .metric = M_VS_QUORUM_UP),
+	    VB(r->quorum_up));
+	out_field(o, FD(.key = "in_kernel", .metric = M_VS_IN_KERNEL),
+	    VB(r->in_kernel));
+	out_field(o, FD(.key = "announce"), VS(r->announce_why));
+	out_field(o, FD(.key = "announced"), VB(r->announced));
+	out_field(o, FD(.key = "announce_table"), VU(r->announce_table));
+	out_field(o, FD(.col = LC_HEALTH), VS(r->in_kernel ? "" : "absent"));
+	if (r->persistence) {
+		snprintf(pers, sizeof(pers), " persistent %us",
+		    r->persistence);
+		out_field(o, FD(.col = LC_PERSIST), VS(pers));
+	}
+	if (r->quorum > 1 || !r->quorum_up) {
+		snprintf(quorum, sizeof(quorum), " quorum %u %s", r->quorum,
+		    r->quorum_up ? "met" : "LOST");
+		out_field(o, FD(.col = LC_QUORUM), VS(quorum));
+	}
+	if (r->announce_table != 0) {
+		snprintf(ann, sizeof(ann), " %s table %u%s%s", r->announced ?
+		    "announced" : "withdrawn", r->announce_table,
+		    r->announced ? "" : ": ", r->announced ? "" :
+		    r->announce_why);
+		out_field(o, FD(.col = LC_ANNOUNCE), VS(ann));
+	}
+	if (sums != NULL) {
+		out_field(o, FD(.metric = M_VS_WEIGHT), VU(sums->weight));
+		out_field(o, FD(.metric = M_VS_ACTIVE), VU(sums->active));
+		out_field(o, FD(.metric = M_VS_INACTIVE), VU(sums->inactive));
+	}
+	out_field(o, FD(.metric = M_VS_CONNS), VU(r->conns));
+	out_field(o, FD(.metric = M_VS_PACKETS, .xlabel = "direction",
+	    .xvalue = "in"), VU(r->in_pkts));
+	out_field(o, FD(.metric = M_VS_PACKETS, .xlabel = "direction",
+	    .xvalue = "out"), VU(r->out_pkts));
+	out_field(o, FD(.metric = M_VS_BYTES, .xlabel = "direction",
+	    .xvalue = "in"), VU(r->in_bytes));
+	out_field(o, FD(.metric = M_VS_BYTES, .xlabel = "direction",
+	    .xvalue = "out"), VU(r->out_bytes));
+	out_field(o, FD(.metric = M_VS_ANNOUNCED), VB(r->announced));
+	out_open(o, "reals", O_CHILDREN);
+	out_row_end(o);
+}
+
+static void
+lvs_real(struct hactl_out *o, const struct msg_ctl_lvs *r)
+{
+	char	 name[sizeof(r->real) + 8], w[16];
+
+	snprintf(name, sizeof(name), "  -> %s", r->real);
+	if (r->kernel_weight < 0)
+		strlcpy(w, "-", sizeof(w));
+	else
+		snprintf(w, sizeof(w), "%d", r->kernel_weight);
+	out_row(o, T_LVS, 1);
+	out_field(o, FD(.label = "service"), VS(o->svc));
+	out_field(o, FD(.key = "real", .label = "real"), VS(r->real));
+	out_field(o, FD(.col = LC_NAME), VS(name));
+	out_field(o, FD(.key = "sorry"), VB(r->sorry));
+	out_field(o, FD(.col = LC_METHOD), VS(r->sorry ? "sorry" : ""));
+	out_field(o, FD(.key = "drained", .metric = M_RS_DRAINED),
+	    VB(r->drained));
+	out_field(o, FD(.col = LC_SCHED), VS(r->drained ? "drain" : ""));
+	out_field(o, FD(.key = "weight", .col = LC_WEIGHT,
+	    .metric = M_RS_WEIGHT), VU(r->conf_weight));
+	out_field(o, FD(.key = "kernel_weight",
+	    .metric = M_RS_KERNEL_WEIGHT), VI(r->kernel_weight));
+	out_field(o, FD(.col = LC_KERNEL), VS(w));
+	out_field(o, FD(.key = "health", .col = LC_HEALTH), VS(r->health));
+	out_field(o, FD(.metric = M_RS_UP), VB(strcmp(r->health, "up") == 0));
+	out_field(o, FD(.key = "active_conns", .col = LC_ACTIVE,
+	    .metric = M_RS_ACTIVE), VU(r->active_conns));
+	out_field(o, FD(.key = "inactive_conns", .col = LC_INACTIVE,
+	    .metric = M_RS_INACTIVE), VU(r->inactive_conns));
+	out_field(o, FD(.key = "conns", .metric = M_RS_CONNS), VU(r->conns));
+	out_field(o, FD(.key = "in_packets", .metric = M_RS_PACKETS,
+	    .xlabel = "direction", .xvalue = "in"), VU(r->in_pkts));
+	out_field(o, FD(.key = "out_packets", .metric = M_RS_PACKETS,
+	    .xlabel = "direction", .xvalue = "out"), VU(r->out_pkts));
+	out_field(o, FD(.key = "in_bytes", .metric = M_RS_BYTES,
+	    .xlabel = "direction", .xvalue = "in"), VU(r->in_bytes));
+	out_field(o, FD(.key = "out_bytes", .metric = M_RS_BYTES,
+	    .xlabel = "direction", .xvalue = "out"), VU(r->out_bytes));
+	out_field(o, FD(.col = LC_PACKETS), VU(r->in_pkts + r->out_pkts));
+	out_field(o, FD(.col = LC_BYTES), VU(r->in_bytes + r->out_bytes));
+	out_row_end(o);
 }
 
 void
-out_lvs(struct hactl_out *o, const struct msg_ctl_lvs *row)
+walk_lvs(struct hactl_out *o, const struct msg_ctl_lvs *row,
+    const struct lvs_sums *sums)
 {
 	struct msg_ctl_lvs	 r = *row;
-	char			 w[16];
 
 	lvs_terminate(&r);
-	if (o->json) {
-		if (r.kind == LVS_ROW_SERVICE) {
-			lvs_json_close(o);
-			printf("%s\n  {\"service\": ", o->nrows ? "," : "");
-			json_string(stdout, r.service);
-			printf(", \"scheduler\": ");
-			json_string(stdout, r.sched);
-			printf(", \"method\": ");
-			json_string(stdout, r.method);
-			printf(", \"persistence\": %u, \"quorum\": %u, "
-			    "\"quorum_up\": %s, \"in_kernel\": %s, "
-			    "\"announce\": ", r.persistence, r.quorum,
-			    r.quorum_up ? "true" : "false",
-			    r.in_kernel ? "true" : "false");
-			json_string(stdout, r.announce_why);
-			printf(", \"announced\": %s, \"announce_table\": %u, "
-			    "\"reals\": [", r.announced ? "true" : "false",
-			    r.announce_table);
-			o->svc_open = 1;
-			o->nreals = 0;
-			o->nrows++;
-			return;
-		}
-		if (!o->svc_open)
-			return;		/* a real server without its service */
-		printf("%s\n    {\"real\": ", o->nreals++ ? "," : "");
-		json_string(stdout, r.real);
-		printf(", \"sorry\": %s, \"drained\": %s, \"weight\": %u, "
-		    "\"kernel_weight\": %d, \"health\": ",
-		    r.sorry ? "true" : "false", r.drained ? "true" : "false",
-		    r.conf_weight, r.kernel_weight);
-		json_string(stdout, r.health);
-		printf(", \"active_conns\": %u, \"inactive_conns\": %u, "
-		    "\"conns\": %llu, \"in_packets\": %llu, "
-		    "\"out_packets\": %llu, \"in_bytes\": %llu, "
-		    "\"out_bytes\": %llu}", r.active_conns, r.inactive_conns,
-		    (unsigned long long)r.conns,
-		    (unsigned long long)r.in_pkts,
-		    (unsigned long long)r.out_pkts,
-		    (unsigned long long)r.in_bytes,
-		    (unsigned long long)r.out_bytes);
-		return;
-	}
-	if (r.kind == LVS_ROW_SERVICE) {
-		printf("%-30s %-6s %-6s %6s %6s %-7s", r.service, r.sched,
-		    r.method, "", "", r.in_kernel ? "" : "absent");
-		if (r.persistence)
-			printf(" persistent %us", r.persistence);
-		if (r.quorum > 1 || !r.quorum_up)
-			printf(" quorum %u %s", r.quorum,
-			    r.quorum_up ? "met" : "LOST");
-		if (r.announce_table != 0)
-			printf(" %s table %u%s%s", r.announced ? "announced" :
-			    "withdrawn", r.announce_table, r.announced ? "" :
-			    ": ", r.announced ? "" : r.announce_why);
-		printf("\n");
-		o->nrows++;
-		return;
-	}
-	if (r.kernel_weight < 0)
-		strlcpy(w, "-", sizeof(w));
+	if (r.kind == LVS_ROW_SERVICE)
+		lvs_service(o, &r, sums);
 	else
-		snprintf(w, sizeof(w), "%d", r.kernel_weight);
-	printf("  -> %-25s %-6s %-6s %6u %6s %-7s %8u %8u %12llu %12llu\n",
-	    r.real, r.drained ? "drain" : "", r.sorry ? "sorry" : "",
-	    r.conf_weight, w, r.health,
-	    r.active_conns, r.inactive_conns,
-	    (unsigned long long)(r.in_pkts + r.out_pkts),
-	    (unsigned long long)(r.in_bytes + r.out_bytes));
+		lvs_real(o, &r);
+}
+
+void
+out_lvs(struct hactl_out *o, const struct msg_ctl_lvs *r)
+{
+	walk_lvs(o, r, NULL);
 }
 
 /*
@@ -804,54 +1051,24 @@ out_event(struct hactl_out *o, const struct msg_ctl_event *row)
 	struct msg_ctl_event	 e = *row;
 	struct tm		 tm;
 	time_t			 t;
-	char			 when[32];
+	char			 when[32], ms[48];
 
 	e.kind[sizeof(e.kind) - 1] = '\0';
 	e.object[sizeof(e.object) - 1] = '\0';
 	e.text[sizeof(e.text) - 1] = '\0';
-	if (o->json) {
-		if (!o->stream)
-			printf("%s\n  {", o->nrows ? "," : "");
-		else
-			printf("{\"schema\": %d, ", HACTL_SCHEMA);
-		printf("\"seq\": %llu, \"time_ms\": %lld, \"kind\": ",
-		    (unsigned long long)e.seq, (long long)e.time_ms);
-		json_string(stdout, e.kind);
-		printf(", \"object\": ");
-		json_string(stdout, e.object);
-		printf(", \"text\": ");
-		json_string(stdout, e.text);
-		printf("}%s", o->stream ? "\n" : "");
-	} else {
-		t = e.time_ms / 1000;
-		if (localtime_r(&t, &tm) == NULL ||
-		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
-			strlcpy(when, "?", sizeof(when));
-		printf("%s.%03lld %-7s %s: %s\n", when,
-		    (long long)(e.time_ms % 1000), e.kind, e.object, e.text);
-	}
-	o->nrows++;
+	t = e.time_ms / 1000;
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		strlcpy(when, "?", sizeof(when));
+	snprintf(ms, sizeof(ms), "%s.%03lld", when,
+	    (long long)(e.time_ms % 1000));
+	out_row(o, T_EVENTS, 0);
+	out_field(o, FD(.key = "seq"), VU(e.seq));
+	out_field(o, FD(.key = "time_ms"), VI(e.time_ms));
+	out_field(o, FD(.col = EC_WHEN), VS(ms));
+	out_field(o, FD(.key = "kind", .col = EC_KIND), VS(e.kind));
+	out_field(o, FD(.key = "object", .col = EC_OBJECT), VS(e.object));
+	out_field(o, FD(.key = "text", .col = EC_TEXT), VS(e.text));
+	out_row_end(o);
 	fflush(stdout);
-}
-
-void
-out_finish(struct hactl_out *o, uint32_t type)
-{
-	if (o->json) {
-		lvs_json_close(o);
-		printf("%s]}\n", o->nrows ? "\n" : "");
-		return;
-	}
-	if (o->nrows == 0 && type != IMSG_CTL_RELOAD && type != IMSG_CTL_LOG)
-		printf("(none)\n");
-}
-
-/* What reload, log, drain or maintenance did, with -j. */
-void
-out_result(const char *message)
-{
-	printf("{\"schema\": %d, \"kind\": \"result\", \"message\": ",
-	    HACTL_SCHEMA);
-	json_string(stdout, message);
-	printf("}\n");
 }

@@ -8,6 +8,7 @@
  */
 #include <sys/types.h>
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,18 @@ reload_parse(uint32_t client)
 	return (conf);
 }
 
+/*
+ * Give the heap that a parse (its tree) or the config before a reload
+ * left free back to the kernel: glibc keeps it otherwise, and had's RSS
+ * stayed at the peak of old and new configs together, double the size
+ * after one reload of 20,000 real servers.
+ */
+static void
+reload_trim(void)
+{
+	malloc_trim(0);
+}
+
 int
 reload_load_initial(void)
 {
@@ -79,6 +92,7 @@ reload_load_initial(void)
 			    proc_name(p));
 	env->conf = conf;
 	env->generation = 1;
+	reload_trim();
 	return (0);
 }
 
@@ -122,6 +136,7 @@ reload_finish(void)
 		control_end(client, 1, "reload incomplete");
 	else
 		control_end(client, 0, "reload done");
+	reload_trim();
 }
 
 static int
