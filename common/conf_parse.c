@@ -2849,6 +2849,44 @@ print_use_vmac(struct conf_pr *pr, const struct conf_kw *kw,
 	fputc('\n', pr->fp);
 }
 
+/* unicast_path IFNAME SRC PEER: had's extra path for adverts. */
+static int
+conv_unicast_path(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_instance_conf	*v = obj;
+
+	if (copy_str(p, n->argv[0], &n->argpos[0], kw->name, v->path_dev,
+	    sizeof(v->path_dev)) == -1 ||
+	    parse_addr(p, n->argv[1], &n->argpos[1], kw->name, 0, 0,
+	    &v->path_src) == -1 ||
+	    parse_addr(p, n->argv[2], &n->argpos[2], kw->name, 0,
+	    v->path_src.af, &v->path_peer) == -1) {
+		memset(v->path_dev, 0, sizeof(v->path_dev));
+		memset(&v->path_src, 0, sizeof(v->path_src));
+		memset(&v->path_peer, 0, sizeof(v->path_peer));
+		return 0;
+	}
+	return 0;
+}
+
+static void
+print_unicast_path(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_instance_conf	*v = obj;
+
+	if (v->path_dev[0] == '\0')
+		return;
+	conf_pr_open(pr, kw->name);
+	conf_pr_arg(pr, v->path_dev);
+	fputc(' ', pr->fp);
+	conf_pr_addr(pr, &v->path_src);
+	fputc(' ', pr->fp);
+	conf_pr_addr(pr, &v->path_peer);
+	fputc('\n', pr->fp);
+}
+
 /* keepalived 1.x's spelling of lvs_sync_daemon, still honoured by 2.x. */
 static int
 conv_sync_if(struct conf_pctx *p, const struct conf_node *n,
@@ -2934,6 +2972,8 @@ const struct conf_kw conf_kw_instance[] = {
 	CUSTOM("virtual_rules", 0, 0, KF_BLOCK | KF_LIST, conv_inst_rt,
 	    print_inst_rt),
 	SMTP_ALERT("smtp_alert", smtp_alert),
+	CUSTOM("unicast_path", 3, 3, KF_EXT, conv_unicast_path,
+	    print_unicast_path),
 	UNSUPP("debug"),
 	UNSUPP("notify_master_rx_lower_pri"),
 	UNSUPP("notify_deleted"),

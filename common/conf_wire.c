@@ -523,6 +523,11 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED(b.i.nopreempt <= 1 && b.i.use_vmac <= 1);
 		NEED_ADDR(b.i.mcast_src_ip, 0);
 		NEED_ADDR(b.i.unicast_src_ip, 0);
+		NEED_STR(b.i.path_dev);
+		NEED_ADDR(b.i.path_src, 0);
+		NEED_ADDR(b.i.path_peer, 0);
+		NEED(b.i.path_dev[0] == '\0' || (b.i.path_src.af != 0 &&
+		    b.i.path_src.af == b.i.path_peer.af));
 		if (find_instance(conf, b.i.name) != NULL)
 			return rx_fail(rx, "%s: '%s' sent twice", what,
 			    b.i.name);

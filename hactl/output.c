@@ -259,6 +259,7 @@ vrrp_terminate(struct msg_ctl_vrrp *r)
 	r->master[sizeof(r->master) - 1] = '\0';
 	r->vips[sizeof(r->vips) - 1] = '\0';
 	r->last_reason[sizeof(r->last_reason) - 1] = '\0';
+	r->path[sizeof(r->path) - 1] = '\0';
 	if (r->ndrops > MSG_VRRP_NDROPS)
 		r->ndrops = MSG_VRRP_NDROPS;
 	for (i = 0; i < r->ndrops; i++)
@@ -315,6 +316,18 @@ vrrp_json(const struct msg_ctl_vrrp *r, const char *adv, const char *madv,
 	if (r->maint)
 		printf(", \"maintenance_uid\": %u, \"maintenance_since\": "
 		    "%lld", r->maint_uid, (long long)r->maint_since);
+	if (r->path[0] != '\0') {
+		printf(", \"path\": ");
+		json_string(stdout, r->path);
+		printf(", \"path_received\": %llu",
+		    (unsigned long long)r->path_rcvd);
+	}
+	printf(", \"tolerance\": %u, \"flaps\": %u, \"takeover_check_ms\": "
+	    "%u, \"probes_sent\": %llu, \"probes_answered\": %llu, "
+	    "\"dual_master\": %llu", r->tolerance, r->flaps,
+	    r->takeover_check_ms, (unsigned long long)r->probes_sent,
+	    (unsigned long long)r->probes_answered,
+	    (unsigned long long)r->dual_master);
 	vrrp_tracks_json(tracks, ntracks);
 	printf("}");
 }
@@ -473,6 +486,20 @@ out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row,
 		printf("    priority 0 sent %llu, received %llu\n",
 		    (unsigned long long)r.prio0_sent,
 		    (unsigned long long)r.prio0_rcvd);
+	if (r.path[0] != '\0')
+		printf("    unicast_path %s: %llu adverts received\n", r.path,
+		    (unsigned long long)r.path_rcvd);
+	if (r.tolerance > 3 || r.flaps > 0)
+		printf("    takeover after %u missed adverts, %u flaps seen\n",
+		    r.tolerance, r.flaps);
+	if (r.takeover_check_ms > 0)
+		printf("    takeover_check %u ms: %llu probes, %llu "
+		    "answered\n", r.takeover_check_ms,
+		    (unsigned long long)r.probes_sent,
+		    (unsigned long long)r.probes_answered);
+	if (r.dual_master > 0)
+		printf("    DUAL MASTER: another master heard %llu times\n",
+		    (unsigned long long)r.dual_master);
 	o->nrows++;
 }
 

@@ -277,7 +277,8 @@ ah_next(struct vrrp_inst *inst, int next)
  */
 static int
 net_send_ah(struct vrrp_inst *inst, struct vrrp_if *vif,
-    const struct vrrp_addr *dst, const uint8_t *v, size_t vlen, int next)
+    const struct vrrp_addr *src, const struct vrrp_addr *dst,
+    const uint8_t *v, size_t vlen, int next, int unicast)
 {
 	struct vrrp_ah_tx	 t;
 	struct sockaddr_in	 sin;
@@ -290,11 +291,11 @@ net_send_ah(struct vrrp_inst *inst, struct vrrp_if *vif,
 	}
 	ah_next(inst, next);
 	memset(&t, 0, sizeof(t));
-	memcpy(t.src, inst->src.in.bytes, 4);
+	memcpy(t.src, src->in.bytes, 4);
 	memcpy(t.dst, dst->in.bytes, 4);
 	t.ip_id = inst->ip_id == 0 ? 1 : inst->ip_id;
 	t.seq = inst->ah_seq;
-	t.unicast = inst->npeer > 0;
+	t.unicast = unicast;
 	t.key = inst->rxc.auth_data;
 	if ((len = vrrp_ah_build(&t, v, vlen, pkt, sizeof(pkt))) == -1)
 		return (-1);
@@ -307,9 +308,13 @@ net_send_ah(struct vrrp_inst *inst, struct vrrp_if *vif,
 	return (0);
 }
 
+/*
+ * One advert to dst: out of the instance's interface (or its VMAC), or,
+ * pvif set, out of the unicast_path's interface from its source.
+ */
 static int
-net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
-    uint8_t prio, int next)
+net_sendto(struct vrrp_inst *inst, struct vrrp_if *pvif,
+    const struct vrrp_addr *dst, uint8_t prio, int next)
 {
 	const struct vrrp_instance_conf	*c = &inst->ci->c;
 	struct vrrp_build		 b;
@@ -329,15 +334,21 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 	struct sockaddr_in6		 sin6;
 	struct in_pktinfo		 pi4;
 	struct in6_pktinfo		 pi6;
+	const struct vrrp_addr		*src = &inst->src;
 	ssize_t				 len;
-	int				 fd, ifindex;
+	int				 fd, ifindex, unicast;
 
 	/* use_vmac: out of the VMAC (its MAC), from the parent's address. */
-	fd = inst->vif->fd;
-	ifindex = inst->ifindex;
-	if (inst->vmac_vif != NULL) {
-		fd = inst->vmac_vif->fd;
-		ifindex = inst->vmac_vif->ifindex;
+	avif = inst->vmac_vif != NULL ? inst->vmac_vif : inst->vif;
+	fd = avif->fd;
+	ifindex = inst->vmac_vif != NULL ? avif->ifindex : inst->ifindex;
+	unicast = inst->npeer > 0;
+	if (pvif != NULL) {
+		avif = pvif;
+		fd = pvif->fd;
+		ifindex = pvif->ifindex;
+		src = &inst->psrc;
+		unicast = 1;
 	}
 	memset(&b, 0, sizeof(b));
 	b.version = inst->sm.cfg.version;
@@ -349,7 +360,7 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 	b.naddr = inst->nvip;
 	b.auth_type = inst->rxc.auth_type;
 	memcpy(b.auth_data, inst->rxc.auth_data, VRRP_AUTH_LEN);
-	b.src = inst->src;
+	b.src = *src;
 	b.dst = *dst;
 	if ((len = vrrp_packet_build(&b, pkt, sizeof(pkt))) == -1) {
 		log_warn("%s vrid %u: building an advert", inst->name,
@@ -358,17 +369,16 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 	}
 	p = pkt;
 	if (inst->rxc.auth_type == VRRP_AUTH_AH) {
-		avif = inst->vmac_vif != NULL ? inst->vmac_vif : inst->vif;
 		if (inst->af == AF_INET) {
-			if (net_send_ah(inst, avif, dst, pkt, (size_t)len,
-			    next) == -1)
+			if (net_send_ah(inst, avif, src, dst, pkt,
+			    (size_t)len, next, unicast) == -1)
 				return (send_failed(inst));
 			return (0);
 		}
 		/* IPv6: AH and VRRP, the kernel adds the header. */
 		ah_next(inst, next);
 		memset(&t6, 0, sizeof(t6));
-		memcpy(t6.src, inst->src.in.bytes, 16);
+		memcpy(t6.src, src->in.bytes, 16);
 		memcpy(t6.dst, dst->in.bytes, 16);
 		t6.seq = inst->ah_seq;
 		t6.key = inst->rxc.auth_data;
@@ -403,7 +413,7 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 		cmsg->cmsg_len = CMSG_LEN(sizeof(pi4));
 		memset(&pi4, 0, sizeof(pi4));
 		pi4.ipi_ifindex = ifindex;
-		memcpy(&pi4.ipi_spec_dst, inst->src.in.bytes, 4);
+		memcpy(&pi4.ipi_spec_dst, src->in.bytes, 4);
 		memcpy(CMSG_DATA(cmsg), &pi4, sizeof(pi4));
 	} else {
 		memset(&sin6, 0, sizeof(sin6));
@@ -421,7 +431,7 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 		cmsg->cmsg_len = CMSG_LEN(sizeof(pi6));
 		memset(&pi6, 0, sizeof(pi6));
 		pi6.ipi6_ifindex = ifindex;
-		memcpy(&pi6.ipi6_addr, inst->src.in.bytes, 16);
+		memcpy(&pi6.ipi6_addr, src->in.bytes, 16);
 		memcpy(CMSG_DATA(cmsg), &pi6, sizeof(pi6));
 	}
 	if (sendmsg(fd, &msg, 0) == -1)
@@ -429,7 +439,10 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 	return (0);
 }
 
-/* An advert with this priority to the group, or to every unicast peer. */
+/*
+ * An advert with this priority to the group, or to every unicast peer;
+ * and the same advert (one AH sequence number) over the unicast_path.
+ */
 int
 vrrp_net_send(struct vrrp_inst *inst, uint8_t prio)
 {
@@ -444,18 +457,83 @@ vrrp_net_send(struct vrrp_inst *inst, uint8_t prio)
 		for (i = 0; i < inst->npeer; i++) {
 			if (inst->peers[i].af != inst->af)
 				continue;
-			if (net_sendto(inst, &inst->peers[i], prio, next) == -1)
+			if (net_sendto(inst, NULL, &inst->peers[i], prio,
+			    next) == -1)
 				r = -1;
 			next = 0;
 		}
-		return (r);
+	} else {
+		g = inst->af == AF_INET ? &venv->global.vrrp_mcast_group4 :
+		    &venv->global.vrrp_mcast_group6;
+		memset(&grp, 0, sizeof(grp));
+		grp.af = inst->af;
+		memcpy(grp.in.bytes, g->u.raw, vrrp_addr_len(inst->af));
+		r = net_sendto(inst, NULL, &grp, prio, 1);
+		next = 0;
 	}
-	g = inst->af == AF_INET ? &venv->global.vrrp_mcast_group4 :
-	    &venv->global.vrrp_mcast_group6;
-	memset(&grp, 0, sizeof(grp));
-	grp.af = inst->af;
-	memcpy(grp.in.bytes, g->u.raw, vrrp_addr_len(inst->af));
-	return (net_sendto(inst, &grp, prio, 1));
+	/* The main link may be the broken one: the path counts alone. */
+	if (inst->pvif != NULL &&
+	    net_sendto(inst, inst->pvif, &inst->ppeer, prio, next) == 0)
+		r = 0;
+	return (r);
+}
+
+/*
+ * unicast_path: a socket on the path's interface (shared like any
+ * other); adverts from the path's peer arriving there count as if they
+ * came over the instance's interface.  A missing interface is no fault:
+ * the main link still works, the next retry opens it.
+ */
+int
+vrrp_net_path_open(struct vrrp_inst *inst)
+{
+	const struct vrrp_instance_conf	*c = &inst->ci->c;
+	char				 err[HAD_REASONLEN];
+
+	if (c->path_dev[0] == '\0' || inst->pvif != NULL)
+		return (0);
+	if (c->path_src.af != inst->af || c->path_peer.af != inst->af) {
+		if (!inst->path_warned++)
+			log_warnx("%s vrid %u: unicast_path: addresses not of "
+			    "the instance's family; path unused", inst->name,
+			    c->vrid);
+		return (-1);
+	}
+	memset(&inst->psrc, 0, sizeof(inst->psrc));
+	memset(&inst->ppeer, 0, sizeof(inst->ppeer));
+	inst->psrc.af = inst->ppeer.af = inst->af;
+	memcpy(inst->psrc.in.bytes, c->path_src.u.raw,
+	    vrrp_addr_len(inst->af));
+	memcpy(inst->ppeer.in.bytes, c->path_peer.u.raw,
+	    vrrp_addr_len(inst->af));
+	if ((inst->pvif = vrrp_net_get(c->path_dev, inst->af, err,
+	    sizeof(err))) == NULL) {
+		if (!inst->path_warned++)
+			log_warnx("%s vrid %u: unicast_path %s: %s", inst->name,
+			    c->vrid, c->path_dev, err);
+		return (-1);
+	}
+	if (inst->rxc.auth_type == VRRP_AUTH_AH &&
+	    vrrp_net_ah_open(inst->pvif, err, sizeof(err)) == -1) {
+		if (!inst->path_warned++)
+			log_warnx("%s vrid %u: unicast_path %s: %s", inst->name,
+			    c->vrid, c->path_dev, err);
+		vrrp_net_path_close(inst);
+		return (-1);
+	}
+	inst->path_warned = 0;
+	log_info("%s vrid %u: adverts also over %s to %s", inst->name,
+	    c->vrid, c->path_dev, vrrp_addr_ntop(&inst->ppeer, err,
+	    sizeof(err)));
+	return (0);
+}
+
+void
+vrrp_net_path_close(struct vrrp_inst *inst)
+{
+	if (inst->pvif != NULL)
+		vrrp_net_put(inst->pvif);
+	inst->pvif = NULL;
 }
 
 /*
@@ -508,6 +586,8 @@ vrrp_net_vmac_close(struct vrrp_inst *inst)
 int
 vrrp_net_listens(const struct vrrp_inst *inst, const struct vrrp_if *vif)
 {
+	if (inst->pvif != NULL && vif == inst->pvif)
+		return (1);
 	if (inst->vmac_vif != NULL)
 		return (vif == inst->vmac_vif);
 	return (vif == inst->vif);
@@ -580,7 +660,14 @@ rx_advert(struct vrrp_if *vif, const uint8_t *p, size_t len,
 	if ((inst = vrrpd_find_vrid(vif, adv.vrid, meta->af)) == NULL ||
 	    !vrrp_net_listens(inst, vif))
 		return;
-	if (inst->npeer > 0 && !is_peer(inst, &adv.src)) {
+	/* On the path's link only its peer speaks for the instance. */
+	if (inst->pvif == vif && vif != inst->vif) {
+		if (vrrp_addr_cmp(&adv.src, &inst->ppeer) != 0) {
+			rx_count(vif, adv.vrid, VRRPD_DROP_PEER, meta);
+			return;
+		}
+		inst->path_rcvd++;
+	} else if (inst->npeer > 0 && !is_peer(inst, &adv.src)) {
 		rx_count(vif, adv.vrid, VRRPD_DROP_PEER, meta);
 		return;
 	}
@@ -707,7 +794,8 @@ vrrp_net_recv_ah(int fd, short ev, void *arg)
 		if ((inst = ah_inst(vif, vrid, &meta)) == NULL)
 			continue;
 		if ((why = vrrp_ah_check(buf, (size_t)n, voff,
-		    inst->rxc.auth_data, inst->npeer > 0, inst->ah_seq,
+		    inst->rxc.auth_data, inst->npeer > 0 ||
+		    (vif == inst->pvif && vif != inst->vif), inst->ah_seq,
 		    &seq)) != VRRP_DROP_NONE) {
 			rx_count(vif, vrid, why, &meta);
 			continue;

@@ -115,6 +115,11 @@ vrrpd_find_vrid(struct vrrp_if *vif, uint8_t vrid, sa_family_t af)
 		    inst->sm.cfg.version != 0 && inst->ci->c.vrid == vrid &&
 		    inst->af == af)
 			return (inst);
+	/* A unicast_path's link: after the instances it is the main one of. */
+	TAILQ_FOREACH(inst, &venv->insts, entry)
+		if (inst->pvif == vif && inst->sm.cfg.version != 0 &&
+		    inst->ci->c.vrid == vrid && inst->af == af)
+			return (inst);
 	return (NULL);
 }
 
@@ -321,6 +326,7 @@ inst_attach(struct vrrp_inst *inst)
 		inst->src_ok = 1;
 		inst->sm.cfg.primary = inst->src;
 	}
+	(void)vrrp_net_path_open(inst);
 	return (0);
 }
 
@@ -802,6 +808,7 @@ inst_free(struct vrrp_inst *inst)
 	TAILQ_REMOVE(&venv->insts, inst, entry);
 	if (inst->vif != NULL)
 		vrrp_net_put(inst->vif);
+	vrrp_net_path_close(inst);
 	event_free(inst->timer);
 	vrrp_net_vmac_close(inst);
 	if (inst->garp_ev != NULL)
@@ -1191,11 +1198,13 @@ track_all(void)
 	struct vrrp_inst	*inst;
 
 	TAILQ_FOREACH(inst, &venv->insts, entry) {
-		if (inst->vif == NULL || !inst->src_ok)
+		if (inst->vif == NULL || !inst->src_ok) {
 			if (inst_attach(inst) == 0)
 				log_info("%s vrid %u: interface %s ready",
 				    inst->name, inst->ci->c.vrid,
 				    inst->ci->c.interface);
+		} else if (inst->pvif == NULL)
+			(void)vrrp_net_path_open(inst);
 		inst_track_eval(inst);
 	}
 	groups_eval();
@@ -1215,7 +1224,8 @@ retry_arm(void)
 	struct timeval		 tv = { RETRY_USEC / 1000000, 0 };
 
 	TAILQ_FOREACH(inst, &venv->insts, entry) {
-		if (inst->vif == NULL || !inst->src_ok) {
+		if (inst->vif == NULL || !inst->src_ok ||
+		    (inst->ci->c.path_dev[0] != '\0' && inst->pvif == NULL)) {
 			if (!evtimer_pending(venv->retry_ev, NULL))
 				evtimer_add(venv->retry_ev, &tv);
 			return;
@@ -1293,6 +1303,9 @@ inst_hard_changed(const struct conf_instance *o, const struct conf_instance *n,
 	    memcmp(&a->unicast_src_ip, &b->unicast_src_ip,
 	    sizeof(a->unicast_src_ip)) != 0 ||
 	    a->use_vmac != b->use_vmac ||
+	    strcmp(a->path_dev, b->path_dev) != 0 ||
+	    memcmp(&a->path_src, &b->path_src, sizeof(a->path_src)) != 0 ||
+	    memcmp(&a->path_peer, &b->path_peer, sizeof(a->path_peer)) != 0 ||
 	    strcmp(a->vmac_name, b->vmac_name) != 0 || !peers_equal(o, n) ||
 	    conf_instance_af(o) != conf_instance_af(n));
 }
@@ -1802,6 +1815,13 @@ ctl_row(struct vrrp_inst *inst, struct msg_ctl_vrrp *r)
 			r->drops[n] += inst->vif->drops[i];
 	}
 	r->ndrops = n;
+	if (inst->ci->c.path_dev[0] != '\0') {
+		vrrp_addr_ntop(&inst->ppeer, ip, sizeof(ip));
+		snprintf(r->path, sizeof(r->path), "%s %s",
+		    inst->ci->c.path_dev, inst->pvif != NULL ? ip : "(closed)");
+		r->path_rcvd = inst->path_rcvd;
+	}
+	r->tolerance = 3;
 }
 
 int

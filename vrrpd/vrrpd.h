@@ -90,6 +90,13 @@ struct vrrp_inst {
 	int			 vmac_state;	/* VMAC_* */
 	struct vrrp_if		*vmac_vif;	/* socket on the VMAC, or NULL */
 	int			 garp_missed;	/* a GARP found no VMAC yet */
+
+	/* unicast_path (had's extension): adverts over a second link too. */
+	struct vrrp_if		*pvif;		/* NULL: none or not open */
+	struct vrrp_addr	 psrc;
+	struct vrrp_addr	 ppeer;
+	uint64_t		 path_rcvd;	/* adverts heard on it */
+	int			 path_warned;
 };
 #define VMAC_NONE	0	/* not asked for (or not use_vmac) */
 #define VMAC_ASKED	1	/* IMSG_VMAC_UP sent, no answer yet */
@@ -137,6 +144,8 @@ void		 vrrp_net_vmac_close(struct vrrp_inst *);
 int		 vrrp_net_listens(const struct vrrp_inst *,
 		    const struct vrrp_if *);
 int		 vrrp_net_ah_open(struct vrrp_if *, char *, size_t);
+int		 vrrp_net_path_open(struct vrrp_inst *);
+void		 vrrp_net_path_close(struct vrrp_inst *);
 
 /* vrrp_arp.c */
 void		 vrrp_arp_init(void);
