@@ -789,6 +789,10 @@ conf_instance_defaults(struct vrrp_instance_conf *v,
 	v->garp_master_repeat = g->vrrp_garp_master_repeat;
 	v->garp_master_refresh = g->vrrp_garp_master_refresh;
 	v->garp_master_refresh_repeat = 1;
+	v->takeover_check_ms = 20;
+	v->flap_max = 20;
+	v->flap_window = 30;
+	v->flap_decay = 60;
 }
 
 void
@@ -2974,6 +2978,18 @@ const struct conf_kw conf_kw_instance[] = {
 	SMTP_ALERT("smtp_alert", smtp_alert),
 	CUSTOM("unicast_path", 3, 3, KF_EXT, conv_unicast_path,
 	    print_unicast_path),
+	{ KW_BASE("takeover_check", KT_FLAG, 0, 0), FLD(takeover_check),
+	    .scale = 1, .flags = KF_EXT },
+	{ KW_BASE("takeover_check_timeout", KT_UINT, 1, 1),
+	    FLD(takeover_check_ms), .min = 1, .max = 1000, .flags = KF_EXT },
+	{ KW_BASE("flap_penalty", KT_UINT, 1, 1), FLD(flap_penalty),
+	    .min = 0, .max = 100, .flags = KF_EXT },
+	{ KW_BASE("flap_max", KT_UINT, 1, 1), FLD(flap_max),
+	    .min = 1, .max = 1000, .flags = KF_EXT },
+	{ KW_BASE("flap_window", KT_UINT, 1, 1), FLD(flap_window),
+	    .min = 1, .max = 3600, .flags = KF_EXT },
+	{ KW_BASE("flap_decay", KT_UINT, 1, 1), FLD(flap_decay),
+	    .min = 1, .max = 86400, .flags = KF_EXT },
 	UNSUPP("debug"),
 	UNSUPP("notify_master_rx_lower_pri"),
 	UNSUPP("notify_deleted"),

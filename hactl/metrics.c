@@ -276,6 +276,29 @@ print_vrrp(FILE *f)
 	vrrp_counter(f, "had_vrrp_priority_zero_received_total",
 	    "Priority 0 advertisements received.",
 	    offsetof(struct msg_ctl_vrrp, prio0_rcvd));
+	head(f, "had_vrrp_tolerance", "gauge",
+	    "Advertisements a backup misses before it takes over (3, more "
+	    "after flaps).");
+	for (i = 0; i < mx.nvrrps; i++) {
+		fprintf(f, "had_vrrp_tolerance{");
+		vrrp_labels(f, &mx.vrrps[i]);
+		fprintf(f, "} %u\n", mx.vrrps[i].tolerance);
+	}
+	vrrp_counter(f, "had_vrrp_flaps_total",
+	    "Takeovers undone by the old master within flap_window.",
+	    offsetof(struct msg_ctl_vrrp, flaps));
+	vrrp_counter(f, "had_vrrp_probes_sent_total",
+	    "takeover_check probes sent to the master.",
+	    offsetof(struct msg_ctl_vrrp, probes_sent));
+	vrrp_counter(f, "had_vrrp_probes_answered_total",
+	    "takeover_check probes the master answered (takeovers avoided).",
+	    offsetof(struct msg_ctl_vrrp, probes_answered));
+	vrrp_counter(f, "had_vrrp_dual_master_total",
+	    "Adverts of another master heard while master.",
+	    offsetof(struct msg_ctl_vrrp, dual_master));
+	vrrp_counter(f, "had_vrrp_path_adverts_received_total",
+	    "Advertisements received over the unicast_path.",
+	    offsetof(struct msg_ctl_vrrp, path_rcvd));
 	head(f, "had_vrrp_dropped_total", "counter",
 	    "Received packets dropped, by reason.");
 	for (i = 0; i < mx.nvrrps; i++)

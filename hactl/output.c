@@ -322,9 +322,10 @@ vrrp_json(const struct msg_ctl_vrrp *r, const char *adv, const char *madv,
 		printf(", \"path_received\": %llu",
 		    (unsigned long long)r->path_rcvd);
 	}
-	printf(", \"tolerance\": %u, \"flaps\": %u, \"takeover_check_ms\": "
+	printf(", \"tolerance\": %u, \"flaps\": %llu, \"takeover_check_ms\": "
 	    "%u, \"probes_sent\": %llu, \"probes_answered\": %llu, "
-	    "\"dual_master\": %llu", r->tolerance, r->flaps,
+	    "\"dual_master\": %llu", r->tolerance,
+	    (unsigned long long)r->flaps,
 	    r->takeover_check_ms, (unsigned long long)r->probes_sent,
 	    (unsigned long long)r->probes_answered,
 	    (unsigned long long)r->dual_master);
@@ -490,8 +491,8 @@ out_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row,
 		printf("    unicast_path %s: %llu adverts received\n", r.path,
 		    (unsigned long long)r.path_rcvd);
 	if (r.tolerance > 3 || r.flaps > 0)
-		printf("    takeover after %u missed adverts, %u flaps seen\n",
-		    r.tolerance, r.flaps);
+		printf("    takeover after %u missed adverts, %llu flaps seen\n",
+		    r.tolerance, (unsigned long long)r.flaps);
 	if (r.takeover_check_ms > 0)
 		printf("    takeover_check %u ms: %llu probes, %llu "
 		    "answered\n", r.takeover_check_ms,

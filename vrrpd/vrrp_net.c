@@ -32,6 +32,8 @@
 
 static void	vrrp_net_recv(int, short, void *);
 static void	vrrp_net_recv_ah(int, short, void *);
+static void	rx_count(struct vrrp_if *, uint8_t, enum vrrp_drop_reason,
+		    const struct vrrp_rx_meta *);
 
 /* A raw socket of protocol proto on the interface, in the VRRP group. */
 static int
@@ -309,18 +311,16 @@ net_send_ah(struct vrrp_inst *inst, struct vrrp_if *vif,
 }
 
 /*
- * One advert to dst: out of the instance's interface (or its VMAC), or,
- * pvif set, out of the unicast_path's interface from its source.
+ * A VRRP message (advert or probe) to dst: out of the instance's
+ * interface (or its VMAC), or, pvif set, out of the unicast_path's
+ * interface from its source; inside AH where configured.
  */
 static int
-net_sendto(struct vrrp_inst *inst, struct vrrp_if *pvif,
-    const struct vrrp_addr *dst, uint8_t prio, int next)
+net_xmit(struct vrrp_inst *inst, struct vrrp_if *pvif,
+    const struct vrrp_addr *dst, const uint8_t *pkt, ssize_t len, int next)
 {
-	const struct vrrp_instance_conf	*c = &inst->ci->c;
-	struct vrrp_build		 b;
 	struct vrrp_ah6_tx		 t6;
 	struct vrrp_if			*avif;
-	uint8_t				 pkt[VRRP_MAX_PKT_LEN];
 	uint8_t				 pkt6[VRRP_AH6_MAX_PKT];
 	const uint8_t			*p;
 	union {
@@ -335,7 +335,6 @@ net_sendto(struct vrrp_inst *inst, struct vrrp_if *pvif,
 	struct in_pktinfo		 pi4;
 	struct in6_pktinfo		 pi6;
 	const struct vrrp_addr		*src = &inst->src;
-	ssize_t				 len;
 	int				 fd, ifindex, unicast;
 
 	/* use_vmac: out of the VMAC (its MAC), from the parent's address. */
@@ -349,23 +348,6 @@ net_sendto(struct vrrp_inst *inst, struct vrrp_if *pvif,
 		ifindex = pvif->ifindex;
 		src = &inst->psrc;
 		unicast = 1;
-	}
-	memset(&b, 0, sizeof(b));
-	b.version = inst->sm.cfg.version;
-	b.vrid = (uint8_t)c->vrid;
-	b.priority = prio;
-	b.adver_int = inst->rxc.adver_int;
-	b.af = inst->af;
-	b.addrs = inst->vips;
-	b.naddr = inst->nvip;
-	b.auth_type = inst->rxc.auth_type;
-	memcpy(b.auth_data, inst->rxc.auth_data, VRRP_AUTH_LEN);
-	b.src = *src;
-	b.dst = *dst;
-	if ((len = vrrp_packet_build(&b, pkt, sizeof(pkt))) == -1) {
-		log_warn("%s vrid %u: building an advert", inst->name,
-		    c->vrid);
-		return (-1);
 	}
 	p = pkt;
 	if (inst->rxc.auth_type == VRRP_AUTH_AH) {
@@ -437,6 +419,150 @@ net_sendto(struct vrrp_inst *inst, struct vrrp_if *pvif,
 	if (sendmsg(fd, &msg, 0) == -1)
 		return (send_failed(inst));
 	return (0);
+}
+
+/*
+ * takeover_check's probe and its answer (had's extension): a VRRP
+ * header of type 2 or 3, no addresses, and a 64-bit nonce, checksummed
+ * as an advert.  keepalived drops any type but 1, so a keepalived
+ * master never answers and is taken over as before.
+ */
+#define PROBE_TYPE		2
+#define PROBE_TYPE_ANSWER	3
+#define PROBE_LEN		(VRRP_HDR_LEN + 8)
+
+static int
+probe_send(struct vrrp_inst *inst, struct vrrp_if *pvif,
+    const struct vrrp_addr *dst, uint8_t type, uint64_t nonce, int next)
+{
+	uint8_t		pkt[PROBE_LEN];
+	uint16_t	ck;
+
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = (uint8_t)(inst->sm.cfg.version << 4 | type);
+	pkt[1] = (uint8_t)inst->ci->c.vrid;
+	pkt[2] = vrrp_sm_eff_prio(&inst->sm);
+	memcpy(pkt + VRRP_HDR_LEN, &nonce, sizeof(nonce));
+	ck = vrrp_packet_cksum(inst->sm.cfg.version, pvif != NULL ?
+	    &inst->psrc : &inst->src, dst, pkt, sizeof(pkt));
+	pkt[6] = ck >> 8;
+	pkt[7] = ck & 0xff;
+	return (net_xmit(inst, pvif, dst, pkt, sizeof(pkt), next));
+}
+
+/*
+ * Ask the master over every path whether it is alive; returns how many
+ * probes went out.  A fresh nonce each time: an answer must echo it.
+ */
+int
+vrrp_net_probe(struct vrrp_inst *inst)
+{
+	int	n = 0;
+
+	if (inst->vif == NULL || !inst->src_ok)
+		return (0);
+	arc4random_buf(&inst->probe_nonce, sizeof(inst->probe_nonce));
+	inst->probe_main = 0;
+	if (inst->sm.master_known && inst->sm.master.af == inst->af &&
+	    (inst->pvif == NULL ||
+	    vrrp_addr_cmp(&inst->sm.master, &inst->ppeer) != 0)) {
+		inst->probe_master = inst->sm.master;
+		inst->probe_main = 1;
+		if (probe_send(inst, NULL, &inst->probe_master, PROBE_TYPE,
+		    inst->probe_nonce, 1) == 0)
+			n++;
+	}
+	if (inst->pvif != NULL && probe_send(inst, inst->pvif, &inst->ppeer,
+	    PROBE_TYPE, inst->probe_nonce, n == 0) == 0)
+		n++;
+	inst->probes_sent += (uint64_t)n;
+	return (n);
+}
+
+/*
+ * A probe or an answer for inst, its IP (and AH) layer checked.  The
+ * path it came over decides who may have sent it: the path's peer on
+ * the path's link, the master we probed on the instance's.
+ */
+static void
+rx_probe(struct vrrp_inst *inst, struct vrrp_if *vif, const uint8_t *p,
+    size_t len, const struct vrrp_rx_meta *meta)
+{
+	struct vrrp_if	*pvif = NULL;
+	uint64_t	 nonce, now;
+	uint8_t		 type = p[0] & 0x0f;
+
+	if (len != PROBE_LEN || meta->ttl != VRRP_TTL ||
+	    (p[0] >> 4) != inst->sm.cfg.version ||
+	    (inst->rxc.auth_type == VRRP_AUTH_AH && !meta->ah) ||
+	    meta->dst.af != meta->af ||
+	    vrrp_packet_cksum(inst->sm.cfg.version, &meta->src, &meta->dst,
+	    p, len) != 0) {
+		rx_count(vif, p[1], VRRP_DROP_TYPE, meta);
+		return;
+	}
+	if (inst->pvif == vif && vif != inst->vif) {
+		if (vrrp_addr_cmp(&meta->src, &inst->ppeer) != 0) {
+			rx_count(vif, p[1], VRRPD_DROP_PEER, meta);
+			return;
+		}
+		pvif = vif;
+	}
+	memcpy(&nonce, p + VRRP_HDR_LEN, sizeof(nonce));
+	if (type == PROBE_TYPE) {
+		/* Only a Master that means to stay one answers. */
+		if (inst->sm.state != VRRP_STATE_MASTER || inst->sm.maint ||
+		    inst->handover)
+			return;
+		/* No reflector for a flood: 50 answers a second at most. */
+		now = vrrpd_now();
+		if (now - inst->answer_second >= 1000000) {
+			inst->answer_second = now;
+			inst->answers_this_second = 0;
+		}
+		if (inst->answers_this_second++ >= 50)
+			return;
+		if (probe_send(inst, pvif, &meta->src, PROBE_TYPE_ANSWER,
+		    nonce, 1) == 0)
+			inst->answers_sent++;
+		return;
+	}
+	if (!inst->probing || nonce != inst->probe_nonce)
+		return;
+	if (pvif == NULL && (!inst->probe_main ||
+	    vrrp_addr_cmp(&meta->src, &inst->probe_master) != 0))
+		return;
+	vrrpd_probe_answer(inst);
+}
+
+/* One advert to dst, as net_xmit() sends it. */
+static int
+net_sendto(struct vrrp_inst *inst, struct vrrp_if *pvif,
+    const struct vrrp_addr *dst, uint8_t prio, int next)
+{
+	const struct vrrp_instance_conf	*c = &inst->ci->c;
+	struct vrrp_build		 b;
+	uint8_t				 pkt[VRRP_MAX_PKT_LEN];
+	ssize_t				 len;
+
+	memset(&b, 0, sizeof(b));
+	b.version = inst->sm.cfg.version;
+	b.vrid = (uint8_t)c->vrid;
+	b.priority = prio;
+	b.adver_int = inst->rxc.adver_int;
+	b.af = inst->af;
+	b.addrs = inst->vips;
+	b.naddr = inst->nvip;
+	b.auth_type = inst->rxc.auth_type;
+	memcpy(b.auth_data, inst->rxc.auth_data, VRRP_AUTH_LEN);
+	b.src = pvif != NULL ? inst->psrc : inst->src;
+	b.dst = *dst;
+	if ((len = vrrp_packet_build(&b, pkt, sizeof(pkt))) == -1) {
+		log_warn("%s vrid %u: building an advert", inst->name,
+		    c->vrid);
+		return (-1);
+	}
+	return (net_xmit(inst, pvif, dst, pkt, len, next));
 }
 
 /*
@@ -652,6 +778,13 @@ rx_advert(struct vrrp_if *vif, const uint8_t *p, size_t len,
 	struct vrrp_inst		*inst;
 	enum vrrp_drop_reason		 why;
 
+	if (len >= VRRP_HDR_LEN && ((p[0] & 0x0f) == PROBE_TYPE ||
+	    (p[0] & 0x0f) == PROBE_TYPE_ANSWER) &&
+	    (inst = vrrpd_find_vrid(vif, p[1], meta->af)) != NULL &&
+	    vrrp_net_listens(inst, vif)) {
+		rx_probe(inst, vif, p, len, meta);
+		return;
+	}
 	why = vrrp_packet_parse(p, len, meta, rx_lookup, vif, &adv, &cfg);
 	if (why != VRRP_DROP_NONE) {
 		rx_count(vif, len >= 2 ? p[1] : 0, why, meta);

@@ -270,6 +270,22 @@ vrrp_vip_ifname(const struct vrrp_inst *inst, const struct conf_vip *v)
 	return (inst->ci->c.interface);
 }
 
+/* flap_*: new values apply, the tolerance earned so far stays. */
+static void
+inst_damp_conf(struct vrrp_inst *inst)
+{
+	const struct vrrp_instance_conf	*c = &inst->ci->c;
+
+	inst->damp.penalty = c->flap_penalty;
+	inst->damp.max = c->flap_max;
+	inst->damp.window = (uint64_t)c->flap_window * 1000000ULL;
+	inst->damp.decay = (uint64_t)c->flap_decay * 1000000ULL;
+	if (inst->damp.decay == 0)
+		inst->damp.decay = 1;
+	if (inst->damp.extra > inst->damp.max)
+		inst->damp.extra = inst->damp.max;
+}
+
 static struct vrrp_inst *
 inst_new(struct conf_instance *ci)
 {
@@ -287,6 +303,8 @@ inst_new(struct conf_instance *ci)
 		fatalx("evtimer_new");
 	inst_sm_config(inst, &sc);
 	vrrp_sm_init(&inst->sm, &sc);
+	vrrp_damp_init(&inst->damp, 0, 1, 0, 1);
+	inst_damp_conf(inst);
 	inst_load_addrs(inst);
 	strlcpy(inst->last_reason, "configured", sizeof(inst->last_reason));
 	TAILQ_INSERT_TAIL(&venv->insts, inst, entry);
@@ -734,26 +752,114 @@ handover_done(struct vrrp_inst *inst, const char *why)
 		child_stop_done();
 }
 
+/* Flap damping's tolerance, for the next Master_Down_Interval. */
+static void
+inst_tolerance(struct vrrp_inst *inst, uint64_t now)
+{
+	inst->sm.tolerance = vrrp_damp_tolerance(&inst->damp, now);
+}
+
+/*
+ * takeover_check: Master_Down_Timer fired; ask the master over every
+ * path first.  Returns 1 while the answer is awaited (the timer then
+ * fires again at the deadline), 0 to go on with the takeover.
+ */
+static int
+inst_check_first(struct vrrp_inst *inst, uint64_t now)
+{
+	const struct vrrp_instance_conf	*c = &inst->ci->c;
+
+	if (inst->probing) {
+		if (inst->sm.state == VRRP_STATE_BACKUP &&
+		    now < inst->probe_until) {
+			inst_arm(inst, inst->probe_until);
+			return (1);
+		}
+		inst->probing = 0;
+		if (inst->sm.state == VRRP_STATE_BACKUP)
+			log_info("%s vrid %u: takeover_check: no answer in "
+			    "%u ms, taking over", inst->name, c->vrid,
+			    c->takeover_check_ms);
+		return (0);
+	}
+	if (!c->takeover_check || !vrrp_sm_down_due(&inst->sm, now) ||
+	    vrrp_net_probe(inst) == 0)
+		return (0);
+	inst->probing = 1;
+	inst->probe_until = now + (uint64_t)c->takeover_check_ms * 1000;
+	inst_arm(inst, inst->probe_until);
+	return (1);
+}
+
+/* A genuine answer to our probe: the master lives, no takeover. */
+void
+vrrpd_probe_answer(struct vrrp_inst *inst)
+{
+	struct vrrp_actions	act;
+	uint64_t		now = vrrpd_now();
+
+	inst->probing = 0;
+	inst->probes_answered++;
+	log_info("%s vrid %u: takeover_check: the master answered, its "
+	    "adverts are lost: staying BACKUP", inst->name, inst->ci->c.vrid);
+	inst_tolerance(inst, now);
+	vrrp_sm_hold(&inst->sm, now, &act);
+	inst_apply(inst, &act);
+}
+
 static void
 inst_timer(int fd, short ev, void *arg)
 {
 	struct vrrp_inst	*inst = arg;
 	struct vrrp_actions	 act;
+	uint64_t		 now = vrrpd_now();
 
 	if (inst->handover) {
 		handover_done(inst, inst->handover == 2 ? "new master heard" :
 		    "no new master heard");
 		return;
 	}
-	vrrp_sm_timer(&inst->sm, vrrpd_now(), &act);
+	if (inst_check_first(inst, now))
+		return;
+	inst_tolerance(inst, now);
+	vrrp_sm_timer(&inst->sm, now, &act);
+	if (act.transition && act.old_state == VRRP_STATE_BACKUP &&
+	    act.new_state == VRRP_STATE_MASTER)
+		vrrp_damp_takeover(&inst->damp, now);
 	inst_apply(inst, &act);
+}
+
+/*
+ * A master that hears another master it does not yield to: two masters
+ * (a split link, a misconfiguration).  Counted in the state machine;
+ * had's event history gets the first of each run of them.
+ */
+#define DUAL_QUIET	(10 * 1000000ULL)
+
+static void
+inst_dual_master(struct vrrp_inst *inst, const struct vrrp_advert *adv)
+{
+	char		ip[INET6_ADDRSTRLEN];
+	uint64_t	now;
+
+	if (inst->sm.stats.dual_master == inst->dual_reported)
+		return;
+	inst->dual_reported = inst->sm.stats.dual_master;
+	now = vrrpd_now();
+	/* A new run: none for DUAL_QUIET, or the first ever. */
+	if (inst->dual_last == 0 || now - inst->dual_last > DUAL_QUIET)
+		log_warnx("%s vrid %u: dual master: %s adverts priority %u "
+		    "as master too", inst->name, inst->ci->c.vrid,
+		    vrrp_addr_ntop(&adv->src, ip, sizeof(ip)),
+		    adv->priority);
+	inst->dual_last = now;
 }
 
 void
 vrrpd_advert_in(struct vrrp_inst *inst, const struct vrrp_advert *adv)
 {
 	struct vrrp_actions	act;
-	uint64_t		hold;
+	uint64_t		hold, now;
 
 	if (inst->handover) {
 		/*
@@ -774,7 +880,19 @@ vrrpd_advert_in(struct vrrp_inst *inst, const struct vrrp_advert *adv)
 		}
 		return;
 	}
-	vrrp_sm_advert(&inst->sm, vrrpd_now(), adv, &act);
+	now = vrrpd_now();
+	/* Whatever we asked, an advert says more. */
+	inst->probing = 0;
+	inst_tolerance(inst, now);
+	vrrp_sm_advert(&inst->sm, now, adv, &act);
+	if (act.transition && act.old_state == VRRP_STATE_MASTER &&
+	    act.new_state == VRRP_STATE_BACKUP &&
+	    vrrp_damp_back(&inst->damp, now))
+		log_info("%s vrid %u: flap: the master we took over from "
+		    "came back; takeover now after %u missed adverts",
+		    inst->name, inst->ci->c.vrid,
+		    vrrp_damp_tolerance(&inst->damp, now));
+	inst_dual_master(inst, adv);
 	inst_apply(inst, &act);
 }
 
@@ -1344,6 +1462,7 @@ inst_update(struct vrrp_inst *inst, struct conf_instance *ci)
 	    1000000ULL;
 	inst->sm.cfg.init_master = ci->c.state == CONF_STATE_MASTER;
 	inst_load_addrs(inst);
+	inst_damp_conf(inst);
 	if (inst->sm.cfg.priority != ci->c.priority) {
 		log_info("%s vrid %u: priority %u -> %u", inst->name,
 		    ci->c.vrid, inst->sm.cfg.priority, ci->c.priority);
@@ -1821,7 +1940,13 @@ ctl_row(struct vrrp_inst *inst, struct msg_ctl_vrrp *r)
 		    inst->ci->c.path_dev, inst->pvif != NULL ? ip : "(closed)");
 		r->path_rcvd = inst->path_rcvd;
 	}
-	r->tolerance = 3;
+	r->tolerance = vrrp_damp_tolerance(&inst->damp, vrrpd_now());
+	r->flaps = inst->damp.flaps;
+	r->probes_sent = inst->probes_sent;
+	r->probes_answered = inst->probes_answered;
+	r->dual_master = inst->sm.stats.dual_master;
+	r->takeover_check_ms = inst->ci->c.takeover_check ?
+	    inst->ci->c.takeover_check_ms : 0;
 }
 
 int
