@@ -240,6 +240,9 @@ check "a back: b backup again" lab_wait_state b VI_P BACKUP 5
 tol=$(field b tolerance) fl=$(field b flaps)
 check "flap: b's show vrrp -j has flaps 1 ($fl) and tolerance 3 + $PENALTY ($tol)" \
     sh -c "[ '$fl' = 1 ] && [ '$tol' = $((3 + PENALTY)) ]"
+lab_hactl b -j show vrrp >"$LAB_DIR/b/vrrp-flap.json" 2>&1
+check "show vrrp -j with every new member fits doc/schema/vrrp.json" \
+    python3 "$HERE/json_schema.py" vrrp "$LAB_DIR/b/vrrp-flap.json"
 lab_hactl b show metrics >"$LAB_DIR/b/metrics.txt" 2>&1
 check "flap: metrics show the tolerance and the flap ($(grep -E '^had_vrrp_(tolerance|flaps)' "$LAB_DIR/b/metrics.txt" | tr '\n' ' '))" \
     sh -c "grep -Eq '^had_vrrp_tolerance\{.*\} $((3 + PENALTY))\$' '$LAB_DIR/b/metrics.txt' && grep -Eq '^had_vrrp_flaps_total\{.*\} 1\$' '$LAB_DIR/b/metrics.txt'"
