@@ -45,24 +45,32 @@ event_record(const char *kind, const char *object, const char *fmt, ...)
 
 /*
  * An event checkd saw (a check or a tracked script or file changing,
- * with its reason).  Its kinds are few and known; the strings are
- * terminated (the contract), and the time and number are had's.
+ * with its reason), or vrrpd (a dual master).  The kinds are few and
+ * known, each from one child; the strings are terminated (the
+ * contract), and the time and number are had's.
  */
 int
 events_child(enum had_proc from, const struct msg_ctl_event *e)
 {
-	static const char *const kinds[] = { "check", "track", "rs" };
+	static const struct {
+		const char	*kind;
+		enum had_proc	 proc;
+	} kinds[] = {
+		{ "check", PROC_CHECK }, { "track", PROC_CHECK },
+		{ "rs", PROC_CHECK }, { "vrrp", PROC_VRRP }
+	};
 	size_t			 i;
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(e->kind, kinds[i]) == 0)
+		if (strcmp(e->kind, kinds[i].kind) == 0 &&
+		    kinds[i].proc == from)
 			break;
 	if (i == sizeof(kinds) / sizeof(kinds[0])) {
 		log_warnx("%s: protocol violation: event of kind %.15s",
 		    proc_name(from), e->kind);
 		return (-1);
 	}
-	event_record(kinds[i], e->object, "%s", e->text);
+	event_record(kinds[i].kind, e->object, "%s", e->text);
 	return (0);
 }
 

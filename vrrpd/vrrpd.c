@@ -839,19 +839,28 @@ inst_timer(int fd, short ev, void *arg)
 static void
 inst_dual_master(struct vrrp_inst *inst, const struct vrrp_advert *adv)
 {
-	char		ip[INET6_ADDRSTRLEN];
-	uint64_t	now;
+	struct msg_ctl_event	 e;
+	char			 ip[INET6_ADDRSTRLEN];
+	uint64_t		 now;
 
 	if (inst->sm.stats.dual_master == inst->dual_reported)
 		return;
 	inst->dual_reported = inst->sm.stats.dual_master;
 	now = vrrpd_now();
 	/* A new run: none for DUAL_QUIET, or the first ever. */
-	if (inst->dual_last == 0 || now - inst->dual_last > DUAL_QUIET)
-		log_warnx("%s vrid %u: dual master: %s adverts priority %u "
-		    "as master too", inst->name, inst->ci->c.vrid,
-		    vrrp_addr_ntop(&adv->src, ip, sizeof(ip)),
-		    adv->priority);
+	if (inst->dual_last == 0 || now - inst->dual_last > DUAL_QUIET) {
+		memset(&e, 0, sizeof(e));
+		strlcpy(e.kind, "vrrp", sizeof(e.kind));
+		strlcpy(e.object, inst->name, sizeof(e.object));
+		snprintf(e.text, sizeof(e.text), "dual master: %s adverts "
+		    "priority %u as master too (ours %u)",
+		    vrrp_addr_ntop(&adv->src, ip, sizeof(ip)), adv->priority,
+		    vrrp_sm_eff_prio(&inst->sm));
+		log_warnx("%s vrid %u: %s", inst->name, inst->ci->c.vrid,
+		    e.text);
+		(void)child_send_parent(IMSG_CHECK_EVENT, 0, -1, &e,
+		    sizeof(e));
+	}
 	inst->dual_last = now;
 }
 

@@ -230,6 +230,9 @@ check "real failure: b probed first ($s0 -> $s1 probes) and got no answer ($p0 -
 sleep 0.5
 check "two masters now (a cannot be heard): a counts b's adverts as dual master ($(field a dual_master))" \
     [ "$(field a dual_master)" -gt 0 ]
+lab_hactl a show history >"$LAB_DIR/a/history.txt" 2>&1
+check "a's event history has the dual master ($(grep -m1 'dual master' "$LAB_DIR/a/history.txt"))" \
+    grep -Eq 'dual master: 198\.1[89]\.0\.2 adverts priority 100' "$LAB_DIR/a/history.txt"
 
 mark "the flap"
 # ------------------------------------------------------------- the flap
