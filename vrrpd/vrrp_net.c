@@ -846,6 +846,42 @@ ah_inst(struct vrrp_if *vif, uint8_t vrid, const struct vrrp_rx_meta *meta)
 	return (inst);
 }
 
+/*
+ * unicast_path under AH: each advert comes twice, one sequence number
+ * over both paths, and the copy that comes second fails the sequence
+ * check.  Genuine (its ICV held) and the same number as the last one
+ * taken: a copy, not a replay to count as a drop, and acted on once.
+ */
+static int
+ah_second_copy(struct vrrp_inst *inst, struct vrrp_if *vif,
+    const uint8_t *ah)
+{
+	uint32_t	seq;
+
+	if (inst->pvif == NULL)
+		return (0);
+	memcpy(&seq, ah + 8, sizeof(seq));
+	if (ntohl(seq) != inst->ah_seq)
+		return (0);
+	if (vif == inst->pvif && vif != inst->vif)
+		inst->path_rcvd++;
+	return (1);
+}
+
+/*
+ * A probe or an answer under AH whose ICV held but whose sequence number
+ * is behind: the counter is the instance's, and a master that went on
+ * sending while its adverts were lost is ahead of the backup that asks.
+ * The nonce keeps answers fresh; a replayed probe only gets an answer.
+ */
+static int
+ah_probe_behind(enum vrrp_drop_reason why, const uint8_t *v, size_t vlen)
+{
+	return (why == VRRP_DROP_AH_SEQ && vlen >= VRRP_HDR_LEN &&
+	    ((v[0] & 0x0f) == PROBE_TYPE ||
+	    (v[0] & 0x0f) == PROBE_TYPE_ANSWER));
+}
+
 /* Genuine: a replay of it from now on is old. */
 static void
 ah_genuine(struct vrrp_inst *inst, struct vrrp_if *vif, uint32_t seq,
@@ -877,10 +913,18 @@ rx_ah6(struct vrrp_if *vif, const uint8_t **p, size_t *len,
 	vrid = (*p)[VRRP_AH_LEN + 1];
 	if ((inst = ah_inst(vif, vrid, meta)) == NULL)
 		return (-1);
-	if ((why = vrrp_ah6_check(*p, *len, meta->src.in.bytes,
-	    meta->dst.in.bytes, inst->rxc.auth_data, inst->ah_seq, &seq)) !=
-	    VRRP_DROP_NONE) {
-		rx_count(vif, vrid, why, meta);
+	why = vrrp_ah6_check(*p, *len, meta->src.in.bytes,
+	    meta->dst.in.bytes, inst->rxc.auth_data, inst->ah_seq, &seq);
+	if (ah_probe_behind(why, *p + VRRP_AH_LEN, *len - VRRP_AH_LEN)) {
+		meta->ah = 1;
+		*p += VRRP_AH_LEN;
+		*len -= VRRP_AH_LEN;
+		return (0);
+	}
+	if (why != VRRP_DROP_NONE) {
+		if (why != VRRP_DROP_AH_SEQ ||
+		    !ah_second_copy(inst, vif, *p))
+			rx_count(vif, vrid, why, meta);
 		return (-1);
 	}
 	ah_genuine(inst, vif, seq, meta);
@@ -926,11 +970,20 @@ vrrp_net_recv_ah(int fd, short ev, void *arg)
 		vrid = buf[voff + 1];
 		if ((inst = ah_inst(vif, vrid, &meta)) == NULL)
 			continue;
-		if ((why = vrrp_ah_check(buf, (size_t)n, voff,
+		why = vrrp_ah_check(buf, (size_t)n, voff,
 		    inst->rxc.auth_data, inst->npeer > 0 ||
 		    (vif == inst->pvif && vif != inst->vif), inst->ah_seq,
-		    &seq)) != VRRP_DROP_NONE) {
-			rx_count(vif, vrid, why, &meta);
+		    &seq);
+		if (ah_probe_behind(why, buf + voff, (size_t)n - voff)) {
+			meta.ah = 1;
+			rx_advert(vif, buf + voff, (size_t)n - voff, &meta);
+			continue;
+		}
+		if (why != VRRP_DROP_NONE) {
+			if (why != VRRP_DROP_AH_SEQ ||
+			    !ah_second_copy(inst, vif, buf + voff -
+			    VRRP_AH_LEN))
+				rx_count(vif, vrid, why, &meta);
 			continue;
 		}
 		ah_genuine(inst, vif, seq, &meta);

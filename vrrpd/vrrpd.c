@@ -1455,6 +1455,7 @@ inst_update(struct vrrp_inst *inst, struct conf_instance *ci)
 	struct conf_instance	*old = inst->ci;
 	struct conf_vip		*v;
 	struct vrrp_actions	 act;
+	char			 err[HAD_REASONLEN];
 
 	if (inst->vips_held && !vips_equal(old, ci)) {
 		TAILQ_FOREACH(v, &old->vips, entry)
@@ -1472,6 +1473,17 @@ inst_update(struct vrrp_inst *inst, struct conf_instance *ci)
 	inst->sm.cfg.init_master = ci->c.state == CONF_STATE_MASTER;
 	inst_load_addrs(inst);
 	inst_damp_conf(inst);
+	/* auth_type AH from now on: its sockets, as inst_attach() opens. */
+	if (inst->rxc.auth_type == VRRP_AUTH_AH) {
+		if (inst->vif != NULL && vrrp_net_ah_open(inst->vif, err,
+		    sizeof(err)) == -1)
+			log_warnx("%s vrid %u: auth_type AH: %s", inst->name,
+			    ci->c.vrid, err);
+		if (inst->pvif != NULL && vrrp_net_ah_open(inst->pvif, err,
+		    sizeof(err)) == -1)
+			log_warnx("%s vrid %u: unicast_path: auth_type AH: %s",
+			    inst->name, ci->c.vrid, err);
+	}
 	if (inst->sm.cfg.priority != ci->c.priority) {
 		log_info("%s vrid %u: priority %u -> %u", inst->name,
 		    ci->c.vrid, inst->sm.cfg.priority, ci->c.priority);

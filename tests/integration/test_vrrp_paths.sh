@@ -34,6 +34,13 @@ VIP=198.18.0.100
 ADV=0.2		# advert_int
 ADV_MS=200
 PENALTY=3
+# The had pair switches to AH (VRRPv3 AH is had's extension) after the
+# flap: adverts, probes and answers on both paths carry it.
+AUTH=
+AH="authentication {
+		auth_type AH
+		auth_pass hadpath1
+	}"
 
 T_START=$(now_ms)
 lab_init || { fail "lab_init"; summary; exit 1; }
@@ -69,6 +76,7 @@ vrrp_instance VI_P {
 	flap_penalty $PENALTY
 	flap_window 30
 	flap_decay 120
+	$AUTH
 	virtual_ipaddress {
 		$VIP/24 dev eth0
 	}
@@ -108,7 +116,8 @@ nft_drop() {
 	lab_exec "$1" nft delete table inet hadpaths 2>/dev/null
 	case "$2" in
 	-) return 0 ;;
-	adverts) rule='meta l4proto vrrp @th,4,4 1 drop' ;;
+	adverts) rule='meta l4proto vrrp @th,4,4 1 drop
+		meta l4proto ah @th,196,4 1 drop' ;;
 	*) rule="iifname \"$2\" meta l4proto { vrrp, ah } drop" ;;
 	esac
 	lab_exec "$1" nft -f - <<NFT
@@ -250,6 +259,45 @@ lab_hactl b show metrics >"$LAB_DIR/b/metrics.txt" 2>&1
 check "flap: metrics show the tolerance and the flap ($(grep -E '^had_vrrp_(tolerance|flaps)' "$LAB_DIR/b/metrics.txt" | tr '\n' ' '))" \
     sh -c "grep -Eq '^had_vrrp_tolerance\{.*\} $((3 + PENALTY))\$' '$LAB_DIR/b/metrics.txt' && grep -Eq '^had_vrrp_flaps_total\{.*\} 1\$' '$LAB_DIR/b/metrics.txt'"
 
+mark "AH on both paths"
+# ------------------------------------------------------ AH on both paths
+AUTH=$AH
+for n in a b; do
+	[ $n = a ] && p=150 || p=100
+	hadconf $n $p >/dev/null
+	out=$(lab_hactl $n reload vrrp 2>&1) || fail "hactl reload vrrp on $n ($out)"
+done
+sleep 0.5
+# drops NODE: the instance's drops but ah_seq (a probe's copy that
+# comes second is one).
+drops() {
+	lab_hactl "$1" show vrrp -j >"$LAB_DIR/$1/drops.json" 2>/dev/null &&
+	    json_get "$LAB_DIR/$1/drops.json" \
+	    "[{k: v for k, v in i['drops'].items() if v and k != 'ah_seq'} for i in d if i['name'] == 'VI_P'][0]"
+}
+ta=$(field a transitions) tb=$(field b transitions)
+r0=$(field b path_received) p0=$(field b probes_answered) d0=$(drops b)
+nft_drop a eth0
+nft_drop b eth0
+sleep 1.5
+nft_drop a -
+nft_drop b -
+r1=$(field b path_received)
+check "AH: eth0 cut for 1.5 s: b hears a over the path ($r0 -> $r1)" \
+    [ "${r1:-0}" -gt "${r0:-0}" ]
+nft_drop b adverts
+sleep 2
+nft_drop b -
+p1=$(field b probes_answered)
+check "AH: adverts dropped at b for 2 s: a answers b's probes in AH ($p0 -> $p1)" \
+    [ "${p1:-0}" -gt "${p0:-0}" ]
+ta1=$(field a transitions) tb1=$(field b transitions)
+check "AH: no transition through both ($ta -> $ta1, $tb -> $tb1)" \
+    [ "$ta1" = "$ta" ] && [ "$tb1" = "$tb" ]
+d1=$(drops b)
+check "AH: b's drops ($d0 -> $d1, copies that came second over the other path not counted)" \
+    [ "$d1" = "$d0" ]
+
 echo "had pair part done after $(( $(now_ms) - T_START )) ms"
 mark "keepalived as master"
 # ------------------------------------------------ keepalived as master
@@ -258,6 +306,9 @@ if ! command -v keepalived >/dev/null 2>&1; then
 else
 	had_stop a
 	A_KIND=keepalived
+	AUTH=
+	hadconf b 100 >/dev/null
+	out=$(lab_hactl b reload vrrp 2>&1) || fail "hactl reload vrrp on b ($out)"
 	ka_start a "$(kaconf a 150)" ||
 	    fail "keepalived starts on a ($(tail -3 "$LAB_DIR/a/keepalived.log"))"
 	check "keepalived a (150) master, had b backup" \
