@@ -173,3 +173,72 @@ Test(damp, tolerance_sets_master_down_interval)
 	cr_expect_eq(vrrp_sm_master_down_interval(&sm),
 	    1200000 + 156 * 200000 / 256);
 }
+
+/* takeover_check: when a probe may hold the takeover back. */
+static void
+backup_hearing(struct vrrp_sm *sm, uint8_t master_prio, int preempt)
+{
+	struct vrrp_sm_config	c;
+	struct vrrp_actions	act;
+	struct vrrp_advert	a;
+
+	memset(&c, 0, sizeof(c));
+	c.version = 3;
+	c.priority = 100;
+	c.adver_int = 20;
+	c.preempt = preempt;
+	c.primary.af = AF_INET;
+	inet_pton(AF_INET, "198.18.0.2", &c.primary.in.v4);
+	vrrp_sm_init(sm, &c);
+	vrrp_sm_startup(sm, T0, &act);
+	cr_assert_eq(sm->state, VRRP_STATE_BACKUP);
+	memset(&a, 0, sizeof(a));
+	a.version = 3;
+	a.type = 1;
+	a.vrid = 61;
+	a.priority = master_prio;
+	a.adver_int = a.adver_int_cs = 20;
+	a.src.af = AF_INET;
+	inet_pton(AF_INET, "198.18.0.1", &a.src.in.v4);
+	vrrp_sm_advert(sm, T0 + SEC / 10, &a, &act);
+}
+
+Test(check, down_due_only_when_the_timer_fired)
+{
+	struct vrrp_sm	sm;
+	uint64_t	down;
+
+	backup_hearing(&sm, 150, 1);
+	down = sm.down_at;
+	cr_expect_eq(vrrp_sm_down_due(&sm, down - 1), 0);
+	cr_expect_eq(vrrp_sm_down_due(&sm, down), 1);
+}
+
+Test(check, no_probe_for_priority_zero_or_a_master_we_preempt)
+{
+	struct vrrp_sm	sm;
+
+	backup_hearing(&sm, 0, 1);
+	cr_expect_eq(vrrp_sm_down_due(&sm, T0 + 100 * SEC), 0);
+	backup_hearing(&sm, 50, 1);
+	cr_expect_eq(vrrp_sm_down_due(&sm, T0 + 100 * SEC), 0);
+	/* nopreempt: a lower master stays master, so it is asked. */
+	backup_hearing(&sm, 50, 0);
+	cr_expect_eq(vrrp_sm_down_due(&sm, T0 + 100 * SEC), 1);
+}
+
+Test(check, an_answer_holds_a_whole_interval)
+{
+	struct vrrp_sm		sm;
+	struct vrrp_actions	act;
+	uint64_t		now;
+
+	backup_hearing(&sm, 150, 1);
+	now = sm.down_at + 20000;	/* the 20 ms wait */
+	vrrp_sm_hold(&sm, now, &act);
+	cr_expect_eq(act.transition, 0);
+	cr_expect_eq(sm.state, VRRP_STATE_BACKUP);
+	cr_expect_eq(sm.down_at, now + vrrp_sm_master_down_interval(&sm));
+	cr_expect_eq(act.timer_at, sm.down_at);
+	cr_expect_eq(vrrp_sm_down_due(&sm, now), 0);
+}
