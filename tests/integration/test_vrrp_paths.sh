@@ -175,15 +175,15 @@ check "show vrrp (text) shows the path and the check" \
 
 ta=$(field a transitions)
 tb=$(field b transitions)
-# The VRRP link (eth0) cut both ways for 2 s: 3 Master_Down_Intervals.
+# The VRRP link (eth0) cut both ways for 2 s: 2.7 Master_Down_Intervals.
 nft_drop a eth0
 nft_drop b eth0
-sleep 2
+sleep 1.5
 check "eth0 cut: the VIP on a only" vip_only_on a b
 nft_drop a -
 nft_drop b -
 ta1=$(field a transitions) tb1=$(field b transitions)
-check "eth0 cut for 2 s, eth1 up: no transition on a ($ta -> $ta1) nor b ($tb -> $tb1)" \
+check "eth0 cut for 2 s (with the VIP check), eth1 up: no transition on a ($ta -> $ta1) nor b ($tb -> $tb1)" \
     [ "$ta1" = "$ta" ] && [ "$tb1" = "$tb" ]
 check "eth0 cut: no dual master seen by a ($(field a dual_master))" \
     [ "$(field a dual_master)" = 0 ]
@@ -201,13 +201,13 @@ mark "adverts lost, the master answers"
 # ------------------------------------- adverts lost, the master answers
 p0=$(field b probes_answered)
 nft_drop b adverts
-sleep 2
+sleep 1.5
 nft_drop b -
 p1=$(field b probes_answered)
 tb1=$(field b transitions)
-check "adverts dropped at b for 2 s: a answers b's probes ($p0 -> $p1)" \
+check "adverts dropped at b for 1.5 s: a answers b's probes ($p0 -> $p1)" \
     [ "${p1:-0}" -gt "${p0:-0}" ]
-check "adverts dropped at b for 2 s: b stays backup ($tb -> $tb1 transitions), VIP on a only" \
+check "adverts dropped at b for 1.5 s: b stays backup ($tb -> $tb1 transitions), VIP on a only" \
     sh -c "[ '$tb1' = '$tb' ] && [ '$(field b state)' = BACKUP ]"
 check "adverts lost: the VIP on a only" vip_only_on a b
 
