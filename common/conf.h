@@ -227,6 +227,22 @@ struct vrrp_instance_conf {
 	char		notify_fault[CONF_CMDLEN];
 	char		notify_stop[CONF_CMDLEN];
 	char		notify[CONF_CMDLEN];
+	/*
+	 * had's extensions for lossy networks: unicast_path (one extra
+	 * path: adverts also go to path_peer out of path_dev from
+	 * path_src), takeover_check (and its wait in ms), flap_* (extra
+	 * missed adverts per flap and their cap, window and decay in
+	 * seconds; penalty 0 off).
+	 */
+	char		path_dev[CONF_IFNAMELEN];
+	struct conf_addr path_src;
+	struct conf_addr path_peer;
+	uint32_t	takeover_check;
+	uint32_t	takeover_check_ms;
+	uint32_t	flap_penalty;
+	uint32_t	flap_max;
+	uint32_t	flap_window;
+	uint32_t	flap_decay;
 };
 
 struct vrrp_vip_conf {

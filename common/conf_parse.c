@@ -789,6 +789,10 @@ conf_instance_defaults(struct vrrp_instance_conf *v,
 	v->garp_master_repeat = g->vrrp_garp_master_repeat;
 	v->garp_master_refresh = g->vrrp_garp_master_refresh;
 	v->garp_master_refresh_repeat = 1;
+	v->takeover_check_ms = 20;
+	v->flap_max = 20;
+	v->flap_window = 30;
+	v->flap_decay = 60;
 }
 
 void
@@ -2849,6 +2853,44 @@ print_use_vmac(struct conf_pr *pr, const struct conf_kw *kw,
 	fputc('\n', pr->fp);
 }
 
+/* unicast_path IFNAME SRC PEER: had's extra path for adverts. */
+static int
+conv_unicast_path(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_instance_conf	*v = obj;
+
+	if (copy_str(p, n->argv[0], &n->argpos[0], kw->name, v->path_dev,
+	    sizeof(v->path_dev)) == -1 ||
+	    parse_addr(p, n->argv[1], &n->argpos[1], kw->name, 0, 0,
+	    &v->path_src) == -1 ||
+	    parse_addr(p, n->argv[2], &n->argpos[2], kw->name, 0,
+	    v->path_src.af, &v->path_peer) == -1) {
+		memset(v->path_dev, 0, sizeof(v->path_dev));
+		memset(&v->path_src, 0, sizeof(v->path_src));
+		memset(&v->path_peer, 0, sizeof(v->path_peer));
+		return 0;
+	}
+	return 0;
+}
+
+static void
+print_unicast_path(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_instance_conf	*v = obj;
+
+	if (v->path_dev[0] == '\0')
+		return;
+	conf_pr_open(pr, kw->name);
+	conf_pr_arg(pr, v->path_dev);
+	fputc(' ', pr->fp);
+	conf_pr_addr(pr, &v->path_src);
+	fputc(' ', pr->fp);
+	conf_pr_addr(pr, &v->path_peer);
+	fputc('\n', pr->fp);
+}
+
 /* keepalived 1.x's spelling of lvs_sync_daemon, still honoured by 2.x. */
 static int
 conv_sync_if(struct conf_pctx *p, const struct conf_node *n,
@@ -2934,6 +2976,20 @@ const struct conf_kw conf_kw_instance[] = {
 	CUSTOM("virtual_rules", 0, 0, KF_BLOCK | KF_LIST, conv_inst_rt,
 	    print_inst_rt),
 	SMTP_ALERT("smtp_alert", smtp_alert),
+	CUSTOM("unicast_path", 3, 3, KF_EXT, conv_unicast_path,
+	    print_unicast_path),
+	{ KW_BASE("takeover_check", KT_FLAG, 0, 0), FLD(takeover_check),
+	    .scale = 1, .flags = KF_EXT },
+	{ KW_BASE("takeover_check_timeout", KT_UINT, 1, 1),
+	    FLD(takeover_check_ms), .min = 1, .max = 1000, .flags = KF_EXT },
+	{ KW_BASE("flap_penalty", KT_UINT, 1, 1), FLD(flap_penalty),
+	    .min = 0, .max = 100, .flags = KF_EXT },
+	{ KW_BASE("flap_max", KT_UINT, 1, 1), FLD(flap_max),
+	    .min = 1, .max = 1000, .flags = KF_EXT },
+	{ KW_BASE("flap_window", KT_UINT, 1, 1), FLD(flap_window),
+	    .min = 1, .max = 3600, .flags = KF_EXT },
+	{ KW_BASE("flap_decay", KT_UINT, 1, 1), FLD(flap_decay),
+	    .min = 1, .max = 86400, .flags = KF_EXT },
 	UNSUPP("debug"),
 	UNSUPP("notify_master_rx_lower_pri"),
 	UNSUPP("notify_deleted"),

@@ -659,6 +659,18 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED(b.i.use_vmac <= 1);
 		NEED_ADDR(b.i.mcast_src_ip, 0);
 		NEED_ADDR(b.i.unicast_src_ip, 0);
+		NEED_STR(b.i.path_dev);
+		NEED_ADDR(b.i.path_src, 0);
+		NEED_ADDR(b.i.path_peer, 0);
+		NEED(b.i.path_dev[0] == '\0' || (b.i.path_src.af != 0 &&
+		    b.i.path_src.af == b.i.path_peer.af));
+		NEED(b.i.takeover_check <= 1);
+		NEED(b.i.takeover_check_ms >= 1 &&
+		    b.i.takeover_check_ms <= 1000);
+		NEED(b.i.flap_penalty <= 100);
+		NEED(b.i.flap_max >= 1 && b.i.flap_max <= 1000);
+		NEED(b.i.flap_window >= 1 && b.i.flap_window <= 3600);
+		NEED(b.i.flap_decay >= 1 && b.i.flap_decay <= 86400);
 		if (find_instance(conf, b.i.name) != NULL)
 			return rx_fail(rx, "%s: '%s' sent twice", what,
 			    b.i.name);

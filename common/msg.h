@@ -513,6 +513,15 @@ struct msg_ctl_vrrp {
 	uint32_t	maint;		/* hactl maintenance on */
 	uint32_t	maint_uid;
 	int64_t		maint_since;
+	/* Issue 20: extra path, checked takeover, damping, dual masters. */
+	char		path[64];	/* unicast_path "IFNAME PEER", or "" */
+	uint64_t	path_rcvd;	/* adverts heard over it */
+	uint64_t	flaps;		/* takeovers the old master undid */
+	uint64_t	probes_sent;	/* takeover_check */
+	uint64_t	probes_answered;
+	uint64_t	dual_master;	/* another master heard while master */
+	uint32_t	tolerance;	/* adverts missed before takeover */
+	uint32_t	takeover_check_ms;	/* 0: off */
 };
 
 /* One health check, checkd -> had -> hactl (show checks). */

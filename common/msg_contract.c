@@ -168,8 +168,9 @@ static const struct msg_contract contract[] = {
 	    LVS_NOTIFY_MAX - 1),
 	    ID(msg_lvs_notify, id.vs_type, 0, VS_TYPE_MAX - 1) } },
 
-	/* Which kinds had records is events.c's business. */
-	{ IMSG_CHECK_EVENT, "CHECK_EVENT", R(C, P), EXACT(msg_ctl_event),
+	/* Which kinds had records, from whom, is events.c's business. */
+	{ IMSG_CHECK_EVENT, "CHECK_EVENT", R(C, P) | R(V, P),
+	    EXACT(msg_ctl_event),
 	    .strs = { STR(msg_ctl_event, kind), STR(msg_ctl_event, object),
 	    STR(msg_ctl_event, text) } },
 

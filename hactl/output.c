@@ -543,6 +543,20 @@ vrrp_text(struct hactl_out *o, const struct msg_ctl_vrrp *r,
 		out_line(o, "    priority 0 sent %llu, received %llu",
 		    (unsigned long long)r->prio0_sent,
 		    (unsigned long long)r->prio0_rcvd);
+	if (r->path[0] != '\0')
+		out_line(o, "    unicast_path %s: %llu adverts received",
+		    r->path, (unsigned long long)r->path_rcvd);
+	if (r->tolerance > 3 || r->flaps > 0)
+		out_line(o, "    takeover after %u missed adverts, %llu flaps "
+		    "seen", r->tolerance, (unsigned long long)r->flaps);
+	if (r->takeover_check_ms > 0)
+		out_line(o, "    takeover_check %u ms: %llu probes, %llu "
+		    "answered", r->takeover_check_ms,
+		    (unsigned long long)r->probes_sent,
+		    (unsigned long long)r->probes_answered);
+	if (r->dual_master > 0)
+		out_line(o, "    DUAL MASTER: another master heard %llu times",
+		    (unsigned long long)r->dual_master);
 }
 
 void
@@ -620,6 +634,22 @@ walk_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row,
 		out_field(o, FD(.key = "maintenance_since"),
 		    VI(r.maint_since));
 	}
+	if (r.path[0] != '\0') {
+		out_field(o, FD(.key = "path"), VS(r.path));
+		out_field(o, FD(.key = "path_received"), VU(r.path_rcvd));
+	}
+	out_field(o, FD(.key = "tolerance", .metric = M_VRRP_TOLERANCE),
+	    VU(r.tolerance));
+	out_field(o, FD(.key = "flaps", .metric = M_VRRP_FLAPS),
+	    VU(r.flaps));
+	out_field(o, FD(.key = "takeover_check_ms"), VU(r.takeover_check_ms));
+	out_field(o, FD(.key = "probes_sent", .metric = M_VRRP_PROBES_SENT),
+	    VU(r.probes_sent));
+	out_field(o, FD(.key = "probes_answered",
+	    .metric = M_VRRP_PROBES_ANSWERED), VU(r.probes_answered));
+	out_field(o, FD(.key = "dual_master", .metric = M_VRRP_DUAL_MASTER),
+	    VU(r.dual_master));
+	out_field(o, FD(.metric = M_VRRP_PATH_RCVD), VU(r.path_rcvd));
 	out_open(o, "tracking", O_LIST);
 	for (i = 0; i < ntracks; i++)
 		walk_vrrp_track(o, &tracks[i], 1);

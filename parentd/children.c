@@ -797,6 +797,7 @@ parent_dispatch_vrrpd(struct imsgev *iev, struct imsg *imsg)
 	struct child_proc	*c = iev->arg;
 	struct msg_vrrp_state	 st;
 	struct msg_notify	 n;
+	struct msg_ctl_event	 e;
 
 	switch (imsg->hdr.type) {
 	case IMSG_STATE_REPORT:
@@ -805,6 +806,10 @@ parent_dispatch_vrrpd(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_NOTIFY:
 		memcpy(&n, imsg->data, sizeof(n));
 		return (script_notify(&n));
+	case IMSG_CHECK_EVENT:
+		/* A dual master (issue 20). */
+		memcpy(&e, imsg->data, sizeof(e));
+		return (events_child(c->proc, &e));
 	default:
 		return (parent_dispatch_child(c, imsg));
 	}

@@ -37,7 +37,7 @@ struct event_ring {
 };
 
 static struct event_ring	 own;		/* had's: vrrp, reload, ... */
-static struct event_ring	 chk;		/* checkd's: check, track, rs */
+static struct event_ring	 chk;		/* the children's: check, ... */
 static uint64_t			 nevents;	/* ever recorded */
 
 static void
@@ -80,21 +80,30 @@ event_record_child(const char *kind, const char *object, const char *fmt,
 
 /*
  * An event checkd saw (a check or a tracked script or file changing,
- * with its reason).  Its kinds are few and known; the strings are
- * terminated (the contract), and the time and number are had's.
+ * with its reason), or vrrpd (a dual master).  The kinds are few and
+ * known, each from one child; the strings are terminated (the
+ * contract), and the time and number are had's.
  */
 int
 events_child(enum had_proc from, const struct msg_ctl_event *e)
 {
-	static const char *const kinds[] = { "check", "track", "rs" };
-	static struct timespec	 last;
-	static double		 tokens = EVENTS_BURST;
-	static uint64_t		 dropped;
+	static const struct {
+		const char	*kind;
+		enum had_proc	 proc;
+	} kinds[] = {
+		{ "check", PROC_CHECK }, { "track", PROC_CHECK },
+		{ "rs", PROC_CHECK }, { "vrrp", PROC_VRRP }
+	};
+	/* A bucket for each child. */
+	static struct timespec	 last[PROC_MAX];
+	static double		 tokens[PROC_MAX];
+	static uint64_t		 dropped[PROC_MAX];
 	struct timespec		 now;
 	size_t			 i;
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(e->kind, kinds[i]) == 0)
+		if (strcmp(e->kind, kinds[i].kind) == 0 &&
+		    kinds[i].proc == from)
 			break;
 	if (i == sizeof(kinds) / sizeof(kinds[0])) {
 		log_warnx("%s: protocol violation: event of kind %.15s",
@@ -102,26 +111,29 @@ events_child(enum had_proc from, const struct msg_ctl_event *e)
 		return (-1);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	tokens += (now.tv_sec - last.tv_sec) * (double)EVENTS_RATE +
-	    (now.tv_nsec - last.tv_nsec) / 1e9 * EVENTS_RATE;
-	if (tokens > EVENTS_BURST)
-		tokens = EVENTS_BURST;
-	last = now;
-	if (tokens < 1) {
-		if (dropped++ == 0)
+	if (last[from].tv_sec == 0 && last[from].tv_nsec == 0)
+		tokens[from] = EVENTS_BURST;
+	tokens[from] += (now.tv_sec - last[from].tv_sec) *
+	    (double)EVENTS_RATE + (now.tv_nsec - last[from].tv_nsec) / 1e9 *
+	    EVENTS_RATE;
+	if (tokens[from] > EVENTS_BURST)
+		tokens[from] = EVENTS_BURST;
+	last[from] = now;
+	if (tokens[from] < 1) {
+		if (dropped[from]++ == 0)
 			log_warnx("%s: more than %d events a second: not "
 			    "kept in the history until it slows down",
 			    proc_name(from), EVENTS_RATE);
 		return (0);
 	}
-	tokens -= 1;
-	if (dropped > 0) {
+	tokens[from] -= 1;
+	if (dropped[from] > 0) {
 		event_record("child", proc_name(from), "%llu events not kept "
-		    "(more than %d a second)", (unsigned long long)dropped,
-		    EVENTS_RATE);
-		dropped = 0;
+		    "(more than %d a second)",
+		    (unsigned long long)dropped[from], EVENTS_RATE);
+		dropped[from] = 0;
 	}
-	event_record_child(kinds[i], e->object, "%s", e->text);
+	event_record_child(kinds[i].kind, e->object, "%s", e->text);
 	return (0);
 }
 

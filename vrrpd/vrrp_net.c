@@ -32,6 +32,8 @@
 
 static void	vrrp_net_recv(int, short, void *);
 static void	vrrp_net_recv_ah(int, short, void *);
+static void	rx_count(struct vrrp_if *, uint8_t, enum vrrp_drop_reason,
+		    const struct vrrp_rx_meta *);
 
 /* A raw socket of protocol proto on the interface, in the VRRP group. */
 static int
@@ -277,7 +279,8 @@ ah_next(struct vrrp_inst *inst, int next)
  */
 static int
 net_send_ah(struct vrrp_inst *inst, struct vrrp_if *vif,
-    const struct vrrp_addr *dst, const uint8_t *v, size_t vlen, int next)
+    const struct vrrp_addr *src, const struct vrrp_addr *dst,
+    const uint8_t *v, size_t vlen, int next, int unicast)
 {
 	struct vrrp_ah_tx	 t;
 	struct sockaddr_in	 sin;
@@ -290,11 +293,11 @@ net_send_ah(struct vrrp_inst *inst, struct vrrp_if *vif,
 	}
 	ah_next(inst, next);
 	memset(&t, 0, sizeof(t));
-	memcpy(t.src, inst->src.in.bytes, 4);
+	memcpy(t.src, src->in.bytes, 4);
 	memcpy(t.dst, dst->in.bytes, 4);
 	t.ip_id = inst->ip_id == 0 ? 1 : inst->ip_id;
 	t.seq = inst->ah_seq;
-	t.unicast = inst->npeer > 0;
+	t.unicast = unicast;
 	t.key = inst->rxc.auth_data;
 	if ((len = vrrp_ah_build(&t, v, vlen, pkt, sizeof(pkt))) == -1)
 		return (-1);
@@ -307,15 +310,17 @@ net_send_ah(struct vrrp_inst *inst, struct vrrp_if *vif,
 	return (0);
 }
 
+/*
+ * A VRRP message (advert or probe) to dst: out of the instance's
+ * interface (or its VMAC), or, pvif set, out of the unicast_path's
+ * interface from its source; inside AH where configured.
+ */
 static int
-net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
-    uint8_t prio, int next)
+net_xmit(struct vrrp_inst *inst, struct vrrp_if *pvif,
+    const struct vrrp_addr *dst, const uint8_t *pkt, ssize_t len, int next)
 {
-	const struct vrrp_instance_conf	*c = &inst->ci->c;
-	struct vrrp_build		 b;
 	struct vrrp_ah6_tx		 t6;
 	struct vrrp_if			*avif;
-	uint8_t				 pkt[VRRP_MAX_PKT_LEN];
 	uint8_t				 pkt6[VRRP_AH6_MAX_PKT];
 	const uint8_t			*p;
 	union {
@@ -329,46 +334,33 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 	struct sockaddr_in6		 sin6;
 	struct in_pktinfo		 pi4;
 	struct in6_pktinfo		 pi6;
-	ssize_t				 len;
-	int				 fd, ifindex;
+	const struct vrrp_addr		*src = &inst->src;
+	int				 fd, ifindex, unicast;
 
 	/* use_vmac: out of the VMAC (its MAC), from the parent's address. */
-	fd = inst->vif->fd;
-	ifindex = inst->ifindex;
-	if (inst->vmac_vif != NULL) {
-		fd = inst->vmac_vif->fd;
-		ifindex = inst->vmac_vif->ifindex;
-	}
-	memset(&b, 0, sizeof(b));
-	b.version = inst->sm.cfg.version;
-	b.vrid = (uint8_t)c->vrid;
-	b.priority = prio;
-	b.adver_int = inst->rxc.adver_int;
-	b.af = inst->af;
-	b.addrs = inst->vips;
-	b.naddr = inst->nvip;
-	b.auth_type = inst->rxc.auth_type;
-	memcpy(b.auth_data, inst->rxc.auth_data, VRRP_AUTH_LEN);
-	b.src = inst->src;
-	b.dst = *dst;
-	if ((len = vrrp_packet_build(&b, pkt, sizeof(pkt))) == -1) {
-		log_warn("%s vrid %u: building an advert", inst->name,
-		    c->vrid);
-		return (-1);
+	avif = inst->vmac_vif != NULL ? inst->vmac_vif : inst->vif;
+	fd = avif->fd;
+	ifindex = inst->vmac_vif != NULL ? avif->ifindex : inst->ifindex;
+	unicast = inst->npeer > 0;
+	if (pvif != NULL) {
+		avif = pvif;
+		fd = pvif->fd;
+		ifindex = pvif->ifindex;
+		src = &inst->psrc;
+		unicast = 1;
 	}
 	p = pkt;
 	if (inst->rxc.auth_type == VRRP_AUTH_AH) {
-		avif = inst->vmac_vif != NULL ? inst->vmac_vif : inst->vif;
 		if (inst->af == AF_INET) {
-			if (net_send_ah(inst, avif, dst, pkt, (size_t)len,
-			    next) == -1)
+			if (net_send_ah(inst, avif, src, dst, pkt,
+			    (size_t)len, next, unicast) == -1)
 				return (send_failed(inst));
 			return (0);
 		}
 		/* IPv6: AH and VRRP, the kernel adds the header. */
 		ah_next(inst, next);
 		memset(&t6, 0, sizeof(t6));
-		memcpy(t6.src, inst->src.in.bytes, 16);
+		memcpy(t6.src, src->in.bytes, 16);
 		memcpy(t6.dst, dst->in.bytes, 16);
 		t6.seq = inst->ah_seq;
 		t6.key = inst->rxc.auth_data;
@@ -403,7 +395,7 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 		cmsg->cmsg_len = CMSG_LEN(sizeof(pi4));
 		memset(&pi4, 0, sizeof(pi4));
 		pi4.ipi_ifindex = ifindex;
-		memcpy(&pi4.ipi_spec_dst, inst->src.in.bytes, 4);
+		memcpy(&pi4.ipi_spec_dst, src->in.bytes, 4);
 		memcpy(CMSG_DATA(cmsg), &pi4, sizeof(pi4));
 	} else {
 		memset(&sin6, 0, sizeof(sin6));
@@ -421,7 +413,7 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 		cmsg->cmsg_len = CMSG_LEN(sizeof(pi6));
 		memset(&pi6, 0, sizeof(pi6));
 		pi6.ipi6_ifindex = ifindex;
-		memcpy(&pi6.ipi6_addr, inst->src.in.bytes, 16);
+		memcpy(&pi6.ipi6_addr, src->in.bytes, 16);
 		memcpy(CMSG_DATA(cmsg), &pi6, sizeof(pi6));
 	}
 	if (sendmsg(fd, &msg, 0) == -1)
@@ -429,7 +421,154 @@ net_sendto(struct vrrp_inst *inst, const struct vrrp_addr *dst,
 	return (0);
 }
 
-/* An advert with this priority to the group, or to every unicast peer. */
+/*
+ * takeover_check's probe and its answer (had's extension): a VRRP
+ * header of type 2 or 3, no addresses, and a 64-bit nonce, checksummed
+ * as an advert.  keepalived drops any type but 1, so a keepalived
+ * master never answers and is taken over as before.
+ */
+#define PROBE_TYPE		2
+#define PROBE_TYPE_ANSWER	3
+#define PROBE_LEN		(VRRP_HDR_LEN + 8)
+
+static int
+probe_send(struct vrrp_inst *inst, struct vrrp_if *pvif,
+    const struct vrrp_addr *dst, uint8_t type, uint64_t nonce, int next)
+{
+	uint8_t		pkt[PROBE_LEN];
+	uint16_t	ck;
+
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = (uint8_t)(inst->sm.cfg.version << 4 | type);
+	pkt[1] = (uint8_t)inst->ci->c.vrid;
+	pkt[2] = vrrp_sm_eff_prio(&inst->sm);
+	memcpy(pkt + VRRP_HDR_LEN, &nonce, sizeof(nonce));
+	ck = vrrp_packet_cksum(inst->sm.cfg.version, pvif != NULL ?
+	    &inst->psrc : &inst->src, dst, pkt, sizeof(pkt));
+	pkt[6] = ck >> 8;
+	pkt[7] = ck & 0xff;
+	return (net_xmit(inst, pvif, dst, pkt, sizeof(pkt), next));
+}
+
+/*
+ * Ask the master over every path whether it is alive; returns how many
+ * probes went out.  A fresh nonce each time: an answer must echo it.
+ */
+int
+vrrp_net_probe(struct vrrp_inst *inst)
+{
+	int	n = 0;
+
+	if (inst->vif == NULL || !inst->src_ok)
+		return (0);
+	arc4random_buf(&inst->probe_nonce, sizeof(inst->probe_nonce));
+	inst->probe_main = 0;
+	if (inst->sm.master_known && inst->sm.master.af == inst->af &&
+	    (inst->pvif == NULL ||
+	    vrrp_addr_cmp(&inst->sm.master, &inst->ppeer) != 0)) {
+		inst->probe_master = inst->sm.master;
+		inst->probe_main = 1;
+		if (probe_send(inst, NULL, &inst->probe_master, PROBE_TYPE,
+		    inst->probe_nonce, 1) == 0)
+			n++;
+	}
+	if (inst->pvif != NULL && probe_send(inst, inst->pvif, &inst->ppeer,
+	    PROBE_TYPE, inst->probe_nonce, n == 0) == 0)
+		n++;
+	inst->probes_sent += (uint64_t)n;
+	return (n);
+}
+
+/*
+ * A probe or an answer for inst, its IP (and AH) layer checked.  The
+ * path it came over decides who may have sent it: the path's peer on
+ * the path's link, the master we probed on the instance's.
+ */
+static void
+rx_probe(struct vrrp_inst *inst, struct vrrp_if *vif, const uint8_t *p,
+    size_t len, const struct vrrp_rx_meta *meta)
+{
+	struct vrrp_if	*pvif = NULL;
+	uint64_t	 nonce, now;
+	uint8_t		 type = p[0] & 0x0f;
+
+	if (len != PROBE_LEN || meta->ttl != VRRP_TTL ||
+	    (p[0] >> 4) != inst->sm.cfg.version ||
+	    (inst->rxc.auth_type == VRRP_AUTH_AH && !meta->ah) ||
+	    meta->dst.af != meta->af ||
+	    vrrp_packet_cksum(inst->sm.cfg.version, &meta->src, &meta->dst,
+	    p, len) != 0) {
+		rx_count(vif, p[1], VRRP_DROP_TYPE, meta);
+		return;
+	}
+	if (inst->pvif == vif && vif != inst->vif) {
+		if (vrrp_addr_cmp(&meta->src, &inst->ppeer) != 0) {
+			rx_count(vif, p[1], VRRPD_DROP_PEER, meta);
+			return;
+		}
+		pvif = vif;
+	}
+	memcpy(&nonce, p + VRRP_HDR_LEN, sizeof(nonce));
+	if (type == PROBE_TYPE) {
+		/* Only a Master that means to stay one answers. */
+		if (inst->sm.state != VRRP_STATE_MASTER || inst->sm.maint ||
+		    inst->handover)
+			return;
+		/* No reflector for a flood: 50 answers a second at most. */
+		now = vrrpd_now();
+		if (now - inst->answer_second >= 1000000) {
+			inst->answer_second = now;
+			inst->answers_this_second = 0;
+		}
+		if (inst->answers_this_second++ >= 50)
+			return;
+		if (probe_send(inst, pvif, &meta->src, PROBE_TYPE_ANSWER,
+		    nonce, 1) == 0)
+			inst->answers_sent++;
+		return;
+	}
+	if (!inst->probing || nonce != inst->probe_nonce)
+		return;
+	if (pvif == NULL && (!inst->probe_main ||
+	    vrrp_addr_cmp(&meta->src, &inst->probe_master) != 0))
+		return;
+	vrrpd_probe_answer(inst);
+}
+
+/* One advert to dst, as net_xmit() sends it. */
+static int
+net_sendto(struct vrrp_inst *inst, struct vrrp_if *pvif,
+    const struct vrrp_addr *dst, uint8_t prio, int next)
+{
+	const struct vrrp_instance_conf	*c = &inst->ci->c;
+	struct vrrp_build		 b;
+	uint8_t				 pkt[VRRP_MAX_PKT_LEN];
+	ssize_t				 len;
+
+	memset(&b, 0, sizeof(b));
+	b.version = inst->sm.cfg.version;
+	b.vrid = (uint8_t)c->vrid;
+	b.priority = prio;
+	b.adver_int = inst->rxc.adver_int;
+	b.af = inst->af;
+	b.addrs = inst->vips;
+	b.naddr = inst->nvip;
+	b.auth_type = inst->rxc.auth_type;
+	memcpy(b.auth_data, inst->rxc.auth_data, VRRP_AUTH_LEN);
+	b.src = pvif != NULL ? inst->psrc : inst->src;
+	b.dst = *dst;
+	if ((len = vrrp_packet_build(&b, pkt, sizeof(pkt))) == -1) {
+		log_warn("%s vrid %u: building an advert", inst->name,
+		    c->vrid);
+		return (-1);
+	}
+	return (net_xmit(inst, pvif, dst, pkt, len, next));
+}
+
+/*
+ * An advert with this priority to the group, or to every unicast peer;
+ * and the same advert (one AH sequence number) over the unicast_path.
+ */
 int
 vrrp_net_send(struct vrrp_inst *inst, uint8_t prio)
 {
@@ -444,18 +583,83 @@ vrrp_net_send(struct vrrp_inst *inst, uint8_t prio)
 		for (i = 0; i < inst->npeer; i++) {
 			if (inst->peers[i].af != inst->af)
 				continue;
-			if (net_sendto(inst, &inst->peers[i], prio, next) == -1)
+			if (net_sendto(inst, NULL, &inst->peers[i], prio,
+			    next) == -1)
 				r = -1;
 			next = 0;
 		}
-		return (r);
+	} else {
+		g = inst->af == AF_INET ? &venv->global.vrrp_mcast_group4 :
+		    &venv->global.vrrp_mcast_group6;
+		memset(&grp, 0, sizeof(grp));
+		grp.af = inst->af;
+		memcpy(grp.in.bytes, g->u.raw, vrrp_addr_len(inst->af));
+		r = net_sendto(inst, NULL, &grp, prio, 1);
+		next = 0;
 	}
-	g = inst->af == AF_INET ? &venv->global.vrrp_mcast_group4 :
-	    &venv->global.vrrp_mcast_group6;
-	memset(&grp, 0, sizeof(grp));
-	grp.af = inst->af;
-	memcpy(grp.in.bytes, g->u.raw, vrrp_addr_len(inst->af));
-	return (net_sendto(inst, &grp, prio, 1));
+	/* The main link may be the broken one: the path counts alone. */
+	if (inst->pvif != NULL &&
+	    net_sendto(inst, inst->pvif, &inst->ppeer, prio, next) == 0)
+		r = 0;
+	return (r);
+}
+
+/*
+ * unicast_path: a socket on the path's interface (shared like any
+ * other); adverts from the path's peer arriving there count as if they
+ * came over the instance's interface.  A missing interface is no fault:
+ * the main link still works, the next retry opens it.
+ */
+int
+vrrp_net_path_open(struct vrrp_inst *inst)
+{
+	const struct vrrp_instance_conf	*c = &inst->ci->c;
+	char				 err[HAD_REASONLEN];
+
+	if (c->path_dev[0] == '\0' || inst->pvif != NULL)
+		return (0);
+	if (c->path_src.af != inst->af || c->path_peer.af != inst->af) {
+		if (!inst->path_warned++)
+			log_warnx("%s vrid %u: unicast_path: addresses not of "
+			    "the instance's family; path unused", inst->name,
+			    c->vrid);
+		return (-1);
+	}
+	memset(&inst->psrc, 0, sizeof(inst->psrc));
+	memset(&inst->ppeer, 0, sizeof(inst->ppeer));
+	inst->psrc.af = inst->ppeer.af = inst->af;
+	memcpy(inst->psrc.in.bytes, c->path_src.u.raw,
+	    vrrp_addr_len(inst->af));
+	memcpy(inst->ppeer.in.bytes, c->path_peer.u.raw,
+	    vrrp_addr_len(inst->af));
+	if ((inst->pvif = vrrp_net_get(c->path_dev, inst->af, err,
+	    sizeof(err))) == NULL) {
+		if (!inst->path_warned++)
+			log_warnx("%s vrid %u: unicast_path %s: %s", inst->name,
+			    c->vrid, c->path_dev, err);
+		return (-1);
+	}
+	if (inst->rxc.auth_type == VRRP_AUTH_AH &&
+	    vrrp_net_ah_open(inst->pvif, err, sizeof(err)) == -1) {
+		if (!inst->path_warned++)
+			log_warnx("%s vrid %u: unicast_path %s: %s", inst->name,
+			    c->vrid, c->path_dev, err);
+		vrrp_net_path_close(inst);
+		return (-1);
+	}
+	inst->path_warned = 0;
+	log_info("%s vrid %u: adverts also over %s to %s", inst->name,
+	    c->vrid, c->path_dev, vrrp_addr_ntop(&inst->ppeer, err,
+	    sizeof(err)));
+	return (0);
+}
+
+void
+vrrp_net_path_close(struct vrrp_inst *inst)
+{
+	if (inst->pvif != NULL)
+		vrrp_net_put(inst->pvif);
+	inst->pvif = NULL;
 }
 
 /*
@@ -508,6 +712,8 @@ vrrp_net_vmac_close(struct vrrp_inst *inst)
 int
 vrrp_net_listens(const struct vrrp_inst *inst, const struct vrrp_if *vif)
 {
+	if (inst->pvif != NULL && vif == inst->pvif)
+		return (1);
 	if (inst->vmac_vif != NULL)
 		return (vif == inst->vmac_vif);
 	return (vif == inst->vif);
@@ -572,6 +778,13 @@ rx_advert(struct vrrp_if *vif, const uint8_t *p, size_t len,
 	struct vrrp_inst		*inst;
 	enum vrrp_drop_reason		 why;
 
+	if (len >= VRRP_HDR_LEN && ((p[0] & 0x0f) == PROBE_TYPE ||
+	    (p[0] & 0x0f) == PROBE_TYPE_ANSWER) &&
+	    (inst = vrrpd_find_vrid(vif, p[1], meta->af)) != NULL &&
+	    vrrp_net_listens(inst, vif)) {
+		rx_probe(inst, vif, p, len, meta);
+		return;
+	}
 	why = vrrp_packet_parse(p, len, meta, rx_lookup, vif, &adv, &cfg);
 	if (why != VRRP_DROP_NONE) {
 		rx_count(vif, len >= 2 ? p[1] : 0, why, meta);
@@ -580,7 +793,14 @@ rx_advert(struct vrrp_if *vif, const uint8_t *p, size_t len,
 	if ((inst = vrrpd_find_vrid(vif, adv.vrid, meta->af)) == NULL ||
 	    !vrrp_net_listens(inst, vif))
 		return;
-	if (inst->npeer > 0 && !is_peer(inst, &adv.src)) {
+	/* On the path's link only its peer speaks for the instance. */
+	if (inst->pvif == vif && vif != inst->vif) {
+		if (vrrp_addr_cmp(&adv.src, &inst->ppeer) != 0) {
+			rx_count(vif, adv.vrid, VRRPD_DROP_PEER, meta);
+			return;
+		}
+		inst->path_rcvd++;
+	} else if (inst->npeer > 0 && !is_peer(inst, &adv.src)) {
 		rx_count(vif, adv.vrid, VRRPD_DROP_PEER, meta);
 		return;
 	}
@@ -626,6 +846,42 @@ ah_inst(struct vrrp_if *vif, uint8_t vrid, const struct vrrp_rx_meta *meta)
 	return (inst);
 }
 
+/*
+ * unicast_path under AH: each advert comes twice, one sequence number
+ * over both paths, and the copy that comes second fails the sequence
+ * check.  Genuine (its ICV held) and the same number as the last one
+ * taken: a copy, not a replay to count as a drop, and acted on once.
+ */
+static int
+ah_second_copy(struct vrrp_inst *inst, struct vrrp_if *vif,
+    const uint8_t *ah)
+{
+	uint32_t	seq;
+
+	if (inst->pvif == NULL)
+		return (0);
+	memcpy(&seq, ah + 8, sizeof(seq));
+	if (ntohl(seq) != inst->ah_seq)
+		return (0);
+	if (vif == inst->pvif && vif != inst->vif)
+		inst->path_rcvd++;
+	return (1);
+}
+
+/*
+ * A probe or an answer under AH whose ICV held but whose sequence number
+ * is behind: the counter is the instance's, and a master that went on
+ * sending while its adverts were lost is ahead of the backup that asks.
+ * The nonce keeps answers fresh; a replayed probe only gets an answer.
+ */
+static int
+ah_probe_behind(enum vrrp_drop_reason why, const uint8_t *v, size_t vlen)
+{
+	return (why == VRRP_DROP_AH_SEQ && vlen >= VRRP_HDR_LEN &&
+	    ((v[0] & 0x0f) == PROBE_TYPE ||
+	    (v[0] & 0x0f) == PROBE_TYPE_ANSWER));
+}
+
 /* Genuine: a replay of it from now on is old. */
 static void
 ah_genuine(struct vrrp_inst *inst, struct vrrp_if *vif, uint32_t seq,
@@ -657,10 +913,18 @@ rx_ah6(struct vrrp_if *vif, const uint8_t **p, size_t *len,
 	vrid = (*p)[VRRP_AH_LEN + 1];
 	if ((inst = ah_inst(vif, vrid, meta)) == NULL)
 		return (-1);
-	if ((why = vrrp_ah6_check(*p, *len, meta->src.in.bytes,
-	    meta->dst.in.bytes, inst->rxc.auth_data, inst->ah_seq, &seq)) !=
-	    VRRP_DROP_NONE) {
-		rx_count(vif, vrid, why, meta);
+	why = vrrp_ah6_check(*p, *len, meta->src.in.bytes,
+	    meta->dst.in.bytes, inst->rxc.auth_data, inst->ah_seq, &seq);
+	if (ah_probe_behind(why, *p + VRRP_AH_LEN, *len - VRRP_AH_LEN)) {
+		meta->ah = 1;
+		*p += VRRP_AH_LEN;
+		*len -= VRRP_AH_LEN;
+		return (0);
+	}
+	if (why != VRRP_DROP_NONE) {
+		if (why != VRRP_DROP_AH_SEQ ||
+		    !ah_second_copy(inst, vif, *p))
+			rx_count(vif, vrid, why, meta);
 		return (-1);
 	}
 	ah_genuine(inst, vif, seq, meta);
@@ -706,10 +970,20 @@ vrrp_net_recv_ah(int fd, short ev, void *arg)
 		vrid = buf[voff + 1];
 		if ((inst = ah_inst(vif, vrid, &meta)) == NULL)
 			continue;
-		if ((why = vrrp_ah_check(buf, (size_t)n, voff,
-		    inst->rxc.auth_data, inst->npeer > 0, inst->ah_seq,
-		    &seq)) != VRRP_DROP_NONE) {
-			rx_count(vif, vrid, why, &meta);
+		why = vrrp_ah_check(buf, (size_t)n, voff,
+		    inst->rxc.auth_data, inst->npeer > 0 ||
+		    (vif == inst->pvif && vif != inst->vif), inst->ah_seq,
+		    &seq);
+		if (ah_probe_behind(why, buf + voff, (size_t)n - voff)) {
+			meta.ah = 1;
+			rx_advert(vif, buf + voff, (size_t)n - voff, &meta);
+			continue;
+		}
+		if (why != VRRP_DROP_NONE) {
+			if (why != VRRP_DROP_AH_SEQ ||
+			    !ah_second_copy(inst, vif, buf + voff -
+			    VRRP_AH_LEN))
+				rx_count(vif, vrid, why, &meta);
 			continue;
 		}
 		ah_genuine(inst, vif, seq, &meta);

@@ -149,11 +149,16 @@ vrrp_sm_skew_time(const struct vrrp_sm *sm)
 	return (inv * sm->master_adver_int * VRRP_USEC_PER_CS / 256);
 }
 
-/* RFC 5798 6.1: Master_Down_Interval = 3 * Master_Adver_Interval + Skew. */
+/*
+ * RFC 5798 6.1: Master_Down_Interval = 3 * Master_Adver_Interval + Skew;
+ * flap damping may ask for more than 3 missed adverts.
+ */
 uint64_t
 vrrp_sm_master_down_interval(const struct vrrp_sm *sm)
 {
-	return (3 * sm->master_adver_int * VRRP_USEC_PER_CS +
+	uint64_t	n = sm->tolerance > 0 ? sm->tolerance : VRRP_TOLERANCE;
+
+	return (n * sm->master_adver_int * VRRP_USEC_PER_CS +
 	    vrrp_sm_skew_time(sm));
 }
 
@@ -499,8 +504,11 @@ vrrp_sm_advert(struct vrrp_sm *sm, uint64_t now, const struct vrrp_advert *adv,
 		}
 		cmp = vrrp_addr_cmp(&adv->src, &sm->cfg.primary);
 		if (adv->priority < sm->eff_prio ||
-		    (adv->priority == sm->eff_prio && cmp <= 0))
+		    (adv->priority == sm->eff_prio && cmp <= 0)) {
+			/* Another Master that will not yield to us either. */
+			sm->stats.dual_master++;
 			break;
+		}
 		vrrp_addr_ntop(&adv->src, ip, sizeof(ip));
 		if (adv->priority > sm->eff_prio)
 			snprintf(buf, sizeof(buf), "higher priority %u from %s",
@@ -656,4 +664,98 @@ vrrp_sm_force_backup(struct vrrp_sm *sm, uint64_t now, const char *why,
 	if (sm->state == VRRP_STATE_MASTER)
 		enter_backup(sm, now, act, why != NULL ? why : "forced");
 	act_end(sm, act);
+}
+
+/*
+ * takeover_check (had's extension): is the Master_Down_Timer what is
+ * due, in Backup, with a master that an answer could keep?  Not for a
+ * master that said priority 0, nor one we would preempt anyway.
+ */
+int
+vrrp_sm_down_due(const struct vrrp_sm *sm, uint64_t now)
+{
+	if (sm->state != VRRP_STATE_BACKUP || sm->maint ||
+	    now < sm->down_at || !sm->master_known ||
+	    sm->master_prio == VRRP_PRIO_STOP)
+		return (0);
+	if (sm->cfg.preempt && sm->master_prio < sm->eff_prio)
+		return (0);
+	return (1);
+}
+
+/* The master answered a probe: as good as its advert, wait on. */
+void
+vrrp_sm_hold(struct vrrp_sm *sm, uint64_t now, struct vrrp_actions *act)
+{
+	act_begin(sm, act);
+	if (sm->state == VRRP_STATE_BACKUP)
+		arm_down_timer(sm, now, vrrp_sm_master_down_interval(sm));
+	act_end(sm, act);
+}
+
+void
+vrrp_damp_init(struct vrrp_damp *d, uint32_t penalty, uint32_t max,
+    uint64_t window, uint64_t decay)
+{
+	memset(d, 0, sizeof(*d));
+	d->penalty = penalty;
+	d->max = max;
+	d->window = window;
+	d->decay = decay > 0 ? decay : 1;
+	d->took_at = VRRP_TIME_NONE;
+}
+
+/* The extra tolerance, one step less per decay since the last change. */
+static void
+damp_decay(struct vrrp_damp *d, uint64_t now)
+{
+	uint64_t	steps;
+
+	if (d->extra == 0 || now <= d->extra_at)
+		return;
+	steps = (now - d->extra_at) / d->decay;
+	if (steps >= d->extra) {
+		d->extra = 0;
+		d->extra_at = now;
+		return;
+	}
+	d->extra -= (uint32_t)steps;
+	d->extra_at += steps * d->decay;
+}
+
+/* We became Master because the master went quiet. */
+void
+vrrp_damp_takeover(struct vrrp_damp *d, uint64_t now)
+{
+	d->took_at = now;
+}
+
+/*
+ * The old master took the address back: within window of our takeover
+ * it was alive all along, a flap.  Returns 1 if counted as one.
+ */
+int
+vrrp_damp_back(struct vrrp_damp *d, uint64_t now)
+{
+	uint64_t	took = d->took_at;
+
+	d->took_at = VRRP_TIME_NONE;
+	if (took == VRRP_TIME_NONE || now < took || now - took > d->window)
+		return (0);
+	d->flaps++;
+	if (d->penalty == 0)
+		return (1);
+	damp_decay(d, now);
+	d->extra = d->extra + d->penalty > d->max ? d->max :
+	    d->extra + d->penalty;
+	d->extra_at = now;
+	return (1);
+}
+
+/* Adverts a Backup lets pass before Master_Down_Timer fires. */
+uint32_t
+vrrp_damp_tolerance(struct vrrp_damp *d, uint64_t now)
+{
+	damp_decay(d, now);
+	return (VRRP_TOLERANCE + d->extra);
 }

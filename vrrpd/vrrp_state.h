@@ -63,6 +63,7 @@ struct vrrp_sm_stats {
 	uint64_t		prio0_sent;
 	uint64_t		prio0_rcvd;
 	uint64_t		faults;
+	uint64_t		dual_master;	/* lower master heard as master */
 };
 
 struct vrrp_sm {
@@ -82,7 +83,25 @@ struct vrrp_sm {
 	int			master_known;
 	char			last_reason[VRRP_SM_REASONLEN];
 	int			maint;		/* hactl maintenance on */
+	uint32_t		tolerance;	/* adverts missed; 0: 3 */
 	struct vrrp_sm_stats	stats;
+};
+
+/*
+ * Flap damping (had's extension): a takeover that the old master undoes
+ * within window raises the adverts a Backup waits for by penalty (up to
+ * max), one less every decay.  Times in microseconds; penalty 0: off.
+ */
+#define VRRP_TOLERANCE		3	/* RFC 5798: 3 * interval + skew */
+struct vrrp_damp {
+	uint32_t		penalty;
+	uint32_t		max;
+	uint64_t		window;
+	uint64_t		decay;
+	uint32_t		extra;		/* added to VRRP_TOLERANCE */
+	uint32_t		flaps;
+	uint64_t		extra_at;	/* last raise or decay step */
+	uint64_t		took_at;	/* last takeover, or NONE */
 };
 
 extern const char *const vrrp_state_names[VRRP_STATE_MAX];
@@ -115,5 +134,14 @@ int		 vrrp_track_file_delta(int64_t, int, int *);
 uint64_t	 vrrp_sm_skew_time(const struct vrrp_sm *);
 uint64_t	 vrrp_sm_master_down_interval(const struct vrrp_sm *);
 uint64_t	 vrrp_sm_next_timer(const struct vrrp_sm *);
+void		 vrrp_sm_hold(struct vrrp_sm *, uint64_t,
+		    struct vrrp_actions *);
+int		 vrrp_sm_down_due(const struct vrrp_sm *, uint64_t);
+
+void		 vrrp_damp_init(struct vrrp_damp *, uint32_t, uint32_t,
+		    uint64_t, uint64_t);
+void		 vrrp_damp_takeover(struct vrrp_damp *, uint64_t);
+int		 vrrp_damp_back(struct vrrp_damp *, uint64_t);
+uint32_t	 vrrp_damp_tolerance(struct vrrp_damp *, uint64_t);
 
 #endif /* HAD_VRRP_STATE_H */

@@ -115,6 +115,11 @@ vrrpd_find_vrid(struct vrrp_if *vif, uint8_t vrid, sa_family_t af)
 		    inst->sm.cfg.version != 0 && inst->ci->c.vrid == vrid &&
 		    inst->af == af)
 			return (inst);
+	/* A unicast_path's link: after the instances it is the main one of. */
+	TAILQ_FOREACH(inst, &venv->insts, entry)
+		if (inst->pvif == vif && inst->sm.cfg.version != 0 &&
+		    inst->ci->c.vrid == vrid && inst->af == af)
+			return (inst);
 	return (NULL);
 }
 
@@ -265,6 +270,22 @@ vrrp_vip_ifname(const struct vrrp_inst *inst, const struct conf_vip *v)
 	return (inst->ci->c.interface);
 }
 
+/* flap_*: new values apply, the tolerance earned so far stays. */
+static void
+inst_damp_conf(struct vrrp_inst *inst)
+{
+	const struct vrrp_instance_conf	*c = &inst->ci->c;
+
+	inst->damp.penalty = c->flap_penalty;
+	inst->damp.max = c->flap_max;
+	inst->damp.window = (uint64_t)c->flap_window * 1000000ULL;
+	inst->damp.decay = (uint64_t)c->flap_decay * 1000000ULL;
+	if (inst->damp.decay == 0)
+		inst->damp.decay = 1;
+	if (inst->damp.extra > inst->damp.max)
+		inst->damp.extra = inst->damp.max;
+}
+
 static struct vrrp_inst *
 inst_new(struct conf_instance *ci)
 {
@@ -282,6 +303,8 @@ inst_new(struct conf_instance *ci)
 		fatalx("evtimer_new");
 	inst_sm_config(inst, &sc);
 	vrrp_sm_init(&inst->sm, &sc);
+	vrrp_damp_init(&inst->damp, 0, 1, 0, 1);
+	inst_damp_conf(inst);
 	inst_load_addrs(inst);
 	strlcpy(inst->last_reason, "configured", sizeof(inst->last_reason));
 	TAILQ_INSERT_TAIL(&venv->insts, inst, entry);
@@ -321,6 +344,7 @@ inst_attach(struct vrrp_inst *inst)
 		inst->src_ok = 1;
 		inst->sm.cfg.primary = inst->src;
 	}
+	(void)vrrp_net_path_open(inst);
 	return (0);
 }
 
@@ -728,26 +752,123 @@ handover_done(struct vrrp_inst *inst, const char *why)
 		child_stop_done();
 }
 
+/* Flap damping's tolerance, for the next Master_Down_Interval. */
+static void
+inst_tolerance(struct vrrp_inst *inst, uint64_t now)
+{
+	inst->sm.tolerance = vrrp_damp_tolerance(&inst->damp, now);
+}
+
+/*
+ * takeover_check: Master_Down_Timer fired; ask the master over every
+ * path first.  Returns 1 while the answer is awaited (the timer then
+ * fires again at the deadline), 0 to go on with the takeover.
+ */
+static int
+inst_check_first(struct vrrp_inst *inst, uint64_t now)
+{
+	const struct vrrp_instance_conf	*c = &inst->ci->c;
+
+	if (inst->probing) {
+		if (inst->sm.state == VRRP_STATE_BACKUP &&
+		    now < inst->probe_until) {
+			inst_arm(inst, inst->probe_until);
+			return (1);
+		}
+		inst->probing = 0;
+		if (inst->sm.state == VRRP_STATE_BACKUP)
+			log_info("%s vrid %u: takeover_check: no answer in "
+			    "%u ms, taking over", inst->name, c->vrid,
+			    c->takeover_check_ms);
+		return (0);
+	}
+	if (!c->takeover_check || !vrrp_sm_down_due(&inst->sm, now) ||
+	    vrrp_net_probe(inst) == 0)
+		return (0);
+	inst->probing = 1;
+	inst->probe_until = now + (uint64_t)c->takeover_check_ms * 1000;
+	inst_arm(inst, inst->probe_until);
+	return (1);
+}
+
+/* A genuine answer to our probe: the master lives, no takeover. */
+void
+vrrpd_probe_answer(struct vrrp_inst *inst)
+{
+	struct vrrp_actions	act;
+	uint64_t		now = vrrpd_now();
+
+	inst->probing = 0;
+	inst->probes_answered++;
+	log_info("%s vrid %u: takeover_check: the master answered, its "
+	    "adverts are lost: staying BACKUP", inst->name, inst->ci->c.vrid);
+	inst_tolerance(inst, now);
+	vrrp_sm_hold(&inst->sm, now, &act);
+	inst_apply(inst, &act);
+}
+
 static void
 inst_timer(int fd, short ev, void *arg)
 {
 	struct vrrp_inst	*inst = arg;
 	struct vrrp_actions	 act;
+	uint64_t		 now = vrrpd_now();
 
 	if (inst->handover) {
 		handover_done(inst, inst->handover == 2 ? "new master heard" :
 		    "no new master heard");
 		return;
 	}
-	vrrp_sm_timer(&inst->sm, vrrpd_now(), &act);
+	if (inst_check_first(inst, now))
+		return;
+	inst_tolerance(inst, now);
+	vrrp_sm_timer(&inst->sm, now, &act);
+	if (act.transition && act.old_state == VRRP_STATE_BACKUP &&
+	    act.new_state == VRRP_STATE_MASTER)
+		vrrp_damp_takeover(&inst->damp, now);
 	inst_apply(inst, &act);
+}
+
+/*
+ * A master that hears another master it does not yield to: two masters
+ * (a split link, a misconfiguration).  Counted in the state machine;
+ * had's event history gets the first of each run of them.
+ */
+#define DUAL_QUIET	(10 * 1000000ULL)
+
+static void
+inst_dual_master(struct vrrp_inst *inst, const struct vrrp_advert *adv)
+{
+	struct msg_ctl_event	 e;
+	char			 ip[INET6_ADDRSTRLEN];
+	uint64_t		 now;
+
+	if (inst->sm.stats.dual_master == inst->dual_reported)
+		return;
+	inst->dual_reported = inst->sm.stats.dual_master;
+	now = vrrpd_now();
+	/* A new run: none for DUAL_QUIET, or the first ever. */
+	if (inst->dual_last == 0 || now - inst->dual_last > DUAL_QUIET) {
+		memset(&e, 0, sizeof(e));
+		strlcpy(e.kind, "vrrp", sizeof(e.kind));
+		strlcpy(e.object, inst->name, sizeof(e.object));
+		snprintf(e.text, sizeof(e.text), "dual master: %s adverts "
+		    "priority %u as master too (ours %u)",
+		    vrrp_addr_ntop(&adv->src, ip, sizeof(ip)), adv->priority,
+		    vrrp_sm_eff_prio(&inst->sm));
+		log_warnx("%s vrid %u: %s", inst->name, inst->ci->c.vrid,
+		    e.text);
+		(void)child_send_parent(IMSG_CHECK_EVENT, 0, -1, &e,
+		    sizeof(e));
+	}
+	inst->dual_last = now;
 }
 
 void
 vrrpd_advert_in(struct vrrp_inst *inst, const struct vrrp_advert *adv)
 {
 	struct vrrp_actions	act;
-	uint64_t		hold;
+	uint64_t		hold, now;
 
 	if (inst->handover) {
 		/*
@@ -768,7 +889,19 @@ vrrpd_advert_in(struct vrrp_inst *inst, const struct vrrp_advert *adv)
 		}
 		return;
 	}
-	vrrp_sm_advert(&inst->sm, vrrpd_now(), adv, &act);
+	now = vrrpd_now();
+	/* Whatever we asked, an advert says more. */
+	inst->probing = 0;
+	inst_tolerance(inst, now);
+	vrrp_sm_advert(&inst->sm, now, adv, &act);
+	if (act.transition && act.old_state == VRRP_STATE_MASTER &&
+	    act.new_state == VRRP_STATE_BACKUP &&
+	    vrrp_damp_back(&inst->damp, now))
+		log_info("%s vrid %u: flap: the master we took over from "
+		    "came back; takeover now after %u missed adverts",
+		    inst->name, inst->ci->c.vrid,
+		    vrrp_damp_tolerance(&inst->damp, now));
+	inst_dual_master(inst, adv);
 	inst_apply(inst, &act);
 }
 
@@ -802,6 +935,7 @@ inst_free(struct vrrp_inst *inst)
 	TAILQ_REMOVE(&venv->insts, inst, entry);
 	if (inst->vif != NULL)
 		vrrp_net_put(inst->vif);
+	vrrp_net_path_close(inst);
 	event_free(inst->timer);
 	vrrp_net_vmac_close(inst);
 	if (inst->garp_ev != NULL)
@@ -1191,11 +1325,13 @@ track_all(void)
 	struct vrrp_inst	*inst;
 
 	TAILQ_FOREACH(inst, &venv->insts, entry) {
-		if (inst->vif == NULL || !inst->src_ok)
+		if (inst->vif == NULL || !inst->src_ok) {
 			if (inst_attach(inst) == 0)
 				log_info("%s vrid %u: interface %s ready",
 				    inst->name, inst->ci->c.vrid,
 				    inst->ci->c.interface);
+		} else if (inst->pvif == NULL)
+			(void)vrrp_net_path_open(inst);
 		inst_track_eval(inst);
 	}
 	groups_eval();
@@ -1215,7 +1351,8 @@ retry_arm(void)
 	struct timeval		 tv = { RETRY_USEC / 1000000, 0 };
 
 	TAILQ_FOREACH(inst, &venv->insts, entry) {
-		if (inst->vif == NULL || !inst->src_ok) {
+		if (inst->vif == NULL || !inst->src_ok ||
+		    (inst->ci->c.path_dev[0] != '\0' && inst->pvif == NULL)) {
 			if (!evtimer_pending(venv->retry_ev, NULL))
 				evtimer_add(venv->retry_ev, &tv);
 			return;
@@ -1293,6 +1430,9 @@ inst_hard_changed(const struct conf_instance *o, const struct conf_instance *n,
 	    memcmp(&a->unicast_src_ip, &b->unicast_src_ip,
 	    sizeof(a->unicast_src_ip)) != 0 ||
 	    a->use_vmac != b->use_vmac ||
+	    strcmp(a->path_dev, b->path_dev) != 0 ||
+	    memcmp(&a->path_src, &b->path_src, sizeof(a->path_src)) != 0 ||
+	    memcmp(&a->path_peer, &b->path_peer, sizeof(a->path_peer)) != 0 ||
 	    strcmp(a->vmac_name, b->vmac_name) != 0 || !peers_equal(o, n) ||
 	    conf_instance_af(o) != conf_instance_af(n));
 }
@@ -1315,6 +1455,7 @@ inst_update(struct vrrp_inst *inst, struct conf_instance *ci)
 	struct conf_instance	*old = inst->ci;
 	struct conf_vip		*v;
 	struct vrrp_actions	 act;
+	char			 err[HAD_REASONLEN];
 
 	if (inst->vips_held && !vips_equal(old, ci)) {
 		TAILQ_FOREACH(v, &old->vips, entry)
@@ -1331,6 +1472,18 @@ inst_update(struct vrrp_inst *inst, struct conf_instance *ci)
 	    1000000ULL;
 	inst->sm.cfg.init_master = ci->c.state == CONF_STATE_MASTER;
 	inst_load_addrs(inst);
+	inst_damp_conf(inst);
+	/* auth_type AH from now on: its sockets, as inst_attach() opens. */
+	if (inst->rxc.auth_type == VRRP_AUTH_AH) {
+		if (inst->vif != NULL && vrrp_net_ah_open(inst->vif, err,
+		    sizeof(err)) == -1)
+			log_warnx("%s vrid %u: auth_type AH: %s", inst->name,
+			    ci->c.vrid, err);
+		if (inst->pvif != NULL && vrrp_net_ah_open(inst->pvif, err,
+		    sizeof(err)) == -1)
+			log_warnx("%s vrid %u: unicast_path: auth_type AH: %s",
+			    inst->name, ci->c.vrid, err);
+	}
 	if (inst->sm.cfg.priority != ci->c.priority) {
 		log_info("%s vrid %u: priority %u -> %u", inst->name,
 		    ci->c.vrid, inst->sm.cfg.priority, ci->c.priority);
@@ -1802,6 +1955,19 @@ ctl_row(struct vrrp_inst *inst, struct msg_ctl_vrrp *r)
 			r->drops[n] += inst->vif->drops[i];
 	}
 	r->ndrops = n;
+	if (inst->ci->c.path_dev[0] != '\0') {
+		vrrp_addr_ntop(&inst->ppeer, ip, sizeof(ip));
+		snprintf(r->path, sizeof(r->path), "%s %s",
+		    inst->ci->c.path_dev, inst->pvif != NULL ? ip : "(closed)");
+		r->path_rcvd = inst->path_rcvd;
+	}
+	r->tolerance = vrrp_damp_tolerance(&inst->damp, vrrpd_now());
+	r->flaps = inst->damp.flaps;
+	r->probes_sent = inst->probes_sent;
+	r->probes_answered = inst->probes_answered;
+	r->dual_master = inst->sm.stats.dual_master;
+	r->takeover_check_ms = inst->ci->c.takeover_check ?
+	    inst->ci->c.takeover_check_ms : 0;
 }
 
 int

@@ -90,6 +90,29 @@ struct vrrp_inst {
 	int			 vmac_state;	/* VMAC_* */
 	struct vrrp_if		*vmac_vif;	/* socket on the VMAC, or NULL */
 	int			 garp_missed;	/* a GARP found no VMAC yet */
+
+	/* unicast_path (had's extension): adverts over a second link too. */
+	struct vrrp_if		*pvif;		/* NULL: none or not open */
+	struct vrrp_addr	 psrc;
+	struct vrrp_addr	 ppeer;
+	uint64_t		 path_rcvd;	/* adverts heard on it */
+	int			 path_warned;
+
+	/* takeover_check: probes out, waiting for the master's answer. */
+	int			 probing;
+	uint64_t		 probe_until;
+	uint64_t		 probe_nonce;
+	struct vrrp_addr	 probe_master;	/* probed over the interface */
+	int			 probe_main;	/* probe_master was probed */
+	uint64_t		 probes_sent;
+	uint64_t		 probes_answered;
+	uint64_t		 answers_sent;
+	uint64_t		 answer_second;	/* rate limit of answers */
+	uint32_t		 answers_this_second;
+
+	struct vrrp_damp	 damp;		/* flap_* */
+	uint64_t		 dual_reported;	/* dual_master told had */
+	uint64_t		 dual_last;	/* last heard, monotonic */
 };
 #define VMAC_NONE	0	/* not asked for (or not use_vmac) */
 #define VMAC_ASKED	1	/* IMSG_VMAC_UP sent, no answer yet */
@@ -126,6 +149,7 @@ void		 vrrpd_advert_in(struct vrrp_inst *,
 		    const struct vrrp_advert *);
 struct vrrp_inst *vrrpd_find_vrid(struct vrrp_if *, uint8_t, sa_family_t);
 void		 vrrpd_ah_seq(struct vrrp_inst *, uint32_t);
+void		 vrrpd_probe_answer(struct vrrp_inst *);
 
 /* vrrp_net.c */
 struct vrrp_if	*vrrp_net_get(const char *, sa_family_t, char *, size_t);
@@ -137,6 +161,9 @@ void		 vrrp_net_vmac_close(struct vrrp_inst *);
 int		 vrrp_net_listens(const struct vrrp_inst *,
 		    const struct vrrp_if *);
 int		 vrrp_net_ah_open(struct vrrp_if *, char *, size_t);
+int		 vrrp_net_path_open(struct vrrp_inst *);
+void		 vrrp_net_path_close(struct vrrp_inst *);
+int		 vrrp_net_probe(struct vrrp_inst *);
 
 /* vrrp_arp.c */
 void		 vrrp_arp_init(void);
