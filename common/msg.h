@@ -102,7 +102,7 @@ enum imsg_type {
 	/* had -> checkd: a mail to send (smtp_alert); checkd speaks SMTP. */
 	IMSG_SMTP_ALERT = 800,		/* struct msg_smtp_alert */
 
-	/* bfdd -> vrrpd and had (events); vrrpd -> bfdd. */
+	/* bfdd -> vrrpd, checkd and had (events); vrrpd, checkd -> bfdd. */
 	IMSG_BFD_STATE = 900,		/* struct msg_bfd_state */
 	IMSG_BFD_QUERY,			/* no payload: resend every state */
 };
