@@ -587,7 +587,7 @@ struct msg_ctl_lvs {
 	uint64_t	in_pkts, out_pkts;
 	uint64_t	in_bytes, out_bytes;
 	uint32_t	drained;	/* hactl drain: weight 0 kept */
-	uint32_t	pad;
+	int32_t		want_weight;	/* what lvsd wants; -1: out */
 };
 
 

@@ -746,9 +746,10 @@ out_lvs(struct hactl_out *o, const struct msg_ctl_lvs *row)
 		printf("%s\n    {\"real\": ", o->nreals++ ? "," : "");
 		json_string(stdout, r.real);
 		printf(", \"sorry\": %s, \"drained\": %s, \"weight\": %u, "
-		    "\"kernel_weight\": %d, \"health\": ",
-		    r.sorry ? "true" : "false", r.drained ? "true" : "false",
-		    r.conf_weight, r.kernel_weight);
+		    "\"kernel_weight\": %d, \"want_weight\": %d, "
+		    "\"health\": ", r.sorry ? "true" : "false",
+		    r.drained ? "true" : "false", r.conf_weight,
+		    r.kernel_weight, r.want_weight);
 		json_string(stdout, r.health);
 		printf(", \"active_conns\": %u, \"inactive_conns\": %u, "
 		    "\"conns\": %llu, \"in_packets\": %llu, "
