@@ -152,6 +152,8 @@ struct global_conf {
 	uint8_t		smtp_alert_checker;
 	uint8_t		pad4[3];
 	uint32_t	smtp_connect_timeout;	/* seconds; 0: 30 */
+	/* net_namespace: had enters /run/netns/NAME at start; "": none. */
+	char		net_namespace[HAD_NAMELEN];
 };
 
 struct vrrp_script_conf {

@@ -1335,6 +1335,38 @@ print_smtp_server(struct conf_pr *pr, const struct conf_kw *kw,
 #define WHY_SNMP	\
 	"no SNMP or DBus in had: see hactl show metrics and hactl -j"
 
+/* net_namespace NAME: a file name in /run/netns, as ip-netns(8) makes. */
+static int
+conv_net_namespace(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct global_conf	*g = obj;
+	const char		*s = n->argv[0];
+
+	if (s[0] == '\0' || strchr(s, '/') != NULL || strcmp(s, ".") == 0 ||
+	    strcmp(s, "..") == 0) {
+		err_at(p, &n->argpos[0], "a name of ip netns list",
+		    "net_namespace: '%s' is not a namespace name", s);
+		return -1;
+	}
+	return copy_str(p, s, &n->argpos[0], kw->name, g->net_namespace,
+	    sizeof(g->net_namespace));
+}
+
+static void
+print_net_namespace(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct global_conf	*g = obj;
+
+	if (g->net_namespace[0] == '\0')
+		return;
+	conf_pr_indent(pr);
+	fputs("net_namespace ", pr->fp);
+	conf_pr_word(pr, g->net_namespace);
+	fputc('\n', pr->fp);
+}
+
 #define S struct global_conf
 const struct conf_kw conf_kw_global[] = {
 	STR("router_id", router_id),
@@ -1409,7 +1441,8 @@ const struct conf_kw conf_kw_global[] = {
 	UNSUPP("lvs_timeouts"),
 	UNSUPP("lvs_flush"),
 	UNSUPP("lvs_flush_on_stop"),
-	UNSUPP("net_namespace"),
+	CUSTOM("net_namespace", 1, 1, 0, conv_net_namespace,
+	    print_net_namespace),
 	UNSUPP("linkbeat_use_polling"),
 	UNSUPP("umask"),
 	UNSUPP("vrrp_garp_lower_prio_delay"),

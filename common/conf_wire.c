@@ -454,6 +454,7 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		if (conf->rx_global)
 			return rx_fail(rx, "global: sent twice");
 		NEED_STR(b.g.router_id);
+		NEED_STR(b.g.net_namespace);
 		NEED_STR(b.g.script_user);
 		NEED_STR(b.g.script_group);
 		NEED_STR(b.g.lvs_sync_interface);
