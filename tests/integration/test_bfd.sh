@@ -14,6 +14,9 @@
 # A real server follows the IPv4 session (BFD_CHECK): lvsd takes it out
 # when the session goes Down and back when it is Up (`show lvs -j'
 # want_weight: what lvsd decides, with or without IPVS in the kernel).
+# keepalived (node k, Debian's 2.2.7 is built with BFD) is a second peer:
+# its bfd_instance and had's come Up both ways, and when keepalived stops
+# had's session goes Down.
 # Last, a's interface is deleted under its sessions: both go Down, had
 # logs it, and no process of had dies.
 set -u
@@ -49,6 +52,7 @@ lab_init || { fail "lab_init"; summary; exit 1; }
 lab_node a 198.18.0.1/24 2001:db8::1/64
 lab_node b 198.18.0.2/24 2001:db8::2/64
 lab_node f 198.18.0.3/24 2001:db8::3/64
+lab_node k 198.18.0.4/24
 
 # FRR: its own directory (owned by its user), config and vty socket.
 FD=$LAB_DIR/frr
@@ -109,6 +113,19 @@ vrrp_instance VI_1 {
 	}
 }
 CONF
+KA=""
+if command -v keepalived >/dev/null 2>&1 &&
+    keepalived --version 2>&1 | grep -q '^Config options:.* BFD'; then
+	KA=1
+	cat >>"$LAB_DIR/a.conf" <<'CONF'
+bfd_instance KA {
+	neighbor_ip 198.18.0.4
+	min_rx 100
+	min_tx 100
+	multiplier 3
+}
+CONF
+fi
 sed -e 's/priority 150/priority 100/' -e '/track_bfd {/,/^	}/d' \
     -e '/^bfd_instance/,/^}/d' "$LAB_DIR/a.conf" >"$LAB_DIR/b.conf"
 cat >>"$LAB_DIR/a.conf" <<'CONF'
@@ -147,6 +164,34 @@ rs_is() { [ "$(rs_state)" = "$1" ]; }
 frr_is() { [ "$(frr_field "$1" status)" = "$2" ]; }
 
 frr_start
+if [ -n "$KA" ]; then
+	cat >"$LAB_DIR/k.conf" <<'CONF'
+bfd_instance HAD {
+	neighbor_ip 198.18.0.1
+	source_ip 198.18.0.4
+	min_rx 100
+	min_tx 100
+	multiplier 3
+}
+vrrp_instance VK {
+	interface eth0
+	virtual_router_id 62
+	priority 100
+	advert_int 1
+	virtual_ipaddress {
+		198.18.0.101/24
+	}
+	track_bfd {
+		HAD
+	}
+}
+CONF
+	K=$LAB_DIR/k
+	lab_exec k keepalived -n -l -D -f "$LAB_DIR/k.conf" -p "$K/k.pid" \
+	    -r "$K/v.pid" -c "$K/c.pid" -b "$K/b.pid" >"$K/ka.log" 2>&1 &
+	KA_PID=$!
+	lab_track_pid $KA_PID
+fi
 lab_start_had b "$LAB_DIR/b.conf" || fail "had on b starts"
 lab_start_had a "$LAB_DIR/a.conf" || fail "had on a starts"
 t0=$(now_ms)
@@ -195,6 +240,27 @@ check "metrics: had_bfd_up of FRR4 is 1" \
 lab_hactl a show procs -j >"$LAB_DIR/procs.json"
 check "bfdd runs as _had-bfd without capabilities" \
     [ "$(json_get "$LAB_DIR/procs.json" '[r["user"] + " " + r["capabilities"] for r in d if r["name"] == "bfdd"][0]')" = "_had-bfd none" ]
+
+# ------------------------------------------------- keepalived as a peer
+if [ -z "$KA" ]; then
+	skip "keepalived as a BFD peer: keepalived missing or built without BFD (keepalived --version, Config options)"
+else
+	check "keepalived's session Up on had" wait_for 5 bfd_is a KA Up
+	check "had's session Up on keepalived (its log)" \
+	    wait_for 3 grep -q 'instance HAD is in state Up' "$K/ka.log"
+	check "keepalived's VRRP instance follows it" \
+	    grep -q 'Tracked BFD instance HAD is UP' "$K/ka.log"
+	check "timers with keepalived: had's detection 300 ms ($(bfd_field a KA detect_us) us)" \
+	    [ "$(bfd_field a KA detect_us)" = 300000 ]
+	# $KA_PID is the shell running ip netns exec: keepalived's own pid.
+	kill_pid TERM "$(cat "$K/k.pid" 2>/dev/null)"
+	tk=$(now_ms)
+	if wait_for 3 bfd_is a KA Down; then
+		pass "keepalived stopped: had's session Down $(( $(now_ms) - tk )) ms later (diagnostic $(bfd_field a KA diag))"
+	else
+		fail "keepalived stopped: had's session Down within 3 s ($(bfd_field a KA state))"
+	fi
+fi
 
 # --------------------------------------------------- malformed packets
 for r in version length ttl unknown_discr; do
@@ -314,8 +380,10 @@ sleep 1
 lab_hactl a show procs -j >"$LAB_DIR/procs2.json"
 check "no process of had died or restarted ($(json_get "$LAB_DIR/procs2.json" '" ".join("%s:%s" % (r["name"], r["restarts"]) for r in d)'))" \
     [ "$(json_get "$LAB_DIR/procs2.json" 'sum(r["restarts"] for r in d)')" = 0 ]
-check "bfdd still answers (show bfd lists 2 sessions)" \
-    [ "$(lab_hactl a show bfd -j | json_get /dev/stdin 'len([s for s in d if s.get("name")])')" = 2 ]
+nsess=2
+[ -n "$KA" ] && nsess=3
+check "bfdd still answers (show bfd lists $nsess sessions)" \
+    [ "$(lab_hactl a show bfd -j | json_get /dev/stdin 'len([s for s in d if s.get("name")])')" = $nsess ]
 check "had itself is still running" kill -0 "$(lab_had_pid a)"
 check "no sanitizer report in a's log" \
     sh -c "! grep -Eq 'AddressSanitizer|runtime error' '$LAB_DIR/a/had.log'"
