@@ -26,20 +26,23 @@ done
 lab_init || exit 1
 lab_node a 198.18.0.1/24
 lab_node f 198.18.0.3/24
-# f has one address per session: had's neighbours must differ.
+# One address per session on each side: had's neighbours must differ,
+# and so must FRR's peers.
 i=1
 while [ $i -le "$NSESS" ]; do
 	ip -n "$LAB-f" addr add "198.18.1.$i/24" dev eth0
+	ip -n "$LAB-a" addr add "198.18.2.$i/24" dev eth0
 	i=$((i + 1))
 done
 ip -n "$LAB-a" route add 198.18.1.0/24 dev eth0
+ip -n "$LAB-f" route add 198.18.2.0/24 dev eth0
 FD=$LAB_DIR/frr
 mkdir -p "$FD"
 {
 	echo "bfd"
 	i=1
 	while [ $i -le "$NSESS" ]; do
-		printf ' peer 198.18.0.1 local-address 198.18.1.%d\n' $i
+		printf ' peer 198.18.2.%d local-address 198.18.1.%d\n' $i $i
 		printf '  receive-interval 10\n  transmit-interval 10\n'
 		printf '  detect-multiplier 3\n !\n'
 		i=$((i + 1))
@@ -55,7 +58,7 @@ lab_track_pid $!
 	i=1
 	while [ $i -le "$NSESS" ]; do
 		printf 'bfd_instance S%d {\n\tneighbor_ip 198.18.1.%d\n' $i $i
-		printf '\tsource_ip 198.18.0.1\n\tmin_rx 10\n\tmin_tx 10\n'
+		printf '\tsource_ip 198.18.2.%d\n\tmin_rx 10\n\tmin_tx 10\n' $i
 		printf '\tmultiplier 3\n}\n'
 		i=$((i + 1))
 	done
