@@ -78,7 +78,7 @@ addr_str(const struct conf_addr *a, char *buf, size_t len)
 	return (buf);
 }
 
-/* To vrrpd (track_bfd), and on a change to had (events). */
+/* To vrrpd (track_bfd), checkd (BFD_CHECK), and on a change to had. */
 static void
 peer_report(struct bfd_peer *bp, int change)
 {
@@ -90,6 +90,7 @@ peer_report(struct bfd_peer *bp, int change)
 	m.up = bp->s.state == BFD_STATE_UP;
 	m.diag = bp->s.diag < BFD_DIAG_MAX ? bp->s.diag : 0;
 	child_send_peer(PROC_VRRP, IMSG_BFD_STATE, &m, sizeof(m));
+	child_send_peer(PROC_CHECK, IMSG_BFD_STATE, &m, sizeof(m));
 	if (change)
 		child_send_parent(IMSG_BFD_STATE, 0, -1, &m, sizeof(m));
 }
@@ -534,7 +535,10 @@ bfdd_dispatch_parent(struct imsg *imsg)
 	return (-1);
 }
 
-/* The message contract (msg_contract.c) is checked before these. */
+/*
+ * vrrpd and checkd: the message contract (msg_contract.c) is checked
+ * before these, and lets them send nothing but IMSG_BFD_QUERY.
+ */
 int
 bfdd_dispatch_vrrpd(struct imsg *imsg)
 {
@@ -546,10 +550,21 @@ bfdd_dispatch_vrrpd(struct imsg *imsg)
 	return (-1);
 }
 
+int
+bfdd_dispatch_checkd(struct imsg *imsg)
+{
+	if (imsg->hdr.type == IMSG_BFD_QUERY) {
+		bfdd_send_all();
+		return (0);
+	}
+	log_warnx("checkd: unexpected message type %u", imsg->hdr.type);
+	return (-1);
+}
+
 void
 bfdd_peer_up(enum had_proc p)
 {
-	if (p == PROC_VRRP)
+	if (p == PROC_VRRP || p == PROC_CHECK)
 		bfdd_send_all();
 }
 

@@ -21,6 +21,7 @@ int	bfdd_reconf(struct had_conf *, struct had_conf *,
 	    struct msg_reconf_done *);
 int	bfdd_dispatch_parent(struct imsg *);
 int	bfdd_dispatch_vrrpd(struct imsg *);
+int	bfdd_dispatch_checkd(struct imsg *);
 void	bfdd_peer_up(enum had_proc);
 int	bfdd_ctl(struct imsg *);
 void	bfdd_shutdown(void);

@@ -13,6 +13,7 @@ static const struct child_ops bfd_ops = {
 	.dispatch_parent = bfdd_dispatch_parent,
 	.dispatch_peer = {
 		[PROC_VRRP] = bfdd_dispatch_vrrpd,
+		[PROC_CHECK] = bfdd_dispatch_checkd,
 	},
 	.peer_up = bfdd_peer_up,
 	.reconf = bfdd_reconf,

@@ -74,6 +74,10 @@ check_type_of(uint32_t t)
 		return (&check_type_dns);
 	case CHECK_SMTP:
 		return (&check_type_smtp);
+	case CHECK_BFD:
+		return (&check_type_bfd);
+	case CHECK_FILE:
+		return (&check_type_file);
 	case CHECK_PING:
 	default:
 		return (&check_type_ping);
@@ -802,6 +806,13 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 		ck->dstlen = 0;
 	conf_addr_port(a->af, a->u.raw, port, ck->dst_str,
 	    sizeof(ck->dst_str));
+	if (CHECK_IS_PASSIVE(ck->c->type))
+		snprintf(ck->dst_str, sizeof(ck->dst_str), "%s %s",
+		    ck->c->type == CHECK_BFD ? "bfd" : "track_file",
+		    ck->c->type == CHECK_BFD ? ck->c->dns_name :
+		    ck->c->track_file);
+	ck->rs_weight = rs->c.weight;
+	ck->bfd_state = -1;
 
 	ck->fd = -1;
 	ck->keep_fd = -1;
@@ -1062,6 +1073,38 @@ check_reconf(const struct had_conf *conf)
 	/* New or changed real servers: tell lvsd where it differs. */
 	TAILQ_FOREACH(rs, &rss, entry)
 		check_rs_update(rs, 0);
+	n = 0;
+	TAILQ_FOREACH(ck, &checks, entry)
+		if (ck->c->type == CHECK_BFD && ck->bfd_state < 0)
+			n++;
+	check_bfd_query(n > 0);
+}
+
+/*
+ * The state a BFD_CHECK or FILE_CHECK follows has changed: a round of
+ * each check that names it, now.  The number of such checks.
+ */
+int
+check_passive_update(uint32_t type, const char *name, int bfd_state)
+{
+	struct check	*ck;
+	int		 n = 0;
+
+	TAILQ_FOREACH(ck, &checks, entry) {
+		if (ck->c->type != type || strcmp(type == CHECK_BFD ?
+		    ck->c->dns_name : ck->c->track_file, name) != 0)
+			continue;
+		n++;
+		if (type == CHECK_BFD)
+			ck->bfd_state = bfd_state;
+		if (ck->running)
+			continue;
+		ck->retrying = 0;
+		ck->tries = 0;
+		check_clock(&ck->round_start);
+		check_attempt(ck);
+	}
+	return (n);
 }
 
 /* hactl show checks [name]: one row per check. */

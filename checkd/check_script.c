@@ -370,8 +370,33 @@ check_track_file(struct imsg *imsg)
 			check_event("track", ts->c.name, "track_file value "
 			    "%lld: %s", (long long)val, ts->reason);
 		check_script_send(ts);
+		(void)check_passive_update(CHECK_FILE, ts->c.name, 0);
 	}
 	return (0);
+}
+
+/*
+ * A track_file's number and weight, for FILE_CHECK: 1 read, 0 unreadable
+ * (the number is 0), -1 not read yet or no such file.
+ */
+int
+check_track_file_get(const char *name, int64_t *val, int32_t *w, int *rev)
+{
+	struct track_script	*ts;
+
+	*val = 0;
+	*w = 1;
+	*rev = 0;
+	TAILQ_FOREACH(ts, &scripts, entry)
+		if (CONF_IS_TRACK_FILE(&ts->c) &&
+		    strcmp(ts->c.name, name) == 0)
+			break;
+	if (ts == NULL)
+		return (-1);
+	*val = ts->value;
+	*w = ts->c.weight;
+	*rev = ts->c.weight_reverse;
+	return (ts->file_state);
 }
 
 /* show checks: the vrrp_scripts and track files, after the checks. */

@@ -59,6 +59,7 @@ void	check_script_reconf(const struct had_conf *);
 int	check_script_result(struct imsg *);
 void	check_script_send_all(void);
 int	check_track_file(struct imsg *);
+int	check_track_file_get(const char *, int64_t *, int32_t *, int *);
 int	check_script_ctl(uint32_t, const char *);
 int	track_file_parse(const char *, size_t, int64_t *);
 void	check_event(const char *, const char *, const char *, ...)
@@ -147,6 +148,8 @@ struct check {
 	uint64_t		 rounds;
 	uint32_t		 latency_ms;
 	int32_t			 weight;	/* misc_dynamic, else -1 */
+	uint32_t		 rs_weight;	/* configured: FILE_CHECK */
+	int			 bfd_state;	/* BFD_CHECK: -1 unknown */
 	time_t			 last_change;
 	char			 reason[HAD_REASONLEN];
 	uint32_t		 script_id;
@@ -171,8 +174,13 @@ int	 check_mail_msg(struct imsg *);
 void	 check_mail_rs(const char *, const char *, int, const char *);
 void	 check_mail_shutdown(void);
 
+/* check_passive.c: BFD_CHECK and FILE_CHECK. */
+int	 check_bfd_msg(struct imsg *);
+void	 check_bfd_query(int);
+
 /* check_sched.c */
 void	 check_init_privileged(void);
+int	 check_passive_update(uint32_t, const char *, int);
 socklen_t check_sockaddr(const struct conf_addr *, uint16_t,
 	    struct sockaddr_storage *);
 void	 check_init(struct event_base *);
@@ -287,6 +295,8 @@ const char *dns_rcode_name(int);
 
 /* check_smtp.c: SMTP_CHECK, and the reply parser. */
 extern const struct check_type	check_type_smtp;
+extern const struct check_type	check_type_bfd;
+extern const struct check_type	check_type_file;
 #define SMTP_LINE_MAX	1024
 int	 smtp_reply_parse(const uint8_t *, size_t, int *, size_t *,
 	    const char **);

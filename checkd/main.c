@@ -108,6 +108,7 @@ static const struct child_ops check_ops = {
 	.dispatch_peer = {
 		[PROC_VRRP] = checkd_dispatch_vrrpd,
 		[PROC_LVS] = checkd_dispatch_lvsd,
+		[PROC_BFD] = check_bfd_msg,
 	},
 	.peer_up = checkd_peer_up,
 	.reconf = checkd_reconf,

@@ -88,8 +88,11 @@ enum vsg_entry_type	{ VSG_ENTRY_ADDR = 0, VSG_ENTRY_RANGE,
 			  VSG_ENTRY_FWMARK, VSG_ENTRY_MAX };
 enum check_type_conf {
 	CHECK_TCP = 0, CHECK_HTTP, CHECK_SSL, CHECK_MISC, CHECK_PING,
-	CHECK_UDP, CHECK_DNS, CHECK_SMTP, CHECK_TYPE_MAX
+	CHECK_UDP, CHECK_DNS, CHECK_SMTP, CHECK_BFD, CHECK_FILE,
+	CHECK_TYPE_MAX
 };
+/* Checks that probe nothing: bfdd or a track_file gives their state. */
+#define CHECK_IS_PASSIVE(t)	((t) == CHECK_BFD || (t) == CHECK_FILE)
 enum dns_type_conf {
 	DNS_TYPE_A = 0, DNS_TYPE_NS, DNS_TYPE_CNAME, DNS_TYPE_SOA,
 	DNS_TYPE_MX, DNS_TYPE_TXT, DNS_TYPE_AAAA, DNS_TYPE_MAX
@@ -149,6 +152,8 @@ struct global_conf {
 	uint8_t		smtp_alert_checker;
 	uint8_t		pad4[3];
 	uint32_t	smtp_connect_timeout;	/* seconds; 0: 30 */
+	/* net_namespace: had enters /run/netns/NAME at start; "": none. */
+	char		net_namespace[HAD_NAMELEN];
 };
 
 struct vrrp_script_conf {
@@ -324,7 +329,7 @@ struct bfd_instance_conf {
 	uint8_t		max_hops;
 	uint8_t		weight_reverse;
 	uint8_t		vrrp;		/* "vrrp": tell vrrpd (default) */
-	uint8_t		checker;	/* "checker": refused, see parser */
+	uint8_t		checker;	/* "checker": no effect, see parser */
 	int32_t		weight;		/* default of track_bfd */
 };
 
@@ -444,8 +449,16 @@ struct check_conf {
 	char		payload[HAD_PATHLEN];		/* hex */
 	char		require_reply[HAD_PATHLEN];	/* hex */
 	uint32_t	dns_type;		/* enum dns_type_conf */
+	/* DNS_CHECK: the name asked; BFD_CHECK: the bfd_instance. */
 	char		dns_name[HAD_PATHLEN];
 	char		helo_name[CONF_HOSTLEN];
+	/* FILE_CHECK: a track_file block, weight N [reverse], dynamic. */
+	char		track_file[HAD_NAMELEN];
+	int32_t		file_weight;
+	uint8_t		file_has_weight;
+	uint8_t		file_reverse;
+	uint8_t		file_dynamic;
+	uint8_t		pad_file;
 };
 
 #define CONF_STATUS_MIN	100

@@ -53,7 +53,7 @@ const char *const conf_kind_names[] = { "NAT", "DR", "TUN", NULL };
 const char *const conf_proto_names[] = { "TCP", "UDP", "SCTP", NULL };
 const char *const conf_check_names[] = { "TCP_CHECK", "HTTP_GET",
     "SSL_GET", "MISC_CHECK", "PING_CHECK", "UDP_CHECK", "DNS_CHECK",
-    "SMTP_CHECK", NULL };
+    "SMTP_CHECK", "BFD_CHECK", "FILE_CHECK", NULL };
 const char *const conf_dns_type_names[] = { "A", "NS", "CNAME", "SOA",
     "MX", "TXT", "AAAA", NULL };
 static const char *const vip_opt_names[] = { "dev", "label", "scope",
@@ -824,7 +824,8 @@ conf_check_defaults(struct check_conf *c, uint32_t type,
 	memset(c, 0, sizeof(*c));
 	c->type = type;
 	c->connect_timeout_ms = 5000;
-	c->retry = (type == CHECK_HTTP || type == CHECK_SSL) ? 3 : 1;
+	c->retry = (type == CHECK_HTTP || type == CHECK_SSL) ? 3 :
+	    CHECK_IS_PASSIVE(type) ? 0 : 1;
 	c->delay_before_retry_ms = 1000;
 	c->delay_loop_ms = 60000;
 	c->rise = 1;
@@ -1338,6 +1339,38 @@ print_smtp_server(struct conf_pr *pr, const struct conf_kw *kw,
 #define WHY_SNMP	\
 	"no SNMP or DBus in had: see hactl show metrics and hactl -j"
 
+/* net_namespace NAME: a file name in /run/netns, as ip-netns(8) makes. */
+static int
+conv_net_namespace(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct global_conf	*g = obj;
+	const char		*s = n->argv[0];
+
+	if (s[0] == '\0' || strchr(s, '/') != NULL || strcmp(s, ".") == 0 ||
+	    strcmp(s, "..") == 0) {
+		err_at(p, &n->argpos[0], "a name of ip netns list",
+		    "net_namespace: '%s' is not a namespace name", s);
+		return -1;
+	}
+	return copy_str(p, s, &n->argpos[0], kw->name, g->net_namespace,
+	    sizeof(g->net_namespace));
+}
+
+static void
+print_net_namespace(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct global_conf	*g = obj;
+
+	if (g->net_namespace[0] == '\0')
+		return;
+	conf_pr_indent(pr);
+	fputs("net_namespace ", pr->fp);
+	conf_pr_word(pr, g->net_namespace);
+	fputc('\n', pr->fp);
+}
+
 #define S struct global_conf
 const struct conf_kw conf_kw_global[] = {
 	STR("router_id", router_id),
@@ -1412,7 +1445,8 @@ const struct conf_kw conf_kw_global[] = {
 	UNSUPP("lvs_timeouts"),
 	UNSUPP("lvs_flush"),
 	UNSUPP("lvs_flush_on_stop"),
-	UNSUPP("net_namespace"),
+	CUSTOM("net_namespace", 1, 1, 0, conv_net_namespace,
+	    print_net_namespace),
 	UNSUPP("linkbeat_use_polling"),
 	UNSUPP("umask"),
 	UNSUPP("vrrp_garp_lower_prio_delay"),
@@ -1460,27 +1494,35 @@ const struct conf_kw conf_kw_global[] = {
 };
 #undef S
 
-/* "weight N [reverse]" of a vrrp_script (-254..254) or a track_file. */
+/* "weight N [reverse]", N in -lim..lim. */
 static int
-conv_weight_in(struct conf_pctx *p, const struct conf_node *n,
-    const struct conf_kw *kw, struct vrrp_script_conf *s, long long lim)
+conv_weight_rev(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, long long lim, int32_t *w, uint8_t *reverse)
 {
 	long long		 v;
 
 	if (parse_ll(p, n->argv[0], &n->argpos[0], kw->name, -lim, lim,
 	    &v) == -1)
 		return -1;
-	s->weight = v;
-	s->weight_reverse = 0;
+	*w = v;
+	*reverse = 0;
 	if (n->argc > 1) {
 		if (strcmp(n->argv[1], "reverse") != 0) {
 			err_at(p, &n->argpos[1], "did you mean 'reverse'?",
 			    "weight: unknown option '%s'", n->argv[1]);
 			return -1;
 		}
-		s->weight_reverse = 1;
+		*reverse = 1;
 	}
 	return 0;
+}
+
+/* "weight N [reverse]" of a vrrp_script (-254..254) or a track_file. */
+static int
+conv_weight_in(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, struct vrrp_script_conf *s, long long lim)
+{
+	return conv_weight_rev(p, n, kw, lim, &s->weight, &s->weight_reverse);
 }
 
 static int
@@ -3119,14 +3161,29 @@ const struct conf_kw conf_kw_sync_group[] = {
 };
 #undef S
 
-/* A real server following a BFD session: not implemented, refused. */
+/* FILE_CHECK's weight: the multiplier of the file's number. */
 static int
-conv_bfd_check(struct conf_pctx *p, const struct conf_node *n,
+conv_fcheck_weight(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
-	err_at(p, &n->pos, "track the session from a vrrp_instance with "
-	    "track_bfd", "BFD_CHECK is not supported by had in real_server");
-	return -1;
+	struct check_conf	*c = obj;
+
+	c->file_has_weight = 1;
+	return conv_weight_rev(p, n, kw, 2147483647, &c->file_weight,
+	    &c->file_reverse);
+}
+
+static void
+print_fcheck_weight(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct check_conf	*c = obj;
+
+	if (!c->file_has_weight)
+		return;
+	conf_pr_indent(pr);
+	fprintf(pr->fp, "weight %d%s\n", c->file_weight,
+	    c->file_reverse ? " reverse" : "");
 }
 
 static void	print_hex(struct conf_pr *, const struct conf_kw *,
@@ -3344,7 +3401,7 @@ const struct conf_kw conf_kw_check[] = {
 	{ KW_BASE("type", KT_ENUM, 1, 1), FLD(dns_type),
 	    .names = conf_dns_type_names, .types = T(CHECK_DNS) },
 	{ KW_BASE("name", KT_STR, 1, 1), FLD(dns_name),
-	    .types = T(CHECK_DNS) },
+	    .types = T(CHECK_DNS) | T(CHECK_BFD) },
 	{ KW_BASE("helo_name", KT_STR, 1, 1), FLD(helo_name),
 	    .types = T(CHECK_SMTP) },
 	UNSUPP("log_all_failures"),
@@ -3354,7 +3411,12 @@ const struct conf_kw conf_kw_check[] = {
 	UNSUPP("ssl_cert"),
 	UNSUPP("ssl_key"),
 	UNSUPP("ssl_ca"),
-	UNSUPP("dynamic"),
+	{ KW_BASE("track_file", KT_STR, 1, 1), FLD(track_file),
+	    .types = T(CHECK_FILE) },
+	{ KW_BASE("weight", KT_CUSTOM, 1, 2), .conv = conv_fcheck_weight,
+	    .print = print_fcheck_weight, .types = T(CHECK_FILE) },
+	{ KW_BASE("dynamic", KT_FLAG, 0, 0), FLD(file_dynamic), .scale = 1,
+	    .types = T(CHECK_FILE) },
 	/* SMTP_CHECK's: conv_check makes a check of each. */
 	{ KW_BASE("host", KT_IGNORE, 0, 0), .flags = KF_BLOCK,
 	    .types = T(CHECK_SMTP) },
@@ -3373,7 +3435,13 @@ check_kw_types(struct conf_pctx *p, const struct conf_nodes *nodes,
 
 	TAILQ_FOREACH(l, nodes, entry) {
 		k = kw_find(conf_kw_check, l->kw);
-		if (k != NULL && ((k->types && !(k->types & T(type))) ||
+		/* BFD_CHECK and FILE_CHECK have none of the common ones. */
+		if (k != NULL && CHECK_IS_PASSIVE(type) &&
+		    !(k->types & T(type)))
+			err_at(p, &l->pos, NULL, "'%s' is not valid in %s "
+			    "(keepalived gives it none of the common check "
+			    "options)", l->kw, block);
+		else if (k != NULL && ((k->types && !(k->types & T(type))) ||
 		    (strcmp(k->name, "url") == 0 && !(T(type) & HTTPISH))))
 			err_at(p, &l->pos, NULL, "'%s' is not valid in %s",
 			    l->kw, block);
@@ -3433,6 +3501,16 @@ conv_check(struct conf_pctx *p, const struct conf_node *n,
 		err_at(p, &n->pos, NULL, "MISC_CHECK without misc_path");
 	if (T(type) & HTTPISH && TAILQ_EMPTY(&ck->urls))
 		err_at(p, &n->pos, NULL, "%s without a url block", kw->name);
+	if (type == CHECK_BFD && strcmp(ck->c.dns_name, ".") == 0)
+		err_at(p, &n->pos, "name BFD_INSTANCE", "BFD_CHECK without "
+		    "name");
+	else if (type == CHECK_BFD)
+		add_ref(p, REF_BFD, ck->c.dns_name, &n->pos);
+	if (type == CHECK_FILE && ck->c.track_file[0] == '\0')
+		err_at(p, &n->pos, "track_file NAME", "FILE_CHECK without "
+		    "track_file");
+	else if (type == CHECK_FILE)
+		add_ref(p, REF_FILE, ck->c.track_file, &n->pos);
 	/* With host blocks, the hosts are checked, not the server. */
 	if (type == CHECK_SMTP && smtp_hosts(p, n, rs, ck) > 0) {
 		free(ck);
@@ -3478,8 +3556,8 @@ const struct conf_kw conf_kw_rs[] = {
 	CHECK_KW("DNS_CHECK", NULL),
 	CHECK_KW("SMTP_CHECK", NULL),
 	SMTP_ALERT("smtp_alert", smtp_alert),
-	CUSTOM("BFD_CHECK", 0, 0, KF_BLOCK, conv_bfd_check, NULL),
-	UNSUPP("FILE_CHECK"),
+	CHECK_KW("BFD_CHECK", NULL),
+	CHECK_KW("FILE_CHECK", NULL),
 	UNSUPP("ICMP_CHECK"),
 	UNSUPP("virtualhost"),
 	UNSUPP("delay_loop"),
@@ -4408,21 +4486,8 @@ conv_bfd_weight(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	struct bfd_instance_conf	*b = obj;
-	long long			 v;
 
-	if (parse_ll(p, n->argv[0], &n->argpos[0], kw->name, -253, 253,
-	    &v) == -1)
-		return -1;
-	b->weight = v;
-	if (n->argc > 1) {
-		if (strcmp(n->argv[1], "reverse") != 0) {
-			err_at(p, &n->argpos[1], "did you mean 'reverse'?",
-			    "weight: unknown option '%s'", n->argv[1]);
-			return -1;
-		}
-		b->weight_reverse = 1;
-	}
-	return 0;
+	return conv_weight_rev(p, n, kw, 253, &b->weight, &b->weight_reverse);
 }
 
 static void
@@ -4436,17 +4501,6 @@ print_bfd_weight(struct conf_pr *pr, const struct conf_kw *kw,
 	conf_pr_indent(pr);
 	fprintf(pr->fp, "weight %d%s\n", b->weight,
 	    b->weight_reverse ? " reverse" : "");
-}
-
-/* "checker": BFD state for real servers, which had does not do yet. */
-static int
-conv_bfd_checker(struct conf_pctx *p, const struct conf_node *n,
-    const struct conf_kw *kw, void *obj)
-{
-	err_at(p, &n->pos, "remove it: bfdd tells vrrpd only",
-	    "bfd_instance: 'checker' is not supported by had (track_bfd in "
-	    "real_server is not implemented)");
-	return -1;
 }
 
 #define S struct bfd_instance_conf
@@ -4464,8 +4518,10 @@ const struct conf_kw conf_kw_bfd[] = {
 	UINT("hoplimit", hoplimit, 1, 255),
 	UINT("max_hops", max_hops, 0, 255),
 	CUSTOM("weight", 1, 2, 0, conv_bfd_weight, print_bfd_weight),
-	FLAGN("vrrp", vrrp, 1, "bfdd tells vrrpd only, as with 'vrrp'"),
-	CUSTOM("checker", 0, 0, 0, conv_bfd_checker, NULL),
+	FLAGN("vrrp", vrrp, 1, "bfdd tells vrrpd and checkd of every "
+	    "session"),
+	FLAGN("checker", checker, 1, "bfdd tells vrrpd and checkd of every "
+	    "session"),
 	KW_END
 };
 #undef S

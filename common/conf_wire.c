@@ -595,6 +595,7 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		if (conf->rx_global)
 			return rx_fail(rx, "global: sent twice");
 		NEED_STR(b.g.router_id);
+		NEED_STR(b.g.net_namespace);
 		NEED_STR(b.g.script_user);
 		NEED_STR(b.g.script_group);
 		NEED_STR(b.g.lvs_sync_interface);
@@ -949,6 +950,11 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_STR(b.ck.require_reply);
 		NEED_STR(b.ck.dns_name);
 		NEED_STR(b.ck.helo_name);
+		NEED_STR(b.ck.track_file);
+		NEED(b.ck.file_has_weight <= 1 && b.ck.file_reverse <= 1 &&
+		    b.ck.file_dynamic <= 1);
+		NEED(b.ck.file_weight != INT32_MIN);
+		NEED(b.ck.type != CHECK_FILE || b.ck.track_file[0] != '\0');
 		NEED(b.ck.connect_timeout_ms > 0 && b.ck.delay_loop_ms > 0);
 		if ((ck = calloc(1, sizeof(*ck))) == NULL)
 			break;

@@ -103,7 +103,7 @@ enum imsg_type {
 	/* had -> checkd: a mail to send (smtp_alert); checkd speaks SMTP. */
 	IMSG_SMTP_ALERT = 800,		/* struct msg_smtp_alert */
 
-	/* bfdd -> vrrpd and had (events); vrrpd -> bfdd. */
+	/* bfdd -> vrrpd, checkd and had (events); vrrpd, checkd -> bfdd. */
 	IMSG_BFD_STATE = 900,		/* struct msg_bfd_state */
 	IMSG_BFD_QUERY,			/* no payload: resend every state */
 };
@@ -611,6 +611,7 @@ struct msg_ctl_lvs {
 	uint32_t	announced;	/* the address is out (a route) */
 	uint32_t	announce_table;
 	char		announce_why[16];	/* "announced", "no quorum" */
+	int32_t		want_weight;	/* what lvsd wants; -1: out */
 };
 
 

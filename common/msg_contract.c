@@ -239,11 +239,12 @@ static const struct msg_contract contract[] = {
 	    .strs = { STR(msg_smtp_alert, name) },
 	    .ids = { ID(msg_smtp_alert, kind, SMTP_ALERT_INSTANCE,
 	    SMTP_ALERT_QUORUM), ID(msg_smtp_alert, state, 1, 4) } },
-	{ IMSG_BFD_STATE, "BFD_STATE", R(B, V) | R(B, P),
+	{ IMSG_BFD_STATE, "BFD_STATE", R(B, V) | R(B, C) | R(B, P),
 	    EXACT(msg_bfd_state), .strs = { STR(msg_bfd_state, name) },
 	    .ids = { ID(msg_bfd_state, state, 0, 3),
 	    ID(msg_bfd_state, up, 0, 1), ID(msg_bfd_state, diag, 0, 8) } },
-	{ IMSG_BFD_QUERY, "BFD_QUERY", R(V, B), .min = 0, .max = 0 },
+	{ IMSG_BFD_QUERY, "BFD_QUERY", R(V, B) | R(C, B), .min = 0,
+	    .max = 0 },
 };
 
 #define NCONTRACT	(sizeof(contract) / sizeof(contract[0]))

@@ -1031,6 +1031,7 @@ lvs_real(struct hactl_out *o, const struct msg_ctl_lvs *r)
 	    .metric = M_RS_WEIGHT), VU(r->conf_weight));
 	out_field(o, FD(.key = "kernel_weight",
 	    .metric = M_RS_KERNEL_WEIGHT), VI(r->kernel_weight));
+	out_field(o, FD(.key = "want_weight"), VI(r->want_weight));
 	out_field(o, FD(.col = LC_KERNEL), VS(w));
 	out_field(o, FD(.key = "health", .col = LC_HEALTH), VS(r->health));
 	out_field(o, FD(.metric = M_RS_UP), VB(strcmp(r->health, "up") == 0));

@@ -2223,7 +2223,7 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 	const struct conf_vs	*vs;
 	const struct conf_rs	*rs;
 	const struct lvs_svc	*w, *k;
-	const struct lvs_dest	*kd;
+	const struct lvs_dest	*kd, *wd;
 	struct msg_ctl_lvs	 row;
 	struct lvs_dest		 d;
 	size_t			 i, j, si;
@@ -2251,6 +2251,7 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 		row.quorum_up = i < nvst ? vst[i].quorum_up == 1 : 0;
 		row.in_kernel = k != NULL;
 		row.kernel_weight = -1;
+		row.want_weight = -1;
 		if (k != NULL) {
 			row.conns = k->stats.conns;
 			row.in_pkts = k->stats.in_pkts;
@@ -2281,6 +2282,9 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 			kd = k != NULL ? lvs_svc_find_dest(k, &d) : NULL;
 			row.kernel_weight = kd != NULL ? (int32_t)kd->weight :
 			    -1;
+			/* Health and weight as lvsd decided, IPVS or not. */
+			wd = lvs_svc_find_dest(w, &d);
+			row.want_weight = wd != NULL ? (int32_t)wd->weight : -1;
 			row.in_kernel = kd != NULL;
 			row.active_conns = kd != NULL ? kd->active_conns : 0;
 			row.inactive_conns = kd != NULL ? kd->inact_conns : 0;
@@ -2307,6 +2311,8 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 			kd = k != NULL ? lvs_svc_find_dest(k, &d) : NULL;
 			row.kernel_weight = kd != NULL ? (int32_t)kd->weight :
 			    -1;
+			wd = lvs_svc_find_dest(w, &d);
+			row.want_weight = wd != NULL ? (int32_t)wd->weight : -1;
 			row.in_kernel = kd != NULL;
 			row.active_conns = kd != NULL ? kd->active_conns : 0;
 			row.inactive_conns = kd != NULL ? kd->inact_conns : 0;

@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +51,37 @@ ts_ms_since(const struct timespec *t)
 	    (now.tv_nsec - t->tv_nsec) / 1000000);
 }
 
+/*
+ * net_namespace: the whole instance runs in /run/netns/NAME (ip netns
+ * add makes it), as keepalived's.  had enters it before it opens a
+ * socket or starts a child, so that every child, script and socket is
+ * in it; the control socket and the files are paths, which a network
+ * namespace does not change.
+ */
+static int
+had_netns_enter(const char *name, char *why, size_t len)
+{
+	char	 path[PATH_MAX];
+	int	 fd;
+
+	if (name[0] == '\0')
+		return (0);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(why, len, "net_namespace %s: %s: %s (ip netns add "
+		    "%s makes it)", name, path, strerror(errno), name);
+		return (-1);
+	}
+	if (setns(fd, CLONE_NEWNET) == -1) {
+		snprintf(why, len, "net_namespace %s: cannot enter %s: %s",
+		    name, path, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	close(fd);
+	return (0);
+}
+
 /* had -n: check the file, print it back normalised. */
 static int
 had_check_config(int hostchecks)
@@ -56,6 +89,7 @@ had_check_config(int hostchecks)
 	struct conf_diags	 diags;
 	struct conf_opts	 opts;
 	struct had_conf		*conf;
+	char			 why[PATH_MAX + 128];
 
 	memset(&opts, 0, sizeof(opts));
 	opts.config_id = env->config_id;
@@ -70,6 +104,14 @@ had_check_config(int hostchecks)
 	}
 	conf_print(stdout, conf);
 	/* keepalived's -t: what will fail on this host at run time. */
+	if (hostchecks && had_netns_enter(conf->global.net_namespace, why,
+	    sizeof(why)) == -1) {
+		fprintf(stderr, "%s: error: %s\n", env->conffile, why);
+		fprintf(stderr, "had: %s: configuration will fail on this "
+		    "host\n", env->conffile);
+		conf_free(conf);
+		return (1);
+	}
 	if (hostchecks && hostcheck(stderr, env->conffile, conf) > 0) {
 		fprintf(stderr, "had: %s: configuration will fail on this "
 		    "host\n", env->conffile);
@@ -237,6 +279,7 @@ main(int argc, char *argv[])
 			    SIGUSR2 };
 	struct conf_opts opts;
 	int		 ch, checkonly = 0, compat = 0, hostchecks = 1, i;
+	char		 why[PATH_MAX + 128];
 
 	env->conffile = HAD_CONFFILE;
 	env->sockpath = HAD_SOCKET;
@@ -319,6 +362,12 @@ main(int argc, char *argv[])
 
 	if (reload_load_initial() == -1)
 		exit(1);
+	if (had_netns_enter(env->conf->global.net_namespace, why,
+	    sizeof(why)) == -1)
+		fatalx("%s; not starting", why);
+	if (env->conf->global.net_namespace[0] != '\0')
+		log_info("running in network namespace %s",
+		    env->conf->global.net_namespace);
 
 	/* Under systemd (Type=notify) stay in the foreground. */
 	if (!env->debug && getenv("NOTIFY_SOCKET") == NULL &&

@@ -186,6 +186,19 @@ reload_request(uint32_t client, enum ctl_reload_target target)
 		    "configuration is unchanged", env->conffile);
 		return;
 	}
+	/* Sockets and children are in the namespace: only a restart moves. */
+	if (strcmp(conf->global.net_namespace,
+	    env->conf->global.net_namespace) != 0) {
+		log_warnx("reload: net_namespace changed from '%s' to '%s': "
+		    "it changes only with a restart; the running "
+		    "configuration stays", env->conf->global.net_namespace,
+		    conf->global.net_namespace);
+		control_end(client, 1, "net_namespace cannot change on a "
+		    "reload (as in keepalived): restart had; the running "
+		    "configuration is unchanged");
+		conf_free(conf);
+		return;
+	}
 	sd_notifyf("RELOADING=1");
 	memset(rl.summary, 0, sizeof(rl.summary));
 	memset(rl.names, 0, sizeof(rl.names));

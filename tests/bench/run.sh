@@ -19,6 +19,9 @@
 #   bench_failover_vm.sh    in the VM: the demo's client (a request every
 #                           20 ms) through an orderly stop and a SIGKILL of
 #                           the master: failed requests, longest gap
+#   bench_bfd.sh            BFD against FRR's bfdd: detection of a 10 ms x 3
+#                           session (p50/p99 over BENCH_BFD_RUNS), CPU of
+#                           bfdd at BENCH_BFD_SESSIONS (100) at 10 ms
 #   bench_ah.sh             VRRP CPU with auth_type AH against without, had
 #                           and keepalived (VRRPv2 at advert_int 1), and had
 #                           alone on VRRPv3 at 0.1
@@ -30,7 +33,7 @@
 # Env: BENCH_RUNS (20) failover runs per series, BENCH_SERIES
 # ("2:1 3:0.01"), BENCH_IMPLS ("had keepalived"), BENCH_CPU_SECONDS (20),
 # BENCH_CPU_INSTANCES (100), BENCH_CPU_ADV (0.1), BENCH_CPU_SETTLE (6),
-# BENCH_ONLY (failover, cpu, checks, lvs, checks_vm, failover_vm, ah, serve
+# BENCH_ONLY (failover, cpu, checks, lvs, checks_vm, failover_vm, ah, bfd, serve
 # or seccomp), BENCH_NO_BUILD=1 to use build/ as it is;
 # bench_checks.sh also measures "floor" (tcp_floor.c) unless BENCH_IMPLS
 # leaves it out; bench_checks_vm.sh takes BENCH_ROUNDS (1), interleaved
@@ -93,6 +96,10 @@ if [ "${BENCH_ONLY:-failover_vm}" = failover_vm ]; then
 fi
 if [ "${BENCH_ONLY:-ah}" = ah ]; then
 	bash tests/bench/bench_ah.sh || rc=1
+	echo
+fi
+if [ "${BENCH_ONLY:-bfd}" = bfd ]; then
+	bash tests/bench/bench_bfd.sh || rc=1
 	echo
 fi
 if [ "${BENCH_ONLY:-serve}" = serve ]; then

@@ -11,6 +11,14 @@
 # Malformed packets from f (scapy): wrong version, bad length, TTL 254,
 # an unknown Your Discriminator: each dropped and counted by reason in
 # `hactl show bfd -j', the session undisturbed.
+# A real server follows the IPv4 session (BFD_CHECK): lvsd takes it out
+# when the session goes Down and back when it is Up (`show lvs -j'
+# want_weight: what lvsd decides, with or without IPVS in the kernel).
+# keepalived (node k, Debian's 2.2.7 is built with BFD) is a second peer:
+# its bfd_instance and had's come Up both ways, and when keepalived stops
+# had's session goes Down.
+# Last, a's interface is deleted under its sessions: both go Down, had
+# logs it, and no process of had dies.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -44,6 +52,7 @@ lab_init || { fail "lab_init"; summary; exit 1; }
 lab_node a 198.18.0.1/24 2001:db8::1/64
 lab_node b 198.18.0.2/24 2001:db8::2/64
 lab_node f 198.18.0.3/24 2001:db8::3/64
+lab_node k 198.18.0.4/24
 
 # FRR: its own directory (owned by its user), config and vty socket.
 FD=$LAB_DIR/frr
@@ -104,8 +113,35 @@ vrrp_instance VI_1 {
 	}
 }
 CONF
+KA=""
+if command -v keepalived >/dev/null 2>&1 &&
+    keepalived --version 2>&1 | grep -q '^Config options:.* BFD'; then
+	KA=1
+	cat >>"$LAB_DIR/a.conf" <<'CONF'
+bfd_instance KA {
+	neighbor_ip 198.18.0.4
+	min_rx 100
+	min_tx 100
+	multiplier 3
+}
+CONF
+fi
 sed -e 's/priority 150/priority 100/' -e '/track_bfd {/,/^	}/d' \
     -e '/^bfd_instance/,/^}/d' "$LAB_DIR/a.conf" >"$LAB_DIR/b.conf"
+cat >>"$LAB_DIR/a.conf" <<'CONF'
+virtual_server 198.18.0.100 80 {
+	delay_loop 30
+	lb_algo wrr
+	lb_kind DR
+	protocol TCP
+	real_server 198.18.0.3 80 {
+		weight 5
+		BFD_CHECK {
+			name FRR4
+		}
+	}
+}
+CONF
 
 bfd_field() {	# node session field
 	lab_hactl "$1" show bfd -j 2>/dev/null | python3 -c 'import json,sys
@@ -118,9 +154,44 @@ d = [s for s in json.load(sys.stdin)["items"] if s.get("totals")]
 print(d[0]["drops"][sys.argv[1]] if d else "")' "$2" 2>/dev/null
 }
 bfd_is() { [ "$(bfd_field "$1" "$2" state)" = "$3" ]; }
+rs_state() {	# lvsd's view of a's real server: health/want_weight
+	lab_hactl a show lvs -j 2>/dev/null | python3 -c 'import json,sys
+r = [x for s in json.load(sys.stdin)["items"] for x in s["reals"]
+     if x["real"] == "198.18.0.3:80"]
+print("%s/%s" % (r[0]["health"], r[0]["want_weight"]) if r else "")' 2>/dev/null
+}
+rs_is() { [ "$(rs_state)" = "$1" ]; }
 frr_is() { [ "$(frr_field "$1" status)" = "$2" ]; }
 
 frr_start
+if [ -n "$KA" ]; then
+	cat >"$LAB_DIR/k.conf" <<'CONF'
+bfd_instance HAD {
+	neighbor_ip 198.18.0.1
+	source_ip 198.18.0.4
+	min_rx 100
+	min_tx 100
+	multiplier 3
+}
+vrrp_instance VK {
+	interface eth0
+	virtual_router_id 62
+	priority 100
+	advert_int 1
+	virtual_ipaddress {
+		198.18.0.101/24
+	}
+	track_bfd {
+		HAD
+	}
+}
+CONF
+	K=$LAB_DIR/k
+	lab_exec k keepalived -n -l -D -f "$LAB_DIR/k.conf" -p "$K/k.pid" \
+	    -r "$K/v.pid" -c "$K/c.pid" -b "$K/b.pid" >"$K/ka.log" 2>&1 &
+	KA_PID=$!
+	lab_track_pid $KA_PID
+fi
 lab_start_had b "$LAB_DIR/b.conf" || fail "had on b starts"
 lab_start_had a "$LAB_DIR/a.conf" || fail "had on a starts"
 t0=$(now_ms)
@@ -154,6 +225,8 @@ check "FRR sees had's multiplier 3" \
     [ "$(frr_field 198.18.0.1 remote-detect-multiplier)" = 3 ]
 check "IPv6: had's detection time 300 ms ($(bfd_field a FRR6 detect_us) us)" \
     [ "$(bfd_field a FRR6 detect_us)" = 300000 ]
+check "BFD_CHECK: the real server is up at its weight 5 while FRR4 is Up ($(rs_state))" \
+    wait_for 3 rs_is up/5
 check "a is MASTER once its tracked session is Up" \
     lab_wait_state a VI_1 MASTER 10
 check "b is BACKUP" lab_wait_state b VI_1 BACKUP 3
@@ -167,6 +240,27 @@ check "metrics: had_bfd_up of FRR4 is 1" \
 lab_hactl a show procs -j >"$LAB_DIR/procs.json"
 check "bfdd runs as _had-bfd without capabilities" \
     [ "$(json_get "$LAB_DIR/procs.json" '[r["user"] + " " + r["capabilities"] for r in d if r["name"] == "bfdd"][0]')" = "_had-bfd none" ]
+
+# ------------------------------------------------- keepalived as a peer
+if [ -z "$KA" ]; then
+	skip "keepalived as a BFD peer: keepalived missing or built without BFD (keepalived --version, Config options)"
+else
+	check "keepalived's session Up on had" wait_for 5 bfd_is a KA Up
+	check "had's session Up on keepalived (its log)" \
+	    wait_for 3 grep -q 'instance HAD is in state Up' "$K/ka.log"
+	check "keepalived's VRRP instance follows it" \
+	    grep -q 'Tracked BFD instance HAD is UP' "$K/ka.log"
+	check "timers with keepalived: had's detection 300 ms ($(bfd_field a KA detect_us) us)" \
+	    [ "$(bfd_field a KA detect_us)" = 300000 ]
+	# $KA_PID is the shell running ip netns exec: keepalived's own pid.
+	kill_pid TERM "$(cat "$K/k.pid" 2>/dev/null)"
+	tk=$(now_ms)
+	if wait_for 3 bfd_is a KA Down; then
+		pass "keepalived stopped: had's session Down $(( $(now_ms) - tk )) ms later (diagnostic $(bfd_field a KA diag))"
+	else
+		fail "keepalived stopped: had's session Down within 3 s ($(bfd_field a KA state))"
+	fi
+fi
 
 # --------------------------------------------------- malformed packets
 for r in version length ttl unknown_discr; do
@@ -229,6 +323,10 @@ else
 fi
 check "VIP gone from a" wait_for 2 sh -c "! ip -n $LAB-a -o addr show | grep -q ' $VIP/'"
 check "the IPv6 session is not affected" bfd_is a FRR6 Up
+check "BFD_CHECK: lvsd took the real server out (health/want_weight $(rs_state))" \
+    wait_for 2 rs_is down/-1
+check "show checks gives the session as the reason" \
+    sh -c "'$BUILD/hactl' -s '$LAB_DIR/a/had.sock' show checks | grep -q 'BFD session FRR4 Down'"
 lab_hactl a show history >"$LAB_DIR/hist.txt"
 check "event history has the session going Down" \
     grep -Eq 'bfd +FRR4: session Down, diagnostic 1' "$LAB_DIR/hist.txt"
@@ -240,6 +338,12 @@ if wait_for 8 bfd_is a FRR4 Up; then
 	pass "session Up again $(( $(now_ms) - t2 )) ms after FRR's packets flow (slow start: 1 s packets)"
 else
 	fail "session Up again within 8 s"
+fi
+t3=$(now_ms)
+if wait_for 3 rs_is up/5; then
+	pass "BFD_CHECK: lvsd put the real server back $(( $(now_ms) - t3 )) ms after the session was Up"
+else
+	fail "BFD_CHECK: real server back within 3 s"
 fi
 check "a MASTER again (preempts b)" lab_wait_state a VI_1 MASTER 8
 check "VIP back on a" wait_for 3 lab_has_addr a $VIP
@@ -255,4 +359,32 @@ check "FRR sees had's session go down on had's stop" \
 rdiag=$(frr_field 198.18.0.1 remote-diagnostic)
 check "FRR's remote diagnostic: administratively down ($rdiag)" \
     grep -q 'administratively' <<<"$rdiag"
+
+# ------------------------------------- a's interface deleted under BFD
+lab_start_had a "$LAB_DIR/a.conf" || fail "had on a starts again"
+check "IPv4 session Up after the restart" wait_for 10 bfd_is a FRR4 Up
+check "IPv6 session Up after the restart" wait_for 5 bfd_is a FRR6 Up
+ip -n "$LAB-a" link del eth0
+t4=$(now_ms)
+if wait_for 3 bfd_is a FRR4 Down && wait_for 3 bfd_is a FRR6 Down; then
+	pass "both sessions Down $(( $(now_ms) - t4 )) ms after a's eth0 was deleted"
+else
+	fail "sessions Down within 3 s of a's eth0 deleted ($(bfd_field a FRR4 state) $(bfd_field a FRR6 state))"
+fi
+check "had logged the IPv4 session Down" \
+    wait_for 2 grep -q 'bfd FRR4: neighbor 198.18.0.3 Down' "$LAB_DIR/a/had.log"
+check "had logged the IPv6 session Down" \
+    wait_for 2 grep -q 'bfd FRR6: neighbor 2001:db8::3 Down' "$LAB_DIR/a/had.log"
+check "BFD_CHECK: the real server is out" wait_for 2 rs_is down/-1
+sleep 1
+lab_hactl a show procs -j >"$LAB_DIR/procs2.json"
+check "no process of had died or restarted ($(json_get "$LAB_DIR/procs2.json" '" ".join("%s:%s" % (r["name"], r["restarts"]) for r in d)'))" \
+    [ "$(json_get "$LAB_DIR/procs2.json" 'sum(r["restarts"] for r in d)')" = 0 ]
+nsess=2
+[ -n "$KA" ] && nsess=3
+check "bfdd still answers (show bfd lists $nsess sessions)" \
+    [ "$(lab_hactl a show bfd -j | json_get /dev/stdin 'len([s for s in d if s.get("name")])')" = $nsess ]
+check "had itself is still running" kill -0 "$(lab_had_pid a)"
+check "no sanitizer report in a's log" \
+    sh -c "! grep -Eq 'AddressSanitizer|runtime error' '$LAB_DIR/a/had.log'"
 summary

@@ -144,8 +144,9 @@ scenario() {
 	# (7 of the 9 steps attack the peers).
 	local n m reasons fdpat
 	for c in $others; do
-		# bfdd's only sibling channel is to vrrpd, and the stand-in
-		# (hostile_child.py) attacks vrrpd, lvsd and checkd only.
+		# bfdd takes only BFD_QUERY, from vrrpd and checkd, and the
+		# stand-in (hostile_child.py) attacks vrrpd, lvsd and checkd
+		# only (what bfdd may send: test_msg_contract).
 		[ "$c" = bfdd ] && continue
 		wait_for 3 sh -c "[ \$(grep -c '^had: $c says $H sent it invalid messages' '$log') -ge 7 ]"
 		n=$(grep "^$c: channel to $H closed (" "$log" | grep -vc '(EOF)')

@@ -257,6 +257,11 @@ malformed interval2 VI_W2 interval "advert interval 3 to a 1 s router (v2)"
 malformed hlim6 VI_W6 ttl "hop limit 254 (v3 IPv6)"
 malformed checksum6 VI_W6 checksum "checksum without the pseudo-header (v3 IPv6)"
 malformed empty4 VI_W3 length "a zero-length VRRP packet (IPv4)"
+# The lab's bridge, snooping MLD, drops IPv6 multicast with a zero
+# payload length (the kernel's ipv6_mc_check_ip6hdr says -EINVAL) before
+# it reaches a: a switch without snooping floods it.
+ip -n "$LAB-sw" link set br0 type bridge mcast_snooping 0
+malformed empty6 VI_W6 length "a zero-length VRRP packet (IPv6)"
 
 # Every instance still master after all that.
 check "all three instances still master" all_master

@@ -141,6 +141,7 @@ def main():
         "checksum6": l2v6(v3_packet(a.vrid6, 254, [a.vip6], A6, a.src6,
                                     MCAST6, pseudo=False)),
         "empty4": l2v4(b""),
+        "empty6": l2v6(b""),
         "good6": l2v6(v3_packet(a.vrid6, 254, [a.vip6], A6, a.src6, MCAST6)),
     }
     print("ready", flush=True)

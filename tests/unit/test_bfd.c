@@ -451,8 +451,10 @@ Test(bfd_conf, refused)
 		{ "bfd_instance B {\n neighbor_ip 198.18.0.2\n}\n"
 		    "bfd_instance C {\n neighbor_ip 198.18.0.2\n}\n",
 		    "already used" },
-		{ "bfd_instance B {\n neighbor_ip 198.18.0.2\n checker\n}\n",
-		    "checker" },
+		{ "bfd_instance B {\n neighbor_ip 198.18.0.2\n}\n"
+		    "virtual_server 198.18.0.100 80 {\n real_server 198.18.0.10"
+		    " 80 {\n  BFD_CHECK {\n   name B\n   retry 2\n  }\n }\n}\n",
+		    "not valid in BFD_CHECK" },
 		{ "bfd_instance B {\n neighbor_ip 198.18.0.2\n"
 		    " multiplier 0\n}\n", "multiplier" },
 		{ "vrrp_instance V {\n interface eth0\n virtual_router_id 1\n"
@@ -462,7 +464,7 @@ Test(bfd_conf, refused)
 		    " track_bfd {\n  B weight 254\n }\n}\n", "weight" },
 		{ "virtual_server 198.18.0.100 80 {\n real_server 198.18.0.10"
 		    " 80 {\n  BFD_CHECK {\n   name B\n  }\n }\n}\n",
-		    "BFD_CHECK" },
+		    "no bfd_instance named 'B'" },
 	};
 	struct conf_diags	 diags;
 	struct had_conf		*c;

@@ -268,3 +268,50 @@ Test(contract, state_changing_requests_are_root_only)
 	cr_assert_not(msg_contract_find(IMSG_CTL_SHOW_VRRP)->flags &
 	    MSGC_ROOT);
 }
+
+/*
+ * bfdd has no privilege and parses packets from the network: of every
+ * message type, it may send its siblings nothing but a session's state
+ * (to vrrpd for track_bfd, to checkd for BFD_CHECK), and lvsd nothing at
+ * all.  A state with a name that does not end, or an out-of-range state,
+ * is refused before checkd or vrrpd looks at it.
+ */
+Test(contract, bfdd_sends_siblings_only_bfd_state)
+{
+	const struct msg_contract	*t;
+	struct msg_bfd_state		 m;
+	size_t				 nt, i;
+	int				 to;
+
+	t = msg_contract_table(&nt);
+	for (i = 0; i < nt; i++)
+		for (to = PROC_VRRP; to < PROC_MAX; to++) {
+			if (to == PROC_BFD)
+				continue;
+			if (t[i].type == IMSG_BFD_STATE && to != PROC_LVS)
+				cr_assert(t[i].routes &
+				    MSG_ROUTE(PROC_BFD, to));
+			else
+				cr_assert_eq(t[i].routes &
+				    MSG_ROUTE(PROC_BFD, to), 0,
+				    "bfdd may send %s to %s", t[i].name,
+				    proc_name(to));
+		}
+	memset(&m, 0, sizeof(m));
+	strlcpy(m.name, "FRR4", sizeof(m.name));
+	m.state = 3;
+	m.up = 1;
+	cr_assert_eq(check(IMSG_BFD_STATE, &m, sizeof(m), -1, PROC_BFD,
+	    PROC_CHECK), 0, "%s", why);
+	cr_assert_neq(check(IMSG_BFD_STATE, &m, sizeof(m), -1, PROC_LVS,
+	    PROC_CHECK), 0);
+	cr_assert_eq(check(IMSG_BFD_QUERY, NULL, 0, -1, PROC_CHECK,
+	    PROC_BFD), 0, "%s", why);
+	m.state = 4;
+	cr_assert_neq(check(IMSG_BFD_STATE, &m, sizeof(m), -1, PROC_BFD,
+	    PROC_CHECK), 0);
+	m.state = 3;
+	memset(m.name, 'x', sizeof(m.name));
+	cr_assert_neq(check(IMSG_BFD_STATE, &m, sizeof(m), -1, PROC_BFD,
+	    PROC_CHECK), 0);
+}
