@@ -22,6 +22,8 @@
 #   bench_bfd.sh            BFD against FRR's bfdd: detection of a 10 ms x 3
 #                           session (p50/p99 over BENCH_BFD_RUNS), CPU of
 #                           bfdd at BENCH_BFD_SESSIONS (100) at 10 ms
+#   bench_rss.sh            memory of every process for 1000 x 20 real
+#                           servers, through reloads of the same size
 #   bench_ah.sh             VRRP CPU with auth_type AH against without, had
 #                           and keepalived (VRRPv2 at advert_int 1), and had
 #                           alone on VRRPv3 at 0.1
@@ -33,8 +35,8 @@
 # Env: BENCH_RUNS (20) failover runs per series, BENCH_SERIES
 # ("2:1 3:0.01"), BENCH_IMPLS ("had keepalived"), BENCH_CPU_SECONDS (20),
 # BENCH_CPU_INSTANCES (100), BENCH_CPU_ADV (0.1), BENCH_CPU_SETTLE (6),
-# BENCH_ONLY (failover, cpu, checks, lvs, checks_vm, failover_vm, ah, bfd, serve
-# or seccomp), BENCH_NO_BUILD=1 to use build/ as it is;
+# BENCH_ONLY (failover, cpu, checks, lvs, checks_vm, failover_vm, ah, bfd, serve,
+# rss or seccomp), BENCH_NO_BUILD=1 to use build/ as it is;
 # bench_checks.sh also measures "floor" (tcp_floor.c) unless BENCH_IMPLS
 # leaves it out; bench_checks_vm.sh takes BENCH_ROUNDS (1), interleaved
 # rounds of had and keepalived with the median of their ratios;
@@ -106,13 +108,17 @@ if [ "${BENCH_ONLY:-serve}" = serve ]; then
 	bash tests/bench/bench_serve.sh || rc=1
 	echo
 fi
+if [ "${BENCH_ONLY:-rss}" = rss ]; then
+	bash tests/bench/bench_rss.sh || rc=1
+	echo
+fi
 if [ "${BENCH_ONLY:-}" = seccomp ]; then
 	bash tests/bench/bench_seccomp.sh || rc=1
 	echo
 fi
-# ah and seccomp print their own comparison; the table has nothing else.
+# ah, rss and seccomp print their own figures; the table has nothing else.
 case "${BENCH_ONLY:-}" in
-ah|seccomp) ;;
+ah|rss|seccomp) ;;
 *)	python3 tests/bench/summary.py "$BENCH_OUT" || rc=1 ;;
 esac
 echo

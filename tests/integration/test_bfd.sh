@@ -73,7 +73,8 @@ bfd
 CONF
 chown -R frr:frr "$FD" 2>/dev/null
 frr_start() {
-	lab_exec f "$FRR_BFDD" -f "$FD/bfdd.conf" -i "$FD/bfdd.pid" \
+	# ip netns exec itself: $! is then bfdd, not a subshell.
+	ip netns exec "$LAB-f" "$FRR_BFDD" -f "$FD/bfdd.conf" -i "$FD/bfdd.pid" \
 	    -z "$FD/zserv.api" --vty_socket "$FD" -u frr -g frr \
 	    --log "file:$FD/bfdd.log" >>"$FD/out.log" 2>&1 &
 	FRR_PID=$!
