@@ -70,7 +70,7 @@ hostname b
 interface eth0
  vrrp 5 version 3
  vrrp 5 priority 100
- vrrp 5 advertisement-interval 500
+ vrrp 5 advertisement-interval 300
  vrrp 5 ip 198.18.0.100
  vrrp 5 ipv6 2001:db8::100
 !
@@ -111,6 +111,12 @@ d = json.load(sys.stdin)
 d = d[0] if isinstance(d, list) else d
 print(d[sys.argv[1]]["status"])' "$1" 2>/dev/null
 }
+frr_stat() {	# v4|v6 counter: from FRR's stats of that family
+	frr_json | python3 -c 'import json,sys
+d = json.load(sys.stdin)
+d = d[0] if isinstance(d, list) else d
+print(d[sys.argv[1]]["stats"][sys.argv[2]])' "$1" "$2" 2>/dev/null
+}
 frr_is() { [ "$(frr_state v4)/$(frr_state v6)" = "$1/$1" ]; }
 if ! wait_for 10 eval '[ -n "$(frr_state v4)" ] && [ -n "$(frr_state v6)" ]'; then
 	echo "SKIP $T_NAME: FRR's vrrpd does not run VRID 5 on the macvlans ($(tail -c 300 "$FD/vrrpd.log" 2>/dev/null | tr '\n' ' '))"
@@ -133,7 +139,7 @@ vrrp_instance V4 {
 	interface eth0
 	virtual_router_id 5
 	priority $1
-	advert_int 0.5
+	advert_int 0.3
 	virtual_ipaddress {
 		$VIP4/24
 	}
@@ -143,7 +149,7 @@ vrrp_instance V6 {
 	interface eth0
 	virtual_router_id 5
 	priority $1
-	advert_int 0.5
+	advert_int 0.3
 	virtual_ipaddress {
 		$VIP6/64
 	}
@@ -160,6 +166,8 @@ print(sum(d.values()), ",".join(k for k, v in d.items() if v) or "-")'
 echo "  FRR up at $(( $(now_ms) - T0 )) ms"
 # ------------------------------------------- had 150, FRR 100: had Master
 conf 150 >"$LAB_DIR/a.conf"
+frx4=$(frr_stat v4 adverRx)
+frx6=$(frr_stat v6 adverRx)
 lab_start_had a "$LAB_DIR/a.conf" ||
     fail "had starts on a ($(tail -3 "$LAB_DIR/a/had.log" | tr '\n' ' '))"
 check "had Master of V4 and V6 (VRID 5 twice) over FRR's 100" \
@@ -175,6 +183,19 @@ for i in V4 V6; do
 	    eval '[ "${rx:-0}" -ge 1 ] && [ "${nd:-1}" = 0 ]'
 done
 
+# FRR's side: it heard had's adverts of each family, and says from whom.
+frx4=$(( $(frr_stat v4 adverRx) - frx4 ))
+frx6=$(( $(frr_stat v6 adverRx) - frx6 ))
+check "FRR counts had's IPv4 adverts ($frx4 since had started)" \
+    [ "$frx4" -ge 1 ]
+check "FRR counts had's IPv6 adverts ($frx6 since had started)" \
+    [ "$frx6" -ge 1 ]
+check "FRR's log: IPv4 advert from 198.18.0.1 at priority 150" \
+    grep -q 'VRID 5\] \[IPv4\] Received advertisement from 198.18.0.1 w/ priority 150' \
+    "$FD/vrrpd.log"
+check "FRR's log: IPv6 advert from a's link-local at priority 150" \
+    grep -q 'VRID 5\] \[IPv6\] Received advertisement from fe80::[0-9a-f:]* w/ priority 150' \
+    "$FD/vrrpd.log"
 echo "  had Master at $(( $(now_ms) - T0 )) ms"
 # ---------------------------------- had reloaded at 50: FRR preempts both
 conf 50 >"$LAB_DIR/a.conf"
@@ -186,13 +207,13 @@ if wait_for 5 frr_is Master; then
 else
 	fail "FRR preempts: Master of both (v4 $(frr_state v4), v6 $(frr_state v6))"
 fi
-# Three seconds of FRR's adverts on a's wire, bounded in time and count.
+# Two seconds of FRR's adverts on a's wire, bounded in time and count.
 PCAP=$LAB_DIR/frr.pcap
 rx4=$(lab_vrrp_field a V4 adverts_received)
 rx6=$(lab_vrrp_field a V6 adverts_received)
 tw=$(now_ms)
 lab_exec a tshark -n -q -i eth0 -f "vrrp or ip6 proto 112" \
-    -a duration:3 -c 200 -w "$PCAP" >"$LAB_DIR/tshark.log" 2>&1
+    -a duration:2 -c 200 -w "$PCAP" >"$LAB_DIR/tshark.log" 2>&1
 rx4=$(( $(lab_vrrp_field a V4 adverts_received) - rx4 ))
 rx6=$(( $(lab_vrrp_field a V6 adverts_received) - rx6 ))
 tw=$(( $(now_ms) - tw ))
@@ -202,17 +223,17 @@ tshark -n -r "$PCAP" -T fields -E separator=' ' -e ip.version -e ipv6.src \
 n4=$(grep -c '^4  3 5 100 1$' "$LAB_DIR/adverts.txt")
 n6=$(grep -c '^6 fe80::[0-9a-f:]* 3 5 100 1$' "$LAB_DIR/adverts.txt")
 nall=$(wc -l <"$LAB_DIR/adverts.txt")
-check "FRR's IPv4 adverts: VRRPv3, VRID 5, priority 100, good checksum ($n4 in 3 s)" \
+check "FRR's IPv4 adverts: VRRPv3, VRID 5, priority 100, good checksum ($n4 in 2 s)" \
     [ "$n4" -ge 3 ]
-check "FRR's IPv6 adverts (from a link-local): VRRPv3, VRID 5, priority 100, good checksum ($n6 in 3 s)" \
+check "FRR's IPv6 adverts (from a link-local): VRRPv3, VRID 5, priority 100, good checksum ($n6 in 2 s)" \
     [ "$n6" -ge 3 ]
 check "no other VRRP packet on the wire ($nall = $n4 + $n6)" \
     [ "$nall" = $((n4 + n6)) ]
 # The counters were read around tshark's run, which starts capturing
 # late: had counted at least what was captured (one may fall outside),
-# and at most one per 500 ms interval of the window, plus one each side.
+# and at most one per 300 ms interval of the window, plus one each side.
 near() {	# counted captured
-	[ "$1" -ge $(($2 - 1)) ] && [ "$1" -le $((tw / 500 + 2)) ]
+	[ "$1" -ge $(($2 - 1)) ] && [ "$1" -le $((tw / 300 + 2)) ]
 }
 check "had's V4 counted FRR's IPv4 adverts ($rx4 in $tw ms, $n4 captured)" \
     near "$rx4" "$n4"
@@ -230,6 +251,12 @@ conf 150 >"$LAB_DIR/a.conf"
 lab_hactl a reload vrrp >/dev/null 2>&1 || fail "hactl reload vrrp"
 check "had at 150 again preempts: Master of both" wait_for 10 both_is MASTER
 check "FRR Backup of both again" wait_for 5 frr_is Backup
+# had's handover: priority 0, then its VIPs until FRR's first advert;
+# nothing of had's after that may take either family back from FRR:
+# one transition of FRR's per family (FRR's Master_Down_Interval is
+# 1.1 s: a bounce back to Backup and up again would count two more).
+tr4=$(frr_stat v4 transitions)
+tr6=$(frr_stat v6 transitions)
 lab_stop_had a
 t2=$(now_ms)
 if wait_for 5 frr_is Master; then
@@ -237,9 +264,14 @@ if wait_for 5 frr_is Master; then
 else
 	fail "had stopped: FRR Master of both (v4 $(frr_state v4), v6 $(frr_state v6))"
 fi
+sleep 1
+check "FRR Master of both once had stopped, one transition each (v4 $tr4 -> $(frr_stat v4 transitions), v6 $tr6 -> $(frr_stat v6 transitions))" \
+    eval 'frr_is Master &&
+    [ "$(frr_stat v4 transitions)" = $((tr4 + 1)) ] &&
+    [ "$(frr_stat v6 transitions)" = $((tr6 + 1)) ]'
 check "had left neither VIP behind" \
     eval '! lab_has_addr a $VIP4 && ! lab_has_addr a 2001:db8::100'
-check "vrrpd of FRR still runs" test -s "$FD/vrrpd.pid"
+check "FRR's vrrpd still runs" kill -0 "$(cat "$FD/vrrpd.pid")"
 
 echo "  took $(( $(now_ms) - T0 )) ms"
 summary
