@@ -741,10 +741,16 @@ vrrpd_stop(void)
 	return (handing_over > 0);
 }
 
+/*
+ * Still Master in the state machine until vrrpd_shutdown(), and other
+ * instances may still be handing over: the heir's adverts (lower
+ * priority than ours) must not make us answer at our own priority and
+ * take the VIP back from it (seen with FRR's vrrpd).
+ */
 static void
 handover_done(struct vrrp_inst *inst, const char *why)
 {
-	inst->handover = 0;
+	inst->handover = 3;
 	evtimer_del(inst->timer);
 	log_info("%s vrid %u: %s; VIPs go", inst->name, inst->ci->c.vrid,
 	    why);
@@ -815,8 +821,9 @@ inst_timer(int fd, short ev, void *arg)
 	uint64_t		 now = vrrpd_now();
 
 	if (inst->handover) {
-		handover_done(inst, inst->handover == 2 ? "new master heard" :
-		    "no new master heard");
+		if (inst->handover != 3)
+			handover_done(inst, inst->handover == 2 ?
+			    "new master heard" : "no new master heard");
 		return;
 	}
 	if (inst_check_first(inst, now))

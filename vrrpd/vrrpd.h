@@ -83,7 +83,7 @@ struct vrrp_inst {
 	char			 last_reason[HAD_REASONLEN];
 	uint64_t		 drops[VRRPD_DROP_NREASONS];
 	int			 vips_held;	/* asked lvsd to add them */
-	int			 handover;	/* 1 stopping, 2 heir heard */
+	int			 handover;	/* 1 stopping, 2 heir, 3 done */
 
 	/* use_vmac: the macvlan lvsd made, adverts and GARP leave it. */
 	char			 vmac[IF_NAMESIZE];
