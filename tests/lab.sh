@@ -131,6 +131,27 @@ lab_link() {	# name up|down
 	ip -n "$LAB-$1" link set eth0 "$2"
 }
 
+# lab_end_checks NODE...: a sanitizer report in a node's had log is a
+# failure; with VERBOSE and a failure, the nodes' last log lines.
+lab_end_checks() {
+	local n
+	for n in "$@"; do
+		if grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' \
+		    "$LAB_DIR/$n/had.log" 2>/dev/null; then
+			fail "sanitizer report in $n's had log"
+			grep -E -A20 'AddressSanitizer|runtime error:|LeakSanitizer' \
+			    "$LAB_DIR/$n/had.log" | head -40
+		fi
+	done
+	if [ "$T_FAIL" -gt 0 ] && [ -n "${VERBOSE:-}" ]; then
+		for n in "$@"; do
+			echo "--- $n logs"
+			tail -30 "$LAB_DIR/$n/had.log" \
+			    "$LAB_DIR/$n/keepalived.log" 2>/dev/null
+		done
+	fi
+}
+
 lab_cleanup() {
 	local p n
 	for p in $LAB_PIDS; do kill_pid TERM "$p" 2>/dev/null; done

@@ -195,17 +195,5 @@ phase_checks "ah had-had master b stops" a b 1000 "$I2"
 no_drops "ah had-had master b stops" a
 side_stop a
 
-for n in a b; do
-	if grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' \
-	    "$LAB_DIR/$n/had.log" 2>/dev/null; then
-		fail "sanitizer report in $n's had log"
-		grep -E -A20 'AddressSanitizer|runtime error:|LeakSanitizer' "$LAB_DIR/$n/had.log" | head -40
-	fi
-done
-if [ "$T_FAIL" -gt 0 ] && [ -n "${VERBOSE:-}" ]; then
-	for n in a b; do
-		echo "--- $n logs"
-		tail -30 "$LAB_DIR/$n/had.log" "$LAB_DIR/$n/keepalived.log" 2>/dev/null
-	done
-fi
+lab_end_checks a b
 summary

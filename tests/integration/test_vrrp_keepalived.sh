@@ -147,17 +147,5 @@ gone4() { ! lab_has_addr a "$VIP4" && ! lab_has_addr a "$VIP6"; }
 check "a stopped: its VIPs are gone from a within 1 s ($(ip -n "$LAB-a" -o addr show dev eth0 | awk '{print $4}' | tr '\n' ' '))" \
     wait_for 1 gone4
 
-for n in a b; do
-	if grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' \
-	    "$LAB_DIR/$n/had.log" 2>/dev/null; then
-		fail "sanitizer report in $n's had log"
-		grep -E -A20 'AddressSanitizer|runtime error:' "$LAB_DIR/$n/had.log" | head -40
-	fi
-done
-if [ "$T_FAIL" -gt 0 ] && [ -n "${VERBOSE:-}" ]; then
-	for n in a b; do
-		echo "--- $n logs"
-		tail -30 "$LAB_DIR/$n/had.log" "$LAB_DIR/$n/keepalived.log" 2>/dev/null
-	done
-fi
+lab_end_checks a b
 summary

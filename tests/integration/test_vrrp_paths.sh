@@ -339,17 +339,5 @@ else
 fi
 
 echo "checks done after $(( $(now_ms) - T_START )) ms"
-for n in a b; do
-	if grep -Eq 'AddressSanitizer|runtime error:|LeakSanitizer' \
-	    "$LAB_DIR/$n/had.log" 2>/dev/null; then
-		fail "sanitizer report in $n's had log"
-		grep -E -A20 'AddressSanitizer|runtime error:' "$LAB_DIR/$n/had.log" | head -40
-	fi
-done
-if [ "$T_FAIL" -gt 0 ] && [ -n "${VERBOSE:-}" ]; then
-	for n in a b; do
-		echo "--- $n"
-		tail -30 "$LAB_DIR/$n/had.log" "$LAB_DIR/$n/keepalived.log" 2>/dev/null
-	done
-fi
+lab_end_checks a b
 summary
