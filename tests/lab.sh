@@ -63,6 +63,19 @@ lab_exec() {	# name cmd...
 
 lab_track_pid() { LAB_PIDS="$LAB_PIDS $1"; }
 
+# lab_spawn NAME CMD...: CMD in the node's namespace in the background,
+# tracked for lab_cleanup, its pid in LAB_SPAWNED; redirections given to
+# the call are its own.  Not `lab_exec ... &': that backgrounds a
+# subshell, whose pid is the one tracked while CMD outlives it (and
+# keeps the test's output open, which the suite waits for).
+lab_spawn() {
+	local ns=$LAB-$1
+	shift
+	ip netns exec "$ns" "$@" &
+	LAB_SPAWNED=$!
+	lab_track_pid "$LAB_SPAWNED"
+}
+
 lab_start_had() {	# name conf [extra args]
 	local n=$1 conf=$2 d=$LAB_DIR/$1
 	shift 2

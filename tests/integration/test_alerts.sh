@@ -18,11 +18,9 @@ if [ "$(basename "$BUILD")" = build-san ]; then
 fi
 D=$LAB_DIR/a
 
-# A real server that answers (8081) and one that does not (8082).  Started
-# with ip netns exec itself (not lab_exec, a function, whose background
-# subshell would be the pid killed at the end) and with its output away
-# from the test's (the suite waits for the test's output to close).
-ip netns exec "$LAB-a" python3 -c 'import socket,time
+# A real server that answers (8081) and one that does not (8082); its
+# output away from the test's (the suite waits for that to close).
+lab_spawn a python3 -c 'import socket,time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("198.18.0.1", 8081))
@@ -34,15 +32,13 @@ while time.time() < t:
 		c, _ = s.accept()
 		c.close()
 	except OSError:
-		pass' </dev/null >/dev/null 2>&1 &
-lab_track_pid $!
+		pass' </dev/null >/dev/null 2>&1
 
 # The mail server smtp_alert sends to: aiosmtpd prints each message.
 SMTPD=0
 if /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
-	ip netns exec "$LAB-a" /usr/bin/python3 tests/integration/smtp_sink.py \
-	    198.18.0.1 2525 "$D/mails" </dev/null >"$D/smtpd.out" 2>&1 &
-	lab_track_pid $!
+	lab_spawn a /usr/bin/python3 tests/integration/smtp_sink.py \
+	    198.18.0.1 2525 "$D/mails" </dev/null >"$D/smtpd.out" 2>&1
 	SMTPD=1
 fi
 

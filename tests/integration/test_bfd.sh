@@ -73,12 +73,10 @@ bfd
 CONF
 chown -R frr:frr "$FD" 2>/dev/null
 frr_start() {
-	# ip netns exec itself: $! is then bfdd, not a subshell.
-	ip netns exec "$LAB-f" "$FRR_BFDD" -f "$FD/bfdd.conf" -i "$FD/bfdd.pid" \
+	lab_spawn f "$FRR_BFDD" -f "$FD/bfdd.conf" -i "$FD/bfdd.pid" \
 	    -z "$FD/zserv.api" --vty_socket "$FD" -u frr -g frr \
-	    --log "file:$FD/bfdd.log" >>"$FD/out.log" 2>&1 &
-	FRR_PID=$!
-	lab_track_pid $FRR_PID
+	    --log "file:$FD/bfdd.log" >>"$FD/out.log" 2>&1
+	FRR_PID=$LAB_SPAWNED
 }
 frr_json() { lab_exec f vtysh --vty_socket "$FD" -d bfdd -c "show bfd peers json" 2>/dev/null; }
 frr_field() {	# peer field

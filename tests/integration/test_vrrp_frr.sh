@@ -73,13 +73,10 @@ interface eth0
 !
 CONF
 chown -R frr:frr "$FD" 2>/dev/null
-# Started as a simple command (not through lab_exec, a function, whose
-# subshell would be $!): ip netns exec execs the daemon, so $! is its pid.
 frr_daemon() {	# binary name: no TCP vty, sockets and files in $FD
-	ip netns exec "$LAB-b" "$1" -f "$FD/$2.conf" -i "$FD/$2.pid" \
+	lab_spawn b "$1" -f "$FD/$2.conf" -i "$FD/$2.pid" \
 	    -z "$FD/zserv.api" --vty_socket "$FD" -P 0 -u frr -g frr \
-	    --log "file:$FD/$2.log" >>"$FD/out.log" 2>&1 &
-	lab_track_pid $!
+	    --log "file:$FD/$2.log" >>"$FD/out.log" 2>&1
 }
 # The pid files too, should a daemon ever fork: stopped before the lab.
 frr_stop() {
