@@ -35,6 +35,8 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
+#include <zlib.h>
+
 #include "hactl.h"
 #include "msg.h"
 
@@ -54,6 +56,10 @@
 #define SERVE_TOKEN_MAX		256
 #define SERVE_FILE_MAX		(256 * 1024)
 #define SERVE_CACHE_MS		1000
+#define SERVE_GZIP_MIN		1024	/* smaller answers go as they are */
+#define SERVE_GZIP_LEVEL	1	/* metrics text shrinks ~25x even so */
+#define SERVE_COST_FACTOR	10	/* kept for 10x what it cost to make */
+#define SERVE_CACHE_MAX_MS	10000
 #define METRICS_TYPE		"text/plain; version=0.0.4; charset=utf-8"
 
 /* The status page: these files and no others, read at start. */
@@ -90,6 +96,9 @@ struct body {
 	char		*buf;
 	size_t		 len;
 	int		 refs;	/* the cache's and each reply being sent */
+	struct body	*gz;	/* the same compressed, made on first need */
+	int		 gzfailed;
+	long		 cost_ms;	/* to make it: had's answer, gzip */
 };
 struct cached {
 	struct body	*body;
@@ -182,27 +191,133 @@ reply_had_error(struct evhttp_request *req)
 		reply_error(req, 502, "Bad Gateway", hactl_lasterr);
 }
 
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return ((now.tv_sec - t0->tv_sec) * 1000 +
+	    (now.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
 static void
 body_unref(const void *data, size_t len, void *arg)
 {
 	struct body	*b = arg;
 
 	if (--b->refs == 0) {
+		if (b->gz != NULL)
+			body_unref(NULL, 0, b->gz);
 		free(b->buf);
 		free(b);
 	}
 }
 
+/*
+ * Whether Accept-Encoding allows gzip (RFC 9110 12.5.3): a "gzip",
+ * "x-gzip" or "*" member whose q is not 0.  Prometheus asks for it.
+ */
+static int
+accepts_gzip(struct evhttp_request *req)
+{
+	const char	*h, *p, *e, *q;
+	size_t		 n;
+	int		 ok = 0;
+
+	h = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Accept-Encoding");
+	for (p = h; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
+		p += strspn(p, " \t");
+		e = p + strcspn(p, ",");
+		n = strcspn(p, " \t;,");
+		if (!((n == 4 && strncasecmp(p, "gzip", 4) == 0) ||
+		    (n == 6 && strncasecmp(p, "x-gzip", 6) == 0) ||
+		    (n == 1 && *p == '*')))
+			continue;
+		q = p + n;
+		q += strspn(q, " \t");
+		if (*q == ';') {
+			q++;
+			q += strspn(q, " \t");
+			/* q=0, q=0.0, q=0.00, q=0.000 refuse it. */
+			if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=' &&
+			    q[2] == '0' && strspn(q + 3, ".0") ==
+			    strcspn(q + 3, " \t,"))
+				return (0);
+		}
+		ok = 1;
+	}
+	return (ok);
+}
+
+/* bd deflated into a gzip member, kept beside it; NULL if it fails. */
+static struct body *
+body_gzip(struct body *bd)
+{
+	struct body	*gz;
+	struct timespec	 t0;
+	z_stream	 z;
+	uLong		 bound;
+
+	if (bd->gz != NULL || bd->gzfailed)
+		return (bd->gz);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, SERVE_GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		bd->gzfailed = 1;
+		return (NULL);
+	}
+	bound = deflateBound(&z, bd->len) + 32;
+	if ((gz = calloc(1, sizeof(*gz))) == NULL ||
+	    (gz->buf = malloc(bound)) == NULL) {
+		free(gz);
+		deflateEnd(&z);
+		bd->gzfailed = 1;
+		return (NULL);
+	}
+	z.next_in = (Bytef *)bd->buf;
+	z.avail_in = bd->len;
+	z.next_out = (Bytef *)gz->buf;
+	z.avail_out = bound;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END || z.total_out >= bd->len) {
+		deflateEnd(&z);
+		free(gz->buf);
+		free(gz);
+		bd->gzfailed = 1;
+		return (NULL);
+	}
+	gz->len = z.total_out;
+	gz->refs = 1;	/* bd's */
+	deflateEnd(&z);
+	bd->gz = gz;
+	bd->cost_ms += ms_since(&t0);
+	return (gz);
+}
+
+/*
+ * bd referenced by the reply, not copied; compressed (once, kept with
+ * it) for a client that accepts gzip.
+ */
 static void
 reply_shared(struct evhttp_request *req, const char *type, struct body *bd)
 {
-	struct evbuffer	*b;
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	struct evbuffer		*b;
+	struct body		*gz;
 
 	if (bd->len == 0 || (b = evbuffer_new()) == NULL) {
 		reply(req, 200, "OK", type, bd->buf, bd->len);
 		return;
 	}
 	headers(req, type);
+	evhttp_add_header(h, "Vary", "Accept-Encoding");
+	if (bd->len >= SERVE_GZIP_MIN && accepts_gzip(req) &&
+	    (gz = body_gzip(bd)) != NULL) {
+		evhttp_add_header(h, "Content-Encoding", "gzip");
+		bd = gz;
+	}
 	bd->refs++;
 	if (evbuffer_add_reference(b, bd->buf, bd->len, body_unref,
 	    bd) == -1) {
@@ -219,31 +334,40 @@ static int
 cache_reply(struct evhttp_request *req, int slot, const char *type)
 {
 	struct cached	*c = &cache[slot];
-	struct timespec	 now;
-	long		 age;
+	long		 age, keep;
 
 	if (c->body == NULL)
 		return (0);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	age = (now.tv_sec - c->at.tv_sec) * 1000 +
-	    (now.tv_nsec - c->at.tv_nsec) / 1000000;
-	if (age < 0 || age >= cache_ms)
+	/*
+	 * An answer that is costly to make (20,000 real servers: a
+	 * quarter of a second) is kept longer, so that however many ask,
+	 * making it takes at most a tenth of a core.
+	 */
+	keep = SERVE_COST_FACTOR * c->body->cost_ms;
+	if (keep > SERVE_CACHE_MAX_MS)
+		keep = SERVE_CACHE_MAX_MS;
+	if (keep < cache_ms)
+		keep = cache_ms;
+	age = ms_since(&c->at);
+	if (age < 0 || age >= keep)
 		return (0);
 	reply_shared(req, type, c->body);
 	return (1);
 }
 
 /*
- * Keeps buf (the slot owns it from now on) and sends it: a megabyte of
- * metrics is referenced by each reply, not copied.
+ * Sends buf, which is ours from now on, referenced by the reply rather
+ * than copied (a scrape of 1,000 x 20 is megabytes); kept in the slot
+ * (-1: none) for the next -c ms, or longer when it took long to make
+ * (since t0).
  */
 static void
-cache_keep(struct evhttp_request *req, int slot, const char *type,
-    char *buf, size_t len)
+reply_keep(struct evhttp_request *req, int slot, const char *type,
+    char *buf, size_t len, const struct timespec *t0)
 {
 	struct body	*b;
 
-	if ((b = malloc(sizeof(*b))) == NULL) {
+	if ((b = calloc(1, sizeof(*b))) == NULL) {
 		reply(req, 200, "OK", type, buf, len);
 		free(buf);
 		return;
@@ -251,11 +375,16 @@ cache_keep(struct evhttp_request *req, int slot, const char *type,
 	b->buf = buf;
 	b->len = len;
 	b->refs = 1;
+	b->cost_ms = ms_since(t0);
+	reply_shared(req, type, b);
+	if (slot == -1 || cache_ms == 0) {
+		body_unref(NULL, 0, b);
+		return;
+	}
 	if (cache[slot].body != NULL)
 		body_unref(NULL, 0, cache[slot].body);
 	cache[slot].body = b;
 	clock_gettime(CLOCK_MONOTONIC, &cache[slot].at);
-	reply_shared(req, type, b);
 }
 
 static void
@@ -279,13 +408,15 @@ static void
 serve_json(struct evhttp_request *req, int slot, int fd, uint32_t type,
     const void *msg, size_t len)
 {
-	FILE	*saved, *f;
-	char	*buf = NULL;
-	size_t	 blen = 0;
-	int	 r, keep = fd != -1;
+	struct timespec	 t0;
+	FILE		*saved, *f;
+	char		*buf = NULL;
+	size_t		 blen = 0;
+	int		 r, keep = fd != -1;
 
 	if (slot != -1 && cache_reply(req, slot, "application/json"))
 		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!keep && (fd = hactl_connect(sv.sock)) == -1) {
 		reply_had_error(req);
 		return;
@@ -311,11 +442,8 @@ serve_json(struct evhttp_request *req, int slot, int fd, uint32_t type,
 		}
 		reply_had_error(req);
 	} else {
-		if (slot != -1 && cache_ms > 0) {
-			cache_keep(req, slot, "application/json", buf, blen);
-			return;
-		}
-		reply(req, 200, "OK", "application/json", buf, blen);
+		reply_keep(req, slot, "application/json", buf, blen, &t0);
+		return;
 	}
 	free(buf);
 }
@@ -323,13 +451,15 @@ serve_json(struct evhttp_request *req, int slot, int fd, uint32_t type,
 static void
 serve_metrics(struct evhttp_request *req)
 {
-	char	*buf = NULL;
-	size_t	 len = 0;
-	FILE	*f;
-	int	 r;
+	struct timespec	 t0;
+	char		*buf = NULL;
+	size_t		 len = 0;
+	FILE		*f;
+	int		 r;
 
 	if (cache_reply(req, CACHE_METRICS, METRICS_TYPE))
 		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((f = open_memstream(&buf, &len)) == NULL) {
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
 		return;
@@ -339,11 +469,8 @@ serve_metrics(struct evhttp_request *req)
 	if (r != 0)
 		reply_had_error(req);
 	else {
-		if (cache_ms > 0) {
-			cache_keep(req, CACHE_METRICS, METRICS_TYPE, buf, len);
-			return;
-		}
-		reply(req, 200, "OK", METRICS_TYPE, buf, len);
+		reply_keep(req, CACHE_METRICS, METRICS_TYPE, buf, len, &t0);
+		return;
 	}
 	free(buf);
 }

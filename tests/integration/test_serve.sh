@@ -120,6 +120,28 @@ ctype=$(in_a curl -s -o /dev/null -w '%{content_type}' \
 check "/metrics content type is the exposition format ($ctype)" \
     [ "$ctype" = "text/plain; version=0.0.4; charset=utf-8" ]
 
+# gzip for a client that asks (Prometheus does), none for one that
+# refuses it with q=0; the same text once inflated (one cached scrape:
+# -c is 1000 ms, the three requests are taken within it).
+hdr() {	# port path accept-encoding: the response headers, lower case
+	in_a curl -s -o "$LAB_DIR/body" -D - --max-time 10 \
+	    -H "Accept-Encoding: $3" "http://127.0.0.1:$1$2" |
+	    tr -d '\r' | tr 'A-Z' 'a-z'
+}
+get $PORT_RO /metrics >"$LAB_DIR/m-plain.txt"
+h=$(hdr $PORT_RO /metrics "deflate, gzip;q=0.8")
+check "/metrics is gzipped for Accept-Encoding: deflate, gzip;q=0.8" \
+    grep -qx 'content-encoding: gzip' <<<"$h"
+check "/metrics says Vary: Accept-Encoding" grep -qx 'vary: accept-encoding' <<<"$h"
+zlen=$(stat -c %s "$LAB_DIR/body")
+gunzip -c <"$LAB_DIR/body" >"$LAB_DIR/m-gz.txt" 2>/dev/null
+check "/metrics inflated is the plain text ($zlen bytes for $(stat -c %s "$LAB_DIR/m-plain.txt"))" \
+    cmp -s "$LAB_DIR/m-plain.txt" "$LAB_DIR/m-gz.txt"
+h=$(hdr $PORT_RO /metrics "gzip;q=0")
+check "/metrics is not gzipped for gzip;q=0" \
+    eval '! grep -q "^content-encoding" <<<"$h"'
+check "/metrics sent plain for q=0 is the text" cmp -s "$LAB_DIR/m-plain.txt" "$LAB_DIR/body"
+
 # Every document, over HTTP and from hactl -j, against its schema.
 # (One python3 for all: importing jsonschema takes half a second.)
 V=tests/integration/json_schema.py
