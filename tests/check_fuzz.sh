@@ -1,6 +1,6 @@
 #!/bin/bash
 # The libFuzzer targets of tests/fuzz, briefly: build them with clang
-# (make fuzz-build) and run each for FUZZ_SECONDS (20 here), two at a
+# (make fuzz-build) and run each for FUZZ_SECONDS (10 here), two at a
 # time.  Any crash, leak, timeout or sanitizer report is a FAIL; the
 # regression inputs in tests/fuzz/corpus run first every time.
 # `make fuzz' runs them longer (FUZZ_SECONDS=60 by default).
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 T_NAME=check_fuzz
 . tests/lib.sh
 
-: "${FUZZ_SECONDS:=20}"
+: "${FUZZ_SECONDS:=10}"
 : "${FUZZ_JOBS:=2}"
 
 if ! command -v clang >/dev/null 2>&1; then

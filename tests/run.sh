@@ -95,12 +95,16 @@ left_behind() {
 	return 0
 }
 
-run_shell() {	# script build label
-	local out rc p f s t0
+# Runs one test; what it printed, its status and its seconds go to
+# $LOGDIR/NAME.{out,rc,sec} for account().
+run_test() {	# script build name
+	local out rc p t0
 	t0=$(date +%s)
 	out=$(BUILD=$2 bash "$1" 2>&1)
 	rc=$?
-	if left_behind; then
+	# A VM test starts nothing of ours on the host, and the host test
+	# running beside it is not its leftover.
+	if [ "${3%-vm}" = "$3" ] && left_behind; then
 		for p in $LEFT; do
 			out="$out
 FAIL $(basename "$1" .sh): left running: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
@@ -108,6 +112,15 @@ FAIL $(basename "$1" .sh): left running: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>
 		done
 		rc=1
 	fi
+	printf '%s\n' "$out" >"$LOGDIR/$3.out"
+	echo $rc >"$LOGDIR/$3.rc"
+	echo $(($(date +%s) - t0)) >"$LOGDIR/$3.sec"
+}
+
+account() {	# script label name
+	local out rc p f s
+	out=$(cat "$LOGDIR/$3.out")
+	rc=$(cat "$LOGDIR/$3.rc")
 	p=$(echo "$out" | grep -c '^PASS ')
 	f=$(echo "$out" | grep -c '^FAIL ')
 	s=$(echo "$out" | grep -c '^SKIP ')
@@ -121,35 +134,71 @@ FAIL $(basename "$1" .sh): left running: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>
 		FAILED=$((FAILED + 1))
 	fi
 	if [ $rc -ne 0 ] || [ "$f" -gt 0 ]; then
-		note_fail "$1 ($3)"
-		note_detail "$1 ($3)" "$out"
+		note_fail "$1 ($2)"
+		note_detail "$1 ($2)" "$out"
 		echo "$out" | tail -80
 	else
 		echo "$out" | grep -E '^SKIP |on the second run'
 	fi
-	printf '%-40s %s (%ss)\n' "$1 ($3)" "$(echo "$out" | tail -1)" \
-	    $(($(date +%s) - t0))
+	printf '%-40s %s (%ss)\n' "$1 ($2)" "$(echo "$out" | tail -1)" \
+	    "$(cat "$LOGDIR/$3.sec")"
 }
 
+run_shell() {	# script build label
+	local n
+	n=$(basename "$1" .sh)-$3
+	run_test "$1" "$2" "$n"
+	account "$1" "$3" "$n"
+}
+
+# The VM tests (real IPVS in qemu, 16 minutes) run beside the plain
+# integration tests, which mostly wait on timers: their guest is a
+# kernel of its own, with nothing shared but the CPUs.
+# HAD_TEST_SERIAL=1 runs them after, one thing at a time.
+VM_TESTS=""
+vm_start() {
+	if ! sh scripts/vm-deps.sh >"$LOGDIR/vm-deps.log" 2>&1; then
+		VM_TESTS=none
+		return
+	fi
+	VM_TESTS=$(ls tests/vm/run-*.sh)
+	(
+		for t in $VM_TESTS; do
+			run_test "$t" build "$(basename "$t" .sh)-vm"
+		done
+	) &
+	VM_PID=$!
+}
+vm_finish() {
+	local t
+	echo "== VM tests (real IPVS in qemu)"
+	[ -n "${VM_PID:-}" ] && wait "$VM_PID"
+	if [ "$VM_TESTS" = none ]; then
+		cat "$LOGDIR/vm-deps.log"
+		echo "SKIP vm: scripts/vm-deps.sh failed"
+		SKIPPED=$((SKIPPED + 1))
+		return
+	fi
+	for t in $VM_TESTS; do
+		account "$t" vm "$(basename "$t" .sh)-vm"
+	done
+}
+
+[ "${HAD_TEST_SERIAL:-0}" = 1 ] || vm_start
 echo "== integration tests"
 for t in tests/integration/test_*.sh; do
 	run_shell "$t" build plain
 done
+[ "${HAD_TEST_SERIAL:-0}" = 1 ] || vm_finish
 echo "== integration tests (ASan+UBSan)"
 for t in tests/integration/test_*.sh; do
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1 \
 	    run_shell "$t" build-san sanitizers
 done
-
-echo "== VM tests (real IPVS in qemu)"
-if sh scripts/vm-deps.sh; then
-	for t in tests/vm/run-*.sh; do
-		run_shell "$t" build vm
-	done
-else
-	echo "SKIP vm: scripts/vm-deps.sh failed"
-	SKIPPED=$((SKIPPED + 1))
+if [ "${HAD_TEST_SERIAL:-0}" = 1 ]; then
+	vm_start
+	vm_finish
 fi
 
 echo "== other checks"
