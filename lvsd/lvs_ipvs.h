@@ -3,6 +3,7 @@
  * the kernel's table against config and health.
  *
  * lvs_ipvs.c	the socket, message building and parsing, dumps, writes
+ * lvs_table.c	tables, keys, indexes by key, names
  * lvs_reconcile.c	desired state from config and health, the diff, show
  * lvs_syncd.c	the connection-sync daemon
  *
@@ -162,7 +163,7 @@ int		 lvs_ipvs_apply(const struct lvs_op *);
 int		 lvs_ipvs_daemons(struct lvs_daemon *, size_t, size_t *);
 int		 lvs_ipvs_daemon(int, const struct lvs_daemon *);
 
-/* Pure: tables, keys, names and the diff. */
+/* Pure: tables, keys, names (lvs_table.c). */
 void		 lvs_table_init(struct lvs_table *);
 void		 lvs_table_free(struct lvs_table *);
 struct lvs_svc	*lvs_table_add(struct lvs_table *, const struct lvs_svc *);
@@ -178,6 +179,35 @@ int		 lvs_dest_same_key(const struct lvs_dest *,
 const char	*lvs_svc_name(const struct lvs_svc *, char *, size_t);
 const char	*lvs_dest_name(const struct lvs_dest *, char *, size_t);
 const char	*lvs_fwd_name(uint32_t);
+int		 lvs_addr_eq(int, const uint8_t *, const uint8_t *);
+
+/*
+ * Hash indexes of destinations and services by key, so that matching
+ * two lists is linear, not quadratic (1000 real servers in a virtual
+ * server, 1000 virtual servers).  A slot holds an index + 1 into the
+ * array it was built from, 0 when empty.  Built only past a few
+ * entries; when out of memory the callers fall back to a linear search.
+ */
+struct keyidx {
+	size_t		*slot;
+	size_t		 mask;
+};
+#define LVS_IDX_MIN	16	/* below this, a linear search */
+
+uint32_t	 lvs_key_hash(uint32_t, const void *, size_t);
+uint32_t	 lvs_dest_hash(const struct lvs_dest *);
+uint32_t	 lvs_svc_hash(const struct lvs_svc *);
+int		 lvs_idx_init(struct keyidx *, size_t);
+void		 lvs_idx_free(struct keyidx *);
+void		 lvs_idx_add(struct keyidx *, uint32_t, size_t);
+struct lvs_dest	*lvs_idx_find_dest(const struct keyidx *,
+		    const struct lvs_svc *, const struct lvs_dest *);
+struct lvs_svc	*lvs_idx_find_svc(const struct keyidx *,
+		    const struct lvs_table *, const struct lvs_svc *);
+void		 lvs_idx_dests(struct keyidx *, const struct lvs_svc *);
+void		 lvs_idx_svcs(struct keyidx *, const struct lvs_table *);
+
+/* The diff (lvs_reconcile.c). */
 int		 lvs_diff(const struct lvs_table *, const struct lvs_table *,
 		    const struct lvs_table *, struct lvs_ops *);
 void		 lvs_ops_free(struct lvs_ops *);

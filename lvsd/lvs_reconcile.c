@@ -123,295 +123,6 @@ static int			 any_dirty;
 static struct event		*health_ev;
 
 /*
- * Tables.
- */
-void
-lvs_table_init(struct lvs_table *t)
-{
-	memset(t, 0, sizeof(*t));
-}
-
-void
-lvs_table_free(struct lvs_table *t)
-{
-	size_t	 i;
-
-	for (i = 0; i < t->nsvcs; i++)
-		free(t->svcs[i].dests);
-	free(t->svcs);
-	lvs_table_init(t);
-}
-
-struct lvs_svc *
-lvs_table_add(struct lvs_table *t, const struct lvs_svc *s)
-{
-	struct lvs_svc	*n;
-	size_t		 cap;
-
-	if (t->nsvcs == t->cap) {
-		cap = t->cap ? t->cap * 2 : 16;
-		if ((n = reallocarray(t->svcs, cap, sizeof(*n))) == NULL)
-			return (NULL);
-		t->svcs = n;
-		t->cap = cap;
-	}
-	n = &t->svcs[t->nsvcs++];
-	*n = *s;
-	n->dests = NULL;
-	n->ndests = n->capdests = 0;
-	return (n);
-}
-
-struct lvs_dest *
-lvs_svc_add_dest(struct lvs_svc *s, const struct lvs_dest *d)
-{
-	struct lvs_dest	*n;
-	size_t		 cap;
-
-	if (s->ndests == s->capdests) {
-		cap = s->capdests ? s->capdests * 2 : 4;
-		if ((n = reallocarray(s->dests, cap, sizeof(*n))) == NULL)
-			return (NULL);
-		s->dests = n;
-		s->capdests = cap;
-	}
-	n = &s->dests[s->ndests++];
-	*n = *d;
-	return (n);
-}
-
-static int
-addr_eq(int af, const uint8_t *a, const uint8_t *b)
-{
-	return (memcmp(a, b, af == AF_INET ? 4 : 16) == 0);
-}
-
-int
-lvs_svc_same_key(const struct lvs_svc *a, const struct lvs_svc *b)
-{
-	if (a->af != b->af || a->fwmark != b->fwmark)
-		return (0);
-	if (a->fwmark != 0)
-		return (1);
-	return (a->protocol == b->protocol && a->port == b->port &&
-	    addr_eq(a->af, a->addr, b->addr));
-}
-
-int
-lvs_dest_same_key(const struct lvs_dest *a, const struct lvs_dest *b)
-{
-	return (a->af == b->af && a->port == b->port &&
-	    addr_eq(a->af, a->addr, b->addr));
-}
-
-struct lvs_svc *
-lvs_table_find(const struct lvs_table *t, const struct lvs_svc *s)
-{
-	size_t	 i;
-
-	for (i = 0; i < t->nsvcs; i++)
-		if (lvs_svc_same_key(&t->svcs[i], s))
-			return (&t->svcs[i]);
-	return (NULL);
-}
-
-struct lvs_dest *
-lvs_svc_find_dest(const struct lvs_svc *s, const struct lvs_dest *d)
-{
-	size_t	 i;
-
-	for (i = 0; i < s->ndests; i++)
-		if (lvs_dest_same_key(&s->dests[i], d))
-			return (&s->dests[i]);
-	return (NULL);
-}
-
-/*
- * Hash indexes of destinations and services by key, so that matching
- * two lists is linear, not quadratic (1000 real servers in a virtual
- * server, 1000 virtual servers).  A slot holds an index + 1 into the
- * array it was built from, 0 when empty.  Built only past a few
- * entries; when out of memory the callers fall back to a linear search.
- */
-struct keyidx {
-	size_t		*slot;
-	size_t		 mask;
-};
-#define LVS_IDX_MIN	16	/* below this, a linear search */
-
-static uint32_t
-key_hash(uint32_t h, const void *p, size_t n)
-{
-	const uint8_t	*b = p;
-
-	while (n-- > 0)
-		h = (h ^ *b++) * 16777619U;	/* FNV-1a */
-	return (h);
-}
-
-static uint32_t
-dest_hash(const struct lvs_dest *d)
-{
-	uint32_t	 h = 2166136261U;
-
-	h = key_hash(h, &d->af, sizeof(d->af));
-	h = key_hash(h, &d->port, sizeof(d->port));
-	return (key_hash(h, d->addr, d->af == AF_INET ? 4 : 16));
-}
-
-static uint32_t
-svc_hash(const struct lvs_svc *s)
-{
-	uint32_t	 h = 2166136261U;
-
-	h = key_hash(h, &s->af, sizeof(s->af));
-	h = key_hash(h, &s->fwmark, sizeof(s->fwmark));
-	if (s->fwmark != 0)
-		return (h);
-	h = key_hash(h, &s->protocol, sizeof(s->protocol));
-	h = key_hash(h, &s->port, sizeof(s->port));
-	return (key_hash(h, s->addr, s->af == AF_INET ? 4 : 16));
-}
-
-static int
-idx_init(struct keyidx *x, size_t n)
-{
-	size_t	 cap = 32;
-
-	while (cap < 2 * n)
-		cap *= 2;
-	x->mask = cap - 1;
-	return ((x->slot = calloc(cap, sizeof(*x->slot))) == NULL ? -1 : 0);
-}
-
-static void
-idx_free(struct keyidx *x)
-{
-	free(x->slot);
-	x->slot = NULL;
-}
-
-/* Add entry i (hash h); entries are never removed. */
-static void
-idx_add(struct keyidx *x, uint32_t h, size_t i)
-{
-	size_t	 k = h & x->mask;
-
-	while (x->slot[k] != 0)
-		k = (k + 1) & x->mask;
-	x->slot[k] = i + 1;
-}
-
-static struct lvs_dest *
-idx_find_dest(const struct keyidx *x, const struct lvs_svc *s,
-    const struct lvs_dest *d)
-{
-	size_t	 k;
-
-	if (x->slot == NULL)
-		return (lvs_svc_find_dest(s, d));
-	for (k = dest_hash(d) & x->mask; x->slot[k] != 0;
-	    k = (k + 1) & x->mask)
-		if (lvs_dest_same_key(&s->dests[x->slot[k] - 1], d))
-			return (&s->dests[x->slot[k] - 1]);
-	return (NULL);
-}
-
-static struct lvs_svc *
-idx_find_svc(const struct keyidx *x, const struct lvs_table *t,
-    const struct lvs_svc *s)
-{
-	size_t	 k;
-
-	if (x->slot == NULL)
-		return (lvs_table_find(t, s));
-	for (k = svc_hash(s) & x->mask; x->slot[k] != 0;
-	    k = (k + 1) & x->mask)
-		if (lvs_svc_same_key(&t->svcs[x->slot[k] - 1], s))
-			return (&t->svcs[x->slot[k] - 1]);
-	return (NULL);
-}
-
-/* An index of a service's destinations (none when small or no memory). */
-static void
-idx_dests(struct keyidx *x, const struct lvs_svc *s)
-{
-	size_t	 i;
-
-	x->slot = NULL;
-	if (s->ndests < LVS_IDX_MIN || idx_init(x, s->ndests) == -1)
-		return;
-	for (i = 0; i < s->ndests; i++)
-		idx_add(x, dest_hash(&s->dests[i]), i);
-}
-
-static void
-idx_svcs(struct keyidx *x, const struct lvs_table *t)
-{
-	size_t	 i;
-
-	x->slot = NULL;
-	if (t->nsvcs < LVS_IDX_MIN || idx_init(x, t->nsvcs) == -1)
-		return;
-	for (i = 0; i < t->nsvcs; i++)
-		idx_add(x, svc_hash(&t->svcs[i]), i);
-}
-
-static const char *
-proto_name(int p)
-{
-	switch (p) {
-	case IPPROTO_TCP:
-		return ("TCP");
-	case IPPROTO_UDP:
-		return ("UDP");
-	case IPPROTO_SCTP:
-		return ("SCTP");
-	default:
-		return ("?");
-	}
-}
-
-const char *
-lvs_svc_name(const struct lvs_svc *s, char *buf, size_t len)
-{
-	char	 a[LVS_DESTNAMELEN];
-
-	if (s->fwmark != 0) {
-		snprintf(buf, len, "FWM %u%s", s->fwmark,
-		    s->af == AF_INET6 ? " IPv6" : "");
-		return (buf);
-	}
-	conf_addr_port(s->af, s->addr, s->port, a, sizeof(a));
-	snprintf(buf, len, "%s %s", proto_name(s->protocol), a);
-	return (buf);
-}
-
-const char *
-lvs_dest_name(const struct lvs_dest *d, char *buf, size_t len)
-{
-	conf_addr_port(d->af, d->addr, d->port, buf, len);
-	return (buf);
-}
-
-const char *
-lvs_fwd_name(uint32_t fwd)
-{
-	switch (fwd & IP_VS_CONN_F_FWD_MASK) {
-	case IP_VS_CONN_F_MASQ:
-		return ("NAT");
-	case IP_VS_CONN_F_DROUTE:
-		return ("DR");
-	case IP_VS_CONN_F_TUNNEL:
-		return ("TUN");
-	case IP_VS_CONN_F_LOCALNODE:
-		return ("local");
-	default:
-		return ("?");
-	}
-}
-
-/*
  * The diff.
  */
 static int
@@ -495,12 +206,12 @@ lvs_diff(const struct lvs_table *want, const struct lvs_table *kern,
 	size_t			 i, j;
 	int			 r = -1;
 
-	idx_svcs(&kx, kern);
-	idx_svcs(&wx, want);
+	lvs_idx_svcs(&kx, kern);
+	lvs_idx_svcs(&wx, want);
 	dx.slot = wdx.slot = NULL;
 	for (i = 0; i < want->nsvcs; i++) {
 		w = &want->svcs[i];
-		if ((k = idx_find_svc(&kx, kern, w)) == NULL) {
+		if ((k = lvs_idx_find_svc(&kx, kern, w)) == NULL) {
 			if (ops_add(out, LVS_OP_SVC_ADD, w, NULL, NULL,
 			    NULL) == -1)
 				goto done;
@@ -514,18 +225,18 @@ lvs_diff(const struct lvs_table *want, const struct lvs_table *kern,
 		if (svc_differs(w, k) &&
 		    ops_add(out, LVS_OP_SVC_EDIT, w, NULL, NULL, k) == -1)
 			goto done;
-		idx_dests(&dx, k);
-		idx_dests(&wdx, w);
+		lvs_idx_dests(&dx, k);
+		lvs_idx_dests(&wdx, w);
 		for (j = 0; j < k->ndests; j++) {
 			kd = &k->dests[j];
-			if (idx_find_dest(&wdx, w, kd) == NULL &&
+			if (lvs_idx_find_dest(&wdx, w, kd) == NULL &&
 			    ops_add(out, LVS_OP_DEST_DEL, w, kd, NULL,
 			    NULL) == -1)
 				goto done;
 		}
 		for (j = 0; j < w->ndests; j++) {
 			d = &w->dests[j];
-			if ((kd = idx_find_dest(&dx, k, d)) != NULL &&
+			if ((kd = lvs_idx_find_dest(&dx, k, d)) != NULL &&
 			    dest_differs(d, kd) &&
 			    ops_add(out, LVS_OP_DEST_EDIT, w, d, kd,
 			    NULL) == -1)
@@ -536,28 +247,28 @@ lvs_diff(const struct lvs_table *want, const struct lvs_table *kern,
 			/* A server being drained is never put back. */
 			if (d->drain)
 				continue;
-			if (idx_find_dest(&dx, k, d) == NULL &&
+			if (lvs_idx_find_dest(&dx, k, d) == NULL &&
 			    ops_add(out, LVS_OP_DEST_ADD, w, d, NULL,
 			    NULL) == -1)
 				goto done;
 		}
-		idx_free(&dx);
-		idx_free(&wdx);
+		lvs_idx_free(&dx);
+		lvs_idx_free(&wdx);
 	}
 	for (i = 0; gone_svcs != NULL && i < gone_svcs->nsvcs; i++) {
 		w = &gone_svcs->svcs[i];
-		if (idx_find_svc(&wx, want, w) != NULL ||
-		    (k = idx_find_svc(&kx, kern, w)) == NULL)
+		if (lvs_idx_find_svc(&wx, want, w) != NULL ||
+		    (k = lvs_idx_find_svc(&kx, kern, w)) == NULL)
 			continue;
 		if (ops_add(out, LVS_OP_SVC_DEL, k, NULL, NULL, NULL) == -1)
 			goto done;
 	}
 	r = 0;
  done:
-	idx_free(&dx);
-	idx_free(&wdx);
-	idx_free(&kx);
-	idx_free(&wx);
+	lvs_idx_free(&dx);
+	lvs_idx_free(&wdx);
+	lvs_idx_free(&kx);
+	lvs_idx_free(&wx);
 	return (r);
 }
 
@@ -646,13 +357,6 @@ svc_common(struct lvs_svc *s, const struct vs_conf *c, uint32_t index)
 		s->flags |= IP_VS_SVC_F_SCHED3;
 	s->netmask = vs_netmask(c, s->af);
 	s->vs_index = index;
-}
-
-void
-conf_to_addr(const struct conf_addr *a, uint8_t *out)
-{
-	memset(out, 0, 16);
-	memcpy(out, a->u.raw, a->af == AF_INET ? 4 : 16);
 }
 
 /*
@@ -823,7 +527,7 @@ vs_dests(const struct conf_vs *vs, const struct lvs_vs_st *st,
 	/* The duplicate check below: an index past a few servers. */
 	dx.slot = NULL;
 	if (nrs >= LVS_IDX_MIN)
-		(void)idx_init(&dx, nrs + 1);
+		(void)lvs_idx_init(&dx, nrs + 1);
 	j = 0;
 	TAILQ_FOREACH(rs, &vs->rss, entry) {
 		r = st != NULL && j < st->nrs ? &st->rs[j] : NULL;
@@ -840,19 +544,19 @@ vs_dests(const struct conf_vs *vs, const struct lvs_vs_st *st,
 		d.u_thresh = rs->c.uthreshold;
 		d.l_thresh = rs->c.lthreshold;
 		d.weight = w;
-		if (idx_find_dest(&dx, proto, &d) != NULL) {
+		if (lvs_idx_find_dest(&dx, proto, &d) != NULL) {
 			log_debug("%s: real server listed twice",
 			    vs->c.group);
 			continue;
 		}
 		if (lvs_svc_add_dest(proto, &d) == NULL) {
-			idx_free(&dx);
+			lvs_idx_free(&dx);
 			return (-1);
 		}
 		if (dx.slot != NULL)
-			idx_add(&dx, dest_hash(&d), proto->ndests - 1);
+			lvs_idx_add(&dx, lvs_dest_hash(&d), proto->ndests - 1);
 	}
-	idx_free(&dx);
+	lvs_idx_free(&dx);
 	if (vs->c.has_sorry && (sorry_active || vs->c.sorry_server_inhibit)) {
 		memset(&d, 0, sizeof(d));
 		d.af = vs->c.sorry_addr.af;
@@ -898,12 +602,12 @@ svcs_dedup(struct lvs_table *t)
 
 	if (t->nsvcs < 2)
 		return (0);
-	if (idx_init(&x, t->nsvcs) == -1)
+	if (lvs_idx_init(&x, t->nsvcs) == -1)
 		return (-1);
 	for (i = 0; i < t->nsvcs; i++) {
 		s = &t->svcs[i];
 		/* The index holds the services kept, moved to the front. */
-		if (idx_find_svc(&x, t, s) != NULL) {
+		if (lvs_idx_find_svc(&x, t, s) != NULL) {
 			log_debug("%s: virtual server defined twice, the "
 			    "first one counts", lvs_svc_name(s, name,
 			    sizeof(name)));
@@ -912,11 +616,11 @@ svcs_dedup(struct lvs_table *t)
 		}
 		if (n != i)
 			t->svcs[n] = *s;
-		idx_add(&x, svc_hash(&t->svcs[n]), n);
+		lvs_idx_add(&x, lvs_svc_hash(&t->svcs[n]), n);
 		n++;
 	}
 	t->nsvcs = n;
-	idx_free(&x);
+	lvs_idx_free(&x);
 	return (0);
 }
 
@@ -1041,7 +745,7 @@ vs_same(const struct vs_conf *a, const struct vs_conf *b)
 	case VS_TYPE_ADDR:
 		return (a->addr.af == b->addr.af && a->port == b->port &&
 		    a->protocol == b->protocol &&
-		    addr_eq(a->addr.af, a->addr.u.raw, b->addr.u.raw));
+		    lvs_addr_eq(a->addr.af, a->addr.u.raw, b->addr.u.raw));
 	case VS_TYPE_FWMARK:
 		return (a->fwmark == b->fwmark);
 	default:
@@ -1065,18 +769,18 @@ vs_conf_hash(const struct vs_conf *c)
 {
 	uint32_t	 h = 2166136261U;
 
-	h = key_hash(h, &c->type, sizeof(c->type));
+	h = lvs_key_hash(h, &c->type, sizeof(c->type));
 	switch (c->type) {
 	case VS_TYPE_ADDR:
-		h = key_hash(h, &c->addr.af, sizeof(c->addr.af));
-		h = key_hash(h, &c->port, sizeof(c->port));
-		h = key_hash(h, &c->protocol, sizeof(c->protocol));
-		return (key_hash(h, c->addr.u.raw,
+		h = lvs_key_hash(h, &c->addr.af, sizeof(c->addr.af));
+		h = lvs_key_hash(h, &c->port, sizeof(c->port));
+		h = lvs_key_hash(h, &c->protocol, sizeof(c->protocol));
+		return (lvs_key_hash(h, c->addr.u.raw,
 		    c->addr.af == AF_INET ? 4 : 16));
 	case VS_TYPE_FWMARK:
-		return (key_hash(h, &c->fwmark, sizeof(c->fwmark)));
+		return (lvs_key_hash(h, &c->fwmark, sizeof(c->fwmark)));
 	default:
-		return (key_hash(h, c->group, strnlen(c->group,
+		return (lvs_key_hash(h, c->group, strnlen(c->group,
 		    sizeof(c->group))));
 	}
 }
@@ -1085,7 +789,7 @@ static int
 rs_same(const struct rs_conf *a, const struct rs_conf *b)
 {
 	return (a->addr.af == b->addr.af && a->port == b->port &&
-	    addr_eq(a->addr.af, a->addr.u.raw, b->addr.u.raw));
+	    lvs_addr_eq(a->addr.af, a->addr.u.raw, b->addr.u.raw));
 }
 
 /* The health known of the real servers of an old virtual server. */
@@ -1144,13 +848,13 @@ vst_build(const struct had_conf *new, const struct had_conf *old,
 	x.mask = 0;
 	if (old != NULL && onv > 0) {
 		if ((ovv = reallocarray(NULL, onv, sizeof(*ovv))) == NULL ||
-		    idx_init(&x, onv) == -1)
+		    lvs_idx_init(&x, onv) == -1)
 			goto nomem;
 		TAILQ_FOREACH(ovs, &old->vss, entry) {
 			if (on == onv)
 				break;
 			ovv[on] = ovs;
-			idx_add(&x, vs_conf_hash(&ovs->c), on);
+			lvs_idx_add(&x, vs_conf_hash(&ovs->c), on);
 			on++;
 		}
 	}
@@ -1174,12 +878,12 @@ vst_build(const struct had_conf *new, const struct had_conf *old,
 			}
 		i++;
 	}
-	idx_free(&x);
+	lvs_idx_free(&x);
 	free(ovv);
 	*np = n;
 	return (v);
  nomem:
-	idx_free(&x);
+	lvs_idx_free(&x);
 	free(ovv);
 	vst_free(v, n);
 	return (NULL);
@@ -1188,19 +892,6 @@ vst_build(const struct had_conf *new, const struct had_conf *old,
 /*
  * Applying.
  */
-void
-addf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list	 ap;
-	size_t	 n = strlen(buf);
-
-	if (n >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
 static void
 log_op(const struct lvs_op *op, int repair, int error)
 {
@@ -1378,11 +1069,11 @@ conf_has_dest(const struct had_conf *conf, uint32_t index,
 		return (0);
 	TAILQ_FOREACH(rs, &vs->rss, entry)
 		if (rs->c.addr.af == d->af && rs->c.port == d->port &&
-		    addr_eq(d->af, rs->c.addr.u.raw, d->addr))
+		    lvs_addr_eq(d->af, rs->c.addr.u.raw, d->addr))
 			return (1);
 	if (vs->c.has_sorry && vs->c.sorry_addr.af == d->af &&
 	    (vs->c.sorry_port ? vs->c.sorry_port : vs->c.port) == d->port &&
-	    addr_eq(d->af, vs->c.sorry_addr.u.raw, d->addr))
+	    lvs_addr_eq(d->af, vs->c.sorry_addr.u.raw, d->addr))
 		return (1);
 	return (0);
 }
@@ -1402,7 +1093,7 @@ drain_reconf(const struct had_conf *new, const struct lvs_table *ot,
 	size_t			 i, j;
 
 	for (i = 0; i < ndrains; ) {
-		ns = idx_find_svc(nx, nt, &drains[i].svc);
+		ns = lvs_idx_find_svc(nx, nt, &drains[i].svc);
 		if (ns != NULL && conf_has_dest(new, ns->vs_index,
 		    &drains[i].dest)) {
 			sel[ns->vs_index] = 1;
@@ -1413,13 +1104,13 @@ drain_reconf(const struct had_conf *new, const struct lvs_table *ot,
 	for (i = 0; i < ot->nsvcs; i++) {
 		os = &ot->svcs[i];
 		/* Not selected: the same servers as before (reconf_sel()). */
-		if ((ns = idx_find_svc(nx, nt, os)) == NULL ||
+		if ((ns = lvs_idx_find_svc(nx, nt, os)) == NULL ||
 		    !sel[ns->vs_index])
 			continue;
-		idx_dests(&dx, ns);
+		lvs_idx_dests(&dx, ns);
 		for (j = 0; j < os->ndests; j++) {
 			d = &os->dests[j];
-			if (d->sorry || idx_find_dest(&dx, ns, d) != NULL ||
+			if (d->sorry || lvs_idx_find_dest(&dx, ns, d) != NULL ||
 			    conf_has_dest(new, ns->vs_index, d))
 				continue;
 			if (new->global.lvs_drain_time == 0)
@@ -1427,7 +1118,7 @@ drain_reconf(const struct had_conf *new, const struct lvs_table *ot,
 			if (drain_add(ns, d, new->global.lvs_drain_time) == -1)
 				log_warnx("ipvs: drain: out of memory");
 		}
-		idx_free(&dx);
+		lvs_idx_free(&dx);
 	}
 }
 
@@ -1461,7 +1152,7 @@ want_dests(const struct lvs_svc *s, void *arg)
 {
 	struct want_ctx	*w = arg;
 
-	return (idx_find_svc(&w->x, w->want, s) != NULL);
+	return (lvs_idx_find_svc(&w->x, w->want, s) != NULL);
 }
 
 static int
@@ -1590,9 +1281,9 @@ kernel_read(const struct lvs_table *want, int few, struct lvs_table *kern)
 		return (r);
 	}
 	wc.want = want;
-	idx_svcs(&wc.x, want);
+	lvs_idx_svcs(&wc.x, want);
 	r = lvs_ipvs_dump(kern, want_dests, &wc);
-	idx_free(&wc.x);
+	lvs_idx_free(&wc.x);
 	return (r);
 }
 
@@ -1792,13 +1483,13 @@ svc_same_dests(const struct lvs_svc *a, const struct lvs_svc *b)
 		d = &b->dests[j];
 		if (!lvs_dest_same_key(&a->dests[j], d)) {
 			if (bx.slot == NULL)
-				idx_dests(&bx, b);
-			d = idx_find_dest(&bx, b, &a->dests[j]);
+				lvs_idx_dests(&bx, b);
+			d = lvs_idx_find_dest(&bx, b, &a->dests[j]);
 		}
 		same = d != NULL && !dest_differs(&a->dests[j], d) &&
 		    a->dests[j].sorry == d->sorry;
 	}
-	idx_free(&bx);
+	lvs_idx_free(&bx);
 	return (same);
 }
 
@@ -1818,18 +1509,18 @@ reconf_sel(const struct had_conf *new, const struct lvs_table *ot,
 	size_t			 i, n = 0;
 	int			 r = -1;
 
-	idx_svcs(&ox, ot);
-	idx_svcs(&nx, nt);
+	lvs_idx_svcs(&ox, ot);
+	lvs_idx_svcs(&nx, nt);
 	for (i = 0; i < nt->nsvcs; i++) {
 		ns = &nt->svcs[i];
-		if ((os = idx_find_svc(&ox, ot, ns)) == NULL ||
+		if ((os = lvs_idx_find_svc(&ox, ot, ns)) == NULL ||
 		    svc_differs(ns, os) || svc_differs(os, ns) ||
 		    !svc_same_dests(ns, os))
 			sel[ns->vs_index] = 1;
 	}
 	/* Services the new config asks for again are not to delete. */
 	for (i = 0; i < gone.nsvcs; i++) {
-		if (idx_find_svc(&nx, nt, &gone.svcs[i]) != NULL)
+		if (lvs_idx_find_svc(&nx, nt, &gone.svcs[i]) != NULL)
 			continue;
 		if (n != i)
 			gone.svcs[n] = gone.svcs[i];
@@ -1838,14 +1529,14 @@ reconf_sel(const struct had_conf *new, const struct lvs_table *ot,
 	gone.nsvcs = n;
 	/* Those of the old config were not in `gone': kept so above. */
 	for (i = 0; i < ot->nsvcs; i++)
-		if (idx_find_svc(&nx, nt, &ot->svcs[i]) == NULL &&
+		if (lvs_idx_find_svc(&nx, nt, &ot->svcs[i]) == NULL &&
 		    lvs_table_add(&gone, &ot->svcs[i]) == NULL)
 			goto done;
 	drain_reconf(new, ot, nt, &nx, sel);
 	r = 0;
  done:
-	idx_free(&ox);
-	idx_free(&nx);
+	lvs_idx_free(&ox);
+	lvs_idx_free(&nx);
 	return (r);
 }
 
@@ -1966,7 +1657,7 @@ lvs_rs_health(const struct msg_rs_state *m)
 	TAILQ_FOREACH(rs, &vs->rss, entry) {
 		if (rs->c.addr.af == m->id.rs_af &&
 		    rs->c.port == m->id.rs_port &&
-		    addr_eq(m->id.rs_af, rs->c.addr.u.raw, m->id.rs_addr))
+		    lvs_addr_eq(m->id.rs_af, rs->c.addr.u.raw, m->id.rs_addr))
 			break;
 		j++;
 	}
@@ -2150,10 +1841,10 @@ lvs_ctl_show(uint32_t peerid)
 	lvs_table_init(&kern);
 	if (lvs_desired(cur, vst, &want) == 0) {
 		wc.want = &want;
-		idx_svcs(&wc.x, &want);
+		lvs_idx_svcs(&wc.x, &want);
 		if (lvs_ipvs_dump(&kern, want_dests, &wc) == 0)
 			show_rows(peerid, &want, &kern);
-		idx_free(&wc.x);
+		lvs_idx_free(&wc.x);
 	}
 	lvs_table_free(&want);
 	lvs_table_free(&kern);

@@ -155,7 +155,7 @@ void	 lvs_announce_row(struct msg_ctl_lvs *, const struct had_conf *,
 void	 lvs_vs_state(const struct had_conf **, const struct lvs_vs_st **,
 	    size_t *);
 
-/* lvs_reconcile.c: helpers the other IPVS files use. */
+/* lvs_table.c: helpers the IPVS files share. */
 void	 addf(char *, size_t, const char *, ...)
 	    __attribute__((__format__(printf, 3, 4)));
 void	 conf_to_addr(const struct conf_addr *, uint8_t *);
