@@ -56,71 +56,16 @@
 #define LVS_SVC_FLAGS_OURS	(IP_VS_SVC_F_PERSISTENT | \
 	IP_VS_SVC_F_ONEPACKET | IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | \
 	IP_VS_SVC_F_SCHED3)
+#define LVS_APPLY_SLICE_MS	100
+#define LVS_GET_MAX		32	/* at most, read one by one */
 
-static const struct had_conf	*cur;
-static struct lvs_vs_st		*vst;
-static size_t			 nvst;
-static struct lvs_table		 gone;	/* ours, gone with a reload */
-
-/*
- * Real servers a reload removed from a virtual server that stays: kept
- * in the kernel with weight 0 (no new connections, the flowing ones
- * finish) until `until', then removed.  In memory only: a respawned
- * lvsd removes them at once.
- */
-struct lvs_drain {
-	struct lvs_svc	 svc;		/* the key; dests NULL */
-	struct lvs_dest	 dest;		/* weight 0, drain 1 */
-	time_t		 until;		/* CLOCK_MONOTONIC, s */
-	uint32_t	 secs;		/* lvs_drain_time when it began */
-};
-static struct lvs_drain		*drains;
-static size_t			 ndrains, capdrains;
-
+struct lvs_state	 lvs;
 
 static int	rs_held(const struct vs_conf *, const struct rs_conf *);
 static void	reconcile(int, int);
 static void	reconcile_sel(const uint8_t *, int);
 static void	reconcile_want(struct lvs_table *, const uint8_t *, int);
 
-/*
- * Writes not made yet.  A large difference (21000 writes for 1000
- * virtual servers of 20 real servers) is written in slices of
- * LVS_APPLY_SLICE_MS, going back to the event loop in between, so that
- * lvsd keeps answering had's watchdog pings and vrrpd; the result is the
- * same writes in the same order.  A reconcile asked for meanwhile (a
- * health change, a drain ending) runs once the slices are done, as it
- * would have run after one long apply; a new config drops what is left
- * and reconciles against it at once.
- */
-#define LVS_APPLY_SLICE_MS	100
-#define LVS_GET_MAX		32	/* at most, read one by one */
-static struct lvs_ops		 pend;
-static size_t			 pend_next;
-static int			 pend_repair;
-static int			 pend_redo;
-static struct event		*pend_ev;
-static int			 pend_full;	/* a full pass, sel NULL */
-static int			 pend_err;	/* a write failed */
-
-/*
- * The kernel held the whole desired table when the last full pass
- * ended, and every write since succeeded: a reload then dumps and
- * writes only the virtual servers it changes (21000 real servers are
- * 1001 dumps).  The timer's full pass repairs changes made behind our
- * back.
- */
-static int			 synced;
-
-/*
- * Health changes from checkd are written once per turn of the event
- * loop for all the virtual servers they touched (10000 checks report at
- * start-up: one reconcile, not 10000 dumps of the table).
- */
-static uint8_t			*dirty;	/* per virtual server */
-static size_t			 ndirty;
-static int			 any_dirty;
-static struct event		*health_ev;
 
 /*
  * The diff.
@@ -988,11 +933,11 @@ drain_merge(struct lvs_table *want)
 	struct lvs_svc	*s;
 	size_t		 i;
 
-	for (i = 0; i < ndrains; i++) {
-		if ((s = lvs_table_find(want, &drains[i].svc)) == NULL ||
-		    lvs_svc_find_dest(s, &drains[i].dest) != NULL)
+	for (i = 0; i < lvs.ndrains; i++) {
+		if ((s = lvs_table_find(want, &lvs.drains[i].svc)) == NULL ||
+		    lvs_svc_find_dest(s, &lvs.drains[i].dest) != NULL)
 			continue;
-		if (lvs_svc_add_dest(s, &drains[i].dest) == NULL)
+		if (lvs_svc_add_dest(s, &lvs.drains[i].dest) == NULL)
 			return (-1);
 	}
 	return (0);
@@ -1001,9 +946,9 @@ drain_merge(struct lvs_table *want)
 static void
 drain_del(size_t i)
 {
-	memmove(&drains[i], &drains[i + 1],
-	    (ndrains - i - 1) * sizeof(*drains));
-	ndrains--;
+	memmove(&lvs.drains[i], &lvs.drains[i + 1],
+	    (lvs.ndrains - i - 1) * sizeof(*lvs.drains));
+	lvs.ndrains--;
 }
 
 static int
@@ -1011,9 +956,9 @@ drain_find(const struct lvs_svc *s, const struct lvs_dest *d)
 {
 	size_t	 i;
 
-	for (i = 0; i < ndrains; i++)
-		if (lvs_svc_same_key(&drains[i].svc, s) &&
-		    lvs_dest_same_key(&drains[i].dest, d))
+	for (i = 0; i < lvs.ndrains; i++)
+		if (lvs_svc_same_key(&lvs.drains[i].svc, s) &&
+		    lvs_dest_same_key(&lvs.drains[i].dest, d))
 			return ((int)i);
 	return (-1);
 }
@@ -1027,14 +972,14 @@ drain_add(const struct lvs_svc *s, const struct lvs_dest *d, uint32_t secs)
 
 	if (drain_find(s, d) >= 0)
 		return (0);
-	if (ndrains == capdrains) {
-		cap = capdrains ? capdrains * 2 : 8;
-		if ((n = reallocarray(drains, cap, sizeof(*n))) == NULL)
+	if (lvs.ndrains == lvs.capdrains) {
+		cap = lvs.capdrains ? lvs.capdrains * 2 : 8;
+		if ((n = reallocarray(lvs.drains, cap, sizeof(*n))) == NULL)
 			return (-1);
-		drains = n;
-		capdrains = cap;
+		lvs.drains = n;
+		lvs.capdrains = cap;
 	}
-	n = &drains[ndrains++];
+	n = &lvs.drains[lvs.ndrains++];
 	memset(n, 0, sizeof(*n));
 	n->svc = *s;
 	n->svc.dests = NULL;
@@ -1092,10 +1037,10 @@ drain_reconf(const struct had_conf *new, const struct lvs_table *ot,
 	struct keyidx		 dx;
 	size_t			 i, j;
 
-	for (i = 0; i < ndrains; ) {
-		ns = lvs_idx_find_svc(nx, nt, &drains[i].svc);
+	for (i = 0; i < lvs.ndrains; ) {
+		ns = lvs_idx_find_svc(nx, nt, &lvs.drains[i].svc);
 		if (ns != NULL && conf_has_dest(new, ns->vs_index,
-		    &drains[i].dest)) {
+		    &lvs.drains[i].dest)) {
 			sel[ns->vs_index] = 1;
 			drain_del(i);
 		} else
@@ -1131,15 +1076,15 @@ lvs_drain_tick(void)
 	size_t	 i;
 	int	 any = 0;
 
-	for (i = 0; i < ndrains; ) {
-		if (drains[i].until > now) {
+	for (i = 0; i < lvs.ndrains; ) {
+		if (lvs.drains[i].until > now) {
 			i++;
 			continue;
 		}
 		log_info("%s: real server %s drained for %us: removing",
-		    lvs_svc_name(&drains[i].svc, sn, sizeof(sn)),
-		    lvs_dest_name(&drains[i].dest, dn, sizeof(dn)),
-		    drains[i].secs);
+		    lvs_svc_name(&lvs.drains[i].svc, sn, sizeof(sn)),
+		    lvs_dest_name(&lvs.drains[i].dest, dn, sizeof(dn)),
+		    lvs.drains[i].secs);
 		drain_del(i);
 		any = 1;
 	}
@@ -1182,30 +1127,30 @@ apply_slice(void)
 	int		 r;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (pend_next < pend.nops) {
-		r = lvs_ipvs_apply(&pend.ops[pend_next]);
-		log_op(&pend.ops[pend_next], pend_repair, r);
+	while (lvs.pend_next < lvs.pend.nops) {
+		r = lvs_ipvs_apply(&lvs.pend.ops[lvs.pend_next]);
+		log_op(&lvs.pend.ops[lvs.pend_next], lvs.pend_repair, r);
 		if (r != 0)
-			pend_err = 1;
-		pend_next++;
-		if (pend_next >= pend.nops ||
+			lvs.pend_err = 1;
+		lvs.pend_next++;
+		if (lvs.pend_next >= lvs.pend.nops ||
 		    ms_since(&t0) < LVS_APPLY_SLICE_MS)
 			continue;
-		if (pend_ev == NULL && child != NULL && child->base != NULL)
-			pend_ev = evtimer_new(child->base, apply_cb, NULL);
-		if (pend_ev != NULL && evtimer_add(pend_ev, &now) == 0)
+		if (lvs.pend_ev == NULL && child != NULL && child->base != NULL)
+			lvs.pend_ev = evtimer_new(child->base, apply_cb, NULL);
+		if (lvs.pend_ev != NULL && evtimer_add(lvs.pend_ev, &now) == 0)
 			return;
 		/* No event loop (cannot happen in lvsd): go on. */
 	}
-	lvs_ops_free(&pend);
-	pend_next = 0;
-	if (pend_err)
-		synced = 0;
-	else if (pend_full)
-		synced = 1;
+	lvs_ops_free(&lvs.pend);
+	lvs.pend_next = 0;
+	if (lvs.pend_err)
+		lvs.synced = 0;
+	else if (lvs.pend_full)
+		lvs.synced = 1;
 	lvs_announce_update();	/* IPVS as written now */
-	if (pend_redo) {
-		pend_redo = 0;
+	if (lvs.pend_redo) {
+		lvs.pend_redo = 0;
 		reconcile(-1, 0);
 	}
 }
@@ -1214,13 +1159,13 @@ apply_slice(void)
 static void
 apply_cancel(void)
 {
-	if (pend_ev != NULL)
-		evtimer_del(pend_ev);
-	if (pend_next < pend.nops)
-		synced = 0;
-	lvs_ops_free(&pend);
-	pend_next = 0;
-	pend_redo = 0;
+	if (lvs.pend_ev != NULL)
+		evtimer_del(lvs.pend_ev);
+	if (lvs.pend_next < lvs.pend.nops)
+		lvs.synced = 0;
+	lvs_ops_free(&lvs.pend);
+	lvs.pend_next = 0;
+	lvs.pend_redo = 0;
 }
 
 /*
@@ -1235,19 +1180,19 @@ reconcile_sel(const uint8_t *sel, int repair)
 {
 	struct lvs_table	 want;
 
-	if (cur == NULL || !lvs_ipvs_available())
+	if (lvs.cur == NULL || !lvs_ipvs_available())
 		return;
-	if (pend_next < pend.nops) {
+	if (lvs.pend_next < lvs.pend.nops) {
 		/* Writing still: the timer waits for its next turn. */
 		if (!repair)
-			pend_redo = 1;
+			lvs.pend_redo = 1;
 		return;
 	}
 	lvs_table_init(&want);
-	lvs_quorum_update(cur, vst, nvst);
-	if (lvs_desired(cur, vst, &want) == -1) {
+	lvs_quorum_update(lvs.cur, lvs.vst, lvs.nvst);
+	if (lvs_desired(lvs.cur, lvs.vst, &want) == -1) {
 		log_warnx("ipvs: reconcile: out of memory");
-		synced = 0;
+		lvs.synced = 0;
 		lvs_table_free(&want);
 		return;
 	}
@@ -1267,13 +1212,13 @@ kernel_read(const struct lvs_table *want, int few, struct lvs_table *kern)
 	size_t			 i;
 	int			 r = ENOMEM;
 
-	if (few && want->nsvcs + gone.nsvcs <= LVS_GET_MAX) {
+	if (few && want->nsvcs + lvs.gone.nsvcs <= LVS_GET_MAX) {
 		lvs_table_init(&keys);
 		for (i = 0; i < want->nsvcs; i++)
 			if (lvs_table_add(&keys, &want->svcs[i]) == NULL)
 				goto done;
-		for (i = 0; i < gone.nsvcs; i++)
-			if (lvs_table_add(&keys, &gone.svcs[i]) == NULL)
+		for (i = 0; i < lvs.gone.nsvcs; i++)
+			if (lvs_table_add(&keys, &lvs.gone.svcs[i]) == NULL)
 				goto done;
 		r = lvs_ipvs_dump_keys(kern, &keys);
  done:
@@ -1299,18 +1244,18 @@ reconcile_want(struct lvs_table *want, const uint8_t *sel, int repair)
 	lvs_table_init(&kern);
 	lvs_table_init(&sel_t);
 	memset(&ops, 0, sizeof(ops));
-	if (cur == NULL || !lvs_ipvs_available())
+	if (lvs.cur == NULL || !lvs_ipvs_available())
 		goto out;
-	if (pend_next < pend.nops) {
+	if (lvs.pend_next < lvs.pend.nops) {
 		if (!repair)
-			pend_redo = 1;
+			lvs.pend_redo = 1;
 		goto out;
 	}
 	if (drain_merge(want) == -1)
 		goto nomem;
 	if (sel != NULL) {
 		for (i = 0; i < want->nsvcs; i++) {
-			if (want->svcs[i].vs_index >= nvst ||
+			if (want->svcs[i].vs_index >= lvs.nvst ||
 			    !sel[want->svcs[i].vs_index])
 				continue;
 			if ((n = lvs_table_add(&sel_t, &want->svcs[i])) == NULL)
@@ -1327,27 +1272,27 @@ reconcile_want(struct lvs_table *want, const uint8_t *sel, int repair)
 		lvs_table_init(&sel_t);
 	}
 	if (kernel_read(want, sel != NULL, &kern) != 0) {
-		synced = 0;
+		lvs.synced = 0;
 		goto out;
 	}
 	/*
 	 * Services a reload removed: never in the desired table
 	 * (lvs_reconf() keeps it so), deleted whatever sel says.
 	 */
-	if (lvs_diff(want, &kern, &gone, &ops) == -1)
+	if (lvs_diff(want, &kern, &lvs.gone, &ops) == -1)
 		goto nomem;
-	lvs_table_free(&gone);
-	pend = ops;
+	lvs_table_free(&lvs.gone);
+	lvs.pend = ops;
 	memset(&ops, 0, sizeof(ops));
-	pend_next = 0;
-	pend_repair = repair;
-	pend_full = sel == NULL;
-	pend_err = 0;
+	lvs.pend_next = 0;
+	lvs.pend_repair = repair;
+	lvs.pend_full = sel == NULL;
+	lvs.pend_err = 0;
 	apply_slice();
 	goto out;
  nomem:
 	log_warnx("ipvs: reconcile: out of memory");
-	synced = 0;
+	lvs.synced = 0;
  out:
 	lvs_ops_free(&ops);
 	lvs_table_free(want);
@@ -1365,9 +1310,9 @@ reconcile(int vs_only, int repair)
 		reconcile_sel(NULL, repair);
 		return;
 	}
-	if ((size_t)vs_only >= nvst)
+	if ((size_t)vs_only >= lvs.nvst)
 		return;
-	if ((sel = calloc(nvst, 1)) == NULL) {
+	if ((sel = calloc(lvs.nvst, 1)) == NULL) {
 		reconcile_sel(NULL, repair);
 		return;
 	}
@@ -1380,11 +1325,11 @@ reconcile(int vs_only, int repair)
 static void
 health_cb(int fd, short ev, void *arg)
 {
-	if (!any_dirty)
+	if (!lvs.any_dirty)
 		return;
-	any_dirty = 0;
-	reconcile_sel(dirty, 0);
-	memset(dirty, 0, ndirty);
+	lvs.any_dirty = 0;
+	reconcile_sel(lvs.dirty, 0);
+	memset(lvs.dirty, 0, lvs.ndirty);
 }
 
 static void
@@ -1392,39 +1337,30 @@ health_changed(size_t i)
 {
 	struct timeval	 now = { 0, 0 };
 
-	if (dirty == NULL || i >= ndirty) {
+	if (lvs.dirty == NULL || i >= lvs.ndirty) {
 		reconcile((int)i, 0);
 		return;
 	}
-	dirty[i] = 1;
-	if (any_dirty)
+	lvs.dirty[i] = 1;
+	if (lvs.any_dirty)
 		return;
-	if (health_ev == NULL && child != NULL && child->base != NULL)
-		health_ev = evtimer_new(child->base, health_cb, NULL);
-	if (health_ev == NULL || evtimer_add(health_ev, &now) == -1) {
-		dirty[i] = 0;
+	if (lvs.health_ev == NULL && child != NULL && child->base != NULL)
+		lvs.health_ev = evtimer_new(child->base, health_cb, NULL);
+	if (lvs.health_ev == NULL || evtimer_add(lvs.health_ev, &now) == -1) {
+		lvs.dirty[i] = 0;
 		reconcile((int)i, 0);
 		return;
 	}
-	any_dirty = 1;
+	lvs.any_dirty = 1;
 }
-
-/*
- * hactl drain: real servers had keeps at weight 0 whatever their health
- * and the config say (checks go on), until undrained.  had holds the set
- * and gives it again to a respawned lvsd; a reload keeps it here.
- */
-#define HELD_MAX	1024
-static struct msg_lvs_id	 held[HELD_MAX];
-static size_t			 nheld;
 
 static int
 rs_held(const struct vs_conf *vs, const struct rs_conf *rs)
 {
 	size_t	 i;
 
-	for (i = 0; i < nheld; i++)
-		if (conf_drain_match(&held[i], vs, rs))
+	for (i = 0; i < lvs.nheld; i++)
+		if (conf_drain_match(&lvs.held[i], vs, rs))
 			return (1);
 	return (0);
 }
@@ -1435,18 +1371,18 @@ lvs_hold(const struct msg_lvs_drain *m)
 	char	 vn[CONF_VSNAMELEN], rn[CONF_RSNAMELEN];
 	size_t	 i;
 
-	for (i = 0; i < nheld; i++)
-		if (memcmp(&held[i], &m->id, sizeof(m->id)) == 0)
+	for (i = 0; i < lvs.nheld; i++)
+		if (memcmp(&lvs.held[i], &m->id, sizeof(m->id)) == 0)
 			break;
-	if (m->on && i == nheld) {
-		if (nheld >= HELD_MAX) {
+	if (m->on && i == lvs.nheld) {
+		if (lvs.nheld >= HELD_MAX) {
 			log_warnx("ipvs: more than %d real servers drained",
 			    HELD_MAX);
 			return;
 		}
-		held[nheld++] = m->id;
-	} else if (!m->on && i < nheld)
-		held[i] = held[--nheld];
+		lvs.held[lvs.nheld++] = m->id;
+	} else if (!m->on && i < lvs.nheld)
+		lvs.held[i] = lvs.held[--lvs.nheld];
 	else
 		return;
 	conf_lvs_id_vs(&m->id, vn, sizeof(vn));
@@ -1456,7 +1392,7 @@ lvs_hold(const struct msg_lvs_drain *m)
 	conf_lvs_id_rs(&m->id, rn, sizeof(rn));
 	log_info("%s: real server %s %s", vn, rn,
 	    m->on ? "drained (weight 0)" : "undrained");
-	if (cur != NULL && lvs_ipvs_available())
+	if (lvs.cur != NULL && lvs_ipvs_available())
 		reconcile(-1, 0);
 }
 
@@ -1519,18 +1455,18 @@ reconf_sel(const struct had_conf *new, const struct lvs_table *ot,
 			sel[ns->vs_index] = 1;
 	}
 	/* Services the new config asks for again are not to delete. */
-	for (i = 0; i < gone.nsvcs; i++) {
-		if (lvs_idx_find_svc(&nx, nt, &gone.svcs[i]) != NULL)
+	for (i = 0; i < lvs.gone.nsvcs; i++) {
+		if (lvs_idx_find_svc(&nx, nt, &lvs.gone.svcs[i]) != NULL)
 			continue;
 		if (n != i)
-			gone.svcs[n] = gone.svcs[i];
+			lvs.gone.svcs[n] = lvs.gone.svcs[i];
 		n++;
 	}
-	gone.nsvcs = n;
+	lvs.gone.nsvcs = n;
 	/* Those of the old config were not in `gone': kept so above. */
 	for (i = 0; i < ot->nsvcs; i++)
 		if (lvs_idx_find_svc(&nx, nt, &ot->svcs[i]) == NULL &&
-		    lvs_table_add(&gone, &ot->svcs[i]) == NULL)
+		    lvs_table_add(&lvs.gone, &ot->svcs[i]) == NULL)
 			goto done;
 	drain_reconf(new, ot, nt, &nx, sel);
 	r = 0;
@@ -1556,20 +1492,20 @@ lvs_reconf(const struct had_conf *old, const struct had_conf *new)
 	size_t			 nn = 0, i, nsel = 0;
 	int			 full;
 
-	if ((nv = vst_build(new, old, vst, nvst, &nn)) == NULL) {
+	if ((nv = vst_build(new, old, lvs.vst, lvs.nvst, &nn)) == NULL) {
 		log_warnx("ipvs: reconf: out of memory");
 		return;
 	}
 	/* Writes cut short below, or health not written yet: all. */
-	full = old == NULL || !synced || pend_next < pend.nops ||
-	    pend_redo || any_dirty;
+	full = old == NULL || !lvs.synced || lvs.pend_next < lvs.pend.nops ||
+	    lvs.pend_redo || lvs.any_dirty;
 	/* A new quorum or new servers can change it: a transition. */
 	lvs_quorum_update(new, nv, nn);
 	/* nt is what reconcile_sel() would build: it serves there. */
 	lvs_table_init(&nt);
 	if (old != NULL) {
 		lvs_table_init(&ot);
-		if (lvs_desired(old, vst, &ot) == -1 ||
+		if (lvs_desired(old, lvs.vst, &ot) == -1 ||
 		    lvs_desired(new, nv, &nt) == -1 ||
 		    (sel = calloc(nn ? nn : 1, 1)) == NULL ||
 		    reconf_sel(new, &ot, &nt, sel) == -1) {
@@ -1579,19 +1515,19 @@ lvs_reconf(const struct had_conf *old, const struct had_conf *new)
 		}
 		lvs_table_free(&ot);
 	}
-	vst_free(vst, nvst);
-	vst = nv;
-	nvst = nn;
-	cur = new;
+	vst_free(lvs.vst, lvs.nvst);
+	lvs.vst = nv;
+	lvs.nvst = nn;
+	lvs.cur = new;
 	lvs_sync_conf(new);
 	apply_cancel();
-	if (health_ev != NULL)
-		evtimer_del(health_ev);
-	any_dirty = 0;
-	free(dirty);
-	ndirty = 0;
-	if ((dirty = calloc(nn ? nn : 1, 1)) != NULL)
-		ndirty = nn;
+	if (lvs.health_ev != NULL)
+		evtimer_del(lvs.health_ev);
+	lvs.any_dirty = 0;
+	free(lvs.dirty);
+	lvs.ndirty = 0;
+	if ((lvs.dirty = calloc(nn ? nn : 1, 1)) != NULL)
+		lvs.ndirty = nn;
 	if (!lvs_ipvs_available() && lvs_ipvs_init() == -1) {
 		lvs_table_free(&nt);
 		free(sel);
@@ -1603,9 +1539,9 @@ lvs_reconf(const struct had_conf *old, const struct had_conf *new)
 		reconcile(-1, 0);
 	else if (full)
 		reconcile_want(&nt, NULL, 0);
-	else if (nsel > 0 || gone.nsvcs > 0) {
+	else if (nsel > 0 || lvs.gone.nsvcs > 0) {
 		log_debug("ipvs: reload: %zu of %zu virtual servers changed, "
-		    "%zu services removed", nsel, nn, gone.nsvcs);
+		    "%zu services removed", nsel, nn, lvs.gone.nsvcs);
 		reconcile_want(&nt, sel, 0);
 	}
 	lvs_table_free(&nt);
@@ -1627,7 +1563,7 @@ lvs_rs_health(const struct msg_rs_state *m)
 	size_t			 i, j;
 	uint8_t			 h, was;
 
-	if (cur == NULL)
+	if (lvs.cur == NULL)
 		return;
 	if (m->up > 1 || m->weight < -1 || m->weight > 65535 ||
 	    (m->id.rs_af != AF_INET && m->id.rs_af != AF_INET6) ||
@@ -1638,7 +1574,7 @@ lvs_rs_health(const struct msg_rs_state *m)
 		return;
 	}
 	i = 0;
-	TAILQ_FOREACH(vs, &cur->vss, entry) {
+	TAILQ_FOREACH(vs, &lvs.cur->vss, entry) {
 		if (conf_lvs_id_is_vs(&m->id, &vs->c))
 			break;
 		i++;
@@ -1648,7 +1584,7 @@ lvs_rs_health(const struct msg_rs_state *m)
 	memcpy(d.addr, m->id.rs_addr, 16);
 	d.port = m->id.rs_port;
 	lvs_dest_name(&d, dn, sizeof(dn));
-	if (vs == NULL || i >= nvst) {
+	if (vs == NULL || i >= lvs.nvst) {
 		log_warnx("ipvs: state of %s for an unknown virtual server "
 		    "ignored", dn);
 		return;
@@ -1661,11 +1597,11 @@ lvs_rs_health(const struct msg_rs_state *m)
 			break;
 		j++;
 	}
-	if (rs == NULL || j >= vst[i].nrs) {
+	if (rs == NULL || j >= lvs.vst[i].nrs) {
 		log_warnx("ipvs: state of unknown real server %s ignored", dn);
 		return;
 	}
-	r = &vst[i].rs[j];
+	r = &lvs.vst[i].rs[j];
 	h = m->up ? LVS_HEALTH_UP : LVS_HEALTH_DOWN;
 	if (r->health == h && r->weight == m->weight)
 		return;
@@ -1682,7 +1618,7 @@ lvs_rs_health(const struct msg_rs_state *m)
 		lvs_notify(&vs->c, &rs->c, h == LVS_HEALTH_UP ?
 		    LVS_NOTIFY_RS_UP : LVS_NOTIFY_RS_DOWN);
 	/* Quorum follows health with or without IPVS in the kernel. */
-	vs_quorum_update(vs, &vst[i]);
+	vs_quorum_update(vs, &lvs.vst[i]);
 	if (!lvs_ipvs_available())
 		return;
 	health_changed(i);
@@ -1693,9 +1629,9 @@ void
 lvs_vs_state(const struct had_conf **conf, const struct lvs_vs_st **st,
     size_t *n)
 {
-	*conf = cur;
-	*st = vst;
-	*n = nvst;
+	*conf = lvs.cur;
+	*st = lvs.vst;
+	*n = lvs.nvst;
 }
 
 /*
@@ -1717,7 +1653,7 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 		w = &want->svcs[si];
 		k = lvs_table_find(kern, w);
 		i = 0;
-		TAILQ_FOREACH(vs, &cur->vss, entry) {
+		TAILQ_FOREACH(vs, &lvs.cur->vss, entry) {
 			if (i == w->vs_index)
 				break;
 			i++;
@@ -1733,7 +1669,7 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 		    vs->c.lb_kind), sizeof(row.method));
 		row.persistence = w->timeout;
 		row.quorum = vs->c.quorum ? vs->c.quorum : 1;
-		row.quorum_up = i < nvst ? vst[i].quorum_up == 1 : 0;
+		row.quorum_up = i < lvs.nvst ? lvs.vst[i].quorum_up == 1 : 0;
 		row.in_kernel = k != NULL;
 		row.kernel_weight = -1;
 		row.want_weight = -1;
@@ -1744,12 +1680,13 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 			row.in_bytes = k->stats.in_bytes;
 			row.out_bytes = k->stats.out_bytes;
 		}
-		lvs_announce_row(&row, cur, vst, nvst, w, k != NULL);
+		lvs_announce_row(&row, lvs.cur, lvs.vst, lvs.nvst, w,
+		    k != NULL);
 		child_ctl_send(IMSG_CTL_LVS, peerid, &row, sizeof(row));
 		j = 0;
 		TAILQ_FOREACH(rs, &vs->rss, entry) {
-			const struct lvs_rs_st *r = i < nvst &&
-			    j < vst[i].nrs ? &vst[i].rs[j] : NULL;
+			const struct lvs_rs_st *r = i < lvs.nvst &&
+			    j < lvs.vst[i].nrs ? &lvs.vst[i].rs[j] : NULL;
 			j++;
 			row.kind = LVS_ROW_REAL;
 			row.sorry = 0;
@@ -1818,11 +1755,11 @@ lvs_ctl_show(uint32_t peerid)
 		/* Still show what the config asks for, none of it in place. */
 		child_ctl_text(peerid, "kernel has no IPVS: virtual servers "
 		    "are not programmed (tried again on reload)");
-		if (cur == NULL)
+		if (lvs.cur == NULL)
 			return;
 		lvs_table_init(&want);
 		lvs_table_init(&kern);
-		if (lvs_desired(cur, vst, &want) == 0)
+		if (lvs_desired(lvs.cur, lvs.vst, &want) == 0)
 			show_rows(peerid, &want, &kern);
 		lvs_table_free(&want);
 		lvs_table_free(&kern);
@@ -1835,11 +1772,11 @@ lvs_ctl_show(uint32_t peerid)
 	    (unsigned long long)c->dest_add, (unsigned long long)c->dest_edit,
 	    (unsigned long long)c->dest_del, (unsigned long long)c->errors,
 	    (unsigned long long)c->dumps);
-	if (cur == NULL)
+	if (lvs.cur == NULL)
 		return;
 	lvs_table_init(&want);
 	lvs_table_init(&kern);
-	if (lvs_desired(cur, vst, &want) == 0) {
+	if (lvs_desired(lvs.cur, lvs.vst, &want) == 0) {
 		wc.want = &want;
 		lvs_idx_svcs(&wc.x, &want);
 		if (lvs_ipvs_dump(&kern, want_dests, &wc) == 0)

@@ -10,9 +10,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "conf.h"
 #include "msg.h"
+#include "lvs_ipvs.h"
 
 struct nl_sock;
 struct nl_msg;
@@ -163,6 +165,79 @@ void	 conf_to_addr(const struct conf_addr *, uint8_t *);
 /* lvs_syncd.c: the kernel's connection-sync daemon. */
 void	 lvs_sync_conf(const struct had_conf *);
 void	 lvs_sync_reconf(void);
+
+/*
+ * Real servers a reload removed from a virtual server that stays: kept
+ * in the kernel with weight 0 (no new connections, the flowing ones
+ * finish) until `until', then removed.  In memory only: a respawned
+ * lvsd removes them at once.
+ */
+struct lvs_drain {
+	struct lvs_svc	 svc;		/* the key; dests NULL */
+	struct lvs_dest	 dest;		/* weight 0, drain 1 */
+	time_t		 until;		/* CLOCK_MONOTONIC, s */
+	uint32_t	 secs;		/* lvs_drain_time when it began */
+};
+
+/*
+ * hactl drain: real servers had keeps at weight 0 whatever their health
+ * and the config say (checks go on), until undrained.  had holds the set
+ * and gives it again to a respawned lvsd; a reload keeps it here.
+ */
+#define HELD_MAX	1024
+
+/* The state of lvsd's IPVS side: one instance, `lvs'. */
+struct lvs_state {
+	/* The config and the health of its real servers. */
+	const struct had_conf	*cur;
+	struct lvs_vs_st	*vst;
+	size_t			 nvst;
+	struct lvs_table	 gone;	/* ours, gone with a reload */
+
+	struct lvs_drain	*drains;
+	size_t			 ndrains, capdrains;
+
+	struct msg_lvs_id	 held[HELD_MAX];
+	size_t			 nheld;
+
+	/*
+	 * Writes not made yet.  A large difference (21000 writes for 1000
+	 * virtual servers of 20 real servers) is written in slices of
+	 * LVS_APPLY_SLICE_MS, going back to the event loop in between, so
+	 * that lvsd keeps answering had's watchdog pings and vrrpd; the
+	 * result is the same writes in the same order.  A reconcile asked
+	 * for meanwhile (a health change, a drain ending) runs once the
+	 * slices are done, as it would have run after one long apply; a
+	 * new config drops what is left and reconciles against it at once.
+	 */
+	struct lvs_ops		 pend;
+	size_t			 pend_next;
+	int			 pend_repair;
+	int			 pend_redo;
+	struct event		*pend_ev;
+	int			 pend_full;	/* a full pass, sel NULL */
+	int			 pend_err;	/* a write failed */
+
+	/*
+	 * The kernel held the whole desired table when the last full pass
+	 * ended, and every write since succeeded: a reload then dumps and
+	 * writes only the virtual servers it changes (21000 real servers
+	 * are 1001 dumps).  The timer's full pass repairs changes made
+	 * behind our back.
+	 */
+	int			 synced;
+
+	/*
+	 * Health changes from checkd are written once per turn of the
+	 * event loop for all the virtual servers they touched (10000
+	 * checks report at start-up: one reconcile, not 10000 dumps).
+	 */
+	uint8_t			*dirty;	/* per virtual server */
+	size_t			 ndirty;
+	int			 any_dirty;
+	struct event		*health_ev;
+};
+extern struct lvs_state	 lvs;
 
 /* The way messages go to vrrpd; the unit tests replace it. */
 extern int (*lvs_vrrp_send)(uint32_t, const void *, size_t);
