@@ -4,7 +4,8 @@
  *
  * lvs_ipvs.c	the socket, message building and parsing, dumps, writes
  * lvs_table.c	tables, keys, indexes by key, names
- * lvs_reconcile.c	desired state from config and health, the diff, show
+ * lvs_desired.c	the desired table from config and health (pure)
+ * lvs_reconcile.c	the diff, apply, health and quorum, show
  * lvs_syncd.c	the connection-sync daemon
  *
  * The message and diff functions are pure (no socket, no globals) so
@@ -85,6 +86,8 @@ struct lvs_svc {
 struct lvs_table {
 	struct lvs_svc	*svcs;
 	size_t		 nsvcs, cap;
+	/* lvs_desired(): duplicates left out (the first one counts). */
+	size_t		 dup_svcs, dup_dests;
 };
 
 enum lvs_op_kind {
@@ -212,7 +215,10 @@ int		 lvs_diff(const struct lvs_table *, const struct lvs_table *,
 		    const struct lvs_table *, struct lvs_ops *);
 void		 lvs_ops_free(struct lvs_ops *);
 
-/* Pure: the desired table from a config and the health (lvs_reconcile.c). */
+/* Pure: the desired table from a config and the health (lvs_desired.c). */
+struct vs_conf;
+struct rs_conf;
+struct conf_vs;
 enum lvs_health { LVS_HEALTH_UNKNOWN = 0, LVS_HEALTH_UP, LVS_HEALTH_DOWN };
 struct lvs_rs_st {
 	uint8_t		health;		/* enum lvs_health */
@@ -225,11 +231,13 @@ struct lvs_vs_st {
 };
 int		 lvs_desired(const struct had_conf *, const struct lvs_vs_st *,
 		    struct lvs_table *);
+int		 lvs_rs_is_up(const struct vs_conf *, const struct lvs_rs_st *);
+int		 lvs_rs_held(const struct vs_conf *, const struct rs_conf *);
+uint64_t	 lvs_vs_up_weight(const struct conf_vs *,
+		    const struct lvs_vs_st *, size_t *);
 void		 lvs_quorum_update(const struct had_conf *, struct lvs_vs_st *,
 		    size_t);
 #define LVS_RS_OUT	(-1)	/* lvs_rs_weight(): not in the kernel */
-struct vs_conf;
-struct rs_conf;
 int32_t		 lvs_rs_weight(const struct vs_conf *, const struct rs_conf *,
 		    const struct lvs_rs_st *, int, int);
 
