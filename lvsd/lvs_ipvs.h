@@ -5,7 +5,8 @@
  * lvs_ipvs.c	the socket, message building and parsing, dumps, writes
  * lvs_table.c	tables, keys, indexes by key, names
  * lvs_desired.c	the desired table from config and health (pure)
- * lvs_reconcile.c	the diff, apply, health and quorum, show
+ * lvs_quorum.c	health and quorum, their transitions told to had
+ * lvs_reconcile.c	the diff, apply, show
  * lvs_syncd.c	the connection-sync daemon
  *
  * The message and diff functions are pure (no socket, no globals) so
@@ -235,8 +236,16 @@ int		 lvs_rs_is_up(const struct vs_conf *, const struct lvs_rs_st *);
 int		 lvs_rs_held(const struct vs_conf *, const struct rs_conf *);
 uint64_t	 lvs_vs_up_weight(const struct conf_vs *,
 		    const struct lvs_vs_st *, size_t *);
+/* Health and quorum (lvs_quorum.c). */
 void		 lvs_quorum_update(const struct had_conf *, struct lvs_vs_st *,
 		    size_t);
+int		 lvs_health_set(const struct conf_vs *, const struct rs_conf *,
+		    struct lvs_vs_st *, struct lvs_rs_st *,
+		    const struct msg_rs_state *, const char *);
+struct lvs_vs_st *lvs_vst_build(const struct had_conf *,
+		    const struct had_conf *, const struct lvs_vs_st *, size_t,
+		    size_t *);
+void		 lvs_vst_free(struct lvs_vs_st *, size_t);
 #define LVS_RS_OUT	(-1)	/* lvs_rs_weight(): not in the kernel */
 int32_t		 lvs_rs_weight(const struct vs_conf *, const struct rs_conf *,
 		    const struct lvs_rs_st *, int, int);

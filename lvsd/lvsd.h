@@ -153,7 +153,7 @@ size_t	 lvs_announce_withdraw_all(const char *);
 extern int (*lvs_announce_read)(struct lvs_table *, const struct lvs_table *);
 void	 lvs_announce_row(struct msg_ctl_lvs *, const struct had_conf *,
 	    const struct lvs_vs_st *, size_t, const struct lvs_svc *, int);
-/* lvs_reconcile.c: the config and health the reconcile works from. */
+/* lvs_quorum.c: the config and health the reconcile works from. */
 void	 lvs_vs_state(const struct had_conf **, const struct lvs_vs_st **,
 	    size_t *);
 
