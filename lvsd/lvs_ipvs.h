@@ -6,7 +6,8 @@
  * lvs_table.c	tables, keys, indexes by key, names
  * lvs_desired.c	the desired table from config and health (pure)
  * lvs_quorum.c	health and quorum, their transitions told to had
- * lvs_reconcile.c	the diff, apply, show
+ * lvs_reconcile.c	the diff, apply
+ * lvs_show.c	hactl show lvs
  * lvs_syncd.c	the connection-sync daemon
  *
  * The message and diff functions are pure (no socket, no globals) so
@@ -144,7 +145,7 @@ void		 lvs_reconf(const struct had_conf *, const struct had_conf *);
 void		 lvs_reconcile(void);
 void		 lvs_rs_health(const struct msg_rs_state *);
 void		 lvs_hold(const struct msg_lvs_drain *);
-void		 lvs_ctl_show(uint32_t);
+void		 lvs_ctl_show(uint32_t);	/* lvs_show.c */
 void		 lvs_drain_tick(void);
 void		 lvs_sync_vip(const char *);
 
@@ -210,6 +211,11 @@ struct lvs_svc	*lvs_idx_find_svc(const struct keyidx *,
 		    const struct lvs_table *, const struct lvs_svc *);
 void		 lvs_idx_dests(struct keyidx *, const struct lvs_svc *);
 void		 lvs_idx_svcs(struct keyidx *, const struct lvs_table *);
+struct lvs_want {
+	const struct lvs_table	*want;
+	struct keyidx		 x;
+};
+int		 lvs_want_dests(const struct lvs_svc *, void *);
 
 /* The diff (lvs_reconcile.c). */
 int		 lvs_diff(const struct lvs_table *, const struct lvs_table *,

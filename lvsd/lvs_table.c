@@ -297,6 +297,15 @@ lvs_fwd_name(uint32_t fwd)
 	}
 }
 
+/* For lvs_ipvs_dump(): the services of w->want (w->x: their index). */
+int
+lvs_want_dests(const struct lvs_svc *s, void *arg)
+{
+	struct lvs_want	*w = arg;
+
+	return (lvs_idx_find_svc(&w->x, w->want, s) != NULL);
+}
+
 /* A config address as the kernel takes it: 16 bytes, v4 first. */
 void
 conf_to_addr(const struct conf_addr *a, uint8_t *out)
