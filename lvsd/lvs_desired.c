@@ -4,6 +4,12 @@
  * Pure: health and quorum are read, never changed (lvs_quorum.c owns
  * them); nothing is logged or sent, so that hactl show lvs, the
  * reconcile and announce can build it as often as they like.
+ *
+ * While quorum is lost and a sorry_server is configured, the sorry
+ * server alone takes the traffic (the real servers leave the table, or
+ * stay with weight 0 with inhibit_on_failure); with no sorry server the
+ * real servers that are up stay.  sorry_server_inhibit keeps the sorry
+ * server in the table with weight 0 when it is not used.
  */
 #include <sys/types.h>
 #include <sys/socket.h>

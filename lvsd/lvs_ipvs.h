@@ -6,7 +6,8 @@
  * lvs_table.c	tables, keys, indexes by key, names
  * lvs_desired.c	the desired table from config and health (pure)
  * lvs_quorum.c	health and quorum, their transitions told to had
- * lvs_reconcile.c	the diff, apply
+ * lvs_apply.c	the diff, writes to the kernel in slices
+ * lvs_reconcile.c	config, health, drains: what starts a reconcile
  * lvs_show.c	hactl show lvs
  * lvs_syncd.c	the connection-sync daemon
  *
@@ -217,10 +218,21 @@ struct lvs_want {
 };
 int		 lvs_want_dests(const struct lvs_svc *, void *);
 
-/* The diff (lvs_reconcile.c). */
+/* The diff (lvs_apply.c). */
 int		 lvs_diff(const struct lvs_table *, const struct lvs_table *,
 		    const struct lvs_table *, struct lvs_ops *);
 void		 lvs_ops_free(struct lvs_ops *);
+int		 lvs_svc_differs(const struct lvs_svc *, const struct lvs_svc *);
+int		 lvs_dest_differs(const struct lvs_dest *,
+		    const struct lvs_dest *);
+
+/* Apply: read the kernel, diff, write in slices (lvs_apply.c). */
+void		 lvs_apply(int, int);
+void		 lvs_apply_sel(const uint8_t *, int);
+void		 lvs_apply_want(struct lvs_table *, const uint8_t *, int);
+void		 lvs_apply_cancel(void);
+void		 lvs_apply_health(size_t);
+void		 lvs_log_dups(const struct lvs_table *);
 
 /* Pure: the desired table from a config and the health (lvs_desired.c). */
 struct vs_conf;

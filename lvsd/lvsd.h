@@ -1,7 +1,22 @@
 /*
  * lvsd: the only had process that changes kernel network state.  This
- * header covers the rtnetlink part done for vrrpd: virtual addresses,
- * VMAC links and the link and address monitor.
+ * header covers the rtnetlink part done for vrrpd (virtual addresses,
+ * VMAC links and the link and address monitor), announce, and the state
+ * of the IPVS side (lvs_ipvs.h has its tables and API).
+ *
+ * The IPVS side in layers: a file calls only files below it, never one
+ * above (tests/check_lvsd_layers.sh checks it on the objects).
+ *
+ *	lvs_show.c	hactl show lvs: reads, never changes anything
+ *	lvs_reconcile.c	what starts a reconcile: config, checkd, drains
+ *	lvs_syncd.c	the connection-sync daemon
+ *	lvs_apply.c	read the kernel, diff, write in slices
+ *	lvs_announce.c	routes for FRR while a virtual server is healthy
+ *	lvs_quorum.c	health and quorum: transitions, told to had
+ *	lvs_desired.c	the desired table (pure: reads health, held)
+ *	lvs_ipvs.c	generic netlink IPVS messages and requests
+ *	lvs_table.c	tables, keys, indexes, names (pure)
+ *	lvs_state.c	struct lvs_state lvs, the data all of them share
  */
 #ifndef HAD_LVSD_H
 #define HAD_LVSD_H
@@ -186,7 +201,13 @@ struct lvs_drain {
  */
 #define HELD_MAX	1024
 
-/* The state of lvsd's IPVS side: one instance, `lvs'. */
+/*
+ * The state of lvsd's IPVS side: one instance, `lvs' (lvs_state.c).
+ * cur, vst and nvst are written by lvs_reconcile.c (a new config) and
+ * lvs_quorum.c (health and quorum); drains and held by lvs_reconcile.c;
+ * gone is filled by lvs_reconcile.c and emptied by lvs_apply.c once
+ * deleted; the rest is lvs_apply.c's.
+ */
 struct lvs_state {
 	/* The config and the health of its real servers. */
 	const struct had_conf	*cur;
