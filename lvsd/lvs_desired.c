@@ -23,6 +23,7 @@
 
 #include "conf.h"
 #include "conf_misc.h"
+#include "lvs_weight.h"
 #include "lvsd.h"
 #include "lvs_ipvs.h"
 
@@ -132,24 +133,23 @@ lvs_rs_is_up(const struct vs_conf *vs, const struct lvs_rs_st *r)
 }
 
 /*
- * The one rule that turns a real server's config and state into its
- * weight in the kernel: health (unknown counts as keepalived's alpha
- * says), the weight checkd reported (misc_dynamic) over the configured
- * one, a drain, inhibit_on_failure, and the sorry server taking the
- * traffic.  LVS_RS_OUT: not in the kernel at all.
+ * A real server's weight in the kernel from its config and state, by
+ * the one rule (common/lvs_weight.c).  LVS_RS_OUT: not in the kernel.
  */
 int32_t
 lvs_rs_weight(const struct vs_conf *vs, const struct rs_conf *rs,
     const struct lvs_rs_st *r, int held, int sorry_active)
 {
-	int32_t	 w;
+	struct lvs_weight_in	 in;
 
-	w = r != NULL && r->weight >= 0 ? r->weight : (int32_t)rs->weight;
-	if (lvs_rs_is_up(vs, r) && !sorry_active)
-		return (held ? 0 : w);
-	if (rs->inhibit_on_failure || vs->inhibit_on_failure)
-		return (0);
-	return (LVS_RS_OUT);
+	memset(&in, 0, sizeof(in));
+	in.conf = rs->weight;
+	in.reported = r != NULL ? r->weight : LVS_WEIGHT_CONF;
+	in.up = lvs_rs_is_up(vs, r);
+	in.held = held != 0;
+	in.inhibit = rs->inhibit_on_failure || vs->inhibit_on_failure;
+	in.sorry_active = sorry_active != 0;
+	return (lvs_weight(&in));
 }
 
 /* The weight of the real servers that are up, which quorum weighs. */
@@ -215,8 +215,8 @@ vs_dests(const struct conf_vs *vs, const struct lvs_vs_st *st,
 	TAILQ_FOREACH(rs, &vs->rss, entry) {
 		r = st != NULL && j < st->nrs ? &st->rs[j] : NULL;
 		j++;
-		w = lvs_rs_weight(&vs->c, &rs->c, r, lvs_rs_held(&vs->c, &rs->c),
-		    sorry_active);
+		w = lvs_rs_weight(&vs->c, &rs->c, r,
+		    lvs_rs_held(&vs->c, &rs->c), sorry_active);
 		if (w == LVS_RS_OUT)
 			continue;
 		memset(&d, 0, sizeof(d));

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lvs_weight.h"
 #include "msg.h"
 
 struct had_conf;
@@ -264,7 +265,7 @@ struct lvs_vs_st *lvs_vst_build(const struct had_conf *,
 		    const struct had_conf *, const struct lvs_vs_st *, size_t,
 		    size_t *);
 void		 lvs_vst_free(struct lvs_vs_st *, size_t);
-#define LVS_RS_OUT	(-1)	/* lvs_rs_weight(): not in the kernel */
+#define LVS_RS_OUT	LVS_WEIGHT_OUT	/* lvs_rs_weight(): not in the kernel */
 int32_t		 lvs_rs_weight(const struct vs_conf *, const struct rs_conf *,
 		    const struct lvs_rs_st *, int, int);
 

@@ -23,6 +23,7 @@
 #include "conf.h"
 #include "conf_misc.h"
 #include "log.h"
+#include "lvs_weight.h"
 #include "lvsd.h"
 #include "lvs_ipvs.h"
 
@@ -195,8 +196,8 @@ vst_carry(const struct conf_vs *vs, struct lvs_vs_st *st,
 		if (ors != NULL && oj < ost->nrs) {
 			st->rs[j] = ost->rs[oj];
 			/* A new weight in the config wins. */
-			if (ors->c.weight != rs->c.weight)
-				st->rs[j].weight = -1;
+			st->rs[j].weight = lvs_weight_carry(st->rs[j].weight,
+			    ors->c.weight, rs->c.weight);
 		}
 		j++;
 	}
