@@ -4,19 +4,29 @@
  * VMAC links and the link and address monitor), announce, and the state
  * of the IPVS side (lvs_ipvs.h has its tables and API).
  *
- * The IPVS side in layers: a file calls only files below it, never one
- * above (tests/check_lvsd_layers.sh checks it on the objects).
+ * lvsd's files in layers: a file calls only files below it, never one
+ * above (tests/check_lvsd_layers.sh checks it on the objects; main.c
+ * is on top).
  *
  *	lvs_show.c	hactl show lvs: reads, never changes anything
  *	lvs_reconcile.c	what starts a reconcile: config, checkd, drains
  *	lvs_syncd.c	the connection-sync daemon
  *	lvs_apply.c	read the kernel, diff, write in slices
  *	lvs_announce.c	routes for FRR while a virtual server is healthy
+ *	lvs_route.c	virtual routes and rules for vrrpd
+ *	lvs_addr.c	virtual addresses for vrrpd
+ *	lvs_vmac.c	VMAC links for vrrpd
+ *	lvs_link.c	the link and address monitor, events to vrrpd
+ *	lvs_suspend.c	ha_suspend: which virtual addresses are here
+ *	lvs_devconf.c	sysctls of VMAC links and their parents
+ *	lvs_nft.c	the nftables rules that accept traffic to VIPs
  *	lvs_quorum.c	health and quorum: transitions, told to had
  *	lvs_desired.c	the desired table (pure: reads health, held)
  *	lvs_ipvs.c	generic netlink IPVS messages and requests
  *	lvs_table.c	tables, keys, indexes, names (pure)
- *	lvs_state.c	struct lvs_state lvs, the data all of them share
+ *	lvs_vip.c	the VIPs we added, the ways to vrrpd and the config
+ *	lvs_nl.c	rtnetlink sockets and requests
+ *	lvs_state.c	struct lvs_state lvs, the IPVS side's data
  */
 #ifndef HAD_LVSD_H
 #define HAD_LVSD_H
@@ -49,6 +59,7 @@ int		 lvs_nl_request_cb(struct nl_sock *, struct nl_msg *,
 		    lvs_nl_cb, void *);
 int		 lvs_nl_dump(struct nl_sock *, int, int, lvs_nl_cb, void *);
 const char	*lvs_addr_str(int, const void *, char *, size_t);
+const uint8_t	*lvs_ifa_addr(struct nlmsghdr *, struct ifaddrmsg **);
 
 /* An address lvsd added for vrrpd; it reports its loss. */
 struct lvs_vip {
@@ -75,11 +86,14 @@ const char *lvs_vip_ifname(const struct conf_instance *,
 int	 lvs_addr_apply(struct nl_sock *, enum lvs_vip_op, int,
 	    const struct vrrp_vip_conf *);
 int	 lvs_addr_dispatch(struct nl_sock *, struct imsg *);
-struct lvs_vip *lvs_vip_find(int, const uint8_t *, int);
 void	 lvs_vip_adopt(struct nl_sock *, const struct had_conf *, int);
 void	 lvs_vip_remove_all(struct nl_sock *, const char *);
+
+/* lvs_vip.c: below the rtnetlink files, what they share. */
+struct lvs_vip *lvs_vip_find(int, const uint8_t *, int);
 void	 lvs_vip_clear(void);
 extern struct lvs_vip_list lvs_vips;
+void	 lvs_vmac_name(const struct vrrp_instance_conf *, char *, size_t);
 
 /* lvs_nft.c */
 void	 lvs_nft_init(void);
@@ -114,7 +128,6 @@ void	 lvs_link_read(void);
 int	 lvs_link_resync(void);
 int	 lvs_link_lookup(const char *, struct lvs_link_state *);
 int	 lvs_link_msg(struct nlmsghdr *, void *);
-const uint8_t *lvs_ifa_addr(struct nlmsghdr *, struct ifaddrmsg **);
 extern uint64_t lvs_link_overruns;
 
 /* lvs_suspend.c: ha_suspend, which virtual addresses are here. */
@@ -133,7 +146,6 @@ void	 lvs_devconf_parent_done(struct nl_sock *, const char *);
 /* lvs_vmac.c */
 int	 lvs_vmac_wellformed(const struct msg_vmac *);
 int	 lvs_vmac_check(const struct had_conf *, const struct msg_vmac *);
-void	 lvs_vmac_name(const struct vrrp_instance_conf *, char *, size_t);
 int	 lvs_vmac_apply(struct nl_sock *, int, const struct msg_vmac *);
 int	 lvs_vmac_dispatch(struct nl_sock *, struct imsg *);
 void	 lvs_vmac_remove_all(struct nl_sock *);
@@ -260,7 +272,7 @@ struct lvs_state {
 };
 extern struct lvs_state	 lvs;
 
-/* The way messages go to vrrpd; the unit tests replace it. */
+/* lvs_vip.c: the way messages go to vrrpd; the unit tests replace it. */
 extern int (*lvs_vrrp_send)(uint32_t, const void *, size_t);
 extern const struct had_conf *(*lvs_conf)(void);
 
