@@ -39,6 +39,9 @@
 #include "lvsd.h"
 #include "lvs_ipvs.h"
 
+/*
+ * Drains: real servers a reload removed (struct lvs_drain, lvsd.h).
+ */
 static time_t
 mono_now(void)
 {
