@@ -17,7 +17,7 @@ struct lvs_weight_in {
 	uint8_t		up;		/* healthy, or assumed so (alpha) */
 	uint8_t		held;		/* hactl drain */
 	uint8_t		inhibit;	/* inhibit_on_failure */
-	uint8_t		sorry_active;	/* quorum lost: the sorry server serves */
+	uint8_t		sorry_active;	/* no quorum: the sorry server serves */
 };
 
 int32_t	 lvs_weight(const struct lvs_weight_in *);

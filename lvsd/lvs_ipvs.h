@@ -223,7 +223,8 @@ int		 lvs_want_dests(const struct lvs_svc *, void *);
 int		 lvs_diff(const struct lvs_table *, const struct lvs_table *,
 		    const struct lvs_table *, struct lvs_ops *);
 void		 lvs_ops_free(struct lvs_ops *);
-int		 lvs_svc_differs(const struct lvs_svc *, const struct lvs_svc *);
+int		 lvs_svc_differs(const struct lvs_svc *,
+		    const struct lvs_svc *);
 int		 lvs_dest_differs(const struct lvs_dest *,
 		    const struct lvs_dest *);
 
