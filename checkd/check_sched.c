@@ -31,6 +31,7 @@
 #include "child.h"
 #include "imsg.h"
 #include "log.h"
+#include "lvs_weight.h"
 
 /* MISC_CHECK asks had to run the script (IMSG_SCRIPT_RUN, SCRIPT_MISC). */
 #ifndef CHECK_MISC_ENABLED
@@ -618,8 +619,7 @@ check_rs_update(struct check_rs *rs, int force)
 			if (bad == NULL)
 				bad = ck;
 		}
-		if (ck->weight >= 0)
-			weight = ck->weight;
+		weight = lvs_weight_reported(weight, ck->weight);
 	}
 	if (!force && rs->sent && up == rs->up && weight == rs->weight)
 		return;
@@ -731,13 +731,17 @@ check_misc_start(struct check *ck)
 		check_result(ck, 0, "cannot ask had to run the script");
 }
 
-/* had ran a MISC_CHECK script: exit 0 passes; misc_dynamic 2-255 too. */
+/*
+ * had ran a MISC_CHECK script: exit 0 passes; misc_dynamic 2-255 too
+ * (lvs_weight_misc()).
+ */
 int
 check_misc_result(struct imsg *imsg)
 {
 	struct msg_script_result	 r;
 	struct check			*ck;
 	char				 t[16];
+	int32_t				 w;
 
 	if (imsg_check_size(imsg, sizeof(r), "had") == -1)
 		return (-1);
@@ -755,15 +759,13 @@ check_misc_result(struct imsg *imsg)
 		check_result(ck, 0, "script killed by signal %d", r.signal);
 	else if (r.status < 0)
 		check_result(ck, 0, "script could not be run");
-	else if (r.status == 0) {
-		ck->weight = -1;
-		check_result(ck, 1, "script exit status 0");
-	} else if (ck->c->misc_dynamic && r.status >= 2 && r.status <= 255) {
-		ck->weight = r.status - 2;
+	else if (!lvs_weight_misc(r.status, ck->c->misc_dynamic, &w))
+		check_result(ck, 0, "script exit status %d", r.status);
+	else if ((ck->weight = w) == LVS_WEIGHT_CONF)
+		check_result(ck, 1, "script exit status %d", r.status);
+	else
 		check_result(ck, 1, "script exit status %d: weight %d",
 		    r.status, ck->weight);
-	} else
-		check_result(ck, 0, "script exit status %d", r.status);
 	return (0);
 }
 

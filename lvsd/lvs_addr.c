@@ -25,23 +25,6 @@
 #include "log.h"
 #include "lvsd.h"
 
-struct lvs_vip_list	 lvs_vips = TAILQ_HEAD_INITIALIZER(lvs_vips);
-
-static int
-lvs_send_peer(uint32_t type, const void *data, size_t len)
-{
-	return (child_send_peer(PROC_VRRP, type, data, len));
-}
-
-static const struct had_conf *
-lvs_child_conf(void)
-{
-	return (child->conf);
-}
-
-int (*lvs_vrrp_send)(uint32_t, const void *, size_t) = lvs_send_peer;
-const struct had_conf *(*lvs_conf)(void) = lvs_child_conf;
-
 static int
 lvs_terminated(const char *s, size_t len)
 {
@@ -192,18 +175,6 @@ lvs_addr_apply(struct nl_sock *sk, enum lvs_vip_op op, int ifindex,
 	return (r);
 }
 
-struct lvs_vip *
-lvs_vip_find(int af, const uint8_t *addr, int ifindex)
-{
-	struct lvs_vip	*lv;
-
-	TAILQ_FOREACH(lv, &lvs_vips, entry)
-		if (lv->af == af && lv->ifindex == ifindex &&
-		    memcmp(lv->addr, addr, lvs_af_len(af)) == 0)
-			return (lv);
-	return (NULL);
-}
-
 static void
 lvs_vip_remember(const char *instance, const char *ifname, int ifindex,
     const struct vrrp_vip_conf *v)
@@ -231,17 +202,6 @@ lvs_vip_forget(int af, const uint8_t *addr, int ifindex)
 	struct lvs_vip	*lv;
 
 	if ((lv = lvs_vip_find(af, addr, ifindex)) != NULL) {
-		TAILQ_REMOVE(&lvs_vips, lv, entry);
-		free(lv);
-	}
-}
-
-void
-lvs_vip_clear(void)
-{
-	struct lvs_vip	*lv;
-
-	while ((lv = TAILQ_FIRST(&lvs_vips)) != NULL) {
 		TAILQ_REMOVE(&lvs_vips, lv, entry);
 		free(lv);
 	}

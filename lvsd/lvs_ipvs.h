@@ -3,7 +3,13 @@
  * the kernel's table against config and health.
  *
  * lvs_ipvs.c	the socket, message building and parsing, dumps, writes
- * lvs_reconcile.c	desired state from config and health, the diff, show
+ * lvs_table.c	tables, keys, indexes by key, names
+ * lvs_desired.c	the desired table from config and health (pure)
+ * lvs_quorum.c	health and quorum, their transitions told to had
+ * lvs_apply.c	the diff, writes to the kernel in slices
+ * lvs_reconcile.c	config, health, drains: what starts a reconcile
+ * lvs_show.c	hactl show lvs
+ * lvs_syncd.c	the connection-sync daemon
  *
  * The message and diff functions are pure (no socket, no globals) so
  * that the unit tests run them on a kernel without IPVS.
@@ -14,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lvs_weight.h"
 #include "msg.h"
 
 struct had_conf;
@@ -83,6 +90,8 @@ struct lvs_svc {
 struct lvs_table {
 	struct lvs_svc	*svcs;
 	size_t		 nsvcs, cap;
+	/* lvs_desired(): duplicates left out (the first one counts). */
+	size_t		 dup_svcs, dup_dests;
 };
 
 enum lvs_op_kind {
@@ -138,7 +147,7 @@ void		 lvs_reconf(const struct had_conf *, const struct had_conf *);
 void		 lvs_reconcile(void);
 void		 lvs_rs_health(const struct msg_rs_state *);
 void		 lvs_hold(const struct msg_lvs_drain *);
-void		 lvs_ctl_show(uint32_t);
+void		 lvs_ctl_show(uint32_t);	/* lvs_show.c */
 void		 lvs_drain_tick(void);
 void		 lvs_sync_vip(const char *);
 
@@ -161,7 +170,7 @@ int		 lvs_ipvs_apply(const struct lvs_op *);
 int		 lvs_ipvs_daemons(struct lvs_daemon *, size_t, size_t *);
 int		 lvs_ipvs_daemon(int, const struct lvs_daemon *);
 
-/* Pure: tables, keys, names and the diff. */
+/* Pure: tables, keys, names (lvs_table.c). */
 void		 lvs_table_init(struct lvs_table *);
 void		 lvs_table_free(struct lvs_table *);
 struct lvs_svc	*lvs_table_add(struct lvs_table *, const struct lvs_svc *);
@@ -177,11 +186,60 @@ int		 lvs_dest_same_key(const struct lvs_dest *,
 const char	*lvs_svc_name(const struct lvs_svc *, char *, size_t);
 const char	*lvs_dest_name(const struct lvs_dest *, char *, size_t);
 const char	*lvs_fwd_name(uint32_t);
+int		 lvs_addr_eq(int, const uint8_t *, const uint8_t *);
+
+/*
+ * Hash indexes of destinations and services by key, so that matching
+ * two lists is linear, not quadratic (1000 real servers in a virtual
+ * server, 1000 virtual servers).  A slot holds an index + 1 into the
+ * array it was built from, 0 when empty.  Built only past a few
+ * entries; when out of memory the callers fall back to a linear search.
+ */
+struct keyidx {
+	size_t		*slot;
+	size_t		 mask;
+};
+#define LVS_IDX_MIN	16	/* below this, a linear search */
+
+uint32_t	 lvs_key_hash(uint32_t, const void *, size_t);
+uint32_t	 lvs_dest_hash(const struct lvs_dest *);
+uint32_t	 lvs_svc_hash(const struct lvs_svc *);
+int		 lvs_idx_init(struct keyidx *, size_t);
+void		 lvs_idx_free(struct keyidx *);
+void		 lvs_idx_add(struct keyidx *, uint32_t, size_t);
+struct lvs_dest	*lvs_idx_find_dest(const struct keyidx *,
+		    const struct lvs_svc *, const struct lvs_dest *);
+struct lvs_svc	*lvs_idx_find_svc(const struct keyidx *,
+		    const struct lvs_table *, const struct lvs_svc *);
+void		 lvs_idx_dests(struct keyidx *, const struct lvs_svc *);
+void		 lvs_idx_svcs(struct keyidx *, const struct lvs_table *);
+struct lvs_want {
+	const struct lvs_table	*want;
+	struct keyidx		 x;
+};
+int		 lvs_want_dests(const struct lvs_svc *, void *);
+
+/* The diff (lvs_apply.c). */
 int		 lvs_diff(const struct lvs_table *, const struct lvs_table *,
 		    const struct lvs_table *, struct lvs_ops *);
 void		 lvs_ops_free(struct lvs_ops *);
+int		 lvs_svc_differs(const struct lvs_svc *,
+		    const struct lvs_svc *);
+int		 lvs_dest_differs(const struct lvs_dest *,
+		    const struct lvs_dest *);
 
-/* Pure: the desired table from a config and the health (lvs_reconcile.c). */
+/* Apply: read the kernel, diff, write in slices (lvs_apply.c). */
+void		 lvs_apply(int, int);
+void		 lvs_apply_sel(const uint8_t *, int);
+void		 lvs_apply_want(struct lvs_table *, const uint8_t *, int);
+void		 lvs_apply_cancel(void);
+void		 lvs_apply_health(size_t);
+void		 lvs_log_dups(const struct lvs_table *);
+
+/* Pure: the desired table from a config and the health (lvs_desired.c). */
+struct vs_conf;
+struct rs_conf;
+struct conf_vs;
 enum lvs_health { LVS_HEALTH_UNKNOWN = 0, LVS_HEALTH_UP, LVS_HEALTH_DOWN };
 struct lvs_rs_st {
 	uint8_t		health;		/* enum lvs_health */
@@ -194,11 +252,21 @@ struct lvs_vs_st {
 };
 int		 lvs_desired(const struct had_conf *, const struct lvs_vs_st *,
 		    struct lvs_table *);
+int		 lvs_rs_is_up(const struct vs_conf *, const struct lvs_rs_st *);
+int		 lvs_rs_held(const struct vs_conf *, const struct rs_conf *);
+uint64_t	 lvs_vs_up_weight(const struct conf_vs *,
+		    const struct lvs_vs_st *, size_t *);
+/* Health and quorum (lvs_quorum.c). */
 void		 lvs_quorum_update(const struct had_conf *, struct lvs_vs_st *,
 		    size_t);
-#define LVS_RS_OUT	(-1)	/* lvs_rs_weight(): not in the kernel */
-struct vs_conf;
-struct rs_conf;
+int		 lvs_health_set(const struct conf_vs *, const struct rs_conf *,
+		    struct lvs_vs_st *, struct lvs_rs_st *,
+		    const struct msg_rs_state *, const char *);
+struct lvs_vs_st *lvs_vst_build(const struct had_conf *,
+		    const struct had_conf *, const struct lvs_vs_st *, size_t,
+		    size_t *);
+void		 lvs_vst_free(struct lvs_vs_st *, size_t);
+#define LVS_RS_OUT	LVS_WEIGHT_OUT	/* lvs_rs_weight(): not in the kernel */
 int32_t		 lvs_rs_weight(const struct vs_conf *, const struct rs_conf *,
 		    const struct lvs_rs_st *, int, int);
 

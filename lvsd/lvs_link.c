@@ -206,30 +206,6 @@ lvs_link_update(struct nlmsghdr *h)
 	return (0);
 }
 
-const uint8_t *
-lvs_ifa_addr(struct nlmsghdr *h, struct ifaddrmsg **ifap)
-{
-	struct ifaddrmsg	*ifa;
-	struct nlattr		*tb[IFA_MAX + 1];
-	int			 alen;
-
-	if (nlmsg_parse(h, sizeof(*ifa), tb, IFA_MAX, NULL) < 0)
-		return (NULL);
-	ifa = nlmsg_data(h);
-	if (ifa->ifa_family == AF_INET)
-		alen = 4;
-	else if (ifa->ifa_family == AF_INET6)
-		alen = 16;
-	else
-		return (NULL);
-	*ifap = ifa;
-	if (tb[IFA_LOCAL] != NULL && nla_len(tb[IFA_LOCAL]) == alen)
-		return (nla_data(tb[IFA_LOCAL]));
-	if (tb[IFA_ADDRESS] != NULL && nla_len(tb[IFA_ADDRESS]) == alen)
-		return (nla_data(tb[IFA_ADDRESS]));
-	return (NULL);
-}
-
 static void
 lvs_vip_gone(struct lvs_vip *lv)
 {

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
+#include <linux/if_addr.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -18,6 +19,7 @@
 #include <time.h>
 
 #include <netlink/netlink.h>
+#include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/socket.h>
 
@@ -243,4 +245,29 @@ lvs_nl_dump(struct nl_sock *sk, int type, int family, lvs_nl_cb cb,
 	r = lvs_nl_wait(sk, nlmsg_hdr(msg)->nlmsg_seq, cb, arg);
 	nlmsg_free(msg);
 	return (r);
+}
+
+/* The address of an RTM_NEWADDR or RTM_DELADDR; *ifap its header. */
+const uint8_t *
+lvs_ifa_addr(struct nlmsghdr *h, struct ifaddrmsg **ifap)
+{
+	struct ifaddrmsg	*ifa;
+	struct nlattr		*tb[IFA_MAX + 1];
+	int			 alen;
+
+	if (nlmsg_parse(h, sizeof(*ifa), tb, IFA_MAX, NULL) < 0)
+		return (NULL);
+	ifa = nlmsg_data(h);
+	if (ifa->ifa_family == AF_INET)
+		alen = 4;
+	else if (ifa->ifa_family == AF_INET6)
+		alen = 16;
+	else
+		return (NULL);
+	*ifap = ifa;
+	if (tb[IFA_LOCAL] != NULL && nla_len(tb[IFA_LOCAL]) == alen)
+		return (nla_data(tb[IFA_LOCAL]));
+	if (tb[IFA_ADDRESS] != NULL && nla_len(tb[IFA_ADDRESS]) == alen)
+		return (nla_data(tb[IFA_ADDRESS]));
+	return (NULL);
 }

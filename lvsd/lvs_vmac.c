@@ -22,16 +22,6 @@
 #include "log.h"
 #include "lvsd.h"
 
-/* keepalived's default name, so that existing tooling keeps working. */
-void
-lvs_vmac_name(const struct vrrp_instance_conf *c, char *buf, size_t len)
-{
-	if (c->vmac_name[0] != '\0')
-		strlcpy(buf, c->vmac_name, len);
-	else
-		snprintf(buf, len, "vrrp.%u", c->vrid);
-}
-
 int
 lvs_vmac_wellformed(const struct msg_vmac *m)
 {

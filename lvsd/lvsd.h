@@ -1,7 +1,32 @@
 /*
  * lvsd: the only had process that changes kernel network state.  This
- * header covers the rtnetlink part done for vrrpd: virtual addresses,
- * VMAC links and the link and address monitor.
+ * header covers the rtnetlink part done for vrrpd (virtual addresses,
+ * VMAC links and the link and address monitor), announce, and the state
+ * of the IPVS side (lvs_ipvs.h has its tables and API).
+ *
+ * lvsd's files in layers: a file calls only files below it, never one
+ * above (tests/check_lvsd_layers.sh checks it on the objects; main.c
+ * is on top).
+ *
+ *	lvs_show.c	hactl show lvs: reads, never changes anything
+ *	lvs_reconcile.c	what starts a reconcile: config, checkd, drains
+ *	lvs_syncd.c	the connection-sync daemon
+ *	lvs_apply.c	read the kernel, diff, write in slices
+ *	lvs_announce.c	routes for FRR while a virtual server is healthy
+ *	lvs_route.c	virtual routes and rules for vrrpd
+ *	lvs_addr.c	virtual addresses for vrrpd
+ *	lvs_vmac.c	VMAC links for vrrpd
+ *	lvs_link.c	the link and address monitor, events to vrrpd
+ *	lvs_suspend.c	ha_suspend: which virtual addresses are here
+ *	lvs_devconf.c	sysctls of VMAC links and their parents
+ *	lvs_nft.c	the nftables rules that accept traffic to VIPs
+ *	lvs_quorum.c	health and quorum: transitions, told to had
+ *	lvs_desired.c	the desired table (pure: reads health, held)
+ *	lvs_ipvs.c	generic netlink IPVS messages and requests
+ *	lvs_table.c	tables, keys, indexes, names (pure)
+ *	lvs_vip.c	the VIPs we added, the ways to vrrpd and the config
+ *	lvs_nl.c	rtnetlink sockets and requests
+ *	lvs_state.c	struct lvs_state lvs, the IPVS side's data
  */
 #ifndef HAD_LVSD_H
 #define HAD_LVSD_H
@@ -10,9 +35,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "conf.h"
 #include "msg.h"
+#include "lvs_ipvs.h"
 
 struct nl_sock;
 struct nl_msg;
@@ -32,6 +59,7 @@ int		 lvs_nl_request_cb(struct nl_sock *, struct nl_msg *,
 		    lvs_nl_cb, void *);
 int		 lvs_nl_dump(struct nl_sock *, int, int, lvs_nl_cb, void *);
 const char	*lvs_addr_str(int, const void *, char *, size_t);
+const uint8_t	*lvs_ifa_addr(struct nlmsghdr *, struct ifaddrmsg **);
 
 /* An address lvsd added for vrrpd; it reports its loss. */
 struct lvs_vip {
@@ -58,11 +86,14 @@ const char *lvs_vip_ifname(const struct conf_instance *,
 int	 lvs_addr_apply(struct nl_sock *, enum lvs_vip_op, int,
 	    const struct vrrp_vip_conf *);
 int	 lvs_addr_dispatch(struct nl_sock *, struct imsg *);
-struct lvs_vip *lvs_vip_find(int, const uint8_t *, int);
 void	 lvs_vip_adopt(struct nl_sock *, const struct had_conf *, int);
 void	 lvs_vip_remove_all(struct nl_sock *, const char *);
+
+/* lvs_vip.c: below the rtnetlink files, what they share. */
+struct lvs_vip *lvs_vip_find(int, const uint8_t *, int);
 void	 lvs_vip_clear(void);
 extern struct lvs_vip_list lvs_vips;
+void	 lvs_vmac_name(const struct vrrp_instance_conf *, char *, size_t);
 
 /* lvs_nft.c */
 void	 lvs_nft_init(void);
@@ -97,7 +128,6 @@ void	 lvs_link_read(void);
 int	 lvs_link_resync(void);
 int	 lvs_link_lookup(const char *, struct lvs_link_state *);
 int	 lvs_link_msg(struct nlmsghdr *, void *);
-const uint8_t *lvs_ifa_addr(struct nlmsghdr *, struct ifaddrmsg **);
 extern uint64_t lvs_link_overruns;
 
 /* lvs_suspend.c: ha_suspend, which virtual addresses are here. */
@@ -116,7 +146,6 @@ void	 lvs_devconf_parent_done(struct nl_sock *, const char *);
 /* lvs_vmac.c */
 int	 lvs_vmac_wellformed(const struct msg_vmac *);
 int	 lvs_vmac_check(const struct had_conf *, const struct msg_vmac *);
-void	 lvs_vmac_name(const struct vrrp_instance_conf *, char *, size_t);
 int	 lvs_vmac_apply(struct nl_sock *, int, const struct msg_vmac *);
 int	 lvs_vmac_dispatch(struct nl_sock *, struct imsg *);
 void	 lvs_vmac_remove_all(struct nl_sock *);
@@ -151,11 +180,99 @@ size_t	 lvs_announce_withdraw_all(const char *);
 extern int (*lvs_announce_read)(struct lvs_table *, const struct lvs_table *);
 void	 lvs_announce_row(struct msg_ctl_lvs *, const struct had_conf *,
 	    const struct lvs_vs_st *, size_t, const struct lvs_svc *, int);
-/* lvs_reconcile.c: the config and health the reconcile works from. */
+/* lvs_quorum.c: the config and health the reconcile works from. */
 void	 lvs_vs_state(const struct had_conf **, const struct lvs_vs_st **,
 	    size_t *);
 
-/* The way messages go to vrrpd; the unit tests replace it. */
+/* lvs_table.c: helpers the IPVS files share. */
+void	 addf(char *, size_t, const char *, ...)
+	    __attribute__((__format__(printf, 3, 4)));
+void	 conf_to_addr(const struct conf_addr *, uint8_t *);
+
+/* lvs_syncd.c: the kernel's connection-sync daemon. */
+void	 lvs_sync_conf(const struct had_conf *);
+void	 lvs_sync_reconf(void);
+
+/*
+ * Real servers a reload removed from a virtual server that stays: kept
+ * in the kernel with weight 0 (no new connections, the flowing ones
+ * finish) until `until', then removed.  In memory only: a respawned
+ * lvsd removes them at once.
+ */
+struct lvs_drain {
+	struct lvs_svc	 svc;		/* the key; dests NULL */
+	struct lvs_dest	 dest;		/* weight 0, drain 1 */
+	time_t		 until;		/* CLOCK_MONOTONIC, s */
+	uint32_t	 secs;		/* lvs_drain_time when it began */
+};
+
+/*
+ * hactl drain: real servers had keeps at weight 0 whatever their health
+ * and the config say (checks go on), until undrained.  had holds the set
+ * and gives it again to a respawned lvsd; a reload keeps it here.
+ */
+#define HELD_MAX	1024
+
+/*
+ * The state of lvsd's IPVS side: one instance, `lvs' (lvs_state.c).
+ * cur, vst and nvst are written by lvs_reconcile.c (a new config) and
+ * lvs_quorum.c (health and quorum); drains and held by lvs_reconcile.c;
+ * gone is filled by lvs_reconcile.c and emptied by lvs_apply.c once
+ * deleted; the rest is lvs_apply.c's.
+ */
+struct lvs_state {
+	/* The config and the health of its real servers. */
+	const struct had_conf	*cur;
+	struct lvs_vs_st	*vst;
+	size_t			 nvst;
+	struct lvs_table	 gone;	/* ours, gone with a reload */
+
+	struct lvs_drain	*drains;
+	size_t			 ndrains, capdrains;
+
+	struct msg_lvs_id	 held[HELD_MAX];
+	size_t			 nheld;
+
+	/*
+	 * Writes not made yet.  A large difference (21000 writes for 1000
+	 * virtual servers of 20 real servers) is written in slices of
+	 * LVS_APPLY_SLICE_MS, going back to the event loop in between, so
+	 * that lvsd keeps answering had's watchdog pings and vrrpd; the
+	 * result is the same writes in the same order.  A reconcile asked
+	 * for meanwhile (a health change, a drain ending) runs once the
+	 * slices are done, as it would have run after one long apply; a
+	 * new config drops what is left and reconciles against it at once.
+	 */
+	struct lvs_ops		 pend;
+	size_t			 pend_next;
+	int			 pend_repair;
+	int			 pend_redo;
+	struct event		*pend_ev;
+	int			 pend_full;	/* a full pass, sel NULL */
+	int			 pend_err;	/* a write failed */
+
+	/*
+	 * The kernel held the whole desired table when the last full pass
+	 * ended, and every write since succeeded: a reload then dumps and
+	 * writes only the virtual servers it changes (21000 real servers
+	 * are 1001 dumps).  The timer's full pass repairs changes made
+	 * behind our back.
+	 */
+	int			 synced;
+
+	/*
+	 * Health changes from checkd are written once per turn of the
+	 * event loop for all the virtual servers they touched (10000
+	 * checks report at start-up: one reconcile, not 10000 dumps).
+	 */
+	uint8_t			*dirty;	/* per virtual server */
+	size_t			 ndirty;
+	int			 any_dirty;
+	struct event		*health_ev;
+};
+extern struct lvs_state	 lvs;
+
+/* lvs_vip.c: the way messages go to vrrpd; the unit tests replace it. */
 extern int (*lvs_vrrp_send)(uint32_t, const void *, size_t);
 extern const struct had_conf *(*lvs_conf)(void);
 
