@@ -81,7 +81,8 @@ for algo in rr mh; do
 			    hops_are 198.18.0.12
 			tp=$(now)
 			sleep 4
-			r=$(lflows_end)
+			lflows_end
+			r=$LFLOWS
 			# The router's only route change is this one; with
 			# nexthop objects its lines may not name the hops.
 			tr=$(first_after /tmp/mon-rt.log "$t0" "$VIP")

@@ -185,7 +185,8 @@ entries() {	# ns
 }
 
 # Long flows (lflows.sh) in the background: lflows_start N SECS, then
-# lflows_end prints "open O broken B".
+# lflows_end sets LFLOWS to "open O broken B" (not in a subshell: it
+# waits for its child).
 lflows_start() {
 	rm -f /tmp/lflows.stop /tmp/lflows.out
 	in_ns cl bash /opt/bgp/lflows.sh "$VIP" 7 "$1" /tmp/lflows.stop "$2" \
@@ -196,5 +197,5 @@ lflows_start() {
 lflows_end() {
 	touch /tmp/lflows.stop
 	wait "$LFLOWS_PID"
-	cat /tmp/lflows.out
+	LFLOWS=$(cat /tmp/lflows.out)
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # lflows.sh VIP PORT N STOPFILE MAXSECS: N long TCP flows (N source
 # ports) to an echo service at VIP:PORT.  Opens them, says "opened N" on
-# stderr, then every 0.2 s sends a line on each and reads it back (5 s
+# stderr, then every 0.5 s sends a line on each and reads it back (5 s
 # at most: TCP's retransmissions while the routers move); a flow that
 # does not echo is broken and closed.  Runs until STOPFILE exists or for
 # MAXSECS; prints "open O broken B" on stdout.
@@ -32,6 +32,6 @@ while [ ! -e "$stop" ] && [ $SECONDS -lt $end ]; do
 		exec {fd}>&-
 		unset "fds[$i]"
 	done
-	sleep 0.2
+	sleep 0.5
 done
 echo "open $opened broken $broken"
