@@ -33,30 +33,39 @@ LOG=$T/console.log
 VM_RETRY=0 VM_TIMEOUT=${VM_TIMEOUT:-1200} bash tests/vm/run-lvs.sh "$T/build" \
     tests/vm/bgp/bench.sh > "$LOG" 2>&1
 rc=$?
-grep -E 'BGP-BENCH-ERROR|^(PASS|FAIL|SKIP) vm-bench' "$LOG"
+grep -E 'BGP-BENCH-ERROR|^(PASS|FAIL|SKIP) vm-bench|wait: timed out' "$LOG"
+if [ -n "${BENCH_OUT:-}" ]; then
+	mkdir -p "$BENCH_OUT"
+	cp "$LOG" "$BENCH_OUT/lvs-bgp-console.log"
+fi
 [ $rc -eq 0 ] || echo "bench_lvs_bgp_vm: the guest exited with status $rc"
 $PY - "$LOG" "${BENCH_OUT:-}" <<'PYEOF'
 import json, os, sys
 rows = []
 for l in open(sys.argv[1], errors="replace"):
     f = l.split()
-    if len(f) == 9 and f[0] == "BGP-BENCH":
+    if len(f) == 11 and f[0] == "BGP-BENCH":
         rows.append(dict(zip(("algo", "sync", "mode", "flows", "moved",
-                              "broken", "lvsd_ms", "router_ms"), f[1:])))
+                              "broken", "lvsd_ms", "router_ms", "known",
+                              "resched"), f[1:])))
 if not rows:
     print("bench_lvs_bgp_vm: nothing measured")
     sys.exit(1)
 print()
-print("moved: long flows d1 had scheduled; broken: flows that stopped echoing (5 s);")
-print("lvsd: failure -> d1's route out of table 201; router: failure -> the router's")
-print("route without d1 (ip monitor, 10 ms steps; ~: polled)")
-print("%-6s %-5s %-8s %6s %6s %7s %9s %10s" % ("algo", "sync", "failure",
-      "flows", "moved", "broken", "lvsd ms", "router ms"))
+print("moved: long flows d1 had scheduled; known: d2's entries for the flows at the")
+print("failure (its own + synced); resched: flows d2 scheduled anew after it; broken:")
+print("flows that stopped echoing (5 s); lvsd: failure -> d1's route out of table 201;")
+print("router: failure -> the router's route without d1 (ip monitor, 10 ms steps;")
+print("~: polled)")
+fmt = "%-5s %-5s %-8s %6s %6s %6s %8s %7s %8s %10s"
+print(fmt % ("algo", "sync", "failure", "flows", "moved", "known", "resched",
+             "broken", "lvsd ms", "router ms"))
 names = {"kill": "SIGKILL", "stop": "stop"}
 for r in rows:
-    print("%-6s %-5s %-8s %6s %6s %7s %9s %10s" % (r["algo"],
-          "on" if r["sync"] == "1" else "off", names.get(r["mode"], r["mode"]),
-          r["flows"], r["moved"], r["broken"], r["lvsd_ms"], r["router_ms"]))
+    print(fmt % (r["algo"], "on" if r["sync"] == "1" else "off",
+                 names.get(r["mode"], r["mode"]), r["flows"], r["moved"],
+                 r["known"], r["resched"], r["broken"], r["lvsd_ms"],
+                 r["router_ms"]))
 if len(sys.argv) > 2 and sys.argv[2]:
     os.makedirs(sys.argv[2], exist_ok=True)
     with open(os.path.join(sys.argv[2], "lvs-bgp.json"), "w") as fh:
