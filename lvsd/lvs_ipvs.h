@@ -4,6 +4,7 @@
  *
  * lvs_ipvs.c	the socket, message building and parsing, dumps, writes
  * lvs_reconcile.c	desired state from config and health, the diff, show
+ * lvs_syncd.c	the connection-sync daemon
  *
  * The message and diff functions are pure (no socket, no globals) so
  * that the unit tests run them on a kernel without IPVS.

@@ -155,6 +155,15 @@ void	 lvs_announce_row(struct msg_ctl_lvs *, const struct had_conf *,
 void	 lvs_vs_state(const struct had_conf **, const struct lvs_vs_st **,
 	    size_t *);
 
+/* lvs_reconcile.c: helpers the other IPVS files use. */
+void	 addf(char *, size_t, const char *, ...)
+	    __attribute__((__format__(printf, 3, 4)));
+void	 conf_to_addr(const struct conf_addr *, uint8_t *);
+
+/* lvs_syncd.c: the kernel's connection-sync daemon. */
+void	 lvs_sync_conf(const struct had_conf *);
+void	 lvs_sync_reconf(void);
+
 /* The way messages go to vrrpd; the unit tests replace it. */
 extern int (*lvs_vrrp_send)(uint32_t, const void *, size_t);
 extern const struct had_conf *(*lvs_conf)(void);
