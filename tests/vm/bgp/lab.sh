@@ -179,9 +179,11 @@ conns() {	# ns [port]: connections IPVS scheduled for the VIP
 	in_ns "$1" ipvsadm -Ln --stats 2>/dev/null |
 	    awk -v s="$VIP:${2:-80}" '$1 == "TCP" && $2 == s { print $3; exit }'
 }
-# Connection entries of a director for the echo service (synced ones too).
+# Established entries of a director for the echo service (synced ones
+# too): the long flows open now.
 entries() {	# ns
-	in_ns "$1" ipvsadm -Lnc 2>/dev/null | grep -c " $VIP:7 " || true
+	in_ns "$1" ipvsadm -Lnc 2>/dev/null | grep ESTABLISHED |
+	    grep -c " $VIP:7 " || true
 }
 
 # Long flows (lflows.sh) in the background: lflows_start N SECS, then

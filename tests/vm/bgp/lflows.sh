@@ -1,7 +1,7 @@
 #!/bin/bash
 # lflows.sh VIP PORT N STOPFILE MAXSECS: N long TCP flows (N source
 # ports) to an echo service at VIP:PORT.  Opens them, says "opened N" on
-# stderr, then every 0.5 s sends a line on each and reads it back (5 s
+# stderr, then every 0.5 s sends a line on each (in a random order) and reads it back (5 s
 # at most: TCP's retransmissions while the routers move); a flow that
 # does not echo is broken and closed.  Runs until STOPFILE exists or for
 # MAXSECS; prints "open O broken B" on stdout.
@@ -21,7 +21,9 @@ done
 echo "opened $opened" >&2
 end=$((SECONDS + max))
 while [ ! -e "$stop" ] && [ $SECONDS -lt $end ]; do
-	for i in "${!fds[@]}"; do
+	# In a new order every round: a director that schedules the moved
+	# flows round robin meets them in another order than the first one.
+	for i in $(shuf -e "${!fds[@]}"); do
 		fd=${fds[$i]}
 		if printf 'flow %d\n' "$i" >&"$fd" 2>/dev/null &&
 		    read -r -t 5 -u "$fd" line && [ "$line" = "flow $i" ]; then
