@@ -1,9 +1,9 @@
 #!/bin/bash
 # lflows.sh VIP PORT N STOPFILE MAXSECS: N long TCP flows (N source
 # ports) to an echo service at VIP:PORT.  Opens them, says "opened N" on
-# stderr, then every 0.5 s sends a line on each (in a random order) and reads it back (5 s
-# at most: TCP's retransmissions while the routers move); a flow that
-# does not echo is broken and closed.  Runs until STOPFILE exists or for
+# stderr, then every 0.5 s sends a line on each (in a random order) and
+# reads it back (5 s at most: TCP's retransmissions while the routers
+# move); a flow that does not echo is broken and closed.  Runs until STOPFILE exists or for
 # MAXSECS; prints "open O broken B" on stdout.
 set -u
 vip=$1 port=$2 n=$3 stop=$4 max=$5
