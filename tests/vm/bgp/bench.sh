@@ -8,8 +8,9 @@
 # line per case:
 #   BGP-BENCH algo sync mode flows moved broken lvsd_ms router_ms known
 #       resched
-# moved: flows d1 had scheduled (they move to d2); known: d2's entries
-# for the flows at the failure (its own and, synced, d1's); resched: the
+# moved: flows d1 had scheduled (they move to d2); known: d2's new
+# established entries at the failure (its own flows and, synced, d1's;
+# entries of earlier cases left out by difference); resched: the
 # flows d2 scheduled anew after it; broken: flows that
 # stopped echoing; lvsd_ms: from the failure to d1's route leaving table
 # 201 (lvsd; "-": never); router_ms: to the router's route without
@@ -69,11 +70,11 @@ for algo in rr mh; do
 		sleep 3
 		for mode in kill stop; do
 			d1_up
-			c1=$(conns d1 7)
+			c1=$(conns d1 7) e2=$(entries d2)
 			lflows_start "$N" 120
 			sleep 4
 			moved=$(( $(conns d1 7) - ${c1:-0} ))
-			known=$(entries d2)
+			known=$(( $(entries d2) - e2 ))
 			c2=$(conns d2 7)
 			for n in d1 d2; do
 				echo "BGP-BENCH-DAEMONS $algo $sync $mode $n:" \
