@@ -133,7 +133,7 @@ struct global_conf {
 	uint8_t		lvs_sync_has_id;	/* else the instance's vrid */
 	uint8_t		lvs_sync_id;
 	uint8_t		lvs_sync_ttl;
-	uint8_t		pad3;
+	uint8_t		lvs_sync_active;	/* active_active: both */
 	uint16_t	lvs_sync_maxlen;
 	uint16_t	lvs_sync_port;
 	struct conf_addr lvs_sync_group;	/* af 0: unset */

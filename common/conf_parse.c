@@ -970,7 +970,9 @@ conv_mcast_group(struct conf_pctx *p, const struct conf_node *n,
  * lvs_sync_daemon INTERFACE [inst] INSTANCE [id ID] [maxlen LEN]
  *     [port PORT] [ttl TTL] [group ADDRESS], as keepalived's.  Unset
  * options are the kernel's defaults; the id defaults to the instance's
- * virtual_router_id.
+ * virtual_router_id.  had: the word active_active in place of the
+ * instance runs a master and a backup daemon at once (directors that
+ * all carry traffic); "inst active_active" names an instance.
  */
 static const char *const lvs_sync_opts[] = { "id", "maxlen", "port", "ttl",
     "group", NULL };
@@ -996,12 +998,17 @@ conv_lvs_sync(struct conf_pctx *p, const struct conf_node *n,
 	/* keepalived 2.2's optional "inst" before the instance. */
 	if (strcmp(n->argv[1], "inst") == 0 && n->argc % 2 == 1)
 		i = 2;
+	g->lvs_sync_instance[0] = '\0';
+	g->lvs_sync_active = i == 1 &&
+	    strcmp(n->argv[1], "active_active") == 0;
 	if (copy_str(p, n->argv[0], &n->argpos[0], kw->name,
 	    g->lvs_sync_interface, sizeof(g->lvs_sync_interface)) == -1 ||
-	    copy_str(p, n->argv[i], &n->argpos[i], kw->name,
-	    g->lvs_sync_instance, sizeof(g->lvs_sync_instance)) == -1)
+	    (!g->lvs_sync_active && copy_str(p, n->argv[i], &n->argpos[i],
+	    kw->name, g->lvs_sync_instance,
+	    sizeof(g->lvs_sync_instance)) == -1))
 		return -1;
-	add_ref(p, REF_INSTANCE, n->argv[i], &n->argpos[i]);
+	if (!g->lvs_sync_active)
+		add_ref(p, REF_INSTANCE, n->argv[i], &n->argpos[i]);
 	for (i++; i < n->argc; i += 2) {
 		if (parse_enum(p, n->argv[i], &n->argpos[i],
 		    "lvs_sync_daemon option", lvs_sync_opts, &o) == -1)
@@ -1076,7 +1083,14 @@ print_lvs_sync(struct conf_pr *pr, const struct conf_kw *kw,
 		return;
 	conf_pr_open(pr, kw->name);
 	conf_pr_arg(pr, g->lvs_sync_interface);
-	conf_pr_arg(pr, g->lvs_sync_instance);
+	if (g->lvs_sync_active)
+		conf_pr_arg(pr, "active_active");
+	else {
+		/* An instance of that name: "inst" says it is one. */
+		if (strcmp(g->lvs_sync_instance, "active_active") == 0)
+			conf_pr_arg(pr, "inst");
+		conf_pr_arg(pr, g->lvs_sync_instance);
+	}
 	if (g->lvs_sync_has_id)
 		fprintf(pr->fp, " id %u", g->lvs_sync_id);
 	if (g->lvs_sync_maxlen)

@@ -604,6 +604,7 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_ADDR(b.g.vrrp_mcast_group6, 0);
 		NEED_ADDR(b.g.lvs_sync_group, 0);
 		NEED(b.g.lvs_sync_has_id <= 1 && b.g.lvs_sync_maxlen <= 65507);
+		NEED(b.g.lvs_sync_active <= 1);
 		conf->global = b.g;
 		conf->rx_global = 1;
 		return 0;

@@ -1,7 +1,7 @@
 /*
  * The kernel's connection-sync daemon (global_defs lvs_sync_daemon): it
  * follows the vrrp instance named there, master while vrrpd holds its
- * addresses, backup otherwise.
+ * addresses, backup otherwise; with active_active, master and backup.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -24,6 +24,7 @@ static const struct had_conf	*cur;	/* lvs_sync_conf() */
 static int			 sync_master = -1;
 static int			 sync_owned;	/* we started daemons */
 static struct lvs_daemon	 sync_last;	/* what we run, if owned */
+static int			 sync_last_both; /* active_active: both */
 
 static void	sync_apply(void);
 
@@ -31,40 +32,46 @@ static void	sync_apply(void);
  * The connection-sync daemon (global_defs lvs_sync_daemon IF INSTANCE):
  * master while we hold a VIP of the instance for vrrpd (it asked for
  * them: it is Master), backup otherwise, as keepalived does.  The sync
- * id is the instance's virtual_router_id.  Daemons in the kernel that
- * differ are stopped first; one that is right is left alone (a
- * respawned lvsd changes nothing).
+ * id is the instance's virtual_router_id.  With active_active in place
+ * of the instance (directors that all carry traffic, announce), both a
+ * master and a backup, sync id 0 unless set (a backup of id 0 takes
+ * every id).  Daemons in the kernel that differ are stopped first; one
+ * that is right is left alone (a respawned lvsd changes nothing).
+ * Fills d[0] (and d[1]); returns how many are wanted.
  */
 static int
 sync_want(struct lvs_daemon *d)
 {
-	const struct conf_instance	*in;
+	const struct conf_instance	*in = NULL;
 	const struct lvs_vip		*v;
 	const struct global_conf	*g;
 
-	memset(d, 0, sizeof(*d));
+	memset(d, 0, 2 * sizeof(*d));
 	if (cur == NULL)
 		return (0);
 	g = &cur->global;
 	if (g->lvs_sync_interface[0] == '\0' ||
-	    g->lvs_sync_instance[0] == '\0')
+	    (g->lvs_sync_instance[0] == '\0' && !g->lvs_sync_active))
 		return (0);
-	TAILQ_FOREACH(in, &cur->instances, entry)
-		if (strcmp(in->c.name, g->lvs_sync_instance) == 0)
-			break;
-	if (in == NULL) {
-		log_warnx("lvs_sync_daemon: no vrrp_instance %s: no sync "
-		    "daemon", g->lvs_sync_instance);
-		return (0);
+	if (!g->lvs_sync_active) {
+		TAILQ_FOREACH(in, &cur->instances, entry)
+			if (strcmp(in->c.name, g->lvs_sync_instance) == 0)
+				break;
+		if (in == NULL) {
+			log_warnx("lvs_sync_daemon: no vrrp_instance %s: no "
+			    "sync daemon", g->lvs_sync_instance);
+			return (0);
+		}
 	}
-	sync_master = 0;
+	sync_master = g->lvs_sync_active;
 	TAILQ_FOREACH(v, &lvs_vips, entry)
-		if (strcmp(v->instance, g->lvs_sync_instance) == 0) {
+		if (in != NULL && strcmp(v->instance, in->c.name) == 0) {
 			sync_master = 1;
 			break;
 		}
 	d->state = sync_master ? IP_VS_STATE_MASTER : IP_VS_STATE_BACKUP;
-	d->syncid = g->lvs_sync_has_id ? g->lvs_sync_id : in->c.vrid;
+	d->syncid = g->lvs_sync_has_id ? g->lvs_sync_id :
+	    in != NULL ? in->c.vrid : 0;
 	strlcpy(d->ifname, g->lvs_sync_interface, sizeof(d->ifname));
 	d->maxlen = g->lvs_sync_maxlen;
 	d->port = g->lvs_sync_port;
@@ -74,7 +81,11 @@ sync_want(struct lvs_daemon *d)
 		d->group_af = g->lvs_sync_group.af;
 		conf_to_addr(&g->lvs_sync_group, d->group);
 	}
-	return (1);
+	if (!g->lvs_sync_active)
+		return (1);
+	d[1] = d[0];
+	d[1].state = IP_VS_STATE_BACKUP;
+	return (2);
 }
 
 /*
@@ -149,32 +160,43 @@ sync_state_name(uint32_t state)
 	return (state == IP_VS_STATE_MASTER ? "master" : "backup");
 }
 
+/* Whether the kernel's daemon k is one we started (sync_last). */
+static int
+sync_was_ours(const struct lvs_daemon *k)
+{
+	return ((k->state == sync_last.state || sync_last_both) &&
+	    k->syncid == sync_last.syncid &&
+	    strcmp(k->ifname, sync_last.ifname) == 0);
+}
+
 static void
 sync_apply(void)
 {
-	struct lvs_daemon	 want, k[LVS_DAEMONS_MAX];
+	struct lvs_daemon	 want[2], k[LVS_DAEMONS_MAX];
 	char			 opts[128];
 	size_t			 n, i;
-	int			 wanted, have = 0, r;
+	int			 nwant, have[2] = { 0, 0 }, r, j, keep;
 
 	if (!lvs_ipvs_available())
 		return;
-	wanted = sync_want(&want);
-	if (!wanted && !sync_owned)
+	nwant = sync_want(want);
+	if (nwant == 0 && !sync_owned)
 		return;
 	if ((r = lvs_ipvs_daemons(k, LVS_DAEMONS_MAX, &n)) != 0) {
 		log_warnx("ipvs: sync daemons: %s", strerror(r));
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if (wanted && sync_is_wanted(&k[i], &want)) {
-			have = 1;
+		keep = 0;
+		for (j = 0; j < nwant; j++)
+			if (!have[j] && sync_is_wanted(&k[i], &want[j])) {
+				have[j] = keep = 1;
+				break;
+			}
+		if (keep)
 			continue;
-		}
 		/* Without the keyword, only what we started goes. */
-		if (!wanted && (k[i].state != sync_last.state ||
-		    k[i].syncid != sync_last.syncid ||
-		    strcmp(k[i].ifname, sync_last.ifname) != 0))
+		if (nwant == 0 && !sync_was_ours(&k[i]))
 			continue;
 		if ((r = lvs_ipvs_daemon(0, &k[i])) != 0)
 			log_warnx("ipvs: stopping the %s sync daemon on %s "
@@ -186,21 +208,27 @@ sync_apply(void)
 			    "stopped", sync_state_name(k[i].state),
 			    k[i].ifname, k[i].syncid);
 	}
-	sync_owned = wanted;
-	if (!wanted)
+	sync_owned = nwant > 0;
+	if (nwant == 0)
 		return;
-	sync_last = want;
-	if (have)
-		return;
-	sync_opts_str(&want, opts, sizeof(opts));
-	if ((r = lvs_ipvs_daemon(1, &want)) != 0)
-		log_warnx("ipvs: starting the %s sync daemon on %s (sync id "
-		    "%u%s) failed: %s", sync_state_name(want.state),
-		    want.ifname, want.syncid, opts, strerror(r));
-	else
-		log_info("ipvs: %s sync daemon started on %s (sync id %u%s, "
-		    "instance %s)", sync_state_name(want.state), want.ifname,
-		    want.syncid, opts, cur->global.lvs_sync_instance);
+	sync_last = want[0];
+	sync_last_both = nwant == 2;
+	for (j = 0; j < nwant; j++) {
+		if (have[j])
+			continue;
+		sync_opts_str(&want[j], opts, sizeof(opts));
+		if ((r = lvs_ipvs_daemon(1, &want[j])) != 0)
+			log_warnx("ipvs: starting the %s sync daemon on %s "
+			    "(sync id %u%s) failed: %s",
+			    sync_state_name(want[j].state), want[j].ifname,
+			    want[j].syncid, opts, strerror(r));
+		else
+			log_info("ipvs: %s sync daemon started on %s (sync id "
+			    "%u%s, %s%s)", sync_state_name(want[j].state),
+			    want[j].ifname, want[j].syncid, opts,
+			    nwant == 2 ? "active_active" : "instance ",
+			    nwant == 2 ? "" : cur->global.lvs_sync_instance);
+	}
 }
 
 /* vrrpd added or removed a VIP of `instance': maybe a new sync state. */

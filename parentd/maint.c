@@ -96,7 +96,9 @@ maint_request(uint32_t client, uid_t uid, const struct msg_ctl_req *req)
 	const struct had_conf		*conf = env->conf;
 	const struct conf_instance	*ci;
 	const struct conf_sync_group	*g;
+	const struct conf_vs		*vs;
 	const char			*name = req->name, *what;
+	const char			*ann = "";
 	int64_t				 now = time(NULL);
 	int				 on = req->arg, n = 0;
 
@@ -114,6 +116,14 @@ maint_request(uint32_t client, uid_t uid, const struct msg_ctl_req *req)
 			box.since = now;
 			(void)child_compose(PROC_LVS, IMSG_LVS_MAINT, 0, -1,
 			    &box, sizeof(box));
+			/* Say so: a BGP director may have no instance. */
+			TAILQ_FOREACH(vs, &conf->vss, entry)
+				if (vs->c.announce) {
+					ann = on ? "; announced routes "
+					    "withdrawn" : "; healthy virtual "
+					    "servers announced again";
+					break;
+				}
 		}
 	} else {
 		TAILQ_FOREACH(g, &conf->sync_groups, entry)
@@ -138,14 +148,15 @@ maint_request(uint32_t client, uid_t uid, const struct msg_ctl_req *req)
 			n = maint_one(name, on, uid, now);
 		}
 	}
-	log_info("maintenance %s for %s by uid %u: %d instance%s changed",
-	    on ? "on" : "off", what, (unsigned)uid, n, n == 1 ? "" : "s");
-	if (n > 0)
+	log_info("maintenance %s for %s by uid %u: %d instance%s changed%s",
+	    on ? "on" : "off", what, (unsigned)uid, n, n == 1 ? "" : "s",
+	    ann);
+	if (n > 0 || ann[0] != '\0')
 		event_record("maint", what, "maintenance %s by uid %u (%d "
-		    "instance%s)", on ? "on" : "off", (unsigned)uid, n,
-		    n == 1 ? "" : "s");
-	control_end(client, 0, "maintenance %s: %s (%d instance%s changed)",
-	    on ? "on" : "off", what, n, n == 1 ? "" : "s");
+		    "instance%s%s)", on ? "on" : "off", (unsigned)uid, n,
+		    n == 1 ? "" : "s", ann);
+	control_end(client, 0, "maintenance %s: %s (%d instance%s changed%s)",
+	    on ? "on" : "off", what, n, n == 1 ? "" : "s", ann);
 }
 
 /* A respawned lvsd: the box in maintenance, before its config. */

@@ -24,6 +24,10 @@
 #                           bfdd at BENCH_BFD_SESSIONS (100) at 10 ms
 #   bench_rss.sh            memory of every process for 1000 x 20 real
 #                           servers, through reloads of the same size
+#   bench_lvs_bgp_vm.sh     in the VM with FRR: active-active directors,
+#                           long flows through a director's SIGKILL and
+#                           orderly stop, rr/mh x connection sync off/on:
+#                           flows broken, time to the router's withdrawal
 #   bench_ah.sh             VRRP CPU with auth_type AH against without, had
 #                           and keepalived (VRRPv2 at advert_int 1), and had
 #                           alone on VRRPv3 at 0.1
@@ -35,8 +39,8 @@
 # Env: BENCH_RUNS (20) failover runs per series, BENCH_SERIES
 # ("2:1 3:0.01"), BENCH_IMPLS ("had keepalived"), BENCH_CPU_SECONDS (20),
 # BENCH_CPU_INSTANCES (100), BENCH_CPU_ADV (0.1), BENCH_CPU_SETTLE (6),
-# BENCH_ONLY (failover, cpu, checks, lvs, checks_vm, failover_vm, ah, bfd, serve,
-# rss or seccomp), BENCH_NO_BUILD=1 to use build/ as it is;
+# BENCH_ONLY (failover, cpu, checks, lvs, checks_vm, failover_vm, lvs_bgp, ah,
+# bfd, serve, rss or seccomp), BENCH_NO_BUILD=1 to use build/ as it is;
 # bench_checks.sh also measures "floor" (tcp_floor.c) unless BENCH_IMPLS
 # leaves it out; bench_checks_vm.sh takes BENCH_ROUNDS (1), interleaved
 # rounds of had and keepalived with the median of their ratios;
@@ -96,6 +100,10 @@ if [ "${BENCH_ONLY:-failover_vm}" = failover_vm ]; then
 	bash tests/bench/bench_failover_vm.sh || rc=1
 	echo
 fi
+if [ "${BENCH_ONLY:-lvs_bgp}" = lvs_bgp ]; then
+	bash tests/bench/bench_lvs_bgp_vm.sh || rc=1
+	echo
+fi
 if [ "${BENCH_ONLY:-ah}" = ah ]; then
 	bash tests/bench/bench_ah.sh || rc=1
 	echo
@@ -118,7 +126,7 @@ if [ "${BENCH_ONLY:-}" = seccomp ]; then
 fi
 # ah, rss and seccomp print their own figures; the table has nothing else.
 case "${BENCH_ONLY:-}" in
-ah|rss|seccomp) ;;
+ah|rss|seccomp|lvs_bgp) ;;
 *)	python3 tests/bench/summary.py "$BENCH_OUT" || rc=1 ;;
 esac
 echo

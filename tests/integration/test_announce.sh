@@ -12,7 +12,8 @@
 #  - this kernel has no IPVS: lvsd cannot program the virtual server, so
 #    it is NOT announced (show lvs -j says "not in IPVS", metrics 0); on a
 #    kernel with IPVS it must be announced and reach the router;
-#  - hactl maintenance on/off reaches lvsd (show lvs says maintenance);
+#  - hactl maintenance on/off reaches lvsd (show lvs says maintenance)
+#    and says what it did on a box with no VRRP instance;
 #  - a respawned lvsd adopts routes of its protocol and withdraws the ones
 #    nothing asks for; an orderly stop leaves none.
 # The route install/withdraw on quorum, maintenance and stop with IPVS
@@ -162,11 +163,16 @@ check "metrics: had_lvs_virtual_server_announced for the service" \
     "$LAB_DIR/m.txt"
 
 maint_is() { [ "$(field "$S1" announce)" = "$1" ]; }
-lab_hactl d1 maintenance on >/dev/null
+out=$(lab_hactl d1 maintenance on 2>&1)
+echo "hactl maintenance on: $out"
+check "maintenance on says the routes are withdrawn" \
+    sh -c "echo '$out' | grep -q 'announced routes withdrawn'"
 check "maintenance on reaches lvsd" wait_for 5 logged "announce: maintenance on"
 check "maintenance on: show lvs says maintenance" wait_for 3 maint_is maintenance
 check "maintenance on: nothing announced" notours 198.18.9.1
-lab_hactl d1 maintenance off >/dev/null
+out=$(lab_hactl d1 maintenance off 2>&1)
+check "maintenance off says what goes out again" \
+    sh -c "echo '$out' | grep -q 'announced again'"
 check "maintenance off reaches lvsd" wait_for 5 logged "announce: maintenance off"
 not_maint() { ! maint_is maintenance; }
 check "maintenance off: show lvs no longer says maintenance" \

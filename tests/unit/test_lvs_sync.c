@@ -224,6 +224,31 @@ Test(sync, printed_back_and_parsed_again)
 	conf_free(c);
 }
 
+/*
+ * had's active_active in place of the instance: no instance, printed
+ * back as it came; "inst active_active" is an instance of that name.
+ */
+Test(sync, active_active)
+{
+	struct had_conf	*c, *c2;
+	char		*p1;
+
+	cr_assert_not_null(c = load_sync("brs active_active id 7"));
+	cr_expect_eq(c->global.lvs_sync_active, 1);
+	cr_expect_str_eq(c->global.lvs_sync_instance, "");
+	cr_expect_eq(c->global.lvs_sync_id, 7);
+	p1 = print_of(c);
+	cr_expect(strstr(p1, "\tlvs_sync_daemon brs active_active id 7\n") !=
+	    NULL, "printed:\n%s", p1);
+	cr_assert_not_null(c2 = conf_load_string(p1, "printed", NULL,
+	    &diags));
+	cr_expect(memcmp(&c->global, &c2->global, sizeof(c->global)) == 0);
+	free(p1);
+	conf_free(c);
+	conf_free(c2);
+	expect_bad("brs inst active_active", 26, "active_active");
+}
+
 /* The options reach lvsd; the receiver checks what it can. */
 struct rx_ctx {
 	struct had_conf	*conf;

@@ -50,7 +50,8 @@ for t in $tests; do
 		set +e
 		VM_EXTRA_BINS=$bins VM_PREFIX="${VM_PREFIX:-}" "$here/run.sh" \
 		    "$t" "$build:/opt/build" "$top/etc/demo:/opt/demo" \
-		    "$top/etc/frr:/opt/frr" "$here/pair:/opt/pair" >"$out" 2>&1
+		    "$top/etc/frr:/opt/frr" "$here/pair:/opt/pair" \
+		    "$here/bgp:/opt/bgp" >"$out" 2>&1
 		rc=$?
 		set -e
 		case $rc in 0|77) cat "$out"; break ;; esac
