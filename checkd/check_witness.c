@@ -107,7 +107,7 @@ check_witness_result(struct check *ck, int was)
 	ck->last_change = time(NULL);
 	log_info("witness %s: %s: %s", ck->rs->rs_str, ck->up ? "up" :
 	    "down", ck->reason);
-	check_event("witness", w->sc.name, "witness %s %s: %s",
+	check_event("track", w->sc.name, "witness %s %s: %s",
 	    ck->rs->rs_str, ck->up ? "reachable" : "unreachable", ck->reason);
 	witness_send(w);
 }
