@@ -488,6 +488,16 @@ rx_fail(struct rx *rx, const char *fmt, ...)
 		return rx_fail(rx, "%s: invalid value: %s", what, #cond); \
 } while (0)
 
+/* A witness's times within the parser's bounds; none without one. */
+static int
+witness_ok(const struct conf_addr *a, uint32_t ms, uint32_t tmo)
+{
+	if (a->af == 0)
+		return (ms == 0 && tmo == 0);
+	return (ms >= CONF_WITNESS_MS_MIN && ms <= CONF_WITNESS_MS_MAX &&
+	    tmo >= CONF_WITNESS_TIMEOUT_MIN && tmo <= CONF_WITNESS_TIMEOUT_MAX);
+}
+
 static int
 addr_ok(const struct conf_addr *a, int set)
 {
@@ -671,26 +681,20 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED(b.s.quorum <= b.s.quorum_max);
 		NEED(b.s.init_file <= 1 && b.s.init_overwrite <= 1);
 		NEED_ADDR(b.s.witness, 0);
+		NEED(witness_ok(&b.s.witness, b.s.witness_ms,
+		    b.s.witness_timeout_ms));
 		if (CONF_IS_WITNESS(&b.s)) {
 			struct vrrp_instance_conf	wi;
 			struct vrrp_script_conf		ws;
 
 			/* Made by conf_witness_script(), and only so. */
-			NEED(b.s.witness_ms >= CONF_WITNESS_MS_MIN &&
-			    b.s.witness_ms <= CONF_WITNESS_MS_MAX);
-			NEED(b.s.witness_timeout_ms >=
-			    CONF_WITNESS_TIMEOUT_MIN &&
-			    b.s.witness_timeout_ms <=
-			    CONF_WITNESS_TIMEOUT_MAX);
 			memset(&wi, 0, sizeof(wi));
 			wi.witness = b.s.witness;
 			wi.witness_ms = b.s.witness_ms;
 			wi.witness_timeout_ms = b.s.witness_timeout_ms;
 			(void)conf_witness_script(&wi, &ws);
 			NEED(memcmp(&ws, &b.s, sizeof(ws)) == 0);
-		} else
-			NEED(b.s.witness_ms == 0 &&
-			    b.s.witness_timeout_ms == 0);
+		}
 		NEED(!b.s.process || b.s.file[0] == '\0');
 		if (find_script(conf, b.s.name) != NULL)
 			return rx_fail(rx, "%s: '%s' sent twice", what,
@@ -733,16 +737,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED(b.i.flap_window >= 1 && b.i.flap_window <= 3600);
 		NEED(b.i.flap_decay >= 1 && b.i.flap_decay <= 86400);
 		NEED_ADDR(b.i.witness, 0);
-		if (b.i.witness.af != 0) {
-			NEED(b.i.witness_ms >= CONF_WITNESS_MS_MIN &&
-			    b.i.witness_ms <= CONF_WITNESS_MS_MAX);
-			NEED(b.i.witness_timeout_ms >=
-			    CONF_WITNESS_TIMEOUT_MIN &&
-			    b.i.witness_timeout_ms <=
-			    CONF_WITNESS_TIMEOUT_MAX);
-		} else
-			NEED(b.i.witness_ms == 0 &&
-			    b.i.witness_timeout_ms == 0);
+		NEED(witness_ok(&b.i.witness, b.i.witness_ms,
+		    b.i.witness_timeout_ms));
 		if (find_instance(conf, b.i.name) != NULL)
 			return rx_fail(rx, "%s: '%s' sent twice", what,
 			    b.i.name);

@@ -35,27 +35,16 @@ lab_init || { fail "lab_init"; summary; exit 1; }
 trap lab_cleanup EXIT
 lab_node a 198.18.0.1/24
 lab_node b 198.18.0.2/24
-# The heartbeat link: a veth straight from a to b.
-ip -n "$LAB-a" link add eth1 type veth peer name eth1 netns "$LAB-b"
-ip -n "$LAB-a" addr add 198.19.0.1/24 dev eth1
-ip -n "$LAB-b" addr add 198.19.0.2/24 dev eth1
-ip -n "$LAB-a" link set eth1 up
-ip -n "$LAB-b" link set eth1 up
+lab_veth a eth1 198.19.0.1/24 b eth1 198.19.0.2/24	# the heartbeat link
 # The witness: its own namespace, a link to each node (eth2).
 ip netns add "$LAB-w"
 LAB_NODES="$LAB_NODES w"
 ip -n "$LAB-w" link set lo up
 ip -n "$LAB-w" addr add $WIT/32 dev lo
-i=1
-for n in a b; do
-	ip -n "$LAB-$n" link add eth2 type veth peer name w$n netns "$LAB-w"
-	ip -n "$LAB-$n" addr add 198.19.$i.1/24 dev eth2
-	ip -n "$LAB-w" addr add 198.19.$i.9/24 dev w$n
-	ip -n "$LAB-$n" link set eth2 up
-	ip -n "$LAB-w" link set w$n up
-	ip -n "$LAB-$n" route add $WIT/32 via 198.19.$i.9
-	i=$((i + 1))
-done
+lab_veth a eth2 198.19.1.1/24 w wa 198.19.1.9/24
+lab_veth b eth2 198.19.2.1/24 w wb 198.19.2.9/24
+ip -n "$LAB-a" route add $WIT/32 via 198.19.1.9
+ip -n "$LAB-b" route add $WIT/32 via 198.19.2.9
 mkdir -p "$LAB_DIR/w"
 
 hadconf() {	# node prio
@@ -84,35 +73,33 @@ CONF
 	echo "$f"
 }
 
+# nft_set NODE TABLE [HOOK RULE]...: the node's table TABLE, one chain
+# per hook with its rule; without a hook, the table deleted.
+nft_set() {
+	local n=$1 t=$2 body=
+	shift 2
+	lab_exec "$n" nft delete table inet "$t" 2>/dev/null
+	[ $# -ge 2 ] || return 0
+	while [ $# -ge 2 ]; do
+		body="$body
+	chain $1 {
+		type filter hook $1 priority -10; policy accept;
+		$2
+	}"
+		shift 2
+	done
+	printf 'table inet %s {%s\n}\n' "$t" "$body" | lab_exec "$n" nft -f -
+}
+VRRP='meta l4proto { vrrp, ah } drop'
 # vrrp_cut NODE on|off: every VRRP (and AH) packet in or out dropped.
 vrrp_cut() {
-	lab_exec "$1" nft delete table inet hadwit 2>/dev/null
-	[ "$2" = on ] || return 0
-	lab_exec "$1" nft -f - <<NFT
-table inet hadwit {
-	chain in {
-		type filter hook input priority -10; policy accept;
-		meta l4proto { vrrp, ah } drop
-	}
-	chain out {
-		type filter hook output priority -10; policy accept;
-		meta l4proto { vrrp, ah } drop
-	}
-}
-NFT
+	if [ "$2" = on ]; then nft_set "$1" hadwit input "$VRRP" output "$VRRP"
+	else nft_set "$1" hadwit; fi
 }
 # wit_cut NODE on|off: the node's pings to the witness dropped.
 wit_cut() {
-	lab_exec "$1" nft delete table inet hadwitness 2>/dev/null
-	[ "$2" = on ] || return 0
-	lab_exec "$1" nft -f - <<NFT
-table inet hadwitness {
-	chain out {
-		type filter hook output priority -10; policy accept;
-		ip daddr $WIT drop
-	}
-}
-NFT
+	if [ "$2" = on ]; then nft_set "$1" hadwitness output "ip daddr $WIT drop"
+	else nft_set "$1" hadwitness; fi
 }
 wit_is() { [ "$(field "$1" witness_state)" = "$2" ]; }	# node state
 mark() { echo "at $(( $(now_ms) - T_START )) ms: $*"; }

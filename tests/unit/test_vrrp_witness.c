@@ -191,51 +191,44 @@ Test(witness, one_script_per_witness_for_checkd_and_vrrpd)
 	conf_free(c);
 }
 
+/* What a receiver makes of the witness script s: 0 or -1. */
+static int
+rx_script(const struct vrrp_script_conf *s)
+{
+	struct had_conf	*rx;
+	char		 err[256];
+	int		 r;
+
+	cr_assert_not_null(rx = conf_new());
+	r = conf_receive_item(rx, PROC_CHECK, CONF_ITEM_VRRP_SCRIPT, s,
+	    sizeof(*s), err, sizeof(err));
+	conf_free(rx);
+	return (r);
+}
+
 /* A hostile sender's witness script: refused, whatever it changed. */
 Test(witness, a_changed_witness_script_is_refused)
 {
-	struct had_conf		*c, *rx;
+	struct had_conf		*c;
 	struct items		 it;
 	struct vrrp_script_conf	 s;
-	char			 err[256];
 
 	c = load(WCONF("198.18.3.1", "198.18.3.1"));
 	memset(&it, 0, sizeof(it));
 	cr_assert_eq(conf_emit(c, PROC_CHECK, collect, &it), 0);
 	conf_free(c);
-
-	cr_assert_not_null(rx = conf_new());
-	cr_expect_eq(conf_receive_item(rx, PROC_CHECK, CONF_ITEM_VRRP_SCRIPT,
-	    &it.ws, sizeof(it.ws), err, sizeof(err)), 0, "%s", err);
-	conf_free(rx);
-
+	cr_expect_eq(rx_script(&it.ws), 0);
 	s = it.ws;
 	s.witness_ms = 5;			/* below the bound */
-	cr_assert_not_null(rx = conf_new());
-	cr_expect_eq(conf_receive_item(rx, PROC_CHECK, CONF_ITEM_VRRP_SCRIPT,
-	    &s, sizeof(s), err, sizeof(err)), -1);
-	conf_free(rx);
-
+	cr_expect_eq(rx_script(&s), -1);
 	s = it.ws;
 	strlcpy(s.script, "/bin/sh -c id", sizeof(s.script));
-	cr_assert_not_null(rx = conf_new());
-	cr_expect_eq(conf_receive_item(rx, PROC_CHECK, CONF_ITEM_VRRP_SCRIPT,
-	    &s, sizeof(s), err, sizeof(err)), -1);
-	conf_free(rx);
-
+	cr_expect_eq(rx_script(&s), -1);
 	s = it.ws;
 	strlcpy(s.name, "witness 198.18.9.9 1000/500", sizeof(s.name));
-	cr_assert_not_null(rx = conf_new());
-	cr_expect_eq(conf_receive_item(rx, PROC_CHECK, CONF_ITEM_VRRP_SCRIPT,
-	    &s, sizeof(s), err, sizeof(err)), -1);
-	conf_free(rx);
-
+	cr_expect_eq(rx_script(&s), -1);
 	s = it.ws;
-	s.witness_ms = 0;
 	s.witness.af = 0;
-	s.witness_timeout_ms = 500;		/* half a witness */
-	cr_assert_not_null(rx = conf_new());
-	cr_expect_eq(conf_receive_item(rx, PROC_CHECK, CONF_ITEM_VRRP_SCRIPT,
-	    &s, sizeof(s), err, sizeof(err)), -1);
-	conf_free(rx);
+	s.witness_ms = 0;			/* half a witness */
+	cr_expect_eq(rx_script(&s), -1);
 }
