@@ -165,6 +165,10 @@ mark "witness back to b, paths still cut"
 # unless a gives up too; cut a's witness now: a FAULT, b alone.
 wit_cut a on
 wit_cut b off
+# Through the change (not asserted: which side moves first is a race
+# of a's witness round against b's Master_Down_Interval; printed).
+sample 2
+echo "witness moved from a to b, first 2 s: VIP on a $NA, on b $NB, on both $NBOTH of $N samples"
 check "witness from b only: a gives up (FAULT)" lab_wait_state a VI_W FAULT 5
 check "witness from b only: b takes over (MASTER)" \
     lab_wait_state b VI_W MASTER 5
