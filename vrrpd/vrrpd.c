@@ -1368,7 +1368,8 @@ witness_refuse(struct vrrp_inst *inst, uint64_t now)
 	enum vrrp_witness	 w;
 	char			 a[INET6_ADDRSTRLEN + 8];
 
-	if ((w = inst_witness(inst, a, sizeof(a))) == VRRP_WITNESS_NONE)
+	if (inst->sm.state != VRRP_STATE_BACKUP ||
+	    (w = inst_witness(inst, a, sizeof(a))) == VRRP_WITNESS_NONE)
 		return (0);
 	/* The state machine is pure: ask a copy what it would do. */
 	vrrp_sm_timer(&sm, now, &act);
