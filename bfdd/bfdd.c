@@ -43,6 +43,7 @@ struct bfd_peer {
 	struct sockaddr_storage	 dst;
 	socklen_t		 dstlen;
 	int64_t			 since;		/* unix time of the change */
+	int64_t			 since_us;	/* the same in microseconds */
 	uint64_t		 drops[BFD_DROP_MAX];
 	uint64_t		 send_errors;
 };
@@ -66,6 +67,17 @@ now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+/* The wall clock of a change, for hactl and whoever times detection. */
+static void
+peer_stamp(struct bfd_peer *bp)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	bp->since = ts.tv_sec;
+	bp->since_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static const char *
@@ -140,7 +152,7 @@ peer_act(struct bfd_peer *bp, int act, uint64_t now)
 	char	 ip[INET6_ADDRSTRLEN];
 
 	if (act & BFD_ACT_STATE) {
-		bp->since = time(NULL);
+		peer_stamp(bp);
 		log_info("bfd %s: neighbor %s %s%s%s", bp->c.name,
 		    addr_str(&bp->c.neighbor, ip, sizeof(ip)),
 		    bfd_state_name(bp->s.state),
@@ -267,7 +279,7 @@ peer_new(const struct bfd_instance_conf *c)
 	if ((bp->fd = peer_socket(c)) == -1)
 		log_warn("bfd %s: socket to %s", c->name,
 		    addr_str(&c->neighbor, ip, sizeof(ip)));
-	bp->since = time(NULL);
+	peer_stamp(bp);
 	if ((bp->timer = evtimer_new(b.base, peer_timer, bp)) == NULL)
 		fatal("bfd timer");
 	TAILQ_INSERT_TAIL(&b.peers, bp, entry);
@@ -617,6 +629,7 @@ bfdd_ctl(struct imsg *imsg)
 		r.downs = bp->s.stats.down;
 		r.polls = bp->s.stats.polls;
 		r.since = bp->since;
+		r.since_us = bp->since_us;
 		ctl_drops(&r, bp->drops);
 		child_ctl_send(IMSG_CTL_BFD, imsg->hdr.peerid, &r, sizeof(r));
 	}
