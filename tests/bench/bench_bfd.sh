@@ -13,6 +13,7 @@
 #           its namespace), BENCH_BFD_RUNS runs, had then keepalived
 #           (bfd_instance + track_bfd) in the same lab; a table of
 #           p50/p99 and the ratio had/keepalived
+# BENCH_BFD_PARTS ("cpu detect vip") chooses among them.
 # Prints figures; not pass/fail.  Needs frr and nftables (and keepalived
 # built with BFD for its line).
 set -u
@@ -89,7 +90,14 @@ if ! wait_for 30 allup; then
 	echo "bench_bfd: only $(nup) of $NSESS sessions Up after 30 s" >&2
 	exit 1
 fi
+has_part() {
+	case " ${BENCH_BFD_PARTS:-cpu detect vip} " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
 sleep 2
+has_part cpu || SECS=0
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 BP=$(lab_child_pid a bfdd)
 t0=$(cpu_ticks "$BP")
@@ -99,15 +107,16 @@ t1=$(cpu_ticks "$BP")
 f1=$(cpu_ticks "$FRR_PID")
 hz=$(getconf CLK_TCK)
 pc() { python3 -c "print('%.1f' % (100.0 * ($2 - $1) / $hz / $SECS))"; }
-echo "bfd cpu: $NSESS sessions at 10 ms x 3 over $SECS s: had's bfdd $(pc "$t0" "$t1") % of a CPU, FRR's bfdd (the other end) $(pc "$f0" "$f1") %; $(nup) Up at the end"
+[ "$SECS" = 0 ] || echo "bfd cpu: $NSESS sessions at 10 ms x 3 over $SECS s: had's bfdd $(pc "$t0" "$t1") % of a CPU, FRR's bfdd (the other end) $(pc "$f0" "$f1") %; $(nup) Up at the end"
 
 export LAB_DIR FRR_VTY=$FD
 OUT=$LAB_DIR/res
 mkdir -p "$OUT"
 FO="python3 $PWD/tests/bench/bfd_failover.py"
-lab_exec f $FO detect "$LAB" "$PWD/$BUILD/hactl" "$LAB_DIR/a/had.sock" S1 \
+has_part detect && lab_exec f $FO detect "$LAB" "$PWD/$BUILD/hactl" "$LAB_DIR/a/had.sock" S1 \
     "$RUNS" "$OUT/detect.json"
 lab_stop_had a
+has_part vip || exit 0
 
 # ------------------------------------------------ failover to the VIP
 # Equal priorities: the node back from FAULT stays BACKUP, and the next
@@ -147,7 +156,7 @@ bfd_up2() {
 }
 lab_start_had a "$LAB_DIR/va.conf" &&
     lab_start_had b "$LAB_DIR/vb.conf" &&
-    wait_for 15 bfd_up2 && wait_for 10 vip_one && sleep 1 &&
+    wait_for 30 bfd_up2 && wait_for 10 vip_one && sleep 1 &&
     lab_exec f $FO vip "$LAB" had "$RUNS" $VIP "$OUT/had.json" \
 	a=198.18.0.1 b=198.18.0.2 "$PWD/$BUILD/hactl" F ||
     echo "bench_bfd: had's failover not measured" >&2
@@ -167,7 +176,7 @@ if keepalived --version 2>&1 | grep -q '^Config options:.* BFD'; then
 			    "$LAB_DIR/$n/keepalived.log" || return 1
 		done
 	}
-	wait_for 15 ka_up2 && wait_for 10 vip_one && sleep 1 &&
+	wait_for 30 ka_up2 && wait_for 10 vip_one && sleep 1 &&
 	    lab_exec f $FO vip "$LAB" keepalived "$RUNS" $VIP \
 		"$OUT/keepalived.json" a=198.18.0.1 b=198.18.0.2 ||
 	    echo "bench_bfd: keepalived's failover not measured" >&2
