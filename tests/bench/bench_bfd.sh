@@ -99,15 +99,44 @@ has_part() {
 sleep 2
 has_part cpu || SECS=0
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-BP=$(lab_child_pid a bfdd)
-t0=$(cpu_ticks "$BP")
-f0=$(cpu_ticks "$FRR_PID")
-sleep "$SECS"
-t1=$(cpu_ticks "$BP")
-f1=$(cpu_ticks "$FRR_PID")
-hz=$(getconf CLK_TCK)
-pc() { python3 -c "print('%.1f' % (100.0 * ($2 - $1) / $hz / $SECS))"; }
-[ "$SECS" = 0 ] || echo "bfd cpu: $NSESS sessions at 10 ms x 3 over $SECS s: had's bfdd $(pc "$t0" "$t1") % of a CPU, FRR's bfdd (the other end) $(pc "$f0" "$f1") %; $(nup) Up at the end"
+# Packets sent and received by had, all sessions.
+npkts() {
+	lab_hactl a show bfd -j 2>/dev/null | python3 -c 'import json,sys
+print(sum(s.get("sent", 0) + s.get("received", 0) for s in json.load(sys.stdin)["items"]))'
+}
+if [ "$SECS" != 0 ]; then
+	BP=$(lab_child_pid a bfdd)
+	PERF=""
+	if command -v perf >/dev/null 2>&1; then
+		perf stat -x, -e raw_syscalls:sys_enter -p "$BP" \
+		    -o "$LAB_DIR/perf.csv" -- sleep "$SECS" &
+		PERF=$!
+	fi
+	p0=$(npkts)
+	t0=$(cpu_ticks "$BP")
+	f0=$(cpu_ticks "$FRR_PID")
+	sleep "$SECS"
+	t1=$(cpu_ticks "$BP")
+	f1=$(cpu_ticks "$FRR_PID")
+	p1=$(npkts)
+	[ -n "$PERF" ] && wait "$PERF"
+	nsys=$(awk -F, '/sys_enter/ {print $1}' "$LAB_DIR/perf.csv" 2>/dev/null)
+	python3 - "$t0" "$t1" "$f0" "$f1" "$p0" "$p1" "$(getconf CLK_TCK)" \
+	    "$SECS" "$NSESS" "${nsys:-}" "$(nup)" <<'PY'
+import sys
+t0, t1, f0, f1, p0, p1, hz, secs, n = map(int, sys.argv[1:10])
+nsys, up = sys.argv[10], sys.argv[11]
+pk = max(p1 - p0, 1)
+cpu = (t1 - t0) / float(hz)
+print("bfd cpu: %d sessions at 10 ms x 3 over %d s: had's bfdd %.1f %% of a "
+      "CPU, %.1f us per packet (%d packets/s sent+received%s); FRR's bfdd "
+      "(the other end) %.1f %%; %s Up at the end" %
+      (n, secs, 100 * cpu / secs, 1e6 * cpu / pk, pk / secs,
+       ", %.2f syscalls per packet" % (int(nsys) / float(pk))
+       if nsys.isdigit() else "",
+       100.0 * (f1 - f0) / hz / secs, up))
+PY
+fi
 
 export LAB_DIR FRR_VTY=$FD
 OUT=$LAB_DIR/res
