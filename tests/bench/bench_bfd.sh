@@ -139,8 +139,9 @@ PY
 fi
 
 export LAB_DIR FRR_VTY=$FD
-OUT=$LAB_DIR/res
-mkdir -p "$OUT"
+# The figures as JSON: in BENCH_OUT (make bench) or the lab's directory.
+OUT=${BENCH_OUT:-$LAB_DIR}/bfd
+mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd) && rm -f "$OUT"/*.json
 FO="python3 $PWD/tests/bench/bfd_failover.py"
 has_part detect && lab_exec f $FO detect "$LAB" "$PWD/$BUILD/hactl" "$LAB_DIR/a/had.sock" S1 \
     "$RUNS" "$OUT/detect.json"
