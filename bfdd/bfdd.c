@@ -40,12 +40,12 @@ struct bfd_peer {
 	struct bfd_instance_conf c;
 	struct bfd_sess		 s;
 	struct event		*timer;
-	uint64_t		 due;		/* what timer is armed for */
+	uint64_t		 due;		/* timer armed for */
 	int			 fd;		/* sends, from BFD_SPORT_* */
 	struct sockaddr_storage	 dst;
 	socklen_t		 dstlen;
 	int64_t			 since;		/* unix time of the change */
-	int64_t			 since_us;	/* the same in microseconds */
+	int64_t			 since_us;	/* the same, in us */
 	uint64_t		 drops[BFD_DROP_MAX];
 	uint64_t		 send_errors;
 };
