@@ -43,20 +43,38 @@ bfd_sess_detect_time(const struct bfd_sess *s)
 }
 
 /*
+ * The caller may send a periodic packet up to this late, rounding its
+ * time up to a multiple of it, so that sessions due within it share a
+ * wakeup: a power of two of at most 1/16 of the interval and 1024 us,
+ * none below 4 ms.  bfd_sess_jitter() leaves it out of the interval.
+ */
+uint32_t
+bfd_sess_tx_grid(uint64_t interval)
+{
+	uint32_t	 g = 1;
+
+	if (interval < 4000)
+		return (0);
+	while (g < 1024 && g * 2 <= interval / 16)
+		g *= 2;
+	return (g);
+}
+
+/*
  * RFC 5880 6.8.7: each interval reduced at random by 0 to 25%, or by 10
  * to 25% with a Detect Mult of 1 (the next packet must come before the
- * peer's detection time, a single interval).
+ * peer's detection time, a single interval); less the grid, so that the
+ * packet sent late by it is not later than the interval.
  */
 uint64_t
 bfd_sess_jitter(const struct bfd_sess *s, uint64_t interval, uint32_t rnd)
 {
-	uint32_t	 permille;
+	uint64_t	 lo, hi;
 
-	if (s->cfg.mult == 1)
-		permille = 750 + rnd % 151;
-	else
-		permille = 750 + rnd % 251;
-	return (interval * permille / 1000);
+	lo = interval * 750 / 1000;
+	hi = interval * (s->cfg.mult == 1 ? 900 : 1000) / 1000 -
+	    bfd_sess_tx_grid(interval);
+	return (lo + rnd % (hi - lo + 1));
 }
 
 static uint32_t

@@ -79,5 +79,6 @@ uint64_t	bfd_sess_next_event(const struct bfd_sess *);
 uint32_t	bfd_sess_tx_interval(const struct bfd_sess *);
 uint64_t	bfd_sess_detect_time(const struct bfd_sess *);
 uint64_t	bfd_sess_jitter(const struct bfd_sess *, uint64_t, uint32_t);
+uint32_t	bfd_sess_tx_grid(uint64_t);
 
 #endif /* HAD_BFD_SESSION_H */

@@ -31,6 +31,7 @@
 #include "log.h"
 
 #define BFD_RX_BATCH	64	/* packets read per wakeup */
+#define BFD_RX_VLEN	16	/* of them per recvmmsg() */
 #define BFD_BIND_TRIES	64	/* random source ports tried */
 #define BFD_TOS		0xc0	/* CS6, network control */
 
@@ -39,10 +40,12 @@ struct bfd_peer {
 	struct bfd_instance_conf c;
 	struct bfd_sess		 s;
 	struct event		*timer;
+	uint64_t		 due;		/* timer armed for */
 	int			 fd;		/* sends, from BFD_SPORT_* */
 	struct sockaddr_storage	 dst;
 	socklen_t		 dstlen;
 	int64_t			 since;		/* unix time of the change */
+	int64_t			 since_us;	/* the same, in us */
 	uint64_t		 drops[BFD_DROP_MAX];
 	uint64_t		 send_errors;
 };
@@ -59,6 +62,23 @@ static struct {
 static void	peer_timer(int, short, void *);
 static int	peer_socket(const struct bfd_instance_conf *);
 
+/*
+ * Jitter draws, a batch at a time: libbsd's arc4random() asks getpid()
+ * on every call, and a session at 10 ms draws 200 times a second.
+ */
+static uint32_t
+rnd(void)
+{
+	static uint32_t	 pool[64];
+	static size_t	 left;
+
+	if (left == 0) {
+		arc4random_buf(pool, sizeof(pool));
+		left = sizeof(pool) / sizeof(pool[0]);
+	}
+	return (pool[--left]);
+}
+
 static uint64_t
 now_us(void)
 {
@@ -66,6 +86,17 @@ now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+/* The wall clock of a change, for hactl and whoever times detection. */
+static void
+peer_stamp(struct bfd_peer *bp)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	bp->since = ts.tv_sec;
+	bp->since_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static const char *
@@ -95,13 +126,23 @@ peer_report(struct bfd_peer *bp, int change)
 		child_send_parent(IMSG_BFD_STATE, 0, -1, &m, sizeof(m));
 }
 
+/*
+ * The next event: a periodic packet on the session's grid (sessions due
+ * in the same slot share a wakeup), the detection time exactly.
+ */
 static void
 peer_arm(struct bfd_peer *bp, uint64_t now)
 {
 	struct timeval	 tv;
-	uint64_t	 at = bfd_sess_next_event(&bp->s), d;
+	uint64_t	 at = bp->s.tx_at, d;
+	uint32_t	 g;
 
-	if (at == BFD_TIME_NONE) {
+	if (at != BFD_TIME_NONE &&
+	    (g = bfd_sess_tx_grid(bfd_sess_tx_interval(&bp->s))) != 0)
+		at = (at + g - 1) & ~(uint64_t)(g - 1);
+	if (bp->s.detect_at < at)
+		at = bp->s.detect_at;
+	if ((bp->due = at) == BFD_TIME_NONE) {
 		evtimer_del(bp->timer);
 		return;
 	}
@@ -118,7 +159,7 @@ peer_send(struct bfd_peer *bp, uint64_t now)
 	uint8_t		 buf[BFD_PKT_LEN];
 	size_t		 len;
 
-	bfd_sess_build(&bp->s, &pkt, now, arc4random());
+	bfd_sess_build(&bp->s, &pkt, now, rnd());
 	/* A source_ip that was not there yet may be by now. */
 	if (bp->fd == -1 && (bp->fd = peer_socket(&bp->c)) != -1)
 		log_info("bfd %s: socket open", bp->c.name);
@@ -140,7 +181,7 @@ peer_act(struct bfd_peer *bp, int act, uint64_t now)
 	char	 ip[INET6_ADDRSTRLEN];
 
 	if (act & BFD_ACT_STATE) {
-		bp->since = time(NULL);
+		peer_stamp(bp);
 		log_info("bfd %s: neighbor %s %s%s%s", bp->c.name,
 		    addr_str(&bp->c.neighbor, ip, sizeof(ip)),
 		    bfd_state_name(bp->s.state),
@@ -160,7 +201,13 @@ peer_timer(int fd, short ev, void *arg)
 	struct bfd_peer	*bp = arg;
 	uint64_t	 now = now_us();
 
-	peer_act(bp, bfd_sess_timer(&bp->s, now, arc4random()), now);
+	/*
+	 * libevent counts the timeout from its time of the loop, a little
+	 * before ours: what fired is due, not another wakeup away.
+	 */
+	if (now < bp->due)
+		now = bp->due;
+	peer_act(bp, bfd_sess_timer(&bp->s, now, rnd()), now);
 }
 
 static struct bfd_sess_cfg
@@ -267,7 +314,7 @@ peer_new(const struct bfd_instance_conf *c)
 	if ((bp->fd = peer_socket(c)) == -1)
 		log_warn("bfd %s: socket to %s", c->name,
 		    addr_str(&c->neighbor, ip, sizeof(ip)));
-	bp->since = time(NULL);
+	peer_stamp(bp);
 	if ((bp->timer = evtimer_new(b.base, peer_timer, bp)) == NULL)
 		fatal("bfd timer");
 	TAILQ_INSERT_TAIL(&b.peers, bp, entry);
@@ -359,57 +406,76 @@ bfd_input(const uint8_t *buf, size_t len, int af, const void *src, int ttl)
 		return;
 	}
 	now = now_us();
-	peer_act(bp, bfd_sess_rx(&bp->s, &pkt, now, arc4random()), now);
+	peer_act(bp, bfd_sess_rx(&bp->s, &pkt, now, rnd()), now);
 }
 
+/* The received TTL or hop limit of one datagram, -1 if not given. */
+static int
+rx_ttl(struct msghdr *msg)
+{
+	struct cmsghdr	*cm;
+	int		 ttl = -1;
+
+	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
+		if ((cm->cmsg_level == IPPROTO_IP &&
+		    cm->cmsg_type == IP_TTL) ||
+		    (cm->cmsg_level == IPPROTO_IPV6 &&
+		    cm->cmsg_type == IPV6_HOPLIMIT))
+			memcpy(&ttl, CMSG_DATA(cm), sizeof(ttl));
+	}
+	return (ttl);
+}
+
+/*
+ * What the socket holds, BFD_RX_VLEN datagrams a call: fewer than asked
+ * says it is empty, without another call to hear EAGAIN.
+ */
 static void
 rx_cb(int fd, short ev, void *arg)
 {
-	struct sockaddr_storage	 ss;
-	struct msghdr		 msg;
-	struct cmsghdr		*cm;
-	struct iovec		 iov;
-	uint8_t			 buf[512];
-	union {
+	static struct sockaddr_storage	 ss[BFD_RX_VLEN];
+	static struct mmsghdr		 mm[BFD_RX_VLEN];
+	static struct iovec		 iov[BFD_RX_VLEN];
+	static uint8_t			 buf[BFD_RX_VLEN][512];
+	static union {
 		struct cmsghdr	hdr;
 		uint8_t		buf[CMSG_SPACE(sizeof(int)) * 4];
-	} cbuf;
-	ssize_t			 n;
-	int			 i, ttl;
-	const void		*src;
+	} cbuf[BFD_RX_VLEN];
+	const void			*src;
+	int				 i, j, n;
 
-	for (i = 0; i < BFD_RX_BATCH; i++) {
-		memset(&msg, 0, sizeof(msg));
-		iov.iov_base = buf;
-		iov.iov_len = sizeof(buf);
-		msg.msg_name = &ss;
-		msg.msg_namelen = sizeof(ss);
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = cbuf.buf;
-		msg.msg_controllen = sizeof(cbuf.buf);
-		if ((n = recvmsg(fd, &msg, MSG_DONTWAIT)) == -1) {
-			if (errno != EAGAIN && errno != EINTR)
-				log_warn("bfd: recvmsg");
+	for (i = 0; i < BFD_RX_BATCH; i += n) {
+		memset(mm, 0, sizeof(mm));
+		for (j = 0; j < BFD_RX_VLEN; j++) {
+			iov[j].iov_base = buf[j];
+			iov[j].iov_len = sizeof(buf[j]);
+			mm[j].msg_hdr.msg_name = &ss[j];
+			mm[j].msg_hdr.msg_namelen = sizeof(ss[j]);
+			mm[j].msg_hdr.msg_iov = &iov[j];
+			mm[j].msg_hdr.msg_iovlen = 1;
+			mm[j].msg_hdr.msg_control = cbuf[j].buf;
+			mm[j].msg_hdr.msg_controllen = sizeof(cbuf[j].buf);
+		}
+		if ((n = recvmmsg(fd, mm, BFD_RX_VLEN, MSG_DONTWAIT,
+		    NULL)) <= 0) {
+			if (n == -1 && errno != EAGAIN && errno != EINTR)
+				log_warn("bfd: recvmmsg");
 			return;
 		}
-		ttl = -1;
-		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
-		    cm = CMSG_NXTHDR(&msg, cm)) {
-			if ((cm->cmsg_level == IPPROTO_IP &&
-			    cm->cmsg_type == IP_TTL) ||
-			    (cm->cmsg_level == IPPROTO_IPV6 &&
-			    cm->cmsg_type == IPV6_HOPLIMIT))
-				memcpy(&ttl, CMSG_DATA(cm), sizeof(ttl));
+		for (j = 0; j < n; j++) {
+			if (ss[j].ss_family == AF_INET)
+				src = &((struct sockaddr_in *)&ss[j])->sin_addr;
+			else if (ss[j].ss_family == AF_INET6)
+				src = &((struct sockaddr_in6 *)&ss[j])->
+				    sin6_addr;
+			else
+				continue;
+			/* An IPv4 peer on the IPv6 socket cannot be: V6ONLY. */
+			bfd_input(buf[j], mm[j].msg_len, ss[j].ss_family, src,
+			    rx_ttl(&mm[j].msg_hdr));
 		}
-		if (ss.ss_family == AF_INET)
-			src = &((struct sockaddr_in *)&ss)->sin_addr;
-		else if (ss.ss_family == AF_INET6)
-			src = &((struct sockaddr_in6 *)&ss)->sin6_addr;
-		else
-			continue;
-		/* An IPv4 peer on the IPv6 socket cannot be: V6ONLY. */
-		bfd_input(buf, n, ss.ss_family, src, ttl);
+		if (n < BFD_RX_VLEN)
+			return;
 	}
 }
 
@@ -617,6 +683,7 @@ bfdd_ctl(struct imsg *imsg)
 		r.downs = bp->s.stats.down;
 		r.polls = bp->s.stats.polls;
 		r.since = bp->since;
+		r.since_us = bp->since_us;
 		ctl_drops(&r, bp->drops);
 		child_ctl_send(IMSG_CTL_BFD, imsg->hdr.peerid, &r, sizeof(r));
 	}

@@ -473,6 +473,7 @@ struct msg_ctl_bfd {
 	uint64_t	downs;
 	uint64_t	polls;
 	int64_t		since;		/* unix time of the last change */
+	int64_t		since_us;	/* the same, microseconds */
 	uint64_t	drops[MSG_BFD_NDROPS];
 	char		drop_names[MSG_BFD_NDROPS][16];
 };

@@ -903,6 +903,7 @@ bfd_session(struct hactl_out *o, const struct msg_ctl_bfd *r)
 	    .metric = M_BFD_DOWNS), VU(r->downs));
 	out_field(o, FD(.key = "polls"), VU(r->polls));
 	out_field(o, FD(.key = "since"), VI(r->since));
+	out_field(o, FD(.key = "last_change_us"), VI(r->since_us));
 }
 
 /*

@@ -21,7 +21,9 @@
 #                           the master: failed requests, longest gap
 #   bench_bfd.sh            BFD against FRR's bfdd: detection of a 10 ms x 3
 #                           session (p50/p99 over BENCH_BFD_RUNS), CPU of
-#                           bfdd at BENCH_BFD_SESSIONS (100) at 10 ms
+#                           bfdd at BENCH_BFD_SESSIONS (100) at 10 ms beside
+#                           FRR's, failure -> VIP on the backup with
+#                           track_bfd, had and keepalived, with the ratio
 #   bench_rss.sh            memory of every process for 1000 x 20 real
 #                           servers, through reloads of the same size
 #   bench_lvs_bgp_vm.sh     in the VM with FRR: active-active directors,

@@ -339,6 +339,28 @@ Test(bfd_session, jitter_bounds)
 	cr_assert_eq(hi, 900);
 }
 
+/* A packet sent late by the grid still goes within the interval. */
+Test(bfd_session, tx_grid)
+{
+	struct bfd_sess		 s;
+	struct bfd_sess_cfg	 c = mkcfg(10, 10, 3);
+	uint32_t		 r, g;
+	uint64_t		 j, lo = UINT64_MAX, hi = 0;
+
+	cr_assert_eq(bfd_sess_tx_grid(3300), 0);
+	cr_assert_eq(bfd_sess_tx_grid(10000), 512);
+	cr_assert_eq(bfd_sess_tx_grid(1000000), 1024);
+	g = bfd_sess_tx_grid(10000);
+	bfd_sess_init(&s, &c, 1, T0);
+	for (r = 0; r < 5000; r++) {
+		j = bfd_sess_jitter(&s, 10000, r);
+		lo = j < lo ? j : lo;
+		hi = j > hi ? j : hi;
+	}
+	cr_assert_eq(lo, 7500);
+	cr_assert_eq(hi, 10000 - g);
+}
+
 Test(bfd_session, passive_waits)
 {
 	struct bfd_sess		 a, b;

@@ -286,6 +286,7 @@ bfds(struct msg_ctl_bfd *b)
 	b[0].ups = 1;
 	b[0].polls = 2;
 	b[0].since = 1700000000;
+	b[0].since_us = 1700000000123456LL;
 	b[0].ndrops = 1;
 	strlcpy(b[0].drop_names[0], "ttl", sizeof(b[0].drop_names[0]));
 	b[0].drops[0] = 4;
