@@ -528,10 +528,17 @@ struct conf_check {
 };
 TAILQ_HEAD(conf_check_list, conf_check);
 
+/*
+ * A real server's node ends where what it holds ends: without notify
+ * commands (always so in a child, which never runs them) c stops before
+ * notify_up, 1 KB less a server.  conf_rs_new() makes one,
+ * conf_rs_notify() reads a command, conf_rs_full() the whole rs_conf.
+ */
 struct conf_rs {
 	TAILQ_ENTRY(conf_rs)		 entry;
-	struct rs_conf			 c;
 	struct conf_check_list		 checks;
+	int				 notify;	/* c has the commands */
+	struct rs_conf			 c;		/* last: see above */
 };
 TAILQ_HEAD(conf_rs_list, conf_rs);
 
@@ -592,6 +599,10 @@ enum conf_item_kind {
 	CONF_ITEM_VRRP_SYNC_TRACK_BFD,	/* struct vrrp_track_script_conf */
 	CONF_ITEM_MAX
 };
+
+struct conf_rs	*conf_rs_new(const struct rs_conf *, int);
+const char	*conf_rs_notify(const struct conf_rs *, int);
+void		 conf_rs_full(const struct conf_rs *, struct rs_conf *);
 
 typedef int (*conf_item_cb)(uint32_t kind, const void *body, size_t len,
     void *arg);

@@ -196,6 +196,56 @@ body_len(uint32_t kind, const void *body, size_t len)
 	return 0;
 }
 
+/* The notify commands end rs_conf: a node without them stops before. */
+_Static_assert(offsetof(struct rs_conf, notify_down) ==
+    offsetof(struct rs_conf, notify_up) + CONF_CMDLEN &&
+    sizeof(struct rs_conf) == offsetof(struct rs_conf, notify_down) +
+    CONF_CMDLEN, "notify_up, notify_down: the last fields of rs_conf");
+_Static_assert(offsetof(struct conf_rs, c) + sizeof(struct rs_conf) ==
+    sizeof(struct conf_rs), "conf_rs: c is the last field");
+
+/*
+ * A node for c, with its notify commands if keep and it has any, else
+ * without them (the node is 1 KB smaller).  NULL: out of memory.
+ */
+struct conf_rs *
+conf_rs_new(const struct rs_conf *c, int keep)
+{
+	struct conf_rs	*rs;
+	size_t		 len = offsetof(struct rs_conf, notify_up);
+
+	keep = keep && (c->notify_up[0] != '\0' || c->notify_down[0] != '\0');
+	if (keep)
+		len = sizeof(*c);
+	if ((rs = calloc(1, offsetof(struct conf_rs, c) + len)) == NULL)
+		return NULL;
+	TAILQ_INIT(&rs->checks);
+	rs->notify = keep;
+	memcpy(&rs->c, c, len);
+	return rs;
+}
+
+/* notify_up (down 0) or notify_down of the real server; "" for none. */
+const char *
+conf_rs_notify(const struct conf_rs *rs, int down)
+{
+	if (!rs->notify)
+		return "";
+	return down ? rs->c.notify_down : rs->c.notify_up;
+}
+
+/* The whole rs_conf of the node, the commands it does not hold empty. */
+void
+conf_rs_full(const struct conf_rs *rs, struct rs_conf *c)
+{
+	size_t	 len = offsetof(struct rs_conf, notify_up);
+
+	if (rs->notify)
+		len = sizeof(*c);
+	memcpy(c, &rs->c, len);
+	memset((char *)c + len, 0, sizeof(*c) - len);
+}
+
 #define EMIT(k, body) do {						\
 	if ((want & K(k)) && cb((k), &(body),				\
 	    body_len((k), &(body), sizeof(body)), arg) == -1)		\
@@ -218,6 +268,7 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 	const struct conf_vsg_entry	*e;
 	const struct conf_vs		*vs;
 	const struct conf_rs		*rs;
+	struct rs_conf			 rsc;
 	const struct conf_check		*ck;
 	const struct conf_url		*u;
 	const struct conf_route		*ro;
@@ -279,7 +330,14 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 			/* checkd only runs checks: the others are not its. */
 			if (proc == PROC_CHECK && TAILQ_EMPTY(&rs->checks))
 				continue;
-			EMIT(CONF_ITEM_REAL_SERVER, rs->c);
+			/* Only had runs the notify commands. */
+			conf_rs_full(rs, &rsc);
+			if (proc != PROC_PARENT) {
+				memset(rsc.notify_up, 0, sizeof(rsc.notify_up));
+				memset(rsc.notify_down, 0,
+				    sizeof(rsc.notify_down));
+			}
+			EMIT(CONF_ITEM_REAL_SERVER, rsc);
 			TAILQ_FOREACH(ck, &rs->checks, entry) {
 				EMIT(CONF_ITEM_CHECK, ck->c);
 				TAILQ_FOREACH(u, &ck->urls, entry)
@@ -923,10 +981,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_STR(b.rs.notify_up);
 		NEED_STR(b.rs.notify_down);
 		NEED(b.rs.weight <= 65535);
-		if ((rs = calloc(1, sizeof(*rs))) == NULL)
+		if ((rs = conf_rs_new(&b.rs, proc == PROC_PARENT)) == NULL)
 			break;
-		rs->c = b.rs;
-		TAILQ_INIT(&rs->checks);
 		TAILQ_INSERT_TAIL(&conf->rx_vs->rss, rs, entry);
 		conf->rx_rs = rs;
 		conf->rx_check = NULL;
