@@ -4415,6 +4415,7 @@ conv_vs(struct conf_pctx *p, const struct conf_node *n,
 	if ((vs = xcalloc(p, sizeof(*vs))) == NULL)
 		return -1;
 	TAILQ_INIT(&vs->rss);
+	vs->quorum_cmds = 1;
 	conf_vs_defaults(&vs->c);
 	if (n->argc != 2) {
 		err_at(p, &n->pos, "IP PORT, fwmark N or group NAME",

@@ -201,8 +201,49 @@ _Static_assert(offsetof(struct rs_conf, notify_down) ==
     offsetof(struct rs_conf, notify_up) + CONF_CMDLEN &&
     sizeof(struct rs_conf) == offsetof(struct rs_conf, notify_down) +
     CONF_CMDLEN, "notify_up, notify_down: the last fields of rs_conf");
-_Static_assert(offsetof(struct conf_rs, c) + sizeof(struct rs_conf) ==
-    sizeof(struct conf_rs), "conf_rs: c is the last field");
+_Static_assert(offsetof(struct conf_rs, c) + sizeof(struct rs_conf) >
+    sizeof(struct conf_rs) - _Alignof(struct conf_rs),
+    "conf_rs: c is the last field");
+
+_Static_assert(offsetof(struct vs_conf, quorum_down) ==
+    offsetof(struct vs_conf, quorum_up) + CONF_CMDLEN &&
+    sizeof(struct vs_conf) == offsetof(struct vs_conf, quorum_down) +
+    CONF_CMDLEN, "quorum_up, quorum_down: the last fields of vs_conf");
+_Static_assert(offsetof(struct conf_vs, c) + sizeof(struct vs_conf) >
+    sizeof(struct conf_vs) - _Alignof(struct conf_vs),
+    "conf_vs: c is the last field");
+
+/* A node for c, with its quorum commands if keep (had's), else not. */
+struct conf_vs *
+conf_vs_new(const struct vs_conf *c, int keep)
+{
+	struct conf_vs	*vs;
+	size_t		 len = offsetof(struct vs_conf, quorum_up);
+	size_t		 size = offsetof(struct conf_vs, c) + len;
+
+	if (keep) {
+		len = sizeof(*c);
+		size = sizeof(*vs);
+	}
+	if ((vs = calloc(1, size)) == NULL)
+		return NULL;
+	TAILQ_INIT(&vs->rss);
+	vs->quorum_cmds = keep;
+	memcpy(&vs->c, c, len);
+	return vs;
+}
+
+/* The whole vs_conf of the node, the commands it does not hold empty. */
+void
+conf_vs_full(const struct conf_vs *vs, struct vs_conf *c)
+{
+	size_t	 len = offsetof(struct vs_conf, quorum_up);
+
+	if (vs->quorum_cmds)
+		len = sizeof(*c);
+	memcpy(c, &vs->c, len);
+	memset((char *)c + len, 0, sizeof(*c) - len);
+}
 
 /*
  * A node for c, with its notify commands if keep and it has any, else
@@ -213,11 +254,14 @@ conf_rs_new(const struct rs_conf *c, int keep)
 {
 	struct conf_rs	*rs;
 	size_t		 len = offsetof(struct rs_conf, notify_up);
+	size_t		 size = offsetof(struct conf_rs, c) + len;
 
 	keep = keep && (c->notify_up[0] != '\0' || c->notify_down[0] != '\0');
-	if (keep)
+	if (keep) {
 		len = sizeof(*c);
-	if ((rs = calloc(1, offsetof(struct conf_rs, c) + len)) == NULL)
+		size = sizeof(*rs);
+	}
+	if ((rs = calloc(1, size)) == NULL)
 		return NULL;
 	TAILQ_INIT(&rs->checks);
 	rs->notify = keep;
@@ -267,6 +311,7 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 	const struct conf_vsg		*g;
 	const struct conf_vsg_entry	*e;
 	const struct conf_vs		*vs;
+	struct vs_conf			 vsc;
 	const struct conf_rs		*rs;
 	struct rs_conf			 rsc;
 	const struct conf_check		*ck;
@@ -325,7 +370,13 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 			EMIT(CONF_ITEM_VSG_ENTRY, e->c);
 	}
 	TAILQ_FOREACH(vs, &conf->vss, entry) {
-		EMIT(CONF_ITEM_VIRTUAL_SERVER, vs->c);
+		/* Only had runs the quorum commands. */
+		conf_vs_full(vs, &vsc);
+		if (proc != PROC_PARENT) {
+			memset(vsc.quorum_up, 0, sizeof(vsc.quorum_up));
+			memset(vsc.quorum_down, 0, sizeof(vsc.quorum_down));
+		}
+		EMIT(CONF_ITEM_VIRTUAL_SERVER, vsc);
 		TAILQ_FOREACH(rs, &vs->rss, entry) {
 			/* checkd only runs checks: the others are not its. */
 			if (proc == PROC_CHECK && TAILQ_EMPTY(&rs->checks))
@@ -961,10 +1012,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 				    "virtual_server_group '%s'", what,
 				    b.vs.group);
 		}
-		if ((vs = calloc(1, sizeof(*vs))) == NULL)
+		if ((vs = conf_vs_new(&b.vs, proc == PROC_PARENT)) == NULL)
 			break;
-		vs->c = b.vs;
-		TAILQ_INIT(&vs->rss);
 		TAILQ_INSERT_TAIL(&conf->vss, vs, entry);
 		conf->rx_vs = vs;
 		conf->rx_rs = NULL;
