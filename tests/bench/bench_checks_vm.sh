@@ -38,14 +38,14 @@ cd "$(dirname "$0")/../.." || exit 1
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
-for p in had lvsd checkd vrrpd hactl; do
+for p in had lvsd checkd vrrpd bfdd hactl; do
 	[ -x "$BUILD/$p" ] || { echo "bench_checks_vm: $BUILD/$p is not built (make)" >&2; exit 1; }
 done
 command -v cc >/dev/null || { echo "bench_checks_vm: no C compiler for tcpsrv" >&2; exit 1; }
 T=$(mktemp -d /tmp/had-bench-chkvm.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/bin" "$T/build"
-for p in had lvsd checkd vrrpd hactl; do cp "$BUILD/$p" "$T/build/$p"; done
+for p in had lvsd checkd vrrpd bfdd hactl; do cp "$BUILD/$p" "$T/build/$p"; done
 
 cat >"$T/tcpsrv.c" <<'CEOF'
 /*
