@@ -88,7 +88,7 @@ nsx() { ip netns exec "$NS" "$@"; }
 
 # Copy the programs: a rebuild during the run changes nothing.
 mkdir -p "$T/bin"
-for p in had vrrpd lvsd checkd hactl; do cp "$BUILD/$p" "$T/bin/$p"; done
+for p in had vrrpd lvsd checkd bfdd hactl; do cp "$BUILD/$p" "$T/bin/$p"; done
 BIN=$T/bin
 
 ulimit -n 65536 2>/dev/null || ulimit -n 16384 2>/dev/null
