@@ -213,23 +213,42 @@ _Static_assert(offsetof(struct conf_vs, c) + sizeof(struct vs_conf) >
     sizeof(struct conf_vs) - _Alignof(struct conf_vs),
     "conf_vs: c is the last field");
 
+/*
+ * A config node whose body c (csize bytes at offset coff) ends with
+ * commands only had runs: whole (size bytes) if keep, else ending at
+ * byte part of c, 1 KB less.  NULL: out of memory.
+ */
+static void *
+node_new(size_t coff, const void *c, size_t csize, size_t part,
+    size_t size, int keep)
+{
+	char	*n;
+
+	if ((n = calloc(1, keep ? size : coff + part)) == NULL)
+		return NULL;
+	memcpy(n + coff, c, keep ? csize : part);
+	return n;
+}
+
+/* The whole body c of a node that holds its first have bytes. */
+static void
+body_full(void *c, const void *body, size_t have, size_t csize)
+{
+	memcpy(c, body, have);
+	memset((char *)c + have, 0, csize - have);
+}
+
 /* A node for c, with its quorum commands if keep (had's), else not. */
 struct conf_vs *
 conf_vs_new(const struct vs_conf *c, int keep)
 {
 	struct conf_vs	*vs;
-	size_t		 len = offsetof(struct vs_conf, quorum_up);
-	size_t		 size = offsetof(struct conf_vs, c) + len;
 
-	if (keep) {
-		len = sizeof(*c);
-		size = sizeof(*vs);
-	}
-	if ((vs = calloc(1, size)) == NULL)
+	if ((vs = node_new(offsetof(struct conf_vs, c), c, sizeof(*c),
+	    offsetof(struct vs_conf, quorum_up), sizeof(*vs), keep)) == NULL)
 		return NULL;
 	TAILQ_INIT(&vs->rss);
 	vs->quorum_cmds = keep;
-	memcpy(&vs->c, c, len);
 	return vs;
 }
 
@@ -237,35 +256,25 @@ conf_vs_new(const struct vs_conf *c, int keep)
 void
 conf_vs_full(const struct conf_vs *vs, struct vs_conf *c)
 {
-	size_t	 len = offsetof(struct vs_conf, quorum_up);
-
-	if (vs->quorum_cmds)
-		len = sizeof(*c);
-	memcpy(c, &vs->c, len);
-	memset((char *)c + len, 0, sizeof(*c) - len);
+	body_full(c, &vs->c, vs->quorum_cmds ? sizeof(*c) :
+	    offsetof(struct vs_conf, quorum_up), sizeof(*c));
 }
 
 /*
  * A node for c, with its notify commands if keep and it has any, else
- * without them (the node is 1 KB smaller).  NULL: out of memory.
+ * without them.
  */
 struct conf_rs *
 conf_rs_new(const struct rs_conf *c, int keep)
 {
 	struct conf_rs	*rs;
-	size_t		 len = offsetof(struct rs_conf, notify_up);
-	size_t		 size = offsetof(struct conf_rs, c) + len;
 
 	keep = keep && (c->notify_up[0] != '\0' || c->notify_down[0] != '\0');
-	if (keep) {
-		len = sizeof(*c);
-		size = sizeof(*rs);
-	}
-	if ((rs = calloc(1, size)) == NULL)
+	if ((rs = node_new(offsetof(struct conf_rs, c), c, sizeof(*c),
+	    offsetof(struct rs_conf, notify_up), sizeof(*rs), keep)) == NULL)
 		return NULL;
 	TAILQ_INIT(&rs->checks);
 	rs->notify = keep;
-	memcpy(&rs->c, c, len);
 	return rs;
 }
 
@@ -282,12 +291,8 @@ conf_rs_notify(const struct conf_rs *rs, int down)
 void
 conf_rs_full(const struct conf_rs *rs, struct rs_conf *c)
 {
-	size_t	 len = offsetof(struct rs_conf, notify_up);
-
-	if (rs->notify)
-		len = sizeof(*c);
-	memcpy(c, &rs->c, len);
-	memset((char *)c + len, 0, sizeof(*c) - len);
+	body_full(c, &rs->c, rs->notify ? sizeof(*c) :
+	    offsetof(struct rs_conf, notify_up), sizeof(*c));
 }
 
 #define EMIT(k, body) do {						\
