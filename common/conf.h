@@ -424,12 +424,13 @@ struct vs_conf {
 	uint32_t	announce_metric;
 	uint32_t	quorum;
 	uint32_t	hysteresis;
-	char		quorum_up[CONF_CMDLEN];
-	char		quorum_down[CONF_CMDLEN];
 	/* Defaults for the checks; UINT32_MAX: unset. */
 	uint32_t	retry;
 	uint32_t	delay_before_retry_ms;
 	uint32_t	warmup_ms;
+	/* Last: a child's node ends before them (struct conf_vs). */
+	char		quorum_up[CONF_CMDLEN];
+	char		quorum_down[CONF_CMDLEN];
 };
 
 struct rs_conf {
@@ -548,17 +549,30 @@ struct conf_check {
 };
 TAILQ_HEAD(conf_check_list, conf_check);
 
+/*
+ * A real server's node ends where what it holds ends: without notify
+ * commands (always so in a child, which never runs them) c stops before
+ * notify_up, 1 KB less a server.  conf_rs_new() makes one,
+ * conf_rs_notify() reads a command, conf_rs_full() the whole rs_conf.
+ */
 struct conf_rs {
 	TAILQ_ENTRY(conf_rs)		 entry;
-	struct rs_conf			 c;
 	struct conf_check_list		 checks;
+	int				 notify;	/* c has the commands */
+	struct rs_conf			 c;		/* last: see above */
 };
 TAILQ_HEAD(conf_rs_list, conf_rs);
 
+/*
+ * A virtual server's node in a child ends before quorum_up: only had
+ * runs the commands (1 KB less a virtual server): conf_vs_new().
+ * conf_vs_full() reads the whole vs_conf of any node.
+ */
 struct conf_vs {
 	TAILQ_ENTRY(conf_vs)		 entry;
-	struct vs_conf			 c;
 	struct conf_rs_list		 rss;
+	int				 quorum_cmds;	/* c has them */
+	struct vs_conf			 c;		/* last: see above */
 };
 TAILQ_HEAD(conf_vs_list, conf_vs);
 
@@ -612,6 +626,12 @@ enum conf_item_kind {
 	CONF_ITEM_VRRP_SYNC_TRACK_BFD,	/* struct vrrp_track_script_conf */
 	CONF_ITEM_MAX
 };
+
+struct conf_rs	*conf_rs_new(const struct rs_conf *, int);
+const char	*conf_rs_notify(const struct conf_rs *, int);
+void		 conf_rs_full(const struct conf_rs *, struct rs_conf *);
+struct conf_vs	*conf_vs_new(const struct vs_conf *, int);
+void		 conf_vs_full(const struct conf_vs *, struct vs_conf *);
 
 typedef int (*conf_item_cb)(uint32_t kind, const void *body, size_t len,
     void *arg);

@@ -3659,22 +3659,35 @@ conv_rs(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	struct conf_vs	*vs = NODE_OF(struct conf_vs, obj);
-	struct conf_rs	*rs;
+	struct conf_rs	 t, *rs;
+	struct conf_check *ck;
+	struct conf_url	*u;
 
-	if ((rs = xcalloc(p, sizeof(*rs))) == NULL)
-		return -1;
-	TAILQ_INIT(&rs->checks);
-	conf_rs_defaults(&rs->c);
+	/* Parsed whole here, kept as long as what it holds (conf_rs_new). */
+	memset(&t, 0, sizeof(t));
+	TAILQ_INIT(&t.checks);
+	conf_rs_defaults(&t.c);
 	if (parse_addr(p, n->argv[0], &n->argpos[0], kw->name, 0, 0,
-	    &rs->c.addr) == -1 || (n->argc > 1 && parse_port(p, n->argv[1],
-	    &n->argpos[1], 0, &rs->c.port) == -1)) {
-		free(rs);
+	    &t.c.addr) == -1 || (n->argc > 1 && parse_port(p, n->argv[1],
+	    &n->argpos[1], 0, &t.c.port) == -1))
 		return -1;
-	}
 	/* No port: the virtual server's, as keepalived (not fwmark, group). */
 	if (n->argc == 1 && vs->c.type == VS_TYPE_ADDR)
-		rs->c.port = vs->c.port;
-	walk(p, &n->children, conf_kw_rs, &rs->c, kw->name);
+		t.c.port = vs->c.port;
+	walk(p, &n->children, conf_kw_rs, &t.c, kw->name);
+	if ((rs = conf_rs_new(&t.c, 1)) == NULL) {
+		p->nomem = 1;
+		while ((ck = TAILQ_FIRST(&t.checks)) != NULL) {
+			TAILQ_REMOVE(&t.checks, ck, entry);
+			while ((u = TAILQ_FIRST(&ck->urls)) != NULL) {
+				TAILQ_REMOVE(&ck->urls, u, entry);
+				free(u);
+			}
+			free(ck);
+		}
+		return -1;
+	}
+	TAILQ_CONCAT(&rs->checks, &t.checks, entry);
 	TAILQ_INSERT_TAIL(&vs->rss, rs, entry);
 	return 0;
 }
@@ -3685,18 +3698,22 @@ print_rss(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 {
 	const struct conf_vs	*vs = CNODE_OF(struct conf_vs, obj);
 	const struct conf_rs	*rs;
+	struct conf_rs		 full;
 	struct rs_conf		 d;
 
 	conf_rs_defaults(&d);
 	pr->vs = &vs->c;
 	TAILQ_FOREACH(rs, &vs->rss, entry) {
+		/* Whole, for the table; print_checks() only walks the list. */
+		full.checks = rs->checks;
+		conf_rs_full(rs, &full.c);
 		conf_pr_open(pr, kw->name);
 		fputc(' ', pr->fp);
 		conf_pr_addr(pr, &rs->c.addr);
 		if (rs->c.port)
 			fprintf(pr->fp, " %u", rs->c.port);
 		conf_pr_begin(pr);
-		conf_print_fields(pr, conf_kw_rs, &rs->c, &d);
+		conf_print_fields(pr, conf_kw_rs, &full.c, &d);
 		conf_pr_end(pr);
 	}
 }
@@ -4472,6 +4489,7 @@ conv_vs(struct conf_pctx *p, const struct conf_node *n,
 	if ((vs = xcalloc(p, sizeof(*vs))) == NULL)
 		return -1;
 	TAILQ_INIT(&vs->rss);
+	vs->quorum_cmds = 1;
 	conf_vs_defaults(&vs->c);
 	if (n->argc != 2) {
 		err_at(p, &n->pos, "IP PORT, fwmark N or group NAME",

@@ -219,6 +219,105 @@ conf_witness_script(const struct vrrp_instance_conf *in,
 	return 0;
 }
 
+/* The notify commands end rs_conf: a node without them stops before. */
+_Static_assert(offsetof(struct rs_conf, notify_down) ==
+    offsetof(struct rs_conf, notify_up) + CONF_CMDLEN &&
+    sizeof(struct rs_conf) == offsetof(struct rs_conf, notify_down) +
+    CONF_CMDLEN, "notify_up, notify_down: the last fields of rs_conf");
+_Static_assert(offsetof(struct conf_rs, c) + sizeof(struct rs_conf) >
+    sizeof(struct conf_rs) - _Alignof(struct conf_rs),
+    "conf_rs: c is the last field");
+
+_Static_assert(offsetof(struct vs_conf, quorum_down) ==
+    offsetof(struct vs_conf, quorum_up) + CONF_CMDLEN &&
+    sizeof(struct vs_conf) == offsetof(struct vs_conf, quorum_down) +
+    CONF_CMDLEN, "quorum_up, quorum_down: the last fields of vs_conf");
+_Static_assert(offsetof(struct conf_vs, c) + sizeof(struct vs_conf) >
+    sizeof(struct conf_vs) - _Alignof(struct conf_vs),
+    "conf_vs: c is the last field");
+
+/*
+ * A config node whose body c (csize bytes at offset coff) ends with
+ * commands only had runs: whole (size bytes) if keep, else ending at
+ * byte part of c, 1 KB less.  NULL: out of memory.
+ */
+static void *
+node_new(size_t coff, const void *c, size_t csize, size_t part,
+    size_t size, int keep)
+{
+	char	*n;
+
+	if ((n = calloc(1, keep ? size : coff + part)) == NULL)
+		return NULL;
+	memcpy(n + coff, c, keep ? csize : part);
+	return n;
+}
+
+/* The whole body c of a node that holds its first have bytes. */
+static void
+body_full(void *c, const void *body, size_t have, size_t csize)
+{
+	memcpy(c, body, have);
+	memset((char *)c + have, 0, csize - have);
+}
+
+/* A node for c, with its quorum commands if keep (had's), else not. */
+struct conf_vs *
+conf_vs_new(const struct vs_conf *c, int keep)
+{
+	struct conf_vs	*vs;
+
+	if ((vs = node_new(offsetof(struct conf_vs, c), c, sizeof(*c),
+	    offsetof(struct vs_conf, quorum_up), sizeof(*vs), keep)) == NULL)
+		return NULL;
+	TAILQ_INIT(&vs->rss);
+	vs->quorum_cmds = keep;
+	return vs;
+}
+
+/* The whole vs_conf of the node, the commands it does not hold empty. */
+void
+conf_vs_full(const struct conf_vs *vs, struct vs_conf *c)
+{
+	body_full(c, &vs->c, vs->quorum_cmds ? sizeof(*c) :
+	    offsetof(struct vs_conf, quorum_up), sizeof(*c));
+}
+
+/*
+ * A node for c, with its notify commands if keep and it has any, else
+ * without them.
+ */
+struct conf_rs *
+conf_rs_new(const struct rs_conf *c, int keep)
+{
+	struct conf_rs	*rs;
+
+	keep = keep && (c->notify_up[0] != '\0' || c->notify_down[0] != '\0');
+	if ((rs = node_new(offsetof(struct conf_rs, c), c, sizeof(*c),
+	    offsetof(struct rs_conf, notify_up), sizeof(*rs), keep)) == NULL)
+		return NULL;
+	TAILQ_INIT(&rs->checks);
+	rs->notify = keep;
+	return rs;
+}
+
+/* notify_up (down 0) or notify_down of the real server; "" for none. */
+const char *
+conf_rs_notify(const struct conf_rs *rs, int down)
+{
+	if (!rs->notify)
+		return "";
+	return down ? rs->c.notify_down : rs->c.notify_up;
+}
+
+/* The whole rs_conf of the node, the commands it does not hold empty. */
+void
+conf_rs_full(const struct conf_rs *rs, struct rs_conf *c)
+{
+	body_full(c, &rs->c, rs->notify ? sizeof(*c) :
+	    offsetof(struct rs_conf, notify_up), sizeof(*c));
+}
+
 #define EMIT(k, body) do {						\
 	if ((want & K(k)) && cb((k), &(body),				\
 	    body_len((k), &(body), sizeof(body)), arg) == -1)		\
@@ -240,7 +339,9 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 	const struct conf_vsg		*g;
 	const struct conf_vsg_entry	*e;
 	const struct conf_vs		*vs;
+	struct vs_conf			 vsc;
 	const struct conf_rs		*rs;
+	struct rs_conf			 rsc;
 	const struct conf_check		*ck;
 	const struct conf_url		*u;
 	const struct conf_route		*ro;
@@ -313,12 +414,25 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 			EMIT(CONF_ITEM_VSG_ENTRY, e->c);
 	}
 	TAILQ_FOREACH(vs, &conf->vss, entry) {
-		EMIT(CONF_ITEM_VIRTUAL_SERVER, vs->c);
+		/* Only had runs the quorum commands. */
+		conf_vs_full(vs, &vsc);
+		if (proc != PROC_PARENT) {
+			memset(vsc.quorum_up, 0, sizeof(vsc.quorum_up));
+			memset(vsc.quorum_down, 0, sizeof(vsc.quorum_down));
+		}
+		EMIT(CONF_ITEM_VIRTUAL_SERVER, vsc);
 		TAILQ_FOREACH(rs, &vs->rss, entry) {
 			/* checkd only runs checks: the others are not its. */
 			if (proc == PROC_CHECK && TAILQ_EMPTY(&rs->checks))
 				continue;
-			EMIT(CONF_ITEM_REAL_SERVER, rs->c);
+			/* Only had runs the notify commands. */
+			conf_rs_full(rs, &rsc);
+			if (proc != PROC_PARENT) {
+				memset(rsc.notify_up, 0, sizeof(rsc.notify_up));
+				memset(rsc.notify_down, 0,
+				    sizeof(rsc.notify_down));
+			}
+			EMIT(CONF_ITEM_REAL_SERVER, rsc);
 			TAILQ_FOREACH(ck, &rs->checks, entry) {
 				EMIT(CONF_ITEM_CHECK, ck->c);
 				TAILQ_FOREACH(u, &ck->urls, entry)
@@ -971,10 +1085,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 				    "virtual_server_group '%s'", what,
 				    b.vs.group);
 		}
-		if ((vs = calloc(1, sizeof(*vs))) == NULL)
+		if ((vs = conf_vs_new(&b.vs, proc == PROC_PARENT)) == NULL)
 			break;
-		vs->c = b.vs;
-		TAILQ_INIT(&vs->rss);
 		TAILQ_INSERT_TAIL(&conf->vss, vs, entry);
 		conf->rx_vs = vs;
 		conf->rx_rs = NULL;
@@ -991,10 +1103,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_STR(b.rs.notify_up);
 		NEED_STR(b.rs.notify_down);
 		NEED(b.rs.weight <= 65535);
-		if ((rs = calloc(1, sizeof(*rs))) == NULL)
+		if ((rs = conf_rs_new(&b.rs, proc == PROC_PARENT)) == NULL)
 			break;
-		rs->c = b.rs;
-		TAILQ_INIT(&rs->checks);
 		TAILQ_INSERT_TAIL(&conf->rx_vs->rss, rs, entry);
 		conf->rx_rs = rs;
 		conf->rx_check = NULL;

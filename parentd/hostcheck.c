@@ -152,8 +152,8 @@ hc_lvs(struct hostcheck *hc, const struct conf_vs *vs)
 	TAILQ_FOREACH(rs, &vs->rss, entry) {
 		snprintf(obj, sizeof(obj), "virtual_server %s, real_server %s",
 		    vn, conf_rs_name(&rs->c, rn, sizeof(rn)));
-		hc_script(hc, obj, "notify_up", rs->c.notify_up);
-		hc_script(hc, obj, "notify_down", rs->c.notify_down);
+		hc_script(hc, obj, "notify_up", conf_rs_notify(rs, 0));
+		hc_script(hc, obj, "notify_down", conf_rs_notify(rs, 1));
 		TAILQ_FOREACH(ck, &rs->checks, entry)
 			if (ck->c.type == CHECK_MISC)
 				hc_script(hc, obj, "misc_path",

@@ -259,6 +259,9 @@ reload_child_done(enum had_proc p, const struct msg_reconf_done *done)
 		log_warnx("%s refused configuration generation %llu: %s",
 		    proc_name(p), (unsigned long long)done->generation,
 		    done->reason);
+	/* A child's first config (start, respawn): its buffers are free. */
+	if (!rl.active && !done->error)
+		reload_trim();
 	if (!rl.active || !rl.pending[p] ||
 	    done->generation != env->children[p].generation)
 		return;

@@ -955,10 +955,10 @@ lvs_script(const struct conf_vs *vs, const struct conf_rs *rs,
 		cmd = vs->c.quorum_down;
 		break;
 	case LVS_NOTIFY_RS_UP:
-		cmd = rs->c.notify_up;
+		cmd = conf_rs_notify(rs, 0);
 		break;
 	default:
-		cmd = rs->c.notify_down;
+		cmd = conf_rs_notify(rs, 1);
 		break;
 	}
 	if (cmd[0] == '\0')
@@ -1057,7 +1057,7 @@ script_lvs_removed(const struct had_conf *old, const struct had_conf *new)
 		return;
 	TAILQ_FOREACH(vs, &old->vss, entry) {
 		TAILQ_FOREACH(rs, &vs->rss, entry) {
-			if (rs->c.notify_down[0] == '\0')
+			if (conf_rs_notify(rs, 1)[0] == '\0')
 				continue;
 			conf_lvs_id(&vs->c, &rs->c, &id);
 			if (conf_lvs_find(new, &id, &nvs, &nrs) == 1 &&

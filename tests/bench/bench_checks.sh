@@ -10,7 +10,8 @@
 # For each, and for had's checkd and keepalived's checker (keepalived
 # --check) on the same config in the same run:
 #   CPU    utime+stime of the checker process from /proc/PID/stat over
-#          BENCH_CPU_SECONDS (20), in % of one core; RSS and its peak
+#          BENCH_CPU_SECONDS (20), in % of one core; RSS and its peak,
+#          and RSS of all the daemon's processes (had's children too)
 #   rate   connections the targets saw per second over that window
 #   spread SYNs to the targets captured with tshark on lo for
 #          BENCH_SPREAD_SECONDS (4), counted per 10 ms bucket of the
@@ -87,7 +88,7 @@ nsx() { ip netns exec "$NS" "$@"; }
 
 # Copy the programs: a rebuild during the run changes nothing.
 mkdir -p "$T/bin"
-for p in had vrrpd lvsd checkd hactl; do cp "$BUILD/$p" "$T/bin/$p"; done
+for p in had vrrpd lvsd checkd bfdd hactl; do cp "$BUILD/$p" "$T/bin/$p"; done
 BIN=$T/bin
 
 ulimit -n 65536 2>/dev/null || ulimit -n 16384 2>/dev/null
@@ -193,12 +194,14 @@ PYEOF
 
 # --- measuring -----------------------------------------------------------
 cat >"$T/sample.py" <<'PYEOF'
-# sample.py PID SECONDS ACCEPTS_FILE: CPU of PID (utime+stime, % of one
-# core) over the window, VmRSS and VmHWM at the end, and the targets'
-# accepted connections per second (from the listener's counter file, or
-# "-" for nginx, counted from the capture instead).
+# sample.py PID SECONDS ACCEPTS_FILE [PIDS]: CPU of PID (utime+stime, %
+# of one core) over the window, VmRSS and VmHWM at the end, and the
+# targets' accepted connections per second (from the listener's counter
+# file, or "-" for nginx, counted from the capture instead); with PIDS
+# (a,b,...: every process of the daemon), VmRSS of each and their sum.
 import json, os, sys, time
 pid, secs, acc = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+allp = list(dict.fromkeys(int(p) for p in sys.argv[4].split(",") if p)) if len(sys.argv) > 4 else []
 HZ = os.sysconf("SC_CLK_TCK")
 def ticks():
     s = open("/proc/%d/stat" % pid).read()
@@ -232,6 +235,16 @@ out = {"seconds": round(wall, 2),
        "rss_kb": status("VmRSS"), "hwm_kb": status("VmHWM")}
 if a0 is not None and a1 is not None:
     out["conn_per_s"] = round((a1 - a0) / wall, 1)
+if allp:
+    by = []
+    for p in allp:
+        try:
+            st = dict(l.split(":", 1) for l in open("/proc/%d/status" % p) if ":" in l)
+            by.append((st["Name"].strip(), int(st["VmRSS"].split()[0])))
+        except (OSError, KeyError, ValueError):
+            pass
+    out["all_rss_kb"] = sum(k for _, k in by)
+    out["rss_by_proc"] = ",".join("%s:%d" % x for x in by)
 print(json.dumps(out))
 PYEOF
 
@@ -278,7 +291,7 @@ record() {	# scenario impl json-or-text
 }
 
 run_had() {	# scenario conf count
-	local pid cpid log=$T/had-$1.log
+	local pid cpid all log=$T/had-$1.log
 	ip netns exec "$NS" "$BIN/had" -d -X "$BIN" -f "$2" -s "$T/had.sock" -p "$T/had.pid" \
 	    -C "$T/empty" >"$log" 2>&1 &
 	pid=$!
@@ -301,7 +314,8 @@ run_had() {	# scenario conf count
 	note "$1: had's checkd (pid $cpid) with $3 checks; settling ${SETTLE} s"
 	sleep "$SETTLE"
 	note "$1: had: sampling ${SECS} s"
-	s=$(nsx $PY "$T/sample.py" "$cpid" "$SECS" "$(acc_file "$1")")
+	all=$pid,$(json_get "$T/procs.json" "','.join(str(r['pid']) for r in d if r.get('running'))" 2>/dev/null)
+	s=$(nsx $PY "$T/sample.py" "$cpid" "$SECS" "$(acc_file "$1")" "$all")
 	sp='{}'
 	if [ -n "$HAVE_TSHARK" ]; then
 		capture "$1" "$T/syn-$1-had.txt"
@@ -403,7 +417,7 @@ run_keepalived() {	# scenario conf count
 	note "$1: keepalived's checker (pid $cpid); settling ${SETTLE} s"
 	sleep "$SETTLE"
 	note "$1: keepalived: sampling ${SECS} s"
-	s=$(nsx $PY "$T/sample.py" "$cpid" "$SECS" "$(acc_file "$1")")
+	s=$(nsx $PY "$T/sample.py" "$cpid" "$SECS" "$(acc_file "$1")" "$pid,$cpid")
 	sp='{}'
 	if [ -n "$HAVE_TSHARK" ]; then
 		capture "$1" "$T/syn-$1-ka.txt"
@@ -471,6 +485,8 @@ for sc, impl, body in rows:
     if d.get("checks_up") not in (None, "?", ""):
         extra.append("%s of %d checks up%s" % (d["checks_up"], d["checks"],
             ("; a down one says: " + d["down_reason"]) if d.get("down_reason") else ""))
+    if c.get("rss_by_proc"):
+        extra.append("RSS of all processes %d kB (%s)" % (c["all_rss_kb"], c["rss_by_proc"]))
     for e in extra:
         print("%-20s %s" % ("", e))
 for sc, d in res.items():
@@ -478,6 +494,10 @@ for sc, d in res.items():
     if "cpu" in h and "cpu" in k and k["cpu"]["cpu_pct"] > 0:
         print("%-9s had/keepalived CPU: %.2f" % (names.get(sc, sc),
               h["cpu"]["cpu_pct"] / k["cpu"]["cpu_pct"]))
+    if "cpu" in h and "cpu" in k and k["cpu"].get("all_rss_kb"):
+        print("%-9s had/keepalived RSS of all processes: %.2f (%d / %d kB)" % (names.get(sc, sc),
+              h["cpu"].get("all_rss_kb", 0) / k["cpu"]["all_rss_kb"],
+              h["cpu"].get("all_rss_kb", 0), k["cpu"]["all_rss_kb"]))
     r = d.get("had-rps", {})
     if "cpu" in r and "cpu" in h and h["cpu"]["cpu_pct"] > 0:
         print("%-9s had with the targets' receive side on the other core (RPS): %.2f%% of one core, %.0f%% of the loopback figure" % (

@@ -38,14 +38,14 @@ cd "$(dirname "$0")/../.." || exit 1
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
-for p in had lvsd checkd vrrpd hactl; do
+for p in had lvsd checkd vrrpd bfdd hactl; do
 	[ -x "$BUILD/$p" ] || { echo "bench_checks_vm: $BUILD/$p is not built (make)" >&2; exit 1; }
 done
 command -v cc >/dev/null || { echo "bench_checks_vm: no C compiler for tcpsrv" >&2; exit 1; }
 T=$(mktemp -d /tmp/had-bench-chkvm.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/bin" "$T/build"
-for p in had lvsd checkd vrrpd hactl; do cp "$BUILD/$p" "$T/build/$p"; done
+for p in had lvsd checkd vrrpd bfdd hactl; do cp "$BUILD/$p" "$T/build/$p"; done
 
 cat >"$T/tcpsrv.c" <<'CEOF'
 /*
@@ -235,6 +235,9 @@ for sc in ("tcp", "http"):
                   d["rss_kb"], d["hwm_kb"],
                   d["conn_per_s"], d["kernel_rs_up"],
                   ("; hactl: %s checks up" % d["checks_up"]) if "checks_up" in d else ""))
+            if d.get("all_rss_kb"):
+                print("%-21s RSS of all processes %s kB (%s)" % ("", d["all_rss_kb"],
+                      d.get("rss_by_proc", "-")))
             others = ["%s %s%%" % (k[:-4], v) for k, v in d.items()
                       if k.endswith("_cpu")]
             if others:
@@ -251,7 +254,8 @@ for sc in ("tcp", "http"):
                     line += ", checker and targets %.3f ms" % d["pair_ms_per_conn"]
                 print("%-21s CPU per connection: %s" % ("", line))
 for sc in ("tcp", "http"):
-    ratios = {"CPU": [], "RSS": [], "CPU per connection, checker": [],
+    ratios = {"CPU": [], "RSS": [], "RSS of all processes": [],
+              "CPU per connection, checker": [],
               "CPU per connection, checker and targets": []}
     for rnd in rounds:
         h = res.get(sc, {}).get("had", {}).get(rnd, {})
@@ -261,6 +265,9 @@ for sc in ("tcp", "http"):
         if float(k["cpu"]) > 0:
             ratios["CPU"].append(float(h["cpu"]) / float(k["cpu"]))
         ratios["RSS"].append(float(h["rss_kb"]) / float(k["rss_kb"]))
+        if h.get("all_rss_kb") and float(k.get("all_rss_kb") or 0) > 0:
+            ratios["RSS of all processes"].append(float(h["all_rss_kb"]) /
+                                                  float(k["all_rss_kb"]))
         for key, what in (("checker_ms_per_conn", "checker"),
                           ("pair_ms_per_conn", "checker and targets")):
             if h.get(key) and k.get(key):

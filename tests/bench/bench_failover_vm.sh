@@ -23,14 +23,14 @@ cd "$(dirname "$0")/../.." || exit 1
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
-for p in had lvsd checkd vrrpd hactl; do
+for p in had lvsd checkd vrrpd bfdd hactl; do
 	[ -x "$BUILD/$p" ] || { echo "bench_failover_vm: $BUILD/$p is not built (make)" >&2; exit 1; }
 done
 T=$(mktemp -d /tmp/had-bench-fo.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/build"
 # A copy: a rebuild during the run changes nothing.
-for p in had lvsd checkd vrrpd hactl; do cp "$BUILD/$p" "$T/build/$p"; done
+for p in had lvsd checkd vrrpd bfdd hactl; do cp "$BUILD/$p" "$T/build/$p"; done
 export VM_EXTRA_BINS="${VM_EXTRA_BINS:-} keepalived"
 export VMENV_FO_RUNS=${BENCH_FO_RUNS:-10}
 export VMENV_FO_MODES=${BENCH_FO_MODES:-term kill}

@@ -22,12 +22,12 @@ note() { echo "bench: $*" >&2; }
 
 bench_bin() {
 	local p src=${BUILD:-build}
-	for p in had vrrpd lvsd checkd hactl; do
+	for p in had vrrpd lvsd checkd bfdd hactl; do
 		[ -x "$src/$p" ] || { echo "bench: $src/$p is not built (make)" >&2; return 1; }
 	done
 	mkdir -p "$LAB_DIR/bin"
 	chmod 755 "$LAB_DIR/bin"
-	for p in had vrrpd lvsd checkd hactl; do
+	for p in had vrrpd lvsd checkd bfdd hactl; do
 		cp "$src/$p" "$LAB_DIR/bin/$p" || return 1
 	done
 	BUILD=$LAB_DIR/bin

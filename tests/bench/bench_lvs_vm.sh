@@ -19,8 +19,9 @@
 # (polled every 0.1 s), the time to the last IPVS write, the IPVS write
 # requests of every process as nlmon sees them (and had's own counters
 # from `hactl show lvs', which must agree), and the CPU seconds of the
-# daemon's processes.  Ratios had/keepalived below 1: had is faster or
-# writes less.
+# daemon's processes, and VmRSS of each of them and their sum.
+# Ratios had/keepalived below 1: had is faster, writes less or takes
+# less memory.
 #
 # Times are under TCG (no KVM here): slower than on hardware, for both.
 #
@@ -34,7 +35,7 @@ cd "$(dirname "$0")/../.." || exit 1
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
-for p in had lvsd checkd vrrpd hactl; do
+for p in had lvsd checkd vrrpd bfdd hactl; do
 	[ -x "$BUILD/$p" ] || { echo "bench_lvs_vm: $BUILD/$p is not built (make)" >&2; exit 1; }
 done
 command -v cc >/dev/null || { echo "bench_lvs_vm: no C compiler for nlcount" >&2; exit 1; }
@@ -42,7 +43,7 @@ T=$(mktemp -d /tmp/had-bench-lvs.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/bin" "$T/build"
 # A copy: a rebuild during the run changes nothing.
-for p in had lvsd checkd vrrpd hactl; do cp "$BUILD/$p" "$T/build/$p"; done
+for p in had lvsd checkd vrrpd bfdd hactl; do cp "$BUILD/$p" "$T/build/$p"; done
 
 cat >"$T/nlcount.c" <<'CEOF'
 /*
@@ -319,7 +320,8 @@ for ph in ("apply", "reload1", "reload2", "reload0"):
         continue
     out = []
     keys = (("poll", "time to table"), ("last", "time to last write"),
-                      ("writes", "writes"), ("cpu", "CPU"))
+                      ("writes", "writes"), ("cpu", "CPU"),
+                      ("rss_kb", "RSS of all processes"))
     # An unchanged reload has no table to wait for: writes and CPU only.
     if ph == "reload0":
         keys = keys[2:]

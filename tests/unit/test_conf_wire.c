@@ -3,7 +3,8 @@
  * bytes (a real server's empty notify commands), zero-filled again by
  * the receiver, which refuses a body longer than its struct or one
  * that still ends in a zero byte; checkd gets only the real servers it
- * checks.
+ * checks; only had gets and keeps the notify commands, a child's real
+ * server ends before them.
  */
 #include <criterion/criterion.h>
 
@@ -92,7 +93,7 @@ Test(wire, real_server_bodies_are_trimmed)
 
 	c = load(CONF_TEXT);
 	memset(&it, 0, sizeof(it));
-	cr_assert_eq(conf_emit(c, PROC_LVS, collect, &it), 0);
+	cr_assert_eq(conf_emit(c, PROC_PARENT, collect, &it), 0);
 
 	/* No notify: the numbers only, up to the last nonzero byte. */
 	cr_assert_geq(i = find(&it, CONF_ITEM_REAL_SERVER, 0), 0);
@@ -105,6 +106,13 @@ Test(wire, real_server_bodies_are_trimmed)
 	/* notify_down: the empty notify_up travels as zeros. */
 	cr_assert_geq(i = find(&it, CONF_ITEM_REAL_SERVER, 2), 0);
 	cr_expect_eq(it.len[i], down + strlen("/bin/down"));
+
+	/* The children never run them: they do not get them. */
+	memset(&it, 0, sizeof(it));
+	cr_assert_eq(conf_emit(c, PROC_LVS, collect, &it), 0);
+	for (i = 0; i < it.n; i++)
+		if (it.kind[i] == CONF_ITEM_REAL_SERVER)
+			cr_expect_leq(it.len[i], up);
 	conf_free(c);
 }
 
@@ -135,12 +143,48 @@ Test(wire, round_trip_is_the_same_config)
 
 			rs = TAILQ_FIRST(&TAILQ_FIRST(&rx->vss)->rss);
 			rs = TAILQ_NEXT(rs, entry);
-			cr_expect_str_eq(rs->c.notify_up, "/bin/up a");
-			cr_expect_str_eq(rs->c.notify_down, "");
+			cr_expect_eq(rs->notify, 0);
+			cr_expect_str_eq(conf_rs_notify(rs, 0), "");
 			cr_expect_eq(rs->c.weight, 1);
 		}
 		conf_free(rx);
 	}
+	conf_free(c);
+}
+
+Test(wire, had_keeps_the_notify_commands)
+{
+	struct had_conf		*c, *rx;
+	const struct conf_rs	*rs;
+	struct rs_conf		 full;
+	struct items		 it;
+	char			 err[256];
+	int			 i;
+
+	c = load(CONF_TEXT);
+	/* Parsed: only the servers with a command hold them. */
+	rs = TAILQ_FIRST(&TAILQ_FIRST(&c->vss)->rss);
+	cr_expect_eq(rs->notify, 0);
+	cr_expect_str_eq(conf_rs_notify(rs, 1), "");
+	conf_rs_full(rs, &full);
+	cr_expect_eq(full.weight, 3);
+	cr_expect_eq(full.notify_up[0], 0);
+	rs = TAILQ_NEXT(rs, entry);
+	cr_expect_str_eq(conf_rs_notify(rs, 0), "/bin/up a");
+	cr_expect_str_eq(conf_rs_notify(rs, 1), "");
+	rs = TAILQ_NEXT(rs, entry);
+	cr_expect_str_eq(conf_rs_notify(rs, 1), "/bin/down");
+	cr_expect_eq(TAILQ_FIRST(&rs->checks)->c.type, CHECK_TCP);
+
+	memset(&it, 0, sizeof(it));
+	cr_assert_eq(conf_emit(c, PROC_PARENT, collect, &it), 0);
+	cr_assert_not_null(rx = conf_new());
+	for (i = 0; i < it.n; i++)
+		cr_assert_eq(conf_receive_item(rx, PROC_PARENT, it.kind[i],
+		    it.body[i], it.len[i], err, sizeof(err)), 0, "%s", err);
+	rs = TAILQ_NEXT(TAILQ_FIRST(&TAILQ_FIRST(&rx->vss)->rss), entry);
+	cr_expect_str_eq(conf_rs_notify(rs, 0), "/bin/up a");
+	conf_free(rx);
 	conf_free(c);
 }
 
@@ -201,7 +245,7 @@ Test(wire, bytes_after_a_strings_nul_do_not_travel)
 	/* Left over from a longer value: meaningless. */
 	memcpy(rs->c.notify_down, "ab\0cd", 6);
 	memset(&it, 0, sizeof(it));
-	cr_assert_eq(conf_emit(c, PROC_LVS, collect, &it), 0);
+	cr_assert_eq(conf_emit(c, PROC_PARENT, collect, &it), 0);
 	cr_assert_geq(i = find(&it, CONF_ITEM_REAL_SERVER, 2), 0);
 	cr_expect_eq(it.len[i], offsetof(struct rs_conf, notify_down) + 2);
 	conf_free(c);

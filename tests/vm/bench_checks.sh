@@ -15,9 +15,10 @@
 # For had's checkd and keepalived's checker (keepalived --check -n -l -D
 # -f CONF, pidfiles under /tmp) on the same config: after BENCH_SETTLE
 # (6) s, CPU (utime+stime from /proc/PID/stat, % of one core) over
-# BENCH_CPU_SECONDS (20), RSS and its peak (VmHWM), connections the
-# targets accepted per second, and the real servers in the kernel's IPVS
-# table at the end (those the checker holds up).  For had, lvsd's and
+# BENCH_CPU_SECONDS (20), RSS and its peak (VmHWM), RSS of all the
+# daemon's processes (had and its children, keepalived and its checker),
+# connections the targets accepted per second, and the real servers in
+# the kernel's IPVS table at the end (those the checker holds up).  For had, lvsd's and
 # the parent's CPU in the same window too (they take the results).
 # One line per measure: "BENCH-CHK round=R scenario=... impl=... key=value
 # ...".  BENCH_ROUNDS rounds of every impl in turn, per scenario.
@@ -88,6 +89,23 @@ acc() { cat "$1" 2>/dev/null || echo 0; }
 # where the ticks above are sampled at each timer tick).
 runns() { awk '{ print $1 }' "/proc/$1/schedstat" 2>/dev/null || echo 0; }
 pct() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { printf "%.2f", (b - a) / 100 / s * 100 }'; }
+# VmRSS of every process of the daemon (ALLP: its pids): "name:kB,...".
+ALLP=
+rss_by() {
+	local p sep=
+	for p in $ALLP; do
+		awk -v sep="$sep" '/^Name:/ { n = $2 } /^VmRSS:/ { printf "%s%s:%s", sep, n, $2 }' \
+		    "/proc/$p/status" 2>/dev/null && sep=,
+	done
+}
+rss_all() {
+	local p t=0 k
+	for p in $ALLP; do
+		k=$(status_kb "$p" VmRSS)
+		t=$((t + ${k:-0}))
+	done
+	echo "$t"
+}
 kernel_rs() { awk '$1 == "->" && $2 != "RemoteAddress:Port" && $4 > 0 { n++ } END { print n + 0 }' /proc/net/ip_vs; }
 
 # measure SCENARIO IMPL CHECKER_PID COUNT [OTHER PIDS "name:pid"...]
@@ -130,6 +148,7 @@ measure() {
 	echo "BENCH-CHK round=$ROUND scenario=$sc impl=$impl checks=$n seconds=$wall" \
 	    "cpu=$(pct "$c0" "$c1" "$wall") rss_kb=$(status_kb "$pid" VmRSS)" \
 	    "hwm_kb=$(status_kb "$pid" VmHWM)" \
+	    "all_rss_kb=$(rss_all) rss_by_proc=$(rss_by)" \
 	    "conn_per_s=$(awk -v a="$a0" -v b="$a1" -v s="$wall" 'BEGIN { printf "%.0f", (b - a) / s }')" \
 	    "kernel_rs_up=$(kernel_rs)$extra" \
 	    "cpu_sched=$(awk -v a="$r0" -v b="$r1" -v s="$wall" 'BEGIN { printf "%.2f", (b - a) / 1e7 / s }')" \
@@ -164,6 +183,7 @@ run_had() {	# scenario conf count
 		echo "bench-chk: $1: checkd was respawned during the settle time (pid $cpid -> $c2)"
 		cpid=$c2
 	fi
+	ALLP="$pid $(pidof vrrpd lvsd checkd bfdd)"
 	measure "$1" had "$cpid" "$3" "lvsd:$(pidof lvsd)" "had:$pid" \
 	    "targets:$(srv_of "$1")"
 	up=$(timeout 60 "$BUILD/hactl" -s /run/had/had.sock show checks -j 2>/dev/null |
@@ -194,6 +214,7 @@ run_keepalived() {	# scenario conf count
 	fi
 	echo "bench-chk: $1: keepalived's checker (pid $cpid), $3 checks; settling ${SETTLE} s"
 	sleep "$SETTLE"
+	ALLP="$pid $cpid"
 	measure "$1" keepalived "$cpid" "$3" "parent:$pid" \
 	    "targets:$(srv_of "$1")"
 	kill "$pid"

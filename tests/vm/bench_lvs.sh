@@ -189,7 +189,7 @@ had_start() {	# conf
 	    -s /run/had/had.sock > "$W/had.log" 2>&1 &
 	HAD_PID=$!
 }
-had_pids() { echo "$HAD_PID $(pidof lvsd checkd vrrpd 2>/dev/null)"; }
+had_pids() { echo "$HAD_PID $(pidof lvsd checkd vrrpd bfdd 2>/dev/null)"; }
 had_counts() {	# prefix: from `hactl show lvs'
 	local l
 	l=$(timeout 60 "$BUILD/hactl" -s /run/had/had.sock show lvs 2>/dev/null |
