@@ -12,9 +12,9 @@
 # powered off: SIGKILL, interfaces deleted), had with the options and
 # keepalived, against Master_Down_Interval.  Not pass/fail.
 #
-# Env: BENCH_NETEM_SECS (60) per scenario, BENCH_NETEM_SCENARIOS
+# Env: BENCH_NETEM_SECS (45) per scenario, BENCH_NETEM_SCENARIOS
 # ("loss10 loss30 burst jitter01 jitter1 cut"), BENCH_NETEM_FAIL_RUNS
-# (5), BENCH_NETEM_FAIL_ADV ("0.1 1"), BENCH_OUT (netem-vm.json goes
+# (3), BENCH_NETEM_FAIL_ADV ("0.1 1"), BENCH_OUT (netem-vm.json goes
 # there), BUILD (build).  About 10 minutes with the defaults.
 # Exit: non-zero only if nothing could be measured.
 set -u
@@ -36,9 +36,9 @@ done
 export VM_EXTRA_BINS="${VM_EXTRA_BINS:-} keepalived"
 command -v keepalived >/dev/null ||
     { VM_EXTRA_BINS=${VM_EXTRA_BINS% keepalived}; echo "bench_vrrp_netem_vm: keepalived is not installed: had alone"; }
-export VMENV_NB_SECS=${BENCH_NETEM_SECS:-60}
+export VMENV_NB_SECS=${BENCH_NETEM_SECS:-45}
 export VMENV_NB_SCENARIOS=${BENCH_NETEM_SCENARIOS:-loss10 loss30 burst jitter01 jitter1 cut}
-export VMENV_NB_FAIL_RUNS=${BENCH_NETEM_FAIL_RUNS:-5}
+export VMENV_NB_FAIL_RUNS=${BENCH_NETEM_FAIL_RUNS:-3}
 export VMENV_NB_FAIL_ADV=${BENCH_NETEM_FAIL_ADV:-0.1 1}
 nsc=$(echo $VMENV_NB_SCENARIOS | wc -w)
 nadv=$(echo $VMENV_NB_FAIL_ADV | wc -w)

@@ -48,8 +48,8 @@
 # rounds of had and keepalived with the median of their ratios;
 # bench_failover_vm.sh takes BENCH_FO_RUNS (10), BENCH_FO_MODES ("term
 # kill") and BENCH_FO_INTERVAL (20 ms); bench_vrrp_netem_vm.sh takes
-# BENCH_NETEM_SECS (60 per scenario), BENCH_NETEM_SCENARIOS,
-# BENCH_NETEM_FAIL_RUNS (5) and BENCH_NETEM_FAIL_ADV ("0.1 1").
+# BENCH_NETEM_SECS (45 per scenario), BENCH_NETEM_SCENARIOS,
+# BENCH_NETEM_FAIL_RUNS (3) and BENCH_NETEM_FAIL_ADV ("0.1 1").
 # With the defaults it takes about 7 minutes (411 s measured).
 set -u
 cd "$(dirname "$0")/../.." || exit 1

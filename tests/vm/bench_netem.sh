@@ -15,15 +15,15 @@
 # keepalived:
 #   TAKEOVER impl=I adv=A run=R mdi=MS ms=MS
 # (ms: from the failure to the VIP on the backup, from its monitor).
-# Env: NB_SECS (60), NB_SCENARIOS (loss10 loss30 burst jitter01 jitter1
-# cut), NB_FAIL_RUNS (5), NB_FAIL_ADV ("0.1 1").
+# Env: NB_SECS (45), NB_SCENARIOS (loss10 loss30 burst jitter01 jitter1
+# cut), NB_FAIL_RUNS (3), NB_FAIL_ADV ("0.1 1").
 set -u
 . /vm/lib.sh
 . /opt/pair/netem.sh
 
-SECS=${NB_SECS:-60}
+SECS=${NB_SECS:-45}
 SCENS=${NB_SCENARIOS:-loss10 loss30 burst jitter01 jitter1 cut}
-FRUNS=${NB_FAIL_RUNS:-5}
+FRUNS=${NB_FAIL_RUNS:-3}
 FADV=${NB_FAIL_ADV:-0.1 1}
 say() { echo "bench-netem: $*"; }
 

@@ -19,7 +19,7 @@
 #   - a real failure of h's master, takeover_check on: its switch ports
 #     down, had SIGKILLed (its process group), had killed and its
 #     interfaces deleted (power off): the VIP on the backup within
-#     Master_Down_Interval + 50 ms + NT_MARGIN (120) ms from the failure
+#     Master_Down_Interval + 50 ms + NT_MARGIN (200) ms from the failure
 #     (the figure printed), not before Master_Down_Interval - advert_int
 #     after a SIGKILL, and the backup probed first with no answer (not
 #     asserted for the link: h1 may say priority 0 over the path first).
@@ -32,7 +32,7 @@ set -u
 ADV=0.2
 ADV_MS=200
 LOSS_S=${NT_LOSS_S:-20}
-MARGIN=${NT_MARGIN:-120}
+MARGIN=${NT_MARGIN:-200}
 T_START=$(nm_now)
 mark() { echo "netem: at $(( $(nm_now) - T_START )) ms: $*"; }
 KA=keepalived
