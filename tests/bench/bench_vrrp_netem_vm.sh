@@ -101,6 +101,7 @@ for s in order:
         secs = max(int(d["secs"]), 1)
         row[i] = {"secs": secs, "transitions": int(d["trans"]),
                   "dual_ms": int(d["dual_ms"]), "dual_n": int(d["dual_n"]),
+                  "vip_up": int(d.get("vip_up", -1)),
                   "trans_per_h": int(d["trans"]) * 3600.0 / secs,
                   "dual_s_per_h": int(d["dual_ms"]) * 3.6 / secs}
     adv = next(iter(net[(s, i)] for i in impls if (s, i) in net))["adv"]
@@ -112,6 +113,8 @@ for s in order:
           cell("had-defaults"), cell("keepalived"),
           ratio(k, row.get("had-options", {}).get("trans_per_h")),
           ratio(k, row.get("had-defaults", {}).get("trans_per_h"))))
+    print("%-28s   raw: %s" % ("", "; ".join("%s %d transitions, VIP came %d times, on both %d ms"
+          % (i, row[i]["transitions"], row[i]["vip_up"], row[i]["dual_ms"]) for i in impls if i in row)))
 if net:
     secs = next(iter(net.values()))["secs"]
     print("(each scenario %s s; the raw counts in the JSON)" % secs)

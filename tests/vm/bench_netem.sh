@@ -8,7 +8,8 @@
 # switch ports of their VRRP links for NB_SECS, and each pair's
 # transitions (had: hactl's counter, keepalived: its notify calls) and
 # the time with the VIP on both nodes (ip monitor) are printed:
-#   NETEM scen=S adv=A secs=N impl=I trans=T dual_ms=M dual_n=K
+#   NETEM scen=S adv=A secs=N impl=I trans=T dual_ms=M dual_n=K vip_up=U
+# (vip_up: how many times the VIP came on a node, from the monitors).
 # Then real failures: NB_FAIL_RUNS times for each advert_int in
 # NB_FAIL_ADV, the master's daemon SIGKILLed (its process group) with
 # its interfaces deleted (power off), had with the options and
@@ -99,7 +100,7 @@ for sc in $SCENS; do
 		t=$(( $(nm_trans "${p}1") + $(nm_trans "${p}2") - T0[$p] ))
 		nm_netem "$p" vrrp
 		read -r dms dn <<<"$(nm_dual "$p" "$t0" "$t1")"
-		echo "NETEM scen=$sc adv=$adv secs=$(( (t1 - t0) / 1000 )) impl=$(impl_of "$p") trans=$t dual_ms=$dms dual_n=$dn"
+		echo "NETEM scen=$sc adv=$adv secs=$(( (t1 - t0) / 1000 )) impl=$(impl_of "$p") trans=$t dual_ms=$dms dual_n=$dn vip_up=$(nm_ups "$p" "$t0" "$t1")"
 	done
 	for p in $PAIRS; do down "$p"; done
 done

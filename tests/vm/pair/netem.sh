@@ -28,6 +28,7 @@
 #   nm_dual P T0 T1             "MS N": time with the VIP on both nodes of
 #                               P between T0 and T1 (nm_now), and how
 #                               many times it began
+#   nm_ups P T0 T1              how many times the VIP came on P's nodes
 #   nm_vip_at NODE T0           ms of the day the VIP came on NODE first
 #                               after T0, or nothing
 NM=/tmp/nm
@@ -216,6 +217,13 @@ nm_dual() {	# pair t0 t1
 		prev = $1
 	}
 	END { upto(t1); print int(dual), n + 0 }'
+}
+
+# nm_ups P T0 T1: how many times the VIP came on either node of P.
+nm_ups() {
+	{ nm_events "${1}1"; nm_events "${1}2"; } |
+	    awk -v t0="$2" -v t1="$3" '$1 >= t0 && $1 <= t1 && $3 == "+" { n++ }
+	    END { print n + 0 }'
 }
 
 nm_vip_at() {	# node t0
