@@ -46,6 +46,7 @@ PAIRS="h k"
 kind_of() { if [ "$1" = k ]; then echo keepalived; else echo had; fi; }
 opts_of() { if [ "$1" = h ]; then echo opts; fi; }
 p2_backup() { [ "$(nm_state "${1}2")" = BACKUP ]; }
+h_ready() { [ "$(nm_field h2 state)" = BACKUP ] && nm_one h 1; }
 start_node() {	# node prio
 	local p=${1%?}
 	nm_start "$1" "$(kind_of $p)" \
@@ -163,12 +164,50 @@ if [ -n "$KA" ]; then
 	nm_stop k2
 fi
 
+mark "witness"
+# ------------------------------------------------------------- witness
+# h restarted with a witness (an address on the VRRP link's switch, as a
+# gateway would be).  One node cut off on both links, both ways: the
+# witness answers the other one only, which alone ends master.
+not_master() { [ "$(nm_field "$1" state)" != MASTER ] && ! nm_vip "$1"; }
+is_master() { [ "$(nm_field "$1" state)" = MASTER ] && nm_vip "$1"; }
+witness_cut() {	# cut keeper
+	local t0 dms dn
+	t0=$(nm_now)
+	nm_isolate "$1" on
+	sleep 3
+	read -r dms dn <<<"$(nm_dual h "$t0" "$(nm_now)")"
+	echo "netem: witness: $1 cut off: $1 $(nm_field "$1" state) (witness $(nm_field "$1" witness_state)), $2 $(nm_field "$2" state) (witness $(nm_field "$2" witness_state)); the VIP on both for $dms ms"
+	check "witness: $1 cut off, the witness unreachable from it: $1 not master, no VIP on it" \
+	    not_master "$1"
+	check "witness: $1 cut off: $2 master, the VIP on $2" is_master "$2"
+	nm_isolate "$1" off
+}
+printf 'vrrp_instance VI_W {\n\tinterface eth0\n\tvirtual_router_id 52\n\twitness 198.18.1.254\n\tvirtual_ipaddress {\n\t\t198.18.1.101/24\n\t}\n}\n' \
+    >"$NM/witness.conf"
+if ! had -n -f "$NM/witness.conf" >/dev/null 2>&1; then
+	echo "SKIP witness: this had has no witness keyword"
+else
+	nm_stop h1
+	nm_stop h2
+	lab_addr - vh 198.18.1.254/24
+	NM_WITNESS="198.18.1.254 interval 200 timeout 200"
+	nm_start h1 had "$(nm_conf h1 had 3 $ADV 150 opts)"
+	wait_until 15 "h1 master" nm_vip h1
+	nm_start h2 had "$(nm_conf h2 had 3 $ADV 100 opts)"
+	check "witness: h1 master, h2 backup" wait_until 10 "h1 master, h2 backup" h_ready
+	witness_cut h2 h1
+	check "witness: h2 back: h1 master, h2 backup" wait_until 10 "h1 master, h2 backup" h_ready
+	witness_cut h1 h2
+	check "witness: h1 back: h1 master, h2 backup" wait_until 10 "h1 master, h2 backup" h_ready
+fi
+
+
 mark "real failures of h1"
 # ------------------------------------------------------- real failures
 # fail MODE: h1 fails; the VIP on h2 within Master_Down_Interval + 50 ms
 # + MARGIN from the failure.  h2's Master_Down_Interval from its own
 # tolerance (flap damping raises it after a flap) and skew at 100.
-h_ready() { [ "$(nm_field h2 state)" = BACKUP ] && nm_one h 1; }
 fail_h1() {
 	local mode=$1 tol mdi s0 p0 t0 t tk pid
 	wait_until 10 "h1 master, h2 backup" h_ready || fail "$mode: h1 master before the failure" "h1 $(nm_state h1), h2 $(nm_state h2)"

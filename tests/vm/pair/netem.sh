@@ -15,7 +15,8 @@
 #   nm_pair P N                 build it
 #   nm_conf NODE KIND VER ADV PRIO [opts]   configuration file (KIND had
 #                               or keepalived; opts: unicast_path,
-#                               takeover_check, flap damping)
+#                               takeover_check, flap damping; with
+#                               NM_WITNESS set, witness NM_WITNESS)
 #   nm_start NODE KIND CONF     start (own process group); nm_stop NODE
 #   nm_trans NODE               transitions so far (had: hactl's counter,
 #                               keepalived: its notify calls)
@@ -23,6 +24,7 @@
 #   nm_netem P WHAT SPEC...     netem SPEC on the VRRP link's (WHAT vrrp)
 #                               or the path's (path) switch ports; no SPEC
 #                               takes it off
+#   nm_isolate NODE on|off      NODE cut off on both links, both ways
 #   nm_vip NODE                 the VIP is on NODE's eth0
 #   nm_now                      ms of the day (UTC, the monitors' clock)
 #   nm_dual P T0 T1             "MS N": time with the VIP on both nodes of
@@ -75,6 +77,9 @@ nm_conf() {	# node kind ver adv prio [opts]
 	flap_penalty 2
 	flap_window 30
 	flap_decay 60"
+		# NM_WITNESS: "ADDR [interval MS] [timeout MS]", had's witness.
+		[ -n "${NM_WITNESS:-}" ] && extra="$extra
+	witness $NM_WITNESS"
 	fi
 	if [ "$kind" = keepalived ]; then
 		cat >"$NM/$node/notify.sh" <<EOF
@@ -182,6 +187,27 @@ nm_netem() {	# pair vrrp|path [spec...]
 		else
 			tc qdisc replace dev "$port" root netem "$@" ||
 			    echo "nm: tc qdisc netem $* on $port failed"
+		fi
+	done
+}
+
+# nm_isolate NODE on|off: NODE cut off on both of its links, both ways
+# (netem loss 100% on its switch ports and on its own interfaces); it
+# sees no link change.
+nm_isolate() {
+	local n=$1 port i
+	for port in $(eval "echo \$NM_PORT_$n \$NM_PPORT_$n"); do
+		if [ "$2" = on ]; then
+			tc qdisc replace dev "$port" root netem loss 100%
+		else
+			tc qdisc del dev "$port" root 2>/dev/null
+		fi
+	done
+	for i in eth0 eth1; do
+		if [ "$2" = on ]; then
+			ip netns exec "$n" tc qdisc replace dev "$i" root netem loss 100%
+		else
+			ip netns exec "$n" tc qdisc del dev "$i" root 2>/dev/null
 		fi
 	done
 }
