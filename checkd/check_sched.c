@@ -388,7 +388,7 @@ ts_add_us(struct timespec *ts, uint64_t us)
 	}
 }
 
-static void
+void
 check_schedule_first(struct check *ck)
 {
 	uint32_t	 loop = ck->c->delay_loop_ms;
@@ -690,6 +690,11 @@ check_result(struct check *ck, int ok, const char *fmt, ...)
 		if (ck->up && ck->failures >= ck->c->fall)
 			ck->up = 0;
 	}
+	if (ck->rs->witness) {
+		check_witness_result(ck, was);
+		check_schedule_planned(ck);
+		return;
+	}
 	if (ck->up != was) {
 		ck->last_change = time(NULL);
 		log_info("check %s %s (vs %s): %s: %s; %u in a row",
@@ -767,7 +772,7 @@ check_misc_result(struct imsg *imsg)
 	return (0);
 }
 
-static struct check *
+struct check *
 check_new(const struct conf_vs *vs, const struct conf_rs *rs,
     const struct conf_check *cc)
 {
@@ -829,7 +834,7 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 	return (ck);
 }
 
-static void
+void
 check_free(struct check *ck)
 {
 	if (ck->running)

@@ -182,8 +182,8 @@ check_script_reconf(const struct had_conf *conf)
 
 	TAILQ_CONCAT(&old, &scripts, entry);
 	TAILQ_FOREACH(cs, &conf->scripts, entry) {
-		if (cs->c.process)
-			continue;	/* check_proc.c */
+		if (cs->c.process || CONF_IS_WITNESS(&cs->c))
+			continue;	/* check_proc.c, check_witness.c */
 		TAILQ_FOREACH(ts, &old, entry)
 			if (memcmp(&ts->c, &cs->c, sizeof(ts->c)) == 0)
 				break;

@@ -103,6 +103,7 @@ struct check_rs {
 	TAILQ_HEAD(, check)	 checks;
 	int			 sent;		/* lvsd has been told */
 	int			 smtp_alert;	/* mail its transitions */
+	int			 witness;	/* check_witness.c's */
 	int			 up;
 	int32_t			 weight;
 	char			 vs_str[80];
@@ -192,6 +193,10 @@ void	 check_shutdown(void);
 void	 check_result(struct check *, int, const char *, ...)
 	    __attribute__((__format__(printf, 3, 4)));
 int	 check_connect(struct check *, int);
+struct check *check_new(const struct conf_vs *, const struct conf_rs *,
+	    const struct conf_check *);
+void	 check_free(struct check *);
+void	 check_schedule_first(struct check *);
 void	 check_release(struct check *);
 
 /* check_poll.c */
@@ -228,6 +233,12 @@ void	 check_suspend_reconf(const struct had_conf *);
 int	 check_suspend_skip(struct check *);
 void	 check_suspend_row(const struct check *, struct msg_ctl_check *);
 void	 check_suspend_shutdown(void);
+
+/* check_witness.c: vrrp instances' witnesses. */
+void	 check_witness_reconf(const struct had_conf *);
+void	 check_witness_result(struct check *, int);
+void	 check_witness_send_all(void);
+void	 check_witness_shutdown(void);
 
 /* check_tcp.c */
 extern const struct check_type	check_type_tcp;

@@ -45,6 +45,7 @@ checkd_dispatch_vrrpd(struct imsg *imsg)
 	if (imsg->hdr.type == IMSG_TRACK_QUERY) {
 		check_script_send_all();
 		check_proc_send_all();
+		check_witness_send_all();
 		return (0);
 	}
 	log_warnx("vrrpd: unexpected message type %u", imsg->hdr.type);
@@ -66,6 +67,7 @@ checkd_peer_up(enum had_proc p)
 	if (p == PROC_VRRP) {
 		check_script_send_all();
 		check_proc_send_all();
+		check_witness_send_all();
 	}
 	else if (p == PROC_LVS)
 		check_send_all();
@@ -89,12 +91,14 @@ checkd_reconf(struct had_conf *old, struct had_conf *new,
 	check_proc_reconf(new);
 	check_suspend_reconf(new);
 	check_reconf(new);
+	check_witness_reconf(new);
 	return (0);
 }
 
 static void
 checkd_shutdown(void)
 {
+	check_witness_shutdown();
 	check_shutdown();
 	check_suspend_shutdown();
 	check_mail_shutdown();

@@ -194,8 +194,24 @@ struct vrrp_script_conf {
 	uint8_t		init_overwrite;		/* ... overwrite */
 	uint8_t		pad2[2];
 	int32_t		init_value;
+	/*
+	 * A vrrp_instance's witness (had's extension): no block of the
+	 * config, made for checkd and vrrpd by conf_emit(), named by
+	 * conf_witness_name().  checkd pings witness every witness_ms,
+	 * an answer within witness_timeout_ms passes; script is empty.
+	 */
+	struct conf_addr witness;
+	uint32_t	witness_ms;
+	uint32_t	witness_timeout_ms;
 };
 #define CONF_IS_TRACK_FILE(sc)	((sc)->file[0] != '\0')
+#define CONF_IS_WITNESS(sc)	((sc)->witness.af != 0)
+#define CONF_WITNESS_MS			1000
+#define CONF_WITNESS_MS_MIN		20
+#define CONF_WITNESS_MS_MAX		60000
+#define CONF_WITNESS_TIMEOUT_MS		500
+#define CONF_WITNESS_TIMEOUT_MIN	10
+#define CONF_WITNESS_TIMEOUT_MAX	30000
 
 enum proc_match_conf	{ PROC_MATCH_UNSET = 0, PROC_MATCH_EXACT,
 			  PROC_MATCH_INITIAL, PROC_MATCH_PARTIAL,
@@ -248,6 +264,10 @@ struct vrrp_instance_conf {
 	uint32_t	flap_max;
 	uint32_t	flap_window;
 	uint32_t	flap_decay;
+	/* witness ADDR [interval MS] [timeout MS]; af 0: none. */
+	struct conf_addr witness;
+	uint32_t	witness_ms;
+	uint32_t	witness_timeout_ms;
 };
 
 struct vrrp_vip_conf {
@@ -616,6 +636,8 @@ struct had_conf	*conf_load_string(const char *, const char *,
 int		 conf_print(FILE *, const struct had_conf *);
 char		*conf_print_string(const struct had_conf *);
 
+int		 conf_witness_script(const struct vrrp_instance_conf *,
+		    struct vrrp_script_conf *);
 int		 conf_emit(const struct had_conf *, enum had_proc,
 		    conf_item_cb, void *);
 int		 conf_receive_item(struct had_conf *, enum had_proc, uint32_t,

@@ -2933,6 +2933,65 @@ print_unicast_path(struct conf_pr *pr, const struct conf_kw *kw,
 	fputc('\n', pr->fp);
 }
 
+/*
+ * witness ADDR [interval MS] [timeout MS]: had's split-brain guard, an
+ * address checkd pings for the instance (vrrpd/vrrpd.c: witness_*).
+ */
+static int
+conv_witness(struct conf_pctx *p, const struct conf_node *n,
+    const struct conf_kw *kw, void *obj)
+{
+	struct vrrp_instance_conf	*v = obj;
+	struct conf_addr		 a;
+	long long			 ms[2] = { CONF_WITNESS_MS,
+					    CONF_WITNESS_TIMEOUT_MS };
+	int				 i, k;
+
+	if (parse_addr(p, n->argv[0], &n->argpos[0], kw->name, 0, 0,
+	    &a) == -1)
+		return -1;
+	if (n->argc % 2 != 1) {
+		err_at(p, &n->pos, "witness ADDR [interval MS] [timeout MS]",
+		    "'%s': an option without its value", kw->name);
+		return -1;
+	}
+	for (i = 1; i + 1 < n->argc; i += 2) {
+		k = strcmp(n->argv[i], "interval") == 0 ? 0 :
+		    strcmp(n->argv[i], "timeout") == 0 ? 1 : -1;
+		if (k == -1) {
+			err_at(p, &n->argpos[i], "expected interval or timeout",
+			    "'%s': unknown option '%s'", kw->name,
+			    n->argv[i]);
+			return -1;
+		}
+		if (parse_ll(p, n->argv[i + 1], &n->argpos[i + 1],
+		    k == 0 ? "witness interval" : "witness timeout",
+		    k == 0 ? CONF_WITNESS_MS_MIN : CONF_WITNESS_TIMEOUT_MIN,
+		    k == 0 ? CONF_WITNESS_MS_MAX : CONF_WITNESS_TIMEOUT_MAX,
+		    &ms[k]) == -1)
+			return -1;
+	}
+	v->witness = a;
+	v->witness_ms = ms[0];
+	v->witness_timeout_ms = ms[1];
+	return 0;
+}
+
+static void
+print_witness(struct conf_pr *pr, const struct conf_kw *kw,
+    const void *obj, const void *def)
+{
+	const struct vrrp_instance_conf	*v = obj;
+
+	if (v->witness.af == 0)
+		return;
+	conf_pr_open(pr, kw->name);
+	fputc(' ', pr->fp);
+	conf_pr_addr(pr, &v->witness);
+	fprintf(pr->fp, " interval %u timeout %u\n", v->witness_ms,
+	    v->witness_timeout_ms);
+}
+
 /* keepalived 1.x's spelling of lvs_sync_daemon, still honoured by 2.x. */
 static int
 conv_sync_if(struct conf_pctx *p, const struct conf_node *n,
@@ -3032,6 +3091,7 @@ const struct conf_kw conf_kw_instance[] = {
 	    .min = 1, .max = 3600, .flags = KF_EXT },
 	{ KW_BASE("flap_decay", KT_UINT, 1, 1), FLD(flap_decay),
 	    .min = 1, .max = 86400, .flags = KF_EXT },
+	CUSTOM("witness", 1, 5, KF_EXT, conv_witness, print_witness),
 	UNSUPP("debug"),
 	UNSUPP("notify_master_rx_lower_pri"),
 	UNSUPP("notify_deleted"),

@@ -196,6 +196,29 @@ body_len(uint32_t kind, const void *body, size_t len)
 	return 0;
 }
 
+/*
+ * The vrrp_script checkd runs and vrrpd reads for an instance's witness:
+ * one per address, interval and timeout, shared by the instances that
+ * name the same.  0, or -1 when the instance has no witness.
+ */
+int
+conf_witness_script(const struct vrrp_instance_conf *in,
+    struct vrrp_script_conf *s)
+{
+	char	a[INET6_ADDRSTRLEN + 8];
+
+	if (in->witness.af == 0)
+		return -1;
+	conf_script_defaults(s);
+	snprintf(s->name, sizeof(s->name), "witness %s %u/%u",
+	    conf_addr_str(&in->witness, a, sizeof(a)), in->witness_ms,
+	    in->witness_timeout_ms);
+	s->witness = in->witness;
+	s->witness_ms = in->witness_ms;
+	s->witness_timeout_ms = in->witness_timeout_ms;
+	return 0;
+}
+
 #define EMIT(k, body) do {						\
 	if ((want & K(k)) && cb((k), &(body),				\
 	    body_len((k), &(body), sizeof(body)), arg) == -1)		\
@@ -222,6 +245,8 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 	const struct conf_url		*u;
 	const struct conf_route		*ro;
 	const struct conf_rule		*ru;
+	const struct conf_instance	*win;
+	struct vrrp_script_conf		 ws, ws2;
 	const struct conf_bfd		*bf;
 	uint32_t			 want;
 
@@ -239,6 +264,20 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 		EMIT(CONF_ITEM_STATIC_RULE, ru->c);
 	TAILQ_FOREACH(s, &conf->scripts, entry)
 		EMIT(CONF_ITEM_VRRP_SCRIPT, s->c);
+	TAILQ_FOREACH(in, &conf->instances, entry) {
+		if (conf_witness_script(&in->c, &ws) == -1)
+			continue;
+		/* Once per name, and never over a vrrp_script's. */
+		TAILQ_FOREACH(s, &conf->scripts, entry)
+			if (strcmp(s->c.name, ws.name) == 0)
+				break;
+		TAILQ_FOREACH(win, &conf->instances, entry)
+			if (win == in || (conf_witness_script(&win->c,
+			    &ws2) == 0 && strcmp(ws2.name, ws.name) == 0))
+				break;
+		if (s == NULL && win == in)
+			EMIT(CONF_ITEM_VRRP_SCRIPT, ws);
+	}
 	/* Before the instances: their track_bfd names refer to these. */
 	TAILQ_FOREACH(bf, &conf->bfds, entry)
 		EMIT(CONF_ITEM_BFD_INSTANCE, bf->c);
@@ -449,6 +488,16 @@ rx_fail(struct rx *rx, const char *fmt, ...)
 		return rx_fail(rx, "%s: invalid value: %s", what, #cond); \
 } while (0)
 
+/* A witness's times within the parser's bounds; none without one. */
+static int
+witness_ok(const struct conf_addr *a, uint32_t ms, uint32_t tmo)
+{
+	if (a->af == 0)
+		return (ms == 0 && tmo == 0);
+	return (ms >= CONF_WITNESS_MS_MIN && ms <= CONF_WITNESS_MS_MAX &&
+	    tmo >= CONF_WITNESS_TIMEOUT_MIN && tmo <= CONF_WITNESS_TIMEOUT_MAX);
+}
+
 static int
 addr_ok(const struct conf_addr *a, int set)
 {
@@ -631,6 +680,21 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		    tprocess_cmd_ok(b.s.cmd, b.s.cmdlen, b.s.nparams));
 		NEED(b.s.quorum <= b.s.quorum_max);
 		NEED(b.s.init_file <= 1 && b.s.init_overwrite <= 1);
+		NEED_ADDR(b.s.witness, 0);
+		NEED(witness_ok(&b.s.witness, b.s.witness_ms,
+		    b.s.witness_timeout_ms));
+		if (CONF_IS_WITNESS(&b.s)) {
+			struct vrrp_instance_conf	wi;
+			struct vrrp_script_conf		ws;
+
+			/* Made by conf_witness_script(), and only so. */
+			memset(&wi, 0, sizeof(wi));
+			wi.witness = b.s.witness;
+			wi.witness_ms = b.s.witness_ms;
+			wi.witness_timeout_ms = b.s.witness_timeout_ms;
+			(void)conf_witness_script(&wi, &ws);
+			NEED(memcmp(&ws, &b.s, sizeof(ws)) == 0);
+		}
 		NEED(!b.s.process || b.s.file[0] == '\0');
 		if (find_script(conf, b.s.name) != NULL)
 			return rx_fail(rx, "%s: '%s' sent twice", what,
@@ -672,6 +736,9 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED(b.i.flap_max >= 1 && b.i.flap_max <= 1000);
 		NEED(b.i.flap_window >= 1 && b.i.flap_window <= 3600);
 		NEED(b.i.flap_decay >= 1 && b.i.flap_decay <= 86400);
+		NEED_ADDR(b.i.witness, 0);
+		NEED(witness_ok(&b.i.witness, b.i.witness_ms,
+		    b.i.witness_timeout_ms));
 		if (find_instance(conf, b.i.name) != NULL)
 			return rx_fail(rx, "%s: '%s' sent twice", what,
 			    b.i.name);

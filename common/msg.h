@@ -522,6 +522,11 @@ struct msg_ctl_vrrp {
 	uint64_t	dual_master;	/* another master heard while master */
 	uint32_t	tolerance;	/* adverts missed before takeover */
 	uint32_t	takeover_check_ms;	/* 0: off */
+	/* witness (split-brain guard): address, state, refusals. */
+	char		witness[48];		/* "" none */
+	char		witness_state[16];	/* up, down, unknown */
+	uint64_t	witness_refused;	/* takeovers it refused */
+	uint64_t	witness_faults;		/* masters it took down */
 };
 
 /* One health check, checkd -> had -> hactl (show checks). */

@@ -18,7 +18,7 @@
 #define MSG_NPEERS		(PROC_MAX + 1)
 #define MSG_ROUTE(from, to)	(1ULL << ((from) * MSG_NPEERS + (to)))
 
-#define MSGC_MAXSTR		8
+#define MSGC_MAXSTR		10
 #define MSGC_MAXID		4
 
 enum msgc_fd { MSGC_FD_NEVER = 0, MSGC_FD_ALWAYS, MSGC_FD_MAYBE };

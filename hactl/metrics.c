@@ -180,6 +180,15 @@ static const struct family fams[M_MAX] = {
 	    "Adverts of another master heard while master.", 0, 0 },
 	[M_VRRP_PATH_RCVD] = { "had_vrrp_path_adverts_received_total", C,
 	    "Advertisements received over the unicast_path.", 0, 0 },
+	[M_VRRP_WITNESS_UP] = { "had_vrrp_witness_up", G,
+	    "1 while the instance's witness answers, 0 down or not known "
+	    "yet.", 0, 0 },
+	[M_VRRP_WITNESS_REFUSED] = { "had_vrrp_witness_refused_total", C,
+	    "Takeovers the split-brain guard refused: FAULT instead of "
+	    "MASTER, the witness not up.", 0, 0 },
+	[M_VRRP_WITNESS_FAULTS] = { "had_vrrp_witness_faults_total", C,
+	    "Times the instance left MASTER for FAULT, its witness down.",
+	    0, 0 },
 	[M_VRRP_DROPPED] = { "had_vrrp_dropped_total", C,
 	    "Received packets dropped, by reason.", 0, 0 },
 	[M_VS_IN_KERNEL] = { "had_lvs_virtual_server_in_kernel", G,

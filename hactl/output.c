@@ -373,6 +373,8 @@ vrrp_terminate(struct msg_ctl_vrrp *r)
 	r->master[sizeof(r->master) - 1] = '\0';
 	r->vips[sizeof(r->vips) - 1] = '\0';
 	r->last_reason[sizeof(r->last_reason) - 1] = '\0';
+	r->witness[sizeof(r->witness) - 1] = '\0';
+	r->witness_state[sizeof(r->witness_state) - 1] = '\0';
 	if (r->ndrops > MSG_VRRP_NDROPS)
 		r->ndrops = MSG_VRRP_NDROPS;
 	for (i = 0; i < r->ndrops; i++)
@@ -557,6 +559,11 @@ vrrp_text(struct hactl_out *o, const struct msg_ctl_vrrp *r,
 	if (r->dual_master > 0)
 		out_line(o, "    DUAL MASTER: another master heard %llu times",
 		    (unsigned long long)r->dual_master);
+	if (r->witness[0] != '\0')
+		out_line(o, "    witness %s %s: %llu takeovers refused, %llu "
+		    "times master given up", r->witness, r->witness_state,
+		    (unsigned long long)r->witness_refused,
+		    (unsigned long long)r->witness_faults);
 }
 
 void
@@ -650,6 +657,16 @@ walk_vrrp(struct hactl_out *o, const struct msg_ctl_vrrp *row,
 	out_field(o, FD(.key = "dual_master", .metric = M_VRRP_DUAL_MASTER),
 	    VU(r.dual_master));
 	out_field(o, FD(.metric = M_VRRP_PATH_RCVD), VU(r.path_rcvd));
+	if (r.witness[0] != '\0') {
+		out_field(o, FD(.key = "witness"), VS(r.witness));
+		out_field(o, FD(.key = "witness_state"), VS(r.witness_state));
+		out_field(o, FD(.metric = M_VRRP_WITNESS_UP),
+		    VB(strcmp(r.witness_state, "up") == 0));
+		out_field(o, FD(.key = "witness_refused",
+		    .metric = M_VRRP_WITNESS_REFUSED), VU(r.witness_refused));
+		out_field(o, FD(.key = "witness_faults",
+		    .metric = M_VRRP_WITNESS_FAULTS), VU(r.witness_faults));
+	}
 	out_open(o, "tracking", O_LIST);
 	for (i = 0; i < ntracks; i++)
 		walk_vrrp_track(o, &tracks[i], 1);

@@ -13,6 +13,7 @@
 #   lab_has_addr NAME ADDR   the address is on the node's interfaces
 #   lab_link NAME up|down    set the node's eth0 up or down
 #   lab_track_pid PID        stop this pid at cleanup
+#   lab_veth A IFA V4/P B IFB V4/P  a veth from node A to node B, up
 #   lab_cleanup              stop what we started, delete the namespaces
 #
 # Only addresses from 198.18.0.0/15 and 2001:db8::/32, only inside these
@@ -179,4 +180,13 @@ lab_cleanup() {
 	else
 		rm -rf "$LAB_DIR"
 	fi
+}
+
+lab_veth() {	# node ifname v4/prefix node ifname v4/prefix
+	ip -n "$LAB-$1" link add "$2" type veth peer name "$5" \
+	    netns "$LAB-$4" || return 1
+	ip -n "$LAB-$1" addr add "$3" dev "$2"
+	ip -n "$LAB-$4" addr add "$6" dev "$5"
+	ip -n "$LAB-$1" link set "$2" up
+	ip -n "$LAB-$4" link set "$5" up
 }

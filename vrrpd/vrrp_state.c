@@ -759,3 +759,44 @@ vrrp_damp_tolerance(struct vrrp_damp *d, uint64_t now)
 	damp_decay(d, now);
 	return (VRRP_TOLERANCE + d->extra);
 }
+
+const char *const vrrp_witness_names[VRRP_WITNESS_MAX] = {
+	[VRRP_WITNESS_NONE] = "",
+	[VRRP_WITNESS_UNKNOWN] = "unknown",
+	[VRRP_WITNESS_DOWN] = "down",
+	[VRRP_WITNESS_UP] = "up",
+};
+
+/*
+ * The split-brain guard (had's extension, no RFC section): the state
+ * the witness lets an instance in state cur go to.  peer_lost: a Backup
+ * is about to take over (Master_Down_Timer fired, takeover_check had no
+ * answer, or a preemption), or a Fault came from the witness.
+ *
+ * - Backup taking over: only with the witness up; otherwise Fault, as
+ *   it may be the side cut off (unknown counts as down).
+ * - Master: Fault once the witness is down, as it cannot tell whether
+ *   the other side reaches it; unknown (a respawn) keeps it Master.
+ * - A Fault of the witness's: Backup again (a fresh start) once it is
+ *   up.  Without a witness nothing changes.
+ */
+enum vrrp_state
+vrrp_witness_next(enum vrrp_state cur, int peer_lost, enum vrrp_witness w)
+{
+	int	up = w == VRRP_WITNESS_NONE || w == VRRP_WITNESS_UP;
+
+	switch (cur) {
+	case VRRP_STATE_BACKUP:
+		if (!peer_lost)
+			return (VRRP_STATE_BACKUP);
+		return (up ? VRRP_STATE_MASTER : VRRP_STATE_FAULT);
+	case VRRP_STATE_MASTER:
+		return (w == VRRP_WITNESS_DOWN ? VRRP_STATE_FAULT :
+		    VRRP_STATE_MASTER);
+	case VRRP_STATE_FAULT:
+		return (up && peer_lost ? VRRP_STATE_BACKUP :
+		    VRRP_STATE_FAULT);
+	default:
+		return (cur);
+	}
+}

@@ -104,7 +104,20 @@ struct vrrp_damp {
 	uint64_t		took_at;	/* last takeover, or NONE */
 };
 
+/*
+ * The split-brain guard (had's extension, witness ADDR): what checkd
+ * last said of the instance's witness.
+ */
+enum vrrp_witness {
+	VRRP_WITNESS_NONE = 0,		/* no witness configured */
+	VRRP_WITNESS_UNKNOWN,		/* not heard of yet */
+	VRRP_WITNESS_DOWN,
+	VRRP_WITNESS_UP,
+	VRRP_WITNESS_MAX
+};
+
 extern const char *const vrrp_state_names[VRRP_STATE_MAX];
+extern const char *const vrrp_witness_names[VRRP_WITNESS_MAX];
 
 const char	*vrrp_state_name(enum vrrp_state);
 
@@ -137,6 +150,8 @@ uint64_t	 vrrp_sm_next_timer(const struct vrrp_sm *);
 void		 vrrp_sm_hold(struct vrrp_sm *, uint64_t,
 		    struct vrrp_actions *);
 int		 vrrp_sm_down_due(const struct vrrp_sm *, uint64_t);
+
+enum vrrp_state	 vrrp_witness_next(enum vrrp_state, int, enum vrrp_witness);
 
 void		 vrrp_damp_init(struct vrrp_damp *, uint32_t, uint32_t,
 		    uint64_t, uint64_t);

@@ -83,6 +83,7 @@ static void	inst_track_eval(struct vrrp_inst *);
 static void	groups_eval(void);
 static void	retry_arm(void);
 static void	track_all(void);
+static int	witness_refuse(struct vrrp_inst *, uint64_t);
 
 uint64_t
 vrrpd_now(void)
@@ -836,6 +837,8 @@ inst_timer(int fd, short ev, void *arg)
 	 */
 	quiet = vrrp_sm_down_due(&inst->sm, now);
 	inst_tolerance(inst, now);
+	if (witness_refuse(inst, now))
+		return;
 	vrrp_sm_timer(&inst->sm, now, &act);
 	if (quiet && act.transition && act.old_state == VRRP_STATE_BACKUP &&
 	    act.new_state == VRRP_STATE_MASTER)
@@ -1046,11 +1049,13 @@ struct track_sum {
 	uint32_t		 client;	/* 0: no rows */
 };
 
+static void	track_one_row(struct track_sum *, const char *,
+		    const char *, int, int64_t, int, int, int);
+
 static void
 track_one(struct track_sum *ts, const char *kind, const char *name,
     int state, int64_t value, int w)
 {
-	struct msg_ctl_vrrp_track	 row;
 	int				 fault, delta;
 
 	if (strcmp(kind, "track_file") == 0)
@@ -1072,8 +1077,17 @@ track_one(struct track_sum *ts, const char *kind, const char *name,
 			    "track script", name);
 	}
 	ts->weight += delta;
-	if (ts->client == 0)
-		return;
+	if (ts->client != 0)
+		track_one_row(ts, kind, name, state, value, w, delta, fault);
+}
+
+/* One tracked object as a show vrrp row. */
+static void
+track_one_row(struct track_sum *ts, const char *kind, const char *name,
+    int state, int64_t value, int w, int delta, int fault)
+{
+	struct msg_ctl_vrrp_track	 row;
+
 	memset(&row, 0, sizeof(row));
 	strlcpy(row.instance, ts->inst->name, sizeof(row.instance));
 	strlcpy(row.kind, kind, sizeof(row.kind));
@@ -1132,6 +1146,51 @@ track_scripts(const struct conf_track_script_list *l, struct track_sum *ts)
 static void	track_bfds(const struct conf_track_script_list *,
 		    struct track_sum *);
 
+/* What checkd last said of the instance's witness. */
+static enum vrrp_witness
+inst_witness(const struct vrrp_inst *inst, char *name, size_t len)
+{
+	struct vrrp_script_conf	 ws;
+	struct script_state	*s;
+
+	if (conf_witness_script(&inst->ci->c, &ws) == -1)
+		return (VRRP_WITNESS_NONE);
+	if (name != NULL)
+		conf_addr_str(&inst->ci->c.witness, name, len);
+	if ((s = script_find(ws.name)) == NULL || s->up == -1)
+		return (VRRP_WITNESS_UNKNOWN);
+	return (s->up ? VRRP_WITNESS_UP : VRRP_WITNESS_DOWN);
+}
+
+/*
+ * The split-brain guard: Fault while vrrp_witness_next() says so for
+ * the state the instance is in (a Fault of its own: witness_lost).
+ */
+static void
+track_witness(const struct vrrp_inst *inst, struct track_sum *ts)
+{
+	enum vrrp_witness	 w;
+	enum vrrp_state		 cur = inst->sm.state, next;
+	char			 a[INET6_ADDRSTRLEN + 8];
+	int			 fault;
+
+	if ((w = inst_witness(inst, a, sizeof(a))) == VRRP_WITNESS_NONE)
+		return;
+	next = vrrp_witness_next(cur, inst->witness_lost, w);
+	fault = next == VRRP_STATE_FAULT && (cur != VRRP_STATE_FAULT ||
+	    inst->witness_lost);
+	if (fault && !ts->fault) {
+		ts->fault = 1;
+		snprintf(ts->reason, sizeof(ts->reason), "witness %s %s%s", a,
+		    vrrp_witness_names[w], cur == VRRP_STATE_MASTER ?
+		    ": the master may be the side cut off" :
+		    ", no master heard");
+	}
+	if (ts->client != 0)
+		track_one_row(ts, "witness", a, w == VRRP_WITNESS_UNKNOWN ?
+		    -1 : w == VRRP_WITNESS_UP, 0, 0, 0, fault);
+}
+
 /* Sums what tracking does to inst; client: each object as a row too. */
 static void
 inst_track_sum(struct vrrp_inst *inst, struct track_sum *ts,
@@ -1157,6 +1216,7 @@ inst_track_sum(struct vrrp_inst *inst, struct track_sum *ts,
 		    !link_down(t->c.ifname), 0, t->c.weight);
 	track_scripts(&inst->ci->track_scripts, ts);
 	track_bfds(&inst->ci->track_bfds, ts);
+	track_witness(inst, ts);
 	if (inst->group[0] != '\0' && child->conf != NULL) {
 		TAILQ_FOREACH(g, &child->conf->sync_groups, entry) {
 			if (strcmp(g->c.name, inst->group) != 0)
@@ -1274,11 +1334,70 @@ bfd_state(struct imsg *imsg)
 	return (0);
 }
 
+/*
+ * witness_lost: the instance is in Fault for its witness and stays so
+ * until the witness answers again.  A Master gets there here, a Backup
+ * when it would take over (witness_refuse()).
+ */
+static void
+witness_eval(struct vrrp_inst *inst)
+{
+	enum vrrp_witness	 w;
+	char			 a[INET6_ADDRSTRLEN + 8];
+
+	w = inst_witness(inst, a, sizeof(a));
+	if (w == VRRP_WITNESS_NONE || w == VRRP_WITNESS_UP) {
+		if (inst->witness_lost)
+			log_info("%s vrid %u: witness %s up again", inst->name,
+			    inst->ci->c.vrid, a);
+		inst->witness_lost = 0;
+		return;
+	}
+	if (inst->witness_lost || vrrp_witness_next(inst->sm.state, 0, w) !=
+	    VRRP_STATE_FAULT)
+		return;
+	inst->witness_lost = 1;
+	inst->witness_faults++;
+	log_warnx("%s vrid %u: witness %s down: leaving MASTER, this node "
+	    "may be the side cut off", inst->name, inst->ci->c.vrid, a);
+}
+
+/*
+ * Master_Down_Timer fired (after takeover_check, if any) or a
+ * preemption is due: the state machine is about to make us Master.  1
+ * if the witness forbids it; the instance then goes to Fault.
+ */
+static int
+witness_refuse(struct vrrp_inst *inst, uint64_t now)
+{
+	struct vrrp_sm		 sm = inst->sm;
+	struct vrrp_actions	 act;
+	enum vrrp_witness	 w;
+	char			 a[INET6_ADDRSTRLEN + 8];
+
+	if (inst->sm.state != VRRP_STATE_BACKUP ||
+	    (w = inst_witness(inst, a, sizeof(a))) == VRRP_WITNESS_NONE)
+		return (0);
+	/* The state machine is pure: ask a copy what it would do. */
+	vrrp_sm_timer(&sm, now, &act);
+	if (!act.transition || act.new_state != VRRP_STATE_MASTER ||
+	    vrrp_witness_next(inst->sm.state, 1, w) != VRRP_STATE_FAULT)
+		return (0);
+	inst->witness_lost = 1;
+	inst->witness_refused++;
+	log_warnx("%s vrid %u: %s, but witness %s is %s: FAULT, not MASTER",
+	    inst->name, inst->ci->c.vrid, act.reason, a,
+	    vrrp_witness_names[w]);
+	track_all();
+	return (1);
+}
+
 static void
 inst_track_eval(struct vrrp_inst *inst)
 {
 	struct track_sum	 ts;
 
+	witness_eval(inst);
 	inst_track_sum(inst, &ts, 0);
 	inst->own_fault = ts.fault;
 	if (ts.fault)
@@ -1704,6 +1823,12 @@ track_state(struct imsg *imsg)
 		track_unknown(t.name);
 		return (0);
 	}
+	/* A witness's state carries no weight (check_witness.c). */
+	if (s->sc != NULL && CONF_IS_WITNESS(s->sc) && t.weight != 0) {
+		log_warnx("checkd: witness %s with weight %d", t.name,
+		    t.weight);
+		return (-1);
+	}
 	if (s->up != (t.up != 0))
 		log_info("%s %s %s", s->sc->process ? "tracked process" :
 		    "track script", t.name, t.up ? "up" : "down");
@@ -1912,6 +2037,7 @@ ctl_row(struct vrrp_inst *inst, struct msg_ctl_vrrp *r)
 	char				 ip[INET6_ADDRSTRLEN];
 	size_t				 off = 0;
 	int				 i, n;
+	enum vrrp_witness		 w;
 
 	memset(r, 0, sizeof(*r));
 	strlcpy(r->name, inst->name, sizeof(r->name));
@@ -1982,6 +2108,11 @@ ctl_row(struct vrrp_inst *inst, struct msg_ctl_vrrp *r)
 	r->dual_master = inst->sm.stats.dual_master;
 	r->takeover_check_ms = inst->ci->c.takeover_check ?
 	    inst->ci->c.takeover_check_ms : 0;
+	w = inst_witness(inst, r->witness, sizeof(r->witness));
+	strlcpy(r->witness_state, vrrp_witness_names[w],
+	    sizeof(r->witness_state));
+	r->witness_refused = inst->witness_refused;
+	r->witness_faults = inst->witness_faults;
 }
 
 int

@@ -113,6 +113,11 @@ struct vrrp_inst {
 	struct vrrp_damp	 damp;		/* flap_* */
 	uint64_t		 dual_reported;	/* dual_master told had */
 	uint64_t		 dual_last;	/* last heard, monotonic */
+
+	/* witness: a takeover it refused, or a master it took down. */
+	int			 witness_lost;	/* in Fault for it */
+	uint64_t		 witness_refused;
+	uint64_t		 witness_faults;
 };
 #define VMAC_NONE	0	/* not asked for (or not use_vmac) */
 #define VMAC_ASKED	1	/* IMSG_VMAC_UP sent, no answer yet */

@@ -140,6 +140,10 @@ vrrps(struct msg_ctl_vrrp *v, struct msg_ctl_vrrp_track *t)
 	v[1].eff_priority = 50;
 	v[1].advert_int_cs = 100;
 	v[1].master_adver_int_cs = 100;
+	strlcpy(v[1].witness, "2001:db8::1", sizeof(v[1].witness));
+	strlcpy(v[1].witness_state, "down", sizeof(v[1].witness_state));
+	v[1].witness_refused = 2;
+	v[1].witness_faults = 1;
 	strlcpy(t[0].instance, "VI_1", sizeof(t[0].instance));
 	strlcpy(t[0].kind, "vrrp_script", sizeof(t[0].kind));
 	strlcpy(t[0].name, "chk_nginx", sizeof(t[0].name));

@@ -315,3 +315,22 @@ Test(contract, bfdd_sends_siblings_only_bfd_state)
 	cr_assert_neq(check(IMSG_BFD_STATE, &m, sizeof(m), -1, PROC_BFD,
 	    PROC_CHECK), 0);
 }
+
+/* A track state, a witness's too (check_witness.c): up is 0 or 1. */
+Test(contract, track_state_up_is_a_boolean)
+{
+	struct msg_track	 t;
+
+	memset(&t, 0, sizeof(t));
+	strlcpy(t.name, "witness 198.18.9.9 1000/500", sizeof(t.name));
+	t.up = 1;
+	cr_assert_eq(check(IMSG_TRACK_STATE, &t, sizeof(t), -1, PROC_CHECK,
+	    PROC_VRRP), 0, "%s", why);
+	t.up = 2;
+	cr_assert_eq(check(IMSG_TRACK_STATE, &t, sizeof(t), -1, PROC_CHECK,
+	    PROC_VRRP), -1);
+	cr_assert(strstr(why, "up of message type 601") != NULL, "%s", why);
+	t.up = 0;
+	cr_assert_eq(check(IMSG_TRACK_STATE, &t, sizeof(t), -1, PROC_LVS,
+	    PROC_VRRP), -1);
+}
