@@ -16,7 +16,11 @@
 #     keepalived k1 stopped, had started on k1 at 150 preempts keepalived
 #     k2 (100); had reloaded at 50: keepalived preempts it; each time the
 #     VIP on the higher only, never on both;
-#   - a real failure of h's master, takeover_check on: its switch ports
+#   - witness (had's split-brain guard, when had has the keyword): h
+#     restarted with a witness on the VRRP link's switch; one node cut
+#     off on both links, both ways, the witness reachable from the other
+#     only: only that one is master (each node cut off in turn);
+#   - a real failure of h's master (witness off), takeover_check on: its switch ports
 #     down, had SIGKILLed (its process group), had killed and its
 #     interfaces deleted (power off): the VIP on the backup within
 #     Master_Down_Interval + 50 ms + NT_MARGIN (200) ms from the failure
