@@ -820,6 +820,7 @@ inst_timer(int fd, short ev, void *arg)
 	struct vrrp_inst	*inst = arg;
 	struct vrrp_actions	 act;
 	uint64_t		 now = vrrpd_now();
+	int			 quiet;
 
 	if (inst->handover) {
 		if (inst->handover != 3)
@@ -829,11 +830,17 @@ inst_timer(int fd, short ev, void *arg)
 	}
 	if (inst_check_first(inst, now))
 		return;
+	/*
+	 * Only a master that went quiet makes its return a flap: not none
+	 * heard (start-up), not one that said priority 0 (a restart), not
+	 * one we preempt.
+	 */
+	quiet = vrrp_sm_down_due(&inst->sm, now);
 	inst_tolerance(inst, now);
 	if (witness_refuse(inst, now))
 		return;
 	vrrp_sm_timer(&inst->sm, now, &act);
-	if (act.transition && act.old_state == VRRP_STATE_BACKUP &&
+	if (quiet && act.transition && act.old_state == VRRP_STATE_BACKUP &&
 	    act.new_state == VRRP_STATE_MASTER)
 		vrrp_damp_takeover(&inst->damp, now);
 	inst_apply(inst, &act);

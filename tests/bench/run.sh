@@ -33,6 +33,12 @@
 #   bench_ah.sh             VRRP CPU with auth_type AH against without, had
 #                           and keepalived (VRRPv2 at advert_int 1), and had
 #                           alone on VRRPv3 at 0.1
+#   bench_vrrp_netem_vm.sh  in the VM, netem on the switch ports: spurious
+#                           transitions and seconds with two masters per
+#                           hour under loss, burst loss, jitter and a cut
+#                           VRRP link, had (defaults, then unicast_path +
+#                           takeover_check + flap damping) and keepalived;
+#                           takeover time of a real failure
 #
 # Prints figures and ratios, then a summary table; not pass/fail.  Exits
 # non-zero only if a benchmark could measure nothing at all.  The JSON
@@ -42,12 +48,14 @@
 # ("2:1 3:0.01"), BENCH_IMPLS ("had keepalived"), BENCH_CPU_SECONDS (20),
 # BENCH_CPU_INSTANCES (100), BENCH_CPU_ADV (0.1), BENCH_CPU_SETTLE (6),
 # BENCH_ONLY (failover, cpu, checks, lvs, checks_vm, failover_vm, lvs_bgp, ah,
-# bfd, serve, rss or seccomp), BENCH_NO_BUILD=1 to use build/ as it is;
+# bfd, serve, rss, netem_vm or seccomp), BENCH_NO_BUILD=1 to use build/ as it is;
 # bench_checks.sh also measures "floor" (tcp_floor.c) unless BENCH_IMPLS
 # leaves it out; bench_checks_vm.sh takes BENCH_ROUNDS (1), interleaved
 # rounds of had and keepalived with the median of their ratios;
 # bench_failover_vm.sh takes BENCH_FO_RUNS (10), BENCH_FO_MODES ("term
-# kill") and BENCH_FO_INTERVAL (20 ms).
+# kill") and BENCH_FO_INTERVAL (20 ms); bench_vrrp_netem_vm.sh takes
+# BENCH_NETEM_SECS (45 per scenario), BENCH_NETEM_SCENARIOS,
+# BENCH_NETEM_FAIL_RUNS (3) and BENCH_NETEM_FAIL_ADV ("0.1 1").
 # With the defaults it takes about 7 minutes (411 s measured).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -122,13 +130,18 @@ if [ "${BENCH_ONLY:-rss}" = rss ]; then
 	bash tests/bench/bench_rss.sh || rc=1
 	echo
 fi
+if [ "${BENCH_ONLY:-netem_vm}" = netem_vm ]; then
+	bash tests/bench/bench_vrrp_netem_vm.sh || rc=1
+	echo
+fi
 if [ "${BENCH_ONLY:-}" = seccomp ]; then
 	bash tests/bench/bench_seccomp.sh || rc=1
 	echo
 fi
-# ah, rss and seccomp print their own figures; the table has nothing else.
+# ah, rss, netem_vm, lvs_bgp and seccomp print their own figures; the table has
+# nothing else.
 case "${BENCH_ONLY:-}" in
-ah|rss|seccomp|lvs_bgp) ;;
+ah|rss|netem_vm|seccomp|lvs_bgp) ;;
 *)	python3 tests/bench/summary.py "$BENCH_OUT" || rc=1 ;;
 esac
 echo

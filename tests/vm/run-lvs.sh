@@ -46,6 +46,11 @@ for t in $tests; do
 			    bins="$bins $b"
 		done
 	fi
+	# keepalived from the host for the tests that compare with it.
+	if grep -q '^# vm-needs: keepalived$' "$t" &&
+	    command -v keepalived >/dev/null 2>&1; then
+		bins="$bins keepalived"
+	fi
 	while :; do
 		set +e
 		VM_EXTRA_BINS=$bins VM_PREFIX="${VM_PREFIX:-}" "$here/run.sh" \
