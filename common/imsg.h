@@ -96,6 +96,7 @@ struct imsgev {
 	int			 active;
 	uint64_t		 nrecv;
 	uint64_t		 nsent;
+	size_t			 wqpeak;	/* most queued since trimmed */
 };
 
 int	 imsgev_init(struct imsgev *, struct event_base *, int, const char *,

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +18,13 @@
 #include "msg_contract.h"
 
 static void	imsgev_handler(int, short, void *);
+
+/*
+ * A queue that held this many messages (20,000 rows of hactl show lvs)
+ * gives its memory back to the kernel once written: glibc keeps freed
+ * heap otherwise, megabytes a show.
+ */
+#define IMSGEV_TRIM_QUEUE	4096
 
 static void
 imsgev_arm(struct imsgev *iev)
@@ -107,6 +115,8 @@ imsgev_compose(struct imsgev *iev, uint32_t type, uint32_t peerid, int fd,
 		return (-1);
 	}
 	iev->nsent++;
+	if (iev->ibuf.wqlen > iev->wqpeak)
+		iev->wqpeak = iev->ibuf.wqlen;
 	imsgev_arm(iev);
 	return (0);
 }
@@ -132,6 +142,10 @@ imsgev_handler(int fd, short events, void *arg)
 			imsgev_fail(iev, errno == EPIPE || errno == ECONNRESET ?
 			    "EOF" : "write error");
 			return;
+		}
+		if (iev->ibuf.wqlen == 0 && iev->wqpeak >= IMSGEV_TRIM_QUEUE) {
+			iev->wqpeak = 0;
+			malloc_trim(0);
 		}
 	}
 	if (events & EV_READ) {

@@ -8,6 +8,7 @@
 #   - VmRSS of had and of each child after the last reload is within 10%
 #     + 2 MB of what it was after the first big one (no growth across
 #     reloads of the same size)
+#   - had and lvsd give back the memory of a hactl show lvs of them all
 #   - a real server costs lvsd under 512 bytes of heap and had under 1 KB
 #     (RssAnon with 6000 against with 20): its notify commands are had's
 #     alone, and only where set (1.1 KB each in both before)
@@ -58,7 +59,7 @@ if ! lab_start_had a "$LAB_DIR/a.conf"; then
 fi
 
 PROCS="had vrrpd lvsd checkd bfdd"
-declare -A PID FIRST LAST SMALL BIG
+declare -A PID FIRST LAST SMALL BIG SHOWN
 for n in $PROCS; do
 	if [ $n = had ]; then
 		PID[$n]=$(lab_had_pid a)
@@ -111,6 +112,9 @@ w=$(json_get "$LAB_DIR/lvs.json" \
     2>/dev/null)
 echo "  lvsd's weights after the last reload: $w"
 check "lvsd has the last weights" [ "$w" = "[3]" ]
+sleep 1
+show "after hactl show lvs"
+for n in had lvsd; do SHOWN[$n]=$(field $n VmRSS); done
 
 if [ -n "$SAN" ]; then
 	skip "RSS figures under ASan are its quarantine and shadow"
@@ -125,6 +129,11 @@ else
 	done
 	check "no process grows across reloads of the same size (kB:${grew:- none})" \
 	    [ -z "$grew" ]
+	# The rows of a show are queued in lvsd and had, then given back.
+	for n in had lvsd; do
+		check "$n gives back what a show of $((VS * RS)) rows took (kB: ${LAST[$n]} -> ${SHOWN[$n]})" \
+		    [ "${SHOWN[$n]:-0}" -le $((${LAST[$n]:-0} + 1024)) ]
+	done
 	# had also keeps each child's encoded part (conf_blob).
 	for n in had:1024 lvsd:512; do
 		lim=${n#*:}
