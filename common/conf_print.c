@@ -56,7 +56,8 @@ conf_pr_word(struct conf_pr *pr, const char *s)
 
 	for (c = s; *c != '\0' && !q; c++)
 		if (*c == ' ' || *c == '\t' || *c == '{' || *c == '}' ||
-		    *c == '\r' || *c == '\f' || *c == '\v' || *c == '\\')
+		    *c == '\r' || *c == '\f' || *c == '\v' || *c == '\\' ||
+		    *c == '$')	/* a$b unquoted would be a parameter use */
 			q = 1;
 	if (!q) {
 		fputs(s, pr->fp);

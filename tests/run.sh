@@ -100,7 +100,7 @@ left_behind() {
 run_test() {	# script build name
 	local out rc p t0
 	t0=$(date +%s)
-	out=$(BUILD=$2 bash "$1" 2>&1)
+	out=$(BUILD=$2 ${RUN_NICE:-} bash "$1" 2>&1)
 	rc=$?
 	# A VM test starts nothing of ours on the host, and the host test
 	# running beside it is not its leftover.
@@ -119,6 +119,12 @@ FAIL $(basename "$1" .sh): left running: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>
 
 account() {	# script label name
 	local out rc p f s
+	if [ ! -s "$LOGDIR/$3.rc" ]; then
+		# A background job that died says nothing: that is a failure.
+		echo "FAIL $3: no result (the test did not run)" >"$LOGDIR/$3.out"
+		echo 1 >"$LOGDIR/$3.rc"
+		echo 0 >"$LOGDIR/$3.sec"
+	fi
 	out=$(cat "$LOGDIR/$3.out")
 	rc=$(cat "$LOGDIR/$3.rc")
 	p=$(echo "$out" | grep -c '^PASS ')
@@ -165,7 +171,7 @@ vm_start() {
 	fi
 	VM_TESTS=$(ls tests/vm/run-*.sh)
 	(
-		renice -n 10 -p $BASHPID >/dev/null 2>&1
+		RUN_NICE="nice -n 10"
 		for t in $VM_TESTS; do
 			run_test "$t" build "$(basename "$t" .sh)-vm"
 		done
