@@ -19,13 +19,7 @@
 # Exit: non-zero only if nothing could be measured.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-: "${BUILD:=build}"
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
-
-for p in had lvsd checkd vrrpd bfdd hactl; do
-	[ -x "$BUILD/$p" ] || { echo "bench_failover_vm: $BUILD/$p is not built (make)" >&2; exit 1; }
-done
+. tests/bench/bench_vm.sh bench_failover_vm
 T=$(mktemp -d /tmp/had-bench-fo.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/build"

@@ -14,13 +14,7 @@
 # Exit: non-zero only if nothing could be measured.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-: "${BUILD:=build}"
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
-
-for p in had lvsd checkd vrrpd bfdd hactl; do
-	[ -x "$BUILD/$p" ] || { echo "bench_lvs_bgp_vm: $BUILD/$p is not built (make)" >&2; exit 1; }
-done
+. tests/bench/bench_vm.sh bench_lvs_bgp_vm
 [ -x /usr/lib/frr/bgpd ] || { echo "bench_lvs_bgp_vm: not measured: no FRR (apt-get install frr)"; exit 1; }
 T=$(mktemp -d /tmp/had-bench-bgp.XXXXXX)
 trap 'rm -rf "$T"' EXIT

@@ -31,13 +31,7 @@
 # Exit: non-zero only if nothing could be measured.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-: "${BUILD:=build}"
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
-
-for p in had lvsd checkd vrrpd bfdd hactl; do
-	[ -x "$BUILD/$p" ] || { echo "bench_lvs_vm: $BUILD/$p is not built (make)" >&2; exit 1; }
-done
+. tests/bench/bench_vm.sh bench_lvs_vm
 command -v cc >/dev/null || { echo "bench_lvs_vm: no C compiler for nlcount" >&2; exit 1; }
 T=$(mktemp -d /tmp/had-bench-lvs.XXXXXX)
 trap 'rm -rf "$T"' EXIT
