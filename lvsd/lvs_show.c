@@ -19,6 +19,32 @@
 /*
  * hactl show lvs.
  */
+/*
+ * A real or sorry server's columns: the kernel's (k: NULL without IPVS
+ * or the service) and the weight lvsd wants (w), every one set so that
+ * no row keeps the one before's counters.
+ */
+static void
+show_dest(struct msg_ctl_lvs *row, const struct lvs_svc *k,
+    const struct lvs_svc *w, const struct lvs_dest *d)
+{
+	const struct lvs_dest	*kd, *wd;
+
+	kd = k != NULL ? lvs_svc_find_dest(k, d) : NULL;
+	wd = lvs_svc_find_dest(w, d);
+	row->kernel_weight = kd != NULL ? (int32_t)kd->weight : -1;
+	/* Health and weight as lvsd decided, IPVS or not. */
+	row->want_weight = wd != NULL ? (int32_t)wd->weight : -1;
+	row->in_kernel = kd != NULL;
+	row->active_conns = kd != NULL ? kd->active_conns : 0;
+	row->inactive_conns = kd != NULL ? kd->inact_conns : 0;
+	row->conns = kd != NULL ? kd->stats.conns : 0;
+	row->in_pkts = kd != NULL ? kd->stats.in_pkts : 0;
+	row->out_pkts = kd != NULL ? kd->stats.out_pkts : 0;
+	row->in_bytes = kd != NULL ? kd->stats.in_bytes : 0;
+	row->out_bytes = kd != NULL ? kd->stats.out_bytes : 0;
+}
+
 static void
 show_rows(uint32_t peerid, const struct lvs_table *want,
     const struct lvs_table *kern)
@@ -26,7 +52,6 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 	const struct conf_vs	*vs;
 	const struct conf_rs	*rs;
 	const struct lvs_svc	*w, *k;
-	const struct lvs_dest	*kd, *wd;
 	struct msg_ctl_lvs	 row;
 	struct lvs_dest		 d;
 	size_t			 i, j, si;
@@ -83,20 +108,7 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 			    r->health == LVS_HEALTH_UNKNOWN ? "unknown" :
 			    r->health == LVS_HEALTH_UP ? "up" : "down",
 			    sizeof(row.health));
-			kd = k != NULL ? lvs_svc_find_dest(k, &d) : NULL;
-			row.kernel_weight = kd != NULL ? (int32_t)kd->weight :
-			    -1;
-			/* Health and weight as lvsd decided, IPVS or not. */
-			wd = lvs_svc_find_dest(w, &d);
-			row.want_weight = wd != NULL ? (int32_t)wd->weight : -1;
-			row.in_kernel = kd != NULL;
-			row.active_conns = kd != NULL ? kd->active_conns : 0;
-			row.inactive_conns = kd != NULL ? kd->inact_conns : 0;
-			row.conns = kd != NULL ? kd->stats.conns : 0;
-			row.in_pkts = kd != NULL ? kd->stats.in_pkts : 0;
-			row.out_pkts = kd != NULL ? kd->stats.out_pkts : 0;
-			row.in_bytes = kd != NULL ? kd->stats.in_bytes : 0;
-			row.out_bytes = kd != NULL ? kd->stats.out_bytes : 0;
+			show_dest(&row, k, w, &d);
 			child_ctl_send(IMSG_CTL_LVS, peerid, &row,
 			    sizeof(row));
 		}
@@ -112,14 +124,7 @@ show_rows(uint32_t peerid, const struct lvs_table *want,
 			lvs_dest_name(&d, row.real, sizeof(row.real));
 			row.conf_weight = 1;
 			strlcpy(row.health, "-", sizeof(row.health));
-			kd = k != NULL ? lvs_svc_find_dest(k, &d) : NULL;
-			row.kernel_weight = kd != NULL ? (int32_t)kd->weight :
-			    -1;
-			wd = lvs_svc_find_dest(w, &d);
-			row.want_weight = wd != NULL ? (int32_t)wd->weight : -1;
-			row.in_kernel = kd != NULL;
-			row.active_conns = kd != NULL ? kd->active_conns : 0;
-			row.inactive_conns = kd != NULL ? kd->inact_conns : 0;
+			show_dest(&row, k, w, &d);
 			child_ctl_send(IMSG_CTL_LVS, peerid, &row,
 			    sizeof(row));
 		}
