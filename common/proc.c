@@ -15,6 +15,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -313,4 +314,15 @@ proc_mkdirs(const char *path, mode_t mode)
 	if (mkdir(buf, mode) == 0)
 		return (chmod(buf, mode));
 	return (errno == EEXIST ? 0 : -1);
+}
+
+/* Milliseconds since t, a CLOCK_MONOTONIC time. */
+int64_t
+ts_ms_since(const struct timespec *t)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return ((int64_t)(now.tv_sec - t->tv_sec) * 1000 +
+	    (now.tv_nsec - t->tv_nsec) / 1000000);
 }

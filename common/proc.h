@@ -43,6 +43,8 @@ int		proc_user_for(int, const char *, char *, size_t);
 void		proc_drop_privs(const char *, const char *, const char *,
 		    uint64_t);
 int		proc_check_privs(uint64_t);
+struct timespec;
+int64_t		ts_ms_since(const struct timespec *);
 int		proc_read_status(pid_t, struct proc_status *);
 void		proc_set_title(const char *);
 

@@ -39,6 +39,7 @@
 
 #include "hactl.h"
 #include "msg.h"
+#include "proc.h"
 
 #ifndef SHAREDIR
 #define SHAREDIR		"/usr/local/share"
@@ -191,16 +192,6 @@ reply_had_error(struct evhttp_request *req)
 		reply_error(req, 502, "Bad Gateway", hactl_lasterr);
 }
 
-static long
-ms_since(const struct timespec *t0)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return ((now.tv_sec - t0->tv_sec) * 1000 +
-	    (now.tv_nsec - t0->tv_nsec) / 1000000);
-}
-
 static void
 body_unref(const void *data, size_t len, void *arg)
 {
@@ -292,7 +283,7 @@ body_gzip(struct body *bd)
 	gz->refs = 1;	/* bd's */
 	deflateEnd(&z);
 	bd->gz = gz;
-	bd->cost_ms += ms_since(&t0);
+	bd->cost_ms += ts_ms_since(&t0);
 	return (gz);
 }
 
@@ -348,7 +339,7 @@ cache_reply(struct evhttp_request *req, int slot, const char *type)
 		keep = SERVE_CACHE_MAX_MS;
 	if (keep < cache_ms)
 		keep = cache_ms;
-	age = ms_since(&c->at);
+	age = ts_ms_since(&c->at);
 	if (age < 0 || age >= keep)
 		return (0);
 	reply_shared(req, type, c->body);
@@ -375,7 +366,7 @@ reply_keep(struct evhttp_request *req, int slot, const char *type,
 	b->buf = buf;
 	b->len = len;
 	b->refs = 1;
-	b->cost_ms = ms_since(t0);
+	b->cost_ms = ts_ms_since(t0);
 	reply_shared(req, type, b);
 	if (slot == -1 || cache_ms == 0) {
 		body_unref(NULL, 0, b);

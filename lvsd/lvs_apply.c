@@ -29,6 +29,7 @@
 #include "log.h"
 #include "lvsd.h"
 #include "lvs_ipvs.h"
+#include "proc.h"
 
 #define LVS_SVC_FLAGS_OURS	(IP_VS_SVC_F_PERSISTENT | \
 	IP_VS_SVC_F_ONEPACKET | IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | \
@@ -283,16 +284,6 @@ drain_merge(struct lvs_table *want)
 	return (0);
 }
 
-static int
-ms_since(const struct timespec *t0)
-{
-	struct timespec	 t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return ((t.tv_sec - t0->tv_sec) * 1000 +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000);
-}
-
 static void
 apply_cb(int fd, short ev, void *arg)
 {
@@ -315,7 +306,7 @@ apply_slice(void)
 			lvs.pend_err = 1;
 		lvs.pend_next++;
 		if (lvs.pend_next >= lvs.pend.nops ||
-		    ms_since(&t0) < LVS_APPLY_SLICE_MS)
+		    ts_ms_since(&t0) < LVS_APPLY_SLICE_MS)
 			continue;
 		if (lvs.pend_ev == NULL && child != NULL && child->base != NULL)
 			lvs.pend_ev = evtimer_new(child->base, apply_cb, NULL);

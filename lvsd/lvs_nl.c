@@ -25,6 +25,7 @@
 
 #include "log.h"
 #include "lvsd.h"
+#include "proc.h"
 
 #define LVS_NL_TIMEOUT_MS	2000
 #define LVS_NL_BUFSIZE		65536
@@ -88,16 +89,6 @@ lvs_nl_open_monitor(void)
 	return (sk);
 }
 
-static int
-lvs_nl_elapsed_ms(const struct timespec *t0)
-{
-	struct timespec	 t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return ((t.tv_sec - t0->tv_sec) * 1000 +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000);
-}
-
 /*
  * Read the answers to request `seq': hand each data message to cb and
  * return at the ack, the error or the end of a dump, with 0 or an errno.
@@ -119,7 +110,7 @@ lvs_nl_wait(struct nl_sock *sk, uint32_t seq, lvs_nl_cb cb, void *arg)
 	pfd.fd = nl_socket_get_fd(sk);
 	pfd.events = POLLIN;
 	for (;;) {
-		left = LVS_NL_TIMEOUT_MS - lvs_nl_elapsed_ms(&t0);
+		left = LVS_NL_TIMEOUT_MS - ts_ms_since(&t0);
 		if (left <= 0)
 			return (ETIMEDOUT);
 		if (poll(&pfd, 1, left) == -1) {

@@ -204,6 +204,5 @@ void	 sd_notifyf(const char *, ...)
 	    __attribute__((__format__(printf, 1, 2)));
 
 /* util */
-int64_t	 ts_ms_since(const struct timespec *);
 
 #endif /* HAD_PARENTD_H */

@@ -41,16 +41,6 @@ usage(void)
 	exit(1);
 }
 
-int64_t
-ts_ms_since(const struct timespec *t)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return ((int64_t)(now.tv_sec - t->tv_sec) * 1000 +
-	    (now.tv_nsec - t->tv_nsec) / 1000000);
-}
-
 /*
  * net_namespace: the whole instance runs in /run/netns/NAME (ip netns
  * add makes it), as keepalived's.  had enters it before it opens a

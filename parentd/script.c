@@ -38,6 +38,7 @@
 #include "conf_misc.h"
 #include "had.h"
 #include "log.h"
+#include "proc.h"
 
 #define SCRIPT_MAX_CHECKS	256	/* checkd's scripts at once */
 #define SCRIPT_MAX_NOTIFY	256	/* notify scripts: slots of their own */
