@@ -2,10 +2,13 @@
  * Counting what a new configuration changes for one process, from the
  * items conf_emit() produces, object by object.
  */
+#include <sys/socket.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define CONF_PRIVATE
 #include "conf.h"
 #include "conf_diff.h"
 #include "conf_misc.h"
@@ -367,46 +370,274 @@ obj_name(const struct conf_okey *k, char *buf, size_t len)
 }
 
 struct names_ctx {
-	char	 part[3][512];
+	const struct had_conf	*old, *new;
+	enum had_proc		 proc;
+	int			 gchg;
+	char			 part[5][1024];
 };
+
+enum { NAMES_RESTARTED = DIFF_UNCHANGED + 1 };
+
+static const struct conf_instance *
+inst_named(const struct had_conf *c, const char *name)
+{
+	const struct conf_instance	*in;
+
+	TAILQ_FOREACH(in, &c->instances, entry)
+		if (strcmp(in->c.name, name) == 0)
+			return (in);
+	return (NULL);
+}
+
+static const struct conf_vs *
+vs_keyed(const struct had_conf *c, const struct conf_okey *k)
+{
+	const struct conf_vs	*vs;
+	struct conf_okey	 vk;
+
+	TAILQ_FOREACH(vs, &c->vss, entry) {
+		obj_key(CONF_ITEM_VIRTUAL_SERVER, &vs->c, sizeof(vs->c), &vk);
+		if (memcmp(&vk, k, sizeof(vk)) == 0)
+			return (vs);
+	}
+	return (NULL);
+}
+
+/*
+ * What changed in an object that kept its identity, by keyword, and
+ * whether that restarts it: the verdict vrrpd acts on.
+ */
+static int
+names_why(struct names_ctx *x, const struct conf_okey *k, char *why,
+    size_t len)
+{
+	const struct conf_instance	*oi, *ni;
+	const struct conf_vs		*ov, *nv;
+
+	switch (k->kind) {
+	case CONF_ITEM_GLOBAL:
+		conf_global_diff(x->old, x->new, why, len);
+		return (CONF_CHG_SOFT);
+	case CONF_ITEM_VRRP_INSTANCE:
+		if ((oi = inst_named(x->old, k->name)) == NULL ||
+		    (ni = inst_named(x->new, k->name)) == NULL)
+			return (CONF_CHG_SOFT);
+		/* Only vrrpd runs a state machine to restart. */
+		return (conf_instance_diff(x->old, oi, x->new, ni,
+		    x->proc == PROC_VRRP ? x->gchg : CONF_CHG_NONE, why,
+		    len) == CONF_CHG_HARD && x->proc == PROC_VRRP ?
+		    CONF_CHG_HARD : CONF_CHG_SOFT);
+	case CONF_ITEM_VIRTUAL_SERVER:
+		if ((ov = vs_keyed(x->old, k)) != NULL &&
+		    (nv = vs_keyed(x->new, k)) != NULL)
+			conf_kw_diff(conf_kw_vs, &ov->c, &nv->c, x->old, x->new,
+			    why, len);
+		return (CONF_CHG_SOFT);
+	}
+	return (CONF_CHG_SOFT);
+}
 
 static void
 names_cb(void *arg, int what, const struct conf_okey *k)
 {
 	struct names_ctx	*x = arg;
-	char			*p, name[128];
+	char			*p, name[128], why[256];
 	size_t			 n;
 
+	why[0] = '\0';
+	/* The detail only while there is room to print it. */
+	if ((what == DIFF_CHANGED || (what == DIFF_UNCHANGED &&
+	    x->gchg == CONF_CHG_HARD && k->kind == CONF_ITEM_VRRP_INSTANCE &&
+	    x->proc == PROC_VRRP)) && strlen(x->part[DIFF_CHANGED]) +
+	    strlen(x->part[NAMES_RESTARTED]) < sizeof(x->part[0]) &&
+	    names_why(x, k, why, sizeof(why)) == CONF_CHG_HARD)
+		what = NAMES_RESTARTED;
 	if (what == DIFF_UNCHANGED)
 		return;
 	p = x->part[what];
 	n = strlen(p);
 	obj_name(k, name, sizeof(name));
-	snprintf(p + n, sizeof(x->part[0]) - n, "%s%s", n ? ", " : "", name);
+	snprintf(p + n, sizeof(x->part[0]) - n, "%s%s%s%s%s", n ? ", " : "",
+	    name, why[0] ? " (" : "", why, why[0] ? ")" : "");
 }
 
 /*
- * The objects a new configuration adds, changes and removes, by name:
- * "added vrrp_instance VI_2; changed virtual_server TCP 198.18.0.1:80".
- * Cut at len.
+ * The objects a new configuration adds, changes (in place), restarts
+ * and removes, by name, with the keywords that changed: "added
+ * vrrp_instance VI_2; changed vrrp_instance VI_1 (priority); restarted
+ * vrrp_instance VI_3 (interface)".  From the tables, as the children
+ * decide (conf_kw_diff).  Cut at len.
  */
 void
 conf_diff_names(const struct had_conf *old, const struct had_conf *new,
     enum had_proc proc, char *buf, size_t len)
 {
-	static const char	*verb[3] = { "added", "changed", "removed" };
-	struct names_ctx	 x;
+	static const char	*verb[5] = { "added", "changed", "removed",
+				    "", "restarted" };
+	static const int	 order[4] = { DIFF_ADDED, DIFF_CHANGED,
+				    NAMES_RESTARTED, DIFF_REMOVED };
+	struct names_ctx	*x;
 	size_t			 n;
 	int			 i;
 
-	memset(&x, 0, sizeof(x));
-	diff_walk(old, new, proc, names_cb, &x);
 	buf[0] = '\0';
-	for (i = 0; i < 3; i++) {
-		if (x.part[i][0] == '\0')
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return;
+	x->old = old;
+	x->new = new;
+	x->proc = proc;
+	x->gchg = proc == PROC_VRRP ? conf_global_diff(old, new, NULL, 0) :
+	    CONF_CHG_NONE;
+	diff_walk(old, new, proc, names_cb, x);
+	for (i = 0; i < 4; i++) {
+		if (x->part[order[i]][0] == '\0')
 			continue;
 		n = strlen(buf);
-		snprintf(buf + n, len - n, "%s%s %s", n ? "; " : "", verb[i],
-		    x.part[i]);
+		snprintf(buf + n, len - n, "%s%s %s", n ? "; " : "",
+		    verb[order[i]], x->part[order[i]]);
 	}
+	free(x);
+}
+
+/* name, appended to why as "a, b" (cut at len). */
+static void
+why_add(char *why, size_t len, const char *name)
+{
+	size_t	 n;
+
+	if (why == NULL || len == 0)
+		return;
+	n = strlen(why);
+	if (n > 0 && strstr(why, name) != NULL)
+		return;
+	snprintf(why + n, len - n, "%s%s", n ? ", " : "", name);
+}
+
+/*
+ * One keyword of two objects, as the table prints it: the custom and
+ * nested ones (lists, blocks) have no field to compare, their printed
+ * form is what the configuration says.
+ */
+static int
+kw_printed_differs(struct conf_pr *pr, char **buf, const struct conf_kw *kw,
+    const void *a, const void *b, const struct had_conf *ca,
+    const struct had_conf *cb)
+{
+	off_t	 p0, p1, p2;
+	int	 differs;
+
+	p0 = ftello(pr->fp);
+	pr->conf = ca;
+	pr->depth = 0;
+	/* a as the default too: a print that hides defaults hides a. */
+	kw->print(pr, kw, a, a);
+	p1 = ftello(pr->fp);
+	pr->conf = cb;
+	pr->depth = 0;
+	kw->print(pr, kw, b, a);
+	p2 = ftello(pr->fp);
+	fflush(pr->fp);
+	differs = p1 - p0 != p2 - p1 || (*buf != NULL && memcmp(*buf + p0,
+	    *buf + p1, (size_t)(p1 - p0)) != 0);
+	fseeko(pr->fp, p0, SEEK_SET);
+	return (differs);
+}
+
+static int
+kw_diff_tab(struct conf_pr *pr, char **buf, const struct conf_kw *tab,
+    const void *a, const void *b, const struct had_conf *ca,
+    const struct had_conf *cb, char *why, size_t len)
+{
+	const struct conf_kw	*kw;
+	int			 r = CONF_CHG_NONE, d;
+
+	for (kw = tab; kw->name != NULL; kw++) {
+		if (kw->flags & (KF_ALIAS | KF_UNSUPP) ||
+		    kw->type == KT_IGNORE)
+			continue;
+		if (kw->type == KT_SUB) {
+			d = kw_diff_tab(pr, buf, kw->child, a, b, ca, cb, why,
+			    len);
+			if (d != CONF_CHG_NONE && (kw->flags & KF_RESTART))
+				d = CONF_CHG_HARD;
+			if (d > r)
+				r = d;
+			continue;
+		}
+		if (kw->type == KT_CUSTOM && kw->size == 0) {
+			if (kw->print == NULL || !kw_printed_differs(pr, buf,
+			    kw, a, b, ca, cb))
+				continue;
+		} else if (memcmp((const char *)a + kw->off,
+		    (const char *)b + kw->off, kw->size) == 0)
+			continue;
+		why_add(why, len, kw->name);
+		d = kw->flags & KF_RESTART ? CONF_CHG_HARD : CONF_CHG_SOFT;
+		if (d > r)
+			r = d;
+	}
+	return (r);
+}
+
+/*
+ * What the configuration changes in one object, keyword by keyword of
+ * its table: CONF_CHG_NONE, CONF_CHG_SOFT (applied in place) or
+ * CONF_CHG_HARD (a keyword marked KF_RESTART changed).  The names of
+ * the keywords that changed are appended to why.
+ */
+int
+conf_kw_diff(const struct conf_kw *tab, const void *a, const void *b,
+    const struct had_conf *ca, const struct had_conf *cb, char *why,
+    size_t len)
+{
+	struct conf_pr	 pr;
+	char		*buf = NULL;
+	size_t		 blen = 0;
+	int		 r;
+
+	memset(&pr, 0, sizeof(pr));
+	if ((pr.fp = open_memstream(&buf, &blen)) == NULL)
+		return (CONF_CHG_HARD);
+	r = kw_diff_tab(&pr, &buf, tab, a, b, ca, cb, why, len);
+	fclose(pr.fp);
+	free(buf);
+	return (r);
+}
+
+/* global_defs: a hard change restarts every VRRP instance. */
+int
+conf_global_diff(const struct had_conf *o, const struct had_conf *n,
+    char *why, size_t len)
+{
+	if (o == NULL || n == NULL)
+		return (CONF_CHG_NONE);
+	return (conf_kw_diff(conf_kw_global, &o->global, &n->global, o, n,
+	    why, len));
+}
+
+/*
+ * A VRRP instance kept by name: CONF_CHG_HARD when a keyword that
+ * cannot change under a running state machine changed (interface,
+ * VRID, version, advert_int, sources, peers, VMAC, unicast_path), when
+ * its address family did (it follows the VIPs) or when global is
+ * CONF_CHG_HARD; CONF_CHG_SOFT when priority, preempt, VIPs, tracking or
+ * the like changed: they apply from the next advert on.
+ */
+int
+conf_instance_diff(const struct had_conf *oc, const struct conf_instance *o,
+    const struct had_conf *nc, const struct conf_instance *n, int global,
+    char *why, size_t len)
+{
+	int	 r;
+
+	r = conf_kw_diff(conf_kw_instance, &o->c, &n->c, oc, nc, why, len);
+	if (conf_instance_af(o) != conf_instance_af(n)) {
+		why_add(why, len, "address family");
+		r = CONF_CHG_HARD;
+	}
+	if (global == CONF_CHG_HARD) {
+		why_add(why, len, "global_defs");
+		r = CONF_CHG_HARD;
+	}
+	return (r);
 }

@@ -12,6 +12,13 @@
 #include "msg.h"
 
 struct had_conf;
+struct conf_instance;
+struct conf_kw;
+
+/* What a change does to an object (conf_kw_diff). */
+#define CONF_CHG_NONE	0
+#define CONF_CHG_SOFT	1	/* applied in place */
+#define CONF_CHG_HARD	2	/* the object is stopped and started again */
 
 struct conf_blob_item {
 	uint32_t	kind;
@@ -41,5 +48,14 @@ void		 conf_diff_count(const struct had_conf *,
 /* The same by name, for hactl reload. */
 void		 conf_diff_names(const struct had_conf *,
 		    const struct had_conf *, enum had_proc, char *, size_t);
+/* Keyword by keyword of the object's table; the names go to why. */
+int		 conf_kw_diff(const struct conf_kw *, const void *,
+		    const void *, const struct had_conf *,
+		    const struct had_conf *, char *, size_t);
+int		 conf_global_diff(const struct had_conf *,
+		    const struct had_conf *, char *, size_t);
+int		 conf_instance_diff(const struct had_conf *,
+		    const struct conf_instance *, const struct had_conf *,
+		    const struct conf_instance *, int, char *, size_t);
 
 #endif /* HAD_CONF_DIFF_H */

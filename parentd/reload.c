@@ -28,7 +28,7 @@ static struct {
 	int			 pending[PROC_MAX];
 	struct conf_blob	 old[PROC_MAX];		/* to restore */
 	char			 summary[PROC_MAX][HAD_REASONLEN];
-	char			 names[PROC_MAX][400];	/* by name */
+	char			 names[PROC_MAX][500];	/* by name */
 	int			 failed;
 	struct event		*timeout_ev;
 } rl;

@@ -21,6 +21,7 @@
 
 #include "child.h"
 #include "conf.h"
+#include "conf_diff.h"
 #include "imsg.h"
 #include "log.h"
 #include "proc.h"
@@ -1519,19 +1520,6 @@ link_query_all(void)
 /* Configuration ------------------------------------------------------- */
 
 static int
-peers_equal(const struct conf_instance *a, const struct conf_instance *b)
-{
-	const struct conf_peer	*p, *q;
-
-	for (p = TAILQ_FIRST(&a->peers), q = TAILQ_FIRST(&b->peers);
-	    p != NULL && q != NULL;
-	    p = TAILQ_NEXT(p, entry), q = TAILQ_NEXT(q, entry))
-		if (memcmp(&p->c, &q->c, sizeof(p->c)) != 0)
-			return (0);
-	return (p == NULL && q == NULL);
-}
-
-static int
 vips_equal(const struct conf_instance *a, const struct conf_instance *b)
 {
 	const struct conf_vip	*p, *q;
@@ -1542,32 +1530,6 @@ vips_equal(const struct conf_instance *a, const struct conf_instance *b)
 		if (memcmp(&p->c, &q->c, sizeof(p->c)) != 0)
 			return (0);
 	return (p == NULL && q == NULL);
-}
-
-/*
- * What cannot change under a running state machine.  Priority, preempt,
- * VIPs, tracking and the v2 password can: they apply from the next
- * advert on.
- */
-static int
-inst_hard_changed(const struct conf_instance *o, const struct conf_instance *n,
-    int global_changed)
-{
-	const struct vrrp_instance_conf	*a = &o->c, *b = &n->c;
-
-	return (global_changed || strcmp(a->interface, b->interface) != 0 ||
-	    a->vrid != b->vrid || a->version != b->version ||
-	    a->advert_int_cs != b->advert_int_cs ||
-	    memcmp(&a->mcast_src_ip, &b->mcast_src_ip,
-	    sizeof(a->mcast_src_ip)) != 0 ||
-	    memcmp(&a->unicast_src_ip, &b->unicast_src_ip,
-	    sizeof(a->unicast_src_ip)) != 0 ||
-	    a->use_vmac != b->use_vmac ||
-	    strcmp(a->path_dev, b->path_dev) != 0 ||
-	    memcmp(&a->path_src, &b->path_src, sizeof(a->path_src)) != 0 ||
-	    memcmp(&a->path_peer, &b->path_peer, sizeof(a->path_peer)) != 0 ||
-	    strcmp(a->vmac_name, b->vmac_name) != 0 || !peers_equal(o, n) ||
-	    conf_instance_af(o) != conf_instance_af(n));
 }
 
 static const struct conf_vip *
@@ -1651,14 +1613,11 @@ vrrpd_reconf(struct had_conf *old, struct had_conf *new,
 	struct vrrp_inst	*inst, *next;
 	struct conf_instance	*ci;
 	struct vrrp_inst_list	 fresh = TAILQ_HEAD_INITIALIZER(fresh);
-	int			 gchanged;
+	char			 why[HAD_REASONLEN];
+	int			 gchg, chg;
 
-	gchanged = old != NULL && (memcmp(&old->global.vrrp_mcast_group4,
-	    &new->global.vrrp_mcast_group4, sizeof(struct conf_addr)) != 0 ||
-	    memcmp(&old->global.vrrp_mcast_group6,
-	    &new->global.vrrp_mcast_group6, sizeof(struct conf_addr)) != 0 ||
-	    old->global.vrrp_skip_check_adv_addr !=
-	    new->global.vrrp_skip_check_adv_addr);
+	/* conf_diff's verdict, the one hactl reload prints. */
+	gchg = conf_global_diff(old, new, NULL, 0);
 	venv->global = new->global;
 	if (scripts_reconf(new) > 0 && child->peers[PROC_CHECK].active)
 		child_send_peer(PROC_CHECK, IMSG_TRACK_QUERY, NULL, 0);
@@ -1672,10 +1631,20 @@ vrrpd_reconf(struct had_conf *old, struct had_conf *new,
 		TAILQ_FOREACH(ci, &new->instances, entry)
 			if (strcmp(ci->c.name, inst->name) == 0)
 				break;
-		if (ci != NULL && !inst_hard_changed(inst->ci, ci, gchanged))
+		why[0] = '\0';
+		chg = ci == NULL ? CONF_CHG_HARD : conf_instance_diff(old,
+		    inst->ci, new, ci, gchg, why, sizeof(why));
+		if (chg == CONF_CHG_SOFT)
+			log_info("%s vrid %u: changed in place (%s)",
+			    inst->name, inst->ci->c.vrid, why);
+		if (chg != CONF_CHG_HARD)
 			continue;
-		log_info("%s vrid %u: %s", inst->name, inst->ci->c.vrid,
-		    ci == NULL ? "removed" : "changed, restarting");
+		if (ci == NULL)
+			log_info("%s vrid %u: removed", inst->name,
+			    inst->ci->c.vrid);
+		else
+			log_info("%s vrid %u: changed (%s), restarting",
+			    inst->name, inst->ci->c.vrid, why);
 		inst_stop(inst, 0);
 		inst_free(inst);
 	}

@@ -148,6 +148,13 @@ check "reload (priority) exits 0: $(head -1 "$LAB_DIR/r2.out")" \
     [ "$(cat "$LAB_DIR/r2.rc")" = 0 ]
 check "reload (priority) says one instance changed" \
     grep -q 'vrrp: .*1 changed' "$LAB_DIR/r2.out"
+# What the reload prints is what vrrpd did, from the same diff.
+check "reload names the instance and the keyword: in place" \
+    grep -qx 'vrrp: changed vrrp_instance VI_R (priority)' "$LAB_DIR/r2.out"
+check "vrrpd applied it in place, for that reason" \
+    grep -q 'VI_R vrid [0-9]*: changed in place (priority)' "$LAB_DIR/a/had.log"
+check "and restarted nothing" \
+    sh -c "! grep -q 'restarting' '$LAB_DIR/a/had.log'"
 now=$(snapshot)
 check "priority: no transition on either node" [ "$now" = "$snap" ]
 [ "$now" = "$snap" ] || diff <(echo "$snap") <(echo "$now") | sed 's/^/    /'

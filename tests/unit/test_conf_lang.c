@@ -423,17 +423,54 @@ Test(lang, diff_names)
 	char		 buf[400];
 
 	conf_diff_names(ca, cb, PROC_VRRP, buf, sizeof(buf));
-	cr_expect_str_eq(buf, "added vrrp_instance C; changed vrrp_instance A; "
-	    "removed vrrp_instance B");
+	cr_expect_str_eq(buf, "added vrrp_instance C; changed vrrp_instance A "
+	    "(priority); removed vrrp_instance B");
 	conf_diff_names(ca, cb, PROC_LVS, buf, sizeof(buf));
 	/* lvsd has the instances too: it adds and removes their VIPs. */
 	cr_expect_str_eq(buf, "added vrrp_instance C; changed vrrp_instance "
-	    "A, virtual_server TCP 198.18.0.100:80; removed vrrp_instance B, "
-	    "virtual_server fwmark 7");
+	    "A (priority), virtual_server TCP 198.18.0.100:80 (real_server); "
+	    "removed vrrp_instance B, virtual_server fwmark 7");
 	conf_diff_names(ca, ca, PROC_LVS, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "");
 	conf_free(ca);
 	conf_free(cb);
+}
+
+/*
+ * What restarts an instance and what applies in place comes from the
+ * table (KF_RESTART), and the reload says which, as vrrpd does it.
+ */
+Test(lang, diff_names_restart)
+{
+	const char	*a = I2("100");
+	const char	*b = "vrrp_instance A {\n interface eth1\n"
+	    " virtual_router_id 1\n priority 100\n virtual_ipaddress {\n"
+	    "  198.18.0.1\n }\n}\n"
+	    "vrrp_instance B {\n interface eth0\n virtual_router_id 2\n"
+	    " nopreempt\n}\n";
+	const char	*g = "global_defs {\n vrrp_mcast_group4 224.0.0.19\n}\n"
+	    I2("100");
+	struct had_conf	*ca = load_ok(a, NULL), *cb = load_ok(b, NULL);
+	struct had_conf	*cg = load_ok(g, NULL);
+	char		 buf[400];
+
+	conf_diff_names(ca, cb, PROC_VRRP, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "changed vrrp_instance B (nopreempt); "
+	    "restarted vrrp_instance A (interface)");
+	/* lvsd has no state machine to restart. */
+	conf_diff_names(ca, cb, PROC_LVS, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "changed vrrp_instance A (interface), "
+	    "vrrp_instance B (nopreempt)");
+	/* A multicast group restarts every instance. */
+	conf_diff_names(ca, cg, PROC_VRRP, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "changed global_defs (vrrp_mcast_group4); "
+	    "restarted vrrp_instance A (global_defs), vrrp_instance B "
+	    "(global_defs)");
+	cr_expect_eq(conf_global_diff(ca, cg, NULL, 0), CONF_CHG_HARD);
+	cr_expect_eq(conf_global_diff(ca, ca, NULL, 0), CONF_CHG_NONE);
+	conf_free(ca);
+	conf_free(cb);
+	conf_free(cg);
 }
 
 /* A track_file is named as such by a reload, not as a vrrp_script. */
