@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include <openssl/ssl.h>
 
 #include "checkd.h"
+#include "conf_diff.h"
 #include "conf_misc.h"
 #include "child.h"
 #include "imsg.h"
@@ -851,23 +853,21 @@ check_free(struct check *ck)
 	free(ck);
 }
 
+/*
+ * The old check is kept when its real server and its settings are the
+ * same: conf_check_diff() decides, on the old configuration's node that
+ * ck->c still points into.
+ */
 static int
 check_same(const struct check *ck, const struct check_rs *rs,
     const struct conf_check *cc)
 {
-	const struct conf_url	*u;
-	size_t			 i = 0;
+	const struct conf_check	*occ;
 
-	if (memcmp(&ck->rs->id, &rs->id, sizeof(rs->id)) != 0 ||
-	    memcmp(ck->c, &cc->c, sizeof(*ck->c)) != 0)
-		return (0);
-	TAILQ_FOREACH(u, &cc->urls, entry) {
-		if (i >= ck->nurls ||
-		    memcmp(&ck->urls[i], &u->c, sizeof(u->c)) != 0)
-			return (0);
-		i++;
-	}
-	return (i == ck->nurls);
+	occ = (const struct conf_check *)(const void *)((const char *)ck->c -
+	    offsetof(struct conf_check, c));
+	return (memcmp(&ck->rs->id, &rs->id, sizeof(rs->id)) == 0 &&
+	    conf_check_diff(occ, cc) == CONF_CHG_NONE);
 }
 
 /*

@@ -97,17 +97,6 @@ conf_blob_equal(const struct conf_blob *a, const struct conf_blob *b)
  * follow it (VIPs, peers, tracks, members, entries, real servers, checks,
  * URLs), known by what identifies it to an operator and to the kernel.
  */
-struct conf_okey {
-	uint32_t	 kind;
-	uint32_t	 type;		/* virtual_server: address, fwmark, group */
-	uint32_t	 protocol;
-	uint32_t	 fwmark;
-	uint16_t	 port;
-	uint8_t		 pad[2];
-	struct conf_addr addr;
-	char		 name[HAD_NAMELEN];
-};
-
 struct conf_obj {
 	struct conf_okey	 key;
 	size_t			 first, n;	/* its items */
@@ -165,24 +154,93 @@ obj_key(uint32_t kind, const void *body, size_t len, struct conf_okey *k)
 			break;
 		memset(&vs, 0, sizeof(vs));
 		memcpy(&vs, body, len);
-		k->type = vs.type;
-		k->protocol = vs.protocol;
-		switch (vs.type) {
-		case VS_TYPE_ADDR:
-			k->addr = vs.addr;
-			k->port = vs.port;
-			break;
-		case VS_TYPE_FWMARK:
-			k->fwmark = vs.fwmark;
-			k->addr.af = vs.addr.af;
-			break;
-		case VS_TYPE_GROUP:
-			memcpy(k->name, vs.group, sizeof(k->name));
-			k->port = vs.port;
-			break;
-		}
+		conf_vs_key(&vs, k);
 		break;
 	}
+}
+
+/*
+ * A virtual server's identity, to an operator and to the kernel: its
+ * address, port and protocol; its fwmark and family; or its group.  A
+ * reload keyed on it adds, changes or removes the service, and lvsd
+ * carries health across it by the same key (conf_vs_same()).
+ */
+void
+conf_vs_key(const struct vs_conf *vs, struct conf_okey *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->kind = CONF_ITEM_VIRTUAL_SERVER;
+	k->type = vs->type;
+	switch (vs->type) {
+	case VS_TYPE_ADDR:
+		k->protocol = vs->protocol;
+		k->addr.af = vs->addr.af;
+		memcpy(k->addr.u.raw, vs->addr.u.raw, vs->addr.af == AF_INET ?
+		    4 : sizeof(k->addr.u.raw));
+		k->port = vs->port;
+		break;
+	case VS_TYPE_FWMARK:
+		k->fwmark = vs->fwmark;
+		k->addr.af = vs->addr.af;
+		break;
+	case VS_TYPE_GROUP:
+		memcpy(k->name, vs->group, sizeof(k->name));
+		k->name[sizeof(k->name) - 1] = '\0';
+		break;
+	}
+}
+
+int
+conf_vs_same(const struct vs_conf *a, const struct vs_conf *b)
+{
+	struct conf_okey	 ka, kb;
+
+	conf_vs_key(a, &ka);
+	conf_vs_key(b, &kb);
+	return (memcmp(&ka, &kb, sizeof(ka)) == 0);
+}
+
+/* FNV-1a of the key conf_vs_same() compares. */
+uint32_t
+conf_vs_hash(const struct vs_conf *vs)
+{
+	struct conf_okey	 k;
+	const uint8_t		*b = (const uint8_t *)&k;
+	uint32_t		 h = 2166136261U;
+	size_t			 i;
+
+	conf_vs_key(vs, &k);
+	for (i = 0; i < sizeof(k); i++)
+		h = (h ^ b[i]) * 16777619U;
+	return (h);
+}
+
+/* A real server's identity within its virtual server. */
+int
+conf_rs_same(const struct rs_conf *a, const struct rs_conf *b)
+{
+	return (a->addr.af == b->addr.af && a->port == b->port &&
+	    memcmp(a->addr.u.raw, b->addr.u.raw, a->addr.af == AF_INET ? 4 :
+	    sizeof(a->addr.u.raw)) == 0);
+}
+
+/*
+ * A check has nothing to change in place: the same settings and URLs
+ * keep it (and its state), anything else is another check.
+ */
+int
+conf_check_diff(const struct conf_check *a, const struct conf_check *b)
+{
+	const struct conf_url	*u, *v;
+
+	if (memcmp(&a->c, &b->c, sizeof(a->c)) != 0)
+		return (CONF_CHG_HARD);
+	for (u = TAILQ_FIRST(&a->urls), v = TAILQ_FIRST(&b->urls);
+	    u != NULL && v != NULL;
+	    u = TAILQ_NEXT(u, entry), v = TAILQ_NEXT(v, entry))
+		if (memcmp(&u->c, &v->c, sizeof(u->c)) != 0)
+			return (CONF_CHG_HARD);
+	return (u == NULL && v == NULL ? CONF_CHG_NONE : CONF_CHG_HARD);
 }
 
 static int
@@ -396,7 +454,7 @@ vs_keyed(const struct had_conf *c, const struct conf_okey *k)
 	struct conf_okey	 vk;
 
 	TAILQ_FOREACH(vs, &c->vss, entry) {
-		obj_key(CONF_ITEM_VIRTUAL_SERVER, &vs->c, sizeof(vs->c), &vk);
+		conf_vs_key(&vs->c, &vk);
 		if (memcmp(&vk, k, sizeof(vk)) == 0)
 			return (vs);
 	}

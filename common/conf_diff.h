@@ -11,9 +11,24 @@
 
 #include "msg.h"
 
-struct had_conf;
-struct conf_instance;
+#include "conf.h"
+
 struct conf_kw;
+
+/*
+ * An object's identity: what a reload adds, changes and removes by, and
+ * what the children carry state across by.
+ */
+struct conf_okey {
+	uint32_t	 kind;
+	uint32_t	 type;		/* virtual_server: address, fwmark, group */
+	uint32_t	 protocol;
+	uint32_t	 fwmark;
+	uint16_t	 port;
+	uint8_t		 pad[2];
+	struct conf_addr addr;
+	char		 name[HAD_NAMELEN];
+};
 
 /* What a change does to an object (conf_kw_diff). */
 #define CONF_CHG_NONE	0
@@ -57,5 +72,11 @@ int		 conf_global_diff(const struct had_conf *,
 int		 conf_instance_diff(const struct had_conf *,
 		    const struct conf_instance *, const struct had_conf *,
 		    const struct conf_instance *, int, char *, size_t);
+void		 conf_vs_key(const struct vs_conf *, struct conf_okey *);
+int		 conf_vs_same(const struct vs_conf *, const struct vs_conf *);
+uint32_t	 conf_vs_hash(const struct vs_conf *);
+int		 conf_rs_same(const struct rs_conf *, const struct rs_conf *);
+int		 conf_check_diff(const struct conf_check *,
+		    const struct conf_check *);
 
 #endif /* HAD_CONF_DIFF_H */

@@ -21,6 +21,7 @@
 
 #include "child.h"
 #include "conf.h"
+#include "conf_diff.h"
 #include "conf_misc.h"
 #include "log.h"
 #include "lvs_weight.h"
@@ -108,25 +109,9 @@ lvs_quorum_update(const struct had_conf *conf, struct lvs_vs_st *st,
 }
 
 /*
- * Health state kept across reloads.
+ * Health state kept across reloads, by the identities a reload names
+ * objects by (conf_vs_same(), conf_rs_same() of conf_diff.c).
  */
-static int
-vs_same(const struct vs_conf *a, const struct vs_conf *b)
-{
-	if (a->type != b->type)
-		return (0);
-	switch (a->type) {
-	case VS_TYPE_ADDR:
-		return (a->addr.af == b->addr.af && a->port == b->port &&
-		    a->protocol == b->protocol &&
-		    lvs_addr_eq(a->addr.af, a->addr.u.raw, b->addr.u.raw));
-	case VS_TYPE_FWMARK:
-		return (a->fwmark == b->fwmark);
-	default:
-		return (strcmp(a->group, b->group) == 0);
-	}
-}
-
 void
 lvs_vst_free(struct lvs_vs_st *v, size_t n)
 {
@@ -135,35 +120,6 @@ lvs_vst_free(struct lvs_vs_st *v, size_t n)
 	for (i = 0; v != NULL && i < n; i++)
 		free(v[i].rs);
 	free(v);
-}
-
-/* The identity vs_same() compares, hashed. */
-static uint32_t
-vs_conf_hash(const struct vs_conf *c)
-{
-	uint32_t	 h = 2166136261U;
-
-	h = lvs_key_hash(h, &c->type, sizeof(c->type));
-	switch (c->type) {
-	case VS_TYPE_ADDR:
-		h = lvs_key_hash(h, &c->addr.af, sizeof(c->addr.af));
-		h = lvs_key_hash(h, &c->port, sizeof(c->port));
-		h = lvs_key_hash(h, &c->protocol, sizeof(c->protocol));
-		return (lvs_key_hash(h, c->addr.u.raw,
-		    c->addr.af == AF_INET ? 4 : 16));
-	case VS_TYPE_FWMARK:
-		return (lvs_key_hash(h, &c->fwmark, sizeof(c->fwmark)));
-	default:
-		return (lvs_key_hash(h, c->group, strnlen(c->group,
-		    sizeof(c->group))));
-	}
-}
-
-static int
-rs_same(const struct rs_conf *a, const struct rs_conf *b)
-{
-	return (a->addr.af == b->addr.af && a->port == b->port &&
-	    lvs_addr_eq(a->addr.af, a->addr.u.raw, b->addr.u.raw));
 }
 
 /* The health known of the real servers of an old virtual server. */
@@ -178,13 +134,13 @@ vst_carry(const struct conf_vs *vs, struct lvs_vs_st *st,
 	/* Servers mostly keep their order: try the next old one first. */
 	hint = TAILQ_FIRST(&ovs->rss);
 	TAILQ_FOREACH(rs, &vs->rss, entry) {
-		if (hint != NULL && rs_same(&hint->c, &rs->c)) {
+		if (hint != NULL && conf_rs_same(&hint->c, &rs->c)) {
 			ors = hint;
 			oj = hj;
 		} else {
 			oj = 0;
 			TAILQ_FOREACH(ors, &ovs->rss, entry) {
-				if (rs_same(&ors->c, &rs->c))
+				if (conf_rs_same(&ors->c, &rs->c))
 					break;
 				oj++;
 			}
@@ -228,7 +184,7 @@ lvs_vst_build(const struct had_conf *new, const struct had_conf *old,
 			if (on == onv)
 				break;
 			ovv[on] = ovs;
-			lvs_idx_add(&x, vs_conf_hash(&ovs->c), on);
+			lvs_idx_add(&x, conf_vs_hash(&ovs->c), on);
 			on++;
 		}
 	}
@@ -243,9 +199,9 @@ lvs_vst_build(const struct had_conf *new, const struct had_conf *old,
 		for (j = 0; j < v[i].nrs; j++)
 			v[i].rs[j].weight = -1;
 		/* Carry over what is known of the same objects. */
-		for (k = x.slot == NULL ? 0 : vs_conf_hash(&vs->c) & x.mask;
+		for (k = x.slot == NULL ? 0 : conf_vs_hash(&vs->c) & x.mask;
 		    x.slot != NULL && x.slot[k] != 0; k = (k + 1) & x.mask)
-			if (vs_same(&ovv[x.slot[k] - 1]->c, &vs->c)) {
+			if (conf_vs_same(&ovv[x.slot[k] - 1]->c, &vs->c)) {
 				vst_carry(vs, &v[i], ovv[x.slot[k] - 1],
 				    &ov[x.slot[k] - 1]);
 				break;

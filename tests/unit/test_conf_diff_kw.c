@@ -165,3 +165,74 @@ Test(diff_kw, instance_lists)
 	conf_free(v);
 	conf_free(p);
 }
+
+/*
+ * One identity for a virtual server: what a reload names it by is what
+ * lvsd carries health across by.  A fwmark service is its mark (its
+ * family follows its real servers), an address service its address,
+ * port and protocol.
+ */
+Test(diff_kw, vs_identity)
+{
+	struct had_conf	*a = load_ok("virtual_server fwmark 7 {\n"
+	    " real_server 198.18.1.2 80 {}\n}\n"
+	    "virtual_server 198.18.0.1 80 {\n real_server 198.18.1.3 80 {\n"
+	    "  weight 2\n }\n}\n");
+	struct had_conf	*b = load_ok("virtual_server fwmark 7 {\n"
+	    " real_server 2001:db8::2 80 {}\n}\n"
+	    "virtual_server 198.18.0.1 80 {\n real_server 198.18.1.3 80 {\n"
+	    "  weight 5\n }\n}\n");
+	const struct conf_vs	*fa, *fb, *va, *vb;
+	char			 buf[400];
+
+	fa = TAILQ_FIRST(&a->vss);
+	fb = TAILQ_FIRST(&b->vss);
+	va = TAILQ_NEXT(fa, entry);
+	vb = TAILQ_NEXT(fb, entry);
+	cr_expect(conf_vs_same(&fa->c, &fb->c), "fwmark 7 v4 / v6");
+	cr_expect(conf_vs_same(&va->c, &vb->c));
+	cr_expect_eq(conf_vs_hash(&va->c), conf_vs_hash(&vb->c));
+	cr_expect(conf_rs_same(&TAILQ_FIRST(&va->rss)->c,
+	    &TAILQ_FIRST(&vb->rss)->c), "weight is not identity");
+	cr_expect(!conf_rs_same(&TAILQ_FIRST(&fa->rss)->c,
+	    &TAILQ_FIRST(&fb->rss)->c));
+	conf_diff_names(a, b, PROC_LVS, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "changed virtual_server TCP 198.18.0.1:80 "
+	    "(real_server), virtual_server fwmark 7 (real_server)");
+	conf_free(a);
+	conf_free(b);
+	a = load_ok("virtual_server 198.18.0.1 53 {\n}\n");
+	b = load_ok("virtual_server 198.18.0.1 53 {\n protocol UDP\n}\n");
+	cr_expect(!conf_vs_same(&TAILQ_FIRST(&a->vss)->c,
+	    &TAILQ_FIRST(&b->vss)->c), "TCP and UDP on port 53");
+	conf_diff_names(a, b, PROC_LVS, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "added virtual_server UDP 198.18.0.1:53; "
+	    "removed virtual_server TCP 198.18.0.1:53");
+	conf_free(a);
+	conf_free(b);
+}
+
+/* A check is kept only whole: settings and URLs. */
+Test(diff_kw, check_whole)
+{
+	const char	*t = "virtual_server 198.18.0.1 80 {\n"
+	    " real_server 198.18.1.3 80 {\n  HTTP_GET {\n   url {\n"
+	    "    path /%s\n    status_code 200\n   }\n  }\n }\n}\n";
+	char		 ta[400], tb[400];
+	struct had_conf	*a, *b, *c;
+	const struct conf_check	*ka, *kb, *kc;
+
+	snprintf(ta, sizeof(ta), t, "a");
+	snprintf(tb, sizeof(tb), t, "b");
+	a = load_ok(ta);
+	b = load_ok(tb);
+	c = load_ok(ta);
+	ka = TAILQ_FIRST(&TAILQ_FIRST(&TAILQ_FIRST(&a->vss)->rss)->checks);
+	kb = TAILQ_FIRST(&TAILQ_FIRST(&TAILQ_FIRST(&b->vss)->rss)->checks);
+	kc = TAILQ_FIRST(&TAILQ_FIRST(&TAILQ_FIRST(&c->vss)->rss)->checks);
+	cr_expect_eq(conf_check_diff(ka, kc), CONF_CHG_NONE);
+	cr_expect_eq(conf_check_diff(ka, kb), CONF_CHG_HARD, "another URL");
+	conf_free(a);
+	conf_free(b);
+	conf_free(c);
+}
