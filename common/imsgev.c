@@ -20,11 +20,11 @@
 static void	imsgev_handler(int, short, void *);
 
 /*
- * A queue that held this many messages (20,000 rows of hactl show lvs)
+ * A queue that held this many messages (a show of a few thousand rows)
  * gives its memory back to the kernel once written: glibc keeps freed
  * heap otherwise, megabytes a show.
  */
-#define IMSGEV_TRIM_QUEUE	4096
+#define IMSGEV_TRIM_QUEUE	1024
 
 static void
 imsgev_arm(struct imsgev *iev)
