@@ -427,6 +427,215 @@ obj_name(const struct conf_okey *k, char *buf, size_t len)
 	}
 }
 
+/* name, appended to why as "a, b" (cut at len). */
+static void
+why_add(char *why, size_t len, const char *name)
+{
+	size_t	 n;
+
+	if (why == NULL || len == 0)
+		return;
+	n = strlen(why);
+	if (n > 0 && strstr(why, name) != NULL)
+		return;
+	snprintf(why + n, len - n, "%s%s", n ? ", " : "", name);
+}
+
+/*
+ * One keyword of two objects, as the table prints it: the custom and
+ * nested ones (lists, blocks) have no field to compare, their printed
+ * form is what the configuration says.
+ */
+static int
+kw_printed_differs(struct conf_pr *pr, char **buf, const struct conf_kw *kw,
+    const void *a, const void *b, const struct had_conf *ca,
+    const struct had_conf *cb)
+{
+	off_t	 p0, p1, p2;
+	int	 differs;
+
+	p0 = ftello(pr->fp);
+	pr->conf = ca;
+	pr->depth = 0;
+	/* a as the default too: a print that hides defaults hides a. */
+	kw->print(pr, kw, a, a);
+	p1 = ftello(pr->fp);
+	pr->conf = cb;
+	pr->depth = 0;
+	kw->print(pr, kw, b, a);
+	p2 = ftello(pr->fp);
+	fflush(pr->fp);
+	differs = p1 - p0 != p2 - p1 || (*buf != NULL && memcmp(*buf + p0,
+	    *buf + p1, (size_t)(p1 - p0)) != 0);
+	fseeko(pr->fp, p0, SEEK_SET);
+	return (differs);
+}
+
+static int
+kw_diff_tab(struct conf_pr *pr, char **buf, const struct conf_kw *tab,
+    const void *a, const void *b, const struct had_conf *ca,
+    const struct had_conf *cb, int skip, char *why, size_t len)
+{
+	const struct conf_kw	*kw;
+	int			 r = CONF_CHG_NONE, d;
+
+	for (kw = tab; kw->name != NULL; kw++) {
+		if (kw->flags & (KF_ALIAS | KF_UNSUPP | skip) ||
+		    kw->type == KT_IGNORE)
+			continue;
+		if (kw->type == KT_SUB) {
+			d = kw_diff_tab(pr, buf, kw->child, a, b, ca, cb, skip,
+			    why, len);
+			if (d != CONF_CHG_NONE && (kw->flags & KF_RESTART))
+				d = CONF_CHG_HARD;
+			if (d > r)
+				r = d;
+			continue;
+		}
+		if (kw->type == KT_CUSTOM && kw->size == 0) {
+			if (kw->print == NULL || !kw_printed_differs(pr, buf,
+			    kw, a, b, ca, cb))
+				continue;
+		} else if (memcmp((const char *)a + kw->off,
+		    (const char *)b + kw->off, kw->size) == 0)
+			continue;
+		why_add(why, len, kw->name);
+		d = kw->flags & KF_RESTART ? CONF_CHG_HARD : CONF_CHG_SOFT;
+		if (d > r)
+			r = d;
+	}
+	return (r);
+}
+
+/*
+ * What the configuration changes in one object, keyword by keyword of
+ * its table: CONF_CHG_NONE, CONF_CHG_SOFT (applied in place) or
+ * CONF_CHG_HARD (a keyword marked KF_RESTART changed).  The names of
+ * the keywords that changed are appended to why.
+ */
+static int
+kw_diff_obj(const struct conf_kw *tab, const void *a, const void *b,
+    const struct had_conf *ca, const struct had_conf *cb,
+    const struct vs_conf *vs, int skip, char *why, size_t len)
+{
+	struct conf_pr	 pr;
+	char		*buf = NULL;
+	size_t		 blen = 0;
+	int		 r;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.vs = vs;		/* a check's defaults come from it */
+	if ((pr.fp = open_memstream(&buf, &blen)) == NULL)
+		return (CONF_CHG_HARD);
+	r = kw_diff_tab(&pr, &buf, tab, a, b, ca, cb, skip, why, len);
+	fclose(pr.fp);
+	free(buf);
+	return (r);
+}
+
+int
+conf_kw_diff(const struct conf_kw *tab, const void *a, const void *b,
+    const struct had_conf *ca, const struct had_conf *cb, char *why,
+    size_t len)
+{
+	return (kw_diff_obj(tab, a, b, ca, cb, NULL, 0, why, len));
+}
+
+static void
+rs_label(const struct conf_rs *rs, const char *what, char *buf, size_t len)
+{
+	char	 a[CONF_RSNAMELEN];
+
+	conf_addr_port(rs->c.addr.af, rs->c.addr.u.raw, rs->c.port, a,
+	    sizeof(a));
+	snprintf(buf, len, "real_server %s%s%s", a, what[0] ? " " : "", what);
+}
+
+/*
+ * The real servers of a virtual server kept by its key, by theirs: the
+ * ones added, removed, and changed with their keywords, as lvsd carries
+ * their health (conf_rs_same()).
+ */
+static void
+vs_rs_why(const struct had_conf *oc, const struct conf_vs *ov,
+    const struct had_conf *nc, const struct conf_vs *nv, char *why,
+    size_t len)
+{
+	const struct conf_rs	*rs, *ors;
+	struct conf_rs		 fa, fb;
+	char			 w[128], l[192];
+
+	TAILQ_FOREACH(rs, &nv->rss, entry) {
+		TAILQ_FOREACH(ors, &ov->rss, entry)
+			if (conf_rs_same(&ors->c, &rs->c))
+				break;
+		w[0] = '\0';
+		if (ors == NULL)
+			strlcpy(w, "added", sizeof(w));
+		else {
+			/* Whole nodes, as print_rss() prints them. */
+			memset(&fa, 0, sizeof(fa));
+			memset(&fb, 0, sizeof(fb));
+			fa.checks = ors->checks;
+			fb.checks = rs->checks;
+			conf_rs_full(ors, &fa.c);
+			conf_rs_full(rs, &fb.c);
+			if (kw_diff_obj(conf_kw_rs, &fa.c, &fb.c, oc, nc,
+			    &nv->c, 0, w, sizeof(w)) == CONF_CHG_NONE)
+				continue;
+		}
+		rs_label(rs, w, l, sizeof(l));
+		why_add(why, len, l);
+	}
+	TAILQ_FOREACH(ors, &ov->rss, entry) {
+		TAILQ_FOREACH(rs, &nv->rss, entry)
+			if (conf_rs_same(&ors->c, &rs->c))
+				break;
+		if (rs == NULL) {
+			rs_label(ors, "removed", l, sizeof(l));
+			why_add(why, len, l);
+		}
+	}
+}
+
+/* global_defs: a hard change restarts every VRRP instance. */
+int
+conf_global_diff(const struct had_conf *o, const struct had_conf *n,
+    char *why, size_t len)
+{
+	if (o == NULL || n == NULL)
+		return (CONF_CHG_NONE);
+	return (conf_kw_diff(conf_kw_global, &o->global, &n->global, o, n,
+	    why, len));
+}
+
+/*
+ * A VRRP instance kept by name: CONF_CHG_HARD when a keyword that
+ * cannot change under a running state machine changed (interface,
+ * VRID, version, advert_int, sources, peers, VMAC, unicast_path), when
+ * its address family did (it follows the VIPs) or when global is
+ * CONF_CHG_HARD; CONF_CHG_SOFT when priority, preempt, VIPs, tracking or
+ * the like changed: they apply from the next advert on.
+ */
+int
+conf_instance_diff(const struct had_conf *oc, const struct conf_instance *o,
+    const struct had_conf *nc, const struct conf_instance *n, int global,
+    char *why, size_t len)
+{
+	int	 r;
+
+	r = conf_kw_diff(conf_kw_instance, &o->c, &n->c, oc, nc, why, len);
+	if (conf_instance_af(o) != conf_instance_af(n)) {
+		why_add(why, len, "address family");
+		r = CONF_CHG_HARD;
+	}
+	if (global == CONF_CHG_HARD) {
+		why_add(why, len, "global_defs");
+		r = CONF_CHG_HARD;
+	}
+	return (r);
+}
+
 struct names_ctx {
 	const struct had_conf	*old, *new;
 	enum had_proc		 proc;
@@ -486,10 +695,12 @@ names_why(struct names_ctx *x, const struct conf_okey *k, char *why,
 		    len) == CONF_CHG_HARD && x->proc == PROC_VRRP ?
 		    CONF_CHG_HARD : CONF_CHG_SOFT);
 	case CONF_ITEM_VIRTUAL_SERVER:
-		if ((ov = vs_keyed(x->old, k)) != NULL &&
-		    (nv = vs_keyed(x->new, k)) != NULL)
-			conf_kw_diff(conf_kw_vs, &ov->c, &nv->c, x->old, x->new,
-			    why, len);
+		if ((ov = vs_keyed(x->old, k)) == NULL ||
+		    (nv = vs_keyed(x->new, k)) == NULL)
+			return (CONF_CHG_SOFT);
+		kw_diff_obj(conf_kw_vs, &ov->c, &nv->c, x->old, x->new, NULL,
+		    KF_OBJ, why, len);
+		vs_rs_why(x->old, ov, x->new, nv, why, len);
 		return (CONF_CHG_SOFT);
 	}
 	return (CONF_CHG_SOFT);
@@ -555,147 +766,4 @@ conf_diff_names(const struct had_conf *old, const struct had_conf *new,
 		    verb[order[i]], x->part[order[i]]);
 	}
 	free(x);
-}
-
-/* name, appended to why as "a, b" (cut at len). */
-static void
-why_add(char *why, size_t len, const char *name)
-{
-	size_t	 n;
-
-	if (why == NULL || len == 0)
-		return;
-	n = strlen(why);
-	if (n > 0 && strstr(why, name) != NULL)
-		return;
-	snprintf(why + n, len - n, "%s%s", n ? ", " : "", name);
-}
-
-/*
- * One keyword of two objects, as the table prints it: the custom and
- * nested ones (lists, blocks) have no field to compare, their printed
- * form is what the configuration says.
- */
-static int
-kw_printed_differs(struct conf_pr *pr, char **buf, const struct conf_kw *kw,
-    const void *a, const void *b, const struct had_conf *ca,
-    const struct had_conf *cb)
-{
-	off_t	 p0, p1, p2;
-	int	 differs;
-
-	p0 = ftello(pr->fp);
-	pr->conf = ca;
-	pr->depth = 0;
-	/* a as the default too: a print that hides defaults hides a. */
-	kw->print(pr, kw, a, a);
-	p1 = ftello(pr->fp);
-	pr->conf = cb;
-	pr->depth = 0;
-	kw->print(pr, kw, b, a);
-	p2 = ftello(pr->fp);
-	fflush(pr->fp);
-	differs = p1 - p0 != p2 - p1 || (*buf != NULL && memcmp(*buf + p0,
-	    *buf + p1, (size_t)(p1 - p0)) != 0);
-	fseeko(pr->fp, p0, SEEK_SET);
-	return (differs);
-}
-
-static int
-kw_diff_tab(struct conf_pr *pr, char **buf, const struct conf_kw *tab,
-    const void *a, const void *b, const struct had_conf *ca,
-    const struct had_conf *cb, char *why, size_t len)
-{
-	const struct conf_kw	*kw;
-	int			 r = CONF_CHG_NONE, d;
-
-	for (kw = tab; kw->name != NULL; kw++) {
-		if (kw->flags & (KF_ALIAS | KF_UNSUPP) ||
-		    kw->type == KT_IGNORE)
-			continue;
-		if (kw->type == KT_SUB) {
-			d = kw_diff_tab(pr, buf, kw->child, a, b, ca, cb, why,
-			    len);
-			if (d != CONF_CHG_NONE && (kw->flags & KF_RESTART))
-				d = CONF_CHG_HARD;
-			if (d > r)
-				r = d;
-			continue;
-		}
-		if (kw->type == KT_CUSTOM && kw->size == 0) {
-			if (kw->print == NULL || !kw_printed_differs(pr, buf,
-			    kw, a, b, ca, cb))
-				continue;
-		} else if (memcmp((const char *)a + kw->off,
-		    (const char *)b + kw->off, kw->size) == 0)
-			continue;
-		why_add(why, len, kw->name);
-		d = kw->flags & KF_RESTART ? CONF_CHG_HARD : CONF_CHG_SOFT;
-		if (d > r)
-			r = d;
-	}
-	return (r);
-}
-
-/*
- * What the configuration changes in one object, keyword by keyword of
- * its table: CONF_CHG_NONE, CONF_CHG_SOFT (applied in place) or
- * CONF_CHG_HARD (a keyword marked KF_RESTART changed).  The names of
- * the keywords that changed are appended to why.
- */
-int
-conf_kw_diff(const struct conf_kw *tab, const void *a, const void *b,
-    const struct had_conf *ca, const struct had_conf *cb, char *why,
-    size_t len)
-{
-	struct conf_pr	 pr;
-	char		*buf = NULL;
-	size_t		 blen = 0;
-	int		 r;
-
-	memset(&pr, 0, sizeof(pr));
-	if ((pr.fp = open_memstream(&buf, &blen)) == NULL)
-		return (CONF_CHG_HARD);
-	r = kw_diff_tab(&pr, &buf, tab, a, b, ca, cb, why, len);
-	fclose(pr.fp);
-	free(buf);
-	return (r);
-}
-
-/* global_defs: a hard change restarts every VRRP instance. */
-int
-conf_global_diff(const struct had_conf *o, const struct had_conf *n,
-    char *why, size_t len)
-{
-	if (o == NULL || n == NULL)
-		return (CONF_CHG_NONE);
-	return (conf_kw_diff(conf_kw_global, &o->global, &n->global, o, n,
-	    why, len));
-}
-
-/*
- * A VRRP instance kept by name: CONF_CHG_HARD when a keyword that
- * cannot change under a running state machine changed (interface,
- * VRID, version, advert_int, sources, peers, VMAC, unicast_path), when
- * its address family did (it follows the VIPs) or when global is
- * CONF_CHG_HARD; CONF_CHG_SOFT when priority, preempt, VIPs, tracking or
- * the like changed: they apply from the next advert on.
- */
-int
-conf_instance_diff(const struct had_conf *oc, const struct conf_instance *o,
-    const struct had_conf *nc, const struct conf_instance *n, int global,
-    char *why, size_t len)
-{
-	int	 r;
-
-	r = conf_kw_diff(conf_kw_instance, &o->c, &n->c, oc, nc, why, len);
-	if (conf_instance_af(o) != conf_instance_af(n)) {
-		why_add(why, len, "address family");
-		r = CONF_CHG_HARD;
-	}
-	if (global == CONF_CHG_HARD) {
-		why_add(why, len, "global_defs");
-		r = CONF_CHG_HARD;
-	}
-	return (r);
 }

@@ -101,7 +101,7 @@ sed -i 's/weight 3/weight 4/' "$LAB_DIR/a.conf"
 out=$(lab_hactl a reload 2>&1); rc=$?
 echo "$out"
 check "reload names the changed virtual server (rc $rc)" \
-    sh -c "echo '$out' | grep -qx 'lvs: changed virtual_server TCP 198.18.0.51:80 (real_server)'"
+    sh -c "echo '$out' | grep -qx 'lvs: changed virtual_server TCP 198.18.0.51:80 (real_server [0-9.]*:[0-9]* weight)'"
 check "and says vrrp is unchanged" sh -c "echo '$out' | grep -qx 'vrrp: unchanged'"
 kill_pid TERM "$EPID"
 summary

@@ -197,8 +197,11 @@ Test(diff_kw, vs_identity)
 	cr_expect(!conf_rs_same(&TAILQ_FIRST(&fa->rss)->c,
 	    &TAILQ_FIRST(&fb->rss)->c));
 	conf_diff_names(a, b, PROC_LVS, buf, sizeof(buf));
+	/* Real servers by their own key, with what changed in them. */
 	cr_expect_str_eq(buf, "changed virtual_server TCP 198.18.0.1:80 "
-	    "(real_server), virtual_server fwmark 7 (real_server)");
+	    "(real_server 198.18.1.3:80 weight), virtual_server fwmark 7 "
+	    "(real_server [2001:db8::2]:80 added, real_server 198.18.1.2:80 "
+	    "removed)");
 	conf_free(a);
 	conf_free(b);
 	a = load_ok("virtual_server 198.18.0.1 53 {\n}\n");

@@ -428,7 +428,8 @@ Test(lang, diff_names)
 	conf_diff_names(ca, cb, PROC_LVS, buf, sizeof(buf));
 	/* lvsd has the instances too: it adds and removes their VIPs. */
 	cr_expect_str_eq(buf, "added vrrp_instance C; changed vrrp_instance "
-	    "A (priority), virtual_server TCP 198.18.0.100:80 (real_server); "
+	    "A (priority), virtual_server TCP 198.18.0.100:80 (real_server "
+	    "198.18.1.3:80 added, real_server 198.18.1.1:80 removed); "
 	    "removed vrrp_instance B, virtual_server fwmark 7");
 	conf_diff_names(ca, ca, PROC_LVS, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "");
