@@ -878,6 +878,11 @@ conf_check_defaults(struct check_conf *c, uint32_t type,
 	.flags = KF_UNSUPP | KF_ANYBLOCK | KF_ALIAS }
 #define UNSUPPN(n, why)		{ KW_BASE(n, KT_IGNORE, 0, -1),		\
 	.flags = KF_UNSUPP | KF_ANYBLOCK | KF_ALIAS, .note = why }
+/* A track list of node type t, kw->off bytes after the object. */
+#define TRACKS(n, t, m)	{ KW_BASE(n, KT_CUSTOM, 0, 0),			\
+	.off = offsetof(t, m) - offsetof(t, c),				\
+	.flags = KF_BLOCK | KF_LIST, .conv = conv_tracks,		\
+	.print = print_tracks }
 #define KW_END			{ .name = NULL }
 
 /* USER [GROUP] into two adjacent fields. */
@@ -2765,37 +2770,26 @@ print_track_list(struct conf_pr *pr, const char *name,
 	conf_pr_end(pr);
 }
 
+/*
+ * track_script, track_process, track_file and track_bfd of an instance or
+ * a sync group: the list lies kw->off bytes after the object (TRACKS()).
+ */
 static int
-conv_inst_track_scripts(struct conf_pctx *p, const struct conf_node *n,
+conv_tracks(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	return conv_track_list(p, n,
-	    &NODE_OF(struct conf_instance, obj)->track_scripts,
+	    (struct conf_track_script_list *)((char *)obj + kw->off),
 	    track_kind(kw->name));
 }
 
-static int
-conv_inst_track_bfds(struct conf_pctx *p, const struct conf_node *n,
-    const struct conf_kw *kw, void *obj)
-{
-	return conv_track_list(p, n,
-	    &NODE_OF(struct conf_instance, obj)->track_bfds, TRK_BFD);
-}
-
 static void
-print_inst_track_bfds(struct conf_pr *pr, const struct conf_kw *kw,
-    const void *obj, const void *def)
+print_tracks(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
+    const void *def)
 {
 	print_track_list(pr, kw->name,
-	    &CNODE_OF(struct conf_instance, obj)->track_bfds);
-}
-
-static void
-print_inst_track_scripts(struct conf_pr *pr, const struct conf_kw *kw,
-    const void *obj, const void *def)
-{
-	print_track_list(pr, kw->name,
-	    &CNODE_OF(struct conf_instance, obj)->track_scripts);
+	    (const struct conf_track_script_list *)((const char *)obj +
+	    kw->off));
 }
 
 static int
@@ -3071,14 +3065,10 @@ const struct conf_kw conf_kw_instance[] = {
 	    conv_vips, print_vips),
 	CUSTOM("track_interface", 0, 0, KF_BLOCK | KF_LIST, conv_track_ifs,
 	    print_track_ifs),
-	CUSTOM("track_script", 0, 0, KF_BLOCK | KF_LIST,
-	    conv_inst_track_scripts, print_inst_track_scripts),
-	CUSTOM("track_process", 0, 0, KF_BLOCK | KF_LIST,
-	    conv_inst_track_scripts, print_inst_track_scripts),
-	CUSTOM("track_file", 0, 0, KF_BLOCK | KF_LIST,
-	    conv_inst_track_scripts, print_inst_track_scripts),
-	CUSTOM("track_bfd", 0, 0, KF_BLOCK | KF_LIST,
-	    conv_inst_track_bfds, print_inst_track_bfds),
+	TRACKS("track_script", struct conf_instance, track_scripts),
+	TRACKS("track_process", struct conf_instance, track_scripts),
+	TRACKS("track_file", struct conf_instance, track_scripts),
+	TRACKS("track_bfd", struct conf_instance, track_bfds),
 	JOIN("notify_master", notify_master),
 	JOIN("notify_backup", notify_backup),
 	JOIN("notify_fault", notify_fault),
@@ -3185,39 +3175,6 @@ print_members(struct conf_pr *pr, const struct conf_kw *kw,
 	conf_pr_end(pr);
 }
 
-static int
-conv_sg_track_scripts(struct conf_pctx *p, const struct conf_node *n,
-    const struct conf_kw *kw, void *obj)
-{
-	return conv_track_list(p, n,
-	    &NODE_OF(struct conf_sync_group, obj)->track_scripts,
-	    track_kind(kw->name));
-}
-
-static int
-conv_sg_track_bfds(struct conf_pctx *p, const struct conf_node *n,
-    const struct conf_kw *kw, void *obj)
-{
-	return conv_track_list(p, n,
-	    &NODE_OF(struct conf_sync_group, obj)->track_bfds, TRK_BFD);
-}
-
-static void
-print_sg_track_bfds(struct conf_pr *pr, const struct conf_kw *kw,
-    const void *obj, const void *def)
-{
-	print_track_list(pr, kw->name,
-	    &CNODE_OF(struct conf_sync_group, obj)->track_bfds);
-}
-
-static void
-print_sg_track_scripts(struct conf_pr *pr, const struct conf_kw *kw,
-    const void *obj, const void *def)
-{
-	print_track_list(pr, kw->name,
-	    &CNODE_OF(struct conf_sync_group, obj)->track_scripts);
-}
-
 #define S struct vrrp_sync_group_conf
 const struct conf_kw conf_kw_sync_group[] = {
 	CUSTOM("group", 0, 0, KF_BLOCK | KF_LIST, conv_members,
@@ -3227,14 +3184,10 @@ const struct conf_kw conf_kw_sync_group[] = {
 	JOIN("notify_fault", notify_fault),
 	JOIN("notify_stop", notify_stop),
 	JOIN("notify", notify),
-	CUSTOM("track_script", 0, 0, KF_BLOCK | KF_LIST,
-	    conv_sg_track_scripts, print_sg_track_scripts),
-	CUSTOM("track_process", 0, 0, KF_BLOCK | KF_LIST,
-	    conv_sg_track_scripts, print_sg_track_scripts),
-	CUSTOM("track_file", 0, 0, KF_BLOCK | KF_LIST,
-	    conv_sg_track_scripts, print_sg_track_scripts),
-	CUSTOM("track_bfd", 0, 0, KF_BLOCK | KF_LIST,
-	    conv_sg_track_bfds, print_sg_track_bfds),
+	TRACKS("track_script", struct conf_sync_group, track_scripts),
+	TRACKS("track_process", struct conf_sync_group, track_scripts),
+	TRACKS("track_file", struct conf_sync_group, track_scripts),
+	TRACKS("track_bfd", struct conf_sync_group, track_bfds),
 	UNSUPP("smtp_alert"),
 	UNSUPP("global_tracking"),
 	UNSUPP("sync_group_tracking_weight"),
