@@ -518,10 +518,26 @@ conf_flag_sets(const struct conf_kw *tab, size_t off, long long v)
 	return 0;
 }
 
+/* An address field: none, or one of the family the keyword takes. */
+static int
+conf_wire_addr_ok(const struct conf_addr *a, long long af)
+{
+	struct conf_addr	 c;
+
+	memcpy(&c, a, sizeof(c));	/* the body may be unaligned */
+	if (c.af == 0)
+		return (c.prefix == 0);
+	if (af != 0 && c.af != af)
+		return (0);
+	return ((c.af == AF_INET && c.prefix <= 32) ||
+	    (c.af == AF_INET6 && c.prefix <= 128));
+}
+
 /*
  * The first keyword of the table whose field is outside what the parser
- * lets it hold: a number outside [min, max], a flag no keyword sets, an
- * enum without a name.  A field as the parser starts it (def) is fine,
+ * lets it hold: a string without its end, an address of no family or of
+ * another than the keyword's, a number outside [min, max], a flag no
+ * keyword sets, an enum without a name.  A field as the parser starts it (def) is fine,
  * whatever it is: UINT32_MAX for "not set" and the like.  top: the
  * table flags are looked up in (the kind's, blocks included).
  */
@@ -540,12 +556,20 @@ conf_wire_bounds(const struct conf_kw *tab, const void *obj,
 				return bad;
 			continue;
 		}
+		f = (const char *)obj + kw->off;
+		/* Strings end within their field, addresses are ones. */
+		if ((kw->type == KT_STR || kw->type == KT_JOIN) &&
+		    kw->size > 0 && memchr(f, '\0', kw->size) == NULL)
+			return kw;
+		if (kw->type == KT_ADDR && kw->size > 0 &&
+		    !conf_wire_addr_ok((const struct conf_addr *)(const void *)
+		    f, kw->min))
+			return kw;
 		if ((kw->type != KT_UINT && kw->type != KT_INT &&
 		    kw->type != KT_DEC && kw->type != KT_FLAG &&
 		    kw->type != KT_ENUM) || kw->size == 0 ||
 		    kw->size > sizeof(v))
 			continue;
-		f = (const char *)obj + kw->off;
 		if (memcmp(f, (const char *)def + kw->off, kw->size) == 0)
 			continue;
 		v = conf_get_int(f, kw->size, kw->type == KT_INT ||
@@ -741,9 +765,18 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 	/* The body may be unaligned in a message buffer. */
 	memcpy(&b, body, len);
 	memset((uint8_t *)&b + len, 0, kind_sizes[kind] - len);
-	/* Every number a keyword sets, within the parser's bounds. */
+	/*
+	 * Every number a keyword sets within the parser's bounds, every
+	 * string ended, every address one.
+	 */
 	if ((tab = conf_wire_table(kind, &b, &def, &conf->global)) != NULL &&
 	    (kw = conf_wire_bounds(tab, &b, &def, tab)) != NULL) {
+		if (kw->type == KT_STR || kw->type == KT_JOIN)
+			return rx_fail(rx, "%s: %s: unterminated string", what,
+			    kw->name);
+		if (kw->type == KT_ADDR)
+			return rx_fail(rx, "%s: %s: bad address", what,
+			    kw->name);
 		bad = conf_get_int((const char *)&b + kw->off, kw->size,
 		    kw->type == KT_INT || kw->type == KT_FLAG);
 		if (kw->type == KT_FLAG || kw->type == KT_ENUM)
@@ -757,14 +790,11 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 	case CONF_ITEM_GLOBAL:
 		if (conf->rx_global)
 			return rx_fail(rx, "global: sent twice");
-		NEED_STR(b.g.router_id);
 		NEED_STR(b.g.net_namespace);
 		NEED_STR(b.g.script_user);
 		NEED_STR(b.g.script_group);
 		NEED_STR(b.g.lvs_sync_interface);
 		NEED_STR(b.g.lvs_sync_instance);
-		NEED_ADDR(b.g.vrrp_mcast_group4, 0);
-		NEED_ADDR(b.g.vrrp_mcast_group6, 0);
 		NEED_ADDR(b.g.lvs_sync_group, 0);
 		NEED(b.g.lvs_sync_has_id <= 1 && b.g.lvs_sync_maxlen <= 65507);
 		NEED(b.g.lvs_sync_active <= 1);
@@ -824,21 +854,13 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		struct conf_instance	*in;
 
 		NEED_STR(b.i.name);
-		NEED_STR(b.i.interface);
 		NEED_STR(b.i.auth_pass);
 		NEED_STR(b.i.vmac_name);
-		NEED_STR(b.i.notify_master);
-		NEED_STR(b.i.notify_backup);
-		NEED_STR(b.i.notify_fault);
-		NEED_STR(b.i.notify_stop);
-		NEED_STR(b.i.notify);
 		NEED(b.i.name[0] != '\0');
 		/* The table's numbers are checked above; vrid has no default. */
 		NEED(b.i.auth_type <= CONF_AUTH_AH);
 		NEED(b.i.vrid >= 1);
 		NEED(b.i.use_vmac <= 1);
-		NEED_ADDR(b.i.mcast_src_ip, 0);
-		NEED_ADDR(b.i.unicast_src_ip, 0);
 		NEED_STR(b.i.path_dev);
 		NEED_ADDR(b.i.path_src, 0);
 		NEED_ADDR(b.i.path_peer, 0);
@@ -959,7 +981,6 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED_STR(b.bf.name);
 		NEED(b.bf.name[0] != '\0');
 		NEED_ADDR(b.bf.neighbor, 1);
-		NEED_ADDR(b.bf.source, 0);
 		NEED(b.bf.source.af == 0 || b.bf.source.af == b.bf.neighbor.af);
 		/* Timers, multiplier, ttl: by the table, above. */
 		NEED(b.bf.weight_reverse <= 1 && b.bf.checker == 0);
@@ -992,11 +1013,6 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		struct conf_sync_group	*sg;
 
 		NEED_STR(b.sg.name);
-		NEED_STR(b.sg.notify_master);
-		NEED_STR(b.sg.notify_backup);
-		NEED_STR(b.sg.notify_fault);
-		NEED_STR(b.sg.notify_stop);
-		NEED_STR(b.sg.notify);
 		NEED(b.sg.name[0] != '\0');
 		TAILQ_FOREACH(sg, &conf->sync_groups, entry)
 			if (strcmp(sg->c.name, b.sg.name) == 0)
@@ -1069,12 +1085,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED(b.vs.lb_kind < LVS_KIND_MAX);
 		NEED(b.vs.protocol < LVS_PROTO_MAX);
 		NEED_STR(b.vs.group);
-		NEED_STR(b.vs.virtualhost);
-		NEED_STR(b.vs.quorum_up);
-		NEED_STR(b.vs.quorum_down);
 		NEED_ADDR(b.vs.addr, b.vs.type == VS_TYPE_ADDR);
 		NEED_ADDR(b.vs.sorry_addr, b.vs.has_sorry);
-		NEED_ADDR(b.vs.persistence_granularity, 0);
 		/* checkd gets no groups: the name is only a label there. */
 		if (b.vs.type == VS_TYPE_GROUP && proc != PROC_CHECK) {
 			TAILQ_FOREACH(g, &conf->vsgs, entry)
@@ -1100,8 +1112,6 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 			return rx_fail(rx, "%s: no virtual_server before it",
 			    what);
 		NEED_ADDR(b.rs.addr, 1);
-		NEED_STR(b.rs.notify_up);
-		NEED_STR(b.rs.notify_down);
 		NEED(b.rs.weight <= 65535);
 		if ((rs = conf_rs_new(&b.rs, proc == PROC_PARENT)) == NULL)
 			break;
@@ -1118,17 +1128,10 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 			    what);
 		NEED(b.ck.type < CHECK_TYPE_MAX);
 		NEED(b.ck.dns_type < DNS_TYPE_MAX);
-		NEED_ADDR(b.ck.connect_ip, 0);
-		NEED_ADDR(b.ck.bindto, 0);
-		NEED_STR(b.ck.virtualhost);
-		NEED_STR(b.ck.misc_path);
 		NEED_STR(b.ck.user);
 		NEED_STR(b.ck.group);
 		NEED_STR(b.ck.payload);
 		NEED_STR(b.ck.require_reply);
-		NEED_STR(b.ck.dns_name);
-		NEED_STR(b.ck.helo_name);
-		NEED_STR(b.ck.track_file);
 		NEED(b.ck.file_has_weight <= 1 && b.ck.file_reverse <= 1 &&
 		    b.ck.file_dynamic <= 1);
 		NEED(b.ck.file_weight != INT32_MIN);
@@ -1149,9 +1152,7 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 			return rx_fail(rx, "%s: no check before it", what);
 		NEED(conf->rx_check->c.type == CHECK_HTTP ||
 		    conf->rx_check->c.type == CHECK_SSL);
-		NEED_STR(b.u.path);
 		NEED_STR(b.u.digest);
-		NEED_STR(b.u.virtualhost);
 		if ((u = calloc(1, sizeof(*u))) == NULL)
 			break;
 		u->c = b.u;

@@ -2,8 +2,8 @@
  * The wire holds an item's numbers to the bounds the parser holds the
  * config to, from the same keyword tables (conf_wire_bounds()): for
  * every kind a table fills, each number, flag and enum of its table set
- * just out of range is refused by conf_receive_item(), naming the
- * keyword; and every config of the tree still crosses the wire whole.
+ * just out of range, each string without its end and each address of
+ * no family is refused by conf_receive_item(), naming the keyword; and every config of the tree still crosses the wire whole.
  */
 #include <criterion/criterion.h>
 
@@ -136,6 +136,10 @@ names_field(const struct conf_kw *tab, size_t off, const char *err)
 		if (kw->type != KT_SUB && kw->size > 0 && kw->off == off &&
 		    strstr(err, s) != NULL)
 			return 1;
+		snprintf(s, sizeof(s), ": %s: ", kw->name);
+		if (kw->type != KT_SUB && kw->size > 0 && kw->off == off &&
+		    strstr(err, s) != NULL)
+			return 1;
 	}
 	return 0;
 }
@@ -143,7 +147,39 @@ names_field(const struct conf_kw *tab, size_t off, const char *err)
 struct tried {
 	int	 n;		/* values refused as they should be */
 	int	 rise, fall;	/* of a vrrp_script and a check */
+	int	 strs, addrs;	/* unterminated strings, bad addresses */
 };
+
+/*
+ * A string keyword's field without its end, an address keyword's of no
+ * family the parser makes: refused, naming the keyword.
+ */
+static void
+try_kw_text(const struct items *it, int i, const struct conf_kw *top,
+    const struct conf_kw *kw, struct tried *t)
+{
+	uint8_t			 body[BODYMAX];
+	struct conf_addr	 a;
+	char			 err[256];
+
+	memset(body, 0, sizeof(body));
+	memcpy(body, it->body[i], it->len[i]);
+	if (kw->type == KT_ADDR) {
+		memset(&a, 0, sizeof(a));
+		a.af = 99;
+		memcpy(body + kw->off, &a, sizeof(a));
+	} else
+		memset(body + kw->off, 'A', kw->size);
+	cr_expect_eq(send_items(it, PROC_PARENT, i, body,
+	    conf_kind_size(it->kind[i]), err, sizeof(err)), -1,
+	    "%s: %s: accepted", conf_item_kind_name(it->kind[i]), kw->name);
+	cr_expect(names_field(top, kw->off, err), "%s: %s: refused as '%s'",
+	    conf_item_kind_name(it->kind[i]), kw->name, err);
+	if (kw->type == KT_ADDR)
+		t->addrs++;
+	else
+		t->strs++;
+}
 
 /* The values just out of bounds of one keyword, each alone. */
 static void
@@ -210,6 +246,10 @@ try_table(const struct items *it, int i, const struct conf_kw *top,
 		if (kw->type == KT_SUB)
 			try_table(it, i, top, kw->child, def, t);
 		else if (!(kw->flags & (KF_ALIAS | KF_UNSUPP)) &&
+		    kw->size > 0 && (kw->type == KT_STR ||
+		    kw->type == KT_JOIN || kw->type == KT_ADDR))
+			try_kw_text(it, i, top, kw, t);
+		else if (!(kw->flags & (KF_ALIAS | KF_UNSUPP)) &&
 		    kw->size > 0 && kw->size <= 8)
 			try_kw(it, i, top, kw, def, t);
 	}
@@ -256,7 +296,10 @@ Test(wire_bounds, every_number_out_of_bounds_is_refused)
 	cr_expect_geq(t.rise, 4, "rise tried %d times", t.rise);
 	cr_expect_geq(t.fall, 4, "fall tried %d times", t.fall);
 	cr_expect_geq(t.n, 90, "%d values tried", t.n);
-	cr_log_info("%d out-of-bounds values refused", t.n);
+	cr_expect_geq(t.strs, 25, "%d strings tried", t.strs);
+	cr_expect_geq(t.addrs, 8, "%d addresses tried", t.addrs);
+	cr_log_info("%d out-of-bounds values, %d strings, %d addresses "
+	    "refused", t.n, t.strs, t.addrs);
 	items_free(&it);
 	conf_free(c);
 }
