@@ -100,13 +100,20 @@ static int	ssl_state;		/* 0 not yet, 1 ready, -1 failed */
 void
 check_init_privileged(void)
 {
-	char	*path;
+	const char	*conf;
+	char		 path[HAD_PATHLEN];
 
-	/* What OPENSSL_INIT_LOAD_CONFIG would read: OPENSSL_CONF or ... */
-	if ((path = CONF_get1_default_config_file()) != NULL) {
-		ssl_conf_fd = open(path, O_RDONLY | O_CLOEXEC);
-		OPENSSL_free(path);
-	}
+	/*
+	 * What OPENSSL_INIT_LOAD_CONFIG would read, found as OpenSSL finds
+	 * it: CONF_get1_default_config_file() itself touches 300 kB more
+	 * of libcrypto.
+	 */
+	if ((conf = secure_getenv("OPENSSL_CONF")) != NULL)
+		strlcpy(path, conf, sizeof(path));
+	else
+		snprintf(path, sizeof(path), "%s/openssl.cnf",
+		    X509_get_default_cert_area());
+	ssl_conf_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if ((ssl_ca_fd = open(CA_FILE, O_RDONLY | O_CLOEXEC)) == -1)
 		log_warn("cannot open %s: verify_cert will fail", CA_FILE);
 }
