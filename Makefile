@@ -56,7 +56,7 @@ ALL_CFLAGS	 = -std=gnu11 $(CFLAGS) $(WFLAGS) $(DEFS) $(SANFLAGS) \
 ALL_LDFLAGS	 = $(LDFLAGS) $(SANFLAGS)
 
 LIBS_had	:= $(call pl,$(PC_BASE))
-LIBS_vrrpd	:= $(call pl,$(PC_BASE) $(PC_SSL))
+LIBS_vrrpd	:= $(call pl,$(PC_BASE))
 LIBS_lvsd	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_NFT))
 LIBS_checkd	:= $(call pl,$(PC_BASE) $(PC_SSL))
 LIBS_bfdd	:= $(call pl,$(PC_BASE))

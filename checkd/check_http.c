@@ -365,8 +365,8 @@ http_vhost(const struct check *ck, const struct check_url_conf *u)
 	return (NULL);
 }
 
-static const char *
-ssl_errstr(void)
+const char *
+check_ssl_errstr(void)
 {
 	unsigned long	 e;
 	const char	*r = NULL;
@@ -438,7 +438,7 @@ http_want_ssl(struct check *ck, int r)
 		    "connection closed");
 		break;
 	default:
-		check_result(ck, 0, "TLS: %s", ssl_errstr());
+		check_result(ck, 0, "TLS: %s", check_ssl_errstr());
 		break;
 	}
 }
@@ -471,7 +471,7 @@ http_tls(struct check *ck)
 		check_result(ck, 0, "TLS handshake failed: certificate: %s",
 		    X509_verify_cert_error_string(v));
 	else if (ERR_peek_error() != 0)
-		check_result(ck, 0, "TLS handshake failed: %s", ssl_errstr());
+		check_result(ck, 0, "TLS handshake failed: %s", check_ssl_errstr());
 	else
 		check_result(ck, 0, "TLS handshake failed: %s",
 		    errno ? check_errstr(errno, 1) : "connection closed");
@@ -661,7 +661,7 @@ http_next_url(struct check *ck)
 		hs->ssl = SSL_new(ck->c->verify_cert ? check_ssl_ctx_verify :
 		    check_ssl_ctx);
 		if (hs->ssl == NULL) {
-			check_result(ck, 0, "TLS: %s", ssl_errstr());
+			check_result(ck, 0, "TLS: %s", check_ssl_errstr());
 			return;
 		}
 		if (ck->c->enable_sni && vh != NULL)
@@ -672,7 +672,7 @@ http_next_url(struct check *ck)
 	if (check_connect(ck, SOCK_STREAM) == -1)
 		return;
 	if (hs->ssl != NULL && SSL_set_fd(hs->ssl, ck->fd) != 1) {
-		check_result(ck, 0, "TLS: %s", ssl_errstr());
+		check_result(ck, 0, "TLS: %s", check_ssl_errstr());
 		return;
 	}
 	switch (check_connect_done(ck)) {
@@ -694,7 +694,9 @@ http_start(struct check *ck)
 		check_result(ck, 0, "no url to get");
 		return;
 	}
-	if (ck->c->type == CHECK_SSL && check_ssl_ctx == NULL) {
+	/* OpenSSL only now: most configurations never need it. */
+	if (check_ssl_init() == -1 ||
+	    (ck->c->type == CHECK_SSL && check_ssl_ctx == NULL)) {
 		check_result(ck, 0, "TLS not initialised");
 		return;
 	}

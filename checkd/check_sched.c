@@ -24,8 +24,11 @@
 #include <unistd.h>
 
 #include <event.h>
+#include <openssl/conf.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "checkd.h"
 #include "conf_diff.h"
@@ -87,18 +90,125 @@ check_type_of(uint32_t t)
 	}
 }
 
-/* Before the chroot: OpenSSL's configuration and the CA bundle. */
+/*
+ * OpenSSL costs checkd 3.8 MB of RSS once initialised with its two
+ * contexts and the CA bundle, and most configurations have no HTTP_GET
+ * or SSL_GET (issue 19).  So the files are only opened before the chroot
+ * and read through these descriptors at the first such check.
+ */
+static int	ssl_conf_fd = -1, ssl_ca_fd = -1;
+static int	ssl_state;		/* 0 not yet, 1 ready, -1 failed */
+
 void
 check_init_privileged(void)
+{
+	const char	*conf;
+	char		 path[HAD_PATHLEN];
+
+	/*
+	 * What OPENSSL_INIT_LOAD_CONFIG would read, found as OpenSSL finds
+	 * it: CONF_get1_default_config_file() itself touches 300 kB more
+	 * of libcrypto.
+	 */
+	if ((conf = secure_getenv("OPENSSL_CONF")) != NULL)
+		strlcpy(path, conf, sizeof(path));
+	else
+		snprintf(path, sizeof(path), "%s/openssl.cnf",
+		    X509_get_default_cert_area());
+	ssl_conf_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if ((ssl_ca_fd = open(CA_FILE, O_RDONLY | O_CLOEXEC)) == -1)
+		log_warn("cannot open %s: verify_cert will fail", CA_FILE);
+}
+
+/* OpenSSL's configuration, as OPENSSL_INIT_LOAD_CONFIG loads it. */
+static void
+check_ssl_conf(void)
+{
+	CONF	*conf;
+	BIO	*bio;
+	long	 eline = 0;
+
+	if (ssl_conf_fd == -1)
+		return;
+	OPENSSL_load_builtin_modules();
+	if ((conf = NCONF_new_ex(NULL, NULL)) == NULL ||
+	    (bio = BIO_new_fd(ssl_conf_fd, BIO_NOCLOSE)) == NULL) {
+		NCONF_free(conf);
+		log_warnx("OpenSSL configuration: %s", check_ssl_errstr());
+		ERR_clear_error();
+		return;
+	}
+	if (NCONF_load_bio(conf, bio, &eline) <= 0)
+		log_warnx("OpenSSL configuration, line %ld: %s", eline,
+		    check_ssl_errstr());
+	else if (CONF_modules_load(conf, NULL, CONF_MFLAGS_DEFAULT_SECTION) <=
+	    0)
+		log_warnx("OpenSSL configuration: %s", check_ssl_errstr());
+	ERR_clear_error();
+	BIO_free(bio);
+	NCONF_free(conf);
+}
+
+/* The CA bundle into the verifying context, as load_verify_locations. */
+static void
+check_ssl_ca(SSL_CTX *ctx)
+{
+	STACK_OF(X509_INFO)	*infos;
+	X509_INFO		*xi;
+	X509_STORE		*store = SSL_CTX_get_cert_store(ctx);
+	BIO			*bio;
+	int			 i, n = 0;
+
+	if (ssl_ca_fd == -1)
+		return;
+	if ((bio = BIO_new_fd(ssl_ca_fd, BIO_NOCLOSE)) == NULL ||
+	    (infos = PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL)) == NULL) {
+		log_warnx("cannot load %s: verify_cert will fail: %s",
+		    CA_FILE, check_ssl_errstr());
+		ERR_clear_error();
+		BIO_free(bio);
+		return;
+	}
+	for (i = 0; i < sk_X509_INFO_num(infos); i++) {
+		xi = sk_X509_INFO_value(infos, i);
+		if (xi->x509 != NULL && X509_STORE_add_cert(store, xi->x509))
+			n++;
+		if (xi->crl != NULL)
+			(void)X509_STORE_add_crl(store, xi->crl);
+	}
+	if (n == 0)
+		log_warnx("no certificate in %s: verify_cert will fail",
+		    CA_FILE);
+	else
+		log_debug("%d certificates from %s", n, CA_FILE);
+	ERR_clear_error();
+	sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	BIO_free(bio);
+}
+
+/*
+ * Before the first libcrypto call of an HTTP_GET or SSL_GET: OpenSSL,
+ * its configuration and the two contexts.  0, or -1 if TLS cannot work.
+ */
+int
+check_ssl_init(void)
 {
 	SSL_CTX	*ctx;
 	int	 i;
 
-	if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, NULL) != 1)
-		fatalx("OpenSSL initialisation failed");
+	if (ssl_state != 0)
+		return (ssl_state == 1 ? 0 : -1);
+	ssl_state = -1;
+	if (OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1) {
+		log_warnx("OpenSSL initialisation failed");
+		return (-1);
+	}
+	check_ssl_conf();
 	for (i = 0; i < 2; i++) {
-		if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
-			fatalx("SSL_CTX_new failed");
+		if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+			log_warnx("SSL_CTX_new failed: %s", check_ssl_errstr());
+			return (-1);
+		}
 		SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 		SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 		    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
@@ -109,14 +219,12 @@ check_init_privileged(void)
 			continue;
 		}
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-		/* The bundle is read now: the chroot is empty. */
-		if (SSL_CTX_load_verify_locations(ctx, CA_FILE, NULL) != 1) {
-			log_warnx("cannot load %s: verify_cert will fail",
-			    CA_FILE);
-			ERR_clear_error();
-		}
+		check_ssl_ca(ctx);
 		check_ssl_ctx_verify = ctx;
 	}
+	log_debug("OpenSSL initialised for the first HTTP or TLS check");
+	ssl_state = 1;
+	return (0);
 }
 
 void

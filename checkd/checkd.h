@@ -181,6 +181,8 @@ void	 check_bfd_query(int);
 
 /* check_sched.c */
 void	 check_init_privileged(void);
+int	 check_ssl_init(void);
+const char *check_ssl_errstr(void);
 int	 check_passive_update(uint32_t, const char *, int);
 socklen_t check_sockaddr(const struct conf_addr *, uint16_t,
 	    struct sockaddr_storage *);

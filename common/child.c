@@ -8,6 +8,7 @@
  */
 #include <sys/types.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -498,6 +499,21 @@ child_main(int argc, char **argv, const struct child_ops *ops)
 	log_procinit(name);
 	proc_set_title(name);
 
+	/*
+	 * arc4random's first seed before the chroot and the filter.  Its
+	 * getrandom() does not wait for the kernel's generator, and before
+	 * that is ready (a VM's early boot) it falls back to /dev/urandom,
+	 * then to _sysctl, which the filter kills: checkd died so in the VM
+	 * once OpenSSL, whose getrandom() waits, no longer ran here.  So
+	 * wait as OpenSSL did, then seed.
+	 */
+	{
+		unsigned char	 b;
+
+		while (getrandom(&b, 1, 0) == -1 && errno == EINTR)
+			;
+		(void)arc4random();
+	}
 	if (ops->init_privileged != NULL)
 		ops->init_privileged();
 	proc_drop_privs(name, child->user, child->chroot,

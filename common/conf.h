@@ -458,20 +458,28 @@ struct check_conf {
 	uint32_t	warmup_ms;
 	uint32_t	rise;			/* had extension */
 	uint32_t	fall;			/* had extension */
+	/*
+	 * Numbers that every check has set before the strings: a body goes
+	 * on the wire and into had's copy up to its last byte that is not
+	 * 0, 80 bytes for a TCP_CHECK instead of 1305 (issue 19).
+	 */
+	uint32_t	misc_timeout_ms;
+	uint32_t	dns_type;		/* enum dns_type_conf */
 	uint8_t		alpha;
 	uint8_t		enable_sni;
 	uint8_t		verify_cert;
 	uint8_t		misc_dynamic;
+	/*
+	 * DNS_CHECK: the name asked ("." unless set, in every check: so
+	 * the first string); BFD_CHECK: the bfd_instance.
+	 */
+	char		dns_name[HAD_PATHLEN];
 	char		virtualhost[CONF_HOSTLEN];
 	char		misc_path[CONF_CMDLEN];
-	uint32_t	misc_timeout_ms;
 	char		user[CONF_USERLEN];
 	char		group[CONF_USERLEN];
 	char		payload[HAD_PATHLEN];		/* hex */
 	char		require_reply[HAD_PATHLEN];	/* hex */
-	uint32_t	dns_type;		/* enum dns_type_conf */
-	/* DNS_CHECK: the name asked; BFD_CHECK: the bfd_instance. */
-	char		dns_name[HAD_PATHLEN];
 	char		helo_name[CONF_HOSTLEN];
 	/* FILE_CHECK: a track_file block, weight N [reverse], dynamic. */
 	char		track_file[HAD_NAMELEN];

@@ -139,11 +139,12 @@ struct str_field {
 static const struct str_field rs_strs[] = {
 	STR(rs_conf, notify_up), STR(rs_conf, notify_down),
 };
+/* In the order of their offsets (body_len()). */
 static const struct str_field check_strs[] = {
-	STR(check_conf, virtualhost), STR(check_conf, misc_path),
-	STR(check_conf, user), STR(check_conf, group),
-	STR(check_conf, payload), STR(check_conf, require_reply),
-	STR(check_conf, dns_name), STR(check_conf, helo_name),
+	STR(check_conf, dns_name), STR(check_conf, virtualhost),
+	STR(check_conf, misc_path), STR(check_conf, user),
+	STR(check_conf, group), STR(check_conf, payload),
+	STR(check_conf, require_reply), STR(check_conf, helo_name),
 };
 static const struct str_field url_strs[] = {
 	STR(check_url_conf, path), STR(check_url_conf, digest),

@@ -141,7 +141,8 @@ static const struct family fams[M_MAX] = {
 	[M_SCRAPE_OK] = { "had_scrape_ok", G,
 	    "1 if the process that knows this part answered.", 0, 0 },
 	[M_PROC_UP] = { "had_process_up", G,
-	    "1 if the process is running, 0 while it is being restarted.",
+	    "1 if the process is running, 0 while it is being restarted "
+	    "or if it is not started (nothing configured for it).",
 	    0, 0 },
 	[M_PROC_RESTARTS] = { "had_process_restarts_total", C,
 	    "Times had restarted the process.", 0, 0 },

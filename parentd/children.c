@@ -23,6 +23,7 @@
 
 #include <event.h>
 
+#include "conf.h"
 #include "had.h"
 #include "log.h"
 #include "proc.h"
@@ -166,13 +167,108 @@ children_init(void)
 	evtimer_add(env->ping_ev, &tv);
 }
 
+/*
+ * Whether the configuration gives child p anything to do.  As keepalived
+ * starts its VRRP, checker and BFD children only for their parts, had
+ * starts vrrpd for vrrp_instances, checkd for checks, track scripts and
+ * files (vrrp_script items) or mail alerts, bfdd for bfd_instances: an
+ * idle child costs its libraries and heap (issue 19).  lvsd always runs:
+ * it removes what a crashed had left in the kernel.
+ */
+int
+child_wanted(enum had_proc p, const struct had_conf *conf)
+{
+	const struct conf_blob	*b = &env->blobs[p];
+	const struct global_conf *g;
+	uint32_t		 kind;
+	size_t			 i;
+
+	if (p == PROC_LVS)
+		return (1);
+	if (p == PROC_CHECK && conf != NULL) {
+		g = &conf->global;
+		if (g->smtp_server.af != 0 && g->notification_email[0] != '\0')
+			return (1);
+	}
+	for (i = 0; i < b->nitems; i++) {
+		kind = b->items[i].kind;
+		switch (p) {
+		case PROC_VRRP:
+			if (kind == CONF_ITEM_VRRP_INSTANCE)
+				return (1);
+			break;
+		case PROC_CHECK:
+			if (kind == CONF_ITEM_CHECK ||
+			    kind == CONF_ITEM_VRRP_SCRIPT)
+				return (1);
+			break;
+		case PROC_BFD:
+			if (kind == CONF_ITEM_BFD_INSTANCE)
+				return (1);
+			break;
+		default:
+			break;
+		}
+	}
+	return (0);
+}
+
+/* Once started, a child stays (and is respawned) until had stops. */
+int
+child_started(enum had_proc p)
+{
+	return (env->children[p].running ||
+	    evtimer_pending(env->children[p].respawn_ev, NULL));
+}
+
 void
 children_start(void)
 {
 	enum had_proc	 p;
 
-	for (p = PROC_VRRP; p < PROC_MAX; p++)
-		child_spawn(p);
+	for (p = PROC_VRRP; p < PROC_MAX; p++) {
+		if (child_wanted(p, env->conf))
+			child_spawn(p);
+		else {
+			strlcpy(env->children[p].last_exit, CHILD_IDLE,
+			    sizeof(env->children[p].last_exit));
+			log_info("%s not started: %s", proc_name(p),
+			    child_idle_why(p));
+		}
+	}
+}
+
+/*
+ * Start a child that a reload gave its first work (env->blobs[p] holds
+ * its part of conf); 1 if it is on its way.
+ */
+int
+child_start_wanted(enum had_proc p, const struct had_conf *conf)
+{
+	if (env->shutting_down || child_started(p) || !child_wanted(p, conf))
+		return (0);
+	log_info("%s: the configuration gives it work; starting it",
+	    proc_name(p));
+	env->children[p].last_exit[0] = '\0';
+	child_spawn(p);
+	return (child_is_up(p));
+}
+
+/* What an absent child would need, for the log and hactl. */
+const char *
+child_idle_why(enum had_proc p)
+{
+	switch (p) {
+	case PROC_VRRP:
+		return ("the configuration has no vrrp_instance");
+	case PROC_CHECK:
+		return ("the configuration has no checks, track scripts, "
+		    "track files or mail alerts");
+	case PROC_BFD:
+		return ("the configuration has no bfd_instance");
+	default:
+		return ("nothing to do");
+	}
 }
 
 int
@@ -599,6 +695,38 @@ children_shutdown_tick(int ticks)
 	child_stop(lvs, SIGTERM);
 }
 
+/* Every child that was started has said CHILD_READY. */
+static int
+children_all_ready(void)
+{
+	enum had_proc	 p;
+
+	for (p = PROC_VRRP; p < PROC_MAX; p++)
+		if (child_started(p) && !env->children[p].ready)
+			return (0);
+	return (1);
+}
+
+/* "vrrpd, lvsd and checkd": the children started. */
+static void
+children_status(char *buf, size_t len)
+{
+	enum had_proc	 p, last = PROC_LVS;
+	int		 n = 0;
+
+	for (p = PROC_VRRP; p < PROC_MAX; p++)
+		if (child_started(p))
+			last = p;
+	buf[0] = '\0';
+	for (p = PROC_VRRP; p < PROC_MAX; p++) {
+		if (!child_started(p))
+			continue;
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+		    n == 0 ? "" : p == last ? " and " : ", ", proc_name(p));
+		n++;
+	}
+}
+
 int
 children_all_gone(void)
 {
@@ -719,6 +847,7 @@ parent_dispatch_child(struct child_proc *c, struct imsg *imsg)
 	struct msg_reconf_done	 done;
 	struct msg_peer		 peer;
 	const char		*name = proc_name(c->proc);
+	char			 status[64];
 
 	switch (imsg->hdr.type) {
 	case IMSG_CHILD_READY:
@@ -729,14 +858,12 @@ parent_dispatch_child(struct child_proc *c, struct imsg *imsg)
 		}
 		c->ready = 1;
 		log_debug("%s (pid %d) ready", name, (int)c->pid);
-		if (!env->ready_told && env->children[PROC_VRRP].ready &&
-		    env->children[PROC_LVS].ready &&
-		    env->children[PROC_CHECK].ready &&
-		    env->children[PROC_BFD].ready) {
+		if (!env->ready_told && children_all_ready()) {
 			env->ready_told = 1;
 			log_info("every child is up");
-			sd_notifyf("READY=1\nSTATUS=vrrpd, lvsd, checkd and "
-			    "bfdd running\nMAINPID=%d", (int)getpid());
+			children_status(status, sizeof(status));
+			sd_notifyf("READY=1\nSTATUS=%s running\nMAINPID=%d",
+			    status, (int)getpid());
 		}
 		return (0);
 	case IMSG_PONG:

@@ -598,6 +598,13 @@ control_request(struct ctl_conn *cc, struct imsg *imsg)
 			    "unanswered", proc_name(p), CTL_ORPHANS_MAX);
 			return (0);
 		}
+		/* Not started for want of work: it has no rows to show. */
+		if (!child_started(p)) {
+			control_text(cc->id, 1, "%s is not running: %s",
+			    proc_name(p), child_idle_why(p));
+			control_end(cc->id, 0, NULL);
+			return (0);
+		}
 		cc->owner = p;
 		if (child_compose(p, imsg->hdr.type, cc->id, -1, &req,
 		    sizeof(req)) == -1)

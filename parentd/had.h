@@ -115,6 +115,13 @@ void	 child_fill_ctl(enum had_proc, struct msg_ctl_proc *);
 void	 children_check_users(void);
 void	 child_send_config(enum had_proc);
 int	 child_is_up(enum had_proc);
+/* The last_exit of a child the configuration gives nothing to do. */
+#define CHILD_IDLE	"not started: nothing configured for it"
+struct had_conf;
+int	 child_wanted(enum had_proc, const struct had_conf *);
+int	 child_started(enum had_proc);
+int	 child_start_wanted(enum had_proc, const struct had_conf *);
+const char *child_idle_why(enum had_proc);
 void	 procwatch_send(enum had_proc);
 void	 procwatch_event(const struct msg_proc_track *);
 

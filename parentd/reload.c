@@ -224,6 +224,19 @@ reload_request(uint32_t client, enum ctl_reload_target target)
 		env->blobs[p] = nb;
 		conf_diff_names(env->conf, conf, p, rl.names[p],
 		    sizeof(rl.names[p]));
+		if (!child_started(p)) {
+			/* Its first work: started, its RECONF_DONE awaited. */
+			if (child_start_wanted(p, conf)) {
+				rl.pending[p] = 1;
+				continue;
+			}
+			if (!child_wanted(p, conf)) {
+				snprintf(rl.summary[p], sizeof(rl.summary[p]),
+				    "not started: %s", child_idle_why(p));
+				rl.names[p][0] = '\0';
+				continue;
+			}
+		}
 		if (!child_is_up(p)) {
 			strlcpy(rl.summary[p], "not running; it gets the new "
 			    "configuration when it restarts",

@@ -23,11 +23,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "vrrp_ah.h"
+#include "vrrp_md5.h"
 
 /* IPv4 header offsets. */
 #define OFF_TOS		1
@@ -83,8 +80,7 @@ ah_icv(const uint8_t *pkt, size_t len, size_t hl, const uint8_t *key,
     int unicast, uint8_t *icv)
 {
 	uint8_t		buf[VRRP_AH_MAX_PKT];
-	uint8_t		md[EVP_MAX_MD_SIZE];
-	unsigned int	mdlen = 0;
+	uint8_t		md[VRRP_MD5_LEN];
 
 	if (len > sizeof(buf) || hl + VRRP_AH_LEN > len)
 		return (-1);
@@ -95,9 +91,7 @@ ah_icv(const uint8_t *pkt, size_t len, size_t hl, const uint8_t *key,
 	if (unicast)
 		buf[OFF_TTL] = 0;
 	memset(buf + hl + AH_ICV, 0, VRRP_AH_ICV_LEN);
-	if (HMAC(EVP_md5(), key, VRRP_AUTH_LEN, buf, len, md, &mdlen) ==
-	    NULL || mdlen < VRRP_AH_ICV_LEN)
-		return (-1);
+	vrrp_hmac_md5(key, VRRP_AUTH_LEN, buf, len, md);
 	memcpy(icv, md, VRRP_AH_ICV_LEN);
 	return (0);
 }
@@ -124,8 +118,7 @@ ah6_icv(const uint8_t *ah, size_t len, const uint8_t *src,
     const uint8_t *dst, const uint8_t *key, uint8_t *icv)
 {
 	uint8_t		buf[VRRP_AH6_IP_LEN + VRRP_AH6_MAX_PKT];
-	uint8_t		md[EVP_MAX_MD_SIZE];
-	unsigned int	mdlen = 0;
+	uint8_t		md[VRRP_MD5_LEN];
 
 	if (len < VRRP_AH_LEN || len > VRRP_AH6_MAX_PKT)
 		return (-1);
@@ -138,9 +131,7 @@ ah6_icv(const uint8_t *ah, size_t len, const uint8_t *src,
 	memcpy(buf + 24, dst, 16);
 	memcpy(buf + VRRP_AH6_IP_LEN, ah, len);
 	memset(buf + VRRP_AH6_IP_LEN + AH_ICV, 0, VRRP_AH_ICV_LEN);
-	if (HMAC(EVP_md5(), key, VRRP_AUTH_LEN, buf, VRRP_AH6_IP_LEN + len,
-	    md, &mdlen) == NULL || mdlen < VRRP_AH_ICV_LEN)
-		return (-1);
+	vrrp_hmac_md5(key, VRRP_AUTH_LEN, buf, VRRP_AH6_IP_LEN + len, md);
 	memcpy(icv, md, VRRP_AH_ICV_LEN);
 	return (0);
 }
@@ -199,7 +190,7 @@ vrrp_ah6_check(const uint8_t *pkt, size_t len, const uint8_t *src,
 	if (vrrp_ah6_locate(pkt, len) != VRRP_DROP_NONE)
 		return (VRRP_DROP_LENGTH);
 	if (ah6_icv(pkt, len, src, dst, key, icv) == -1 ||
-	    CRYPTO_memcmp(icv, pkt + AH_ICV, sizeof(icv)) != 0)
+	    vrrp_md5_memcmp(icv, pkt + AH_ICV, sizeof(icv)) != 0)
 		return (VRRP_DROP_AH_ICV);
 	return (ah_spi_seq(pkt, src + 12, last, seq));
 }
@@ -302,7 +293,7 @@ vrrp_ah_check(const uint8_t *pkt, size_t len, size_t voff,
 		return (VRRP_DROP_LENGTH);
 	hl = voff - VRRP_AH_LEN;
 	if (ah_icv(pkt, len, hl, key, unicast, icv) == -1 ||
-	    CRYPTO_memcmp(icv, pkt + hl + AH_ICV, sizeof(icv)) != 0)
+	    vrrp_md5_memcmp(icv, pkt + hl + AH_ICV, sizeof(icv)) != 0)
 		return (VRRP_DROP_AH_ICV);
 	return (ah_spi_seq(pkt + hl, pkt + OFF_SRC, last, seq));
 }

@@ -10,8 +10,8 @@
 # (6) seconds have passed (the second gratuitous ARP burst, 5 s after
 # becoming master by default, falls before the window), cpu_sample.py
 # measures BENCH_CPU_SECONDS (20) seconds:
-#   had         vrrpd (pid from `hactl show procs -j`); "all" adds had,
-#               lvsd and checkd
+#   had         vrrpd (pid from `hactl show procs -j`); "all" adds had
+#               and the other children it started (lvsd)
 #   keepalived  the VRRP child that `keepalived --vrrp` forks (pid from its
 #               -r pidfile); "all" adds the parent
 # CPU from /proc/PID/stat utime+stime as % of one core, memory VmRSS and
@@ -75,11 +75,16 @@ measure() {	# impl
 	pid=$(impl_vrrp_pid a)
 	if [ "$impl" = had ]; then
 		proc=vrrpd
-		label="had+vrrpd+lvsd+checkd"
+		label=had
 		all=$(lab_had_pid a)
-		lab_hactl a show procs -j >"$LAB_DIR/a/procs.json" 2>/dev/null &&
-		    all=$all,$(json_get "$LAB_DIR/a/procs.json" \
-		    '",".join(str(r["pid"]) for r in d if r["pid"] > 0)')
+		# The children had started (none for work it was not given).
+		if lab_hactl a show procs -j >"$LAB_DIR/a/procs.json" \
+		    2>/dev/null; then
+			all=$all,$(json_get "$LAB_DIR/a/procs.json" \
+			    '",".join(str(r["pid"]) for r in d if r["pid"] > 0)')
+			label=$(json_get "$LAB_DIR/a/procs.json" \
+			    '"+".join(r["name"] for r in d if r["pid"] > 0)')
+		fi
 	else
 		proc="keepalived VRRP child"
 		label="keepalived parent+VRRP child"

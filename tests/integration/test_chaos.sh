@@ -177,7 +177,7 @@ print("kills %d vrrpd %d lvsd %d checkd %d waits_for_a_running_child %d" %
 PY
 # Let the last respawns happen, then stop the client and the sampler.
 sleep 2
-wait_for 15 sh -c "'$BUILD/hactl' -s '$LAB_DIR/a/had.sock' show procs -j | python3 -c 'import json,sys; d=json.load(sys.stdin)[\"items\"]; sys.exit(not all(r[\"running\"] for r in d))'"
+wait_for 15 sh -c "'$BUILD/hactl' -s '$LAB_DIR/a/had.sock' show procs -j | python3 -c 'import json,sys; d=json.load(sys.stdin)[\"items\"]; sys.exit(not all(r[\"running\"] or r[\"last_exit\"].startswith(\"not started\") for r in d))'"
 touch "$DUR_FILE"
 wait_for 5 pid_gone "$CLIENT"
 wait_for 5 pid_gone "$SAMPLER"

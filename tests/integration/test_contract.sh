@@ -74,6 +74,10 @@ vrrp_instance VI_CTR {
 		chk_ok
 	}
 }
+! So that bfdd runs too (had starts a child only for work of its own).
+bfd_instance BFD_CTR {
+	neighbor_ip 198.18.0.62
+}
 EOF
 SOCK=$T/had.sock
 LOG=$T/had.log

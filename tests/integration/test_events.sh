@@ -12,7 +12,12 @@ need_root
 
 lab_init
 lab_node a 198.18.0.1/24
+# The vrrp_script gives checkd work: it is started, and killed below.
 cat >"$LAB_DIR/a.conf" <<'CONF'
+vrrp_script chk_e {
+	script "/bin/true"
+	interval 5
+}
 vrrp_instance VI_E {
 	interface eth0
 	virtual_router_id 51

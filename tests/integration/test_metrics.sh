@@ -41,7 +41,11 @@ else
 	fail "promtool is missing (scripts/setup-deps.sh installs prometheus)"
 fi
 has() { grep -qxF "$1" "$M"; }
-check "five processes up (had, vrrpd, lvsd, checkd, bfdd)" [ "$(grep -c '^had_process_up{.*} 1$' "$M")" = 5 ]
+check "three processes up (had, vrrpd, lvsd)" [ "$(grep -c '^had_process_up{.*} 1$' "$M")" = 3 ]
+# Nothing to check and no bfd_instance: checkd and bfdd are not started,
+# and their parts of the scrape are empty, not failed.
+check "checkd and bfdd not started" [ "$(grep -cE '^had_process_up\{process="(checkd|bfdd)"\} 0$' "$M")" = 2 ]
+check "every part of the scrape ok" [ "$(grep -c '^had_scrape_ok{.*} 1$' "$M")" = 5 ]
 check "VI_M in state MASTER" has 'had_vrrp_state{instance="VI_M",interface="eth0",vrid="61",state="MASTER"} 1'
 check "VI_M not BACKUP" has 'had_vrrp_state{instance="VI_M",interface="eth0",vrid="61",state="BACKUP"} 0'
 check "priority 120" has 'had_vrrp_priority{instance="VI_M",interface="eth0",vrid="61"} 120'

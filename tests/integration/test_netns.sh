@@ -64,7 +64,8 @@ check "VIP not in the test's namespace" sh -c "! ip -o addr show | grep -q ' 198
 want=$(stat -L -c %i "/run/netns/$NS")
 here=$(stat -L -c %i /proc/self/ns/net)
 pids="had:$HP"
-for c in vrrpd lvsd checkd bfdd; do
+# No checks and no bfd_instance: only vrrpd and lvsd run.
+for c in vrrpd lvsd; do
 	pids="$pids $c:$(lab_child_pid a $c)"
 done
 bad=""
@@ -72,7 +73,7 @@ for p in $pids; do
 	got=$(stat -L -c %i "/proc/${p#*:}/ns/net" 2>/dev/null)
 	[ "$got" = "$want" ] || bad="$bad ${p%%:*}($got)"
 done
-check "had and its four children are in $NS (inode $want, here $here):${bad:- all}" \
+check "had and its two children are in $NS (inode $want, here $here):${bad:- all}" \
     [ -z "$bad" -a "$want" != "$here" ]
 
 # -------------------------------------------------------------- reloads

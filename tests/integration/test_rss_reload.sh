@@ -58,7 +58,10 @@ if ! lab_start_had a "$LAB_DIR/a.conf"; then
 	exit 1
 fi
 
-PROCS="had vrrpd lvsd checkd bfdd"
+# No vrrp_instance and no bfd_instance: vrrpd and bfdd are not started.
+PROCS="had lvsd checkd"
+check "vrrpd and bfdd not started" [ "$(lab_child_pid a vrrpd)" = 0 -a \
+    "$(lab_child_pid a bfdd)" = 0 ]
 declare -A PID FIRST LAST SMALL BIG SHOWN
 for n in $PROCS; do
 	if [ $n = had ]; then
