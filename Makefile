@@ -56,12 +56,13 @@ ALL_CFLAGS	 = -std=gnu11 $(CFLAGS) $(WFLAGS) $(DEFS) $(SANFLAGS) \
 ALL_LDFLAGS	 = $(LDFLAGS) $(SANFLAGS)
 
 LIBS_had	:= $(call pl,$(PC_BASE))
-LIBS_vrrpd	:= $(call pl,$(PC_BASE))
+LIBS_vrrpd	:= $(call pl,libmd $(PC_BASE))
 LIBS_lvsd	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_NFT))
 LIBS_checkd	:= $(call pl,$(PC_BASE) $(PC_SSL))
 LIBS_bfdd	:= $(call pl,$(PC_BASE))
 LIBS_hactl	:= $(call pl,libevent libbsd-overlay libcap zlib)
-LIBS_test	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_NFT) $(PC_SSL) $(PC_TEST) zlib) -lm
+LIBS_test	:= $(call pl,libmd $(PC_BASE) $(PC_NL) $(PC_NFT) $(PC_SSL) \
+		    $(PC_TEST) zlib) -lm
 
 # Each process lives in its own directory; the file named after the
 # program holds main() and everything else goes into an archive that the

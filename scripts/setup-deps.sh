@@ -5,7 +5,7 @@ set -eu
 
 PKGS="gcc make pkg-config libc6-dev
 libevent-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libbsd-dev
-libcap-dev libcriterion-dev libssl-dev libseccomp-dev zlib1g-dev
+libcap-dev libcriterion-dev libssl-dev libseccomp-dev zlib1g-dev libmd-dev
 mandoc iproute2 iputils-ping procps util-linux python3 clang libclang-rt-14-dev
 keepalived tshark python3-scapy prometheus curl chromium python3-jsonschema
 debhelper fakeroot dpkg-dev

@@ -1,7 +1,7 @@
 /*
- * MD5 (RFC 1321) and HMAC-MD5 (RFC 2104) for the AH ICV: all that vrrpd
- * took from libcrypto, whose loading alone cost vrrpd 1.4 MB of RSS
- * (issue 19).  Pure code.
+ * HMAC-MD5 (RFC 2104) for the AH ICV: all that vrrpd took from libcrypto,
+ * whose loading alone cost vrrpd 1.4 MB of RSS (issue 19).  MD5 itself
+ * is libmd's, which libbsd already loads.
  */
 #ifndef HAD_VRRP_MD5_H
 #define HAD_VRRP_MD5_H
@@ -9,13 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <md5.h>
+
 #define VRRP_MD5_LEN	16
 #define VRRP_MD5_BLOCK	64
 
 struct vrrp_md5 {
-	uint32_t	 s[4];
-	uint64_t	 n;		/* bytes so far */
-	uint8_t		 buf[VRRP_MD5_BLOCK];
+	MD5_CTX		 ctx;
 };
 
 void	 vrrp_md5_init(struct vrrp_md5 *);
