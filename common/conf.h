@@ -783,7 +783,7 @@ enum conf_kw_type {
 #define KF_ANYBLOCK	0x40	/* may carry a block that is skipped */
 #define KF_NOEFFECT	0x80	/* read and kept, not acted on yet: warn */
 #define KF_EXT		0x100	/* had's extension: noted under --compat */
-#define KF_RESTART	0x200	/* a change restarts the object (conf_diff) */
+#define KF_RESTART	0x200	/* a change restarts the object */
 
 struct conf_kw {
 	const char		*name;

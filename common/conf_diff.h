@@ -21,7 +21,7 @@ struct conf_kw;
  */
 struct conf_okey {
 	uint32_t	 kind;
-	uint32_t	 type;		/* virtual_server: address, fwmark, group */
+	uint32_t	 type;		/* virtual_server: VS_TYPE_* */
 	uint32_t	 protocol;
 	uint32_t	 fwmark;
 	uint16_t	 port;
@@ -33,7 +33,7 @@ struct conf_okey {
 /* What a change does to an object (conf_kw_diff). */
 #define CONF_CHG_NONE	0
 #define CONF_CHG_SOFT	1	/* applied in place */
-#define CONF_CHG_HARD	2	/* the object is stopped and started again */
+#define CONF_CHG_HARD	2	/* stopped and started again */
 
 struct conf_blob_item {
 	uint32_t	kind;
@@ -73,9 +73,11 @@ int		 conf_instance_diff(const struct had_conf *,
 		    const struct conf_instance *, const struct had_conf *,
 		    const struct conf_instance *, int, char *, size_t);
 void		 conf_vs_key(const struct vs_conf *, struct conf_okey *);
-int		 conf_vs_same(const struct vs_conf *, const struct vs_conf *);
+int		 conf_vs_same(const struct vs_conf *,
+		    const struct vs_conf *);
 uint32_t	 conf_vs_hash(const struct vs_conf *);
-int		 conf_rs_same(const struct rs_conf *, const struct rs_conf *);
+int		 conf_rs_same(const struct rs_conf *,
+		    const struct rs_conf *);
 int		 conf_check_diff(const struct conf_check *,
 		    const struct conf_check *);
 

@@ -879,7 +879,7 @@ conf_check_defaults(struct check_conf *c, uint32_t type,
 #define UNSUPPN(n, why)		{ KW_BASE(n, KT_IGNORE, 0, -1),		\
 	.flags = KF_UNSUPP | KF_ANYBLOCK | KF_ALIAS, .note = why }
 /* A track list of node type t, kw->off bytes after the object. */
-#define TRACKS(n, t, m)	{ KW_BASE(n, KT_CUSTOM, 0, 0),			\
+#define TRACKS(n, t, m)	{ KW_BASE(n, KT_CUSTOM, 0, 0),		\
 	.off = offsetof(t, m) - offsetof(t, c),				\
 	.flags = KF_BLOCK | KF_LIST, .conv = conv_tracks,		\
 	.print = print_tracks }

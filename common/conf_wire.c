@@ -538,8 +538,9 @@ conf_wire_addr_ok(const struct conf_addr *a, long long af)
  * The first keyword of the table whose field is outside what the parser
  * lets it hold: a string without its end, an address of no family or of
  * another than the keyword's, a number outside [min, max], a flag no
- * keyword sets, an enum without a name.  A field as the parser starts it (def) is fine,
- * whatever it is: UINT32_MAX for "not set" and the like.  top: the
+ * keyword sets, an enum without a name.  A number as the parser starts
+ * it (def) is fine, whatever it is: UINT32_MAX for "not set" and the
+ * like.  top: the
  * table flags are looked up in (the kind's, blocks included).
  */
 const struct conf_kw *

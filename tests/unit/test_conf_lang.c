@@ -449,8 +449,8 @@ Test(lang, diff_names_restart)
 	    "  198.18.0.1\n }\n}\n"
 	    "vrrp_instance B {\n interface eth0\n virtual_router_id 2\n"
 	    " nopreempt\n}\n";
-	const char	*g = "global_defs {\n vrrp_mcast_group4 224.0.0.19\n}\n"
-	    I2("100");
+	const char	*g = "global_defs {\n vrrp_mcast_group4 "
+	    "224.0.0.19\n}\n" I2("100");
 	struct had_conf	*ca = load_ok(a, NULL), *cb = load_ok(b, NULL);
 	struct had_conf	*cg = load_ok(g, NULL);
 	char		 buf[400];

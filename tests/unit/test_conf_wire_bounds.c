@@ -3,7 +3,8 @@
  * config to, from the same keyword tables (conf_wire_bounds()): for
  * every kind a table fills, each number, flag and enum of its table set
  * just out of range, each string without its end and each address of
- * no family is refused by conf_receive_item(), naming the keyword; and every config of the tree still crosses the wire whole.
+ * no family is refused by conf_receive_item(), naming the keyword; and
+ * every config of the tree still crosses the wire whole.
  */
 #include <criterion/criterion.h>
 
