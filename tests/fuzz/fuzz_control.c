@@ -9,7 +9,8 @@
  * Input: [0] flags: 0x01 the client closes after writing (else it
  * stays, with whatever it half-sent), 0x02 children are down
  * (child_compose fails), 0x04 children never answer a forwarded show,
- * 0x08 a reload is refused as "in progress"; then the bytes the client
+ * 0x08 a reload is refused as "in progress", 0x10 every child but lvsd
+ * is not started (no work for it); then the bytes the client
  * writes, in chunks [len] + len bytes, with the event loop run between
  * chunks.
  *
@@ -27,6 +28,7 @@ struct had_env		*env;
 
 static int		 f_children_down;
 static int		 f_children_mute;
+static int		 f_children_idle;	/* not started: no work */
 static int		 f_reload_busy;
 
 /* Forwarded show requests waiting for their child's answer. */
@@ -47,6 +49,22 @@ child_compose(enum had_proc p, uint32_t type, uint32_t peerid, int fd,
 	    npending < (int)(sizeof(pending) / sizeof(pending[0])))
 		pending[npending++] = peerid;
 	return (0);
+}
+
+int
+child_started(enum had_proc p)
+{
+	if ((unsigned)p >= PROC_MAX)
+		abort();
+	return (!f_children_idle || p == PROC_LVS);
+}
+
+const char *
+child_idle_why(enum had_proc p)
+{
+	if ((unsigned)p >= PROC_MAX)
+		abort();
+	return ("nothing configured for it");
 }
 
 void
@@ -202,6 +220,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	before = lowest_free_fd();
 	f_children_down = data[0] & 0x02;
 	f_children_mute = data[0] & 0x04;
+	f_children_idle = data[0] & 0x10;
 	f_reload_busy = data[0] & 0x08;
 	npending = 0;
 
