@@ -213,7 +213,7 @@ FUZZ_SAN	 = -fsanitize=address,undefined \
 FUZZ_CFLAGS	 = -std=gnu11 -g -O1 -Wall -Wno-unused-parameter $(DEFS) \
 		   $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Icommon -MMD -MP \
 		   $(PKG_CFLAGS)
-FUZZ_LIBS	:= $(call pl,$(PC_BASE) $(PC_NL) $(PC_NFT) $(PC_SSL))
+FUZZ_LIBS	:= $(call pl,libmd $(PC_BASE) $(PC_NL) $(PC_NFT) $(PC_SSL))
 
 # The archives each target links; log.c is replaced by a quiet stub.
 fuzz_libs_vrrp	 = vrrpd common

@@ -471,7 +471,8 @@ http_tls(struct check *ck)
 		check_result(ck, 0, "TLS handshake failed: certificate: %s",
 		    X509_verify_cert_error_string(v));
 	else if (ERR_peek_error() != 0)
-		check_result(ck, 0, "TLS handshake failed: %s", check_ssl_errstr());
+		check_result(ck, 0, "TLS handshake failed: %s",
+		    check_ssl_errstr());
 	else
 		check_result(ck, 0, "TLS handshake failed: %s",
 		    errno ? check_errstr(errno, 1) : "connection closed");

@@ -427,17 +427,21 @@ obj_name(const struct conf_okey *k, char *buf, size_t len)
 	}
 }
 
-/* name, appended to why as "a, b" (cut at len). */
+/* name, appended to why as "a, b" unless there already (cut at len). */
 static void
 why_add(char *why, size_t len, const char *name)
 {
-	size_t	 n;
+	const char	*p;
+	size_t		 n, nl = strlen(name);
 
 	if (why == NULL || len == 0)
 		return;
+	/* A whole entry: "notify" is not in "notify_master". */
+	for (p = why; (p = strstr(p, name)) != NULL; p += nl)
+		if ((p == why || (p >= why + 2 && p[-2] == ',' &&
+		    p[-1] == ' ')) && (p[nl] == '\0' || p[nl] == ','))
+			return;
 	n = strlen(why);
-	if (n > 0 && strstr(why, name) != NULL)
-		return;
 	snprintf(why + n, len - n, "%s%s", n ? ", " : "", name);
 }
 

@@ -10,56 +10,43 @@
 #include "vrrp_md5.h"
 
 void
-vrrp_md5_init(struct vrrp_md5 *c)
-{
-	MD5Init(&c->ctx);
-}
-
-void
-vrrp_md5_update(struct vrrp_md5 *c, const void *data, size_t len)
-{
-	MD5Update(&c->ctx, data, len);
-}
-
-void
-vrrp_md5_final(struct vrrp_md5 *c, uint8_t out[VRRP_MD5_LEN])
-{
-	MD5Final(out, &c->ctx);
-	explicit_bzero(c, sizeof(*c));
-}
-
-void
 vrrp_hmac_md5(const uint8_t *key, size_t klen, const void *data, size_t len,
     uint8_t out[VRRP_MD5_LEN])
 {
-	struct vrrp_md5	 c;
-	uint8_t		 k[VRRP_MD5_BLOCK], pad[VRRP_MD5_BLOCK];
+	MD5_CTX		 c;
+	uint8_t		 k[MD5_BLOCK_LENGTH], pad[MD5_BLOCK_LENGTH];
 	uint8_t		 inner[VRRP_MD5_LEN];
 	size_t		 i;
 
 	memset(k, 0, sizeof(k));
-	if (klen > VRRP_MD5_BLOCK) {
-		vrrp_md5_init(&c);
-		vrrp_md5_update(&c, key, klen);
-		vrrp_md5_final(&c, k);
+	if (klen > MD5_BLOCK_LENGTH) {
+		MD5Init(&c);
+		MD5Update(&c, key, klen);
+		MD5Final(k, &c);
 	} else if (klen > 0)
 		memcpy(k, key, klen);
 	for (i = 0; i < sizeof(pad); i++)
 		pad[i] = k[i] ^ 0x36;
-	vrrp_md5_init(&c);
-	vrrp_md5_update(&c, pad, sizeof(pad));
-	vrrp_md5_update(&c, data, len);
-	vrrp_md5_final(&c, inner);
+	MD5Init(&c);
+	MD5Update(&c, pad, sizeof(pad));
+	MD5Update(&c, data, len);
+	MD5Final(inner, &c);
 	for (i = 0; i < sizeof(pad); i++)
 		pad[i] = k[i] ^ 0x5c;
-	vrrp_md5_init(&c);
-	vrrp_md5_update(&c, pad, sizeof(pad));
-	vrrp_md5_update(&c, inner, sizeof(inner));
-	vrrp_md5_final(&c, out);
+	MD5Init(&c);
+	MD5Update(&c, pad, sizeof(pad));
+	MD5Update(&c, inner, sizeof(inner));
+	MD5Final(out, &c);
 	explicit_bzero(k, sizeof(k));
 	explicit_bzero(pad, sizeof(pad));
+	explicit_bzero(inner, sizeof(inner));
+	explicit_bzero(&c, sizeof(c));
 }
 
+/*
+ * 0 if the n bytes are equal, in a time that does not tell where they
+ * differ (libcrypto's CRYPTO_memcmp; neither libbsd nor glibc has one).
+ */
 int
 vrrp_md5_memcmp(const void *a, const void *b, size_t n)
 {

@@ -11,16 +11,8 @@
 
 #include <md5.h>
 
-#define VRRP_MD5_LEN	16
-#define VRRP_MD5_BLOCK	64
+#define VRRP_MD5_LEN	MD5_DIGEST_LENGTH
 
-struct vrrp_md5 {
-	MD5_CTX		 ctx;
-};
-
-void	 vrrp_md5_init(struct vrrp_md5 *);
-void	 vrrp_md5_update(struct vrrp_md5 *, const void *, size_t);
-void	 vrrp_md5_final(struct vrrp_md5 *, uint8_t[VRRP_MD5_LEN]);
 void	 vrrp_hmac_md5(const uint8_t *, size_t, const void *, size_t,
 	    uint8_t[VRRP_MD5_LEN]);
 /* 0 if the n bytes are equal, in a time that does not tell where not. */

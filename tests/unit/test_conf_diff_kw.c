@@ -166,6 +166,23 @@ Test(diff_kw, instance_lists)
 	conf_free(p);
 }
 
+/* Each keyword named once, and a name inside another is its own. */
+Test(diff_kw, why_names_each_keyword)
+{
+	struct had_conf	*a = load_ok(INST("198.18.0.2", "198.18.0.1"));
+	struct conf_instance	 ci;
+	char			 why[256];
+
+	ci = *TAILQ_FIRST(&a->instances);
+	strlcpy(ci.c.notify_master, "/bin/m", sizeof(ci.c.notify_master));
+	strlcpy(ci.c.notify, "/bin/n", sizeof(ci.c.notify));
+	why[0] = '\0';
+	cr_expect_eq(conf_instance_diff(a, TAILQ_FIRST(&a->instances), a,
+	    &ci, CONF_CHG_NONE, why, sizeof(why)), CONF_CHG_SOFT);
+	cr_expect_str_eq(why, "notify_master, notify");
+	conf_free(a);
+}
+
 /*
  * One identity for a virtual server: what a reload names it by is what
  * lvsd carries health across by.  A fwmark service is its mark (its
