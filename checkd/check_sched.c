@@ -906,7 +906,7 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 		ck->urls[i++] = u->c;
 	ck->type = check_type_of(ck->c->type);
 	ck->vhost = vs->c.virtualhost;
-	conf_misc_name(&vs->c, &rs->c, &cc->c, ck->misc_name,
+	conf_misc_name(&vs->c, &rs->c, cc, ck->misc_name,
 	    sizeof(ck->misc_name));
 
 	/* What to probe: connect_ip and connect_port, else the server. */

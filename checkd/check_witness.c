@@ -48,6 +48,7 @@ witness_new(const struct vrrp_script_conf *sc)
 	TAILQ_INIT(&w->crs.checks);
 	conf_check_defaults(&w->cc.c, CHECK_PING, NULL);
 	TAILQ_INIT(&w->cc.urls);
+	w->cc.clen = sizeof(w->cc.c);	/* whole, in the struct */
 	/* One attempt a round; one round down is down, one up is up. */
 	w->cc.c.delay_loop_ms = sc->witness_ms;
 	w->cc.c.connect_timeout_ms = sc->witness_timeout_ms;

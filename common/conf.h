@@ -550,10 +550,17 @@ struct conf_vsg {
 };
 TAILQ_HEAD(conf_vsg_list, conf_vsg);
 
+/*
+ * A check's node ends where its body does: c holds the bytes up to its
+ * last one that is not 0 and one more (a TCP_CHECK: 96 of 1792), and
+ * always all of the fields its type reads.  conf_check_new() makes one,
+ * conf_check_full() reads the whole check_conf.
+ */
 struct conf_check {
 	TAILQ_ENTRY(conf_check)		 entry;
-	struct check_conf		 c;
 	struct conf_url_list		 urls;
+	uint32_t			 clen;		/* bytes of c held */
+	struct check_conf		 c;		/* last: see above */
 };
 TAILQ_HEAD(conf_check_list, conf_check);
 
@@ -638,6 +645,9 @@ enum conf_item_kind {
 struct conf_rs	*conf_rs_new(const struct rs_conf *, int);
 const char	*conf_rs_notify(const struct conf_rs *, int);
 void		 conf_rs_full(const struct conf_rs *, struct rs_conf *);
+struct conf_check *conf_check_new(const struct check_conf *);
+void		 conf_check_full(const struct conf_check *,
+		    struct check_conf *);
 struct conf_vs	*conf_vs_new(const struct vs_conf *, int);
 void		 conf_vs_full(const struct conf_vs *, struct vs_conf *);
 

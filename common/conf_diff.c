@@ -233,7 +233,8 @@ conf_check_diff(const struct conf_check *a, const struct conf_check *b)
 {
 	const struct conf_url	*u, *v;
 
-	if (memcmp(&a->c, &b->c, sizeof(a->c)) != 0)
+	/* Equal bodies are held to the same length (conf_check_new()). */
+	if (a->clen != b->clen || memcmp(&a->c, &b->c, a->clen) != 0)
 		return (CONF_CHG_HARD);
 	for (u = TAILQ_FIRST(&a->urls), v = TAILQ_FIRST(&b->urls);
 	    u != NULL && v != NULL;

@@ -28,7 +28,7 @@ fnv1a(uint64_t h, const void *p, size_t len)
 
 void
 conf_misc_name(const struct vs_conf *vs, const struct rs_conf *rs,
-    const struct check_conf *c, char *buf, size_t len)
+    const struct conf_check *c, char *buf, size_t len)
 {
 	uint64_t	 h = 0xcbf29ce484222325ULL;
 	uint32_t	 v[4];
@@ -42,7 +42,7 @@ conf_misc_name(const struct vs_conf *vs, const struct rs_conf *rs,
 	h = fnv1a(h, vs->group, strnlen(vs->group, sizeof(vs->group)));
 	h = fnv1a(h, &rs->addr, sizeof(rs->addr));
 	h = fnv1a(h, &rs->port, sizeof(rs->port));
-	h = fnv1a(h, c, sizeof(*c));
+	h = fnv1a(h, &c->c, c->clen);
 	snprintf(buf, len, "misc-%016llx", (unsigned long long)h);
 }
 

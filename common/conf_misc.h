@@ -22,7 +22,7 @@ struct vs_conf;
 struct rs_conf;
 struct conf_vs;
 struct conf_rs;
-struct check_conf;
+struct conf_check;
 struct msg_lvs_id;
 struct msg_lvs_notify;
 
@@ -30,7 +30,7 @@ struct msg_lvs_notify;
 #define CONF_RSNAMELEN	56	/* "[2001:db8::1]:65535" */
 
 void		 conf_misc_name(const struct vs_conf *, const struct rs_conf *,
-		    const struct check_conf *, char *, size_t);
+		    const struct conf_check *, char *, size_t);
 
 void		 conf_lvs_id(const struct vs_conf *, const struct rs_conf *,
 		    struct msg_lvs_id *);

@@ -3484,6 +3484,29 @@ check_kw_types(struct conf_pctx *p, const struct conf_nodes *nodes,
 }
 
 /*
+ * A check parsed whole in t, its node as long as what it holds
+ * (conf_check_new()) on rs's list; t's URLs go with it.
+ */
+static int
+check_add(struct conf_pctx *p, struct conf_rs *rs, struct conf_check *t)
+{
+	struct conf_check	*ck;
+	struct conf_url		*u;
+
+	if ((ck = conf_check_new(&t->c)) == NULL) {
+		p->nomem = 1;
+		while ((u = TAILQ_FIRST(&t->urls)) != NULL) {
+			TAILQ_REMOVE(&t->urls, u, entry);
+			free(u);
+		}
+		return -1;
+	}
+	TAILQ_CONCAT(&ck->urls, &t->urls, entry);
+	TAILQ_INSERT_TAIL(&rs->checks, ck, entry);
+	return 0;
+}
+
+/*
  * SMTP_CHECK's host { } blocks, as keepalived: each is a check of its
  * own (connect_ip, connect_port, bindto...) with the SMTP_CHECK's
  * settings, and the server is up when all of them succeed.  The number
@@ -3494,7 +3517,7 @@ smtp_hosts(struct conf_pctx *p, const struct conf_node *n,
     struct conf_rs *rs, const struct conf_check *base)
 {
 	const struct conf_node	*l, *h;
-	struct conf_check	*ck;
+	struct conf_check	 t;
 	int			 nhosts = 0;
 
 	TAILQ_FOREACH(l, &n->children, entry) {
@@ -3504,12 +3527,12 @@ smtp_hosts(struct conf_pctx *p, const struct conf_node *n,
 			if (strcmp(h->kw, "host") == 0)
 				err_at(p, &h->pos, NULL, "host in host");
 		check_kw_types(p, &l->children, CHECK_SMTP, "host");
-		if ((ck = xcalloc(p, sizeof(*ck))) == NULL)
+		memset(&t, 0, sizeof(t));
+		TAILQ_INIT(&t.urls);
+		t.c = base->c;
+		walk(p, &l->children, conf_kw_check, &t.c, "host");
+		if (check_add(p, rs, &t) == -1)
 			return nhosts;
-		TAILQ_INIT(&ck->urls);
-		ck->c = base->c;
-		walk(p, &l->children, conf_kw_check, &ck->c, "host");
-		TAILQ_INSERT_TAIL(&rs->checks, ck, entry);
 		nhosts++;
 	}
 	return nhosts;
@@ -3520,14 +3543,15 @@ conv_check(struct conf_pctx *p, const struct conf_node *n,
     const struct conf_kw *kw, void *obj)
 {
 	struct conf_rs		*rs = NODE_OF(struct conf_rs, obj);
-	struct conf_check	*ck;
+	struct conf_check	 t, *ck = &t;
+	struct conf_url		*u;
 	uint32_t		 type;
 
 	for (type = 0; type < CHECK_TYPE_MAX; type++)
 		if (strcmp(kw->name, conf_check_names[type]) == 0)
 			break;
-	if ((ck = xcalloc(p, sizeof(*ck))) == NULL)
-		return -1;
+	/* Parsed whole here (conv_url() adds to its list): check_add(). */
+	memset(&t, 0, sizeof(t));
 	TAILQ_INIT(&ck->urls);
 	conf_check_defaults(&ck->c, type, p->cur_vs);
 	check_kw_types(p, &n->children, type, kw->name);
@@ -3548,11 +3572,14 @@ conv_check(struct conf_pctx *p, const struct conf_node *n,
 		add_ref(p, REF_FILE, ck->c.track_file, &n->pos);
 	/* With host blocks, the hosts are checked, not the server. */
 	if (type == CHECK_SMTP && smtp_hosts(p, n, rs, ck) > 0) {
-		free(ck);
+		/* A url here is an error already: t's list, if any, goes. */
+		while ((u = TAILQ_FIRST(&t.urls)) != NULL) {
+			TAILQ_REMOVE(&t.urls, u, entry);
+			free(u);
+		}
 		return 0;
 	}
-	TAILQ_INSERT_TAIL(&rs->checks, ck, entry);
-	return 0;
+	return check_add(p, rs, &t);
 }
 
 static void
@@ -3561,14 +3588,18 @@ print_checks(struct conf_pr *pr, const struct conf_kw *kw, const void *obj,
 {
 	const struct conf_rs	*rs = CNODE_OF(struct conf_rs, obj);
 	const struct conf_check	*ck;
+	struct conf_check	 full;
 	struct check_conf	 d;
 
 	TAILQ_FOREACH(ck, &rs->checks, entry) {
+		/* Whole, for the table; print_urls() only walks the list. */
+		full.urls = ck->urls;
+		conf_check_full(ck, &full.c);
 		conf_check_defaults(&d, ck->c.type, pr->vs);
 		conf_pr_open(pr, conf_enum_name(conf_check_names,
 		    ck->c.type));
 		conf_pr_begin(pr);
-		conf_print_fields(pr, conf_kw_check, &ck->c, &d);
+		conf_print_fields(pr, conf_kw_check, &full.c, &d);
 		conf_pr_end(pr);
 	}
 }

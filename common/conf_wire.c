@@ -240,9 +240,11 @@ _Static_assert(offsetof(struct conf_vs, c) + sizeof(struct vs_conf) >
 /*
  * A config node whose body c (csize bytes at offset coff) ends with
  * commands only had runs: whole (size bytes) if keep, else ending at
- * byte part of c, 1 KB less.  NULL: out of memory.
+ * byte part of c, 1 KB less.  NULL: out of memory.  Not inlined: GCC's
+ * -Warray-bounds takes a node shorter than its struct for an overflow,
+ * which is the point of it.
  */
-static void *
+static __attribute__((__noinline__)) void *
 node_new(size_t coff, const void *c, size_t csize, size_t part,
     size_t size, int keep)
 {
@@ -319,9 +321,69 @@ conf_rs_full(const struct conf_rs *rs, struct rs_conf *c)
 	    offsetof(struct rs_conf, notify_up), sizeof(*c));
 }
 
+/*
+ * The fields each check type reads, past the numbers: its node holds
+ * them whole even when they are empty.
+ */
+#define CK_END(f)	(offsetof(struct check_conf, f) +			\
+	sizeof(((struct check_conf *)0)->f))
+static const size_t check_type_end[CHECK_TYPE_MAX] = {
+	[CHECK_HTTP] = CK_END(virtualhost),
+	[CHECK_SSL] = CK_END(virtualhost),
+	[CHECK_MISC] = CK_END(group),
+	[CHECK_UDP] = CK_END(require_reply),
+	[CHECK_DNS] = CK_END(dns_name),
+	[CHECK_SMTP] = CK_END(helo_name),
+	[CHECK_BFD] = CK_END(dns_name),
+	[CHECK_FILE] = sizeof(struct check_conf),
+};
+_Static_assert(offsetof(struct conf_check, c) + sizeof(struct check_conf) >
+    sizeof(struct conf_check) - _Alignof(struct conf_check),
+    "conf_check: c is the last field");
+
+/*
+ * A node for c holding what conf_check.c says: the body as it goes on
+ * the wire, a 0 after it (a string there ends), rounded to 8 bytes, and
+ * the fields of its type.  Equal bodies get equal lengths.
+ */
+struct conf_check *
+conf_check_new(const struct check_conf *c)
+{
+	struct conf_check	*ck;
+	size_t			 len;
+
+	len = body_len(CONF_ITEM_CHECK, c, sizeof(*c)) + 1;
+	len = (len + 7) & ~(size_t)7;
+	if (c->type >= CHECK_TYPE_MAX)
+		len = sizeof(*c);
+	else if (len < check_type_end[c->type])
+		len = check_type_end[c->type];
+	if (len > sizeof(*c))
+		len = sizeof(*c);
+	if ((ck = node_new(offsetof(struct conf_check, c), c, sizeof(*c),
+	    len, sizeof(*ck), 0)) == NULL)
+		return NULL;
+	TAILQ_INIT(&ck->urls);
+	ck->clen = len;
+	return ck;
+}
+
+/* The whole check_conf of the node. */
+void
+conf_check_full(const struct conf_check *ck, struct check_conf *c)
+{
+	body_full(c, &ck->c, ck->clen, sizeof(*c));
+}
+
 #define EMIT(k, body) do {						\
 	if ((want & K(k)) && cb((k), &(body),				\
 	    body_len((k), &(body), sizeof(body)), arg) == -1)		\
+		return -1;						\
+} while (0)
+/* A body of which a node holds the first n bytes, the rest 0. */
+#define EMIT_N(k, body, n) do {						\
+	if ((want & K(k)) && cb((k), (body), body_len((k), (body), (n)),	\
+	    arg) == -1)							\
 		return -1;						\
 } while (0)
 
@@ -435,7 +497,7 @@ conf_emit(const struct had_conf *conf, enum had_proc proc, conf_item_cb cb,
 			}
 			EMIT(CONF_ITEM_REAL_SERVER, rsc);
 			TAILQ_FOREACH(ck, &rs->checks, entry) {
-				EMIT(CONF_ITEM_CHECK, ck->c);
+				EMIT_N(CONF_ITEM_CHECK, &ck->c, ck->clen);
 				TAILQ_FOREACH(u, &ck->urls, entry)
 					EMIT(CONF_ITEM_CHECK_URL, u->c);
 			}
@@ -1139,10 +1201,8 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		NEED(b.ck.file_weight != INT32_MIN);
 		NEED(b.ck.type != CHECK_FILE || b.ck.track_file[0] != '\0');
 		NEED(b.ck.connect_timeout_ms > 0 && b.ck.delay_loop_ms > 0);
-		if ((ck = calloc(1, sizeof(*ck))) == NULL)
+		if ((ck = conf_check_new(&b.ck)) == NULL)
 			break;
-		ck->c = b.ck;
-		TAILQ_INIT(&ck->urls);
 		TAILQ_INSERT_TAIL(&conf->rx_rs->checks, ck, entry);
 		conf->rx_check = ck;
 		return 0;

@@ -400,7 +400,7 @@ script_find_misc(const char *name)
 			TAILQ_FOREACH(ck, &rs->checks, entry) {
 				if (ck->c.type != CHECK_MISC)
 					continue;
-				conf_misc_name(&vs->c, &rs->c, &ck->c, n,
+				conf_misc_name(&vs->c, &rs->c, ck, n,
 				    sizeof(n));
 				if (strcmp(n, name) == 0)
 					return (&ck->c);

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -972,5 +973,60 @@ Test(conf, v2_with_ipv6_runs_as_v3)
 	cr_expect(strstr(d->msg, "VRRPv2 has no IPv6") != NULL, "%s", d->msg);
 	/* As v3, half a second is a valid interval: that is the only one. */
 	cr_expect_eq(conf_diags_count(&diags, CONF_WARN), 1);
+	conf_free(c);
+}
+
+/*
+ * A check's node holds its body up to the last byte that is not 0 and
+ * the fields its type reads, no more (issue 19): a TCP_CHECK is a tenth
+ * of a check_conf.  Bodies that are equal are held to equal lengths,
+ * and what a node does not hold reads as 0 through conf_check_full().
+ */
+Test(conf, check_nodes_short)
+{
+	struct had_conf			*c;
+	const struct conf_rs		*rs;
+	const struct conf_check		*ck;
+	struct check_conf		 full;
+	uint32_t			 len[CHECK_TYPE_MAX];
+	size_t				 i;
+	const unsigned char		*p;
+
+	c = load_str("virtual_server 198.18.0.1 80 {\n"
+	    " real_server 198.18.0.2 80 {\n  TCP_CHECK {\n  }\n"
+	    "  TCP_CHECK {\n  }\n"
+	    "  HTTP_GET {\n   url { path / }\n  }\n"
+	    "  MISC_CHECK {\n   misc_path /bin/true\n  }\n"
+	    "  DNS_CHECK {\n   name example.org\n  }\n"
+	    " }\n}\n");
+	if (c == NULL)
+		conf_diags_print(stderr, &diags);
+	cr_assert_not_null(c);
+	rs = TAILQ_FIRST(&TAILQ_FIRST(&c->vss)->rss);
+	memset(len, 0, sizeof(len));
+	TAILQ_FOREACH(ck, &rs->checks, entry) {
+		cr_expect(ck->clen <= sizeof(ck->c));
+		if (len[ck->c.type] != 0)
+			cr_expect_eq(ck->clen, len[ck->c.type],
+			    "equal bodies, equal nodes");
+		len[ck->c.type] = ck->clen;
+		conf_check_full(ck, &full);
+		cr_expect(memcmp(&full, &ck->c, ck->clen) == 0);
+		p = (const unsigned char *)&full;
+		for (i = ck->clen; i < sizeof(full); i++)
+			if (p[i] != 0)
+				break;
+		cr_expect_eq(i, sizeof(full), "zero past the node");
+	}
+	cr_expect_leq(len[CHECK_TCP], sizeof(struct check_conf) / 10);
+	cr_expect_geq(len[CHECK_TCP],
+	    offsetof(struct check_conf, dns_name) + 2, "dns_name \".\"");
+	cr_expect_geq(len[CHECK_HTTP], offsetof(struct check_conf,
+	    virtualhost) + sizeof(full.virtualhost));
+	cr_expect_geq(len[CHECK_MISC], offsetof(struct check_conf, group) +
+	    sizeof(full.group));
+	cr_expect_geq(len[CHECK_DNS], offsetof(struct check_conf, dns_name) +
+	    sizeof(full.dns_name));
+	cr_expect_lt(len[CHECK_DNS], sizeof(struct check_conf));
 	conf_free(c);
 }
