@@ -141,7 +141,7 @@ ping_match(int af, uint16_t id, uint16_t seq, const void *dst)
 	struct check	*ck = ping_ids[id];
 
 	if (ck == NULL || !ck->running || ck->type != &check_type_ping ||
-	    ck->ping_seq != seq || ck->dst.ss_family != af)
+	    ck->ping_seq != seq || ck->dst.sa.sa_family != af)
 		return (NULL);
 	if (af == AF_INET && memcmp(dst,
 	    &((struct sockaddr_in *)&ck->dst)->sin_addr, 4) != 0)
@@ -370,7 +370,7 @@ ping_start(struct check *ck)
 	struct ping_sock	*ps;
 	uint8_t			 pkt[PING_PKTLEN];
 	uint16_t		 sum;
-	int			 af = ck->dst.ss_family;
+	int			 af = ck->dst.sa.sa_family;
 
 	if (ck->dstlen == 0 || (ps = ping_sock_of(af)) == NULL) {
 		check_result(ck, 0, "no address to ping");

@@ -354,10 +354,9 @@ vs_str(const struct vs_conf *vs, char *buf, size_t len)
 /* The identity of a real server of a virtual server, as lvsd knows it. */
 static void
 rs_id(const struct vs_conf *vs, const struct rs_conf *rs,
-    struct msg_rs_state *id)
+    struct msg_lvs_id *id)
 {
-	memset(id, 0, sizeof(*id));
-	conf_lvs_id(vs, rs, &id->id);
+	conf_lvs_id(vs, rs, id);
 }
 
 /* Socket, bind, non-blocking connect.  -1: the attempt has concluded. */
@@ -366,7 +365,7 @@ check_connect(struct check *ck, int type)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sl = 0;
-	int			 fd, af = ck->dst.ss_family;
+	int			 fd, af = ck->dst.sa.sa_family;
 
 	if (ck->dstlen == 0) {
 		check_result(ck, 0, "no address or port to probe");
@@ -681,7 +680,8 @@ check_rs_send(struct check_rs *rs)
 	struct msg_rs_state	 m;
 	struct check		*ck;
 
-	m = rs->id;
+	memset(&m, 0, sizeof(m));
+	m.id = rs->id;
 	m.up = rs->up;
 	m.weight = rs->weight;
 	TAILQ_FOREACH(ck, &rs->checks, rs_entry)
@@ -891,6 +891,7 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 	struct check		*ck;
 	const struct conf_url	*u;
 	const struct conf_addr	*a;
+	struct sockaddr_storage	 ss;
 	uint16_t		 port;
 	size_t			 i = 0;
 
@@ -906,8 +907,12 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 		ck->urls[i++] = u->c;
 	ck->type = check_type_of(ck->c->type);
 	ck->vhost = vs->c.virtualhost;
-	conf_misc_name(&vs->c, &rs->c, cc, ck->misc_name,
-	    sizeof(ck->misc_name));
+	if (cc->c.type == CHECK_MISC) {
+		if ((ck->misc_name = malloc(HAD_NAMELEN)) == NULL)
+			fatal("check_new");
+		conf_misc_name(&vs->c, &rs->c, cc, ck->misc_name,
+		    HAD_NAMELEN);
+	}
 
 	/* What to probe: connect_ip and connect_port, else the server. */
 	a = ck->c->connect_ip.af != 0 ? &ck->c->connect_ip : &rs->c.addr;
@@ -918,7 +923,8 @@ check_new(const struct conf_vs *vs, const struct conf_rs *rs,
 		port = ck->c->type == CHECK_HTTP ? 80 :
 		    ck->c->type == CHECK_SSL ? 443 :
 		    ck->c->type == CHECK_SMTP ? 25 : 0;
-	ck->dstlen = check_sockaddr(a, port, &ck->dst);
+	ck->dstlen = check_sockaddr(a, port, &ss);
+	memcpy(&ck->dst, &ss, sizeof(ck->dst));
 	if (port == 0 && ck->c->type != CHECK_MISC && ck->c->type != CHECK_PING)
 		ck->dstlen = 0;
 	conf_addr_port(a->af, a->u.raw, port, ck->dst_str,
@@ -958,6 +964,7 @@ check_free(struct check *ck)
 	check_wheel_del(&ck->timer);
 	event_free(ck->tmo);
 	free(ck->urls);
+	free(ck->misc_name);
 	free(ck);
 }
 
@@ -1002,22 +1009,22 @@ fnv(uint32_t h, const void *p, size_t n)
 
 /* Over the fields rs_id() sets: equal ids hash the same. */
 static uint32_t
-rs_id_hash(const struct msg_rs_state *id)
+rs_id_hash(const struct msg_lvs_id *id)
 {
 	uint32_t	 h = 2166136261U;
 
-	h = fnv(h, id->id.rs_addr, sizeof(id->id.rs_addr));
-	h = fnv(h, &id->id.rs_port, sizeof(id->id.rs_port));
-	h = fnv(h, id->id.vs_addr, sizeof(id->id.vs_addr));
-	h = fnv(h, &id->id.vs_port, sizeof(id->id.vs_port));
-	h = fnv(h, &id->id.vs_fwmark, sizeof(id->id.vs_fwmark));
-	return (fnv(h, id->id.vs_group, strnlen(id->id.vs_group,
-	    sizeof(id->id.vs_group))));
+	h = fnv(h, id->rs_addr, sizeof(id->rs_addr));
+	h = fnv(h, &id->rs_port, sizeof(id->rs_port));
+	h = fnv(h, id->vs_addr, sizeof(id->vs_addr));
+	h = fnv(h, &id->vs_port, sizeof(id->vs_port));
+	h = fnv(h, &id->vs_fwmark, sizeof(id->vs_fwmark));
+	return (fnv(h, id->vs_group, strnlen(id->vs_group,
+	    sizeof(id->vs_group))));
 }
 
 /* A part of what check_same() compares: cheap, and tells most apart. */
 static uint32_t
-check_hash(const struct msg_rs_state *id, const struct check_conf *c)
+check_hash(const struct msg_lvs_id *id, const struct check_conf *c)
 {
 	uint32_t	 h = rs_id_hash(id);
 
@@ -1058,7 +1065,7 @@ ridx_free(struct reconf_idx *x)
 }
 
 static struct check_rs *
-ridx_find_rs(const struct reconf_idx *x, const struct msg_rs_state *id)
+ridx_find_rs(const struct reconf_idx *x, const struct msg_lvs_id *id)
 {
 	struct check_rs	*ors;
 	size_t		 k;

@@ -220,7 +220,7 @@ check_suspend_reconf(const struct had_conf *conf)
 static struct suspend_vs *
 check_suspend_of(const struct check *ck)
 {
-	const struct msg_lvs_id		*id = &ck->rs->id.id;
+	const struct msg_lvs_id		*id = &ck->rs->id;
 	struct msg_vs_presence		 k;
 	struct suspend_vs		*s;
 

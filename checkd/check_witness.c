@@ -56,7 +56,7 @@ witness_new(const struct vrrp_script_conf *sc)
 	w->cc.c.rise = w->cc.c.fall = 1;
 	TAILQ_INIT(&w->rs.checks);
 	/* No virtual server: never held back by ha_suspend. */
-	w->rs.id.id.vs_type = VS_TYPE_FWMARK;
+	w->rs.id.vs_type = VS_TYPE_FWMARK;
 	w->rs.witness = 1;
 	strlcpy(w->rs.vs_str, "witness", sizeof(w->rs.vs_str));
 	conf_addr_str(&sc->witness, w->rs.rs_str, sizeof(w->rs.rs_str));

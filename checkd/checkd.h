@@ -99,7 +99,7 @@ struct check_type {
 /* A real server of a virtual server and the checks that judge it. */
 struct check_rs {
 	TAILQ_ENTRY(check_rs)	 entry;
-	struct msg_rs_state	 id;		/* identity, up, weight */
+	struct msg_lvs_id	 id;		/* identity */
 	TAILQ_HEAD(, check)	 checks;
 	int			 sent;		/* lvsd has been told */
 	int			 smtp_alert;	/* mail its transitions */
@@ -121,7 +121,11 @@ struct check {
 	const struct check_type	*type;
 	const char		*vhost;	/* vs default, in the config */
 
-	struct sockaddr_storage	 dst;
+	union {				/* not a sockaddr_storage: 100 */
+		struct sockaddr		sa;	/* bytes less a check */
+		struct sockaddr_in	sin;
+		struct sockaddr_in6	sin6;
+	}			 dst;
 	socklen_t		 dstlen;
 	char			 dst_str[64];
 
@@ -154,7 +158,7 @@ struct check {
 	time_t			 last_change;
 	char			 reason[HAD_REASONLEN];
 	uint32_t		 script_id;
-	char			 misc_name[HAD_NAMELEN];
+	char			*misc_name;	/* MISC_CHECK: conf_misc_name */
 
 	/* PING_CHECK: identifier of the check, sequence of the attempt. */
 	uint64_t		 ping_cookie;
