@@ -795,12 +795,28 @@ enum conf_kw_type {
 #define KF_EXT		0x100	/* had's extension: noted under --compat */
 #define KF_RESTART	0x200	/* a change restarts the object */
 
+/*
+ * What a keyword's field is, from its C type (FLD() in conf_parse.c):
+ * the wire checks a string or an address of any keyword, its own conv
+ * or not, as one (conf_wire_bounds()).
+ */
+enum conf_field_kind {
+	FK_OTHER = 0,
+	FK_STR,		/* char[N], ends within N */
+	FK_ADDR		/* struct conf_addr */
+};
+#define FK_OF(x)							\
+	(__builtin_types_compatible_p(__typeof__(x), char[sizeof(x)]) ?	\
+	FK_STR : __builtin_types_compatible_p(__typeof__(x),		\
+	struct conf_addr) ? FK_ADDR : FK_OTHER)
+
 struct conf_kw {
 	const char		*name;
 	int			 type;
 	int			 minargs, maxargs;	/* maxargs -1: any */
 	int			 flags;
 	size_t			 off, size;
+	int			 fkind;		/* enum conf_field_kind */
 	long long		 min, max;
 	long long		 scale;		/* KT_DEC; KT_FLAG: setval */
 	const char *const	*names;		/* KT_ENUM */

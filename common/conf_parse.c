@@ -850,7 +850,8 @@ conf_check_defaults(struct check_conf *c, uint32_t type,
 
 #define KW_BASE(n, t, lo, hi)	.name = n, .type = t, .minargs = lo,	\
 	.maxargs = hi
-#define FLD(m)	.off = offsetof(S, m), .size = sizeof(((S *)0)->m)
+#define FLD(m)	.off = offsetof(S, m), .size = sizeof(((S *)0)->m),	\
+	.fkind = FK_OF(((S *)0)->m)
 #define UINT(n, m, lo, hi)	{ KW_BASE(n, KT_UINT, 1, 1), FLD(m),	\
 	.min = lo, .max = hi }
 #define INT(n, m, lo, hi)	{ KW_BASE(n, KT_INT, 1, 1), FLD(m),	\

@@ -621,13 +621,16 @@ conf_wire_bounds(const struct conf_kw *tab, const void *obj,
 			continue;
 		}
 		f = (const char *)obj + kw->off;
-		/* Strings end within their field, addresses are ones. */
-		if ((kw->type == KT_STR || kw->type == KT_JOIN) &&
-		    kw->size > 0 && memchr(f, '\0', kw->size) == NULL)
+		/*
+		 * Strings end within their field, addresses are ones: of any
+		 * keyword, its own conv or not.  KT_ADDR's min: the family.
+		 */
+		if (kw->fkind == FK_STR && kw->size > 0 &&
+		    memchr(f, '\0', kw->size) == NULL)
 			return kw;
-		if (kw->type == KT_ADDR && kw->size > 0 &&
-		    !conf_wire_addr_ok((const struct conf_addr *)(const void *)
-		    f, kw->min))
+		if (kw->fkind == FK_ADDR && !conf_wire_addr_ok(
+		    (const struct conf_addr *)(const void *)f,
+		    kw->type == KT_ADDR ? kw->min : 0))
 			return kw;
 		if ((kw->type != KT_UINT && kw->type != KT_INT &&
 		    kw->type != KT_DEC && kw->type != KT_FLAG &&
@@ -835,10 +838,10 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 	 */
 	if ((tab = conf_wire_table(kind, &b, &def, &conf->global)) != NULL &&
 	    (kw = conf_wire_bounds(tab, &b, &def, tab)) != NULL) {
-		if (kw->type == KT_STR || kw->type == KT_JOIN)
+		if (kw->fkind == FK_STR)
 			return rx_fail(rx, "%s: %s: unterminated string", what,
 			    kw->name);
-		if (kw->type == KT_ADDR)
+		if (kw->fkind == FK_ADDR)
 			return rx_fail(rx, "%s: %s: bad address", what,
 			    kw->name);
 		bad = conf_get_int((const char *)&b + kw->off, kw->size,
@@ -855,7 +858,6 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		if (conf->rx_global)
 			return rx_fail(rx, "global: sent twice");
 		NEED_STR(b.g.net_namespace);
-		NEED_STR(b.g.script_user);
 		NEED_STR(b.g.script_group);
 		NEED_STR(b.g.lvs_sync_interface);
 		NEED_STR(b.g.lvs_sync_instance);
@@ -869,10 +871,7 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 		struct conf_script	*s;
 
 		NEED_STR(b.s.name);
-		NEED_STR(b.s.script);
-		NEED_STR(b.s.user);
 		NEED_STR(b.s.group);
-		NEED_STR(b.s.file);
 		NEED(b.s.name[0] != '\0');
 		if (CONF_IS_TRACK_FILE(&b.s)) {
 			/* A track_file runs nothing; its path is absolute. */
@@ -1192,10 +1191,7 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 			    what);
 		NEED(b.ck.type < CHECK_TYPE_MAX);
 		NEED(b.ck.dns_type < DNS_TYPE_MAX);
-		NEED_STR(b.ck.user);
 		NEED_STR(b.ck.group);
-		NEED_STR(b.ck.payload);
-		NEED_STR(b.ck.require_reply);
 		NEED(b.ck.file_has_weight <= 1 && b.ck.file_reverse <= 1 &&
 		    b.ck.file_dynamic <= 1);
 		NEED(b.ck.file_weight != INT32_MIN);
@@ -1214,7 +1210,6 @@ conf_receive_item(struct had_conf *conf, enum had_proc proc, uint32_t kind,
 			return rx_fail(rx, "%s: no check before it", what);
 		NEED(conf->rx_check->c.type == CHECK_HTTP ||
 		    conf->rx_check->c.type == CHECK_SSL);
-		NEED_STR(b.u.digest);
 		if ((u = calloc(1, sizeof(*u))) == NULL)
 			break;
 		u->c = b.u;

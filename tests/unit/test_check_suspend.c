@@ -110,11 +110,11 @@ static void
 fake_addr(struct fake *f, int af, const char *addr, uint16_t port, int proto)
 {
 	memset(f, 0, sizeof(*f));
-	f->rs.id.id.vs_type = VS_TYPE_ADDR;
-	f->rs.id.id.vs_af = af;
-	f->rs.id.id.vs_proto = proto;
-	f->rs.id.id.vs_port = port;
-	cr_assert_eq(inet_pton(af, addr, f->rs.id.id.vs_addr), 1);
+	f->rs.id.vs_type = VS_TYPE_ADDR;
+	f->rs.id.vs_af = af;
+	f->rs.id.vs_proto = proto;
+	f->rs.id.vs_port = port;
+	cr_assert_eq(inet_pton(af, addr, f->rs.id.vs_addr), 1);
 	f->ck.rs = &f->rs;
 }
 
@@ -215,8 +215,8 @@ Test(suspend, fwmark_ignored)
 	struct fake	 f;
 
 	memset(&f, 0, sizeof(f));
-	f.rs.id.id.vs_type = VS_TYPE_FWMARK;
-	f.rs.id.id.vs_fwmark = 7;
+	f.rs.id.vs_type = VS_TYPE_FWMARK;
+	f.rs.id.vs_fwmark = 7;
 	f.ck.rs = &f.rs;
 	cr_assert_not(check_suspend_skip(&f.ck));
 }
