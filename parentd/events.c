@@ -31,8 +31,21 @@
 #define EVENTS_RATE	100
 #define EVENTS_BURST	500
 
+/*
+ * An event as kept: its object and text sized to what they hold, not
+ * the 336 bytes of a msg_ctl_event's (a full ring of check events was
+ * 368 KB of had's RSS; issue 19).  NULL: "".
+ */
+struct event_slot {
+	uint64_t		seq;
+	int64_t			time_ms;
+	char			kind[16];
+	char			*object;
+	char			*text;
+};
+
 struct event_ring {
-	struct msg_ctl_event	ev[EVENTS_MAX];
+	struct event_slot	ev[EVENTS_MAX];
 	uint64_t		n;		/* ever recorded here */
 };
 
@@ -44,17 +57,26 @@ static void
 event_vrecord(struct event_ring *r, const char *kind, const char *object,
     const char *fmt, va_list ap)
 {
-	struct msg_ctl_event	*e = &r->ev[r->n++ % EVENTS_MAX];
+	struct event_slot	*s = &r->ev[r->n++ % EVENTS_MAX];
+	struct msg_ctl_event	 e;
 	struct timespec		 ts;
 
-	memset(e, 0, sizeof(*e));
+	memset(&e, 0, sizeof(e));
 	clock_gettime(CLOCK_REALTIME, &ts);
-	e->seq = ++nevents;
-	e->time_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	strlcpy(e->kind, kind, sizeof(e->kind));
-	strlcpy(e->object, object, sizeof(e->object));
-	vsnprintf(e->text, sizeof(e->text), fmt, ap);
-	control_broadcast_event(e);
+	e.seq = ++nevents;
+	e.time_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	strlcpy(e.kind, kind, sizeof(e.kind));
+	strlcpy(e.object, object, sizeof(e.object));
+	vsnprintf(e.text, sizeof(e.text), fmt, ap);
+	control_broadcast_event(&e);
+	/* Out of memory: the event is kept without its strings. */
+	free(s->object);
+	free(s->text);
+	s->seq = e.seq;
+	s->time_ms = e.time_ms;
+	memcpy(s->kind, e.kind, sizeof(s->kind));
+	s->object = strdup(e.object);
+	s->text = strdup(e.text);
 }
 
 void
@@ -137,17 +159,32 @@ events_child(enum had_proc from, const struct msg_ctl_event *e)
 	return (0);
 }
 
-static const struct msg_ctl_event *
+static const struct event_slot *
 ring_at(const struct event_ring *r, uint64_t i)
 {
 	return (&r->ev[i % EVENTS_MAX]);
+}
+
+/* The event of a slot, as it goes to hactl. */
+static void
+slot_event(const struct event_slot *s, struct msg_ctl_event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->seq = s->seq;
+	e->time_ms = s->time_ms;
+	memcpy(e->kind, s->kind, sizeof(e->kind));
+	if (s->object != NULL)
+		strlcpy(e->object, s->object, sizeof(e->object));
+	if (s->text != NULL)
+		strlcpy(e->text, s->text, sizeof(e->text));
 }
 
 /* The last n events of both rings (0: all kept), oldest first. */
 void
 events_show(uint32_t client, uint32_t n)
 {
-	const struct msg_ctl_event	*e;
+	const struct event_slot		*s;
+	struct msg_ctl_event		 e;
 	uint64_t			 a, b, kept;
 
 	a = own.n < EVENTS_MAX ? 0 : own.n - EVENTS_MAX;
@@ -159,12 +196,13 @@ events_show(uint32_t client, uint32_t n)
 	while (a < own.n || b < chk.n) {
 		if (b == chk.n || (a < own.n &&
 		    ring_at(&own, a)->seq < ring_at(&chk, b)->seq))
-			e = ring_at(&own, a++);
+			s = ring_at(&own, a++);
 		else
-			e = ring_at(&chk, b++);
+			s = ring_at(&chk, b++);
 		if (kept-- > n)
 			continue;
-		control_reply(client, IMSG_CTL_EVENT, e, sizeof(*e));
+		slot_event(s, &e);
+		control_reply(client, IMSG_CTL_EVENT, &e, sizeof(e));
 	}
 	control_end(client, 0, NULL);
 }
