@@ -325,8 +325,8 @@ conf_rs_full(const struct conf_rs *rs, struct rs_conf *c)
  * The fields each check type reads, past the numbers: its node holds
  * them whole even when they are empty.
  */
-#define CK_END(f)	(offsetof(struct check_conf, f) +			\
-	sizeof(((struct check_conf *)0)->f))
+#define CK_END(f)							\
+	(offsetof(struct check_conf, f) + sizeof(((struct check_conf *)0)->f))
 static const size_t check_type_end[CHECK_TYPE_MAX] = {
 	[CHECK_HTTP] = CK_END(virtualhost),
 	[CHECK_SSL] = CK_END(virtualhost),
@@ -382,8 +382,8 @@ conf_check_full(const struct conf_check *ck, struct check_conf *c)
 } while (0)
 /* A body of which a node holds the first n bytes, the rest 0. */
 #define EMIT_N(k, body, n) do {						\
-	if ((want & K(k)) && cb((k), (body), body_len((k), (body), (n)),	\
-	    arg) == -1)							\
+	if ((want & K(k)) &&						\
+	    cb((k), (body), body_len((k), (body), (n)), arg) == -1)	\
 		return -1;						\
 } while (0)
 
