@@ -473,6 +473,7 @@ child_spawn(enum had_proc p)
 	c->sandbox_fd = sb[0];
 	c->pid = pid;
 	c->running = 1;
+	c->stop_sent = 0;
 	c->ready = 0;
 	c->ping_pending = 0;
 	c->kill_reason[0] = '\0';
@@ -633,6 +634,13 @@ static void
 child_stop(struct child_proc *c, int sig)
 {
 	if (!c->running)
+		return;
+	/*
+	 * One stop order: a second one makes the child exit at once, and
+	 * lvsd, told twice when there is no vrrpd to wait for, cut short
+	 * the LVS_ANNOUNCE_STOP_MS it gives the routers after withdrawing.
+	 */
+	if (sig == SIGTERM && c->stop_sent++)
 		return;
 	/*
 	 * The channel stays open: vrrpd still has words for us on its way

@@ -49,6 +49,7 @@ struct child_proc {
 	uint64_t		 pong_seq;
 	struct timespec		 ping_sent;	/* oldest unanswered ping */
 	int			 ping_pending;
+	int			 stop_sent;	/* its stop order, once */
 	uint64_t		 generation;	/* config sent */
 	uint64_t		 generation_done;
 	unsigned		 peer_complaints;	/* IMSG_PEER_BAD */
